@@ -1,0 +1,1 @@
+"""govgrid shared kernel: what every service stands on. It never imports a service."""

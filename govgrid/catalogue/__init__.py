@@ -1,0 +1,17 @@
+"""One catalogue of every event of every service. Services import their payload models from here.
+
+Add an event: define a frozen ``DomainEvent`` subclass with a past-tense name in the module of the
+service that emits it, decorate it with ``@catalogue.event(service, "EventName", version)``, then
+regenerate the checked-in schemas: ``python -m govgrid.catalogue.export``.
+"""
+
+from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, UnknownEventType
+
+catalogue = Catalogue()
+
+# Importing the modules registers their events in `catalogue`.
+from govgrid.catalogue import organisation  # noqa: E402
+
+catalogue.check_complete()
+
+__all__ = ["Catalogue", "CatalogueEntry", "DomainEvent", "UnknownEventType", "catalogue", "organisation"]

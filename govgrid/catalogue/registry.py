@@ -1,0 +1,107 @@
+"""The event catalogue: every event type and version, its payload model, and its upcasters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from govgrid.envelope import EventEnvelope
+
+
+class DomainEvent(BaseModel):
+    """Base of every event payload: frozen, strict about unknown fields, named in the past tense."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int]
+
+
+E = TypeVar("E", bound=type[DomainEvent])
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    service: str
+    event_type: str
+    schema_version: int
+    model: type[DomainEvent]
+
+
+class Catalogue:
+    """Registry of payload models by (event_type, schema_version).
+
+    Stored events are never rewritten: reading an old version runs its upcasters one version at a
+    time (v1 -> v2 -> ... -> latest) on the raw payload, then validates it with the latest model.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, int], CatalogueEntry] = {}
+        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+
+    def event(self, service: str, event_type: str, version: int = 1) -> Callable[[E], E]:
+        def register(model: E) -> E:
+            key = (event_type, version)
+            if key in self._entries:
+                raise ValueError(f"{event_type} v{version} is already in the catalogue")
+            model.event_type = event_type
+            model.schema_version = version
+            self._entries[key] = CatalogueEntry(service, event_type, version, model)
+            return model
+
+        return register
+
+    def upcaster(self, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+        """Register the function that turns a ``from_version`` payload into ``from_version + 1``."""
+
+        def register(fn: Upcaster) -> Upcaster:
+            self._upcasters[(event_type, from_version)] = fn
+            return fn
+
+        return register
+
+    def latest_version(self, event_type: str) -> int:
+        versions = [v for (t, v) in self._entries if t == event_type]
+        if not versions:
+            raise UnknownEventType(event_type)
+        return max(versions)
+
+    def model(self, event_type: str, version: int) -> type[DomainEvent]:
+        try:
+            return self._entries[(event_type, version)].model
+        except KeyError:
+            raise UnknownEventType(f"{event_type} v{version}") from None
+
+    def upcast(self, event_type: str, version: int, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        latest = self.latest_version(event_type)
+        while version < latest:
+            try:
+                step = self._upcasters[(event_type, version)]
+            except KeyError:
+                raise UnknownEventType(f"no upcaster for {event_type} v{version}") from None
+            payload = step(dict(payload))
+            version += 1
+        return version, payload
+
+    def decode(self, envelope: EventEnvelope) -> DomainEvent:
+        """The envelope's payload as the latest model of its event type."""
+        version, payload = self.upcast(envelope.event_type, envelope.schema_version, envelope.payload)
+        return self.model(envelope.event_type, version).model_validate(payload)
+
+    def entries(self) -> Iterator[CatalogueEntry]:
+        yield from sorted(self._entries.values(), key=lambda e: (e.service, e.event_type, e.schema_version))
+
+    def check_complete(self) -> None:
+        """Every old version needs an upcaster to the next one, or its events could not be read."""
+        for entry in self.entries():
+            latest = self.latest_version(entry.event_type)
+            if entry.schema_version < latest and (entry.event_type, entry.schema_version) not in self._upcasters:
+                raise ValueError(f"{entry.event_type} v{entry.schema_version} has no upcaster")

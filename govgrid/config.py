@@ -1,0 +1,40 @@
+"""All runtime settings in one place, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GovgridSettings(BaseSettings):
+    """Settings shared by every service; a service reads only what it needs.
+
+    Variable names are the field names in upper case (``DATABASE_URL``, ``KAFKA_BOOTSTRAP_SERVERS``).
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    service_name: str = Field(default="govgrid", description="Names logs, metrics and the Kafka client id.")
+    database_url: str = "postgresql://govgrid:govgrid@127.0.0.1:5432/govgrid"
+    database_pool_max: int = Field(default=10, ge=1)
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_partitions: int = Field(default=6, ge=1, description="Partitions of every events topic.")
+
+    jwt_secret: SecretStr = SecretStr("govgrid-local-development-secret-change-me")
+    jwt_issuer: str = "govgrid"
+    jwt_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_poll_interval_seconds: float = Field(
+        default=1.0, gt=0, description="Fallback poll; LISTEN/NOTIFY wakes the relay sooner."
+    )
+    retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
+
+    log_level: str = "INFO"
+
+
+@lru_cache
+def get_settings() -> GovgridSettings:
+    return GovgridSettings()

@@ -1,0 +1,84 @@
+"""The one envelope every event travels in, on the event store, the outbox and Kafka."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from govgrid.catalogue import DomainEvent
+
+
+class Jurisdiction(BaseModel):
+    """Where an event happened in the grid: the org unit codes it falls under.
+
+    Access control compares these codes with the caller's token (govgrid.auth).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    township: str | None = Field(default=None, description="Township or subdistrict-office code.")
+    station: str | None = Field(default=None, description="Police-station code.")
+    village: str | None = Field(default=None, description="Village or community code.")
+
+    def codes(self) -> frozenset[str]:
+        return frozenset(code for code in (self.township, self.station, self.village) if code)
+
+
+class EventEnvelope(BaseModel):
+    """An immutable, stored event. ``payload`` is the catalogue model dumped to JSON types."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UUID
+    event_type: str = Field(min_length=1)
+    schema_version: int = Field(ge=1)
+    stream_id: str = Field(min_length=1)
+    stream_version: int = Field(ge=1, description="1 for the first event of a stream, then +1 each.")
+    occurred_at: AwareDatetime = Field(description="When it happened in the world.")
+    recorded_at: AwareDatetime = Field(description="When the system stored it.")
+    actor: str = Field(min_length=1, description="Who caused it: token subject or service name.")
+    correlation_id: UUID = Field(description="Shared by everything one request set off.")
+    causation_id: UUID | None = Field(default=None, description="The event or command that caused it.")
+    jurisdiction: Jurisdiction
+    payload: dict[str, Any]
+
+    def to_json_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    @classmethod
+    def from_json_bytes(cls, raw: bytes | str) -> EventEnvelope:
+        return cls.model_validate_json(raw)
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event decided by the domain but not yet stored: the store gives it a version and a time."""
+
+    payload: DomainEvent
+    occurred_at: datetime
+    jurisdiction: Jurisdiction
+    actor: str
+    correlation_id: UUID
+    causation_id: UUID | None = None
+    event_id: UUID = field(default_factory=uuid4)
+
+    def seal(self, stream_id: str, stream_version: int, recorded_at: datetime) -> EventEnvelope:
+        return EventEnvelope(
+            event_id=self.event_id,
+            event_type=self.payload.event_type,
+            schema_version=self.payload.schema_version,
+            stream_id=stream_id,
+            stream_version=stream_version,
+            occurred_at=self.occurred_at,
+            recorded_at=recorded_at,
+            actor=self.actor,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            jurisdiction=self.jurisdiction,
+            payload=self.payload.model_dump(mode="json"),
+        )
