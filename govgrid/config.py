@@ -21,6 +21,7 @@ class GovgridSettings(BaseSettings):
     database_pool_max: int = Field(default=10, ge=1)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=6, ge=1, description="Partitions of every events topic.")
+    kafka_replication_factor: int = Field(default=1, ge=1, description="3 on a production cluster.")
 
     jwt_secret: SecretStr = SecretStr("govgrid-local-development-secret-change-me")
     jwt_issuer: str = "govgrid"

@@ -208,7 +208,10 @@ def start_kafka(inst: Instance) -> None:
         ),
         "formatting the Kafka storage",
     )
-    log = open(inst.kafka_dir / "kafka.log", "ab")
+    log_path = inst.kafka_dir / "kafka.log"
+    if log_path.exists():  # readiness looks for this start's "Kafka Server started" line
+        log_path.replace(inst.kafka_dir / "kafka.log.1")
+    log = open(log_path, "ab")
     proc = subprocess.Popen(
         java_command("kafka.Kafka", str(props)),
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,

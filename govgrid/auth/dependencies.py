@@ -1,0 +1,48 @@
+"""FastAPI dependencies that turn the ``Authorization: Bearer`` header into a Principal.
+
+They only raise Unauthenticated / Forbidden; govgrid.web.errors maps those to 401 / 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from govgrid.auth.principal import Principal, Role
+from govgrid.auth.tokens import read_token
+from govgrid.config import GovgridSettings, get_settings
+from govgrid.errors import Forbidden, Unauthenticated
+
+# auto_error=False: we raise our own Unauthenticated, but OpenAPI still shows the bearer scheme.
+bearer_scheme = HTTPBearer(auto_error=False)
+
+
+def get_principal(
+    settings: Annotated[GovgridSettings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal:
+    # HTTPBearer yields None both for a missing header and for a scheme other than Bearer.
+    if credentials is None:
+        raise Unauthenticated("expected an 'Authorization: Bearer <token>' header")
+    return read_token(settings, credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that passes the principal through only when its role is one of ``roles``."""
+    if not roles:
+        raise ValueError("require_role needs at least one role")
+    allowed = frozenset(roles)
+    allowed_text = ", ".join(sorted(allowed))
+
+    def check_role(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(f"role {principal.role} may not do this (allowed: {allowed_text})")
+        return principal
+
+    return check_role

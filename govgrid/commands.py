@@ -1,0 +1,89 @@
+"""Running a command once: its appends and its Idempotency-Key record commit in one transaction.
+
+A retry with the same key and the same request gets the first answer back and appends nothing;
+the same key with a different request is refused (409 idempotency_key_reused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+from govgrid.errors import IdempotencyKeyReused
+from govgrid.eventstore.port import EventStore
+from govgrid.eventstore.postgres import PostgresEventStore
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What the caller gets back; stored as is for idempotent retries."""
+
+    status_code: int
+    body: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False  # True when this answer was stored by an earlier, identical request
+
+
+CommandHandler = Callable[[EventStore], Awaitable[CommandResult]]
+
+
+def request_fingerprint(*parts: object) -> str:
+    """A stable hash of what makes two requests "the same" (caller, route, body...)."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class _LostRace(Exception):
+    """A concurrent request with the same key committed first."""
+
+
+class PostgresCommandRunner:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def run(
+        self, handler: CommandHandler, *, idempotency_key: str | None, fingerprint: str
+    ) -> CommandResult:
+        async with self._pool.acquire() as conn:
+            if idempotency_key is not None:
+                earlier = await _stored(conn, idempotency_key, fingerprint)
+                if earlier is not None:
+                    return earlier
+            try:
+                async with conn.transaction():
+                    result = await handler(PostgresEventStore(conn))
+                    if idempotency_key is not None:
+                        await _store(conn, idempotency_key, fingerprint, result)
+                return result
+            except _LostRace:
+                # Our transaction rolled back: nothing we appended survives. Answer like the winner.
+                assert idempotency_key is not None
+                earlier = await _stored(conn, idempotency_key, fingerprint)
+                assert earlier is not None
+                return earlier
+
+
+async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> CommandResult | None:
+    row = await conn.fetchrow("SELECT fingerprint, status_code, body FROM idempotency_keys WHERE key = $1", key)
+    if row is None:
+        return None
+    if row["fingerprint"] != fingerprint:
+        raise IdempotencyKeyReused(key)
+    return CommandResult(row["status_code"], json.loads(row["body"]), replayed=True)
+
+
+async def _store(conn: asyncpg.Connection, key: str, fingerprint: str, result: CommandResult) -> None:
+    inserted = await conn.fetchval(
+        "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (key) DO NOTHING RETURNING true",
+        key,
+        fingerprint,
+        result.status_code,
+        json.dumps(result.body, ensure_ascii=False, default=str),
+    )
+    if not inserted:
+        raise _LostRace

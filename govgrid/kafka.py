@@ -1,0 +1,69 @@
+"""Kafka topics and clients, set up the same way by every service."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+# Events are the system of record for the read side: topics keep them forever, so any read
+# model can be rebuilt from offset 0.
+EVENTS_TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+
+
+def events_topic(service: str) -> str:
+    """``govgrid.<service>.events``: one topic per write service, partitioned by stream id."""
+    if not SERVICE_NAME.match(service):
+        raise ValueError(f"invalid service name {service!r}")
+    return f"govgrid.{service}.events"
+
+
+class TopicMismatch(RuntimeError):
+    """An existing topic has another partition count than the project expects."""
+
+
+async def ensure_topics(
+    bootstrap_servers: str, partitions_by_topic: Mapping[str, int], replication_factor: int = 1
+) -> None:
+    """Create missing topics with explicit partitions and infinite retention; check existing ones.
+
+    The broker's auto-creation is off, and faust agents crash on a partition-count mismatch, so
+    every process that needs a topic calls this before it starts.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="govgrid-admin")
+    await admin.start()
+    try:
+        for name, partitions in partitions_by_topic.items():
+            try:
+                await admin.create_topics(
+                    [NewTopic(name, partitions, replication_factor, topic_configs=EVENTS_TOPIC_CONFIG)]
+                )
+            except TopicAlreadyExistsError:
+                pass
+        described = await admin.describe_topics(list(partitions_by_topic))
+        for topic in described:
+            expected = partitions_by_topic[topic["topic"]]
+            if len(topic["partitions"]) != expected:
+                raise TopicMismatch(
+                    f"topic {topic['topic']} has {len(topic['partitions'])} partitions, expected {expected}"
+                )
+    finally:
+        await admin.close()
+
+
+def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+    """acks=all with idempotence: a retried send never duplicates or reorders within a partition."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        request_timeout_ms=15_000,
+        retry_backoff_ms=200,
+    )

@@ -1,0 +1,220 @@
+"""Outbox relay: publishes outbox rows to Kafka in order, then marks them published.
+
+- Order: rows are read in position order and sent by one idempotent producer (acks=all), key =
+  stream id, so each stream's events reach their partition in version order.
+- Nothing lost: a row is marked published only after Kafka acknowledged it. A crash or a broker
+  outage at worst republishes rows that were sent but not yet marked; consumers deduplicate by
+  event_id (govgrid.projection).
+- One active relay per store: a session-level advisory lock elects it; others stand by.
+- Low latency: woken by LISTEN/NOTIFY on every append, with a slow poll as a safety net.
+
+Run it: ``python -m govgrid.outbox.relay --service appointments [--schema appointments]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from prometheus_client import Counter, Gauge
+
+from govgrid.config import GovgridSettings
+from govgrid.db import apply_migrations, create_pool
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore.postgres import OUTBOX_CHANNEL
+from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
+from govgrid.observability import configure_logging
+
+log = logging.getLogger("govgrid.outbox.relay")
+
+RELAY_LOCK_CLASS = 0x7265  # "re"
+MAX_BACKOFF_SECONDS = 5.0
+
+PUBLISHED = Counter("govgrid_outbox_published_total", "Outbox rows acknowledged by Kafka.", ["topic"])
+FAILURES = Counter("govgrid_outbox_failures_total", "Relay cycles that failed and backed off.", ["topic"])
+BACKLOG = Gauge("govgrid_outbox_backlog", "Unpublished outbox rows seen at the last fetch.", ["topic"])
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer_factory: Callable[[], AIOKafkaProducer],
+        topic: str,
+        *,
+        schema: str,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        prepare_kafka: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._pool = pool
+        self._producer_factory = producer_factory
+        self._producer: AIOKafkaProducer | None = None
+        self._topic = topic
+        self._schema = schema
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._prepare_kafka = prepare_kafka  # e.g. create the topic once the broker answers
+        self._wake = asyncio.Event()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Publish until ``stopping`` is set, surviving PostgreSQL and Kafka outages."""
+        backoff = 0.2
+        while not stopping.is_set():
+            try:
+                await self._lead(stopping)
+                backoff = 0.2
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError, TimeoutError) as exc:
+                FAILURES.labels(self._topic).inc()
+                log.warning("relay cycle failed, retrying in %.1fs: %r", backoff, exc)
+                await self._close_producer()
+                await _sleep_unless(stopping, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+        await self._close_producer()
+
+    async def _lead(self, stopping: asyncio.Event) -> None:
+        # The lock and LISTEN live on one dedicated connection; losing it loses leadership.
+        conn: asyncpg.Connection = await self._pool.acquire()
+        try:
+            while not await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1, hashtext($2))", RELAY_LOCK_CLASS, self._schema
+            ):
+                log.info("another relay publishes %s; standing by", self._schema)
+                if await _sleep_unless(stopping, self._poll_interval):
+                    return
+            await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
+            while not stopping.is_set():
+                self._wake.clear()  # before fetching, so an append during the fetch is not missed
+                published = await self.publish_pending()
+                if published < self._batch_size:
+                    await _wait_any(self._wake, stopping, timeout=self._poll_interval)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)
+            # Releasing the connection resets it, which drops the session advisory lock.
+            await self._pool.release(conn)
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload == self._schema:
+            self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """Send one batch of unpublished rows; mark the acknowledged prefix published."""
+        rows = await self._pool.fetch(
+            "SELECT position, stream_id, envelope::text AS envelope FROM outbox"
+            " WHERE published_at IS NULL ORDER BY position LIMIT $1",
+            self._batch_size,
+        )
+        BACKLOG.labels(self._topic).set(len(rows))
+        if not rows:
+            return 0
+        producer = await self._ensure_producer()
+        deliveries = [
+            await producer.send(self._topic, value=r["envelope"].encode(), key=r["stream_id"].encode())
+            for r in rows
+        ]
+        results = await asyncio.gather(*deliveries, return_exceptions=True)
+        acknowledged: list[int] = []
+        failure: BaseException | None = None
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, BaseException):
+                failure = result
+                break
+            acknowledged.append(row["position"])
+        if acknowledged:
+            await self._pool.execute(
+                "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])", acknowledged
+            )
+            PUBLISHED.labels(self._topic).inc(len(acknowledged))
+        if failure is not None:
+            raise failure
+        return len(acknowledged)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            if self._prepare_kafka is not None:
+                await self._prepare_kafka()
+            producer = self._producer_factory()
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), timeout=10)
+
+
+async def _sleep_unless(stopping: asyncio.Event, seconds: float) -> bool:
+    """Sleep, waking early when stopping; True if stopping."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), timeout=seconds)
+    return stopping.is_set()
+
+
+async def _wait_any(wake: asyncio.Event, stopping: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stopping.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def serve(settings: GovgridSettings, service: str, schema: str) -> None:
+    topic = events_topic(service)
+    pool = await create_pool(settings.database_url, schema=schema, max_size=3)
+    try:
+        await apply_migrations(pool, MIGRATIONS)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+
+        async def ensure_topic() -> None:
+            await ensure_topics(
+                settings.kafka_bootstrap_servers,
+                {topic: settings.kafka_topic_partitions},
+                settings.kafka_replication_factor,
+            )
+
+        relay = OutboxRelay(
+            pool,
+            lambda: idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay"),
+            topic,
+            schema=schema,
+            batch_size=settings.relay_batch_size,
+            poll_interval=settings.relay_poll_interval_seconds,
+            prepare_kafka=ensure_topic,
+        )
+        log.info("relay publishing schema %s to %s", schema, topic)
+        await relay.run(stopping)
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Publish a write service's outbox to its Kafka topic.")
+    parser.add_argument("--service", required=True, help="the write service, e.g. appointments")
+    parser.add_argument("--schema", help="PostgreSQL schema of its event store (default: the service name)")
+    args = parser.parse_args(argv)
+    settings = GovgridSettings(service_name=f"{args.service}-relay")
+    configure_logging(settings)
+    asyncio.run(serve(settings, args.service, args.schema or args.service.replace("-", "_")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Apply an event and record it as applied in one PostgreSQL transaction.
+
+Kafka delivers at least once (the relay may republish, consumers may restart before committing
+offsets), so a projection must recognise what it already applied: the record of an event_id and
+the read-model change commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+
+from govgrid.envelope import EventEnvelope
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+Applier = Callable[[asyncpg.Connection, EventEnvelope], Awaitable[None]]
+
+
+class ApplyOnce:
+    def __init__(self, pool: asyncpg.Pool, projection: str) -> None:
+        self._pool = pool
+        self._projection = projection
+
+    async def apply(self, envelope: EventEnvelope, applier: Applier) -> bool:
+        """Run ``applier`` unless this projection already applied the event; True if it ran."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                "INSERT INTO applied_events (projection, event_id, stream_id, stream_version)"
+                " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
+                self._projection,
+                envelope.event_id,
+                envelope.stream_id,
+                envelope.stream_version,
+            )
+            if not first_time:
+                return False
+            await applier(conn, envelope)
+            return True

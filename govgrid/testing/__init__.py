@@ -1,0 +1,1 @@
+"""Test support shared by the kernel's and the services' tests (a pytest plugin; see conftest.py)."""

@@ -1,0 +1,77 @@
+"""Liveness, readiness and metrics endpoints for orchestrators and Prometheus.
+
+Include the router without auth dependencies: the callers hold no token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+import asyncpg  # type: ignore[import-untyped,unused-ignore]
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+logger = logging.getLogger(__name__)
+
+ReadyCheck = Callable[[], Awaitable[None]]
+
+
+def health_router(
+    ready_checks: Mapping[str, ReadyCheck],
+    *,
+    retry_after_seconds: int = 5,
+    check_timeout_seconds: float = 2.0,
+) -> APIRouter:
+    """``ready_checks`` raise (or hang) when their dependency is not usable; pass the service's
+    ``settings.retry_after_seconds`` so that every 503 of the service says the same."""
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        # Alive means the event loop answers; dependencies are /readyz's business.
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        # Run concurrently so that the slowest check, not the sum, bounds the answer time.
+        results = await asyncio.gather(
+            *(_run_check(name, check, check_timeout_seconds) for name, check in ready_checks.items())
+        )
+        checks = dict(zip(ready_checks, results, strict=True))
+        if all(result == "ok" for result in results):
+            return JSONResponse({"status": "ready", "checks": checks})
+        return JSONResponse(
+            {"status": "not_ready", "checks": checks},
+            status_code=503,
+            headers={"Retry-After": str(retry_after_seconds)},
+        )
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def postgres_ready_check(pool: asyncpg.Pool) -> ReadyCheck:
+    async def check() -> None:
+        await pool.fetchval("SELECT 1")
+
+    return check
+
+
+async def _run_check(name: str, check: ReadyCheck, timeout_seconds: float) -> str:
+    """Return "ok", or a short reason: the exception's type only, since /readyz answers without a token."""
+    try:
+        async with asyncio.timeout(timeout_seconds):
+            await check()
+    except TimeoutError:
+        logger.warning("ready check %s timed out after %ss", name, timeout_seconds)
+        return "timeout"
+    except Exception as exc:
+        logger.warning("ready check %s failed: %r", name, exc)
+        return type(exc).__name__
+    return "ok"
