@@ -68,7 +68,9 @@ class PostgresCommandRunner:
 
 
 async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> CommandResult | None:
-    row = await conn.fetchrow("SELECT fingerprint, status_code, body FROM idempotency_keys WHERE key = $1", key)
+    row = await conn.fetchrow(
+        "SELECT fingerprint, status_code, body FROM idempotency_keys WHERE key = $1", key
+    )
     if row is None:
         return None
     if row["fingerprint"] != fingerprint:

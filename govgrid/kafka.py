@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Mapping
 
@@ -39,19 +41,14 @@ async def ensure_topics(
     await admin.start()
     try:
         for name, partitions in partitions_by_topic.items():
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [NewTopic(name, partitions, replication_factor, topic_configs=EVENTS_TOPIC_CONFIG)]
                 )
-            except TopicAlreadyExistsError:
-                pass
-        described = await admin.describe_topics(list(partitions_by_topic))
-        for topic in described:
-            expected = partitions_by_topic[topic["topic"]]
-            if len(topic["partitions"]) != expected:
-                raise TopicMismatch(
-                    f"topic {topic['topic']} has {len(topic['partitions'])} partitions, expected {expected}"
-                )
+        for name, expected in partitions_by_topic.items():
+            found = await _partition_count(admin, name)
+            if found != expected:
+                raise TopicMismatch(f"topic {name} has {found} partitions, expected {expected}")
     finally:
         await admin.close()
 
@@ -67,3 +64,13 @@ def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProdu
         request_timeout_ms=15_000,
         retry_backoff_ms=200,
     )
+
+
+async def _partition_count(admin: AIOKafkaAdminClient, topic: str) -> int:
+    # Right after creation the metadata may not list the partitions yet: ask again shortly.
+    for _ in range(50):
+        (described,) = await admin.describe_topics([topic])
+        if described["partitions"]:
+            return len(described["partitions"])
+        await asyncio.sleep(0.1)
+    return 0

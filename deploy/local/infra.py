@@ -19,6 +19,7 @@ says what is wrong and how to fix it, and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import os
@@ -113,7 +114,9 @@ def pid_alive(pid: int) -> bool:
 
 
 def run(cmd: list[str], what: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    result: subprocess.CompletedProcess[str] = subprocess.run(  # type: ignore[call-overload]
+        cmd, capture_output=True, text=True, **kwargs
+    )
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["(no output)"]
         raise LauncherError(f"{what} failed: {tail[0]}")
@@ -134,8 +137,14 @@ def ensure_kafka_jars() -> None:
     KAFKA_LIBS.mkdir(parents=True, exist_ok=True)
     run(
         [
-            "mvn", "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies",
-            f"-DoutputDirectory={KAFKA_LIBS}", "-Dmdep.includeScope=runtime",
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(KAFKA_POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={KAFKA_LIBS}",
+            "-Dmdep.includeScope=runtime",
         ],
         "fetching the Kafka jars with Maven (check access to Maven Central)",
     )
@@ -174,9 +183,16 @@ def java_command(main_class: str, *args: str, heap: str = "512m") -> list[str]:
     if java is None:
         raise LauncherError("java not found: install Java 17 (apt-get install -y openjdk-17-jre-headless)")
     return [
-        java, f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+        java,
+        f"-Xmx{heap}",
+        f"-Xms{heap}",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={KAFKA_LOG4J}",
-        "-cp", str(KAFKA_LIBS / "*"), main_class, *args,
+        "-cp",
+        str(KAFKA_LIBS / "*"),
+        main_class,
+        *args,
     ]
 
 
@@ -203,19 +219,29 @@ def start_kafka(inst: Instance) -> None:
         cluster_id_file.write_text(out.stdout.strip().splitlines()[-1])
     run(
         java_command(
-            "kafka.tools.StorageTool", "format", "-t", cluster_id_file.read_text().strip(),
-            "-c", str(props), "--standalone", "--ignore-formatted", heap="128m",
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            cluster_id_file.read_text().strip(),
+            "-c",
+            str(props),
+            "--standalone",
+            "--ignore-formatted",
+            heap="128m",
         ),
         "formatting the Kafka storage",
     )
     log_path = inst.kafka_dir / "kafka.log"
     if log_path.exists():  # readiness looks for this start's "Kafka Server started" line
         log_path.replace(inst.kafka_dir / "kafka.log.1")
-    log = open(log_path, "ab")
-    proc = subprocess.Popen(
-        java_command("kafka.Kafka", str(props)),
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
+    with open(log_path, "ab") as log:  # the broker keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            java_command("kafka.Kafka", str(props)),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     (inst.kafka_dir / "kafka.pid").write_text(str(proc.pid))
 
 
@@ -235,10 +261,9 @@ def stop_kafka(inst: Instance, timeout: float = 30.0) -> None:
 
 
 def _reap(pid: int) -> None:
-    try:
+    # The broker is our child when this same process started it; reaping ends its zombie.
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def kafka_ready(inst: Instance) -> bool:
@@ -259,8 +284,11 @@ def pg_bin(name: str) -> str:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing Debian's postgresql package ...", flush=True)
         run(["apt-get", "update", "-q"], "apt-get update")
-        run(["apt-get", "install", "-y", "-q", "postgresql"], "apt-get install postgresql",
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        run(
+            ["apt-get", "install", "-y", "-q", "postgresql"],
+            "apt-get install postgresql",
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_pg_major)
         if found:
             return found[-1]
@@ -311,8 +339,18 @@ def start_postgres(inst: Instance) -> None:
             shutil.chown(pwfile, "postgres", "postgres")
         run(
             as_postgres_user(
-                [initdb, "-D", str(data), "-U", PG_USER, f"--pwfile={pwfile}", "-E", "UTF8",
-                 "--locale=C.UTF-8", "--auth=scram-sha-256"]
+                [
+                    initdb,
+                    "-D",
+                    str(data),
+                    "-U",
+                    PG_USER,
+                    f"--pwfile={pwfile}",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--auth=scram-sha-256",
+                ]
             ),
             "initdb",
         )
@@ -322,8 +360,21 @@ def start_postgres(inst: Instance) -> None:
         "-c max_connections=300 -c shared_buffers=256MB -c fsync=on"
     )
     run(
-        as_postgres_user([pg_ctl, "-D", str(data), "-l", str(inst.pg_dir / "postgres.log"),
-                          "-o", options, "-w", "-t", "60", "start"]),
+        as_postgres_user(
+            [
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(inst.pg_dir / "postgres.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
         f"starting PostgreSQL (see {inst.pg_dir / 'postgres.log'})",
     )
     _create_database(inst)
@@ -341,8 +392,10 @@ def _create_database(inst: Instance) -> None:
 def stop_postgres(inst: Instance) -> None:
     if not pg_running(inst):
         return
-    run(as_postgres_user([pg_bin("pg_ctl"), "-D", str(inst.pg_dir / "data"), "-m", "fast", "-w", "stop"]),
-        "stopping PostgreSQL")
+    run(
+        as_postgres_user([pg_bin("pg_ctl"), "-D", str(inst.pg_dir / "data"), "-m", "fast", "-w", "stop"]),
+        "stopping PostgreSQL",
+    )
 
 
 def postgres_ready(inst: Instance) -> bool:
@@ -383,7 +436,9 @@ def wait(inst: Instance, only: tuple[str, ...], timeout: float) -> None:
         if "kafka" in pending and kafka_pid(inst) is None and (inst.kafka_dir / "kafka.pid").exists():
             raise LauncherError(f"Kafka exited during start-up: see {inst.kafka_dir / 'kafka.log'}")
         if time.monotonic() > deadline:
-            raise LauncherError(f"{', '.join(pending)} not ready after {timeout:.0f}s: see the logs in {inst.home}")
+            raise LauncherError(
+                f"{', '.join(pending)} not ready after {timeout:.0f}s: see the logs in {inst.home}"
+            )
         time.sleep(0.3)
 
 
@@ -391,15 +446,21 @@ def status(inst: Instance) -> dict[str, object]:
     return {
         "home": str(inst.home),
         "postgres": {"up": postgres_ready(inst), "port": inst.pg_port, "database_url": inst.database_url},
-        "kafka": {"up": kafka_ready(inst), "port": inst.kafka_port, "bootstrap_servers": inst.kafka_bootstrap,
-                  "pid": kafka_pid(inst)},
+        "kafka": {
+            "up": kafka_ready(inst),
+            "port": inst.kafka_port,
+            "bootstrap_servers": inst.kafka_bootstrap,
+            "pid": kafka_pid(inst),
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start, stop and inspect the local Kafka and PostgreSQL.")
     parser.add_argument("command", choices=["start", "stop", "status", "wait"])
-    parser.add_argument("--home", default=os.environ.get("GOVGRID_INFRA_HOME", str(PROJECT_ROOT / ".local" / "infra")))
+    parser.add_argument(
+        "--home", default=os.environ.get("GOVGRID_INFRA_HOME", str(PROJECT_ROOT / ".local" / "infra"))
+    )
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("GOVGRID_KAFKA_PORT", "9092")))
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("GOVGRID_PG_PORT", "5432")))
     parser.add_argument("--only", choices=SERVERS, action="append", help="limit to one server (repeatable)")

@@ -103,5 +103,8 @@ class Catalogue:
         """Every old version needs an upcaster to the next one, or its events could not be read."""
         for entry in self.entries():
             latest = self.latest_version(entry.event_type)
-            if entry.schema_version < latest and (entry.event_type, entry.schema_version) not in self._upcasters:
+            if (
+                entry.schema_version < latest
+                and (entry.event_type, entry.schema_version) not in self._upcasters
+            ):
                 raise ValueError(f"{entry.event_type} v{entry.schema_version} has no upcaster")

@@ -92,9 +92,18 @@ async def _insert(conn: asyncpg.Connection, sealed: list[EventEnvelope]) -> None
     columns: list[list[Any]] = [[] for _ in range(12)]
     for e in sealed:
         values = (
-            e.event_id, e.stream_id, e.stream_version, e.event_type, e.schema_version, e.occurred_at,
-            e.recorded_at, e.actor, e.correlation_id, e.causation_id,
-            e.jurisdiction.model_dump_json(), json.dumps(e.payload, ensure_ascii=False),
+            e.event_id,
+            e.stream_id,
+            e.stream_version,
+            e.event_type,
+            e.schema_version,
+            e.occurred_at,
+            e.recorded_at,
+            e.actor,
+            e.correlation_id,
+            e.causation_id,
+            e.jurisdiction.model_dump_json(),
+            json.dumps(e.payload, ensure_ascii=False),
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)

@@ -8,7 +8,7 @@
 - One active relay per store: a session-level advisory lock elects it; others stand by.
 - Low latency: woken by LISTEN/NOTIFY on every append, with a slow poll as a safety net.
 
-Run it: ``python -m govgrid.outbox.relay --service appointments [--schema appointments]``.
+Run it: ``python -m govgrid.outbox --service appointments [--schema appointments]``.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class OutboxRelay:
                 self._wake.clear()  # before fetching, so an append during the fetch is not missed
                 published = await self.publish_pending()
                 if published < self._batch_size:
-                    await _wait_any(self._wake, stopping, timeout=self._poll_interval)
+                    await _wait_any(self._wake, stopping, seconds=self._poll_interval)
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)
@@ -164,10 +164,10 @@ async def _sleep_unless(stopping: asyncio.Event, seconds: float) -> bool:
     return stopping.is_set()
 
 
-async def _wait_any(wake: asyncio.Event, stopping: asyncio.Event, timeout: float) -> None:
+async def _wait_any(wake: asyncio.Event, stopping: asyncio.Event, seconds: float) -> None:
     waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stopping.wait())]
     try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()
@@ -214,7 +214,3 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     asyncio.run(serve(settings, args.service, args.schema or args.service.replace("-", "_")))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,5 +1,5 @@
 """Read-side helper: apply an event to a read model exactly once in effect."""
 
-from govgrid.projection.apply_once import MIGRATIONS, ApplyOnce, Applier
+from govgrid.projection.apply_once import MIGRATIONS, Applier, ApplyOnce
 
-__all__ = ["MIGRATIONS", "ApplyOnce", "Applier"]
+__all__ = ["MIGRATIONS", "Applier", "ApplyOnce"]

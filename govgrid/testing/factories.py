@@ -12,7 +12,11 @@ from govgrid.envelope import EventDraft, Jurisdiction
 
 def village_registered(n: int = 1) -> OrganisationUnitRegistered:
     return OrganisationUnitRegistered(
-        code=f"V{n:04d}", kind=OrgUnitKind.VILLAGE, name_zh=f"新英村{n}", name_en=f"Xinying {n}", parent_code="T01"
+        code=f"V{n:04d}",
+        kind=OrgUnitKind.VILLAGE,
+        name_zh=f"新英村{n}",
+        name_en=f"Xinying {n}",
+        parent_code="T01",
     )
 
 

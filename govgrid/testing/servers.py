@@ -66,8 +66,17 @@ class LocalInstance:
         return f"postgresql://govgrid:govgrid@127.0.0.1:{self.pg_port}/govgrid"
 
     def _launch(self, command: str) -> None:
-        args = [sys.executable, str(LAUNCHER), command, "--home", str(self.home),
-                "--kafka-port", str(self.kafka_port), "--pg-port", str(self.pg_port)]
+        args = [
+            sys.executable,
+            str(LAUNCHER),
+            command,
+            "--home",
+            str(self.home),
+            "--kafka-port",
+            str(self.kafka_port),
+            "--pg-port",
+            str(self.pg_port),
+        ]
         for server in self.only:
             args += ["--only", server]
         result = subprocess.run(args, capture_output=True, text=True, timeout=300)

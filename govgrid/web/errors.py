@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped,unused-ignore]
+import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -46,6 +46,7 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
         raise ValueError("debug=True makes Starlette send tracebacks to clients; errors are logged instead")
     retry_after = {"Retry-After": str(settings.retry_after_seconds)}
 
+    # Starlette picks a handler by the exception's class; the asserts only narrow the type for mypy.
     async def validation_failed(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError | ValidationError)
         return _error_response(422, "validation_failed", _field_errors(exc.errors()))
@@ -108,7 +109,9 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
 
 
 def _field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
-    return [{"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]} for error in errors]
+    return [
+        {"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]} for error in errors
+    ]
 
 
 def _error_response(

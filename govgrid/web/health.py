@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-import asyncpg  # type: ignore[import-untyped,unused-ignore]
+import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest

@@ -14,6 +14,7 @@ from govgrid.config import GovgridSettings
 from govgrid.observability import bind_correlation_id, http_request_seconds, http_requests_total
 
 CORRELATION_HEADER = "X-Correlation-ID"
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 access_logger = logging.getLogger("govgrid.access")
 
@@ -54,15 +55,17 @@ class ObservabilityMiddleware:
             finally:
                 seconds = time.perf_counter() - started
                 route = getattr(scope.get("route"), "path", "unmatched")
-                http_requests_total.labels(self.service, method, route, str(status)).inc()
-                http_request_seconds.labels(self.service, method, route).observe(seconds)
-                access_logger.info(
-                    "%s %s %d",
-                    method,
-                    route,
-                    status,
-                    extra={"method": method, "route": route, "status": status, "duration_ms": round(seconds * 1000, 2)},
-                )
+                # The method is client-chosen text too: unknown ones share one label value.
+                label_method = method if method in _KNOWN_METHODS else "OTHER"
+                http_requests_total.labels(self.service, label_method, route, str(status)).inc()
+                http_request_seconds.labels(self.service, label_method, route).observe(seconds)
+                fields = {
+                    "method": method,
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                }
+                access_logger.info("%s %s %d", method, route, status, extra=fields)
 
 
 def _accepted_id(value: str | None) -> str | None:

@@ -2,8 +2,8 @@ import asyncpg
 import pytest
 
 from govgrid.eventstore import PostgresEventStore
-from govgrid.tests.contract_eventstore import EventStoreContract
 from govgrid.testing.factories import draft
+from govgrid.tests.contract_eventstore import EventStoreContract
 
 
 class TestPostgresEventStore(EventStoreContract):
