@@ -55,9 +55,11 @@ class PostgresCommandRunner:
                     return earlier
             try:
                 async with conn.transaction():
+                    if idempotency_key is not None:
+                        await _claim(conn, idempotency_key, fingerprint)
                     result = await handler(PostgresEventStore(conn))
                     if idempotency_key is not None:
-                        await _store(conn, idempotency_key, fingerprint, result)
+                        await _record(conn, idempotency_key, result)
                 return result
             except _LostRace:
                 # Our transaction rolled back: nothing we appended survives. Answer like the winner.
@@ -78,14 +80,23 @@ async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> Comma
     return CommandResult(row["status_code"], json.loads(row["body"]), replayed=True)
 
 
-async def _store(conn: asyncpg.Connection, key: str, fingerprint: str, result: CommandResult) -> None:
-    inserted = await conn.fetchval(
-        "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, $3, $4)"
+async def _claim(conn: asyncpg.Connection, key: str, fingerprint: str) -> None:
+    """Take the key before running the handler. A concurrent request with the same key blocks here
+    until the first one commits (then loses the race) or rolls back (then runs itself)."""
+    claimed = await conn.fetchval(
+        "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, 0, '{}')"
         " ON CONFLICT (key) DO NOTHING RETURNING true",
         key,
         fingerprint,
+    )
+    if not claimed:
+        raise _LostRace
+
+
+async def _record(conn: asyncpg.Connection, key: str, result: CommandResult) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET status_code = $2, body = $3 WHERE key = $1",
+        key,
         result.status_code,
         json.dumps(result.body, ensure_ascii=False, default=str),
     )
-    if not inserted:
-        raise _LostRace

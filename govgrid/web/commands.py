@@ -1,0 +1,48 @@
+"""Turning an HTTP command request into one idempotent command run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from govgrid.auth import Principal
+from govgrid.commands import CommandHandler, CommandResult, PostgresCommandRunner, request_fingerprint
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="A client-chosen unique key: retrying with it returns the first answer, appends nothing.",
+    ),
+]
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+async def run_command(
+    runner: PostgresCommandRunner,
+    handler: CommandHandler,
+    *,
+    principal: Principal,
+    route: str,
+    body: BaseModel | None,
+    idempotency_key: str | None,
+) -> JSONResponse:
+    """Run ``handler`` once per (caller, Idempotency-Key); the same request again replays the answer."""
+    fingerprint = request_fingerprint(
+        principal.subject, route, body.model_dump(mode="json") if body is not None else None
+    )
+    # Keys are per caller: two callers choosing the same key never see each other's answers.
+    key = f"{principal.subject}\x1f{idempotency_key}" if idempotency_key is not None else None
+    result = await runner.run(handler, idempotency_key=key, fingerprint=fingerprint)
+    return as_response(result)
+
+
+def as_response(result: CommandResult) -> JSONResponse:
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else None
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
