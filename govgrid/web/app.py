@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import Lifespan
+from starlette.types import Lifespan
 
 from govgrid.config import GovgridSettings
 from govgrid.web.errors import install_error_handlers

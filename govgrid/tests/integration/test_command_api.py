@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -222,7 +222,7 @@ async def test_outside_the_jurisdiction_is_403_for_writes_and_for_each_record(
 
 
 @pytest.fixture
-def private_postgres() -> AsyncIterator[LocalInstance]:
+def private_postgres() -> Iterator[LocalInstance]:
     with local_instance("postgres") as instance:
         yield instance
 

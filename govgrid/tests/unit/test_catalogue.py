@@ -1,0 +1,142 @@
+"""The event catalogue: upcasting old versions, and the checked-in schemas staying in sync."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from govgrid.catalogue import Catalogue, DomainEvent, UnknownEventType, catalogue
+from govgrid.catalogue.export import drift, render, write
+from govgrid.envelope import EventEnvelope, Jurisdiction
+
+
+def envelope(event_type: str, version: int, payload: dict[str, Any]) -> EventEnvelope:
+    now = datetime(2023, 11, 28, tzinfo=UTC)
+    return EventEnvelope(
+        event_id=uuid.uuid4(), event_type=event_type, schema_version=version, stream_id="s", stream_version=1,
+        occurred_at=now, recorded_at=now, actor="a", correlation_id=uuid.uuid4(),
+        jurisdiction=Jurisdiction(village="V0001"), payload=payload,
+    )
+
+
+def versioned_catalogue() -> Catalogue:
+    """A catalogue whose PatrolTeamFormed went through three versions."""
+    cat = Catalogue()
+
+    @cat.event("patrols", "PatrolTeamFormed", 1)
+    class PatrolTeamFormedV1(DomainEvent):
+        name: str
+
+    @cat.event("patrols", "PatrolTeamFormed", 2)
+    class PatrolTeamFormedV2(DomainEvent):
+        name_zh: str
+        name_en: str
+
+    @cat.event("patrols", "PatrolTeamFormed", 3)
+    class PatrolTeamFormed(DomainEvent):
+        name_zh: str
+        name_en: str
+        volunteers: int
+
+    @cat.upcaster("PatrolTeamFormed", 1)
+    def split_name(p: dict[str, Any]) -> dict[str, Any]:
+        return {"name_zh": p["name"], "name_en": p["name"]}
+
+    @cat.upcaster("PatrolTeamFormed", 2)
+    def count_volunteers(p: dict[str, Any]) -> dict[str, Any]:
+        return {**p, "volunteers": 0}
+
+    return cat
+
+
+def test_an_old_version_is_upcast_step_by_step_to_the_latest_model() -> None:
+    cat = versioned_catalogue()
+    stored = envelope("PatrolTeamFormed", 1, {"name": "渔民巡逻队"})
+    event = cat.decode(stored)
+    assert type(event).__name__ == "PatrolTeamFormed" and event.schema_version == 3
+    assert event.model_dump() == {"name_zh": "渔民巡逻队", "name_en": "渔民巡逻队", "volunteers": 0}
+    assert stored.payload == {"name": "渔民巡逻队"}  # the stored event itself is never rewritten
+
+
+def test_the_latest_version_decodes_without_upcasting() -> None:
+    cat = versioned_catalogue()
+    event = cat.decode(envelope("PatrolTeamFormed", 3, {"name_zh": "队", "name_en": "team", "volunteers": 4}))
+    assert event.model_dump()["volunteers"] == 4
+
+
+def test_a_catalogue_with_a_missing_upcaster_is_refused() -> None:
+    cat = Catalogue()
+
+    @cat.event("x", "ThingHappened", 1)
+    class ThingHappenedV1(DomainEvent):
+        a: int
+
+    @cat.event("x", "ThingHappened", 2)
+    class ThingHappened(DomainEvent):
+        b: int
+
+    with pytest.raises(ValueError, match="no upcaster"):
+        cat.check_complete()
+
+
+def test_registering_a_version_twice_is_refused() -> None:
+    cat = versioned_catalogue()
+    with pytest.raises(ValueError, match="already"):
+
+        @cat.event("patrols", "PatrolTeamFormed", 1)
+        class Again(DomainEvent):
+            pass
+
+
+def test_unknown_event_types_and_versions_are_reported() -> None:
+    with pytest.raises(UnknownEventType):
+        catalogue.decode(envelope("NothingHappened", 1, {}))
+    with pytest.raises(UnknownEventType):
+        catalogue.model("OrganisationUnitRegistered", 9)
+
+
+def test_payloads_are_frozen_and_strict() -> None:
+    model = catalogue.model("OrganisationUnitRenamed", 1)
+    event = model(code="V0001", name_zh="新英村", name_en="Xinying")
+    with pytest.raises(ValidationError):
+        event.code = "V0002"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        model(code="V0001", name_zh="新英村", name_en="Xinying", extra="no")
+
+
+def test_envelope_needs_timezone_aware_times_and_round_trips_as_json() -> None:
+    e = envelope("OrganisationUnitRenamed", 1, {"code": "V0001", "name_zh": "新英村", "name_en": "Xinying"})
+    assert EventEnvelope.from_json_bytes(e.to_json_bytes()) == e
+    with pytest.raises(ValidationError, match="timezone"):
+        EventEnvelope.model_validate({**e.model_dump(), "occurred_at": datetime(2023, 11, 28)})
+
+
+def test_checked_in_schemas_match_the_catalogue() -> None:
+    assert drift() == [], "run: python -m govgrid.catalogue.export"
+
+
+def test_drift_is_detected(tmp_path: Path) -> None:
+    write(tmp_path)
+    assert drift(tmp_path) == []
+    changed = tmp_path / "events/appointments/OrganisationUnitRenamed.v1.schema.json"
+    changed.write_text(changed.read_text().replace("name_zh", "name_cn"))
+    (tmp_path / "events/appointments/Removed.v1.schema.json").write_text("{}")
+    assert drift(tmp_path) == [
+        "events/appointments/OrganisationUnitRenamed.v1.schema.json",
+        "events/appointments/Removed.v1.schema.json",
+    ]
+
+
+def test_asyncapi_names_each_service_topic_and_event() -> None:
+    doc = json.loads(render()["asyncapi.json"])
+    assert doc["asyncapi"].startswith("3.")
+    assert doc["channels"]["appointments"]["address"] == "govgrid.appointments.events"
+    assert set(doc["channels"]["appointments"]["messages"]) == {
+        e.event_type for e in catalogue.entries() if e.service == "appointments"
+    }
