@@ -35,12 +35,17 @@ def render(cat: Catalogue = catalogue) -> dict[str, str]:
         name = payload_schema_name(entry.event_type, entry.schema_version)
         files[f"events/{entry.service}/{name}.schema.json"] = schema
     files["asyncapi.json"] = asyncapi(cat)
-    return {path: json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n" for path, doc in files.items()}
+    return {
+        path: json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        for path, doc in files.items()
+    }
 
 
 def asyncapi(cat: Catalogue) -> dict[str, Any]:
     """AsyncAPI 3.0: one channel per write service, one message per event type (latest version)."""
-    schemas: dict[str, Any] = {"EventEnvelope": EventEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")}
+    schemas: dict[str, Any] = {
+        "EventEnvelope": EventEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")
+    }
     messages: dict[str, Any] = {}
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -103,8 +108,14 @@ def asyncapi(cat: Catalogue) -> dict[str, Any]:
 def drift(directory: Path = SCHEMAS_DIR, cat: Catalogue = catalogue) -> list[str]:
     """Paths whose checked-in text differs from the catalogue's (missing, changed or stale)."""
     expected = render(cat)
-    on_disk = {str(p.relative_to(directory)): p.read_text() for p in directory.rglob("*.json")} if directory.exists() else {}
-    return sorted(path for path in expected.keys() | on_disk.keys() if expected.get(path) != on_disk.get(path))
+    on_disk = (
+        {str(p.relative_to(directory)): p.read_text() for p in directory.rglob("*.json")}
+        if directory.exists()
+        else {}
+    )
+    return sorted(
+        path for path in expected.keys() | on_disk.keys() if expected.get(path) != on_disk.get(path)
+    )
 
 
 def write(directory: Path = SCHEMAS_DIR, cat: Catalogue = catalogue) -> None:

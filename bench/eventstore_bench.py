@@ -1,0 +1,327 @@
+"""Append throughput: govgrid's PostgresEventStore against the eventsourcing library's PostgreSQL recorder.
+
+One event per append, each append its own transaction, on the same PostgreSQL server:
+
+  a. 1 stream, 1 writer          c. 1,000 streams, 16 writers (each owns its streams: no conflicts)
+  b. 1,000 streams, 1 writer     d. 1 stream, 16 writers (read the version, retry on conflict)
+
+Every measurement gets a fresh schema, a warm-up, then a timed run; the two stores alternate
+(ours a, theirs a, ours b, ...) so drift hits both alike, and the whole round is repeated.
+
+    .venv/bin/python bench/eventstore_bench.py [--events N] [--repetitions 3] [--json out.json]
+
+Uses DATABASE_URL when set, else starts a throw-away PostgreSQL with govgrid.testing.servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from itertools import repeat
+from pathlib import Path
+
+import asyncpg
+import psycopg
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.conninfo import conninfo_to_dict
+
+from govgrid.db import apply_migrations, create_pool
+from govgrid.errors import ConcurrencyConflict
+from govgrid.eventstore import MIGRATIONS, PostgresEventStore
+from govgrid.testing.factories import draft, village_registered
+from govgrid.testing.servers import local_instance
+
+POOL_SIZE = 16  # connections per store: one per concurrent writer
+PAYLOAD = village_registered(1)
+# Their recorder stores opaque bytes: give it one of our envelopes, so both write the same event size.
+STATE = draft(PAYLOAD).seal("village-0000", 1, datetime.now(UTC)).to_json_bytes()
+TOPIC = "govgrid.catalogue.organisation:OrganisationUnitRegistered"
+
+
+@dataclass(frozen=True)
+class Workload:
+    key: str
+    title: str
+    streams: int
+    writers: int
+
+    @property
+    def contended(self) -> bool:
+        """Writers share streams, so they must read the version and retry on conflict."""
+        return self.streams < self.writers
+
+    def streams_by_writer(self) -> list[list[str]]:
+        names = [f"village-{i:04d}" for i in range(self.streams)]
+        if self.contended:
+            return [names] * self.writers
+        return [names[w :: self.writers] for w in range(self.writers)]
+
+
+WORKLOADS = [
+    Workload("a", "1 stream, 1 writer", 1, 1),
+    Workload("b", "1,000 streams, 1 writer", 1000, 1),
+    Workload("c", "1,000 streams, 16 writers", 1000, 16),
+    Workload("d", "1 stream, 16 writers", 1, 16),
+]
+
+
+@dataclass(frozen=True)
+class Run:
+    workload: str
+    store: str
+    repetition: int
+    appends: int
+    seconds: float
+    conflicts: int
+
+    @property
+    def rate(self) -> float:
+        return self.appends / self.seconds
+
+
+class OurWriter:
+    """Appends one event at a time to its streams, round robin, through govgrid's store."""
+
+    def __init__(self, pool: asyncpg.Pool, streams: list[str], contended: bool) -> None:
+        self._pool = pool
+        self._store = PostgresEventStore(pool)
+        self._streams = streams
+        self._contended = contended
+        self._versions = dict.fromkeys(streams, 0)
+        self._turn = 0
+
+    async def run(self, appends: int) -> int:
+        """Make ``appends`` successful appends; return the number of conflicts on the way."""
+        conflicts = 0
+        for _ in range(appends):
+            stream = self._streams[self._turn % len(self._streams)]
+            self._turn += 1
+            while True:
+                version = await self._version(stream)
+                try:
+                    await self._store.append(stream, version, [draft(PAYLOAD)])
+                except ConcurrencyConflict:
+                    if not self._contended:
+                        raise
+                    conflicts += 1
+                    continue
+                self._versions[stream] = version + 1
+                break
+        return conflicts
+
+    async def _version(self, stream: str) -> int:
+        if not self._contended:
+            return self._versions[stream]
+        # Other writers move the stream: ask where it is now, as a command handler would.
+        version = await self._pool.fetchval(
+            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream
+        )
+        return int(version)
+
+
+class TheirWriter:
+    """The same loop through eventsourcing's PostgresApplicationRecorder (synchronous: one thread each)."""
+
+    def __init__(self, recorder: PostgresApplicationRecorder, streams: list[str], contended: bool) -> None:
+        self._recorder = recorder
+        self._streams = streams
+        self._contended = contended
+        self._versions = dict.fromkeys(streams, 0)
+        self._turn = 0
+
+    def run(self, appends: int) -> int:
+        conflicts = 0
+        for _ in range(appends):
+            stream = self._streams[self._turn % len(self._streams)]
+            self._turn += 1
+            while True:
+                version = self._version(stream)
+                try:
+                    self._recorder.insert_events([StoredEvent(stream, version + 1, TOPIC, STATE)])
+                except IntegrityError:  # the (originator_id, originator_version) primary key refused it
+                    if not self._contended:
+                        raise
+                    conflicts += 1
+                    continue
+                self._versions[stream] = version + 1
+                break
+        return conflicts
+
+    def _version(self, stream: str) -> int:
+        if not self._contended:
+            return self._versions[stream]
+        last = self._recorder.select_events(stream, desc=True, limit=1)
+        return int(last[0].originator_version) if last else 0
+
+
+async def measure_ours(
+    url: str, schema: str, workload: Workload, warmup: int, appends: int
+) -> tuple[float, int]:
+    """Seconds and conflicts of ``appends`` appends (split over the writers) after a warm-up."""
+    pool = await create_pool(url, schema=schema, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    try:
+        await apply_migrations(pool, MIGRATIONS)
+        writers = [OurWriter(pool, s, workload.contended) for s in workload.streams_by_writer()]
+        await asyncio.gather(*(w.run(warmup // workload.writers) for w in writers))
+        start = time.perf_counter()
+        conflicts = await asyncio.gather(*(w.run(appends // workload.writers) for w in writers))
+        return time.perf_counter() - start, sum(conflicts)
+    finally:
+        await pool.close()
+
+
+def measure_theirs(url: str, schema: str, workload: Workload, warmup: int, appends: int) -> tuple[float, int]:
+    params = conninfo_to_dict(url)
+    datastore = PostgresDatastore(
+        dbname=str(params["dbname"]),
+        host=str(params["host"]),
+        port=str(params["port"]),
+        user=str(params["user"]),
+        password=str(params["password"]),
+        pool_size=POOL_SIZE,
+        schema=schema,
+        originator_id_type="text",  # our stream ids are text too: same key type on both sides
+    )
+    try:
+        # Open every connection before timing. Not with its pool_open_timeout option: that makes each
+        # get_connection() wait for the whole pool to be idle (and trips an assert in psycopg_pool).
+        datastore.pool.open(wait=True, timeout=30)
+        recorder = PostgresApplicationRecorder(datastore)
+        recorder.create_table()
+        writers = [TheirWriter(recorder, s, workload.contended) for s in workload.streams_by_writer()]
+        with ThreadPoolExecutor(workload.writers) as threads:
+            list(threads.map(TheirWriter.run, writers, repeat(warmup // workload.writers)))
+            start = time.perf_counter()
+            conflicts = list(threads.map(TheirWriter.run, writers, repeat(appends // workload.writers)))
+            return time.perf_counter() - start, sum(conflicts)
+    finally:
+        datastore.close()
+
+
+def count_rows(url: str, table: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def run_once(url: str, store: str, workload: Workload, repetition: int, warmup: int, events: int) -> Run:
+    schema = f"bench_{store}_{workload.key}_{repetition}"
+    # Round to whole rounds of the writers, so every writer does the same share.
+    warmup = warmup // workload.writers * workload.writers
+    appends = events // workload.writers * workload.writers
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        if store == "govgrid":
+            seconds, conflicts = asyncio.run(measure_ours(url, schema, workload, warmup, appends))
+            stored = count_rows(url, f'"{schema}".events')
+        else:
+            seconds, conflicts = measure_theirs(url, schema, workload, warmup, appends)
+            stored = count_rows(url, f'"{schema}".stored_events')
+        # A benchmark that loses writes measures nothing: every append must be there.
+        if stored != warmup + appends:
+            raise RuntimeError(f"{store} {workload.key}: {stored} events stored, expected {warmup + appends}")
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return Run(workload.key, store, repetition, appends, seconds, conflicts)
+
+
+def summary(runs: list[Run], workloads: list[Workload]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for w in workloads:
+        ours = [r for r in runs if r.workload == w.key and r.store == "govgrid"]
+        theirs = [r for r in runs if r.workload == w.key and r.store == "eventsourcing"]
+        # Runs of one repetition ran back to back: their ratio is the least drift-prone comparison.
+        pair_ratios = [o.rate / t.rate for o, t in zip(ours, theirs, strict=True)]
+        rows.append(
+            {
+                "workload": w.key,
+                "title": w.title,
+                "ours_median": statistics.median(r.rate for r in ours),
+                "ours_min": min(r.rate for r in ours),
+                "ours_max": max(r.rate for r in ours),
+                "ours_conflicts_median": statistics.median(r.conflicts for r in ours),
+                "theirs_median": statistics.median(r.rate for r in theirs),
+                "theirs_min": min(r.rate for r in theirs),
+                "theirs_max": max(r.rate for r in theirs),
+                "theirs_conflicts_median": statistics.median(r.conflicts for r in theirs),
+                "ratio_of_medians": statistics.median(r.rate for r in ours)
+                / statistics.median(r.rate for r in theirs),
+                "pair_ratio_min": min(pair_ratios),
+                "pair_ratio_max": max(pair_ratios),
+            }
+        )
+    return rows
+
+
+def print_summary(rows: list[dict[str, object]]) -> None:
+    print()
+    print(f"{'workload':28} {'govgrid/s (min-max)':>24} {'eventsourcing/s (min-max)':>26} {'ratio':>6}")
+    for row in rows:
+        ours = f"{row['ours_median']:.0f} ({row['ours_min']:.0f}-{row['ours_max']:.0f})"
+        theirs = f"{row['theirs_median']:.0f} ({row['theirs_min']:.0f}-{row['theirs_max']:.0f})"
+        print(f"{row['workload']}. {row['title']:25} {ours:>24} {theirs:>26} {row['ratio_of_medians']:>6.2f}")
+        if row["workload"] == "d":
+            print(
+                f"   conflicts per run (median): govgrid {row['ours_conflicts_median']:.0f},"
+                f" eventsourcing {row['theirs_conflicts_median']:.0f}"
+            )
+
+
+@contextlib.contextmanager
+def database_url() -> Iterator[str]:
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+    else:
+        # Only PostgreSQL: an idle Kafka broker would still take CPU from a small machine.
+        with local_instance("postgres") as instance:
+            yield instance.database_url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=3000, help="timed appends per measurement")
+    parser.add_argument("--warmup", type=int, default=320, help="untimed appends before each measurement")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--workloads", default="abcd", help="which workloads to run, e.g. ac")
+    parser.add_argument("--json", type=Path, help="also write every run and the summary here")
+    args = parser.parse_args()
+    workloads = [w for w in WORKLOADS if w.key in args.workloads]
+
+    with database_url() as url:
+        with psycopg.connect(url) as conn:
+            server = conn.execute("SHOW server_version").fetchone()
+        print(f"PostgreSQL {server[0] if server else '?'}; {len(STATE)}-byte events; {args.events} appends")
+        runs: list[Run] = []
+        for repetition in range(1, args.repetitions + 1):
+            for workload in workloads:
+                for store in ("govgrid", "eventsourcing"):
+                    run = run_once(url, store, workload, repetition, args.warmup, args.events)
+                    runs.append(run)
+                    print(
+                        f"rep {repetition} {workload.key} {store:13} {run.rate:8.0f} appends/s"
+                        f" ({run.appends} in {run.seconds:.2f}s, {run.conflicts} conflicts)",
+                        flush=True,
+                    )
+    rows = summary(runs, workloads)
+    print_summary(rows)
+    if args.json:
+        report = {"runs": [asdict(r) | {"rate": r.rate} for r in runs], "summary": rows}
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

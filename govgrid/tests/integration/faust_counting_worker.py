@@ -1,0 +1,45 @@
+"""A faust worker for test_faust_projection: counts the events of one topic into PostgreSQL once
+each, through ApplyOnce. Configured by the environment (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS,
+KAFKA_TOPIC_PARTITIONS, PROBE_SERVICE, PROBE_SCHEMA)."""
+
+from __future__ import annotations
+
+import os
+
+import asyncpg
+import faust
+
+from govgrid.config import GovgridSettings
+from govgrid.db import create_pool
+from govgrid.envelope import EventEnvelope
+from govgrid.projection import ApplyOnce
+from govgrid.projection.faust_app import events_source, projection_app
+
+settings = GovgridSettings()
+app = projection_app(f"probe-{os.environ['PROBE_SERVICE']}", settings)
+source = events_source(app, os.environ["PROBE_SERVICE"])
+state: dict[str, ApplyOnce] = {}
+
+
+@app.task
+async def connect() -> None:
+    pool = await create_pool(settings.database_url, schema=os.environ["PROBE_SCHEMA"], max_size=2)
+    state["apply"] = ApplyOnce(pool, "probe")
+
+
+async def count(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+    await conn.execute(
+        "INSERT INTO probe_counts VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE"
+        " SET events = probe_counts.events + 1",
+        envelope.stream_id,
+    )
+
+
+@app.agent(source)
+async def project(values: faust.StreamT[bytes]) -> None:
+    async for raw in values:
+        await state["apply"].apply(EventEnvelope.from_json_bytes(raw), count)
+
+
+if __name__ == "__main__":
+    app.main()
