@@ -36,7 +36,7 @@ test: $(INSTALLED) lint
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy govgrid deploy bench conftest.py
+	$(PY) -m mypy govgrid deploy bench tests conftest.py
 	$(PY) -m govgrid.catalogue.export --check
 
 schemas: $(INSTALLED)
