@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, start_http_server
 
 from govgrid.config import GovgridSettings
 from govgrid.db import apply_migrations, create_pool
@@ -209,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Publish a write service's outbox to its Kafka topic.")
     parser.add_argument("--service", required=True, help="the write service, e.g. appointments")
     parser.add_argument("--schema", help="PostgreSQL schema of its event store (default: the service name)")
+    parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics over HTTP on this port")
+    parser.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
     args = parser.parse_args(argv)
     settings = GovgridSettings(service_name=f"{args.service}-relay")
     configure_logging(settings)
+    if args.metrics_port:
+        start_http_server(args.metrics_port, addr=args.metrics_host)
     asyncio.run(serve(settings, args.service, args.schema or args.service.replace("-", "_")))
     return 0
