@@ -10,13 +10,11 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 
 from govgrid.errors import IdempotencyKeyReused
-from govgrid.eventstore.port import EventStore
-from govgrid.eventstore.postgres import PostgresEventStore
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,10 @@ class CommandResult:
     replayed: bool = False  # True when this answer was stored by an earlier, identical request
 
 
-CommandHandler = Callable[[EventStore], Awaitable[CommandResult]]
+# What a handler works with inside the command's transaction: at least an event store bound to it;
+# a service may add its own lookups (see the runner's ``unit_of_work`` factory).
+U = TypeVar("U")
+CommandHandler = Callable[[U], Awaitable[CommandResult]]
 
 
 def request_fingerprint(*parts: object) -> str:
@@ -41,12 +42,16 @@ class _LostRace(Exception):
     """A concurrent request with the same key committed first."""
 
 
-class PostgresCommandRunner:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+class PostgresCommandRunner(Generic[U]):
+    """Runs handlers in one transaction each; ``unit_of_work`` builds what they get from its connection
+    (``PostgresEventStore`` for a handler that only needs the event store)."""
+
+    def __init__(self, pool: asyncpg.Pool, unit_of_work: Callable[[asyncpg.Connection], U]) -> None:
         self._pool = pool
+        self._unit_of_work = unit_of_work
 
     async def run(
-        self, handler: CommandHandler, *, idempotency_key: str | None, fingerprint: str
+        self, handler: CommandHandler[U], *, idempotency_key: str | None, fingerprint: str
     ) -> CommandResult:
         async with self._pool.acquire() as conn:
             if idempotency_key is not None:
@@ -57,7 +62,7 @@ class PostgresCommandRunner:
                 async with conn.transaction():
                     if idempotency_key is not None:
                         await _claim(conn, idempotency_key, fingerprint)
-                    result = await handler(PostgresEventStore(conn))
+                    result = await handler(self._unit_of_work(conn))
                     if idempotency_key is not None:
                         await _record(conn, idempotency_key, result)
                 return result

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from govgrid.auth import Principal
-from govgrid.commands import CommandHandler, CommandResult, PostgresCommandRunner, request_fingerprint
+from govgrid.commands import CommandHandler, CommandResult, PostgresCommandRunner, U, request_fingerprint
 
 IdempotencyKey = Annotated[
     str | None,
@@ -25,8 +25,8 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def run_command(
-    runner: PostgresCommandRunner,
-    handler: CommandHandler,
+    runner: PostgresCommandRunner[U],
+    handler: CommandHandler[U],
     *,
     principal: Principal,
     route: str,

@@ -24,7 +24,7 @@ from govgrid.config import get_settings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.errors import NotFound, RuleBroken
-from govgrid.eventstore import MIGRATIONS, EventStore, PostgresEventStore
+from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.observability import current_correlation_id
 from govgrid.testing.servers import LocalInstance, local_instance
 from govgrid.web.app import create_service_app
@@ -41,11 +41,11 @@ class RegisterUnit(BaseModel):
     township: str
 
 
-def runner(request: Request) -> PostgresCommandRunner:
-    return PostgresCommandRunner(request.app.state.pool)
+def runner(request: Request) -> PostgresCommandRunner[PostgresEventStore]:
+    return PostgresCommandRunner(request.app.state.pool, PostgresEventStore)
 
 
-Runner = Annotated[PostgresCommandRunner, Depends(runner)]
+Runner = Annotated[PostgresCommandRunner[PostgresEventStore], Depends(runner)]
 router = APIRouter()
 
 
@@ -56,7 +56,7 @@ async def register_unit(
     jurisdiction = Jurisdiction(township=body.township)
     principal.ensure_can_change(jurisdiction)
 
-    async def handle(store: EventStore) -> CommandResult:
+    async def handle(store: PostgresEventStore) -> CommandResult:
         stream = f"unit-{body.code}"
         if await store.read_stream(stream):
             raise RuleBroken("unit_already_registered", f"unit {body.code} is already registered")
