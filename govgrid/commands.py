@@ -10,11 +10,50 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Generic, TypeVar
+from uuid import UUID, uuid4
 
 import asyncpg
 
+from govgrid.auth.principal import Principal
+from govgrid.catalogue import DomainEvent
+from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.errors import IdempotencyKeyReused
+from govgrid.observability import current_correlation_id
+
+# China Standard Time has no daylight saving: a fixed offset needs no time-zone database.
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+
+
+def occurred_on(day: date) -> datetime:
+    """When a dated act (an approval, a certificate) happened: the start of that day in China."""
+    return datetime.combine(day, time.min, CHINA_STANDARD_TIME)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who issued a command and which request it belongs to; stamps the events it causes."""
+
+    principal: Principal
+    correlation_id: UUID = field(default_factory=uuid4)
+
+    @classmethod
+    def current(cls, principal: Principal) -> CommandContext:
+        """For the request being served: its correlation id (set by the web middleware)."""
+        raw = current_correlation_id()
+        return cls(principal, UUID(raw) if raw else uuid4())
+
+    def draft(
+        self, payload: DomainEvent, jurisdiction: Jurisdiction, occurred_at: datetime | None = None
+    ) -> EventDraft:
+        return EventDraft(
+            payload=payload,
+            occurred_at=occurred_at or datetime.now(UTC),
+            jurisdiction=jurisdiction,
+            actor=self.principal.subject,
+            correlation_id=self.correlation_id,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,16 @@ from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, U
 catalogue = Catalogue()
 
 # Importing the modules registers their events in `catalogue`.
-from govgrid.catalogue import organisation  # noqa: E402
+from govgrid.catalogue import appointments, organisation  # noqa: E402
 
 catalogue.check_complete()
 
-__all__ = ["Catalogue", "CatalogueEntry", "DomainEvent", "UnknownEventType", "catalogue", "organisation"]
+__all__ = [
+    "Catalogue",
+    "CatalogueEntry",
+    "DomainEvent",
+    "UnknownEventType",
+    "appointments",
+    "catalogue",
+    "organisation",
+]

@@ -1,0 +1,52 @@
+"""Rebuilding an aggregate's state by folding its stream: the one place state changes happen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.eventstore.port import EventStore
+
+S = TypeVar("S")
+
+# evolve(state, event) -> new state; state is None before the stream's first event.
+Evolve = Callable[[S | None, DomainEvent], S]
+
+
+def fold(evolve: Evolve[S], events: Iterable[DomainEvent], state: S | None = None) -> S | None:
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def evolved(state: S, events: Iterable[DomainEvent], evolve: Evolve[S]) -> S:
+    """The state after ``events``, starting from an existing state."""
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[S]):
+    """An aggregate's state with the version to append after and the stream's jurisdiction."""
+
+    stream_id: str
+    state: S | None
+    version: int
+    jurisdiction: Jurisdiction | None  # of the latest event; None for a new stream
+    history: tuple[EventEnvelope, ...]
+
+
+async def load(store: EventStore, stream_id: str, evolve: Evolve[S]) -> Loaded[S]:
+    envelopes = await store.read_stream(stream_id)
+    state = fold(evolve, (catalogue.decode(e) for e in envelopes))
+    return Loaded(
+        stream_id=stream_id,
+        state=state,
+        version=envelopes[-1].stream_version if envelopes else 0,
+        jurisdiction=envelopes[-1].jurisdiction if envelopes else None,
+        history=tuple(envelopes),
+    )

@@ -1,0 +1,107 @@
+"""People and dual-appointment events (双向兼职), emitted by the appointments service on
+govgrid.appointments.events, beside the organisation events (organisation.py).
+
+Personal data is kept minimal on purpose: events are kept forever, so they carry a display name and
+a badge number, never an ID-card number, a phone number or an address.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.registry import DomainEvent
+
+SERVICE = "appointments"
+
+PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+AppointmentId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+DisplayName = Field(min_length=1, max_length=100)
+
+
+class AppointmentKind(StrEnum):
+    DEPUTY_PARTY_SECRETARY = "deputy_party_secretary"  # an officer, in a village or community (党组织副书记)
+    JOINT_DEFENCE_DIRECTOR = "joint_defence_director"  # a village cadre, at a police station (联防主任)
+
+
+class LeavingReason(StrEnum):
+    RETIRED = "retired"
+    RESIGNED = "resigned"
+    DISMISSED = "dismissed"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+class AppointmentEndReason(StrEnum):
+    TERM_ENDED = "term_ended"
+    TRANSFERRED = "transferred"
+    REVOKED = "revoked"
+
+
+@catalogue.event(SERVICE, "PoliceOfficerRegistered", 1)
+class PoliceOfficerRegistered(DomainEvent):
+    person_id: str = PersonId
+    badge_number: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+    station_code: str = OrgCode
+    display_name: str = DisplayName
+
+
+@catalogue.event(SERVICE, "VillageCadreRegistered", 1)
+class VillageCadreRegistered(DomainEvent):
+    person_id: str = PersonId
+    village_code: str = OrgCode
+    display_name: str = DisplayName
+    post: str = Field(min_length=1, max_length=50, description="e.g. 村党支部书记, 村委会主任, 村委委员")
+
+
+@catalogue.event(SERVICE, "PoliceOfficerTransferred", 1)
+class PoliceOfficerTransferred(DomainEvent):
+    person_id: str = PersonId
+    from_station_code: str = OrgCode
+    to_station_code: str = OrgCode
+    effective_on: date
+
+
+@catalogue.event(SERVICE, "PersonLeftService", 1)
+class PersonLeftService(DomainEvent):
+    person_id: str = PersonId
+    reason: LeavingReason
+    effective_on: date
+
+
+@catalogue.event(SERVICE, "AppointmentNominated", 1)
+class AppointmentNominated(DomainEvent):
+    appointment_id: str = AppointmentId
+    kind: AppointmentKind
+    person_id: str = PersonId
+    # The pair: a deputy secretary serves in village_code and belongs to station_code; a director
+    # serves at station_code and comes from village_code.
+    station_code: str = OrgCode
+    village_code: str = OrgCode
+    term_start: date
+    term_end: date
+
+
+@catalogue.event(SERVICE, "AppointmentApproved", 1)
+class AppointmentApproved(DomainEvent):
+    appointment_id: str = AppointmentId
+    approved_on: date
+
+
+@catalogue.event(SERVICE, "AppointmentCertificateIssued", 1)
+class AppointmentCertificateIssued(DomainEvent):
+    appointment_id: str = AppointmentId
+    certificate_number: str = Field(min_length=1, max_length=40)
+    issued_on: date
+
+
+@catalogue.event(SERVICE, "AppointmentEnded", 1)
+class AppointmentEnded(DomainEvent):
+    appointment_id: str = AppointmentId
+    reason: AppointmentEndReason
+    ended_on: date
+    note: str = Field(default="", max_length=500)

@@ -1,0 +1,3 @@
+from services.appointments.main import run
+
+run()

@@ -1,0 +1,103 @@
+"""Police officers and village cadres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+
+from govgrid.auth import CurrentPrincipal
+from govgrid.web.commands import IdempotencyKey
+from services.appointments.api.dependencies import Service, execute, read_history, read_state
+from services.appointments.application import commands as c
+from services.appointments.application import handlers
+from services.appointments.domain import people
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+PersonId = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.post("/officers", status_code=201, summary="Register a police officer")
+async def register_officer(
+    body: c.RegisterPoliceOfficer,
+    principal: CurrentPrincipal,
+    service: Service,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await execute(
+        service,
+        principal,
+        "POST /people/officers",
+        body,
+        idempotency_key,
+        lambda uow, ctx: handlers.register_officer(uow, ctx, body),
+    )
+
+
+@router.post("/cadres", status_code=201, summary="Register a village cadre")
+async def register_cadre(
+    body: c.RegisterVillageCadre,
+    principal: CurrentPrincipal,
+    service: Service,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await execute(
+        service,
+        principal,
+        "POST /people/cadres",
+        body,
+        idempotency_key,
+        lambda uow, ctx: handlers.register_cadre(uow, ctx, body),
+    )
+
+
+@router.get("/{person_id}", summary="Current state of a person")
+async def get(principal: CurrentPrincipal, service: Service, person_id: str = PersonId) -> dict[str, Any]:
+    return await read_state(
+        service, principal, people.stream_id(person_id), people.evolve, "person", person_id
+    )
+
+
+@router.get("/{person_id}/history", summary="Every event of a person (audit view)")
+async def history(
+    principal: CurrentPrincipal, service: Service, person_id: str = PersonId
+) -> list[dict[str, Any]]:
+    return await read_history(service, principal, people.stream_id(person_id), "person", person_id)
+
+
+@router.post("/{person_id}/transfer", summary="Transfer a police officer to another station")
+async def transfer(
+    body: c.TransferPoliceOfficer,
+    principal: CurrentPrincipal,
+    service: Service,
+    person_id: str = PersonId,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await execute(
+        service,
+        principal,
+        f"POST /people/{person_id}/transfer",
+        body,
+        idempotency_key,
+        lambda uow, ctx: handlers.transfer_officer(uow, ctx, person_id, body),
+    )
+
+
+@router.post("/{person_id}/leave", summary="Record that a person left service (ends their appointments)")
+async def leave(
+    body: c.RecordLeavingService,
+    principal: CurrentPrincipal,
+    service: Service,
+    person_id: str = PersonId,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return await execute(
+        service,
+        principal,
+        f"POST /people/{person_id}/leave",
+        body,
+        idempotency_key,
+        lambda uow, ctx: handlers.record_leaving(uow, ctx, person_id, body),
+    )

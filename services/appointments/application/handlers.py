@@ -1,0 +1,375 @@
+"""Command handlers: load the aggregates a command needs, let the domain decide, append the events.
+
+Each handler runs inside one transaction (govgrid.commands.PostgresCommandRunner) and checks the
+caller's jurisdiction against the records it touches, not just the route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from govgrid.aggregate import Loaded, evolved, load
+from govgrid.auth import Role
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.commands import CommandContext, CommandResult, occurred_on
+from govgrid.envelope import Jurisdiction
+from govgrid.errors import Forbidden, NotFound, RuleBroken
+from services.appointments.application import commands as c
+from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
+from services.appointments.domain import appointments, org_units, people
+from services.appointments.domain.appointments import Appointment, Nomination
+from services.appointments.domain.org_units import OrgUnit
+from services.appointments.domain.people import Person
+
+REGISTRY_EDITORS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER})
+PEOPLE_EDITORS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION_OFFICER})
+APPROVERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER})  # the party committees approve
+
+
+def require_role(ctx: CommandContext, roles: frozenset[Role]) -> None:
+    if ctx.principal.role not in roles:
+        raise Forbidden(f"a {ctx.principal.role.value} cannot do this")
+
+
+def state_body(state: Any, version: int) -> dict[str, Any]:
+    return {**asdict(state), "version": version}
+
+
+async def append(
+    uow: AppointmentsUnitOfWork,
+    ctx: CommandContext,
+    loaded: Loaded[Any],
+    events: list[DomainEvent],
+    jurisdiction: Jurisdiction,
+    on: date | None = None,
+) -> int:
+    """Append ``events`` after the loaded version; return the new version. ``on``: the day the act
+    happened in the world, when the command says so (otherwise now)."""
+    occurred_at = occurred_on(on) if on is not None else None
+    if events:
+        await uow.events.append(
+            loaded.stream_id, loaded.version, [ctx.draft(e, jurisdiction, occurred_at) for e in events]
+        )
+    return loaded.version + len(events)
+
+
+# ---------------------------------------------------------------- organisation units
+
+
+async def load_unit(uow: AppointmentsUnitOfWork, code: str) -> Loaded[OrgUnit]:
+    return await load(uow.events, org_units.stream_id(code), org_units.evolve)
+
+
+async def existing_unit(uow: AppointmentsUnitOfWork, code: str) -> Loaded[OrgUnit]:
+    loaded = await load_unit(uow, code)
+    if loaded.state is None:
+        raise NotFound("organisation unit", code)
+    return loaded
+
+
+async def referenced_unit(uow: AppointmentsUnitOfWork, code: str) -> OrgUnit:
+    """A unit named in a command's body: unknown is a broken rule (409), not a missing resource (404)."""
+    unit = (await load_unit(uow, code)).state
+    if unit is None:
+        raise RuleBroken("unknown_org_unit", f"organisation unit {code} is not registered")
+    return unit
+
+
+async def unit_jurisdiction(uow: AppointmentsUnitOfWork, unit: OrgUnit) -> Jurisdiction:
+    parent = (
+        (await load_unit(uow, unit.parent_code)).state
+        if unit.kind is OrgUnitKind.GRID and unit.parent_code
+        else None
+    )
+    return org_units.jurisdiction_of(unit, parent)
+
+
+async def register_unit(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterOrgUnit
+) -> CommandResult:
+    require_role(ctx, REGISTRY_EDITORS)
+    loaded = await load_unit(uow, cmd.code)
+    parent = (await load_unit(uow, cmd.parent_code)).state if cmd.parent_code else None
+    events = org_units.register(loaded.state, parent, **cmd.model_dump())
+    unit = org_units.evolve(None, events[0])
+    jurisdiction = await unit_jurisdiction(uow, unit)
+    ctx.principal.ensure_can_change(jurisdiction)
+    version = await append(uow, ctx, loaded, events, jurisdiction)
+    return CommandResult(201, state_body(unit, version))
+
+
+async def rename_unit(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit
+) -> CommandResult:
+    require_role(ctx, REGISTRY_EDITORS)
+    loaded = await existing_unit(uow, code)
+    assert loaded.state is not None
+    jurisdiction = await unit_jurisdiction(uow, loaded.state)
+    ctx.principal.ensure_can_change(jurisdiction)
+    events = org_units.rename(loaded.state, **cmd.model_dump())
+    version = await append(uow, ctx, loaded, events, jurisdiction)
+    return CommandResult(200, state_body(evolved(loaded.state, events, org_units.evolve), version))
+
+
+async def assign_coverage(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.AssignVillageCoverage
+) -> CommandResult:
+    require_role(ctx, REGISTRY_EDITORS)
+    loaded = await existing_unit(uow, village_code)
+    assert loaded.state is not None
+    ctx.principal.ensure_can_change(await unit_jurisdiction(uow, loaded.state))
+    station = await referenced_unit(uow, cmd.station_code)
+    events = org_units.assign_coverage(loaded.state, station, effective_from=cmd.effective_from)
+    village = evolved(loaded.state, events, org_units.evolve)
+    version = await append(
+        uow, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
+    )
+    return CommandResult(200, state_body(village, version))
+
+
+async def end_coverage(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
+) -> CommandResult:
+    require_role(ctx, REGISTRY_EDITORS)
+    loaded = await existing_unit(uow, village_code)
+    assert loaded.state is not None
+    jurisdiction = await unit_jurisdiction(uow, loaded.state)
+    ctx.principal.ensure_can_change(jurisdiction)
+    events = org_units.end_coverage(
+        loaded.state, station_code=cmd.station_code, effective_until=cmd.effective_until
+    )
+    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
+    return CommandResult(200, state_body(evolved(loaded.state, events, org_units.evolve), version))
+
+
+# ---------------------------------------------------------------- people
+
+
+async def load_person(uow: AppointmentsUnitOfWork, person_id: str) -> Loaded[Person]:
+    return await load(uow.events, people.stream_id(person_id), people.evolve)
+
+
+async def existing_person(uow: AppointmentsUnitOfWork, person_id: str) -> Loaded[Person]:
+    loaded = await load_person(uow, person_id)
+    if loaded.state is None:
+        raise NotFound("person", person_id)
+    return loaded
+
+
+async def person_jurisdiction(uow: AppointmentsUnitOfWork, person: Person) -> Jurisdiction:
+    if person.station_code is not None:  # an officer belongs to the station
+        return Jurisdiction(station=person.station_code)
+    assert person.village_code is not None
+    return await unit_jurisdiction(uow, await referenced_unit(uow, person.village_code))
+
+
+async def register_officer(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterPoliceOfficer
+) -> CommandResult:
+    require_role(ctx, PEOPLE_EDITORS)
+    loaded = await load_person(uow, cmd.person_id)
+    station = await referenced_unit(uow, cmd.station_code)
+    events = people.register_officer(
+        loaded.state,
+        station,
+        person_id=cmd.person_id,
+        badge_number=cmd.badge_number,
+        badge_holder=await uow.badge_holder(cmd.badge_number),
+        display_name=cmd.display_name,
+    )
+    person = people.evolve(None, events[0])
+    jurisdiction = await person_jurisdiction(uow, person)
+    ctx.principal.ensure_can_change(jurisdiction)
+    await uow.claim_badge(cmd.badge_number, cmd.person_id)
+    version = await append(uow, ctx, loaded, events, jurisdiction)
+    return CommandResult(201, state_body(person, version))
+
+
+async def register_cadre(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterVillageCadre
+) -> CommandResult:
+    require_role(ctx, PEOPLE_EDITORS)
+    loaded = await load_person(uow, cmd.person_id)
+    village = await referenced_unit(uow, cmd.village_code)
+    events = people.register_cadre(
+        loaded.state, village, person_id=cmd.person_id, display_name=cmd.display_name, post=cmd.post
+    )
+    person = people.evolve(None, events[0])
+    jurisdiction = await person_jurisdiction(uow, person)
+    ctx.principal.ensure_can_change(jurisdiction)
+    version = await append(uow, ctx, loaded, events, jurisdiction)
+    return CommandResult(201, state_body(person, version))
+
+
+async def transfer_officer(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.TransferPoliceOfficer
+) -> CommandResult:
+    """Transfers the officer; a deputy-secretary post in a village the new station does not cover ends."""
+    require_role(ctx, PEOPLE_EDITORS)
+    loaded = await existing_person(uow, person_id)
+    assert loaded.state is not None
+    ctx.principal.ensure_can_change(await person_jurisdiction(uow, loaded.state))
+    station = await referenced_unit(uow, cmd.to_station_code)
+    events = people.transfer_officer(loaded.state, person_id, station, effective_on=cmd.effective_on)
+    person = evolved(loaded.state, events, people.evolve)
+    version = await append(
+        uow, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
+    )
+    for appointment_id in await uow.active_appointments(person_id, AppointmentKind.DEPUTY_PARTY_SECRETARY):
+        appointment = await existing_appointment(uow, appointment_id)
+        assert appointment.state is not None
+        village = await referenced_unit(uow, appointment.state.village_code)
+        if village.station_on(cmd.effective_on) != station.code:
+            await end_loaded_appointment(
+                uow,
+                ctx,
+                appointment,
+                AppointmentEndReason.TRANSFERRED,
+                cmd.effective_on,
+                note=f"officer transferred to {station.code}",
+            )
+    return CommandResult(200, state_body(person, version))
+
+
+async def record_leaving(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.RecordLeavingService
+) -> CommandResult:
+    """The person leaves service; every active appointment of theirs ends with them."""
+    require_role(ctx, PEOPLE_EDITORS)
+    loaded = await existing_person(uow, person_id)
+    assert loaded.state is not None
+    jurisdiction = await person_jurisdiction(uow, loaded.state)
+    ctx.principal.ensure_can_change(jurisdiction)
+    events = people.leave_service(loaded.state, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
+    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_on)
+    for appointment_id in await uow.active_appointments(person_id):
+        appointment = await existing_appointment(uow, appointment_id)
+        await end_loaded_appointment(
+            uow,
+            ctx,
+            appointment,
+            AppointmentEndReason.REVOKED,
+            cmd.effective_on,
+            note=f"left service: {cmd.reason.value}",
+        )
+    return CommandResult(200, state_body(evolved(loaded.state, events, people.evolve), version))
+
+
+# ---------------------------------------------------------------- appointments
+
+
+async def existing_appointment(uow: AppointmentsUnitOfWork, appointment_id: str) -> Loaded[Appointment]:
+    loaded = await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
+    if loaded.state is None:
+        raise NotFound("appointment", appointment_id)
+    return loaded
+
+
+async def appointment_jurisdiction(uow: AppointmentsUnitOfWork, appointment: Appointment) -> Jurisdiction:
+    village = await referenced_unit(uow, appointment.village_code)
+    return Jurisdiction(township=village.parent_code, station=appointment.station_code, village=village.code)
+
+
+async def nominate(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.NominateAppointment
+) -> CommandResult:
+    require_role(ctx, PEOPLE_EDITORS)
+    person = (await load_person(uow, cmd.person_id)).state
+    organisation = await referenced_unit(uow, cmd.organisation_code)
+    if cmd.kind is AppointmentKind.DEPUTY_PARTY_SECRETARY:
+        village = organisation
+        station = (
+            await referenced_unit(uow, person.station_code)
+            if person and person.station_code
+            else organisation
+        )
+    else:
+        station = organisation
+        village = (
+            await referenced_unit(uow, person.village_code)
+            if person and person.village_code
+            else organisation
+        )
+    appointment_id = uuid.uuid4().hex
+    events = appointments.nominate(
+        Nomination(
+            appointment_id, cmd.kind, cmd.person_id, cmd.organisation_code, cmd.term_start, cmd.term_end
+        ),
+        person=person,
+        village=village,
+        station=station,
+        active_same_kind=await uow.active_appointments(cmd.person_id, cmd.kind),
+    )
+    appointment = appointments.evolve(None, events[0])
+    jurisdiction = await appointment_jurisdiction(uow, appointment)
+    ctx.principal.ensure_can_change(jurisdiction)
+    await uow.hold(appointment_id, cmd.person_id, cmd.kind)
+    loaded = await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
+    version = await append(uow, ctx, loaded, events, jurisdiction)
+    return CommandResult(201, state_body(appointment, version))
+
+
+async def approve(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
+) -> CommandResult:
+    require_role(ctx, APPROVERS)
+    loaded = await existing_appointment(uow, appointment_id)
+    assert loaded.state is not None
+    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    ctx.principal.ensure_can_change(jurisdiction)
+    events = appointments.approve(loaded.state, approved_on=cmd.approved_on)
+    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
+    return CommandResult(200, state_body(evolved(loaded.state, events, appointments.evolve), version))
+
+
+async def issue_certificate(
+    uow: AppointmentsUnitOfWork,
+    ctx: CommandContext,
+    appointment_id: str,
+    cmd: c.IssueCertificate,
+    prefix: str,
+) -> CommandResult:
+    require_role(ctx, APPROVERS)
+    loaded = await existing_appointment(uow, appointment_id)
+    assert loaded.state is not None
+    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    ctx.principal.ensure_can_change(jurisdiction)
+    appointments.check_can_issue_certificate(loaded.state, issued_on=cmd.issued_on)  # before drawing a number
+    number = appointments.certificate_number(
+        prefix, cmd.issued_on.year, await uow.next_certificate_sequence(cmd.issued_on.year)
+    )
+    events = appointments.issue_certificate(loaded.state, certificate_number=number, issued_on=cmd.issued_on)
+    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
+    return CommandResult(200, state_body(evolved(loaded.state, events, appointments.evolve), version))
+
+
+async def end_appointment(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.EndAppointment
+) -> CommandResult:
+    require_role(ctx, PEOPLE_EDITORS)
+    loaded = await existing_appointment(uow, appointment_id)
+    assert loaded.state is not None
+    ctx.principal.ensure_can_change(await appointment_jurisdiction(uow, loaded.state))
+    state, version = await end_loaded_appointment(uow, ctx, loaded, cmd.reason, cmd.ended_on, cmd.note)
+    return CommandResult(200, state_body(state, version))
+
+
+async def end_loaded_appointment(
+    uow: AppointmentsUnitOfWork,
+    ctx: CommandContext,
+    loaded: Loaded[Appointment],
+    reason: AppointmentEndReason,
+    ended_on: date,
+    note: str,
+) -> tuple[Appointment, int]:
+    assert loaded.state is not None
+    events = appointments.end(loaded.state, reason=reason, ended_on=ended_on, note=note)
+    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    version = await append(uow, ctx, loaded, events, jurisdiction, on=ended_on)
+    await uow.release(loaded.state.appointment_id)
+    return evolved(loaded.state, events, appointments.evolve), version

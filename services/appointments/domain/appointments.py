@@ -1,0 +1,318 @@
+"""Dual appointments (双向兼职): nominated -> approved -> certificate issued -> ended.
+
+An officer becomes part-time deputy party secretary of a village or community covered by their
+station; a village cadre becomes part-time joint-defence director of the station covering their
+village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.appointments import (
+    AppointmentApproved,
+    AppointmentCertificateIssued,
+    AppointmentEnded,
+    AppointmentEndReason,
+    AppointmentKind,
+    AppointmentNominated,
+)
+from govgrid.rules import BusinessRule, check
+from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
+from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
+
+ROLE_FOR_KIND = {
+    AppointmentKind.DEPUTY_PARTY_SECRETARY: PersonRole.POLICE_OFFICER,
+    AppointmentKind.JOINT_DEFENCE_DIRECTOR: PersonRole.VILLAGE_CADRE,
+}
+
+
+class AppointmentStatus(StrEnum):
+    NOMINATED = "nominated"
+    APPROVED = "approved"
+    CERTIFIED = "certified"
+    ENDED = "ended"
+
+
+def stream_id(appointment_id: str) -> str:
+    return f"appointment-{appointment_id}"
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    kind: AppointmentKind
+    person_id: str
+    station_code: str
+    village_code: str
+    term_start: date
+    term_end: date
+    status: AppointmentStatus = AppointmentStatus.NOMINATED
+    approved_on: date | None = None
+    certificate_number: str | None = None
+    issued_on: date | None = None
+    ended_on: date | None = None
+    end_reason: AppointmentEndReason | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is not AppointmentStatus.ENDED
+
+    @property
+    def last_date(self) -> date:
+        """The latest date the appointment's history mentions: later decisions cannot predate it."""
+        return max((d for d in (self.approved_on, self.issued_on) if d is not None), default=date.min)
+
+
+def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
+    match event:
+        case AppointmentNominated():
+            return Appointment(
+                event.appointment_id,
+                event.kind,
+                event.person_id,
+                event.station_code,
+                event.village_code,
+                event.term_start,
+                event.term_end,
+            )
+        case AppointmentApproved() if state is not None:
+            return replace(state, status=AppointmentStatus.APPROVED, approved_on=event.approved_on)
+        case AppointmentCertificateIssued() if state is not None:
+            return replace(
+                state,
+                status=AppointmentStatus.CERTIFIED,
+                certificate_number=event.certificate_number,
+                issued_on=event.issued_on,
+            )
+        case AppointmentEnded() if state is not None:
+            return replace(
+                state, status=AppointmentStatus.ENDED, ended_on=event.ended_on, end_reason=event.reason
+            )
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class KindMustFitRole(BusinessRule):
+    """Officers are appointed deputy party secretaries, village cadres joint-defence directors."""
+
+    code = "appointment_kind_mismatch"
+    kind: AppointmentKind
+    person: Person
+
+    def is_broken(self) -> bool:
+        return self.person.role is not ROLE_FOR_KIND[self.kind]
+
+    def message(self) -> str:
+        return f"a {self.person.role.value} cannot be appointed {self.kind.value}"
+
+
+@dataclass(frozen=True)
+class StationMustCoverVillage(BusinessRule):
+    """The pair must belong together: the station covers the village on the first day of the term."""
+
+    code = "village_not_covered_by_station"
+    village: OrgUnit
+    station_code: str
+    on: date
+
+    def is_broken(self) -> bool:
+        return self.village.station_on(self.on) != self.station_code
+
+    def message(self) -> str:
+        return f"station {self.station_code} does not cover {self.village.code} on {self.on}"
+
+
+@dataclass(frozen=True)
+class NoSecondActiveAppointment(BusinessRule):
+    code = "already_holds_active_appointment"
+    person_id: str
+    kind: AppointmentKind
+    active_appointment_ids: tuple[str, ...]
+
+    def is_broken(self) -> bool:
+        return bool(self.active_appointment_ids)
+
+    def message(self) -> str:
+        return (
+            f"person {self.person_id} already holds an active {self.kind.value} appointment "
+            f"({', '.join(self.active_appointment_ids)})"
+        )
+
+
+@dataclass(frozen=True)
+class TermMustBeCoherent(BusinessRule):
+    code = "dates_incoherent"
+    term_start: date
+    term_end: date
+
+    def is_broken(self) -> bool:
+        return self.term_end <= self.term_start
+
+    def message(self) -> str:
+        return f"the term ends ({self.term_end}) on or before it starts ({self.term_start})"
+
+
+@dataclass(frozen=True)
+class DateMustNotPrecede(BusinessRule):
+    code = "dates_incoherent"
+    what: str
+    when: date
+    earliest: date
+
+    def is_broken(self) -> bool:
+        return self.when < self.earliest
+
+    def message(self) -> str:
+        return f"{self.what} ({self.when}) cannot be before {self.earliest}"
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterTheEnd(BusinessRule):
+    code = "appointment_ended"
+    appointment: Appointment
+
+    def is_broken(self) -> bool:
+        return not self.appointment.is_active
+
+    def message(self) -> str:
+        return f"appointment {self.appointment.appointment_id} ended on {self.appointment.ended_on}"
+
+
+@dataclass(frozen=True)
+class MustBeNominated(BusinessRule):
+    code = "appointment_already_approved"
+    appointment: Appointment
+
+    def is_broken(self) -> bool:
+        return self.appointment.status is not AppointmentStatus.NOMINATED
+
+    def message(self) -> str:
+        return f"appointment {self.appointment.appointment_id} is already {self.appointment.status.value}"
+
+
+@dataclass(frozen=True)
+class NoCertificateBeforeApproval(BusinessRule):
+    code = "certificate_before_approval"
+    appointment: Appointment
+
+    def is_broken(self) -> bool:
+        return self.appointment.status is AppointmentStatus.NOMINATED
+
+    def message(self) -> str:
+        return f"appointment {self.appointment.appointment_id} is not approved yet"
+
+
+@dataclass(frozen=True)
+class OneCertificatePerAppointment(BusinessRule):
+    code = "certificate_already_issued"
+    appointment: Appointment
+
+    def is_broken(self) -> bool:
+        return self.appointment.certificate_number is not None
+
+    def message(self) -> str:
+        appointment = self.appointment
+        return f"appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Nomination:
+    appointment_id: str
+    kind: AppointmentKind
+    person_id: str
+    organisation_code: str  # the village (deputy secretary) or the station (director)
+    term_start: date
+    term_end: date
+
+
+def nominate(
+    nomination: Nomination,
+    *,
+    person: Person | None,
+    village: OrgUnit,
+    station: OrgUnit,
+    active_same_kind: tuple[str, ...],
+) -> list[DomainEvent]:
+    """``village`` and ``station`` are the pair's units, looked up by the caller from the person and
+    the organisation code; ``active_same_kind`` the person's active appointments of this kind."""
+    check(PersonMustBeActive(person, nomination.person_id))
+    assert person is not None
+    check(
+        KindMustFitRole(nomination.kind, person),
+        MustBeAVillage(village),
+        MustBeAStation(station),
+        TermMustBeCoherent(nomination.term_start, nomination.term_end),
+        StationMustCoverVillage(village, station.code, nomination.term_start),
+        NoSecondActiveAppointment(person.person_id, nomination.kind, active_same_kind),
+    )
+    return [
+        AppointmentNominated(
+            appointment_id=nomination.appointment_id,
+            kind=nomination.kind,
+            person_id=person.person_id,
+            station_code=station.code,
+            village_code=village.code,
+            term_start=nomination.term_start,
+            term_end=nomination.term_end,
+        )
+    ]
+
+
+def approve(appointment: Appointment, *, approved_on: date) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterTheEnd(appointment),
+        MustBeNominated(appointment),
+        DateMustNotPrecede("the term's end", appointment.term_end, approved_on),
+    )
+    return [AppointmentApproved(appointment_id=appointment.appointment_id, approved_on=approved_on)]
+
+
+def check_can_issue_certificate(appointment: Appointment, *, issued_on: date) -> None:
+    check(
+        NothingChangesAfterTheEnd(appointment),
+        NoCertificateBeforeApproval(appointment),
+        OneCertificatePerAppointment(appointment),
+        DateMustNotPrecede("the certificate", issued_on, appointment.last_date),
+    )
+
+
+def issue_certificate(
+    appointment: Appointment, *, certificate_number: str, issued_on: date
+) -> list[DomainEvent]:
+    check_can_issue_certificate(appointment, issued_on=issued_on)
+    return [
+        AppointmentCertificateIssued(
+            appointment_id=appointment.appointment_id,
+            certificate_number=certificate_number,
+            issued_on=issued_on,
+        )
+    ]
+
+
+def end(
+    appointment: Appointment, *, reason: AppointmentEndReason, ended_on: date, note: str = ""
+) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterTheEnd(appointment),
+        DateMustNotPrecede("the end", ended_on, appointment.last_date),
+    )
+    return [
+        AppointmentEnded(
+            appointment_id=appointment.appointment_id, reason=reason, ended_on=ended_on, note=note
+        )
+    ]
+
+
+def certificate_number(prefix: str, year: int, sequence: int) -> str:
+    """任命证书 numbers: unique and sequential per year, e.g. DZ-2023-0042."""
+    return f"{prefix}-{year}-{sequence:04d}"

@@ -1,0 +1,191 @@
+"""Police officers and village cadres: the two sides of a dual appointment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.appointments import (
+    LeavingReason,
+    PersonLeftService,
+    PoliceOfficerRegistered,
+    PoliceOfficerTransferred,
+    VillageCadreRegistered,
+)
+from govgrid.rules import BusinessRule, check
+from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
+
+
+class PersonRole(StrEnum):
+    POLICE_OFFICER = "police_officer"
+    VILLAGE_CADRE = "village_cadre"
+
+
+def stream_id(person_id: str) -> str:
+    return f"person-{person_id}"
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    role: PersonRole
+    display_name: str
+    station_code: str | None = None  # officers
+    badge_number: str | None = None  # officers
+    village_code: str | None = None  # cadres
+    post: str | None = None  # cadres
+    active: bool = True
+    left_on: date | None = None
+
+
+def evolve(state: Person | None, event: DomainEvent) -> Person:
+    match event:
+        case PoliceOfficerRegistered():
+            return Person(
+                event.person_id,
+                PersonRole.POLICE_OFFICER,
+                event.display_name,
+                station_code=event.station_code,
+                badge_number=event.badge_number,
+            )
+        case VillageCadreRegistered():
+            return Person(
+                event.person_id,
+                PersonRole.VILLAGE_CADRE,
+                event.display_name,
+                village_code=event.village_code,
+                post=event.post,
+            )
+        case PoliceOfficerTransferred() if state is not None:
+            return replace(state, station_code=event.to_station_code)
+        case PersonLeftService() if state is not None:
+            return replace(state, active=False, left_on=event.effective_on)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class PersonIdMustBeFree(BusinessRule):
+    code = "person_already_registered"
+    existing: Person | None
+    person_id: str
+
+    def is_broken(self) -> bool:
+        return self.existing is not None
+
+    def message(self) -> str:
+        return f"person {self.person_id} is already registered"
+
+
+@dataclass(frozen=True)
+class PersonMustBeActive(BusinessRule):
+    """Only a registered person still in service can be appointed, transferred or leave."""
+
+    code = "person_not_active"
+    person: Person | None
+    person_id: str
+
+    def is_broken(self) -> bool:
+        return self.person is None or not self.person.active
+
+    def message(self) -> str:
+        state = "is not registered" if self.person is None else "has left service"
+        return f"person {self.person_id} {state}"
+
+
+@dataclass(frozen=True)
+class MustBeAnOfficer(BusinessRule):
+    code = "not_a_police_officer"
+    person: Person
+
+    def is_broken(self) -> bool:
+        return self.person.role is not PersonRole.POLICE_OFFICER
+
+    def message(self) -> str:
+        return f"person {self.person.person_id} is a {self.person.role.value}, not a police officer"
+
+
+@dataclass(frozen=True)
+class TransferMustChangeStation(BusinessRule):
+    code = "transfer_to_same_station"
+    person: Person
+    to_station_code: str
+
+    def is_broken(self) -> bool:
+        return self.person.station_code == self.to_station_code
+
+    def message(self) -> str:
+        return f"officer {self.person.person_id} already serves at {self.to_station_code}"
+
+
+@dataclass(frozen=True)
+class BadgeNumberMustBeFree(BusinessRule):
+    code = "badge_number_taken"
+    badge_number: str
+    holder: str | None  # the person already holding this badge number, if any
+
+    def is_broken(self) -> bool:
+        return self.holder is not None
+
+    def message(self) -> str:
+        return f"badge number {self.badge_number} belongs to person {self.holder}"
+
+
+def register_officer(
+    existing: Person | None,
+    station: OrgUnit,
+    *,
+    person_id: str,
+    badge_number: str,
+    badge_holder: str | None,
+    display_name: str,
+) -> list[DomainEvent]:
+    check(
+        PersonIdMustBeFree(existing, person_id),
+        MustBeAStation(station),
+        BadgeNumberMustBeFree(badge_number, badge_holder),
+    )
+    return [
+        PoliceOfficerRegistered(
+            person_id=person_id,
+            badge_number=badge_number,
+            station_code=station.code,
+            display_name=display_name,
+        )
+    ]
+
+
+def register_cadre(
+    existing: Person | None, village: OrgUnit, *, person_id: str, display_name: str, post: str
+) -> list[DomainEvent]:
+    check(PersonIdMustBeFree(existing, person_id), MustBeAVillage(village))
+    return [
+        VillageCadreRegistered(
+            person_id=person_id, village_code=village.code, display_name=display_name, post=post
+        )
+    ]
+
+
+def transfer_officer(
+    person: Person | None, person_id: str, station: OrgUnit, *, effective_on: date
+) -> list[DomainEvent]:
+    check(PersonMustBeActive(person, person_id))
+    assert person is not None
+    check(MustBeAnOfficer(person), MustBeAStation(station), TransferMustChangeStation(person, station.code))
+    assert person.station_code is not None
+    return [
+        PoliceOfficerTransferred(
+            person_id=person.person_id,
+            from_station_code=person.station_code,
+            to_station_code=station.code,
+            effective_on=effective_on,
+        )
+    ]
+
+
+def leave_service(
+    person: Person | None, person_id: str, *, reason: LeavingReason, effective_on: date
+) -> list[DomainEvent]:
+    check(PersonMustBeActive(person, person_id))
+    return [PersonLeftService(person_id=person_id, reason=reason, effective_on=effective_on)]
