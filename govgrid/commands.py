@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID, uuid4
 
 import asyncpg
+from pydantic_core import to_jsonable_python
 
 from govgrid.auth.principal import Principal
 from govgrid.catalogue import DomainEvent
@@ -63,6 +64,10 @@ class CommandResult:
     status_code: int
     body: dict[str, Any] = field(default_factory=dict)
     replayed: bool = False  # True when this answer was stored by an earlier, identical request
+
+    def __post_init__(self) -> None:
+        # JSON types only (dates as ISO strings...): the first answer and its replays look the same.
+        object.__setattr__(self, "body", to_jsonable_python(self.body))
 
 
 # What a handler works with inside the command's transaction: at least an event store bound to it;
