@@ -55,6 +55,17 @@ class IdempotencyKeyReused(RuleBroken):
         )
 
 
+class InvalidInput(GovgridError):
+    """Input that parsed but cannot be accepted, item by item (422), e.g. the rejected rows of a
+    bulk import. Each detail names where (``row``, ``field``) and why (``reason``)."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, details: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
 class Unauthenticated(GovgridError):
     """Missing, malformed, expired or forged bearer token (401)."""
 

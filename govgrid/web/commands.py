@@ -30,12 +30,13 @@ async def run_command(
     *,
     principal: Principal,
     route: str,
-    body: BaseModel | None,
+    body: BaseModel | str | None,
     idempotency_key: str | None,
 ) -> JSONResponse:
-    """Run ``handler`` once per (caller, Idempotency-Key); the same request again replays the answer."""
+    """Run ``handler`` once per (caller, Idempotency-Key); the same request again replays the answer.
+    ``body``: the command, or a digest of a raw upload."""
     fingerprint = request_fingerprint(
-        principal.subject, route, body.model_dump(mode="json") if body is not None else None
+        principal.subject, route, body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     )
     # Keys are per caller: two callers choosing the same key never see each other's answers.
     key = f"{principal.subject}\x1f{idempotency_key}" if idempotency_key is not None else None

@@ -19,7 +19,14 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from govgrid.config import GovgridSettings
-from govgrid.errors import DependencyUnavailable, Forbidden, NotFound, RuleBroken, Unauthenticated
+from govgrid.errors import (
+    DependencyUnavailable,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleBroken,
+    Unauthenticated,
+)
 from govgrid.observability import bind_correlation_id, current_correlation_id
 
 logger = logging.getLogger(__name__)
@@ -50,6 +57,10 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
     async def validation_failed(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError | ValidationError)
         return _error_response(422, "validation_failed", _field_errors(exc.errors()))
+
+    async def invalid_input(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, InvalidInput)
+        return _error_response(422, exc.code, exc.details)
 
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, NotFound)
@@ -97,6 +108,7 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
 
     app.add_exception_handler(RequestValidationError, validation_failed)
     app.add_exception_handler(ValidationError, validation_failed)
+    app.add_exception_handler(InvalidInput, invalid_input)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(RuleBroken, rule_broken)
     app.add_exception_handler(Unauthenticated, unauthenticated)

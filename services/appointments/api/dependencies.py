@@ -61,7 +61,7 @@ async def execute(
     service: AppointmentsService,
     principal: Principal,
     route: str,
-    body: BaseModel | None,
+    body: BaseModel | str | None,
     idempotency_key: str | None,
     handler: Handler,
 ) -> JSONResponse:

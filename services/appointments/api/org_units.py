@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.web.commands import IdempotencyKey
 from services.appointments.api.dependencies import Service, execute, read_history, read_state
+from services.appointments.api.uploads import read_upload, upload_body
 from services.appointments.application import commands as c
-from services.appointments.application import handlers
+from services.appointments.application import handlers, imports
 from services.appointments.domain import org_units
 
 router = APIRouter(prefix="/org-units", tags=["organisation units"])
@@ -33,6 +34,26 @@ async def register(
         body,
         idempotency_key,
         lambda uow, ctx: handlers.register_unit(uow, ctx, body),
+    )
+
+
+@router.post(
+    "/import",
+    summary="Import organisation units from CSV or JSON (all rows or none)",
+    openapi_extra=upload_body(imports.OrgUnitRow),
+)
+async def import_units(
+    request: Request, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    content, media_type, digest = await read_upload(request)
+    rows = imports.parse(content, media_type, imports.OrgUnitRow)
+    return await execute(
+        service,
+        principal,
+        "POST /org-units/import",
+        digest,
+        idempotency_key,
+        lambda uow, ctx: imports.import_org_units(uow, ctx, rows),
     )
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.web.commands import IdempotencyKey
 from services.appointments.api.dependencies import Service, execute, read_history, read_state
+from services.appointments.api.uploads import read_upload, upload_body
 from services.appointments.application import commands as c
-from services.appointments.application import handlers
+from services.appointments.application import handlers, imports
 from services.appointments.domain import people
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -50,6 +51,26 @@ async def register_cadre(
         body,
         idempotency_key,
         lambda uow, ctx: handlers.register_cadre(uow, ctx, body),
+    )
+
+
+@router.post(
+    "/import",
+    summary="Import police officers and village cadres from CSV or JSON (all rows or none)",
+    openapi_extra=upload_body(imports.PersonRow),
+)
+async def import_people(
+    request: Request, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    content, media_type, digest = await read_upload(request)
+    rows = imports.parse(content, media_type, imports.PersonRow)
+    return await execute(
+        service,
+        principal,
+        "POST /people/import",
+        digest,
+        idempotency_key,
+        lambda uow, ctx: imports.import_people(uow, ctx, rows),
     )
 
 

@@ -1,0 +1,237 @@
+"""Bulk import of the organisation tree and of people, from CSV or JSON.
+
+All or nothing: every row is validated and tried inside one transaction; if any row is rejected the
+whole import is refused (422, a report of each rejected row and why) and nothing is stored.
+Re-importing the same file changes nothing: rows that match what is registered count as unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError, model_validator
+
+from govgrid.commands import CommandContext, CommandResult
+from govgrid.errors import Forbidden, GovgridError, InvalidInput, NotFound, RuleBroken
+from services.appointments.application import commands as c
+from services.appointments.application import handlers
+from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
+from services.appointments.domain.people import PersonRole
+
+MAX_ROWS = 10_000
+
+
+class OrgUnitRow(c.RegisterOrgUnit):
+    """A unit, and optionally the station that covers it (villages and communities) from a date."""
+
+    station_code: str | None = None
+    coverage_from: date | None = None
+
+    @model_validator(mode="after")
+    def coverage_needs_both(self) -> OrgUnitRow:
+        if (self.station_code is None) != (self.coverage_from is None):
+            raise ValueError("station_code and coverage_from go together")
+        return self
+
+
+class PersonRow(c.Command):
+    person_id: str = c.PersonId
+    role: PersonRole
+    display_name: str
+    badge_number: str | None = None
+    station_code: str | None = None
+    village_code: str | None = None
+    post: str | None = None
+
+    @model_validator(mode="after")
+    def fields_for_the_role(self) -> PersonRow:
+        needed = (
+            ("badge_number", "station_code")
+            if self.role is PersonRole.POLICE_OFFICER
+            else ("village_code", "post")
+        )
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.role.value} needs {' and '.join(missing)}")
+        return self
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def parse(content: bytes, content_type: str, row_model: type[R]) -> list[tuple[int, R]]:
+    """Rows numbered from 1 (CSV: the line after the header is row 1). Raises InvalidInput with
+    every malformed row at once."""
+    records = _records(content, content_type)
+    if len(records) > MAX_ROWS:
+        raise InvalidInput(
+            "too many rows", [{"row": None, "field": None, "reason": f"more than {MAX_ROWS} rows"}]
+        )
+    rows: list[tuple[int, R]] = []
+    rejected: list[dict[str, object]] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            rows.append((number, row_model.model_validate(record)))
+        except ValidationError as exc:
+            rejected += [
+                {"row": number, "field": ".".join(str(p) for p in e["loc"]) or None, "reason": e["msg"]}
+                for e in exc.errors()
+            ]
+    if rejected:
+        raise InvalidInput(f"{len(rejected)} problems in the file; nothing was imported", rejected)
+    return rows
+
+
+def _records(content: bytes, content_type: str) -> list[dict[str, Any]]:
+    try:
+        text = content.decode("utf-8-sig")  # Excel writes a BOM before UTF-8 CSV
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "not UTF-8", [{"row": None, "field": None, "reason": "the file is not UTF-8"}]
+        ) from None
+    if "json" in content_type:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput("bad JSON", [{"row": None, "field": None, "reason": str(exc)}]) from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise InvalidInput(
+                "bad JSON", [{"row": None, "field": None, "reason": "expected a list of objects"}]
+            )
+        return data
+    reader = csv.DictReader(io.StringIO(text))
+    # Empty cells mean "not given", so optional columns may stay blank.
+    return [{k: v for k, v in record.items() if k and v not in ("", None)} for record in reader]
+
+
+Outcome = str  # "imported" | "changed" | "unchanged"
+
+
+async def import_rows(
+    uow: AppointmentsUnitOfWork,
+    ctx: CommandContext,
+    rows: list[tuple[int, R]],
+    key: Callable[[R], str],
+    apply_row: Callable[[AppointmentsUnitOfWork, CommandContext, R], Awaitable[Outcome]],
+) -> CommandResult:
+    counts = {"imported": 0, "changed": 0, "unchanged": 0}
+    rejected: list[dict[str, object]] = []
+    for number, row in rows:
+        try:
+            counts[await apply_row(uow, ctx, row)] += 1
+        except (RuleBroken, Forbidden, NotFound) as exc:
+            rejected.append({"row": number, "key": key(row), "field": None, "reason": _reason(exc)})
+    if rejected:
+        # Raising rolls the whole transaction back: nothing of this import is stored.
+        raise InvalidInput(f"{len(rejected)} of {len(rows)} rows rejected; nothing was imported", rejected)
+    return CommandResult(200, {**counts, "rows": len(rows)})
+
+
+def _reason(exc: GovgridError) -> str:
+    return f"{exc.code}: {exc.message}"
+
+
+# ---------------------------------------------------------------- organisation units
+
+
+def parents_first(rows: list[tuple[int, OrgUnitRow]]) -> list[tuple[int, OrgUnitRow]]:
+    """Order rows so a unit comes after its parent when both are in the file (any file order works)."""
+    in_file = {row.code: row for _, row in rows}
+
+    def depth(row: OrgUnitRow, seen: frozenset[str] = frozenset()) -> int:
+        parent = in_file.get(row.parent_code or "")
+        if parent is None or parent.code in seen:  # a cycle is left to the parent rule to reject
+            return 0
+        return 1 + depth(parent, seen | {row.code})
+
+    return sorted(rows, key=lambda numbered: depth(numbered[1]))
+
+
+async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, row: OrgUnitRow) -> Outcome:
+    outcome: Outcome = "unchanged"
+    unit = (await handlers.load_unit(uow, row.code)).state
+    if unit is None:
+        await handlers.register_unit(
+            uow, ctx, c.RegisterOrgUnit(**row.model_dump(include=set(c.RegisterOrgUnit.model_fields)))
+        )
+        outcome = "imported"
+    else:
+        if (unit.kind, unit.parent_code) != (row.kind, row.parent_code):
+            raise RuleBroken(
+                "unit_already_registered",
+                f"{row.code} is registered as a {unit.kind.value} under {unit.parent_code}, unlike this row",
+            )
+        if (unit.name_zh, unit.name_en) != (row.name_zh, row.name_en):
+            await handlers.rename_unit(
+                uow, ctx, row.code, c.RenameOrgUnit(name_zh=row.name_zh, name_en=row.name_en)
+            )
+            outcome = "changed"
+    if row.station_code is not None and row.coverage_from is not None:
+        unit = (await handlers.load_unit(uow, row.code)).state
+        assert unit is not None
+        current = unit.current_coverage
+        if current is None or current.station_code != row.station_code:
+            coverage = c.AssignVillageCoverage(
+                station_code=row.station_code, effective_from=row.coverage_from
+            )
+            await handlers.assign_coverage(uow, ctx, row.code, coverage)
+            outcome = "imported" if outcome == "imported" else "changed"
+    return outcome
+
+
+async def import_org_units(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, rows: list[tuple[int, OrgUnitRow]]
+) -> CommandResult:
+    handlers.require_role(ctx, handlers.REGISTRY_EDITORS)
+    return await import_rows(uow, ctx, parents_first(rows), lambda r: r.code, apply_org_unit_row)
+
+
+# ---------------------------------------------------------------- people
+
+
+async def apply_person_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, row: PersonRow) -> Outcome:
+    person = (await handlers.load_person(uow, row.person_id)).state
+    if row.role is PersonRole.POLICE_OFFICER:
+        assert row.badge_number is not None and row.station_code is not None
+        registered = person and (person.role, person.display_name, person.station_code, person.badge_number)
+        wanted: tuple[object, ...] = (row.role, row.display_name, row.station_code, row.badge_number)
+        command: c.RegisterPoliceOfficer | c.RegisterVillageCadre = c.RegisterPoliceOfficer(
+            person_id=row.person_id,
+            badge_number=row.badge_number,
+            station_code=row.station_code,
+            display_name=row.display_name,
+        )
+    else:
+        assert row.village_code is not None and row.post is not None
+        registered = person and (person.role, person.display_name, person.village_code, person.post)
+        wanted = (row.role, row.display_name, row.village_code, row.post)
+        command = c.RegisterVillageCadre(
+            person_id=row.person_id,
+            village_code=row.village_code,
+            display_name=row.display_name,
+            post=row.post,
+        )
+    if registered == wanted:
+        return "unchanged"
+    if person is not None:
+        raise RuleBroken(
+            "person_already_registered",
+            f"person {row.person_id} is registered with other data; change it by command",
+        )
+    if isinstance(command, c.RegisterPoliceOfficer):
+        await handlers.register_officer(uow, ctx, command)
+    else:
+        await handlers.register_cadre(uow, ctx, command)
+    return "imported"
+
+
+async def import_people(
+    uow: AppointmentsUnitOfWork, ctx: CommandContext, rows: list[tuple[int, PersonRow]]
+) -> CommandResult:
+    handlers.require_role(ctx, handlers.PEOPLE_EDITORS)
+    return await import_rows(uow, ctx, rows, lambda r: r.person_id, apply_person_row)
