@@ -147,6 +147,27 @@ class NoSecondActiveAppointment(BusinessRule):
 
 
 @dataclass(frozen=True)
+class PairMustBeThePersons(BusinessRule):
+    """An officer's pair station is their own station; a cadre's pair village is their own village."""
+
+    code = "pair_mismatch"
+    person: Person
+    village: OrgUnit
+    station: OrgUnit
+
+    def is_broken(self) -> bool:
+        if self.person.role is PersonRole.POLICE_OFFICER:
+            return self.person.station_code != self.station.code
+        return self.person.village_code != self.village.code
+
+    def message(self) -> str:
+        return (
+            f"person {self.person.person_id} belongs to "
+            f"{self.person.station_code or self.person.village_code}, not to this pair"
+        )
+
+
+@dataclass(frozen=True)
 class TermMustBeCoherent(BusinessRule):
     code = "dates_incoherent"
     term_start: date
@@ -251,6 +272,7 @@ def nominate(
         KindMustFitRole(nomination.kind, person),
         MustBeAVillage(village),
         MustBeAStation(station),
+        PairMustBeThePersons(person, village, station),
         TermMustBeCoherent(nomination.term_start, nomination.term_end),
         StationMustCoverVillage(village, station.code, nomination.term_start),
         NoSecondActiveAppointment(person.person_id, nomination.kind, active_same_kind),
@@ -283,6 +305,7 @@ def check_can_issue_certificate(appointment: Appointment, *, issued_on: date) ->
         NoCertificateBeforeApproval(appointment),
         OneCertificatePerAppointment(appointment),
         DateMustNotPrecede("the certificate", issued_on, appointment.last_date),
+        DateMustNotPrecede("the term's end", appointment.term_end, issued_on),
     )
 
 
@@ -302,9 +325,11 @@ def issue_certificate(
 def end(
     appointment: Appointment, *, reason: AppointmentEndReason, ended_on: date, note: str = ""
 ) -> list[DomainEvent]:
+    # A term can be revoked before it starts, but it cannot have run its course before it started.
+    earliest = appointment.term_start if reason is AppointmentEndReason.TERM_ENDED else appointment.last_date
     check(
         NothingChangesAfterTheEnd(appointment),
-        DateMustNotPrecede("the end", ended_on, appointment.last_date),
+        DateMustNotPrecede("the end", ended_on, max(earliest, appointment.last_date)),
     )
     return [
         AppointmentEnded(

@@ -160,22 +160,25 @@ class MustBeAStation(BusinessRule):
 
 
 @dataclass(frozen=True)
-class CoverageChangeMustFollowTheCurrent(BusinessRule):
-    """A new coverage starts after the current one started: coverage history never goes backwards."""
+class CoverageMustNotGoBackwards(BusinessRule):
+    """A new coverage starts after the latest one started and, if that one ended, after its end:
+    a village is never covered by two stations on one day."""
 
     code = "dates_incoherent"
-    current: CoveragePeriod | None
+    latest: CoveragePeriod | None
     effective_from: date
 
     def is_broken(self) -> bool:
-        return self.current is not None and self.effective_from <= self.current.effective_from
+        if self.latest is None:
+            return False
+        floor = self.latest.effective_until or self.latest.effective_from
+        return self.effective_from <= floor
 
     def message(self) -> str:
-        assert self.current is not None
-        return (
-            f"coverage from {self.effective_from} must start after the current one "
-            f"(from {self.current.effective_from})"
-        )
+        assert self.latest is not None
+        floor = self.latest.effective_until or self.latest.effective_from
+        station = self.latest.station_code
+        return f"coverage from {self.effective_from} must start after {floor} (coverage of {station})"
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ def assign_coverage(village: OrgUnit, station: OrgUnit, *, effective_from: date)
     check(MustBeAVillage(village), MustBeAStation(station))
     if current is not None and current.station_code == station.code:
         return []  # already covered by this station
-    check(CoverageChangeMustFollowTheCurrent(current, effective_from))
+    check(CoverageMustNotGoBackwards(village.coverage[-1] if village.coverage else None, effective_from))
     events: list[DomainEvent] = []
     if current is not None:
         events.append(

@@ -10,7 +10,7 @@ import pytest
 
 from govgrid.auth import Role, mint_token
 from govgrid.config import get_settings
-from services.appointments.bootstrap import start_service
+from services.appointments.bootstrap import AppointmentsService, start_service
 from services.appointments.main import create_app
 from services.appointments.settings import AppointmentsSettings
 
@@ -49,16 +49,19 @@ COVERAGE = {"V01": "S01", "V02": "S01", "V03": "S02"}
 
 
 @pytest.fixture
-async def api(database_url: str, schema: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = AppointmentsSettings(database_url=database_url, database_schema=schema)
-    app = create_app(settings)
-    app.state.service = await start_service(settings)  # what the lifespan does when uvicorn runs it
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://appointments") as client:
-            yield client
-    finally:
-        await app.state.service.pool.close()
+async def service(database_url: str, schema: str) -> AsyncIterator[AppointmentsService]:
+    service = await start_service(AppointmentsSettings(database_url=database_url, database_schema=schema))
+    yield service
+    await service.pool.close()
+
+
+@pytest.fixture
+async def api(service: AppointmentsService) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(service.settings)
+    app.state.service = service  # what the lifespan does when uvicorn runs it
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://appointments") as client:
+        yield client
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
