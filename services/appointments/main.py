@@ -48,4 +48,11 @@ def create_app(settings: AppointmentsSettings | None = None) -> FastAPI:
 def run() -> None:
     settings = AppointmentsSettings()
     configure_logging(settings)
-    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, access_log=False)
+    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        access_log=False,
+        log_config=None,
+    )
