@@ -83,6 +83,7 @@ class Run:
     appends: int
     seconds: float
     conflicts: int
+    load: float  # the machine's 1-minute load average just after the run: flags disturbed runs
 
     @property
     def rate(self) -> float:
@@ -181,6 +182,7 @@ async def measure_ours(
 
 
 def measure_theirs(url: str, schema: str, workload: Workload, warmup: int, appends: int) -> tuple[float, int]:
+    """The same measurement through eventsourcing, its concurrent writers on threads."""
     params = conninfo_to_dict(url)
     datastore = PostgresDatastore(
         dbname=str(params["dbname"]),
@@ -236,7 +238,7 @@ def run_once(url: str, store: str, workload: Workload, repetition: int, events: 
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    return Run(workload.key, store, repetition, appends, seconds, conflicts)
+    return Run(workload.key, store, repetition, appends, seconds, conflicts, os.getloadavg()[0])
 
 
 def summary(runs: list[Run], workloads: list[Workload]) -> list[dict[str, object]]:
@@ -322,7 +324,8 @@ def main() -> None:
                     runs.append(run)
                     print(
                         f"rep {repetition} {workload.key} {store:13} {run.rate:8.0f} appends/s"
-                        f" ({run.appends} in {run.seconds:.2f}s, {run.conflicts} conflicts)",
+                        f" ({run.appends} in {run.seconds:.2f}s, {run.conflicts} conflicts)"
+                        f" load {run.load:.1f}",
                         flush=True,
                     )
     rows = summary(runs, workloads)

@@ -176,13 +176,17 @@ async def bench(args: argparse.Namespace, url: str, bootstrap: str) -> dict[str,
         for size in args.batch_sizes:
             rate = await publish_rate(url, bootstrap, size, args.events, args.streams)
             rates[size].append(rate)
-            print(f"rep {repetition} batch {size:5}: {rate:8.0f} events/s", flush=True)
+            # The 1-minute load average flags runs disturbed by other work on the machine.
+            print(
+                f"rep {repetition} batch {size:5}: {rate:8.0f} events/s (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
         latencies = await delivery_latencies(url, bootstrap, args.latency_appends, warmup=20)
         p50s.append(percentile(latencies, 50))
         p99s.append(percentile(latencies, 99))
         print(
             f"rep {repetition} append->receipt: p50 {p50s[-1] * 1000:.1f} ms, p99 {p99s[-1] * 1000:.1f} ms,"
-            f" max {max(latencies) * 1000:.1f} ms ({len(latencies)} appends)",
+            f" max {max(latencies) * 1000:.1f} ms ({len(latencies)} appends, load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     print()

@@ -31,6 +31,7 @@ from govgrid.eventstore import MIGRATIONS
 from govgrid.eventstore.postgres import OUTBOX_CHANNEL
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
 from govgrid.observability import configure_logging
+from govgrid.stopping import sleep_unless_stopping
 
 log = logging.getLogger("govgrid.outbox.relay")
 
@@ -75,7 +76,7 @@ class OutboxRelay:
                 FAILURES.labels(self._topic).inc()
                 log.warning("relay cycle failed, retrying in %.1fs: %r", backoff, exc)
                 await self._close_producer()
-                await _sleep_unless(stopping, backoff)
+                await sleep_unless_stopping(stopping, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
         await self._close_producer()
 
@@ -87,7 +88,7 @@ class OutboxRelay:
                 "SELECT pg_try_advisory_lock($1, hashtext($2))", RELAY_LOCK_CLASS, self._schema
             ):
                 log.info("another relay publishes %s; standing by", self._schema)
-                if await _sleep_unless(stopping, self._poll_interval):
+                if await sleep_unless_stopping(stopping, self._poll_interval):
                     return
             await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
             while not stopping.is_set():
@@ -155,13 +156,6 @@ class OutboxRelay:
             producer, self._producer = self._producer, None
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(producer.stop(), timeout=10)
-
-
-async def _sleep_unless(stopping: asyncio.Event, seconds: float) -> bool:
-    """Sleep, waking early when stopping; True if stopping."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stopping.wait(), timeout=seconds)
-    return stopping.is_set()
 
 
 async def _wait_any(wake: asyncio.Event, stopping: asyncio.Event, seconds: float) -> None:

@@ -15,7 +15,7 @@ from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
-from govgrid.tests.integration.test_outbox_relay import drained, make_relay, running
+from govgrid.testing.relay import drained, make_relay, running
 
 WORKER = Path(__file__).with_name("faust_counting_worker.py")
 PARTITIONS = 3

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from uuid import UUID
 
 import asyncpg
@@ -17,50 +15,12 @@ from aiokafka import ConsumerRecord
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, idempotent_producer
-from govgrid.outbox import OutboxRelay
 from govgrid.projection import ApplyOnce
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
+from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, unpublished
 from govgrid.testing.servers import LocalInstance
-
-PARTITIONS = 3
-
-
-def make_relay(
-    pool: asyncpg.Pool, bootstrap: str, topic: str, schema: str, batch_size: int = 100
-) -> OutboxRelay:
-    async def ensure_topic() -> None:
-        await ensure_topics(bootstrap, {topic: PARTITIONS})
-
-    return OutboxRelay(
-        pool,
-        lambda: idempotent_producer(bootstrap, "test-relay"),
-        topic,
-        schema=schema,
-        batch_size=batch_size,
-        poll_interval=0.5,
-        prepare_kafka=ensure_topic,
-    )
-
-
-@contextlib.asynccontextmanager
-async def running(relay: OutboxRelay) -> AsyncIterator[None]:
-    stopping = asyncio.Event()
-    task = asyncio.create_task(relay.run(stopping))
-    try:
-        yield
-    finally:
-        stopping.set()
-        await asyncio.wait_for(task, timeout=30)
-
-
-async def unpublished(pool: asyncpg.Pool) -> int:
-    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
-
-
-async def drained(pool: asyncpg.Pool) -> bool:
-    return await unpublished(pool) == 0
 
 
 async def append_round_robin(pool: asyncpg.Pool, streams: list[str], per_stream: int) -> list[EventEnvelope]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 
 import asyncpg
 import httpx
@@ -18,7 +19,7 @@ from govgrid.reference import MIGRATIONS as REFERENCE_MIGRATIONS
 from govgrid.reference import OrgReference, OrgReferenceFeed
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.tests.integration.test_outbox_relay import drained, make_relay, running
+from govgrid.testing.relay import drained, make_relay, running
 from services.appointments.bootstrap import AppointmentsService
 from services.appointments.tests.integration.conftest import S01, T01, ok
 
@@ -126,8 +127,6 @@ async def test_another_service_learns_a_new_village_from_the_topic(
             )
 
             async def covered() -> bool:
-                from datetime import date
-
                 return await reference.station_covering("V09", date(2024, 6, 1)) == "S01"
 
             await wait_until(
@@ -138,5 +137,5 @@ async def test_another_service_learns_a_new_village_from_the_topic(
             await asyncio.wait_for(feeding, timeout=30)
     unit = await reference.unit("V09")
     assert unit is not None and (unit.name_zh, unit.parent_code) == ("新英村", "T01")
-    jurisdiction = await reference.jurisdiction_of("V09", __import__("datetime").date(2024, 6, 1))
+    jurisdiction = await reference.jurisdiction_of("V09", date(2024, 6, 1))
     assert (jurisdiction.township, jurisdiction.station, jurisdiction.village) == ("T01", "S01", "V09")

@@ -1,0 +1,341 @@
+"""The organisation registry as any service sees it: local tables fed from the appointments
+service's topic, so checking an org code never needs a call to another service.
+
+Wire it into a service's bootstrap (``stopping`` is the service's shutdown event)::
+
+    from govgrid import projection, reference
+    from govgrid.catalogue.organisation import OrgUnitKind
+    from govgrid.db import apply_migrations, create_pool
+
+    pool = await create_pool(settings.database_url, schema="patrols")
+    await apply_migrations(pool, projection.MIGRATIONS, reference.MIGRATIONS)
+    feed = reference.OrgReferenceFeed(pool, settings.kafka_bootstrap_servers, consumer_name="patrols")
+    feed_task = asyncio.create_task(feed.run(stopping))
+
+    orgs = reference.OrgReference(pool)  # in a command handler:
+    village = await orgs.require(code, OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
+    jurisdiction = await orgs.jurisdiction_of(village.code, on=day)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+
+from govgrid.catalogue import UnknownEventType, catalogue
+from govgrid.catalogue.organisation import (
+    OrganisationUnitRegistered,
+    OrganisationUnitRenamed,
+    OrgUnitKind,
+    VillageCoverageAssigned,
+    VillageCoverageEnded,
+)
+from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.errors import RuleBroken
+from govgrid.kafka import events_topic
+from govgrid.projection import ApplyOnce
+from govgrid.stopping import sleep_unless_stopping
+
+log = logging.getLogger("govgrid.reference")
+
+PROJECTION = "org_reference"  # its name in applied_events
+ORG_EVENT_TYPES = frozenset(
+    model.event_type
+    for model in (
+        OrganisationUnitRegistered,
+        OrganisationUnitRenamed,
+        VillageCoverageAssigned,
+        VillageCoverageEnded,
+    )
+)
+TOWNSHIP_KINDS = (OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE)
+VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
+# The hierarchy is four levels deep; the bound only stops a parent cycle in bad data.
+MAX_DEPTH = 10
+FIRST_BACKOFF_SECONDS = 0.2
+MAX_BACKOFF_SECONDS = 5.0
+POLL_TIMEOUT_MS = 500  # how long a stop may wait for an idle poll to return
+MAX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class OrgUnitRef:
+    code: str
+    kind: OrgUnitKind
+    name_zh: str
+    name_en: str
+    parent_code: str | None
+
+
+async def apply_org_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+    """Update the reference tables for an organisation event; ignore any other event of the topic.
+
+    Run it under ``ApplyOnce`` (once per event). No foreign keys: a unit may arrive before its
+    parent, a coverage before its station, since different streams are not ordered on Kafka.
+    """
+    # Filter before decoding: the topic also carries events this kernel's catalogue may not know.
+    if envelope.event_type not in ORG_EVENT_TYPES:
+        return
+    event = catalogue.decode(envelope)
+    if isinstance(event, OrganisationUnitRegistered):
+        await conn.execute(
+            "INSERT INTO ref_org_units (code, kind, name_zh, name_en, parent_code)"
+            " VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name_zh = EXCLUDED.name_zh,"
+            " name_en = EXCLUDED.name_en, parent_code = EXCLUDED.parent_code",
+            event.code,
+            event.kind.value,
+            event.name_zh,
+            event.name_en,
+            event.parent_code,
+        )
+    elif isinstance(event, OrganisationUnitRenamed):
+        status = await conn.execute(
+            "UPDATE ref_org_units SET name_zh = $2, name_en = $3 WHERE code = $1",
+            event.code,
+            event.name_zh,
+            event.name_en,
+        )
+        if status == "UPDATE 0":
+            log.warning("rename of unknown org unit %s ignored (event %s)", event.code, envelope.event_id)
+    elif isinstance(event, VillageCoverageAssigned):
+        # The latest statement wins: re-assigning a period that was ended opens it again.
+        await conn.execute(
+            "INSERT INTO ref_village_coverage (village_code, station_code, effective_from)"
+            " VALUES ($1, $2, $3)"
+            " ON CONFLICT (village_code, station_code, effective_from) DO UPDATE SET effective_until = NULL",
+            event.village_code,
+            event.station_code,
+            event.effective_from,
+        )
+    elif isinstance(event, VillageCoverageEnded):
+        status = await conn.execute(
+            "UPDATE ref_village_coverage SET effective_until = $3"
+            " WHERE village_code = $1 AND station_code = $2 AND effective_until IS NULL",
+            event.village_code,
+            event.station_code,
+            event.effective_until,
+        )
+        if status == "UPDATE 0":
+            log.warning(
+                "end of coverage %s by %s ignored: none is open (event %s)",
+                event.village_code,
+                event.station_code,
+                envelope.event_id,
+            )
+
+
+# A coverage period includes both its first and its last day.
+_COVERS_DAY = "effective_from <= $2 AND (effective_until IS NULL OR $2 <= effective_until)"
+
+
+class OrgReference:
+    """Read-only queries on the local reference tables."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def unit(self, code: str) -> OrgUnitRef | None:
+        row = await self._pool.fetchrow(
+            "SELECT code, kind, name_zh, name_en, parent_code FROM ref_org_units WHERE code = $1", code
+        )
+        return _unit(row) if row is not None else None
+
+    async def require(self, code: str, *kinds: OrgUnitKind) -> OrgUnitRef:
+        """The unit ``code``, which must be of one of ``kinds`` (of any kind when none is given)."""
+        unit = await self.unit(code)
+        if unit is None:
+            raise RuleBroken("unknown_org_unit", f"no organisation unit {code!r}")
+        if kinds and unit.kind not in kinds:
+            raise RuleBroken(
+                "wrong_org_unit_kind", f"{code!r} is a {unit.kind}, expected a {' or '.join(kinds)}"
+            )
+        return unit
+
+    async def station_covering(self, village_code: str, on: date) -> str | None:
+        # At most one station covers a village on a day; should periods overlap anyway, the later wins.
+        station: str | None = await self._pool.fetchval(
+            f"SELECT station_code FROM ref_village_coverage WHERE village_code = $1 AND {_COVERS_DAY}"
+            " ORDER BY effective_from DESC LIMIT 1",
+            village_code,
+            on,
+        )
+        return station
+
+    async def villages_covered_by(self, station_code: str, on: date) -> list[str]:
+        rows = await self._pool.fetch(
+            f"SELECT village_code FROM ref_village_coverage WHERE station_code = $1 AND {_COVERS_DAY}"
+            " ORDER BY village_code",
+            station_code,
+            on,
+        )
+        return [r["village_code"] for r in rows]
+
+    async def ancestors(self, code: str) -> list[OrgUnitRef]:
+        """The parent, its parent, ... up to the city or the first parent not known yet."""
+        return (await self._lineage(code))[1:]
+
+    async def jurisdiction_of(self, code: str, on: date) -> Jurisdiction:
+        """The jurisdiction of something placed at unit ``code`` on day ``on``.
+
+        township and village: the nearest unit of that level, the unit itself included. station: the
+        unit itself if it is a police station, else the station covering the village on that day.
+        """
+        lineage = await self._lineage(code)
+        if not lineage:
+            raise RuleBroken("unknown_org_unit", f"no organisation unit {code!r}")
+        village = _nearest(lineage, VILLAGE_KINDS)
+        if lineage[0].kind is OrgUnitKind.POLICE_STATION:
+            station: str | None = lineage[0].code
+        elif village is not None:
+            station = await self.station_covering(village, on)
+        else:
+            station = None
+        return Jurisdiction(township=_nearest(lineage, TOWNSHIP_KINDS), station=station, village=village)
+
+    async def _lineage(self, code: str) -> list[OrgUnitRef]:
+        """The unit itself, then its ancestors nearest first; empty for an unknown code."""
+        rows = await self._pool.fetch(
+            "WITH RECURSIVE lineage AS ("
+            " SELECT code, kind, name_zh, name_en, parent_code, 0 AS depth FROM ref_org_units WHERE code = $1"
+            " UNION ALL"
+            " SELECT u.code, u.kind, u.name_zh, u.name_en, u.parent_code, l.depth + 1"
+            " FROM ref_org_units u JOIN lineage l ON u.code = l.parent_code WHERE l.depth < $2)"
+            " SELECT code, kind, name_zh, name_en, parent_code FROM lineage ORDER BY depth",
+            code,
+            MAX_DEPTH,
+        )
+        return [_unit(r) for r in rows]
+
+
+def _unit(row: asyncpg.Record) -> OrgUnitRef:
+    return OrgUnitRef(
+        code=row["code"],
+        kind=OrgUnitKind(row["kind"]),
+        name_zh=row["name_zh"],
+        name_en=row["name_en"],
+        parent_code=row["parent_code"],
+    )
+
+
+def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str | None:
+    return next((u.code for u in lineage if u.kind in kinds), None)
+
+
+class OrgReferenceFeed:
+    """Keeps the reference tables in step with the appointments topic; run it as a background task.
+
+    At least once from Kafka, once in effect: offsets are committed after each applied batch, and
+    ``ApplyOnce`` recognises a redelivered event.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        bootstrap_servers: str,
+        consumer_name: str,
+        topic: str = events_topic("appointments"),
+    ) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._group_id = f"{consumer_name}-org-reference"
+        self._topic = topic
+        self._apply_once = ApplyOnce(pool, PROJECTION)
+        self._backoff = FIRST_BACKOFF_SECONDS
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Apply the topic until ``stopping`` is set, surviving Kafka and PostgreSQL outages."""
+        while not stopping.is_set():
+            try:
+                await self._session(stopping)
+            # An org event this kernel cannot decode (a newer schema version) stops the feed here
+            # rather than being skipped: skipping would lose the unit for good.
+            except (
+                KafkaError,
+                OSError,
+                TimeoutError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                UnknownEventType,
+                ValidationError,
+            ) as exc:
+                log.warning("org reference feed failed, retrying in %.1fs: %r", self._backoff, exc)
+                await sleep_unless_stopping(stopping, self._backoff)
+                self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+
+    async def _session(self, stopping: asyncio.Event) -> None:
+        """One consumer, from start to stop: apply batches until stopping or a failure."""
+        consumer = AIOKafkaConsumer(
+            self._topic,
+            bootstrap_servers=self._bootstrap_servers,
+            group_id=self._group_id,
+            client_id=self._group_id,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        try:
+            # start() waits up to 40 s for a topic not created yet, commit() for a lost coordinator.
+            if not await _unless_stopping(stopping, consumer.start()):
+                return
+            while not stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_BATCH)
+                records = [record for partition in batches.values() for record in partition]
+                for record in records:
+                    await self._apply(record)
+                if records and await _unless_stopping(stopping, consumer.commit()):
+                    self._backoff = FIRST_BACKOFF_SECONDS
+        finally:
+            await _stop(consumer)
+
+    async def _apply(self, record: ConsumerRecord) -> None:
+        try:
+            envelope = EventEnvelope.from_json_bytes(record.value)
+        except ValidationError as exc:
+            log.error(
+                "skipped %s partition %d offset %d: not an event envelope: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                exc,
+            )
+            return
+        # Checked here too so that the topic's other events leave no applied_events rows behind.
+        if envelope.event_type in ORG_EVENT_TYPES:
+            await self._apply_once.apply(envelope, apply_org_event)
+
+
+async def _stop(consumer: AIOKafkaConsumer) -> None:
+    try:
+        await asyncio.wait_for(consumer.stop(), timeout=10)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # our own task is being cancelled
+        # aiokafka 0.14.0: while the broker is down, stop() re-raises the cancellation of a fetch
+        # that was backing off, before it closes its client; close the client so its tasks end too.
+        await consumer._client.close()
+    except Exception as exc:
+        log.warning("the Kafka consumer did not stop cleanly: %r", exc)
+
+
+async def _unless_stopping(stopping: asyncio.Event, work: Awaitable[object]) -> bool:
+    """Await ``work``, or cancel it as soon as ``stopping`` is set; True if it finished."""
+    work_task = asyncio.ensure_future(work)
+    stop_task = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait([work_task, stop_task], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop_task.cancel()
+        work_task.cancel()  # does nothing once it finished
+    await asyncio.wait([work_task])  # let a cancelled call unwind
+    if work_task.cancelled():
+        return False
+    work_task.result()  # raises what the call raised
+    return True

@@ -1,0 +1,50 @@
+"""Running the kernel's outbox relay in tests, on the test's own schema and topic."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import asyncpg
+
+from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.outbox import OutboxRelay
+
+PARTITIONS = 3
+
+
+def make_relay(
+    pool: asyncpg.Pool, bootstrap: str, topic: str, schema: str, batch_size: int = 100
+) -> OutboxRelay:
+    async def ensure_topic() -> None:
+        await ensure_topics(bootstrap, {topic: PARTITIONS})
+
+    return OutboxRelay(
+        pool,
+        lambda: idempotent_producer(bootstrap, "test-relay"),
+        topic,
+        schema=schema,
+        batch_size=batch_size,
+        poll_interval=0.5,
+        prepare_kafka=ensure_topic,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(relay: OutboxRelay) -> AsyncIterator[None]:
+    stopping = asyncio.Event()
+    task = asyncio.create_task(relay.run(stopping))
+    try:
+        yield
+    finally:
+        stopping.set()
+        await asyncio.wait_for(task, timeout=30)
+
+
+async def unpublished(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+
+
+async def drained(pool: asyncpg.Pool) -> bool:
+    return await unpublished(pool) == 0
