@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 from govgrid.catalogue import DomainEvent, catalogue
 from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.errors import NotFound
 from govgrid.eventstore.port import EventStore
 
 S = TypeVar("S")
@@ -38,6 +39,12 @@ class Loaded(Generic[S]):
     version: int
     jurisdiction: Jurisdiction | None  # of the latest event; None for a new stream
     history: tuple[EventEnvelope, ...]
+
+    def require(self, kind: str, ident: str) -> S:
+        """The state of a record named by the caller (a URL id): 404 when it does not exist."""
+        if self.state is None:
+            raise NotFound(kind, ident)
+        return self.state
 
 
 async def load(store: EventStore, stream_id: str, evolve: Evolve[S]) -> Loaded[S]:

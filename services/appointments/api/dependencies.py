@@ -37,10 +37,10 @@ async def read_state(
 ) -> dict[str, Any]:
     """The current state of one record, if the caller may see it."""
     loaded = await load(service.events, stream_id, evolve)
-    if loaded.state is None or loaded.jurisdiction is None:
-        raise NotFound(kind, ident)
+    state = loaded.require(kind, ident)
+    assert loaded.jurisdiction is not None  # a stream with events has one
     principal.ensure_can_see(loaded.jurisdiction)
-    return {**asdict(loaded.state), "version": loaded.version}
+    return {**asdict(state), "version": loaded.version}
 
 
 async def read_history(

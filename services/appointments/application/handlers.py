@@ -18,7 +18,7 @@ from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.commands import CommandContext, CommandResult, occurred_on
 from govgrid.envelope import Jurisdiction
-from govgrid.errors import Forbidden, NotFound, RuleBroken
+from govgrid.errors import Forbidden, RuleBroken
 from services.appointments.application import commands as c
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.domain import appointments, org_units, people
@@ -65,13 +65,6 @@ async def load_unit(uow: AppointmentsUnitOfWork, code: str) -> Loaded[OrgUnit]:
     return await load(uow.events, org_units.stream_id(code), org_units.evolve)
 
 
-async def existing_unit(uow: AppointmentsUnitOfWork, code: str) -> Loaded[OrgUnit]:
-    loaded = await load_unit(uow, code)
-    if loaded.state is None:
-        raise NotFound("organisation unit", code)
-    return loaded
-
-
 async def referenced_unit(uow: AppointmentsUnitOfWork, code: str) -> OrgUnit:
     """A unit named in a command's body: unknown is a broken rule (409), not a missing resource (404)."""
     unit = (await load_unit(uow, code)).state
@@ -107,25 +100,25 @@ async def rename_unit(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit
 ) -> CommandResult:
     require_role(ctx, REGISTRY_EDITORS)
-    loaded = await existing_unit(uow, code)
-    assert loaded.state is not None
-    jurisdiction = await unit_jurisdiction(uow, loaded.state)
+    loaded = await load_unit(uow, code)
+    unit = loaded.require("organisation unit", code)
+    jurisdiction = await unit_jurisdiction(uow, unit)
     ctx.principal.ensure_can_change(jurisdiction)
-    events = org_units.rename(loaded.state, **cmd.model_dump())
+    events = org_units.rename(unit, **cmd.model_dump())
     version = await append(uow, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(evolved(loaded.state, events, org_units.evolve), version))
+    return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
 
 
 async def assign_coverage(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.AssignVillageCoverage
 ) -> CommandResult:
     require_role(ctx, REGISTRY_EDITORS)
-    loaded = await existing_unit(uow, village_code)
-    assert loaded.state is not None
-    ctx.principal.ensure_can_change(await unit_jurisdiction(uow, loaded.state))
+    loaded = await load_unit(uow, village_code)
+    unit = loaded.require("organisation unit", village_code)
+    ctx.principal.ensure_can_change(await unit_jurisdiction(uow, unit))
     station = await referenced_unit(uow, cmd.station_code)
-    events = org_units.assign_coverage(loaded.state, station, effective_from=cmd.effective_from)
-    village = evolved(loaded.state, events, org_units.evolve)
+    events = org_units.assign_coverage(unit, station, effective_from=cmd.effective_from)
+    village = evolved(unit, events, org_units.evolve)
     version = await append(
         uow, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
     )
@@ -136,15 +129,13 @@ async def end_coverage(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
 ) -> CommandResult:
     require_role(ctx, REGISTRY_EDITORS)
-    loaded = await existing_unit(uow, village_code)
-    assert loaded.state is not None
-    jurisdiction = await unit_jurisdiction(uow, loaded.state)
+    loaded = await load_unit(uow, village_code)
+    unit = loaded.require("organisation unit", village_code)
+    jurisdiction = await unit_jurisdiction(uow, unit)
     ctx.principal.ensure_can_change(jurisdiction)
-    events = org_units.end_coverage(
-        loaded.state, station_code=cmd.station_code, effective_until=cmd.effective_until
-    )
+    events = org_units.end_coverage(unit, station_code=cmd.station_code, effective_until=cmd.effective_until)
     version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
-    return CommandResult(200, state_body(evolved(loaded.state, events, org_units.evolve), version))
+    return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
 
 
 # ---------------------------------------------------------------- people
@@ -152,13 +143,6 @@ async def end_coverage(
 
 async def load_person(uow: AppointmentsUnitOfWork, person_id: str) -> Loaded[Person]:
     return await load(uow.events, people.stream_id(person_id), people.evolve)
-
-
-async def existing_person(uow: AppointmentsUnitOfWork, person_id: str) -> Loaded[Person]:
-    loaded = await load_person(uow, person_id)
-    if loaded.state is None:
-        raise NotFound("person", person_id)
-    return loaded
 
 
 async def person_jurisdiction(uow: AppointmentsUnitOfWork, person: Person) -> Jurisdiction:
@@ -211,19 +195,18 @@ async def transfer_officer(
 ) -> CommandResult:
     """Transfers the officer; a deputy-secretary post in a village the new station does not cover ends."""
     require_role(ctx, PEOPLE_EDITORS)
-    loaded = await existing_person(uow, person_id)
-    assert loaded.state is not None
-    ctx.principal.ensure_can_change(await person_jurisdiction(uow, loaded.state))
+    loaded = await load_person(uow, person_id)
+    current = loaded.require("person", person_id)
+    ctx.principal.ensure_can_change(await person_jurisdiction(uow, current))
     station = await referenced_unit(uow, cmd.to_station_code)
-    events = people.transfer_officer(loaded.state, person_id, station, effective_on=cmd.effective_on)
-    person = evolved(loaded.state, events, people.evolve)
+    events = people.transfer_officer(current, person_id, station, effective_on=cmd.effective_on)
+    person = evolved(current, events, people.evolve)
     version = await append(
         uow, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
     )
     for appointment_id in await uow.active_appointments(person_id, AppointmentKind.DEPUTY_PARTY_SECRETARY):
-        appointment = await existing_appointment(uow, appointment_id)
-        assert appointment.state is not None
-        village = await referenced_unit(uow, appointment.state.village_code)
+        appointment = await load_appointment(uow, appointment_id)
+        village = await referenced_unit(uow, appointment.require("appointment", appointment_id).village_code)
         if village.station_on(cmd.effective_on) != station.code:
             await end_loaded_appointment(
                 uow,
@@ -241,14 +224,14 @@ async def record_leaving(
 ) -> CommandResult:
     """The person leaves service; every active appointment of theirs ends with them."""
     require_role(ctx, PEOPLE_EDITORS)
-    loaded = await existing_person(uow, person_id)
-    assert loaded.state is not None
-    jurisdiction = await person_jurisdiction(uow, loaded.state)
+    loaded = await load_person(uow, person_id)
+    person = loaded.require("person", person_id)
+    jurisdiction = await person_jurisdiction(uow, person)
     ctx.principal.ensure_can_change(jurisdiction)
-    events = people.leave_service(loaded.state, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
+    events = people.leave_service(person, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
     version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_on)
     for appointment_id in await uow.active_appointments(person_id):
-        appointment = await existing_appointment(uow, appointment_id)
+        appointment = await load_appointment(uow, appointment_id)
         await end_loaded_appointment(
             uow,
             ctx,
@@ -257,17 +240,14 @@ async def record_leaving(
             cmd.effective_on,
             note=f"left service: {cmd.reason.value}",
         )
-    return CommandResult(200, state_body(evolved(loaded.state, events, people.evolve), version))
+    return CommandResult(200, state_body(evolved(person, events, people.evolve), version))
 
 
 # ---------------------------------------------------------------- appointments
 
 
-async def existing_appointment(uow: AppointmentsUnitOfWork, appointment_id: str) -> Loaded[Appointment]:
-    loaded = await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
-    if loaded.state is None:
-        raise NotFound("appointment", appointment_id)
-    return loaded
+async def load_appointment(uow: AppointmentsUnitOfWork, appointment_id: str) -> Loaded[Appointment]:
+    return await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
 
 
 async def appointment_jurisdiction(uow: AppointmentsUnitOfWork, appointment: Appointment) -> Jurisdiction:
@@ -318,13 +298,13 @@ async def approve(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
 ) -> CommandResult:
     require_role(ctx, APPROVERS)
-    loaded = await existing_appointment(uow, appointment_id)
-    assert loaded.state is not None
-    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    loaded = await load_appointment(uow, appointment_id)
+    appointment = loaded.require("appointment", appointment_id)
+    jurisdiction = await appointment_jurisdiction(uow, appointment)
     ctx.principal.ensure_can_change(jurisdiction)
-    events = appointments.approve(loaded.state, approved_on=cmd.approved_on)
+    events = appointments.approve(appointment, approved_on=cmd.approved_on)
     version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
-    return CommandResult(200, state_body(evolved(loaded.state, events, appointments.evolve), version))
+    return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
 
 
 async def issue_certificate(
@@ -335,26 +315,26 @@ async def issue_certificate(
     prefix: str,
 ) -> CommandResult:
     require_role(ctx, APPROVERS)
-    loaded = await existing_appointment(uow, appointment_id)
-    assert loaded.state is not None
-    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    loaded = await load_appointment(uow, appointment_id)
+    appointment = loaded.require("appointment", appointment_id)
+    jurisdiction = await appointment_jurisdiction(uow, appointment)
     ctx.principal.ensure_can_change(jurisdiction)
-    appointments.check_can_issue_certificate(loaded.state, issued_on=cmd.issued_on)  # before drawing a number
+    appointments.check_can_issue_certificate(appointment, issued_on=cmd.issued_on)  # before drawing a number
     number = appointments.certificate_number(
         prefix, cmd.issued_on.year, await uow.next_certificate_sequence(cmd.issued_on.year)
     )
-    events = appointments.issue_certificate(loaded.state, certificate_number=number, issued_on=cmd.issued_on)
+    events = appointments.issue_certificate(appointment, certificate_number=number, issued_on=cmd.issued_on)
     version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
-    return CommandResult(200, state_body(evolved(loaded.state, events, appointments.evolve), version))
+    return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
 
 
 async def end_appointment(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.EndAppointment
 ) -> CommandResult:
     require_role(ctx, PEOPLE_EDITORS)
-    loaded = await existing_appointment(uow, appointment_id)
-    assert loaded.state is not None
-    ctx.principal.ensure_can_change(await appointment_jurisdiction(uow, loaded.state))
+    loaded = await load_appointment(uow, appointment_id)
+    appointment = loaded.require("appointment", appointment_id)
+    ctx.principal.ensure_can_change(await appointment_jurisdiction(uow, appointment))
     state, version = await end_loaded_appointment(uow, ctx, loaded, cmd.reason, cmd.ended_on, cmd.note)
     return CommandResult(200, state_body(state, version))
 
@@ -367,9 +347,9 @@ async def end_loaded_appointment(
     ended_on: date,
     note: str,
 ) -> tuple[Appointment, int]:
-    assert loaded.state is not None
-    events = appointments.end(loaded.state, reason=reason, ended_on=ended_on, note=note)
-    jurisdiction = await appointment_jurisdiction(uow, loaded.state)
+    appointment = loaded.require("appointment", loaded.stream_id)
+    events = appointments.end(appointment, reason=reason, ended_on=ended_on, note=note)
+    jurisdiction = await appointment_jurisdiction(uow, appointment)
     version = await append(uow, ctx, loaded, events, jurisdiction, on=ended_on)
-    await uow.release(loaded.state.appointment_id)
-    return evolved(loaded.state, events, appointments.evolve), version
+    await uow.release(appointment.appointment_id)
+    return evolved(appointment, events, appointments.evolve), version
