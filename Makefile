@@ -15,13 +15,9 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## up: start the platform on local defaults (today: Kafka and PostgreSQL; no service exists yet)
+## up: run the platform in the foreground on local defaults (Kafka, PostgreSQL, every service); Ctrl-C stops it
 up: $(INSTALLED)
-	$(INFRA) start
-	@echo
-	@echo "Infrastructure is up. No govgrid service exists yet: the kernel is all there is so far."
-	@echo "  status:  make status     stop:  make down"
-	@echo "  a development token:  $(PY) -m govgrid.auth.mint --role city_admin --subject dev"
+	$(PY) deploy/local/supervisor.py
 
 down: $(INSTALLED)
 	$(INFRA) stop

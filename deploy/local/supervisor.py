@@ -1,0 +1,182 @@
+"""Run the whole platform on one machine, in the foreground: Kafka and PostgreSQL (infra.py), then
+every service process, supervised. Ctrl-C stops everything.
+
+    .venv/bin/python deploy/local/supervisor.py [--home DIR] [--keep-infra]   (what `make up` runs)
+
+- A process that exits is reported and restarted, with a back-off (1 s doubling to 30 s).
+- Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
+- When the services answer /readyz, it prints their addresses and a development token.
+Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), APPOINTMENTS_PORT (8101).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import infra  # the sibling launcher: this script's folder is on sys.path when run as a script
+
+MAX_BACKOFF_SECONDS = 30.0
+
+
+@dataclass
+class Supervised:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    log_path: Path
+    ready_url: str | None = None
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    backoff: float = 1.0
+    restart_at: float = 0.0
+    started_at: float = 0.0
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=infra.PROJECT_ROOT,
+                start_new_session=True,  # Ctrl-C reaches the supervisor only
+            )
+        self.started_at = time.monotonic()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": inst.database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": inst.kafka_bootstrap,
+    }
+    port = os.environ.get("APPOINTMENTS_PORT", "8101")
+    return [
+        Supervised(
+            "appointments",
+            [python, "-m", "services.appointments"],
+            {**env, "HTTP_PORT": port},
+            logs / "appointments.log",
+            ready_url=f"http://127.0.0.1:{port}/readyz",
+        ),
+        Supervised(
+            "appointments-relay",
+            [python, "-m", "govgrid.outbox", "--service", "appointments"],
+            env,
+            logs / "appointments-relay.log",
+        ),
+    ]
+
+
+def ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def say(message: str) -> None:
+    print(f"[platform] {message}", flush=True)
+
+
+def supervise(procs: list[Supervised], stopping: list[bool]) -> None:
+    announced = False
+    while not stopping:
+        now = time.monotonic()
+        for proc in procs:
+            assert proc.process is not None
+            code = proc.process.poll()
+            if code is not None and proc.restart_at == 0.0:
+                # A process that ran a while before dying starts the back-off afresh.
+                proc.backoff = (
+                    1.0 if now - proc.started_at > 60 else min(proc.backoff * 2, MAX_BACKOFF_SECONDS)
+                )
+                proc.restart_at = now + proc.backoff
+                say(f"{proc.name} exited with code {code}; restart in {proc.backoff:.0f}s ({proc.log_path})")
+            elif code is not None and now >= proc.restart_at:
+                proc.restarts += 1
+                proc.restart_at = 0.0
+                proc.start()
+                say(f"{proc.name} restarted (restart #{proc.restarts})")
+        if not announced and all(p.ready_url is None or ready(p.ready_url) for p in procs):
+            announced = True
+            say("ready:")
+            for proc in procs:
+                if proc.ready_url:
+                    say(f"  {proc.name}: {proc.ready_url.removesuffix('/readyz')}  (API docs: /docs)")
+            say("  dashboard: not built yet (projections issue)")
+            token = subprocess.run(
+                [sys.executable, "-m", "govgrid.auth.mint", "--role", "city_admin", "--subject", "dev"],
+                capture_output=True,
+                text=True,
+                cwd=infra.PROJECT_ROOT,
+                check=True,
+            ).stdout.strip()
+            say(f"  development token (city admin): {token}")
+            say("Ctrl-C stops everything.")
+        time.sleep(0.5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the govgrid platform in the foreground.")
+    parser.add_argument(
+        "--home", default=os.environ.get("GOVGRID_INFRA_HOME", str(infra.PROJECT_ROOT / ".local" / "infra"))
+    )
+    parser.add_argument(
+        "--keep-infra", action="store_true", help="leave Kafka and PostgreSQL running on exit"
+    )
+    args = parser.parse_args(argv)
+    inst = infra.Instance(
+        Path(args.home).resolve(),
+        int(os.environ.get("GOVGRID_KAFKA_PORT", "9092")),
+        int(os.environ.get("GOVGRID_PG_PORT", "5432")),
+    )
+    stopping: list[bool] = []
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        say("starting Kafka and PostgreSQL ...")
+        infra.start(inst, infra.SERVERS, timeout=180)
+    except infra.LauncherError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    logs = inst.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    procs = services(sys.executable, inst, logs)
+    for proc in procs:
+        proc.start()
+        say(f"{proc.name} started (log: {proc.log_path})")
+    try:
+        supervise(procs, stopping)
+    finally:
+        say("stopping ...")
+        for proc in reversed(procs):
+            proc.stop()
+        if not args.keep_infra:
+            infra.stop(inst, infra.SERVERS)
+        say("stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
