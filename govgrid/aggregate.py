@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
 
 from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.commands import CommandContext, occurred_on
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.errors import NotFound
 from govgrid.eventstore.port import EventStore
@@ -57,3 +59,26 @@ async def load(store: EventStore, stream_id: str, evolve: Evolve[S]) -> Loaded[S
         jurisdiction=envelopes[-1].jurisdiction if envelopes else None,
         history=tuple(envelopes),
     )
+
+
+async def append_to(
+    store: EventStore,
+    ctx: CommandContext,
+    loaded: Loaded[Any],
+    events: list[DomainEvent],
+    jurisdiction: Jurisdiction,
+    on: date | None = None,
+) -> int:
+    """Append a command's ``events`` after the loaded version; return the new version. ``on``: the
+    day the act happened in the world when the command says so (otherwise: now)."""
+    if events:
+        occurred_at = occurred_on(on) if on is not None else None
+        await store.append(
+            loaded.stream_id, loaded.version, [ctx.draft(e, jurisdiction, occurred_at) for e in events]
+        )
+    return loaded.version + len(events)
+
+
+def state_body(state: Any, version: int) -> dict[str, Any]:
+    """A state dataclass as a command's answer or a read."""
+    return {**asdict(state), "version": version}

@@ -17,10 +17,10 @@ from uuid import UUID, uuid4
 import asyncpg
 from pydantic_core import to_jsonable_python
 
-from govgrid.auth.principal import Principal
+from govgrid.auth.principal import Principal, Role
 from govgrid.catalogue import DomainEvent
 from govgrid.envelope import EventDraft, Jurisdiction
-from govgrid.errors import IdempotencyKeyReused
+from govgrid.errors import Forbidden, IdempotencyKeyReused
 from govgrid.observability import current_correlation_id
 
 # China Standard Time has no daylight saving: a fixed offset needs no time-zone database.
@@ -44,6 +44,11 @@ class CommandContext:
         """For the request being served: its correlation id (set by the web middleware)."""
         raw = current_correlation_id()
         return cls(principal, UUID(raw) if raw else uuid4())
+
+    def require_role(self, roles: frozenset[Role]) -> None:
+        """The command is for these roles only (jurisdiction is checked on the records it touches)."""
+        if self.principal.role not in roles:
+            raise Forbidden(f"a {self.principal.role.value} cannot do this")
 
     def draft(
         self, payload: DomainEvent, jurisdiction: Jurisdiction, occurred_at: datetime | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Header
@@ -9,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from govgrid.auth import Principal
-from govgrid.commands import CommandHandler, CommandResult, PostgresCommandRunner, U, request_fingerprint
+from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner, U, request_fingerprint
 
 IdempotencyKey = Annotated[
     str | None,
@@ -24,23 +25,31 @@ IdempotencyKey = Annotated[
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-async def run_command(
+ContextHandler = Callable[[U, CommandContext], Awaitable[CommandResult]]
+
+
+async def execute(
     runner: PostgresCommandRunner[U],
-    handler: CommandHandler[U],
-    *,
     principal: Principal,
     route: str,
     body: BaseModel | str | None,
     idempotency_key: str | None,
+    handler: ContextHandler[U],
 ) -> JSONResponse:
-    """Run ``handler`` once per (caller, Idempotency-Key); the same request again replays the answer.
-    ``body``: the command, or a digest of a raw upload."""
+    """Run one command for the caller, once per (caller, Idempotency-Key): the same request again
+    replays the first answer. ``route`` names the command with its path ids; ``body`` is the command,
+    or a digest of a raw upload."""
+    ctx = CommandContext.current(principal)
+
+    async def run(unit_of_work: U) -> CommandResult:
+        return await handler(unit_of_work, ctx)
+
     fingerprint = request_fingerprint(
         principal.subject, route, body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     )
     # Keys are per caller: two callers choosing the same key never see each other's answers.
     key = f"{principal.subject}\x1f{idempotency_key}" if idempotency_key is not None else None
-    result = await runner.run(handler, idempotency_key=key, fingerprint=fingerprint)
+    result = await runner.run(run, idempotency_key=key, fingerprint=fingerprint)
     return as_response(result)
 
 

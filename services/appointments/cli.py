@@ -19,6 +19,7 @@ from pathlib import Path
 from govgrid.auth import Principal, Role
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import GovgridError, InvalidInput
+from govgrid.imports import parse_rows
 from services.appointments.application import imports
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.bootstrap import start_service
@@ -44,9 +45,9 @@ def import_work(command: str, path: Path) -> Work:
     media_type = "application/json" if path.suffix.lower() == ".json" else "text/csv"
     content = path.read_bytes()
     if command == "import-org-units":
-        units = imports.parse(content, media_type, imports.OrgUnitRow)
+        units = parse_rows(content, media_type, imports.OrgUnitRow)
         return lambda uow, ctx: imports.import_org_units(uow, ctx, units)
-    people = imports.parse(content, media_type, imports.PersonRow)
+    people = parse_rows(content, media_type, imports.PersonRow)
     return lambda uow, ctx: imports.import_people(uow, ctx, people)
 
 

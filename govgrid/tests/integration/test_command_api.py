@@ -4,9 +4,7 @@ service answers (201, 401, 403, 404, 409, 422, 503) and Idempotency-Key retries.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import asyncpg
@@ -19,16 +17,15 @@ from pydantic import BaseModel, Field
 from govgrid.auth import CurrentPrincipal, Role, mint_token
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.commands import CommandResult, PostgresCommandRunner
+from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner
 from govgrid.config import get_settings
 from govgrid.db import apply_migrations, create_pool
-from govgrid.envelope import EventDraft, Jurisdiction
+from govgrid.envelope import Jurisdiction
 from govgrid.errors import NotFound, RuleBroken
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.observability import current_correlation_id
 from govgrid.testing.servers import LocalInstance, local_instance
 from govgrid.web.app import create_service_app
-from govgrid.web.commands import IdempotencyKey, run_command
+from govgrid.web.commands import IdempotencyKey, execute
 from govgrid.web.health import postgres_ready_check
 
 
@@ -56,29 +53,15 @@ async def register_unit(
     jurisdiction = Jurisdiction(township=body.township)
     principal.ensure_can_change(jurisdiction)
 
-    async def handle(store: PostgresEventStore) -> CommandResult:
+    async def handle(store: PostgresEventStore, ctx: CommandContext) -> CommandResult:
         stream = f"unit-{body.code}"
         if await store.read_stream(stream):
             raise RuleBroken("unit_already_registered", f"unit {body.code} is already registered")
         event = OrganisationUnitRegistered(**body.model_dump(exclude={"township"}))
-        (stored,) = await store.append(
-            stream,
-            0,
-            [
-                EventDraft(
-                    payload=event,
-                    occurred_at=datetime.now(UTC),
-                    jurisdiction=jurisdiction,
-                    actor=principal.subject,
-                    correlation_id=uuid.UUID(current_correlation_id() or str(uuid.uuid4())),
-                )
-            ],
-        )
+        (stored,) = await store.append(stream, 0, [ctx.draft(event, jurisdiction)])
         return CommandResult(201, {"code": body.code, "event_id": str(stored.event_id)})
 
-    return await run_command(
-        commands, handle, principal=principal, route="POST /units", body=body, idempotency_key=idempotency_key
-    )
+    return await execute(commands, principal, "POST /units", body, idempotency_key, handle)
 
 
 @router.get("/units/{code}")

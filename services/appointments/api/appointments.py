@@ -8,8 +8,9 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.web.commands import IdempotencyKey
-from services.appointments.api.dependencies import Service, execute, read_history, read_state
+from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.reads import read_history, read_state
+from services.appointments.api.dependencies import Service
 from services.appointments.application import commands as c
 from services.appointments.application import handlers
 from services.appointments.domain import appointments
@@ -27,7 +28,7 @@ async def nominate(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /appointments",
         body,
@@ -41,7 +42,7 @@ async def get(
     principal: CurrentPrincipal, service: Service, appointment_id: str = AppointmentId
 ) -> dict[str, Any]:
     return await read_state(
-        service,
+        service.events,
         principal,
         appointments.stream_id(appointment_id),
         appointments.evolve,
@@ -55,7 +56,7 @@ async def history(
     principal: CurrentPrincipal, service: Service, appointment_id: str = AppointmentId
 ) -> list[dict[str, Any]]:
     return await read_history(
-        service, principal, appointments.stream_id(appointment_id), "appointment", appointment_id
+        service.events, principal, appointments.stream_id(appointment_id), "appointment", appointment_id
     )
 
 
@@ -68,7 +69,7 @@ async def approve(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /appointments/{appointment_id}/approve",
         body,
@@ -87,7 +88,7 @@ async def issue_certificate(
 ) -> JSONResponse:
     prefix = service.settings.certificate_prefix
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /appointments/{appointment_id}/certificate",
         body,
@@ -105,7 +106,7 @@ async def end(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /appointments/{appointment_id}/end",
         body,

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.web.commands import IdempotencyKey
-from services.appointments.api.dependencies import Service, execute, read_history, read_state
-from services.appointments.api.uploads import read_upload, upload_body
+from govgrid.imports import parse_rows
+from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.reads import read_history, read_state
+from govgrid.web.uploads import read_upload, upload_body
+from services.appointments.api.dependencies import Service
 from services.appointments.application import commands as c
 from services.appointments.application import handlers, imports
 from services.appointments.domain import org_units
@@ -28,7 +30,7 @@ async def register(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /org-units",
         body,
@@ -46,9 +48,9 @@ async def import_units(
     request: Request, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     content, media_type, digest = await read_upload(request)
-    rows = imports.parse(content, media_type, imports.OrgUnitRow)
+    rows = parse_rows(content, media_type, imports.OrgUnitRow)
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /org-units/import",
         digest,
@@ -60,7 +62,7 @@ async def import_units(
 @router.get("/{code}", summary="Current state of an organisation unit")
 async def get(principal: CurrentPrincipal, service: Service, code: str = UnitCode) -> dict[str, Any]:
     return await read_state(
-        service, principal, org_units.stream_id(code), org_units.evolve, "organisation unit", code
+        service.events, principal, org_units.stream_id(code), org_units.evolve, "organisation unit", code
     )
 
 
@@ -68,7 +70,7 @@ async def get(principal: CurrentPrincipal, service: Service, code: str = UnitCod
 async def history(
     principal: CurrentPrincipal, service: Service, code: str = UnitCode
 ) -> list[dict[str, Any]]:
-    return await read_history(service, principal, org_units.stream_id(code), "organisation unit", code)
+    return await read_history(service.events, principal, org_units.stream_id(code), "organisation unit", code)
 
 
 @router.post("/{code}/rename", summary="Rename an organisation unit")
@@ -80,7 +82,7 @@ async def rename(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /org-units/{code}/rename",
         body,
@@ -98,7 +100,7 @@ async def assign_coverage(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /org-units/{code}/coverage",
         body,
@@ -116,7 +118,7 @@ async def end_coverage(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /org-units/{code}/coverage/end",
         body,

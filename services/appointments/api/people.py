@@ -8,9 +8,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.web.commands import IdempotencyKey
-from services.appointments.api.dependencies import Service, execute, read_history, read_state
-from services.appointments.api.uploads import read_upload, upload_body
+from govgrid.imports import parse_rows
+from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.reads import read_history, read_state
+from govgrid.web.uploads import read_upload, upload_body
+from services.appointments.api.dependencies import Service
 from services.appointments.application import commands as c
 from services.appointments.application import handlers, imports
 from services.appointments.domain import people
@@ -28,7 +30,7 @@ async def register_officer(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /people/officers",
         body,
@@ -45,7 +47,7 @@ async def register_cadre(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /people/cadres",
         body,
@@ -63,9 +65,9 @@ async def import_people(
     request: Request, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     content, media_type, digest = await read_upload(request)
-    rows = imports.parse(content, media_type, imports.PersonRow)
+    rows = parse_rows(content, media_type, imports.PersonRow)
     return await execute(
-        service,
+        service.commands,
         principal,
         "POST /people/import",
         digest,
@@ -77,7 +79,7 @@ async def import_people(
 @router.get("/{person_id}", summary="Current state of a person")
 async def get(principal: CurrentPrincipal, service: Service, person_id: str = PersonId) -> dict[str, Any]:
     return await read_state(
-        service, principal, people.stream_id(person_id), people.evolve, "person", person_id
+        service.events, principal, people.stream_id(person_id), people.evolve, "person", person_id
     )
 
 
@@ -85,7 +87,7 @@ async def get(principal: CurrentPrincipal, service: Service, person_id: str = Pe
 async def history(
     principal: CurrentPrincipal, service: Service, person_id: str = PersonId
 ) -> list[dict[str, Any]]:
-    return await read_history(service, principal, people.stream_id(person_id), "person", person_id)
+    return await read_history(service.events, principal, people.stream_id(person_id), "person", person_id)
 
 
 @router.post("/{person_id}/transfer", summary="Transfer a police officer to another station")
@@ -97,7 +99,7 @@ async def transfer(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /people/{person_id}/transfer",
         body,
@@ -115,7 +117,7 @@ async def leave(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     return await execute(
-        service,
+        service.commands,
         principal,
         f"POST /people/{person_id}/leave",
         body,

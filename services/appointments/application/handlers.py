@@ -7,18 +7,15 @@ caller's jurisdiction against the records it touches, not just the route.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from datetime import date
-from typing import Any
 
-from govgrid.aggregate import Loaded, evolved, load
+from govgrid.aggregate import Loaded, append_to, evolved, load, state_body
 from govgrid.auth import Role
-from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.commands import CommandContext, CommandResult, occurred_on
+from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
-from govgrid.errors import Forbidden, RuleBroken
+from govgrid.errors import RuleBroken
 from services.appointments.application import commands as c
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.domain import appointments, org_units, people
@@ -29,33 +26,6 @@ from services.appointments.domain.people import Person
 REGISTRY_EDITORS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER})
 PEOPLE_EDITORS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION_OFFICER})
 APPROVERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER})  # the party committees approve
-
-
-def require_role(ctx: CommandContext, roles: frozenset[Role]) -> None:
-    if ctx.principal.role not in roles:
-        raise Forbidden(f"a {ctx.principal.role.value} cannot do this")
-
-
-def state_body(state: Any, version: int) -> dict[str, Any]:
-    return {**asdict(state), "version": version}
-
-
-async def append(
-    uow: AppointmentsUnitOfWork,
-    ctx: CommandContext,
-    loaded: Loaded[Any],
-    events: list[DomainEvent],
-    jurisdiction: Jurisdiction,
-    on: date | None = None,
-) -> int:
-    """Append ``events`` after the loaded version; return the new version. ``on``: the day the act
-    happened in the world, when the command says so (otherwise now)."""
-    occurred_at = occurred_on(on) if on is not None else None
-    if events:
-        await uow.events.append(
-            loaded.stream_id, loaded.version, [ctx.draft(e, jurisdiction, occurred_at) for e in events]
-        )
-    return loaded.version + len(events)
 
 
 # ---------------------------------------------------------------- organisation units
@@ -85,42 +55,42 @@ async def unit_jurisdiction(uow: AppointmentsUnitOfWork, unit: OrgUnit) -> Juris
 async def register_unit(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterOrgUnit
 ) -> CommandResult:
-    require_role(ctx, REGISTRY_EDITORS)
+    ctx.require_role(REGISTRY_EDITORS)
     loaded = await load_unit(uow, cmd.code)
     parent = (await load_unit(uow, cmd.parent_code)).state if cmd.parent_code else None
     events = org_units.register(loaded.state, parent, **cmd.model_dump())
     unit = org_units.evolve(None, events[0])
     jurisdiction = await unit_jurisdiction(uow, unit)
     ctx.principal.ensure_can_change(jurisdiction)
-    version = await append(uow, ctx, loaded, events, jurisdiction)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(201, state_body(unit, version))
 
 
 async def rename_unit(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit
 ) -> CommandResult:
-    require_role(ctx, REGISTRY_EDITORS)
+    ctx.require_role(REGISTRY_EDITORS)
     loaded = await load_unit(uow, code)
     unit = loaded.require("organisation unit", code)
     jurisdiction = await unit_jurisdiction(uow, unit)
     ctx.principal.ensure_can_change(jurisdiction)
     events = org_units.rename(unit, **cmd.model_dump())
-    version = await append(uow, ctx, loaded, events, jurisdiction)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
 
 
 async def assign_coverage(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.AssignVillageCoverage
 ) -> CommandResult:
-    require_role(ctx, REGISTRY_EDITORS)
+    ctx.require_role(REGISTRY_EDITORS)
     loaded = await load_unit(uow, village_code)
     unit = loaded.require("organisation unit", village_code)
     ctx.principal.ensure_can_change(await unit_jurisdiction(uow, unit))
     station = await referenced_unit(uow, cmd.station_code)
     events = org_units.assign_coverage(unit, station, effective_from=cmd.effective_from)
     village = evolved(unit, events, org_units.evolve)
-    version = await append(
-        uow, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
+    version = await append_to(
+        uow.events, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
     )
     return CommandResult(200, state_body(village, version))
 
@@ -128,13 +98,13 @@ async def assign_coverage(
 async def end_coverage(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
 ) -> CommandResult:
-    require_role(ctx, REGISTRY_EDITORS)
+    ctx.require_role(REGISTRY_EDITORS)
     loaded = await load_unit(uow, village_code)
     unit = loaded.require("organisation unit", village_code)
     jurisdiction = await unit_jurisdiction(uow, unit)
     ctx.principal.ensure_can_change(jurisdiction)
     events = org_units.end_coverage(unit, station_code=cmd.station_code, effective_until=cmd.effective_until)
-    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
     return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
 
 
@@ -155,7 +125,7 @@ async def person_jurisdiction(uow: AppointmentsUnitOfWork, person: Person) -> Ju
 async def register_officer(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterPoliceOfficer
 ) -> CommandResult:
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     loaded = await load_person(uow, cmd.person_id)
     station = await referenced_unit(uow, cmd.station_code)
     events = people.register_officer(
@@ -170,14 +140,14 @@ async def register_officer(
     jurisdiction = await person_jurisdiction(uow, person)
     ctx.principal.ensure_can_change(jurisdiction)
     await uow.claim_badge(cmd.badge_number, cmd.person_id)
-    version = await append(uow, ctx, loaded, events, jurisdiction)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(201, state_body(person, version))
 
 
 async def register_cadre(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterVillageCadre
 ) -> CommandResult:
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     loaded = await load_person(uow, cmd.person_id)
     village = await referenced_unit(uow, cmd.village_code)
     events = people.register_cadre(
@@ -186,7 +156,7 @@ async def register_cadre(
     person = people.evolve(None, events[0])
     jurisdiction = await person_jurisdiction(uow, person)
     ctx.principal.ensure_can_change(jurisdiction)
-    version = await append(uow, ctx, loaded, events, jurisdiction)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(201, state_body(person, version))
 
 
@@ -194,15 +164,15 @@ async def transfer_officer(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.TransferPoliceOfficer
 ) -> CommandResult:
     """Transfers the officer; a deputy-secretary post in a village the new station does not cover ends."""
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     loaded = await load_person(uow, person_id)
     current = loaded.require("person", person_id)
     ctx.principal.ensure_can_change(await person_jurisdiction(uow, current))
     station = await referenced_unit(uow, cmd.to_station_code)
     events = people.transfer_officer(current, person_id, station, effective_on=cmd.effective_on)
     person = evolved(current, events, people.evolve)
-    version = await append(
-        uow, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
+    version = await append_to(
+        uow.events, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
     )
     for appointment_id in await uow.active_appointments(person_id, AppointmentKind.DEPUTY_PARTY_SECRETARY):
         appointment = await load_appointment(uow, appointment_id)
@@ -223,13 +193,13 @@ async def record_leaving(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.RecordLeavingService
 ) -> CommandResult:
     """The person leaves service; every active appointment of theirs ends with them."""
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     loaded = await load_person(uow, person_id)
     person = loaded.require("person", person_id)
     jurisdiction = await person_jurisdiction(uow, person)
     ctx.principal.ensure_can_change(jurisdiction)
     events = people.leave_service(person, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
-    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.effective_on)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.effective_on)
     for appointment_id in await uow.active_appointments(person_id):
         appointment = await load_appointment(uow, appointment_id)
         await end_loaded_appointment(
@@ -258,7 +228,7 @@ async def appointment_jurisdiction(uow: AppointmentsUnitOfWork, appointment: App
 async def nominate(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.NominateAppointment
 ) -> CommandResult:
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     person = (await load_person(uow, cmd.person_id)).state
     organisation = await referenced_unit(uow, cmd.organisation_code)
     if cmd.kind is AppointmentKind.DEPUTY_PARTY_SECRETARY:
@@ -290,20 +260,20 @@ async def nominate(
     ctx.principal.ensure_can_change(jurisdiction)
     await uow.hold(appointment_id, cmd.person_id, cmd.kind)
     loaded = await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
-    version = await append(uow, ctx, loaded, events, jurisdiction)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(201, state_body(appointment, version))
 
 
 async def approve(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
 ) -> CommandResult:
-    require_role(ctx, APPROVERS)
+    ctx.require_role(APPROVERS)
     loaded = await load_appointment(uow, appointment_id)
     appointment = loaded.require("appointment", appointment_id)
     jurisdiction = await appointment_jurisdiction(uow, appointment)
     ctx.principal.ensure_can_change(jurisdiction)
     events = appointments.approve(appointment, approved_on=cmd.approved_on)
-    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
     return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
 
 
@@ -314,7 +284,7 @@ async def issue_certificate(
     cmd: c.IssueCertificate,
     prefix: str,
 ) -> CommandResult:
-    require_role(ctx, APPROVERS)
+    ctx.require_role(APPROVERS)
     loaded = await load_appointment(uow, appointment_id)
     appointment = loaded.require("appointment", appointment_id)
     jurisdiction = await appointment_jurisdiction(uow, appointment)
@@ -324,14 +294,14 @@ async def issue_certificate(
         prefix, cmd.issued_on.year, await uow.next_certificate_sequence(cmd.issued_on.year)
     )
     events = appointments.issue_certificate(appointment, certificate_number=number, issued_on=cmd.issued_on)
-    version = await append(uow, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
     return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
 
 
 async def end_appointment(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.EndAppointment
 ) -> CommandResult:
-    require_role(ctx, PEOPLE_EDITORS)
+    ctx.require_role(PEOPLE_EDITORS)
     loaded = await load_appointment(uow, appointment_id)
     appointment = loaded.require("appointment", appointment_id)
     ctx.principal.ensure_can_change(await appointment_jurisdiction(uow, appointment))
@@ -350,6 +320,6 @@ async def end_loaded_appointment(
     appointment = loaded.require("appointment", loaded.stream_id)
     events = appointments.end(appointment, reason=reason, ended_on=ended_on, note=note)
     jurisdiction = await appointment_jurisdiction(uow, appointment)
-    version = await append(uow, ctx, loaded, events, jurisdiction, on=ended_on)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=ended_on)
     await uow.release(appointment.appointment_id)
     return evolved(appointment, events, appointments.evolve), version

@@ -7,23 +7,17 @@ Re-importing the same file changes nothing: rows that match what is registered c
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import model_validator
 
 from govgrid.commands import CommandContext, CommandResult
-from govgrid.errors import Forbidden, GovgridError, InvalidInput, NotFound, RuleBroken
+from govgrid.errors import RuleBroken
+from govgrid.imports import Outcome, import_rows
 from services.appointments.application import commands as c
 from services.appointments.application import handlers
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.domain.people import PersonRole
-
-MAX_ROWS = 10_000
 
 
 class OrgUnitRow(c.RegisterOrgUnit):
@@ -59,81 +53,6 @@ class PersonRow(c.Command):
         if missing:
             raise ValueError(f"a {self.role.value} needs {' and '.join(missing)}")
         return self
-
-
-R = TypeVar("R", bound=BaseModel)
-
-
-def parse(content: bytes, content_type: str, row_model: type[R]) -> list[tuple[int, R]]:
-    """Rows numbered from 1 (CSV: the line after the header is row 1). Raises InvalidInput with
-    every malformed row at once."""
-    records = _records(content, content_type)
-    if len(records) > MAX_ROWS:
-        raise InvalidInput(
-            "too many rows", [{"row": None, "field": None, "reason": f"more than {MAX_ROWS} rows"}]
-        )
-    rows: list[tuple[int, R]] = []
-    rejected: list[dict[str, object]] = []
-    for number, record in enumerate(records, start=1):
-        try:
-            rows.append((number, row_model.model_validate(record)))
-        except ValidationError as exc:
-            rejected += [
-                {"row": number, "field": ".".join(str(p) for p in e["loc"]) or None, "reason": e["msg"]}
-                for e in exc.errors()
-            ]
-    if rejected:
-        raise InvalidInput(f"{len(rejected)} problems in the file; nothing was imported", rejected)
-    return rows
-
-
-def _records(content: bytes, content_type: str) -> list[dict[str, Any]]:
-    try:
-        text = content.decode("utf-8-sig")  # Excel writes a BOM before UTF-8 CSV
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            "not UTF-8", [{"row": None, "field": None, "reason": "the file is not UTF-8"}]
-        ) from None
-    if "json" in content_type:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput("bad JSON", [{"row": None, "field": None, "reason": str(exc)}]) from None
-        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise InvalidInput(
-                "bad JSON", [{"row": None, "field": None, "reason": "expected a list of objects"}]
-            )
-        return data
-    reader = csv.DictReader(io.StringIO(text))
-    # Empty cells mean "not given", so optional columns may stay blank.
-    return [{k: v for k, v in record.items() if k and v not in ("", None)} for record in reader]
-
-
-Outcome = str  # "imported" | "changed" | "unchanged"
-
-
-async def import_rows(
-    uow: AppointmentsUnitOfWork,
-    ctx: CommandContext,
-    rows: list[tuple[int, R]],
-    key: Callable[[R], str],
-    apply_row: Callable[[AppointmentsUnitOfWork, CommandContext, R], Awaitable[Outcome]],
-) -> CommandResult:
-    counts = {"imported": 0, "changed": 0, "unchanged": 0}
-    rejected: list[dict[str, object]] = []
-    for number, row in rows:
-        try:
-            counts[await apply_row(uow, ctx, row)] += 1
-        except (RuleBroken, Forbidden, NotFound) as exc:
-            rejected.append({"row": number, "key": key(row), "field": None, "reason": _reason(exc)})
-    if rejected:
-        # Raising rolls the whole transaction back: nothing of this import is stored.
-        raise InvalidInput(f"{len(rejected)} of {len(rows)} rows rejected; nothing was imported", rejected)
-    return CommandResult(200, {**counts, "rows": len(rows)})
-
-
-def _reason(exc: GovgridError) -> str:
-    return f"{exc.code}: {exc.message}"
 
 
 # ---------------------------------------------------------------- organisation units
@@ -187,7 +106,7 @@ async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, r
 async def import_org_units(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, rows: list[tuple[int, OrgUnitRow]]
 ) -> CommandResult:
-    handlers.require_role(ctx, handlers.REGISTRY_EDITORS)
+    ctx.require_role(handlers.REGISTRY_EDITORS)
     return await import_rows(uow, ctx, parents_first(rows), lambda r: r.code, apply_org_unit_row)
 
 
@@ -233,5 +152,5 @@ async def apply_person_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, row
 async def import_people(
     uow: AppointmentsUnitOfWork, ctx: CommandContext, rows: list[tuple[int, PersonRow]]
 ) -> CommandResult:
-    handlers.require_role(ctx, handlers.PEOPLE_EDITORS)
+    ctx.require_role(handlers.PEOPLE_EDITORS)
     return await import_rows(uow, ctx, rows, lambda r: r.person_id, apply_person_row)
