@@ -10,7 +10,14 @@ from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, U
 catalogue = Catalogue()
 
 # Importing the modules registers their events in `catalogue`.
-from govgrid.catalogue import appointments, organisation  # noqa: E402
+from govgrid.catalogue import (  # noqa: E402
+    appointments,
+    mediation,
+    organisation,
+    outreach,
+    patrols,
+    tips,
+)
 
 catalogue.check_complete()
 

@@ -1,5 +1,6 @@
-"""Read-side helper: apply an event to a read model exactly once in effect."""
+"""Read-side helpers: apply an event once in effect; feed a table from a topic."""
 
 from govgrid.projection.apply_once import MIGRATIONS, Applier, ApplyOnce
+from govgrid.projection.feed import TopicFeed
 
-__all__ = ["MIGRATIONS", "Applier", "ApplyOnce"]
+__all__ = ["MIGRATIONS", "Applier", "ApplyOnce", "TopicFeed"]

@@ -19,18 +19,14 @@ Wire it into a service's bootstrap (``stopping`` is the service's shutdown event
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from aiokafka.errors import KafkaError
-from pydantic import ValidationError
 
-from govgrid.catalogue import UnknownEventType, catalogue
+from govgrid.catalogue import catalogue
 from govgrid.catalogue.organisation import (
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
@@ -41,8 +37,7 @@ from govgrid.catalogue.organisation import (
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.kafka import events_topic
-from govgrid.projection import ApplyOnce
-from govgrid.stopping import sleep_unless_stopping
+from govgrid.projection.feed import TopicFeed
 
 log = logging.getLogger("govgrid.reference")
 
@@ -60,10 +55,6 @@ TOWNSHIP_KINDS = (OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE)
 VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
 # The hierarchy is four levels deep; the bound only stops a parent cycle in bad data.
 MAX_DEPTH = 10
-FIRST_BACKOFF_SECONDS = 0.2
-MAX_BACKOFF_SECONDS = 5.0
-POLL_TIMEOUT_MS = 500  # how long a stop may wait for an idle poll to return
-MAX_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -230,12 +221,8 @@ def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str
     return next((u.code for u in lineage if u.kind in kinds), None)
 
 
-class OrgReferenceFeed:
-    """Keeps the reference tables in step with the appointments topic; run it as a background task.
-
-    At least once from Kafka, once in effect: offsets are committed after each applied batch, and
-    ``ApplyOnce`` recognises a redelivered event.
-    """
+class OrgReferenceFeed(TopicFeed):
+    """Keeps the reference tables in step with the appointments topic; run it as a background task."""
 
     def __init__(
         self,
@@ -244,98 +231,12 @@ class OrgReferenceFeed:
         consumer_name: str,
         topic: str = events_topic("appointments"),
     ) -> None:
-        self._bootstrap_servers = bootstrap_servers
-        self._group_id = f"{consumer_name}-org-reference"
-        self._topic = topic
-        self._apply_once = ApplyOnce(pool, PROJECTION)
-        self._backoff = FIRST_BACKOFF_SECONDS
-
-    async def run(self, stopping: asyncio.Event) -> None:
-        """Apply the topic until ``stopping`` is set, surviving Kafka and PostgreSQL outages."""
-        while not stopping.is_set():
-            try:
-                await self._session(stopping)
-            # An org event this kernel cannot decode (a newer schema version) stops the feed here
-            # rather than being skipped: skipping would lose the unit for good.
-            except (
-                KafkaError,
-                OSError,
-                TimeoutError,
-                asyncpg.PostgresError,
-                asyncpg.InterfaceError,
-                UnknownEventType,
-                ValidationError,
-            ) as exc:
-                log.warning("org reference feed failed, retrying in %.1fs: %r", self._backoff, exc)
-                await sleep_unless_stopping(stopping, self._backoff)
-                self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
-
-    async def _session(self, stopping: asyncio.Event) -> None:
-        """One consumer, from start to stop: apply batches until stopping or a failure."""
-        consumer = AIOKafkaConsumer(
-            self._topic,
-            bootstrap_servers=self._bootstrap_servers,
-            group_id=self._group_id,
-            client_id=self._group_id,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
+        super().__init__(
+            pool,
+            bootstrap_servers,
+            group_id=f"{consumer_name}-org-reference",
+            topic=topic,
+            projection=PROJECTION,
+            applier=apply_org_event,
+            event_types=ORG_EVENT_TYPES,
         )
-        try:
-            # start() waits up to 40 s for a topic not created yet, commit() for a lost coordinator.
-            if not await _unless_stopping(stopping, consumer.start()):
-                return
-            while not stopping.is_set():
-                batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_BATCH)
-                records = [record for partition in batches.values() for record in partition]
-                for record in records:
-                    await self._apply(record)
-                if records and await _unless_stopping(stopping, consumer.commit()):
-                    self._backoff = FIRST_BACKOFF_SECONDS
-        finally:
-            await _stop(consumer)
-
-    async def _apply(self, record: ConsumerRecord) -> None:
-        try:
-            envelope = EventEnvelope.from_json_bytes(record.value)
-        except ValidationError as exc:
-            log.error(
-                "skipped %s partition %d offset %d: not an event envelope: %s",
-                record.topic,
-                record.partition,
-                record.offset,
-                exc,
-            )
-            return
-        # Checked here too so that the topic's other events leave no applied_events rows behind.
-        if envelope.event_type in ORG_EVENT_TYPES:
-            await self._apply_once.apply(envelope, apply_org_event)
-
-
-async def _stop(consumer: AIOKafkaConsumer) -> None:
-    try:
-        await asyncio.wait_for(consumer.stop(), timeout=10)
-    except asyncio.CancelledError:
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise  # our own task is being cancelled
-        # aiokafka 0.14.0: while the broker is down, stop() re-raises the cancellation of a fetch
-        # that was backing off, before it closes its client; close the client so its tasks end too.
-        await consumer._client.close()
-    except Exception as exc:
-        log.warning("the Kafka consumer did not stop cleanly: %r", exc)
-
-
-async def _unless_stopping(stopping: asyncio.Event, work: Awaitable[object]) -> bool:
-    """Await ``work``, or cancel it as soon as ``stopping`` is set; True if it finished."""
-    work_task = asyncio.ensure_future(work)
-    stop_task = asyncio.ensure_future(stopping.wait())
-    try:
-        await asyncio.wait([work_task, stop_task], return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stop_task.cancel()
-        work_task.cancel()  # does nothing once it finished
-    await asyncio.wait([work_task])  # let a cancelled call unwind
-    if work_task.cancelled():
-        return False
-    work_task.result()  # raises what the call raised
-    return True
