@@ -28,5 +28,9 @@ __all__ = [
     "UnknownEventType",
     "appointments",
     "catalogue",
+    "mediation",
     "organisation",
+    "outreach",
+    "patrols",
+    "tips",
 ]
