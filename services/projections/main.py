@@ -1,0 +1,52 @@
+"""The read API (and, later, the dashboard): ``python -m services.projections`` (port 8100)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from govgrid.observability import configure_logging
+from govgrid.web.app import create_service_app
+from services.projections.api import coverage
+from services.projections.bootstrap import open_read_models
+from services.projections.settings import ProjectionsSettings
+
+
+def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
+    settings = settings or ProjectionsSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.pool = await open_read_models(settings)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    async def postgres_ready() -> None:
+        await app.state.pool.fetchval("SELECT 1")
+
+    app = create_service_app(
+        settings,
+        title="govgrid read API",
+        description="Read models of every govgrid service, scoped to the caller's jurisdiction.",
+        routers=[coverage.router],
+        ready_checks={"postgres": postgres_ready},
+        lifespan=lifespan,
+    )
+    return app
+
+
+def run() -> None:
+    settings = ProjectionsSettings()
+    configure_logging(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        access_log=False,
+        log_config=None,
+    )

@@ -1,0 +1,119 @@
+"""Coverage of the dual appointments, as of a date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from services.projections.queries.scope import Page, Scope
+
+# Villages and communities registered by the end of as_of (China time), with their township and the
+# station covering them that day, filtered by the place asked for and the caller's jurisdiction.
+VILLAGES = """
+WITH village AS (
+    SELECT u.code, u.name_zh, u.name_en, u.parent_code AS township_code,
+           (SELECT c.station_code FROM rm_village_coverage c
+             WHERE c.village_code = u.code AND c.effective_from <= $1
+               AND (c.effective_until IS NULL OR c.effective_until >= $1)
+             ORDER BY c.effective_from DESC LIMIT 1) AS station_code
+      FROM rm_org_units u
+     WHERE u.kind IN ('village', 'community')
+       AND u.registered_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+)
+SELECT v.*,
+       EXISTS (SELECT 1 FROM rm_appointments a
+                WHERE a.village_code = v.code AND a.kind = 'deputy_party_secretary'
+                  AND a.approved_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS has_deputy_secretary
+  FROM village v
+ WHERE ($2::text[] IS NULL OR v.township_code = ANY($2) OR v.station_code = ANY($2) OR v.code = ANY($2))
+   AND ($3::text IS NULL OR v.township_code = $3)
+   AND ($4::text IS NULL OR v.station_code = $4)
+   AND ($5::text IS NULL OR v.code = $5)
+"""
+
+STATIONS = """
+SELECT u.code, u.name_zh, u.name_en,
+       EXISTS (SELECT 1 FROM rm_appointments a
+                WHERE a.station_code = u.code AND a.kind = 'joint_defence_director'
+                  AND a.approved_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS has_director
+  FROM rm_org_units u
+ WHERE u.kind = 'police_station'
+   AND u.registered_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+   AND ($2::text[] IS NULL OR u.code = ANY($2) OR EXISTS (
+        SELECT 1 FROM rm_village_coverage c JOIN rm_org_units v ON v.code = c.village_code
+         WHERE c.station_code = u.code AND (v.parent_code = ANY($2) OR v.code = ANY($2))))
+   AND ($3::text IS NULL OR EXISTS (
+        SELECT 1 FROM rm_village_coverage c JOIN rm_org_units v ON v.code = c.village_code
+         WHERE c.station_code = u.code AND v.parent_code = $3))
+   AND ($4::text IS NULL OR u.code = $4)
+"""
+
+APPOINTED = """
+SELECT a.kind,
+       count(*) FILTER (WHERE a.approved_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS serving,
+       count(*) FILTER (WHERE a.certified_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS certified,
+       count(DISTINCT a.person_id) FILTER (WHERE a.certified_on <= $1) AS ever_certified
+  FROM rm_appointments a
+ WHERE ($2::text[] IS NULL
+        OR a.township_code = ANY($2) OR a.station_code = ANY($2) OR a.village_code = ANY($2))
+   AND ($3::text IS NULL OR a.township_code = $3)
+   AND ($4::text IS NULL OR a.station_code = $4)
+   AND ($5::text IS NULL OR a.village_code = $5)
+ GROUP BY a.kind
+"""
+
+
+def _args(scope: Scope) -> tuple[Any, ...]:
+    return scope.as_of, scope.codes, scope.township, scope.station, scope.village
+
+
+async def summary(pool: asyncpg.Pool, scope: Scope) -> dict[str, Any]:
+    villages = await pool.fetch(VILLAGES, *_args(scope))
+    stations = await pool.fetch(STATIONS, *_args(scope)[:4]) if scope.village is None else []
+    appointed = {r["kind"]: r for r in await pool.fetch(APPOINTED, *_args(scope))}
+
+    def count(kind: str, column: str) -> int:
+        row = appointed.get(kind)
+        return int(row[column]) if row else 0
+
+    return {
+        "as_of": scope.as_of.isoformat(),
+        "villages": len(villages),
+        "villages_with_deputy_secretary": sum(1 for v in villages if v["has_deputy_secretary"]),
+        "villages_lacking_deputy_secretary": sum(1 for v in villages if not v["has_deputy_secretary"]),
+        "stations": len(stations),
+        "stations_with_director": sum(1 for s in stations if s["has_director"]),
+        "stations_lacking_director": sum(1 for s in stations if not s["has_director"]),
+        "deputy_secretaries_serving": count("deputy_party_secretary", "serving"),
+        "deputy_secretaries_certified": count("deputy_party_secretary", "certified"),
+        "directors_serving": count("joint_defence_director", "serving"),
+        "directors_certified": count("joint_defence_director", "certified"),
+        "officers_ever_certified": count("deputy_party_secretary", "ever_certified"),
+        "cadres_ever_certified": count("joint_defence_director", "ever_certified"),
+    }
+
+
+async def villages_lacking_deputy_secretary(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
+    query = f"SELECT *, count(*) OVER () AS total FROM ({VILLAGES}) v WHERE NOT has_deputy_secretary"
+    rows = await pool.fetch(
+        f"{query} ORDER BY code LIMIT $6 OFFSET $7", *_args(scope), page.size, page.offset
+    )
+    return _page(rows, page, ["code", "name_zh", "name_en", "township_code", "station_code"])
+
+
+async def stations_lacking_director(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
+    query = f"SELECT *, count(*) OVER () AS total FROM ({STATIONS}) s WHERE NOT has_director"
+    rows = await pool.fetch(
+        f"{query} ORDER BY code LIMIT $5 OFFSET $6", *_args(scope)[:4], page.size, page.offset
+    )
+    return _page(rows, page, ["code", "name_zh", "name_en"])
+
+
+def _page(rows: list[asyncpg.Record], page: Page, columns: list[str]) -> dict[str, Any]:
+    return {
+        "items": [{c: r[c] for c in columns} for r in rows],
+        "total": int(rows[0]["total"]) if rows else 0,
+        "page": page.number,
+        "page_size": page.size,
+    }

@@ -1,0 +1,21 @@
+"""What a read model is to the projection worker."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from govgrid.envelope import EventEnvelope
+
+# (connection in the apply transaction, the envelope, its payload decoded and upcast to the latest model)
+EventApplier = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    name: str  # its name in applied_events and parked_events
+    services: frozenset[str]  # whose topics it reads
+    appliers: Mapping[str, EventApplier]  # by event type; other events are not its business

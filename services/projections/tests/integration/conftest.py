@@ -1,0 +1,54 @@
+"""The read models on real PostgreSQL in the test's own schema, and a way to feed them events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+
+import asyncpg
+import httpx
+import pytest
+
+from govgrid.auth import Role, mint_token
+from govgrid.catalogue import DomainEvent
+from govgrid.commands import occurred_on
+from govgrid.config import get_settings
+from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
+from services.projections.bootstrap import open_read_models
+from services.projections.main import create_app
+from services.projections.settings import ProjectionsSettings
+
+
+@pytest.fixture
+async def read_models(database_url: str, schema: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await open_read_models(ProjectionsSettings(database_url=database_url, database_schema=schema))
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def read_api(read_models: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    app.state.pool = read_models  # what the lifespan does under uvicorn
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
+        yield client
+
+
+def bearer(role: Role, *jurisdiction: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(get_settings(), 'reader', role, jurisdiction)}"}
+
+
+class Stream:
+    """Builds the envelopes of one stream as a write service would have stored them."""
+
+    def __init__(self, stream_id: str, jurisdiction: Jurisdiction) -> None:
+        self.stream_id = stream_id
+        self.jurisdiction = jurisdiction
+        self.version = 0
+
+    def next(self, payload: DomainEvent, on: date | datetime) -> EventEnvelope:
+        self.version += 1
+        occurred_at = occurred_on(on) if not isinstance(on, datetime) else on
+        draft = EventDraft(payload, occurred_at, self.jurisdiction, "tester", uuid.uuid4())
+        return draft.seal(self.stream_id, self.version, occurred_at)

@@ -1,0 +1,222 @@
+"""Read model "coverage" and its API: figures as of a date, scoped to the caller, replay-safe,
+with events that cannot be applied parked without blocking the others."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from govgrid.auth import Role
+from govgrid.catalogue.appointments import (
+    AppointmentApproved,
+    AppointmentCertificateIssued,
+    AppointmentEnded,
+    AppointmentEndReason,
+    AppointmentKind,
+    AppointmentNominated,
+)
+from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
+from govgrid.envelope import EventEnvelope, Jurisdiction
+from services.projections.dispatch import project, retry_parked
+from services.projections.readmodels import READ_MODELS
+from services.projections.readmodels.coverage import COVERAGE
+from services.projections.tests.integration.conftest import Stream, bearer
+
+ADMIN = bearer(Role.CITY_ADMIN)
+DAY0 = date(2023, 1, 1)
+
+
+def unit(code: str, kind: OrgUnitKind, parent: str | None, j: Jurisdiction) -> list[EventEnvelope]:
+    stream = Stream(f"orgunit-{code}", j)
+    events = [
+        stream.next(
+            OrganisationUnitRegistered(code=code, kind=kind, name_zh=code, name_en=code, parent_code=parent),
+            DAY0,
+        )
+    ]
+    if kind is OrgUnitKind.VILLAGE:
+        events.append(
+            stream.next(
+                VillageCoverageAssigned(
+                    station_code="S01" if parent == "T01" else "S02", village_code=code, effective_from=DAY0
+                ),
+                DAY0,
+            )
+        )
+    return events
+
+
+def grid() -> list[EventEnvelope]:
+    events = unit("C", OrgUnitKind.CITY, None, Jurisdiction())
+    events += unit("T01", OrgUnitKind.TOWNSHIP, "C", Jurisdiction(township="T01"))
+    events += unit("T02", OrgUnitKind.TOWNSHIP, "C", Jurisdiction(township="T02"))
+    events += unit("S01", OrgUnitKind.POLICE_STATION, "C", Jurisdiction(station="S01"))
+    events += unit("S02", OrgUnitKind.POLICE_STATION, "C", Jurisdiction(station="S02"))
+    for code, township in [("V1", "T01"), ("V2", "T01"), ("V3", "T02")]:
+        station = "S01" if township == "T01" else "S02"
+        events += unit(
+            code,
+            OrgUnitKind.VILLAGE,
+            township,
+            Jurisdiction(township=township, station=station, village=code),
+        )
+    return events
+
+
+def appointment(
+    ident: str,
+    kind: AppointmentKind,
+    village: str,
+    station: str,
+    township: str,
+    approved: date,
+    certified: date | None = None,
+    ended: date | None = None,
+) -> list[EventEnvelope]:
+    stream = Stream(f"appointment-{ident}", Jurisdiction(township=township, station=station, village=village))
+    events = [
+        stream.next(
+            AppointmentNominated(
+                appointment_id=ident,
+                kind=kind,
+                person_id=f"P-{ident}",
+                station_code=station,
+                village_code=village,
+                term_start=date(2023, 3, 1),
+                term_end=date(2026, 2, 28),
+            ),
+            date(2023, 2, 1),
+        ),
+        stream.next(AppointmentApproved(appointment_id=ident, approved_on=approved), approved),
+    ]
+    if certified:
+        events.append(
+            stream.next(
+                AppointmentCertificateIssued(
+                    appointment_id=ident, certificate_number=f"DZ-{ident}", issued_on=certified
+                ),
+                certified,
+            )
+        )
+    if ended:
+        events.append(
+            stream.next(
+                AppointmentEnded(
+                    appointment_id=ident, reason=AppointmentEndReason.TRANSFERRED, ended_on=ended
+                ),
+                ended,
+            )
+        )
+    return events
+
+
+DEPUTY, DIRECTOR = AppointmentKind.DEPUTY_PARTY_SECRETARY, AppointmentKind.JOINT_DEFENCE_DIRECTOR
+HISTORY = (
+    grid()
+    + appointment("a1", DEPUTY, "V1", "S01", "T01", approved=date(2023, 3, 10), certified=date(2023, 3, 15))
+    + appointment("a2", DEPUTY, "V3", "S02", "T02", approved=date(2023, 3, 10), ended=date(2023, 9, 1))
+    + appointment("a3", DIRECTOR, "V1", "S01", "T01", approved=date(2023, 4, 1), certified=date(2023, 4, 2))
+)
+
+
+async def feed(pool: asyncpg.Pool, events: list[EventEnvelope]) -> None:
+    for envelope in events:
+        await project(pool, READ_MODELS, envelope)
+
+
+async def get(api: httpx.AsyncClient, path: str, headers: dict[str, str] = ADMIN) -> dict[str, Any]:
+    answer = await api.get(path, headers=headers)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def test_summary_as_of_dates(read_models: asyncpg.Pool, read_api: httpx.AsyncClient) -> None:
+    await feed(read_models, HISTORY)
+    june = await get(read_api, "/coverage/summary?as_of=2023-06-30")
+    assert {
+        k: june[k]
+        for k in (
+            "villages",
+            "villages_with_deputy_secretary",
+            "villages_lacking_deputy_secretary",
+            "stations",
+            "stations_with_director",
+            "deputy_secretaries_certified",
+            "directors_certified",
+        )
+    } == {
+        "villages": 3,
+        "villages_with_deputy_secretary": 2,
+        "villages_lacking_deputy_secretary": 1,
+        "stations": 2,
+        "stations_with_director": 1,
+        "deputy_secretaries_certified": 1,
+        "directors_certified": 1,
+    }
+    october = await get(read_api, "/coverage/summary?as_of=2023-10-01")  # a2 ended in September
+    assert october["villages_with_deputy_secretary"] == 1
+    before = await get(read_api, "/coverage/summary?as_of=2022-12-31")  # nothing registered yet
+    assert (before["villages"], before["stations"]) == (0, 0)
+
+
+async def test_lists_are_paginated_and_scoped_to_the_caller(
+    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+) -> None:
+    await feed(read_models, HISTORY)
+    lacking = await get(read_api, "/coverage/villages-lacking-deputy-secretary?as_of=2023-10-01&page_size=1")
+    assert (lacking["total"], [v["code"] for v in lacking["items"]]) == (2, ["V2"])
+    second = await get(
+        read_api, "/coverage/villages-lacking-deputy-secretary?as_of=2023-10-01&page_size=1&page=2"
+    )
+    assert [v["code"] for v in second["items"]] == ["V3"]
+
+    t02 = bearer(Role.TOWNSHIP_OFFICER, "T02")
+    scoped = await get(read_api, "/coverage/villages-lacking-deputy-secretary?as_of=2023-10-01", headers=t02)
+    assert [v["code"] for v in scoped["items"]] == ["V3"]
+    summary = await get(read_api, "/coverage/summary?as_of=2023-06-30", headers=t02)
+    assert (summary["villages"], summary["deputy_secretaries_serving"], summary["stations"]) == (1, 1, 1)
+    stations = await get(read_api, "/coverage/stations-lacking-director?as_of=2023-06-30", headers=t02)
+    assert [s["code"] for s in stations["items"]] == ["S02"]
+
+
+async def test_replaying_every_event_changes_nothing(
+    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+) -> None:
+    await feed(read_models, HISTORY)
+    first = await get(read_api, "/coverage/summary?as_of=2023-06-30")
+    await feed(read_models, HISTORY)
+    assert await get(read_api, "/coverage/summary?as_of=2023-06-30") == first
+
+
+async def test_an_event_that_cannot_apply_is_parked_with_its_stream_and_retried_later(
+    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+) -> None:
+    broken = appointment("a9", DEPUTY, "V2", "S01", "T01", approved=date(2023, 5, 1), ended=date(2023, 8, 1))
+    nomination, approval, end = broken
+    await feed(read_models, [*grid(), approval, end])  # the nomination got lost upstream
+    parked = await read_models.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
+    assert [r["event_id"] for r in parked] == [approval.event_id, end.event_id]
+    assert "not in the read model" in parked[0]["reason"] and "waiting behind" in parked[1]["reason"]
+    # Other streams were not held up.
+    assert (await get(read_api, "/coverage/summary?as_of=2023-06-30"))["villages"] == 3
+
+    await feed(read_models, [nomination])  # the fix: the missing event arrives
+    assert await retry_parked(read_models, COVERAGE) == (2, 0)
+    july = await get(read_api, "/coverage/summary?as_of=2023-07-01")
+    assert july["villages_with_deputy_secretary"] == 1
+
+
+@pytest.mark.parametrize("query", ["as_of=2023-02-30", "township=bad%20code", "page=0", "page_size=501"])
+async def test_bad_query_is_422(read_api: httpx.AsyncClient, query: str) -> None:
+    answer = await read_api.get(f"/coverage/villages-lacking-deputy-secretary?{query}", headers=ADMIN)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["field"].startswith("query.")
+
+
+async def test_no_token_is_401(read_api: httpx.AsyncClient) -> None:
+    assert (await read_api.get("/coverage/summary")).status_code == 401

@@ -1,0 +1,72 @@
+"""The projection worker: faust-streaming agents consume every write service's topic and apply each
+event to the read models (services.projections.dispatch).
+
+    python -m services.projections.worker worker --without-web -l info
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import faust
+
+from govgrid.envelope import EventEnvelope
+from govgrid.kafka import ensure_topics, events_topic
+from govgrid.projection.faust_app import events_source, projection_app
+from services.projections.bootstrap import open_read_models
+from services.projections.dispatch import project
+from services.projections.readmodels import READ_MODELS
+from services.projections.settings import ProjectionsSettings
+
+log = logging.getLogger("govgrid.projections.worker")
+
+SOURCES = tuple(sorted({service for model in READ_MODELS for service in model.services}))
+RETRY_SECONDS = 2.0
+
+settings = ProjectionsSettings()
+app = projection_app("govgrid-projections", settings)
+state: dict[str, asyncpg.Pool] = {}
+opening = asyncio.Lock()
+
+
+async def pool() -> asyncpg.Pool:
+    """The read models' pool, opened (and migrated) by the first event that needs it."""
+    async with opening:
+        if "pool" not in state:
+            state["pool"] = await open_read_models(settings)
+    return state["pool"]
+
+
+def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
+    async def project_events(values: faust.StreamT[bytes]) -> None:
+        async for raw in values:
+            envelope = EventEnvelope.from_json_bytes(raw)
+            while True:
+                try:
+                    await project(await pool(), READ_MODELS, envelope)
+                    break
+                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+                    # PostgreSQL is away: wait and retry this event; the offset is not committed meanwhile.
+                    log.warning("read models unreachable, retrying in %ss: %r", RETRY_SECONDS, exc)
+                    await asyncio.sleep(RETRY_SECONDS)
+
+    project_events.__name__ = f"project_{service}"
+    return project_events
+
+
+for source in SOURCES:
+    app.agent(events_source(app, source), name=f"project-{source}")(agent_for(source))
+
+
+def main() -> None:
+    # faust crashes in a loop on a missing topic or a partition mismatch: create them first.
+    topics = {events_topic(service): settings.kafka_topic_partitions for service in SOURCES}
+    asyncio.run(ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_replication_factor))
+    app.main()
+
+
+if __name__ == "__main__":
+    main()
