@@ -5,7 +5,6 @@ from __future__ import annotations
 import faust
 
 from govgrid.config import GovgridSettings
-from govgrid.kafka import events_topic
 
 
 def projection_app(app_id: str, settings: GovgridSettings) -> faust.App:
@@ -27,6 +26,7 @@ def projection_app(app_id: str, settings: GovgridSettings) -> faust.App:
     )
 
 
-def events_source(app: faust.App, service: str) -> faust.TopicT:
-    """A write service's events topic, values as raw bytes (decoded by govgrid.envelope)."""
-    return app.topic(events_topic(service), key_serializer="raw", value_serializer="raw")
+def events_source(app: faust.App, topic: str) -> faust.TopicT:
+    """A write service's events topic (see govgrid.kafka.events_topic), values as raw bytes
+    (decoded by govgrid.envelope)."""
+    return app.topic(topic, key_serializer="raw", value_serializer="raw")

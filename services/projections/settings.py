@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from govgrid.config import GovgridSettings
+from govgrid.kafka import events_topic
 
 
 class ProjectionsSettings(GovgridSettings):
@@ -12,3 +13,13 @@ class ProjectionsSettings(GovgridSettings):
     database_schema: str = Field(default="projections", description="The read models' schema.")
     http_host: str = "127.0.0.1"
     http_port: int = 8100
+    app_id: str = Field(
+        default="govgrid-projections", description="The faust app id, i.e. the consumer group."
+    )
+    source_topics: dict[str, str] = Field(
+        default_factory=dict,
+        description="Topic of a write service when not govgrid.<service>.events (tests).",
+    )
+
+    def topic_of(self, service: str) -> str:
+        return self.source_topics.get(service, events_topic(service))

@@ -14,7 +14,7 @@ import asyncpg
 import faust
 
 from govgrid.envelope import EventEnvelope
-from govgrid.kafka import ensure_topics, events_topic
+from govgrid.kafka import ensure_topics
 from govgrid.projection.faust_app import events_source, projection_app
 from services.projections.bootstrap import open_read_models
 from services.projections.dispatch import project
@@ -27,7 +27,7 @@ SOURCES = tuple(sorted({service for model in READ_MODELS for service in model.se
 RETRY_SECONDS = 2.0
 
 settings = ProjectionsSettings()
-app = projection_app("govgrid-projections", settings)
+app = projection_app(settings.app_id, settings)
 state: dict[str, asyncpg.Pool] = {}
 opening = asyncio.Lock()
 
@@ -58,12 +58,12 @@ def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]
 
 
 for source in SOURCES:
-    app.agent(events_source(app, source), name=f"project-{source}")(agent_for(source))
+    app.agent(events_source(app, settings.topic_of(source)), name=f"project-{source}")(agent_for(source))
 
 
 def main() -> None:
     # faust crashes in a loop on a missing topic or a partition mismatch: create them first.
-    topics = {events_topic(service): settings.kafka_topic_partitions for service in SOURCES}
+    topics = {settings.topic_of(service): settings.kafka_topic_partitions for service in SOURCES}
     asyncio.run(ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_replication_factor))
     app.main()
 

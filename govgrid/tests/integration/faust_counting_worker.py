@@ -12,12 +12,13 @@ import faust
 from govgrid.config import GovgridSettings
 from govgrid.db import create_pool
 from govgrid.envelope import EventEnvelope
+from govgrid.kafka import events_topic
 from govgrid.projection import ApplyOnce
 from govgrid.projection.faust_app import events_source, projection_app
 
 settings = GovgridSettings()
 app = projection_app(f"probe-{os.environ['PROBE_SERVICE']}", settings)
-source = events_source(app, os.environ["PROBE_SERVICE"])
+source = events_source(app, events_topic(os.environ["PROBE_SERVICE"]))
 state: dict[str, ApplyOnce] = {}
 
 

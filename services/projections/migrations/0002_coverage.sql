@@ -4,8 +4,7 @@ CREATE TABLE rm_org_units (
     kind          text NOT NULL,
     name_zh       text NOT NULL,
     name_en       text NOT NULL,
-    parent_code   text,
-    registered_at timestamptz NOT NULL
+    parent_code   text
 );
 
 CREATE TABLE rm_village_coverage (

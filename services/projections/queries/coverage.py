@@ -8,8 +8,9 @@ import asyncpg
 
 from services.projections.queries.scope import Page, Scope
 
-# Villages and communities registered by the end of as_of (China time), with their township and the
-# station covering them that day, filtered by the place asked for and the caller's jurisdiction.
+# Villages and communities with their township and the station covering them on as_of, filtered by
+# the place asked for and the caller's jurisdiction. The registry itself is not dated: a village did
+# not start to exist the day someone typed it in; coverage and appointments carry their own dates.
 VILLAGES = """
 WITH village AS (
     SELECT u.code, u.name_zh, u.name_en, u.parent_code AS township_code,
@@ -19,7 +20,6 @@ WITH village AS (
              ORDER BY c.effective_from DESC LIMIT 1) AS station_code
       FROM rm_org_units u
      WHERE u.kind IN ('village', 'community')
-       AND u.registered_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
 )
 SELECT v.*,
        EXISTS (SELECT 1 FROM rm_appointments a
@@ -39,7 +39,6 @@ SELECT u.code, u.name_zh, u.name_en,
                   AND a.approved_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS has_director
   FROM rm_org_units u
  WHERE u.kind = 'police_station'
-   AND u.registered_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
    AND ($2::text[] IS NULL OR u.code = ANY($2) OR EXISTS (
         SELECT 1 FROM rm_village_coverage c JOIN rm_org_units v ON v.code = c.village_code
          WHERE c.station_code = u.code AND (v.parent_code = ANY($2) OR v.code = ANY($2))))

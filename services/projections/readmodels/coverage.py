@@ -25,13 +25,12 @@ async def unit_registered(
     conn: asyncpg.Connection, e: EventEnvelope, event: OrganisationUnitRegistered
 ) -> None:
     await conn.execute(
-        "INSERT INTO rm_org_units VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO rm_org_units VALUES ($1, $2, $3, $4, $5)",
         event.code,
         event.kind.value,
         event.name_zh,
         event.name_en,
         event.parent_code,
-        e.occurred_at,
     )
 
 

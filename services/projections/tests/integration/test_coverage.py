@@ -160,8 +160,12 @@ async def test_summary_as_of_dates(read_models: asyncpg.Pool, read_api: httpx.As
     }
     october = await get(read_api, "/coverage/summary?as_of=2023-10-01")  # a2 ended in September
     assert october["villages_with_deputy_secretary"] == 1
-    before = await get(read_api, "/coverage/summary?as_of=2022-12-31")  # nothing registered yet
-    assert (before["villages"], before["stations"]) == (0, 0)
+    before = await get(read_api, "/coverage/summary?as_of=2022-12-31")  # before any appointment
+    assert (
+        before["villages"],
+        before["villages_with_deputy_secretary"],
+        before["stations_with_director"],
+    ) == (3, 0, 0)
 
 
 async def test_lists_are_paginated_and_scoped_to_the_caller(
