@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from govgrid.catalogue import UnknownEventType, catalogue
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import ApplyOnce
+from services.projections.generations import Generations
 from services.projections.readmodels.base import EventApplier, ReadModel
 
 log = logging.getLogger("govgrid.projections")
@@ -33,11 +34,14 @@ DATA_ERRORS = (
 )
 
 
-async def project(pool: asyncpg.Pool, read_models: tuple[ReadModel, ...], envelope: EventEnvelope) -> None:
+async def project(
+    generations: Generations, read_models: tuple[ReadModel, ...], envelope: EventEnvelope
+) -> None:
+    """Apply the event to the active generation of every read model that wants it."""
     for model in read_models:
         applier = model.appliers.get(envelope.event_type)
         if applier is not None:
-            await apply_or_park(pool, model, applier, envelope)
+            await apply_or_park(await generations.active_pool(model), model, applier, envelope)
 
 
 async def apply_or_park(

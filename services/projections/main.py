@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from govgrid.observability import configure_logging
 from govgrid.web.app import create_service_app
 from services.projections.api import coverage
-from services.projections.bootstrap import open_read_models
+from services.projections.generations import Generations
 from services.projections.settings import ProjectionsSettings
 
 
@@ -20,14 +20,14 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = await open_read_models(settings)
+        app.state.generations = await Generations.open(settings)
         try:
             yield
         finally:
-            await app.state.pool.close()
+            await app.state.generations.close()
 
     async def postgres_ready() -> None:
-        await app.state.pool.fetchval("SELECT 1")
+        await app.state.generations.control.fetchval("SELECT 1")
 
     app = create_service_app(
         settings,

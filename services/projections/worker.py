@@ -16,8 +16,8 @@ import faust
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.projection.faust_app import events_source, projection_app
-from services.projections.bootstrap import open_read_models
 from services.projections.dispatch import project
+from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -28,16 +28,16 @@ RETRY_SECONDS = 2.0
 
 settings = ProjectionsSettings()
 app = projection_app(settings.app_id, settings)
-state: dict[str, asyncpg.Pool] = {}
+state: dict[str, Generations] = {}
 opening = asyncio.Lock()
 
 
-async def pool() -> asyncpg.Pool:
-    """The read models' pool, opened (and migrated) by the first event that needs it."""
+async def generations() -> Generations:
+    """The read models' generations, opened (and migrated) by the first event that needs them."""
     async with opening:
-        if "pool" not in state:
-            state["pool"] = await open_read_models(settings)
-    return state["pool"]
+        if "generations" not in state:
+            state["generations"] = await Generations.open(settings)
+    return state["generations"]
 
 
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
@@ -46,7 +46,7 @@ def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]
             envelope = EventEnvelope.from_json_bytes(raw)
             while True:
                 try:
-                    await project(await pool(), READ_MODELS, envelope)
+                    await project(await generations(), READ_MODELS, envelope)
                     break
                 except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
                     # PostgreSQL is away: wait and retry this event; the offset is not committed meanwhile.

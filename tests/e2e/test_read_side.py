@@ -23,9 +23,10 @@ from services.appointments.bootstrap import AppointmentsService, start_service
 from services.appointments.main import create_app as appointments_app
 from services.appointments.settings import AppointmentsSettings
 from services.appointments.tests.integration.conftest import ADMIN, COVERAGE, GRID, ok
-from services.projections.bootstrap import open_read_models
+from services.projections.generations import Generations
 from services.projections.main import create_app as read_api_app
 from services.projections.settings import ProjectionsSettings
+from services.projections.tests.integration.conftest import drop_generations
 
 PARTITIONS = 3
 
@@ -43,18 +44,22 @@ def read_schema() -> str:
 
 
 @pytest.fixture
-async def read_models(database_url: str, read_schema: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_read_models(ProjectionsSettings(database_url=database_url, database_schema=read_schema))
-    yield pool
-    await pool.execute(f'DROP SCHEMA "{read_schema}" CASCADE')
-    await pool.close()
+async def read_models(database_url: str, read_schema: str) -> AsyncIterator[Generations]:
+    generations = await Generations.open(
+        ProjectionsSettings(database_url=database_url, database_schema=read_schema)
+    )
+    yield generations
+    await drop_generations(generations)
+    conn = await asyncpg.connect(database_url)
+    await conn.execute(f'DROP SCHEMA "{read_schema}" CASCADE')
+    await conn.close()
 
 
 @pytest.fixture
 def worker(
     database_url: str,
     kafka_bootstrap: str,
-    read_models: asyncpg.Pool,
+    read_models: Generations,
     read_schema: str,
     topic: str,
     tmp_path: Path,
@@ -86,7 +91,7 @@ def worker(
 
 async def test_commands_reach_the_read_api(
     appointments: AppointmentsService,
-    read_models: asyncpg.Pool,
+    read_models: Generations,
     worker: subprocess.Popen[bytes],
     kafka_bootstrap: str,
     topic: str,
@@ -96,7 +101,7 @@ async def test_commands_reach_the_read_api(
     write = appointments_app(appointments.settings)
     write.state.service = appointments
     read = read_api_app()
-    read.state.pool = read_models
+    read.state.generations = read_models
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=write), base_url="http://write") as write_api,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=read), base_url="http://read") as read_api,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -10,14 +11,25 @@ from fastapi import Depends, Query, Request
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.commands import CHINA_STANDARD_TIME
+from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
+from services.projections.readmodels import ReadModel
 
 Code = Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.pool
-    return pool
+def get_generations(request: Request) -> Generations:
+    generations: Generations = request.app.state.generations
+    return generations
+
+
+def read_model(model: ReadModel) -> Callable[[Generations], Awaitable[asyncpg.Pool]]:
+    """A dependency giving the pool of the model's active generation (it changes after a rebuild)."""
+
+    async def active_pool(generations: Annotated[Generations, Depends(get_generations)]) -> asyncpg.Pool:
+        return await generations.active_pool(model)
+
+    return active_pool
 
 
 def today_in_china() -> date:
@@ -43,6 +55,5 @@ def get_page(
     return Page(page, page_size)
 
 
-ReadModels = Annotated[asyncpg.Pool, Depends(get_pool)]
 CallerScope = Annotated[Scope, Depends(get_scope)]
 Paging = Annotated[Page, Depends(get_page)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -16,6 +17,11 @@ EventApplier = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None
 
 @dataclass(frozen=True)
 class ReadModel:
-    name: str  # its name in applied_events and parked_events
+    name: str  # lower-case letters and _: it names the schemas of its generations
     services: frozenset[str]  # whose topics it reads
     appliers: Mapping[str, EventApplier]  # by event type; other events are not its business
+
+    @property
+    def sql(self) -> Path:
+        """Its tables: readmodels/sql/<name>/NNNN_<name>_*.sql, applied to each new generation."""
+        return Path(__file__).parent / "sql" / self.name

@@ -15,22 +15,37 @@ from govgrid.catalogue import DomainEvent
 from govgrid.commands import occurred_on
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
-from services.projections.bootstrap import open_read_models
+from services.projections.generations import Generations
 from services.projections.main import create_app
 from services.projections.settings import ProjectionsSettings
 
 
-@pytest.fixture
-async def read_models(database_url: str, schema: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await open_read_models(ProjectionsSettings(database_url=database_url, database_schema=schema))
-    yield pool
-    await pool.close()
+async def drop_generations(generations: Generations) -> None:
+    """Tests only: every generation schema goes with the test (the control schema is the test's)."""
+    schemas = [
+        r["schema_name"]
+        for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")
+    ]
+    await generations.close()
+    conn = await asyncpg.connect(generations.settings.database_url)
+    try:
+        for name in schemas:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    finally:
+        await conn.close()
 
 
 @pytest.fixture
-async def read_api(read_models: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+async def generations(database_url: str, schema: str) -> AsyncIterator[Generations]:
+    opened = await Generations.open(ProjectionsSettings(database_url=database_url, database_schema=schema))
+    yield opened
+    await drop_generations(opened)
+
+
+@pytest.fixture
+async def read_api(generations: Generations) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
-    app.state.pool = read_models  # what the lifespan does under uvicorn
+    app.state.generations = generations  # what the lifespan does under uvicorn
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
         yield client
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -22,6 +21,7 @@ from govgrid.catalogue.appointments import (
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from services.projections.dispatch import project, retry_parked
+from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.tests.integration.conftest import Stream, bearer
@@ -123,9 +123,9 @@ HISTORY = (
 )
 
 
-async def feed(pool: asyncpg.Pool, events: list[EventEnvelope]) -> None:
+async def feed(generations: Generations, events: list[EventEnvelope]) -> None:
     for envelope in events:
-        await project(pool, READ_MODELS, envelope)
+        await project(generations, READ_MODELS, envelope)
 
 
 async def get(api: httpx.AsyncClient, path: str, headers: dict[str, str] = ADMIN) -> dict[str, Any]:
@@ -135,8 +135,8 @@ async def get(api: httpx.AsyncClient, path: str, headers: dict[str, str] = ADMIN
     return body
 
 
-async def test_summary_as_of_dates(read_models: asyncpg.Pool, read_api: httpx.AsyncClient) -> None:
-    await feed(read_models, HISTORY)
+async def test_summary_as_of_dates(generations: Generations, read_api: httpx.AsyncClient) -> None:
+    await feed(generations, HISTORY)
     june = await get(read_api, "/coverage/summary?as_of=2023-06-30")
     assert {
         k: june[k]
@@ -169,9 +169,9 @@ async def test_summary_as_of_dates(read_models: asyncpg.Pool, read_api: httpx.As
 
 
 async def test_lists_are_paginated_and_scoped_to_the_caller(
-    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient
 ) -> None:
-    await feed(read_models, HISTORY)
+    await feed(generations, HISTORY)
     lacking = await get(read_api, "/coverage/villages-lacking-deputy-secretary?as_of=2023-10-01&page_size=1")
     assert (lacking["total"], [v["code"] for v in lacking["items"]]) == (2, ["V2"])
     second = await get(
@@ -189,28 +189,29 @@ async def test_lists_are_paginated_and_scoped_to_the_caller(
 
 
 async def test_replaying_every_event_changes_nothing(
-    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient
 ) -> None:
-    await feed(read_models, HISTORY)
+    await feed(generations, HISTORY)
     first = await get(read_api, "/coverage/summary?as_of=2023-06-30")
-    await feed(read_models, HISTORY)
+    await feed(generations, HISTORY)
     assert await get(read_api, "/coverage/summary?as_of=2023-06-30") == first
 
 
 async def test_an_event_that_cannot_apply_is_parked_with_its_stream_and_retried_later(
-    read_models: asyncpg.Pool, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient
 ) -> None:
     broken = appointment("a9", DEPUTY, "V2", "S01", "T01", approved=date(2023, 5, 1), ended=date(2023, 8, 1))
     nomination, approval, end = broken
-    await feed(read_models, [*grid(), approval, end])  # the nomination got lost upstream
-    parked = await read_models.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
+    await feed(generations, [*grid(), approval, end])  # the nomination got lost upstream
+    coverage = await generations.active_pool(COVERAGE)
+    parked = await coverage.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
     assert [r["event_id"] for r in parked] == [approval.event_id, end.event_id]
     assert "not in the read model" in parked[0]["reason"] and "waiting behind" in parked[1]["reason"]
     # Other streams were not held up.
     assert (await get(read_api, "/coverage/summary?as_of=2023-06-30"))["villages"] == 3
 
-    await feed(read_models, [nomination])  # the fix: the missing event arrives
-    assert await retry_parked(read_models, COVERAGE) == (2, 0)
+    await feed(generations, [nomination])  # the fix: the missing event arrives
+    assert await retry_parked(coverage, COVERAGE) == (2, 0)
     july = await get(read_api, "/coverage/summary?as_of=2023-07-01")
     assert july["villages_with_deputy_secretary"] == 1
 

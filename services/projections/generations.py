@@ -1,0 +1,129 @@
+"""Where each read model lives: generations in schemas of their own.
+
+The worker applies events to each read model's *active* generation; the read API reads it. A rebuild
+creates a new generation, fills it from offset 0 while the active one keeps serving, then makes it
+the active one (services/projections/rebuild.py). Each generation schema holds the model's tables,
+its own applied_events and parked_events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from govgrid.db import apply_migrations, create_pool
+from govgrid.projection import MIGRATIONS as APPLIED_EVENTS_MIGRATIONS
+from services.projections.readmodels import READ_MODELS, ReadModel
+from services.projections.settings import ProjectionsSettings
+
+CONTROL_MIGRATIONS = Path(__file__).parent / "migrations" / "control"
+GENERATION_MIGRATIONS = Path(__file__).parent / "migrations" / "generation"
+
+
+@dataclass(frozen=True)
+class Generation:
+    read_model: str
+    number: int
+    schema: str
+
+
+class Generations:
+    def __init__(self, settings: ProjectionsSettings, control: asyncpg.Pool) -> None:
+        self.settings = settings
+        self.control = control
+        self._pools: dict[str, asyncpg.Pool] = {}
+
+    @classmethod
+    async def open(cls, settings: ProjectionsSettings) -> Generations:
+        control = await create_pool(settings.database_url, schema=settings.database_schema, max_size=4)
+        await apply_migrations(control, CONTROL_MIGRATIONS)
+        generations = cls(settings, control)
+        for model in READ_MODELS:
+            await generations._ensure_active(model)
+        return generations
+
+    async def _ensure_active(self, model: ReadModel) -> None:
+        # Serialised so that two processes starting together do not both create generation 1.
+        async with self.control.acquire() as conn, conn.transaction():
+            await conn.execute("LOCK TABLE read_model_generations IN SHARE ROW EXCLUSIVE MODE")
+            if await conn.fetchval(
+                "SELECT 1 FROM read_model_generations WHERE read_model = $1 AND status = 'active'", model.name
+            ):
+                return
+            generation = await self._insert(conn, model, "active")
+        await self._migrate(model, generation)
+
+    async def create(self, model: ReadModel) -> Generation:
+        """A new, empty generation that the worker does not write to yet."""
+        async with self.control.acquire() as conn, conn.transaction():
+            await conn.execute("LOCK TABLE read_model_generations IN SHARE ROW EXCLUSIVE MODE")
+            generation = await self._insert(conn, model, "building")
+        await self._migrate(model, generation)
+        return generation
+
+    async def _insert(self, conn: asyncpg.Connection, model: ReadModel, status: str) -> Generation:
+        number = 1 + int(
+            await conn.fetchval(
+                "SELECT coalesce(max(generation), 0) FROM read_model_generations WHERE read_model = $1",
+                model.name,
+            )
+        )
+        schema = f"{self.settings.database_schema}_{model.name}_{number}"
+        await conn.execute(
+            "INSERT INTO read_model_generations (read_model, generation, schema_name, status, activated_at)"
+            " VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'active' THEN now() END)",
+            model.name,
+            number,
+            schema,
+            status,
+        )
+        return Generation(model.name, number, schema)
+
+    async def _migrate(self, model: ReadModel, generation: Generation) -> None:
+        await apply_migrations(
+            await self.pool(generation), APPLIED_EVENTS_MIGRATIONS, GENERATION_MIGRATIONS, model.sql
+        )
+
+    async def active(self, model: ReadModel) -> Generation:
+        row = await self.control.fetchrow(
+            "SELECT generation, schema_name FROM read_model_generations"
+            " WHERE read_model = $1 AND status = 'active'",
+            model.name,
+        )
+        if row is None:
+            raise LookupError(f"read model {model.name} has no active generation")
+        return Generation(model.name, row["generation"], row["schema_name"])
+
+    async def activate(self, generation: Generation) -> None:
+        """From now on the worker writes to, and the read API reads, this generation."""
+        async with self.control.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE read_model_generations SET status = 'retired'"
+                " WHERE read_model = $1 AND status = 'active'",
+                generation.read_model,
+            )
+            await conn.execute(
+                "UPDATE read_model_generations SET status = 'active', activated_at = now()"
+                " WHERE read_model = $1 AND generation = $2",
+                generation.read_model,
+                generation.number,
+            )
+
+    async def pool(self, generation: Generation) -> asyncpg.Pool:
+        if generation.schema not in self._pools:
+            self._pools[generation.schema] = await create_pool(
+                self.settings.database_url,
+                schema=generation.schema,
+                max_size=self.settings.database_pool_max,
+            )
+        return self._pools[generation.schema]
+
+    async def active_pool(self, model: ReadModel) -> asyncpg.Pool:
+        return await self.pool(await self.active(model))
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            await pool.close()
+        await self.control.close()
