@@ -7,7 +7,7 @@ import contextlib
 import re
 from collections.abc import Mapping
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -74,3 +74,19 @@ async def _partition_count(admin: AIOKafkaAdminClient, topic: str) -> int:
             return len(described["partitions"])
         await asyncio.sleep(0.1)
     return 0
+
+
+async def topic_partitions(bootstrap_servers: str, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of ``topics`` (for readers that assign partitions themselves: rebuilds, tests)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="govgrid-admin")
+    await admin.start()
+    try:
+        partitions = []
+        for topic in topics:
+            count = await _partition_count(admin, topic)
+            if count == 0:
+                raise LookupError(f"topic {topic} does not exist")
+            partitions += [TopicPartition(topic, p) for p in range(count)]
+        return partitions
+    finally:
+        await admin.close()

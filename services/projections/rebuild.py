@@ -1,0 +1,140 @@
+"""Rebuild a read model from offset 0 into a new generation while the active one keeps serving.
+
+    python -m services.projections.rebuild coverage
+
+1. A new generation (schema) is created; the worker and the read API keep using the active one.
+2. Every event of the model's topics, from offset 0 up to the end offsets seen at the start, is
+   applied to the new generation (a progress bar on stderr).
+3. The new generation becomes the active one: from then on the worker writes to it and the read API
+   reads it. The old one is retired (its schema is kept for inspection until someone drops it).
+4. The events that arrived during the rebuild, up to the end offsets seen at the switch, are applied
+   too. The worker reads which generation is active for every event it applies, so any event it
+   handled with the old answer had been produced before the switch, and step 4 covers it; events
+   both apply are recognised by applied_events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from govgrid.envelope import EventEnvelope
+from govgrid.kafka import topic_partitions
+from govgrid.observability import configure_logging
+from services.projections.dispatch import apply_or_park
+from services.projections.generations import Generation, Generations
+from services.projections.readmodels import READ_MODELS, ReadModel
+from services.projections.settings import ProjectionsSettings
+
+Progress = Callable[[int, int], None]
+
+
+def progress_bar(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // total if total else width
+    percent = 100 * done // total if total else 100
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {done}/{total} events",
+        end="",
+        file=sys.stderr,
+    )
+
+
+class Rebuild:
+    def __init__(self, settings: ProjectionsSettings, generations: Generations, model: ReadModel) -> None:
+        self._settings = settings
+        self._generations = generations
+        self._model = model
+        self.applied = 0
+        self.seen = 0
+
+    async def run(self, progress: Progress = progress_bar) -> Generation:
+        generation = await self._generations.create(self._model)
+        pool = await self._generations.pool(generation)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._settings.kafka_bootstrap_servers, enable_auto_commit=False
+        )
+        await consumer.start()
+        try:
+            topics = [self._settings.topic_of(service) for service in sorted(self._model.services)]
+            partitions = await topic_partitions(self._settings.kafka_bootstrap_servers, topics)
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            history = await consumer.end_offsets(partitions)
+            total = sum(history.values())
+            await self._consume_until(consumer, pool, history, lambda: progress(self.seen, total))
+            await self._generations.activate(generation)
+            # Events produced during the rebuild (and until the switch) still have to be applied.
+            await self._consume_until(consumer, pool, await consumer.end_offsets(partitions), lambda: None)
+        finally:
+            await consumer.stop()
+        return generation
+
+    async def _consume_until(
+        self,
+        consumer: AIOKafkaConsumer,
+        pool: asyncpg.Pool,
+        targets: dict[TopicPartition, int],
+        tick: Callable[[], None],
+    ) -> None:
+        last_tick = 0.0
+        while await _behind(consumer, targets):
+            batch = await consumer.getmany(timeout_ms=500, max_records=1000)
+            for records in batch.values():
+                for record in records:
+                    self.seen += 1
+                    envelope = EventEnvelope.from_json_bytes(record.value)
+                    applier = self._model.appliers.get(envelope.event_type)
+                    if applier is not None:
+                        self.applied += await apply_or_park(pool, self._model, applier, envelope)
+            if time.monotonic() - last_tick > 0.3:
+                tick()
+                last_tick = time.monotonic()
+        tick()
+
+
+async def _behind(consumer: AIOKafkaConsumer, targets: dict[TopicPartition, int]) -> bool:
+    for partition, end in targets.items():
+        if await consumer.position(partition) < end:
+            return True
+    return False
+
+
+async def rebuild(settings: ProjectionsSettings, name: str) -> int:
+    model = next(m for m in READ_MODELS if m.name == name)
+    generations = await Generations.open(settings)
+    try:
+        started = time.monotonic()
+        job = Rebuild(settings, generations, model)
+        generation = await job.run()
+        seconds = time.monotonic() - started
+        print(
+            f"\n{model.name}: generation {generation.number} ({generation.schema}) is active; "
+            f"{job.applied} events applied of {job.seen} read in {seconds:.1f}s "
+            f"({job.seen / seconds if seconds else 0:.0f} events/s)",
+            file=sys.stderr,
+        )
+    finally:
+        await generations.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Rebuild a read model from offset 0, switching when caught up."
+    )
+    parser.add_argument("read_model", choices=[m.name for m in READ_MODELS])
+    args = parser.parse_args(argv)
+    settings = ProjectionsSettings()
+    configure_logging(settings)
+    return asyncio.run(rebuild(settings, args.read_model))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
