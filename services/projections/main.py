@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,18 +13,24 @@ from govgrid.observability import configure_logging
 from govgrid.web.app import create_service_app
 from services.projections.api import coverage
 from services.projections.generations import Generations
+from services.projections.lag import LagWatch
 from services.projections.settings import ProjectionsSettings
 
 
 def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
     settings = settings or ProjectionsSettings()
+    lag = LagWatch(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.generations = await Generations.open(settings)
+        stopping = asyncio.Event()
+        watching = asyncio.create_task(lag.run(stopping))
         try:
             yield
         finally:
+            stopping.set()
+            await watching
             await app.state.generations.close()
 
     async def postgres_ready() -> None:
@@ -34,7 +41,7 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
         title="govgrid read API",
         description="Read models of every govgrid service, scoped to the caller's jurisdiction.",
         routers=[coverage.router],
-        ready_checks={"postgres": postgres_ready},
+        ready_checks={"postgres": postgres_ready, "read_model_lag": lag.check},
         lifespan=lifespan,
     )
     return app

@@ -21,5 +21,9 @@ class ProjectionsSettings(GovgridSettings):
         description="Topic of a write service when not govgrid.<service>.events (tests).",
     )
 
+    max_ready_lag: int = Field(
+        default=1000, ge=0, description="/readyz fails when a read model is further behind."
+    )
+
     def topic_of(self, service: str) -> str:
         return self.source_topics.get(service, events_topic(service))

@@ -24,6 +24,7 @@ from services.appointments.main import create_app as appointments_app
 from services.appointments.settings import AppointmentsSettings
 from services.appointments.tests.integration.conftest import ADMIN, COVERAGE, GRID, ok
 from services.projections.generations import Generations
+from services.projections.lag import measure
 from services.projections.main import create_app as read_api_app
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import drop_generations
@@ -56,11 +57,17 @@ async def read_models(database_url: str, read_schema: str) -> AsyncIterator[Gene
 
 
 @pytest.fixture
+def worker_app_id() -> str:
+    return f"projections-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
 def worker(
     database_url: str,
     kafka_bootstrap: str,
     read_models: Generations,
     read_schema: str,
+    worker_app_id: str,
     topic: str,
     tmp_path: Path,
 ) -> Iterator[subprocess.Popen[bytes]]:
@@ -70,7 +77,7 @@ def worker(
         "DATABASE_SCHEMA": read_schema,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
-        "APP_ID": f"projections-{uuid.uuid4().hex[:8]}",
+        "APP_ID": worker_app_id,
         "SOURCE_TOPICS": json.dumps({"appointments": topic}),
     }
     with (tmp_path / "worker.log").open("wb") as log:
@@ -93,6 +100,7 @@ async def test_commands_reach_the_read_api(
     appointments: AppointmentsService,
     read_models: Generations,
     worker: subprocess.Popen[bytes],
+    worker_app_id: str,
     kafka_bootstrap: str,
     topic: str,
     schema: str,
@@ -146,6 +154,14 @@ async def test_commands_reach_the_read_api(
         await wait_until(
             shows_the_appointment, timeout=90, interval=0.3, what="the read API to show the appointment"
         )
+    settings = ProjectionsSettings(
+        kafka_bootstrap_servers=kafka_bootstrap, app_id=worker_app_id, source_topics={"appointments": topic}
+    )
+
+    async def caught_up() -> bool:
+        return await measure(settings) == {"coverage": 0}
+
+    await wait_until(caught_up, timeout=60, interval=0.5, what="the worker to commit its offsets (lag 0)")
     assert (summary["villages"], summary["villages_lacking_deputy_secretary"], summary["stations"]) == (
         3,
         2,

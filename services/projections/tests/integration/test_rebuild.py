@@ -11,6 +11,7 @@ import pytest
 from govgrid.kafka import ensure_topics, idempotent_producer
 from services.projections.dispatch import project
 from services.projections.generations import Generations
+from services.projections.lag import LagWatch, measure
 from services.projections.main import create_app
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
@@ -79,3 +80,17 @@ async def test_a_rebuild_fills_a_new_generation_then_switches_to_it(
         " WHERE read_model = 'coverage' ORDER BY generation"
     )
     assert [(r["generation"], r["status"]) for r in statuses] == [(1, "retired"), (2, "active")]
+
+
+async def test_lag_counts_the_events_the_worker_has_not_committed(settings: ProjectionsSettings) -> None:
+    # No worker ran in this consumer group: the whole history is behind.
+    assert await measure(settings) == {"coverage": len(HISTORY)}
+    watch = LagWatch(settings.model_copy(update={"max_ready_lag": len(HISTORY) - 1}))
+    with pytest.raises(LookupError):
+        await watch.check()  # not measured yet
+    watch.latest = await measure(settings)
+    with pytest.raises(RuntimeError, match="coverage"):
+        await watch.check()
+    relaxed = LagWatch(settings)
+    relaxed.latest = watch.latest
+    await relaxed.check()  # the default limit (1000) tolerates it

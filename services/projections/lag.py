@@ -1,0 +1,77 @@
+"""How far each read model is behind its topics: the end offsets minus what the worker committed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
+from prometheus_client import Gauge
+
+from govgrid.kafka import topic_partitions
+from services.projections.readmodels import READ_MODELS
+from services.projections.settings import ProjectionsSettings
+
+log = logging.getLogger("govgrid.projections.lag")
+
+LAG = Gauge(
+    "govgrid_read_model_lag", "Events of its topics a read model has not applied yet.", ["read_model"]
+)
+
+
+async def measure(settings: ProjectionsSettings) -> dict[str, int]:
+    """Lag per read model, in events."""
+    services = sorted({service for model in READ_MODELS for service in model.services})
+    partitions = await topic_partitions(
+        settings.kafka_bootstrap_servers, [settings.topic_of(s) for s in services]
+    )
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(settings.app_id)
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+        await admin.close()
+    behind_by_topic: dict[str, int] = {}
+    for partition, end in ends.items():
+        done = committed[partition].offset if partition in committed else 0
+        behind_by_topic[partition.topic] = behind_by_topic.get(partition.topic, 0) + max(end - done, 0)
+    return {
+        model.name: sum(behind_by_topic.get(settings.topic_of(s), 0) for s in model.services)
+        for model in READ_MODELS
+    }
+
+
+class LagWatch:
+    """Measures the lag every few seconds for /metrics and /readyz."""
+
+    def __init__(self, settings: ProjectionsSettings, interval: float = 5.0) -> None:
+        self._settings = settings
+        self._interval = interval
+        self.latest: dict[str, int] | None = None
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            try:
+                self.latest = await measure(self._settings)
+                for name, lag in self.latest.items():
+                    LAG.labels(name).set(lag)
+            except (KafkaError, OSError, LookupError) as exc:
+                self.latest = None
+                log.warning("could not measure the read models' lag: %r", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=self._interval)
+
+    async def check(self) -> None:
+        """A /readyz check: fails while the lag is unknown or above the limit."""
+        if self.latest is None:
+            raise LookupError("lag unknown")
+        behind = {name: lag for name, lag in self.latest.items() if lag > self._settings.max_ready_lag}
+        if behind:
+            raise RuntimeError(f"behind: {behind}")
