@@ -3,6 +3,10 @@ with events that cannot be applied parked without blocking the others."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
 from typing import Any
 
@@ -225,3 +229,32 @@ async def test_bad_query_is_422(read_api: httpx.AsyncClient, query: str) -> None
 
 async def test_no_token_is_401(read_api: httpx.AsyncClient) -> None:
     assert (await read_api.get("/coverage/summary")).status_code == 401
+
+
+def cli(database_url: str, schema: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_SCHEMA": schema}
+    return subprocess.run(
+        [sys.executable, "-m", "services.projections.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def test_operators_list_and_retry_parked_events_from_the_cli(
+    generations: Generations, database_url: str, schema: str
+) -> None:
+    nomination, approval, end = appointment(
+        "a9", DEPUTY, "V2", "S01", "T01", date(2023, 5, 1), ended=date(2023, 8, 1)
+    )
+    await feed(generations, [*grid(), approval, end, nomination])
+    listed = cli(database_url, schema, "parked", "coverage")
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["event_id"] for line in listed.stdout.splitlines()] == [
+        str(approval.event_id),
+        str(end.event_id),
+    ]
+    retried = cli(database_url, schema, "retry", "coverage")
+    assert retried.stdout.strip() == "coverage: 2 applied, 0 still parked"
+    assert cli(database_url, schema, "parked").stdout == ""
