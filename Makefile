@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 INFRA := $(PY) deploy/local/infra.py
 
-.PHONY: up down status test lint schemas token clean
+.PHONY: up down status test lint schemas clean chromium
+
+DASHBOARD := services/projections/dashboard
+ECHARTS := $(DASHBOARD)/static/vendor/echarts.min.js
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "): install python3.11")'
@@ -15,8 +18,18 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+## dashboard assets: from the npm registry at build time; the page loads nothing from the internet
+$(ECHARTS): $(DASHBOARD)/package-lock.json
+	cd $(DASHBOARD) && npm ci
+	mkdir -p $(dir $@)
+	cp $(DASHBOARD)/node_modules/echarts/dist/echarts.min.js $@
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+chromium:
+	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
+
 ## up: run the platform in the foreground on local defaults (Kafka, PostgreSQL, every service); Ctrl-C stops it
-up: $(INSTALLED)
+up: $(INSTALLED) $(ECHARTS)
 	$(PY) deploy/local/supervisor.py
 
 down: $(INSTALLED)
@@ -26,7 +39,7 @@ status: $(INSTALLED)
 	$(INFRA) status
 
 ## test: lint, type-check, schema drift check, then every test (unit, integration, e2e) on real servers
-test: $(INSTALLED) lint
+test: $(INSTALLED) $(ECHARTS) chromium lint
 	$(PY) -m pytest
 
 lint: $(INSTALLED)
@@ -40,4 +53,4 @@ schemas: $(INSTALLED)
 
 clean:
 	-$(INFRA) stop
-	rm -rf $(VENV) .local
+	rm -rf $(VENV) .local $(DASHBOARD)/node_modules $(dir $(ECHARTS))

@@ -1,4 +1,4 @@
-"""The read API (and, later, the dashboard): ``python -m services.projections`` (port 8100)."""
+"""The read API and the dashboard (at /dashboard/): ``python -m services.projections`` (port 8100)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 from govgrid.observability import configure_logging
 from govgrid.web.app import create_service_app
-from services.projections.api import coverage
+from services.projections.api import coverage, live, org_units
+from services.projections.api.dashboard import mount_dashboard
 from services.projections.generations import Generations
 from services.projections.lag import LagWatch
 from services.projections.settings import ProjectionsSettings
@@ -40,10 +41,11 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
         settings,
         title="govgrid read API",
         description="Read models of every govgrid service, scoped to the caller's jurisdiction.",
-        routers=[coverage.router],
+        routers=[coverage.router, org_units.router, live.router],
         ready_checks={"postgres": postgres_ready, "read_model_lag": lag.check},
         lifespan=lifespan,
     )
+    mount_dashboard(app)
     return app
 
 

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Query
 
-from services.projections.api.dependencies import CallerScope, Paging, read_model
+from services.projections.api.dependencies import CallerScope, CoverageModel, Paging
 from services.projections.queries import coverage
-from services.projections.readmodels.coverage import COVERAGE
 
 router = APIRouter(prefix="/coverage", tags=["appointment coverage"])
-Coverage = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
 
 
 @router.get("/summary", summary="Villages and stations covered, appointees serving and certified")
-async def summary(pool: Coverage, scope: CallerScope) -> dict[str, Any]:
+async def summary(pool: CoverageModel, scope: CallerScope) -> dict[str, Any]:
     return await coverage.summary(pool, scope)
 
 
 @router.get(
     "/villages-lacking-deputy-secretary", summary="Villages without a serving police deputy secretary"
 )
-async def villages_lacking(pool: Coverage, scope: CallerScope, page: Paging) -> dict[str, Any]:
+async def villages_lacking(pool: CoverageModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
     return await coverage.villages_lacking_deputy_secretary(pool, scope, page)
 
 
 @router.get("/stations-lacking-director", summary="Police stations without a serving joint-defence director")
-async def stations_lacking(pool: Coverage, scope: CallerScope, page: Paging) -> dict[str, Any]:
+async def stations_lacking(pool: CoverageModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
     return await coverage.stations_lacking_director(pool, scope, page)
+
+
+@router.get(
+    "/breakdown", summary="Villages with and without a deputy secretary per township, station or village"
+)
+async def breakdown(
+    pool: CoverageModel,
+    scope: CallerScope,
+    group_by: Annotated[Literal["township", "station", "village"], Query()] = "township",
+) -> list[dict[str, Any]]:
+    return await coverage.breakdown(pool, scope, group_by)

@@ -14,6 +14,7 @@ from govgrid.commands import CHINA_STANDARD_TIME
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.readmodels import ReadModel
+from services.projections.readmodels.coverage import COVERAGE
 
 Code = Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -56,4 +57,5 @@ def get_page(
 
 
 CallerScope = Annotated[Scope, Depends(get_scope)]
+CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
 Paging = Annotated[Page, Depends(get_page)]

@@ -116,3 +116,38 @@ def _page(rows: list[asyncpg.Record], page: Page, columns: list[str]) -> dict[st
         "page": page.number,
         "page_size": page.size,
     }
+
+
+BREAKDOWN_KEYS = {"township": "township_code", "station": "station_code", "village": "code"}
+
+
+async def breakdown(pool: asyncpg.Pool, scope: Scope, group_by: str) -> list[dict[str, Any]]:
+    """Villages with and without a serving deputy secretary, per township, station or village."""
+    key = BREAKDOWN_KEYS[group_by]
+    rows = await pool.fetch(
+        f"SELECT v.{key} AS code, u.name_zh, u.name_en, count(*) AS villages,"
+        " count(*) FILTER (WHERE v.has_deputy_secretary) AS with_deputy_secretary"
+        f" FROM ({VILLAGES}) v LEFT JOIN rm_org_units u ON u.code = v.{key}"
+        f" WHERE v.{key} IS NOT NULL GROUP BY v.{key}, u.name_zh, u.name_en ORDER BY v.{key}",
+        *_args(scope),
+    )
+    return [dict(r) for r in rows]
+
+
+async def org_units(
+    pool: asyncpg.Pool, scope: Scope, kind: str | None, parent: str | None
+) -> list[dict[str, Any]]:
+    """The registry for drill-down menus, limited to what the caller may see."""
+    rows = await pool.fetch(
+        "SELECT code, kind, name_zh, name_en, parent_code FROM rm_org_units u"
+        " WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR parent_code = $2)"
+        "   AND ($3::text[] IS NULL OR code = ANY($3) OR parent_code = ANY($3) OR EXISTS ("
+        "        SELECT 1 FROM rm_village_coverage c WHERE c.station_code = u.code AND ("
+        "          c.village_code = ANY($3) OR c.village_code IN ("
+        "            SELECT code FROM rm_org_units WHERE parent_code = ANY($3)))))"
+        " ORDER BY code",
+        kind,
+        parent,
+        scope.codes,
+    )
+    return [dict(r) for r in rows]

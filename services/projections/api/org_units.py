@@ -1,0 +1,21 @@
+"""The organisation registry as the read side knows it: for the dashboard's drill-down."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from services.projections.api.dependencies import CallerScope, Code, CoverageModel
+from services.projections.queries import coverage
+
+router = APIRouter(prefix="/org-units", tags=["organisation units"])
+
+Kind = Literal["city", "township", "subdistrict_office", "police_station", "village", "community", "grid"]
+
+
+@router.get("", summary="Organisation units the caller may see, by kind and parent")
+async def list_units(
+    pool: CoverageModel, scope: CallerScope, kind: Annotated[Kind | None, Query()] = None, parent: Code = None
+) -> list[dict[str, Any]]:
+    return await coverage.org_units(pool, scope, kind, parent)

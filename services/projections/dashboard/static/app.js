@@ -1,0 +1,163 @@
+// govgrid dashboard: reads the read API with the caller's token, draws figures and charts, drills down
+// city -> township -> station -> village, follows /live for updates. No framework, no build step.
+(function () {
+  "use strict";
+  const NEXT_GROUP = { city: "township", township: "station", station: "village" };
+  const state = {
+    lang: localStorage.getItem("govgrid.lang") || "zh-CN",
+    asOf: new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10), // today in China
+    path: [], // [{level, code, name}] below the city
+    token: null,
+  };
+  const $ = (id) => document.getElementById(id);
+  const t = (key) => window.GOVGRID_I18N[state.lang][key] || key;
+  let chart = null;
+
+  function readToken() {
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    if (fragment.get("token")) {
+      sessionStorage.setItem("govgrid.token", fragment.get("token"));
+      history.replaceState(null, "", location.pathname); // keep the token out of the address bar
+    }
+    return sessionStorage.getItem("govgrid.token");
+  }
+
+  function level() { return state.path.length ? state.path[state.path.length - 1].level : "city"; }
+
+  function query(extra) {
+    const params = new URLSearchParams({ as_of: state.asOf, ...extra });
+    for (const step of state.path) params.set(step.level, step.code);
+    return params.toString();
+  }
+
+  async function api(path) {
+    const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
+    if (answer.status === 401) { showLogin(); throw new Error("401"); }
+    if (!answer.ok) throw new Error(answer.status + " " + (await answer.text()));
+    return answer.json();
+  }
+
+  function translate() {
+    document.documentElement.lang = state.lang;
+    for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+    $("language").textContent = t("language");
+  }
+
+  function crumbs() {
+    const nav = $("crumbs");
+    nav.textContent = "";
+    const steps = [{ level: "city", name: t("city") }, ...state.path];
+    steps.forEach((step, i) => {
+      const el = document.createElement(i < steps.length - 1 ? "a" : "span");
+      el.textContent = step.name;
+      el.dataset.level = step.level;
+      if (i < steps.length - 1) el.onclick = () => { state.path = state.path.slice(0, i); render(); };
+      nav.appendChild(el);
+      if (i < steps.length - 1) nav.appendChild(document.createTextNode(" › "));
+    });
+  }
+
+  function cards(summary) {
+    const figures = [
+      ["villages", summary.villages], ["withDeputy", summary.villages_with_deputy_secretary],
+      ["lackingDeputy", summary.villages_lacking_deputy_secretary], ["stations", summary.stations],
+      ["stationsWithDirector", summary.stations_with_director],
+      ["deputiesCertified", summary.deputy_secretaries_certified], ["directorsCertified", summary.directors_certified],
+    ];
+    $("cards").innerHTML = "";
+    for (const [key, value] of figures) {
+      const card = document.createElement("div");
+      card.className = "card";
+      card.dataset.figure = key;
+      card.innerHTML = `<div class="figure"></div><div class="label"></div>`;
+      card.querySelector(".figure").textContent = value;
+      card.querySelector(".label").textContent = t(key);
+      $("cards").appendChild(card);
+    }
+  }
+
+  function drawChart(rows, groupBy) {
+    chart = chart || echarts.init($("coverage-chart"));
+    const name = (r) => (state.lang === "en" ? r.name_en : r.name_zh) || r.code;
+    chart.setOption({
+      animation: false, // figures appear at once, also when live updates redraw them
+      tooltip: { trigger: "axis" },
+      legend: { data: [t("covered"), t("lacking")], textStyle: { color: "#e6eefc" } },
+      xAxis: { type: "category", data: rows.map(name), axisLabel: { color: "#e6eefc" } },
+      yAxis: { type: "value", axisLabel: { color: "#e6eefc" } },
+      series: [
+        { name: t("covered"), type: "bar", stack: "v", data: rows.map((r) => r.with_deputy_secretary), itemStyle: { color: "#5ee08a" } },
+        { name: t("lacking"), type: "bar", stack: "v", data: rows.map((r) => r.villages - r.with_deputy_secretary), itemStyle: { color: "#f56c6c" } },
+      ],
+    }, true);
+    chart.off("click");
+    chart.on("click", (event) => {
+      const row = rows[event.dataIndex];
+      state.path.push({ level: groupBy, code: row.code, name: name(row) });
+      render();
+    });
+    window.govgridChart = { groupBy, rows }; // read by the browser test
+  }
+
+  function lackingTable(page) {
+    const body = $("lacking").querySelector("tbody");
+    body.innerHTML = "";
+    for (const v of page.items) {
+      const row = document.createElement("tr");
+      for (const value of [v.code, state.lang === "en" ? v.name_en : v.name_zh, v.township_code, v.station_code]) {
+        const cell = document.createElement("td");
+        cell.textContent = value || "";
+        row.appendChild(cell);
+      }
+      body.appendChild(row);
+    }
+  }
+
+  async function render() {
+    translate();
+    crumbs();
+    $("error").hidden = true;
+    try {
+      const current = level();
+      const [summary, lacking] = await Promise.all([
+        api("/coverage/summary?" + query()),
+        api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
+      ]);
+      cards(summary);
+      lackingTable(lacking);
+      if (NEXT_GROUP[current]) drawChart(await api("/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] })), NEXT_GROUP[current]);
+      document.body.dataset.rendered = String(Date.now());
+    } catch (error) {
+      if (error.message !== "401") { $("error").textContent = t("error") + error.message; $("error").hidden = false; }
+    }
+  }
+
+  function showLogin() { $("login").hidden = false; }
+
+  function follow() {
+    const source = new EventSource("/live?access_token=" + encodeURIComponent(state.token));
+    source.addEventListener("ready", () => $("live").classList.add("on"));
+    source.addEventListener("changed", () => render());
+    source.onerror = () => $("live").classList.remove("on");
+  }
+
+  function start() {
+    state.token = readToken();
+    $("as-of").value = state.asOf;
+    $("as-of").onchange = () => { state.asOf = $("as-of").value; render(); };
+    $("language").onclick = () => {
+      state.lang = state.lang === "zh-CN" ? "en" : "zh-CN";
+      localStorage.setItem("govgrid.lang", state.lang);
+      render();
+    };
+    $("token-save").onclick = () => {
+      sessionStorage.setItem("govgrid.token", $("token-input").value.trim());
+      location.reload();
+    };
+    if (!state.token) { translate(); showLogin(); return; }
+    render();
+    follow();
+  }
+
+  start();
+}());

@@ -1,0 +1,164 @@
+"""The dashboard in headless Chromium (Debian's, driven by Playwright) against a real read API on
+real PostgreSQL: no console errors, the figures the API returns, the language switch, drill-down and
+live updates. Saves a screenshot to artifacts/dashboard.png."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import date
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from playwright.async_api import ConsoleMessage, Page, async_playwright
+
+from govgrid.auth import Role, mint_token
+from govgrid.config import get_settings
+from govgrid.testing.fixtures import wait_until
+from services.projections.dispatch import project
+from services.projections.generations import Generations
+from services.projections.main import create_app
+from services.projections.readmodels import READ_MODELS
+from services.projections.settings import ProjectionsSettings
+from services.projections.tests.integration.conftest import drop_generations
+from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def generations(database_url: str, schema: str) -> AsyncIterator[Generations]:
+    opened = await Generations.open(ProjectionsSettings(database_url=database_url, database_schema=schema))
+    for envelope in HISTORY:
+        await project(opened, READ_MODELS, envelope)
+    yield opened
+    await drop_generations(opened)
+
+
+@pytest.fixture
+async def read_api(generations: Generations) -> AsyncIterator[str]:
+    """The read API and dashboard served over HTTP by uvicorn, as in production."""
+    app = create_app()
+    app.state.generations = generations
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    serving = asyncio.create_task(server.serve())
+    await wait_until(lambda: _answers(port), timeout=20, what="the read API to listen")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await serving
+
+
+async def _answers(port: int) -> bool:
+    try:
+        async with httpx.AsyncClient() as client:
+            return (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def figure(page: Page, key: str) -> str:
+    return await page.locator(f'.card[data-figure="{key}"] .figure').inner_text()
+
+
+async def rendered_after(page: Page, before: str | None) -> None:
+    await page.wait_for_function(
+        "before => document.body.dataset.rendered && document.body.dataset.rendered !== before", arg=before
+    )
+
+
+async def test_the_dashboard_shows_the_read_api_and_drills_down(
+    read_api: str, generations: Generations
+) -> None:
+    token = mint_token(get_settings(), "leader", Role.CITY_ADMIN, [])
+    async with httpx.AsyncClient(base_url=read_api, headers={"Authorization": f"Bearer {token}"}) as client:
+        today: dict[str, Any] = (await client.get("/coverage/summary")).json()
+    errors: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 900})
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        page.on("console", console)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(f"{read_api}/dashboard/#token={token}")
+        await page.wait_for_function("document.body.dataset.rendered")
+
+        # The figures are the read API's.
+        assert await figure(page, "villages") == str(today["villages"])
+        assert await figure(page, "withDeputy") == str(today["villages_with_deputy_secretary"])
+        assert await figure(page, "stations") == str(today["stations"])
+        assert await page.locator("h1").inner_text() == "党务+警务+村务 · 双向兼职工作台"
+
+        # Language switch.
+        before = await page.evaluate("document.body.dataset.rendered")
+        await page.click("#language")
+        await rendered_after(page, before)
+        assert await page.locator("h1").inner_text() == "Party + Police + Village Affairs · Dual appointments"
+        assert await page.locator('.card[data-figure="villages"] .label').inner_text() == "Villages"
+
+        # Drill-down: click the first township's bar, then its first station's.
+        for expected_group in ("station", "village"):
+            point = await page.evaluate(
+                """() => {
+                  const chart = echarts.getInstanceByDom(document.getElementById('coverage-chart'));
+                  const [x] = chart.convertToPixel({seriesIndex: 0}, [0, 0]);
+                  const [, y] = chart.convertToPixel({seriesIndex: 0}, [0, 0.5]);
+                  return [x, y];
+                }"""
+            )
+            box = await page.locator("#coverage-chart").bounding_box()
+            assert box is not None
+            before = await page.evaluate("document.body.dataset.rendered")
+            await page.mouse.click(box["x"] + point[0], box["y"] + point[1] - 2)
+            await rendered_after(page, before)
+            assert await page.evaluate("window.govgridChart.groupBy") == expected_group
+        crumbs = await page.locator("#crumbs").inner_text()
+        assert crumbs.startswith("City") and crumbs.count("›") == 2
+
+        # Live: a new appointment lands in the read models; the page updates by itself.
+        await page.click("#crumbs a[data-level='city']")
+        await page.wait_for_function("document.getElementById('crumbs').innerText.indexOf('›') < 0")
+        shown = await figure(page, "withDeputy")
+        for envelope in appointment("a5", DEPUTY, "V2", "S01", "T01", approved=today_as_date(today)):
+            await project(generations, READ_MODELS, envelope)
+        await page.wait_for_function(
+            "shown => document.querySelector('[data-figure=\"withDeputy\"] .figure').innerText !== shown",
+            arg=shown,
+            timeout=15_000,
+        )
+        assert int(await figure(page, "withDeputy")) == int(shown) + 1
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        await browser.close()
+    assert errors == []
+
+
+def today_as_date(summary: dict[str, Any]) -> date:
+    return date.fromisoformat(summary["as_of"])
