@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import date
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
