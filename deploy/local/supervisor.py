@@ -6,7 +6,7 @@ every service process, supervised. Ctrl-C stops everything.
 - A process that exits is reported and restarted, with a back-off (1 s doubling to 30 s).
 - Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
 - When the services answer /readyz, it prints their addresses and a development token.
-Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), APPOINTMENTS_PORT (8101).
+Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
         "DATABASE_URL": inst.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": inst.kafka_bootstrap,
     }
+    read_port = os.environ.get("READ_API_PORT", "8100")
     port = os.environ.get("APPOINTMENTS_PORT", "8101")
     return [
         Supervised(
@@ -83,6 +84,19 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
             [python, "-m", "govgrid.outbox", "--service", "appointments"],
             env,
             logs / "appointments-relay.log",
+        ),
+        Supervised(
+            "projections-worker",
+            [python, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
+            env,
+            logs / "projections-worker.log",
+        ),
+        Supervised(
+            "read-api",
+            [python, "-m", "services.projections"],
+            {**env, "HTTP_PORT": read_port},
+            logs / "read-api.log",
+            ready_url=f"http://127.0.0.1:{read_port}/healthz",
         ),
     ]
 
@@ -123,8 +137,8 @@ def supervise(procs: list[Supervised], stopping: list[bool]) -> None:
             say("ready:")
             for proc in procs:
                 if proc.ready_url:
-                    say(f"  {proc.name}: {proc.ready_url.removesuffix('/readyz')}  (API docs: /docs)")
-            say("  dashboard: not built yet (projections issue)")
+                    address = proc.ready_url.rsplit("/", 1)[0]
+                    say(f"  {proc.name}: {address}  (API docs: {address}/docs)")
             token = subprocess.run(
                 [sys.executable, "-m", "govgrid.auth.mint", "--role", "city_admin", "--subject", "dev"],
                 capture_output=True,
@@ -132,6 +146,8 @@ def supervise(procs: list[Supervised], stopping: list[bool]) -> None:
                 cwd=infra.PROJECT_ROOT,
                 check=True,
             ).stdout.strip()
+            read_api = next(p.ready_url for p in procs if p.name == "read-api" and p.ready_url)
+            say(f"  dashboard: {read_api.rsplit('/', 1)[0]}/dashboard/#token={token}")
             say(f"  development token (city admin): {token}")
             say("Ctrl-C stops everything.")
         time.sleep(0.5)

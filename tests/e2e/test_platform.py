@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -28,13 +28,15 @@ SUPERVISOR = PROJECT_ROOT / "deploy" / "local" / "supervisor.py"
 
 class Platform:
     def __init__(self, home: Path) -> None:
-        self.kafka_port, self.pg_port, self.api_port = free_port_pair(), free_port_pair(), free_port_pair()
+        self.kafka_port, self.pg_port = free_port_pair(), free_port_pair()
+        self.api_port, self.read_port = free_port_pair(), free_port_pair()
         env = {
             **os.environ,
             "GOVGRID_INFRA_HOME": str(home),
             "GOVGRID_KAFKA_PORT": str(self.kafka_port),
             "GOVGRID_PG_PORT": str(self.pg_port),
             "APPOINTMENTS_PORT": str(self.api_port),
+            "READ_API_PORT": str(self.read_port),
         }
         for variable in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"):  # the platform brings its own
             env.pop(variable, None)
@@ -65,7 +67,7 @@ class Platform:
 
 
 def request(
-    method: str, url: str, token: str, body: dict[str, object] | None = None
+    method: str, url: str, token: str, body: Mapping[str, object] | None = None
 ) -> tuple[int, dict[str, object]]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(
@@ -109,17 +111,30 @@ def platform() -> Iterator[Platform]:
 def test_the_platform_starts_serves_restarts_and_stops(platform: Platform) -> None:
     token = platform.wait_for_line("development token").split(": ")[-1]
     base = f"http://127.0.0.1:{platform.api_port}"
-    status, unit = request(
-        "POST",
-        f"{base}/org-units",
-        token,
+    for unit in [
         {"code": "C4604", "kind": "city", "name_zh": "儋州市", "name_en": "Danzhou"},
-    )
-    assert status == 201 and unit["version"] == 1
+        {"code": "T01", "kind": "township", "name_zh": "那大镇", "name_en": "Nada", "parent_code": "C4604"},
+        {"code": "V01", "kind": "village", "name_zh": "干冲村", "name_en": "Ganchong", "parent_code": "T01"},
+    ]:
+        status, created = request("POST", f"{base}/org-units", token, unit)
+        assert status == 201 and created["version"] == 1
+
+    # The dashboard's address is printed, and the read side learns the new village.
+    dashboard = platform.wait_for_line("dashboard:").split("dashboard: ")[-1]
+    assert dashboard == f"http://127.0.0.1:{platform.read_port}/dashboard/#token={token}"
+    deadline = time.monotonic() + 90
+    while (
+        request("GET", f"http://127.0.0.1:{platform.read_port}/coverage/summary", token)[1]["villages"] != 1
+    ):
+        assert time.monotonic() < deadline, "the read API never showed the village"
+        time.sleep(0.5)
 
     # The relay runs too: the event reaches the appointments topic.
-    records = asyncio.run(read_topic(f"127.0.0.1:{platform.kafka_port}", "govgrid.appointments.events", 1))
-    assert EventEnvelope.from_json_bytes(records[0].value).stream_id == "orgunit-C4604"
+    records = asyncio.run(read_topic(f"127.0.0.1:{platform.kafka_port}", "govgrid.appointments.events", 3))
+    assert {EventEnvelope.from_json_bytes(r.value).stream_id for r in records} >= {
+        "orgunit-C4604",
+        "orgunit-V01",
+    }
 
     # A crashed service is reported and restarted.
     children = ["pgrep", "-P", str(platform.process.pid), "-f", "services.appointments$"]
@@ -133,6 +148,6 @@ def test_the_platform_starts_serves_restarts_and_stops(platform: Platform) -> No
     platform.process.send_signal(signal.SIGINT)
     assert platform.process.wait(timeout=90) == 0
     assert platform.wait_for_line("stopped.")
-    for port in (platform.api_port, platform.kafka_port, platform.pg_port):
+    for port in (platform.api_port, platform.read_port, platform.kafka_port, platform.pg_port):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers after Ctrl-C"
