@@ -6,7 +6,8 @@ every service process, supervised. Ctrl-C stops everything.
 - A process that exits is reported and restarted, with a back-off (1 s doubling to 30 s).
 - Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
 - When the services answer /readyz, it prints their addresses and a development token.
-Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101).
+Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101),
+PATROLS_PORT (8102).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
     }
     read_port = os.environ.get("READ_API_PORT", "8100")
     port = os.environ.get("APPOINTMENTS_PORT", "8101")
+    patrols_port = os.environ.get("PATROLS_PORT", "8102")
     return [
         Supervised(
             "appointments",
@@ -84,6 +86,19 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
             [python, "-m", "govgrid.outbox", "--service", "appointments"],
             env,
             logs / "appointments-relay.log",
+        ),
+        Supervised(
+            "patrols",
+            [python, "-m", "services.patrols"],
+            {**env, "HTTP_PORT": patrols_port},
+            logs / "patrols.log",
+            ready_url=f"http://127.0.0.1:{patrols_port}/readyz",
+        ),
+        Supervised(
+            "patrols-relay",
+            [python, "-m", "govgrid.outbox", "--service", "patrols"],
+            env,
+            logs / "patrols-relay.log",
         ),
         Supervised(
             "projections-worker",

@@ -1,0 +1,3 @@
+from services.patrols.main import run
+
+run()

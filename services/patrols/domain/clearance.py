@@ -1,0 +1,202 @@
+"""Clearance operations (清查行动): planned -> carried out (places and people checked, findings) ->
+closed; or cancelled while only planned.
+
+An operation is a station's: the area it checks (villages, communities or grids) must be covered by
+that station on the planned day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.patrols import (
+    ClearanceFinding,
+    ClearanceOperationCancelled,
+    ClearanceOperationCarriedOut,
+    ClearanceOperationClosed,
+    ClearanceOperationPlanned,
+)
+from govgrid.rules import BusinessRule, check
+from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
+
+
+class ClearanceStatus(StrEnum):
+    PLANNED = "planned"
+    CARRIED_OUT = "carried_out"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+def stream_id(operation_id: str) -> str:
+    return f"clearance-{operation_id}"
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a clearance operation found, as the station reports it."""
+
+    places_checked: int
+    people_checked: int
+    officers_deployed: int
+    volunteers_deployed: int
+    findings: tuple[ClearanceFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClearanceOperation:
+    operation_id: str
+    station_code: str
+    focus: str
+    planned_on: date
+    area_codes: tuple[str, ...]
+    status: ClearanceStatus = ClearanceStatus.PLANNED
+    carried_out_on: date | None = None
+    results: Results | None = None
+    closed_on: date | None = None
+    summary: str | None = None
+    cancelled_on: date | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (ClearanceStatus.CLOSED, ClearanceStatus.CANCELLED)
+
+
+def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOperation:
+    match event:
+        case ClearanceOperationPlanned():
+            return ClearanceOperation(
+                event.operation_id, event.station_code, event.focus, event.planned_on, tuple(event.area_codes)
+            )
+        case ClearanceOperationCarriedOut() if state is not None:
+            results = Results(
+                event.places_checked,
+                event.people_checked,
+                event.officers_deployed,
+                event.volunteers_deployed,
+                tuple(event.findings),
+            )
+            return replace(
+                state,
+                status=ClearanceStatus.CARRIED_OUT,
+                carried_out_on=event.carried_out_on,
+                results=results,
+            )
+        case ClearanceOperationClosed() if state is not None:
+            return replace(
+                state, status=ClearanceStatus.CLOSED, closed_on=event.closed_on, summary=event.summary
+            )
+        case ClearanceOperationCancelled() if state is not None:
+            return replace(
+                state,
+                status=ClearanceStatus.CANCELLED,
+                cancelled_on=event.cancelled_on,
+                cancel_reason=event.reason,
+            )
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterClosure(BusinessRule):
+    code = "clearance_operation_closed"
+    operation: ClearanceOperation
+
+    def is_broken(self) -> bool:
+        return self.operation.is_over
+
+    def message(self) -> str:
+        operation = self.operation
+        return f"clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
+
+
+@dataclass(frozen=True)
+class MustNotBeCarriedOutYet(BusinessRule):
+    code = "clearance_already_carried_out"
+    operation: ClearanceOperation
+
+    def is_broken(self) -> bool:
+        return self.operation.status is not ClearanceStatus.PLANNED
+
+    def message(self) -> str:
+        operation = self.operation
+        return f"clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
+
+
+@dataclass(frozen=True)
+class MustBeCarriedOut(BusinessRule):
+    """Closing files the results: there must be some."""
+
+    code = "clearance_not_carried_out"
+    operation: ClearanceOperation
+
+    def is_broken(self) -> bool:
+        return self.operation.status is ClearanceStatus.PLANNED
+
+    def message(self) -> str:
+        return (
+            f"clearance operation {self.operation.operation_id} has not been carried out (cancel it instead)"
+        )
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def plan(
+    *, operation_id: str, station_code: str, focus: str, planned_on: date, area: list[Place]
+) -> list[DomainEvent]:
+    """``area``: each place with the station covering it on ``planned_on``."""
+    check(*(MustBeInStationCoverage(place, station_code, planned_on) for place in area))
+    return [
+        ClearanceOperationPlanned(
+            operation_id=operation_id,
+            station_code=station_code,
+            focus=focus,
+            planned_on=planned_on,
+            area_codes=[place.code for place in area],
+        )
+    ]
+
+
+def carry_out(operation: ClearanceOperation, *, carried_out_on: date, results: Results) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosure(operation),
+        MustNotBeCarriedOutYet(operation),
+        TimeMustNotGoBackwards("carrying out", carried_out_on, operation.planned_on),
+    )
+    return [
+        ClearanceOperationCarriedOut(
+            operation_id=operation.operation_id,
+            carried_out_on=carried_out_on,
+            places_checked=results.places_checked,
+            people_checked=results.people_checked,
+            officers_deployed=results.officers_deployed,
+            volunteers_deployed=results.volunteers_deployed,
+            findings=list(results.findings),
+        )
+    ]
+
+
+def close(operation: ClearanceOperation, *, closed_on: date, summary: str = "") -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosure(operation),
+        MustBeCarriedOut(operation),
+        TimeMustNotGoBackwards("closing", closed_on, operation.carried_out_on),
+    )
+    return [
+        ClearanceOperationClosed(operation_id=operation.operation_id, closed_on=closed_on, summary=summary)
+    ]
+
+
+def cancel(operation: ClearanceOperation, *, cancelled_on: date, reason: str) -> list[DomainEvent]:
+    check(NothingChangesAfterClosure(operation), MustNotBeCarriedOutYet(operation))
+    return [
+        ClearanceOperationCancelled(
+            operation_id=operation.operation_id, cancelled_on=cancelled_on, reason=reason
+        )
+    ]

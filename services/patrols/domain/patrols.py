@@ -1,0 +1,289 @@
+"""Patrols (巡逻): scheduled -> started -> checkpoints visited, observations recorded -> completed
+or aborted.
+
+A patrol belongs to a team and so to the team's station. Its participants are team members on the
+day it starts; its checkpoints are grids of villages the station covers on the day of the visit.
+Every timed record comes at or after the latest one: time never goes backwards within a patrol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.patrols import (
+    CheckpointVisited,
+    ObservationCategory,
+    PatrolAborted,
+    PatrolCompleted,
+    PatrolObservationRecorded,
+    PatrolScheduled,
+    PatrolStarted,
+)
+from govgrid.rules import BusinessRule, check
+from services.patrols.domain.rules import (
+    Member,
+    MustBeInStationCoverage,
+    Place,
+    TimeMustNotGoBackwards,
+    china_day,
+)
+from services.patrols.domain.teams import MustBeAMember, PatrolTeam, TeamMustNotBeDisbanded
+
+
+class PatrolStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    STARTED = "started"
+    COMPLETED = "completed"
+    ABORTED = "aborted"
+
+
+def stream_id(patrol_id: str) -> str:
+    return f"patrol-{patrol_id}"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    grid_code: str
+    visited_at: datetime
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class Observation:
+    category: ObservationCategory
+    note: str
+    observed_at: datetime
+    grid_code: str | None
+
+
+@dataclass(frozen=True)
+class Patrol:
+    patrol_id: str
+    team_id: str
+    station_code: str
+    planned_start: datetime
+    planned_end: datetime
+    note: str
+    status: PatrolStatus = PatrolStatus.SCHEDULED
+    started_at: datetime | None = None
+    participants: tuple[Member, ...] = ()
+    checkpoints: tuple[Checkpoint, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    completed_at: datetime | None = None
+    duration_minutes: int | None = None
+    distance_km: float | None = None
+    aborted_at: datetime | None = None
+    abort_reason: str | None = None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PatrolStatus.COMPLETED, PatrolStatus.ABORTED)
+
+    @property
+    def latest_time(self) -> datetime | None:
+        """The latest moment the patrol's records mention; None before it started."""
+        moments = [
+            *([self.started_at] if self.started_at else []),
+            *(c.visited_at for c in self.checkpoints),
+            *(o.observed_at for o in self.observations),
+        ]
+        return max(moments, default=None)
+
+
+def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
+    match event:
+        case PatrolScheduled():
+            return Patrol(
+                event.patrol_id,
+                event.team_id,
+                event.station_code,
+                event.planned_start,
+                event.planned_end,
+                event.note,
+            )
+        case PatrolStarted() if state is not None:
+            return replace(
+                state,
+                status=PatrolStatus.STARTED,
+                started_at=event.started_at,
+                participants=tuple(event.participants),
+            )
+        case CheckpointVisited() if state is not None:
+            checkpoint = Checkpoint(event.grid_code, event.visited_at, event.latitude, event.longitude)
+            return replace(state, checkpoints=(*state.checkpoints, checkpoint))
+        case PatrolObservationRecorded() if state is not None:
+            observation = Observation(event.category, event.note, event.observed_at, event.grid_code)
+            return replace(state, observations=(*state.observations, observation))
+        case PatrolCompleted() if state is not None:
+            return replace(
+                state,
+                status=PatrolStatus.COMPLETED,
+                completed_at=event.completed_at,
+                duration_minutes=event.duration_minutes,
+                distance_km=event.distance_km,
+            )
+        case PatrolAborted() if state is not None:
+            return replace(
+                state, status=PatrolStatus.ABORTED, aborted_at=event.aborted_at, abort_reason=event.reason
+            )
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterTheEnd(BusinessRule):
+    code = "patrol_finished"
+    patrol: Patrol
+
+    def is_broken(self) -> bool:
+        return self.patrol.is_finished
+
+    def message(self) -> str:
+        return f"patrol {self.patrol.patrol_id} is {self.patrol.status.value}: nothing changes any more"
+
+
+@dataclass(frozen=True)
+class MustHaveStarted(BusinessRule):
+    """No checkpoint, observation or completion before the start."""
+
+    code = "patrol_not_started"
+    patrol: Patrol
+
+    def is_broken(self) -> bool:
+        return self.patrol.status is PatrolStatus.SCHEDULED
+
+    def message(self) -> str:
+        return f"patrol {self.patrol.patrol_id} has not started"
+
+
+@dataclass(frozen=True)
+class MustNotHaveStarted(BusinessRule):
+    code = "patrol_already_started"
+    patrol: Patrol
+
+    def is_broken(self) -> bool:
+        return self.patrol.status is not PatrolStatus.SCHEDULED
+
+    def message(self) -> str:
+        return f"patrol {self.patrol.patrol_id} started at {self.patrol.started_at}"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def schedule(
+    team: PatrolTeam,
+    *,
+    patrol_id: str,
+    planned_start: datetime,
+    planned_end: datetime,
+    note: str = "",
+) -> list[DomainEvent]:
+    check(TeamMustNotBeDisbanded(team))
+    return [
+        PatrolScheduled(
+            patrol_id=patrol_id,
+            team_id=team.team_id,
+            station_code=team.station_code,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            note=note,
+        )
+    ]
+
+
+def start(
+    patrol: Patrol, team: PatrolTeam, *, started_at: datetime, participant_ids: list[str]
+) -> list[DomainEvent]:
+    """Only members of the patrol's team on the day of the start take part."""
+    day = china_day(started_at)
+    check(
+        NothingChangesAfterTheEnd(patrol),
+        MustNotHaveStarted(patrol),
+        *(MustBeAMember(team, member_id, on=day) for member_id in participant_ids),
+    )
+    # Each is a member (checked above), recorded as they were on the team that day.
+    participants = [m for member_id in participant_ids if (m := team.member_on(member_id, day))]
+    return [PatrolStarted(patrol_id=patrol.patrol_id, started_at=started_at, participants=participants)]
+
+
+def visit_checkpoint(
+    patrol: Patrol,
+    grid: Place,
+    *,
+    visited_at: datetime,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> list[DomainEvent]:
+    """``grid``: the grid visited, with the station covering its village on the day of the visit."""
+    check(
+        NothingChangesAfterTheEnd(patrol),
+        MustHaveStarted(patrol),
+        MustBeInStationCoverage(grid, patrol.station_code, china_day(visited_at)),
+        TimeMustNotGoBackwards("the checkpoint", visited_at, patrol.latest_time),
+    )
+    return [
+        CheckpointVisited(
+            patrol_id=patrol.patrol_id,
+            grid_code=grid.code,
+            visited_at=visited_at,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    ]
+
+
+def record_observation(
+    patrol: Patrol,
+    grid: Place | None,
+    *,
+    category: ObservationCategory,
+    note: str,
+    observed_at: datetime,
+) -> list[DomainEvent]:
+    """``grid``: where it was seen, if the patrol says so (then inside the station's coverage)."""
+    check(NothingChangesAfterTheEnd(patrol), MustHaveStarted(patrol))
+    if grid is not None:
+        check(MustBeInStationCoverage(grid, patrol.station_code, china_day(observed_at)))
+    check(TimeMustNotGoBackwards("the observation", observed_at, patrol.latest_time))
+    return [
+        PatrolObservationRecorded(
+            patrol_id=patrol.patrol_id,
+            category=category,
+            note=note,
+            observed_at=observed_at,
+            grid_code=grid.code if grid is not None else None,
+        )
+    ]
+
+
+def complete(patrol: Patrol, *, completed_at: datetime, distance_km: float) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterTheEnd(patrol),
+        MustHaveStarted(patrol),
+        TimeMustNotGoBackwards("the completion", completed_at, patrol.latest_time),
+    )
+    assert patrol.started_at is not None
+    return [
+        PatrolCompleted(
+            patrol_id=patrol.patrol_id,
+            completed_at=completed_at,
+            duration_minutes=int((completed_at - patrol.started_at).total_seconds() // 60),
+            distance_km=distance_km,
+        )
+    ]
+
+
+def abort(patrol: Patrol, *, aborted_at: datetime, reason: str) -> list[DomainEvent]:
+    """Call off a scheduled patrol, or break off a started one."""
+    check(
+        NothingChangesAfterTheEnd(patrol),
+        TimeMustNotGoBackwards("the abort", aborted_at, patrol.latest_time),
+    )
+    return [PatrolAborted(patrol_id=patrol.patrol_id, aborted_at=aborted_at, reason=reason)]

@@ -1,0 +1,78 @@
+"""Police activity of a station per day: calls for police service (接处警), criminal cases (刑事案件)
+and public-security cases (治安案件), imported from the station's own system.
+
+One stream per station-day. The first import of a day records it; importing the same figures again
+appends nothing; different figures append a PoliceActivityCorrected carrying the full new figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
+from govgrid.rules import BusinessRule, check
+
+
+def stream_id(station_code: str, day: date) -> str:
+    return f"policeactivity-{station_code}-{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class DailyFigures:
+    calls_for_service: int
+    criminal_cases: int
+    public_security_cases: int
+
+
+@dataclass(frozen=True)
+class PoliceActivity:
+    station_code: str
+    day: date
+    figures: DailyFigures
+    corrections: int = 0
+
+
+def evolve(state: PoliceActivity | None, event: DomainEvent) -> PoliceActivity:
+    match event:
+        case PoliceActivityRecorded() | PoliceActivityCorrected():
+            figures = DailyFigures(event.calls_for_service, event.criminal_cases, event.public_security_cases)
+            if state is None:
+                return PoliceActivity(event.station_code, event.day, figures)
+            return replace(state, figures=figures, corrections=state.corrections + 1)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class DayMustHaveBegun(BusinessRule):
+    """Figures of a day that has not begun in China yet are a mistake in the file."""
+
+    code = "day_in_the_future"
+    day: date
+    today: date
+
+    def is_broken(self) -> bool:
+        return self.day > self.today
+
+    def message(self) -> str:
+        return f"{self.day} is after today ({self.today})"
+
+
+def record(
+    current: PoliceActivity | None, *, station_code: str, day: date, figures: DailyFigures, today: date
+) -> list[DomainEvent]:
+    """``station_code`` names a police station (checked by the caller against the reference)."""
+    check(DayMustHaveBegun(day, today))
+    if current is not None and current.figures == figures:
+        return []  # the same figures again: a re-import changes nothing
+    event_type = PoliceActivityRecorded if current is None else PoliceActivityCorrected
+    return [
+        event_type(
+            station_code=station_code,
+            day=day,
+            calls_for_service=figures.calls_for_service,
+            criminal_cases=figures.criminal_cases,
+            public_security_cases=figures.public_security_cases,
+        )
+    ]

@@ -1,0 +1,58 @@
+"""Rules that more than one aggregate of this service applies: time runs forward, and a station
+works only where it is responsible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from govgrid.catalogue.patrols import OfficerMember, VolunteerMember
+from govgrid.commands import CHINA_STANDARD_TIME
+from govgrid.rules import BusinessRule
+
+Member = OfficerMember | VolunteerMember
+
+
+def china_day(moment: datetime) -> date:
+    """The calendar day a moment falls on in Danzhou: coverage and membership are by day."""
+    return moment.astimezone(CHINA_STANDARD_TIME).date()
+
+
+@dataclass(frozen=True)
+class TimeMustNotGoBackwards(BusinessRule):
+    """What a record says happened cannot come before what its aggregate already knows. ``when``
+    and ``earliest`` are both dates or both datetimes."""
+
+    code = "time_went_backwards"
+    what: str
+    when: date
+    earliest: date | None
+
+    def is_broken(self) -> bool:
+        return self.earliest is not None and self.when < self.earliest
+
+    def message(self) -> str:
+        return f"{self.what} ({self.when.isoformat()}) cannot be before {self.earliest}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A village, community or grid, with the station that covers it on the day in question (as the
+    local organisation reference says; None when no station does)."""
+
+    code: str
+    station_code: str | None
+
+
+@dataclass(frozen=True)
+class MustBeInStationCoverage(BusinessRule):
+    code = "outside_station_coverage"
+    place: Place
+    station_code: str
+    on: date
+
+    def is_broken(self) -> bool:
+        return self.place.station_code != self.station_code
+
+    def message(self) -> str:
+        return f"{self.place.code} is not covered by station {self.station_code} on {self.on}"

@@ -1,0 +1,169 @@
+"""Given events, when a decision, then events or a broken rule: the helpers of the domain's unit tests,
+and the people and places the scenarios are about (干冲海岸派出所's party-member patrol team, 2023).
+Every builder returns an event, so a test reads as its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
+
+import pytest
+
+from govgrid.aggregate import Evolve, fold
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.patrols import (
+    CheckpointVisited,
+    ClearanceOperationCarriedOut,
+    ClearanceOperationPlanned,
+    OfficerMember,
+    PatrolScheduled,
+    PatrolStarted,
+    PatrolTeamFormed,
+    PatrolTeamMemberJoined,
+    PatrolTeamMemberLeft,
+    VolunteerAffiliation,
+    VolunteerMember,
+)
+from govgrid.errors import RuleBroken
+from services.patrols.domain import clearance, patrols, teams
+from services.patrols.domain.clearance import ClearanceOperation
+from services.patrols.domain.patrols import Patrol
+from services.patrols.domain.rules import Member, Place
+from services.patrols.domain.teams import Officer, PatrolTeam
+
+S = TypeVar("S")
+
+# ---------------------------------------------------------------- given / then
+
+
+def given(evolve: Evolve[S], *events: DomainEvent) -> S:
+    """The state after ``events``, folded with the aggregate's own ``evolve``."""
+    state = fold(evolve, events)
+    assert state is not None, "a scenario starts with at least one event"
+    return state
+
+
+def then_events(actual: Sequence[DomainEvent], expected: Sequence[DomainEvent]) -> None:
+    """Exactly these events (types and every field), in this order."""
+    assert list(actual) == list(expected)
+
+
+def then_rule_broken(code: str, when: Callable[[], object]) -> RuleBroken:
+    """``when`` raises RuleBroken with this ``code``; returns the error for further checks."""
+    with pytest.raises(RuleBroken) as raised:
+        when()
+    error = raised.value
+    assert error.code == code, f"expected rule {code!r}, got {error.code!r}: {error.message}"
+    return error
+
+
+# ---------------------------------------------------------------- the station and its grid
+
+STATION = "GANCHONG-HA"  # 干冲海岸派出所
+OTHER_STATION = "XIHUA"  # 西华派出所
+GRID = "GANCHONG-G1"  # 干冲社区第一网格
+OTHER_GRID = "SONGLIN-G2"  # a grid of a village 西华派出所 covers
+VILLAGE = "GANCHONG"  # 干冲社区
+
+IN_COVERAGE = Place(GRID, STATION)
+OTHER_STATIONS_GRID = Place(OTHER_GRID, OTHER_STATION)
+UNCOVERED_GRID = Place("NOWHERE-G1", None)
+
+CST = timezone(timedelta(hours=8))
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of November 2023 in Danzhou."""
+    return datetime(2023, 11, day, hour, minute, tzinfo=CST)
+
+
+# ---------------------------------------------------------------- the team
+
+TEAM = "TEAM-GC1"
+FORMED_ON = date(2023, 3, 1)
+JOINED_ON = date(2023, 3, 5)
+OFFICER = OfficerMember(person_id="P-TANGWJ")  # 唐望江
+FISHERMAN = VolunteerMember(
+    volunteer_id="GC-V01", affiliation=VolunteerAffiliation.FISHERMAN, party_member=True
+)
+SANITATION_WORKER = VolunteerMember(
+    volunteer_id="GC-V02", affiliation=VolunteerAffiliation.SANITATION_WORKER, party_member=True
+)
+ON_THE_ROSTER = Officer(OFFICER.person_id, STATION, active=True)
+
+TEAM_FORMED = PatrolTeamFormed(
+    team_id=TEAM, station_code=STATION, name="干冲海岸派出所党员巡逻队", formed_on=FORMED_ON
+)
+
+
+def joined(member: Member, joined_on: date = JOINED_ON) -> PatrolTeamMemberJoined:
+    return PatrolTeamMemberJoined(team_id=TEAM, member=member, joined_on=joined_on)
+
+
+def left(member: Member, left_on: date) -> PatrolTeamMemberLeft:
+    return PatrolTeamMemberLeft(team_id=TEAM, member_id=member.member_id, left_on=left_on)
+
+
+def team(*history: DomainEvent) -> PatrolTeam:
+    """The team as formed, then ``history``."""
+    return given(teams.evolve, TEAM_FORMED, *history)
+
+
+def full_team(*history: DomainEvent) -> PatrolTeam:
+    """The officer and both volunteers on the team since 5 March, then ``history``."""
+    return team(joined(OFFICER), joined(FISHERMAN), joined(SANITATION_WORKER), *history)
+
+
+# ---------------------------------------------------------------- a patrol (20 November, evening)
+
+PATROL = "PATROL-1"
+STARTED_AT = at(20, 19)
+PATROL_SCHEDULED = PatrolScheduled(
+    patrol_id=PATROL,
+    team_id=TEAM,
+    station_code=STATION,
+    planned_start=STARTED_AT,
+    planned_end=at(20, 21),
+)
+
+
+def started(started_at: datetime = STARTED_AT, *participants: Member) -> PatrolStarted:
+    return PatrolStarted(
+        patrol_id=PATROL, started_at=started_at, participants=list(participants or (OFFICER, FISHERMAN))
+    )
+
+
+def visited(visited_at: datetime, grid_code: str = GRID) -> CheckpointVisited:
+    return CheckpointVisited(patrol_id=PATROL, grid_code=grid_code, visited_at=visited_at)
+
+
+def patrol(*history: DomainEvent) -> Patrol:
+    """The patrol as scheduled, then ``history``."""
+    return given(patrols.evolve, PATROL_SCHEDULED, *history)
+
+
+# ---------------------------------------------------------------- a clearance operation
+
+OPERATION = "CLEAR-1"
+PLANNED_ON = date(2023, 11, 24)
+OPERATION_PLANNED = ClearanceOperationPlanned(
+    operation_id=OPERATION, station_code=STATION, focus="出租屋", planned_on=PLANNED_ON, area_codes=[VILLAGE]
+)
+
+
+def carried_out(carried_out_on: date = PLANNED_ON) -> ClearanceOperationCarriedOut:
+    return ClearanceOperationCarriedOut(
+        operation_id=OPERATION,
+        carried_out_on=carried_out_on,
+        places_checked=40,
+        people_checked=112,
+        officers_deployed=6,
+        volunteers_deployed=12,
+    )
+
+
+def operation(*history: DomainEvent) -> ClearanceOperation:
+    """The operation as planned, then ``history``."""
+    return given(clearance.evolve, OPERATION_PLANNED, *history)
