@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from govgrid.catalogue import DomainEvent, catalogue
@@ -67,12 +67,13 @@ async def append_to(
     loaded: Loaded[Any],
     events: list[DomainEvent],
     jurisdiction: Jurisdiction,
-    on: date | None = None,
+    on: date | datetime | None = None,
 ) -> int:
-    """Append a command's ``events`` after the loaded version; return the new version. ``on``: the
-    day the act happened in the world when the command says so (otherwise: now)."""
+    """Append a command's ``events`` after the loaded version; return the new version. ``on``: when
+    the act happened in the world, if the command says so (otherwise: now): a moment (a checkpoint at
+    21:30) or a day (an approval), which stands for the start of that day in China."""
     if events:
-        occurred_at = occurred_on(on) if on is not None else None
+        occurred_at = on if isinstance(on, datetime) else occurred_on(on) if on is not None else None
         await store.append(
             loaded.stream_id, loaded.version, [ctx.draft(e, jurisdiction, occurred_at) for e in events]
         )

@@ -8,7 +8,7 @@ jurisdiction is checked against the record touched (its station), not just the r
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol, TypeVar
 
 from govgrid.aggregate import Evolve, Loaded, append_to, evolved, load, state_body
@@ -19,7 +19,6 @@ from govgrid.catalogue.patrols import OfficerMember
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
-from govgrid.eventstore import EventStore
 from services.patrols.application import commands as c
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork
 from services.patrols.domain import clearance, patrols, teams
@@ -51,21 +50,6 @@ async def load_to_change(
     state = loaded.require(kind, ident)
     ctx.principal.ensure_can_change(station_jurisdiction(state.station_code))
     return loaded, state
-
-
-async def append_at(
-    store: EventStore,
-    ctx: CommandContext,
-    loaded: Loaded[S],
-    events: list[DomainEvent],
-    jurisdiction: Jurisdiction,
-    at: datetime,
-) -> int:
-    """Like govgrid.aggregate.append_to, for acts with a time of day (a checkpoint at 21:30), which
-    append_to's ``on`` (a day) would move to midnight."""
-    if events:
-        await store.append(loaded.stream_id, loaded.version, [ctx.draft(e, jurisdiction, at) for e in events])
-    return loaded.version + len(events)
 
 
 async def place(
@@ -181,7 +165,7 @@ async def start_patrol(
     loaded, patrol = await patrol_to_change(uow, ctx, patrol_id)
     team = (await load_team(uow, patrol.team_id)).require("patrol team", patrol.team_id)
     events = patrols.start(patrol, team, started_at=cmd.started_at, participant_ids=cmd.participant_ids)
-    version = await append_at(
+    version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.started_at
     )
     return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
@@ -196,7 +180,7 @@ async def visit_checkpoint(
         patrol, grid, visited_at=cmd.visited_at, latitude=cmd.latitude, longitude=cmd.longitude
     )
     # Filed under the grid's township and village too: their officers see the patrol passed by.
-    version = await append_at(uow.events, ctx, loaded, events, jurisdiction, cmd.visited_at)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, cmd.visited_at)
     return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
 
 
@@ -211,7 +195,7 @@ async def record_observation(
     events = patrols.record_observation(
         patrol, grid, category=cmd.category, note=cmd.note, observed_at=cmd.observed_at
     )
-    version = await append_at(uow.events, ctx, loaded, events, jurisdiction, cmd.observed_at)
+    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, cmd.observed_at)
     return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
 
 
@@ -220,7 +204,7 @@ async def complete_patrol(
 ) -> CommandResult:
     loaded, patrol = await patrol_to_change(uow, ctx, patrol_id)
     events = patrols.complete(patrol, completed_at=cmd.completed_at, distance_km=cmd.distance_km)
-    version = await append_at(
+    version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.completed_at
     )
     return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
@@ -231,7 +215,7 @@ async def abort_patrol(
 ) -> CommandResult:
     loaded, patrol = await patrol_to_change(uow, ctx, patrol_id)
     events = patrols.abort(patrol, aborted_at=cmd.aborted_at, reason=cmd.reason)
-    version = await append_at(
+    version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.aborted_at
     )
     return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
