@@ -7,7 +7,7 @@ every service process, supervised. Ctrl-C stops everything.
 - Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
 - When the services answer /readyz, it prints their addresses and a development token.
 Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101),
-PATROLS_PORT (8102).
+PATROLS_PORT (8102), OUTREACH_PORT (8105).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
     read_port = os.environ.get("READ_API_PORT", "8100")
     port = os.environ.get("APPOINTMENTS_PORT", "8101")
     patrols_port = os.environ.get("PATROLS_PORT", "8102")
+    outreach_port = os.environ.get("OUTREACH_PORT", "8105")
     return [
         Supervised(
             "appointments",
@@ -99,6 +100,19 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
             [python, "-m", "govgrid.outbox", "--service", "patrols"],
             env,
             logs / "patrols-relay.log",
+        ),
+        Supervised(
+            "outreach",
+            [python, "-m", "services.outreach"],
+            {**env, "HTTP_PORT": outreach_port},
+            logs / "outreach.log",
+            ready_url=f"http://127.0.0.1:{outreach_port}/readyz",
+        ),
+        Supervised(
+            "outreach-relay",
+            [python, "-m", "govgrid.outbox", "--service", "outreach"],
+            env,
+            logs / "outreach-relay.log",
         ),
         Supervised(
             "projections-worker",

@@ -1,6 +1,261 @@
 """Services to residents and enterprises: school household-registration drives, enterprise visits
-("百警进百企"), job referrals; emitted by the outreach service on govgrid.outreach.events."""
+("百警进百企"), job referrals; emitted by the outreach service on govgrid.outreach.events.
+
+Schools and enterprises are registered organisations of this service, placed in a village or
+community of the organisation registry. Events are kept forever, so they carry no personal data:
+a person referred to a job appears only as an opaque reference (``person_ref``), officers by their
+registry id. Free texts (findings, actions, summaries, notes) are about the enterprise, never about
+a named person.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.appointments import PersonId
+from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.registry import DomainEvent
+
 SERVICE = "outreach"
+
+Id = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+SchoolCode = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 学校标识码")
+EnterpriseCode = Field(
+    min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 统一社会信用代码"
+)
+Count = Field(ge=0, le=100_000)
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+Note = Field(default="", max_length=500)
+
+# Eleven digits in a row could be a mobile number, 15 or more an ID-card number: not opaque.
+_DIGIT_RUN = re.compile(r"\d{11,}")
+
+
+def _opaque(value: str) -> str:
+    if _DIGIT_RUN.search(value):
+        raise ValueError("an opaque reference must not contain 11 or more digits in a row (phone, ID card)")
+    return value
+
+
+PersonRef = Annotated[
+    str,
+    Field(
+        min_length=4,
+        max_length=40,
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+        description="An opaque reference to the person in the case file kept outside the system "
+        "(starts with a letter; never a name, ID-card or phone number).",
+    ),
+    AfterValidator(_opaque),
+]
+
+
+class EnterpriseSector(StrEnum):
+    AGRICULTURE = "agriculture"  # 农业 (rubber, fruit...)
+    FISHERY = "fishery"  # 渔业
+    MANUFACTURING = "manufacturing"  # 制造业
+    ENERGY_AND_CHEMICALS = "energy_and_chemicals"  # 能源化工
+    CONSTRUCTION = "construction"  # 建筑业
+    LOGISTICS = "logistics"  # 物流运输
+    RETAIL_AND_CATERING = "retail_and_catering"  # 商贸餐饮
+    TOURISM_AND_HOSPITALITY = "tourism_and_hospitality"  # 旅游住宿
+    SERVICES = "services"  # 其他服务业
+    OTHER = "other"
+
+
+class EnterpriseVisitKind(StrEnum):
+    SAFETY_INSPECTION = "safety_inspection"  # 安全生产检查
+    ANTI_TERROR_DRILL = "anti_terror_drill"  # 防暴恐演练
+    CASE_FOLLOW_UP = "case_follow_up"  # 涉企案件跟进
+    SERVICE_VISIT = "service_visit"  # 送服务上门
+
+
+class EnterpriseCaseCategory(StrEnum):
+    THEFT = "theft"  # 盗窃
+    FRAUD = "fraud"  # 诈骗
+    OBSTRUCTION_OF_BUSINESS = "obstruction_of_business"  # 阻工扰企
+    EXTORTION = "extortion"  # 敲诈勒索
+    PROPERTY_DAMAGE = "property_damage"  # 故意毁坏财物
+    LABOUR_DISPUTE = "labour_dispute"  # 劳资纠纷
+    OTHER = "other"
+
+
+class EnterpriseCaseOutcome(StrEnum):
+    SOLVED = "solved"  # 破案 / 查处
+    SETTLED = "settled"  # 调解了结
+    TRANSFERRED = "transferred"  # 移送其他部门
+    NO_OFFENCE = "no_offence"  # 不予立案
+
+
+class JobReferralOutcome(StrEnum):
+    HIRED = "hired"
+    NOT_HIRED = "not_hired"
+
+
+class NotHiredReason(StrEnum):
+    DECLINED_BY_CANDIDATE = "declined_by_candidate"
+    POSITION_FILLED = "position_filled"
+    REQUIREMENTS_NOT_MET = "requirements_not_met"
+    OTHER = "other"
+
+
+# ---------------------------------------------------------------- registered organisations
+
+
+@catalogue.event(SERVICE, "SchoolRegistered", 1)
+class SchoolRegistered(DomainEvent):
+    school_code: str = SchoolCode
+    name_zh: str = Field(min_length=1, max_length=200)
+    village_code: str = OrgCode
+
+
+@catalogue.event(SERVICE, "EnterpriseRegistered", 1)
+class EnterpriseRegistered(DomainEvent):
+    enterprise_code: str = EnterpriseCode
+    name: str = Field(min_length=1, max_length=200)
+    village_code: str = OrgCode
+    sector: EnterpriseSector
+
+
+# ---------------------------------------------------------------- school household-registration drives
+
+
+@catalogue.event(SERVICE, "RegistrationDriveLaunched", 1)
+class RegistrationDriveLaunched(DomainEvent):
+    """A police station moves its household-registration window into schools for a period."""
+
+    drive_id: str = Id
+    station_code: str = OrgCode
+    title: str = Field(min_length=1, max_length=200)
+    period_start: date
+    period_end: date = Field(description="Inclusive.")
+    target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
+
+
+@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 1)
+class RegistrationDriveTargetsAdded(DomainEvent):
+    drive_id: str = Id
+    school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
+
+
+@catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
+class SchoolVisitRecorded(DomainEvent):
+    """One day of the window at one school and what it processed."""
+
+    drive_id: str = Id
+    school_code: str = SchoolCode
+    visited_on: date
+    students_processed: int = Count
+    id_cards: int = Field(ge=0, le=100_000, description="ID-card applications processed (居民身份证).")
+    household_changes: int = Field(
+        ge=0, le=100_000, description="Household-registration changes processed (户口登记变更)."
+    )
+
+
+@catalogue.event(SERVICE, "SchoolVisitCorrected", 1)
+class SchoolVisitCorrected(DomainEvent):
+    """The complete, corrected figures of a recorded school day (they replace the recorded ones)."""
+
+    drive_id: str = Id
+    school_code: str = SchoolCode
+    visited_on: date
+    students_processed: int = Count
+    id_cards: int = Field(ge=0, le=100_000)
+    household_changes: int = Field(ge=0, le=100_000)
+
+
+@catalogue.event(SERVICE, "RegistrationDriveClosed", 1)
+class RegistrationDriveClosed(DomainEvent):
+    """The drive is over; its completion figure at closure is served / targets."""
+
+    drive_id: str = Id
+    closed_on: date
+    target_schools: int = Field(ge=1)
+    target_schools_served: int = Count
+
+
+# ---------------------------------------------------------------- enterprise visits ("百警进百企")
+
+
+@catalogue.event(SERVICE, "EnterpriseVisitRecorded", 1)
+class EnterpriseVisitRecorded(DomainEvent):
+    visit_id: str = Id
+    enterprise_code: str = EnterpriseCode
+    officer_person_id: str = PersonId
+    kind: EnterpriseVisitKind
+    visited_on: date
+    findings: tuple[Text, ...] = Field(default=(), max_length=50)
+    case_id: str | None = Field(
+        default=None, min_length=1, max_length=40, description="The case followed up (kind case_follow_up)."
+    )
+
+
+@catalogue.event(SERVICE, "FollowUpActionPlanned", 1)
+class FollowUpActionPlanned(DomainEvent):
+    visit_id: str = Id
+    action_no: int = Field(ge=1, description="Numbered 1, 2, ... within the visit.")
+    action: str = Field(min_length=1, max_length=500)
+    due_on: date = Field(description="After the visit's day.")
+
+
+@catalogue.event(SERVICE, "FollowUpActionCompleted", 1)
+class FollowUpActionCompleted(DomainEvent):
+    visit_id: str = Id
+    action_no: int = Field(ge=1)
+    completed_on: date
+    note: str = Note
+
+
+@catalogue.event(SERVICE, "EnterpriseCaseOpened", 1)
+class EnterpriseCaseOpened(DomainEvent):
+    """An enterprise-related case (涉企案件), tracked until it is handled."""
+
+    case_id: str = Id
+    enterprise_code: str = EnterpriseCode
+    category: EnterpriseCaseCategory
+    opened_on: date
+    summary: str = Field(min_length=1, max_length=500, description="What happened to the enterprise.")
+
+
+@catalogue.event(SERVICE, "EnterpriseCaseHandled", 1)
+class EnterpriseCaseHandled(DomainEvent):
+    """The case is handled; how long it took is ``handled_on`` - the case's ``opened_on``."""
+
+    case_id: str = Id
+    handled_on: date
+    outcome: EnterpriseCaseOutcome
+    note: str = Note
+
+
+# ---------------------------------------------------------------- job referrals
+
+
+@catalogue.event(SERVICE, "JobReferralMade", 1)
+class JobReferralMade(DomainEvent):
+    """A person in difficulty is referred to a job at a local enterprise."""
+
+    referral_id: str = Id
+    person_ref: PersonRef
+    enterprise_code: str = EnterpriseCode
+    position: str = Field(min_length=1, max_length=100, description="The job offered, e.g. 包装工.")
+    referred_on: date
+
+
+@catalogue.event(SERVICE, "JobReferralOutcomeRecorded", 1)
+class JobReferralOutcomeRecorded(DomainEvent):
+    referral_id: str = Id
+    outcome: JobReferralOutcome
+    decided_on: date
+    not_hired_reason: NotHiredReason | None = Field(default=None, description="Only when not hired.")
+
+    @model_validator(mode="after")
+    def reason_only_when_not_hired(self) -> JobReferralOutcomeRecorded:
+        if self.not_hired_reason is not None and self.outcome is not JobReferralOutcome.NOT_HIRED:
+            raise ValueError("not_hired_reason is only for a referral that ended not hired")
+        return self

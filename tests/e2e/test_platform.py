@@ -30,6 +30,8 @@ class Platform:
     def __init__(self, home: Path) -> None:
         self.kafka_port, self.pg_port = free_port_pair(), free_port_pair()
         self.api_port, self.read_port = free_port_pair(), free_port_pair()
+        # Every service gets a free port: the defaults may be taken by a developer's running platform.
+        self.other_ports = {name: free_port_pair() for name in ("PATROLS_PORT", "OUTREACH_PORT")}
         env = {
             **os.environ,
             "GOVGRID_INFRA_HOME": str(home),
@@ -37,6 +39,7 @@ class Platform:
             "GOVGRID_PG_PORT": str(self.pg_port),
             "APPOINTMENTS_PORT": str(self.api_port),
             "READ_API_PORT": str(self.read_port),
+            **{name: str(port) for name, port in self.other_ports.items()},
         }
         for variable in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"):  # the platform brings its own
             env.pop(variable, None)

@@ -1,0 +1,3 @@
+from services.outreach.main import run
+
+run()

@@ -1,0 +1,159 @@
+"""The service's commands: also the request bodies of its POST endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from govgrid.catalogue.outreach import (
+    EnterpriseCaseCategory,
+    EnterpriseCaseOutcome,
+    EnterpriseSector,
+    EnterpriseVisitKind,
+    JobReferralOutcome,
+    NotHiredReason,
+    PersonRef,
+    Text,
+)
+
+Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+Count = Field(ge=0, le=100_000)
+Note = Field(default="", max_length=500)
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _distinct(codes: list[str]) -> list[str]:
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise ValueError(f"each school once: {', '.join(repeated)} repeated")
+    return codes
+
+
+SchoolCodes = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]],
+    Field(min_length=1, max_length=1000),
+    AfterValidator(_distinct),
+]
+
+
+# ---------------------------------------------------------------- schools and enterprises
+
+
+class RegisterSchool(Command):
+    school_code: str = Code
+    name_zh: str = Field(min_length=1, max_length=200)
+    village_code: str = Field(description="Its village or community.", min_length=1, max_length=32)
+
+
+class RegisterEnterprise(Command):
+    enterprise_code: str = Code
+    name: str = Field(min_length=1, max_length=200)
+    village_code: str = Field(description="Its village or community.", min_length=1, max_length=32)
+    sector: EnterpriseSector
+
+
+# ---------------------------------------------------------------- registration drives
+
+
+class LaunchRegistrationDrive(Command):
+    station_code: str = Code
+    title: str = Field(min_length=1, max_length=200, examples=["2023年秋季户籍窗口进校园"])
+    period_start: date
+    period_end: date = Field(description="Inclusive.")
+    target_school_codes: SchoolCodes
+
+
+class AddDriveTargets(Command):
+    school_codes: SchoolCodes
+
+
+class RecordSchoolVisit(Command):
+    school_code: str = Code
+    visited_on: date
+    students_processed: int = Count
+    id_cards: int = Field(ge=0, le=100_000, description="ID-card applications processed.")
+    household_changes: int = Field(ge=0, le=100_000, description="Household-registration changes processed.")
+
+
+class CloseRegistrationDrive(Command):
+    closed_on: date
+
+
+# ---------------------------------------------------------------- enterprise visits
+
+
+class PlanFollowUp(Command):
+    action: str = Field(min_length=1, max_length=500)
+    due_on: date = Field(description="After the visit's day.")
+
+
+class RecordEnterpriseVisit(Command):
+    enterprise_code: str = Code
+    officer_person_id: str = PersonId
+    kind: EnterpriseVisitKind
+    visited_on: date
+    findings: list[Text] = Field(default_factory=list, max_length=50)
+    case_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="The case followed up: kind case_follow_up only.",
+    )
+    follow_ups: list[PlanFollowUp] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def a_case_follow_up_names_its_case(self) -> RecordEnterpriseVisit:
+        if (self.kind is EnterpriseVisitKind.CASE_FOLLOW_UP) != (self.case_id is not None):
+            raise ValueError("case_id is required for a case_follow_up visit and only for it")
+        return self
+
+
+class CompleteFollowUp(Command):
+    completed_on: date
+    note: str = Note
+
+
+# ---------------------------------------------------------------- enterprise cases
+
+
+class OpenEnterpriseCase(Command):
+    enterprise_code: str = Code
+    category: EnterpriseCaseCategory
+    opened_on: date
+    summary: str = Field(
+        min_length=1, max_length=500, description="What happened to the enterprise; no names."
+    )
+
+
+class HandleEnterpriseCase(Command):
+    handled_on: date
+    outcome: EnterpriseCaseOutcome
+    note: str = Note
+
+
+# ---------------------------------------------------------------- job referrals
+
+
+class MakeJobReferral(Command):
+    person_ref: PersonRef
+    enterprise_code: str = Code
+    position: str = Field(min_length=1, max_length=100)
+    referred_on: date
+
+
+class RecordReferralOutcome(Command):
+    outcome: JobReferralOutcome
+    decided_on: date
+    not_hired_reason: NotHiredReason | None = None
+
+    @model_validator(mode="after")
+    def reason_only_when_not_hired(self) -> RecordReferralOutcome:
+        if self.not_hired_reason is not None and self.outcome is not JobReferralOutcome.NOT_HIRED:
+            raise ValueError("not_hired_reason is only for a referral that ended not hired")
+        return self

@@ -1,0 +1,46 @@
+"""What a command handler of this service works with inside its transaction."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from govgrid.errors import RuleBroken
+from govgrid.eventstore import PostgresEventStore
+from govgrid.reference import OrgReference
+from services.outreach.domain.enterprise_visits import Officer
+from services.outreach.domain.referrals import NoSecondPendingReferral
+
+
+class OutreachUnitOfWork:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.events = PostgresEventStore(conn)
+        # On the command's connection: a command never waits for a second connection of the pool.
+        self.orgs = OrgReference(conn)
+
+    async def officer(self, person_id: str) -> Officer | None:
+        row = await self.conn.fetchrow("SELECT left_service_on FROM officers WHERE person_id = $1", person_id)
+        return Officer(person_id, row["left_service_on"]) if row is not None else None
+
+    async def pending_referral(self, person_ref: str, enterprise_code: str) -> str | None:
+        referral_id: str | None = await self.conn.fetchval(
+            "SELECT referral_id FROM pending_referrals WHERE person_ref = $1 AND enterprise_code = $2",
+            person_ref,
+            enterprise_code,
+        )
+        return referral_id
+
+    async def hold_referral(self, referral_id: str, person_ref: str, enterprise_code: str) -> None:
+        try:
+            await self.conn.execute(
+                "INSERT INTO pending_referrals VALUES ($1, $2, $3)", referral_id, person_ref, enterprise_code
+            )
+        except asyncpg.UniqueViolationError:
+            # A concurrent referral of the same person to the same enterprise won the race.
+            raise RuleBroken(
+                NoSecondPendingReferral.code,
+                f"this person's referral to {enterprise_code} is already waiting for its outcome",
+            ) from None
+
+    async def release_referral(self, referral_id: str) -> None:
+        await self.conn.execute("DELETE FROM pending_referrals WHERE referral_id = $1", referral_id)

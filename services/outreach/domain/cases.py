@@ -1,0 +1,98 @@
+"""Enterprise-related cases (涉企案件): opened for a registered enterprise, tracked until handled;
+how long the handling took is derived from the two days. Nothing changes once it is handled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import (
+    EnterpriseCaseCategory,
+    EnterpriseCaseHandled,
+    EnterpriseCaseOpened,
+    EnterpriseCaseOutcome,
+)
+from govgrid.rules import BusinessRule, check
+from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+
+
+def stream_id(case_id: str) -> str:
+    return f"enterprisecase-{case_id}"
+
+
+@dataclass(frozen=True)
+class EnterpriseCase:
+    case_id: str
+    enterprise_code: str
+    category: EnterpriseCaseCategory
+    opened_on: date
+    summary: str
+    handled_on: date | None = None
+    outcome: EnterpriseCaseOutcome | None = None
+    note: str = ""
+    handling_days: int | None = field(init=False)  # handled_on - opened_on, once handled
+
+    def __post_init__(self) -> None:
+        days = (self.handled_on - self.opened_on).days if self.handled_on is not None else None
+        object.__setattr__(self, "handling_days", days)
+
+
+def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
+    match event:
+        case EnterpriseCaseOpened() if state is None:
+            return EnterpriseCase(
+                event.case_id, event.enterprise_code, event.category, event.opened_on, event.summary
+            )
+        case EnterpriseCaseHandled() if state is not None:
+            return replace(state, handled_on=event.handled_on, outcome=event.outcome, note=event.note)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class NothingChangesOnceHandled(BusinessRule):
+    code = "enterprise_case_already_handled"
+    case: EnterpriseCase
+
+    def is_broken(self) -> bool:
+        return self.case.handled_on is not None
+
+    def message(self) -> str:
+        return f"case {self.case.case_id} was handled on {self.case.handled_on} ({self.case.outcome})"
+
+
+@dataclass(frozen=True)
+class Opening:
+    case_id: str
+    enterprise_code: str
+    category: EnterpriseCaseCategory
+    opened_on: date
+    summary: str
+
+
+def open_case(opening: Opening, *, enterprise: Enterprise | None, today: date) -> list[DomainEvent]:
+    check(
+        EnterpriseMustExist(enterprise, opening.enterprise_code),
+        MustNotBeInTheFuture("the case's opening", opening.opened_on, today),
+    )
+    return [
+        EnterpriseCaseOpened(
+            case_id=opening.case_id,
+            enterprise_code=opening.enterprise_code,
+            category=opening.category,
+            opened_on=opening.opened_on,
+            summary=opening.summary,
+        )
+    ]
+
+
+def handle(
+    case: EnterpriseCase, *, handled_on: date, outcome: EnterpriseCaseOutcome, note: str, today: date
+) -> list[DomainEvent]:
+    check(
+        NothingChangesOnceHandled(case),
+        DateMustNotPrecede("the handling", handled_on, "the case's opening", case.opened_on),
+        MustNotBeInTheFuture("the handling", handled_on, today),
+    )
+    return [EnterpriseCaseHandled(case_id=case.case_id, handled_on=handled_on, outcome=outcome, note=note)]

@@ -1,0 +1,384 @@
+"""School household-registration drives (户籍窗口进校园): a police station moves its registration
+window into schools for a period. Each visit records one school on one day and what was processed;
+the drive's completion figure is the share of its target schools served at least once.
+
+Launched -> (targets added, school days recorded or corrected)* -> closed; nothing changes after the
+closure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import (
+    RegistrationDriveClosed,
+    RegistrationDriveLaunched,
+    RegistrationDriveTargetsAdded,
+    SchoolVisitCorrected,
+    SchoolVisitRecorded,
+)
+from govgrid.rules import BusinessRule, check
+from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from services.outreach.domain.schools import School, SchoolMustExist
+
+
+def stream_id(drive_id: str) -> str:
+    return f"drive-{drive_id}"
+
+
+@dataclass(frozen=True)
+class SchoolVisit:
+    school_code: str
+    visited_on: date
+    students_processed: int
+    id_cards: int
+    household_changes: int
+
+
+@dataclass(frozen=True)
+class Drive:
+    drive_id: str
+    station_code: str
+    title: str
+    period_start: date
+    period_end: date
+    target_school_codes: tuple[str, ...]
+    visits: tuple[SchoolVisit, ...] = ()
+    closed_on: date | None = None
+    # Figures derived from the above (kept in the state so that reads show them).
+    target_schools_served: tuple[str, ...] = field(init=False)
+    completion: float = field(init=False)  # target schools served / target schools, 0..1
+    students_processed: int = field(init=False)
+    id_cards: int = field(init=False)
+    household_changes: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        served = tuple(sorted({v.school_code for v in self.visits} & set(self.target_school_codes)))
+        derived = {
+            "target_schools_served": served,
+            "completion": round(len(served) / len(self.target_school_codes), 4),
+            "students_processed": sum(v.students_processed for v in self.visits),
+            "id_cards": sum(v.id_cards for v in self.visits),
+            "household_changes": sum(v.household_changes for v in self.visits),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def last_visit_day(self) -> date | None:
+        return max((v.visited_on for v in self.visits), default=None)
+
+    def visit(self, school_code: str, visited_on: date) -> SchoolVisit | None:
+        return next(
+            (v for v in self.visits if (v.school_code, v.visited_on) == (school_code, visited_on)), None
+        )
+
+
+def evolve(state: Drive | None, event: DomainEvent) -> Drive:
+    match event:
+        case RegistrationDriveLaunched() if state is None:
+            return Drive(
+                event.drive_id,
+                event.station_code,
+                event.title,
+                event.period_start,
+                event.period_end,
+                event.target_school_codes,
+            )
+        case RegistrationDriveTargetsAdded() if state is not None:
+            return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
+        case SchoolVisitRecorded() if state is not None:
+            visit = SchoolVisit(
+                event.school_code,
+                event.visited_on,
+                event.students_processed,
+                event.id_cards,
+                event.household_changes,
+            )
+            return replace(state, visits=(*state.visits, visit))
+        case SchoolVisitCorrected() if state is not None:
+            corrected = SchoolVisit(
+                event.school_code,
+                event.visited_on,
+                event.students_processed,
+                event.id_cards,
+                event.household_changes,
+            )
+            return replace(
+                state,
+                visits=tuple(
+                    corrected if (v.school_code, v.visited_on) == (event.school_code, event.visited_on) else v
+                    for v in state.visits
+                ),
+            )
+        case RegistrationDriveClosed() if state is not None:
+            return replace(state, closed_on=event.closed_on)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class SchoolMustBeInStationArea(BusinessRule):
+    """The station moves its window only into schools of villages it covers when the drive starts."""
+
+    code = "school_outside_station_area"
+    school: School
+    station_code: str
+    covered_villages: frozenset[str]
+    on: date
+
+    def is_broken(self) -> bool:
+        return self.school.village_code not in self.covered_villages
+
+    def message(self) -> str:
+        return (
+            f"school {self.school.school_code} lies in {self.school.village_code}, which station "
+            f"{self.station_code} does not cover on {self.on}"
+        )
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterClosure(BusinessRule):
+    code = "drive_closed"
+    drive: Drive
+
+    def is_broken(self) -> bool:
+        return not self.drive.is_open
+
+    def message(self) -> str:
+        return f"registration drive {self.drive.drive_id} was closed on {self.drive.closed_on}"
+
+
+@dataclass(frozen=True)
+class SchoolMustBeTargeted(BusinessRule):
+    code = "school_not_targeted"
+    drive: Drive
+    school_code: str
+
+    def is_broken(self) -> bool:
+        return self.school_code not in self.drive.target_school_codes
+
+    def message(self) -> str:
+        return f"school {self.school_code} is not a target of drive {self.drive.drive_id}: add it first"
+
+
+@dataclass(frozen=True)
+class VisitWithinPeriod(BusinessRule):
+    code = "visit_outside_drive_period"
+    drive: Drive
+    visited_on: date
+
+    def is_broken(self) -> bool:
+        return not self.drive.period_start <= self.visited_on <= self.drive.period_end
+
+    def message(self) -> str:
+        drive = self.drive
+        return f"{self.visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
+
+
+@dataclass(frozen=True)
+class OneVisitPerSchoolAndDay(BusinessRule):
+    """A school's figures of one day are one record: a second one would count them twice."""
+
+    code = "school_visit_already_recorded"
+    drive: Drive
+    school_code: str
+    visited_on: date
+
+    def is_broken(self) -> bool:
+        return self.drive.visit(self.school_code, self.visited_on) is not None
+
+    def message(self) -> str:
+        return f"the visit of {self.school_code} on {self.visited_on} is already recorded"
+
+
+@dataclass(frozen=True)
+class VisitMustBeRecorded(BusinessRule):
+    """Only a recorded school day can be corrected."""
+
+    code = "school_visit_not_recorded"
+    drive: Drive
+    school_code: str
+    visited_on: date
+
+    def is_broken(self) -> bool:
+        return self.drive.visit(self.school_code, self.visited_on) is None
+
+    def message(self) -> str:
+        return (
+            f"no visit of {self.school_code} on {self.visited_on} is recorded in drive {self.drive.drive_id}"
+        )
+
+
+@dataclass(frozen=True)
+class DocumentsMustNotExceedStudents(BusinessRule):
+    """Each ID card and each household-registration change is processed for one student."""
+
+    code = "documents_exceed_students"
+    students_processed: int
+    id_cards: int
+    household_changes: int
+
+    def is_broken(self) -> bool:
+        return max(self.id_cards, self.household_changes) > self.students_processed
+
+    def message(self) -> str:
+        return (
+            f"{self.id_cards} ID cards and {self.household_changes} household changes for "
+            f"{self.students_processed} students processed"
+        )
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _check_targets(
+    school_codes: tuple[str, ...],
+    schools: Mapping[str, School | None],
+    *,
+    station_code: str,
+    covered_villages: frozenset[str],
+    on: date,
+) -> None:
+    for code in school_codes:
+        school = schools.get(code)
+        check(SchoolMustExist(school, code))
+        assert school is not None
+        check(SchoolMustBeInStationArea(school, station_code, covered_villages, on))
+
+
+@dataclass(frozen=True)
+class Launch:
+    drive_id: str
+    station_code: str
+    title: str
+    period_start: date
+    period_end: date
+    target_school_codes: tuple[str, ...]
+
+
+def launch(
+    command: Launch, *, schools: Mapping[str, School | None], covered_villages: frozenset[str]
+) -> list[DomainEvent]:
+    """``schools``: the target schools by code (None: not registered); ``covered_villages``: the
+    villages and communities the station covers on the first day of the period."""
+    check(DateMustNotPrecede("the period's end", command.period_end, "its start", command.period_start))
+    _check_targets(
+        command.target_school_codes,
+        schools,
+        station_code=command.station_code,
+        covered_villages=covered_villages,
+        on=command.period_start,
+    )
+    return [
+        RegistrationDriveLaunched(
+            drive_id=command.drive_id,
+            station_code=command.station_code,
+            title=command.title,
+            period_start=command.period_start,
+            period_end=command.period_end,
+            target_school_codes=command.target_school_codes,
+        )
+    ]
+
+
+def add_targets(
+    drive: Drive,
+    school_codes: tuple[str, ...],
+    *,
+    schools: Mapping[str, School | None],
+    covered_villages: frozenset[str],
+) -> list[DomainEvent]:
+    """Schools already targeted are left as they are; no event when none is new."""
+    check(NothingChangesAfterClosure(drive))
+    _check_targets(
+        school_codes,
+        schools,
+        station_code=drive.station_code,
+        covered_villages=covered_villages,
+        on=drive.period_start,
+    )
+    new = tuple(code for code in dict.fromkeys(school_codes) if code not in drive.target_school_codes)
+    return [RegistrationDriveTargetsAdded(drive_id=drive.drive_id, school_codes=new)] if new else []
+
+
+@dataclass(frozen=True)
+class Visit:
+    school_code: str
+    visited_on: date
+    students_processed: int
+    id_cards: int
+    household_changes: int
+
+
+def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosure(drive),
+        SchoolMustBeTargeted(drive, visit.school_code),
+        VisitWithinPeriod(drive, visit.visited_on),
+        MustNotBeInTheFuture("the visit", visit.visited_on, today),
+        OneVisitPerSchoolAndDay(drive, visit.school_code, visit.visited_on),
+        DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
+    )
+    return [
+        SchoolVisitRecorded(
+            drive_id=drive.drive_id,
+            school_code=visit.school_code,
+            visited_on=visit.visited_on,
+            students_processed=visit.students_processed,
+            id_cards=visit.id_cards,
+            household_changes=visit.household_changes,
+        )
+    ]
+
+
+def correct_visit(drive: Drive, visit: Visit) -> list[DomainEvent]:
+    """The day's complete figures replace the recorded ones; no event when they are the same."""
+    check(
+        NothingChangesAfterClosure(drive),
+        VisitMustBeRecorded(drive, visit.school_code, visit.visited_on),
+        DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
+    )
+    corrected = SchoolVisit(
+        visit.school_code, visit.visited_on, visit.students_processed, visit.id_cards, visit.household_changes
+    )
+    if drive.visit(visit.school_code, visit.visited_on) == corrected:
+        return []
+    return [
+        SchoolVisitCorrected(
+            drive_id=drive.drive_id,
+            school_code=visit.school_code,
+            visited_on=visit.visited_on,
+            students_processed=visit.students_processed,
+            id_cards=visit.id_cards,
+            household_changes=visit.household_changes,
+        )
+    ]
+
+
+def close(drive: Drive, *, closed_on: date, today: date) -> list[DomainEvent]:
+    last_visit = drive.last_visit_day
+    check(
+        NothingChangesAfterClosure(drive),
+        DateMustNotPrecede("the closure", closed_on, "the drive's start", drive.period_start),
+        MustNotBeInTheFuture("the closure", closed_on, today),
+    )
+    if last_visit is not None:
+        check(DateMustNotPrecede("the closure", closed_on, "the last visit", last_visit))
+    return [
+        RegistrationDriveClosed(
+            drive_id=drive.drive_id,
+            closed_on=closed_on,
+            target_schools=len(drive.target_school_codes),
+            target_schools_served=len(drive.target_schools_served),
+        )
+    ]

@@ -1,0 +1,270 @@
+"""Enterprise visits ("百警进百企"): an officer visits a registered enterprise for a safety inspection,
+an anti-terror drill, the follow-up of an enterprise-related case or a service visit, records the
+findings and plans follow-up actions, each due after the visit, each completed once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import (
+    EnterpriseVisitKind,
+    EnterpriseVisitRecorded,
+    FollowUpActionCompleted,
+    FollowUpActionPlanned,
+)
+from govgrid.errors import NotFound
+from govgrid.rules import BusinessRule, check
+from services.outreach.domain.cases import EnterpriseCase
+from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+
+
+def stream_id(visit_id: str) -> str:
+    return f"enterprisevisit-{visit_id}"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A police officer as this service knows them, from the registry's events."""
+
+    person_id: str
+    left_service_on: date | None = None
+
+    def serves_on(self, day: date) -> bool:
+        return self.left_service_on is None or day <= self.left_service_on
+
+
+@dataclass(frozen=True)
+class FollowUpAction:
+    action_no: int
+    action: str
+    due_on: date
+    completed_on: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EnterpriseVisit:
+    visit_id: str
+    enterprise_code: str
+    officer_person_id: str
+    kind: EnterpriseVisitKind
+    visited_on: date
+    findings: tuple[str, ...]
+    case_id: str | None
+    follow_ups: tuple[FollowUpAction, ...] = ()
+
+    def follow_up(self, action_no: int) -> FollowUpAction:
+        """The visit's action ``action_no`` (a URL id): 404 when the visit has no such action."""
+        for action in self.follow_ups:
+            if action.action_no == action_no:
+                return action
+        raise NotFound("follow-up action", f"{self.visit_id}/{action_no}")
+
+
+def evolve(state: EnterpriseVisit | None, event: DomainEvent) -> EnterpriseVisit:
+    match event:
+        case EnterpriseVisitRecorded() if state is None:
+            return EnterpriseVisit(
+                event.visit_id,
+                event.enterprise_code,
+                event.officer_person_id,
+                event.kind,
+                event.visited_on,
+                event.findings,
+                event.case_id,
+            )
+        case FollowUpActionPlanned() if state is not None:
+            action = FollowUpAction(event.action_no, event.action, event.due_on)
+            return replace(state, follow_ups=(*state.follow_ups, action))
+        case FollowUpActionCompleted() if state is not None:
+            return replace(
+                state,
+                follow_ups=tuple(
+                    replace(a, completed_on=event.completed_on, note=event.note)
+                    if a.action_no == event.action_no
+                    else a
+                    for a in state.follow_ups
+                ),
+            )
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class OfficerMustBeKnown(BusinessRule):
+    code = "unknown_officer"
+    officer: Officer | None
+    person_id: str
+
+    def is_broken(self) -> bool:
+        return self.officer is None
+
+    def message(self) -> str:
+        return f"{self.person_id} is not a police officer of the registry"
+
+
+@dataclass(frozen=True)
+class OfficerMustServe(BusinessRule):
+    """The visiting officer was in service on the day of the visit (the day they left included)."""
+
+    code = "officer_not_active"
+    officer: Officer
+    on: date
+
+    def is_broken(self) -> bool:
+        return not self.officer.serves_on(self.on)
+
+    def message(self) -> str:
+        return f"officer {self.officer.person_id} left service on {self.officer.left_service_on}"
+
+
+@dataclass(frozen=True)
+class CaseMustExist(BusinessRule):
+    code = "unknown_enterprise_case"
+    case: EnterpriseCase | None
+    case_id: str
+
+    def is_broken(self) -> bool:
+        return self.case is None
+
+    def message(self) -> str:
+        return f"enterprise case {self.case_id} does not exist"
+
+
+@dataclass(frozen=True)
+class CaseMustConcernTheEnterprise(BusinessRule):
+    code = "case_of_another_enterprise"
+    case: EnterpriseCase
+    enterprise_code: str
+
+    def is_broken(self) -> bool:
+        return self.case.enterprise_code != self.enterprise_code
+
+    def message(self) -> str:
+        return f"case {self.case.case_id} is not a case of {self.enterprise_code}"
+
+
+@dataclass(frozen=True)
+class FollowUpDueAfterTheVisit(BusinessRule):
+    code = "follow_up_due_not_after_visit"
+    due_on: date
+    visited_on: date
+
+    def is_broken(self) -> bool:
+        return self.due_on <= self.visited_on
+
+    def message(self) -> str:
+        return f"a follow-up action due on {self.due_on} is not after the visit ({self.visited_on})"
+
+
+@dataclass(frozen=True)
+class FollowUpCompletedOnce(BusinessRule):
+    code = "follow_up_already_completed"
+    visit_id: str
+    action: FollowUpAction
+
+    def is_broken(self) -> bool:
+        return self.action.completed_on is not None
+
+    def message(self) -> str:
+        action = self.action
+        return f"action {action.action_no} of visit {self.visit_id} was completed on {action.completed_on}"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    action: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_id: str
+    enterprise_code: str
+    officer_person_id: str
+    kind: EnterpriseVisitKind
+    visited_on: date
+    findings: tuple[str, ...] = ()
+    case_id: str | None = None
+    follow_ups: tuple[PlannedAction, ...] = ()
+
+
+def record(
+    visit: Visit,
+    *,
+    enterprise: Enterprise | None,
+    officer: Officer | None,
+    case: EnterpriseCase | None,
+    today: date,
+) -> list[DomainEvent]:
+    """``case``: the case named by a case follow-up (None when it names none or an unknown one)."""
+    check(
+        EnterpriseMustExist(enterprise, visit.enterprise_code),
+        OfficerMustBeKnown(officer, visit.officer_person_id),
+    )
+    assert officer is not None
+    check(
+        OfficerMustServe(officer, visit.visited_on),
+        MustNotBeInTheFuture("the visit", visit.visited_on, today),
+    )
+    if visit.case_id is not None:
+        check(CaseMustExist(case, visit.case_id))
+        assert case is not None
+        check(
+            CaseMustConcernTheEnterprise(case, visit.enterprise_code),
+            DateMustNotPrecede("the case follow-up", visit.visited_on, "the case's opening", case.opened_on),
+        )
+    check(*(FollowUpDueAfterTheVisit(planned.due_on, visit.visited_on) for planned in visit.follow_ups))
+    recorded = EnterpriseVisitRecorded(
+        visit_id=visit.visit_id,
+        enterprise_code=visit.enterprise_code,
+        officer_person_id=visit.officer_person_id,
+        kind=visit.kind,
+        visited_on=visit.visited_on,
+        findings=visit.findings,
+        case_id=visit.case_id,
+    )
+    return [
+        recorded,
+        *(
+            FollowUpActionPlanned(visit_id=visit.visit_id, action_no=n, action=p.action, due_on=p.due_on)
+            for n, p in enumerate(visit.follow_ups, start=1)
+        ),
+    ]
+
+
+def plan_follow_up(visit: EnterpriseVisit, planned: PlannedAction) -> list[DomainEvent]:
+    check(FollowUpDueAfterTheVisit(planned.due_on, visit.visited_on))
+    return [
+        FollowUpActionPlanned(
+            visit_id=visit.visit_id,
+            action_no=len(visit.follow_ups) + 1,
+            action=planned.action,
+            due_on=planned.due_on,
+        )
+    ]
+
+
+def complete_follow_up(
+    visit: EnterpriseVisit, action_no: int, *, completed_on: date, note: str, today: date
+) -> list[DomainEvent]:
+    action = visit.follow_up(action_no)
+    check(
+        FollowUpCompletedOnce(visit.visit_id, action),
+        DateMustNotPrecede("the completion", completed_on, "the visit", visit.visited_on),
+        MustNotBeInTheFuture("the completion", completed_on, today),
+    )
+    return [
+        FollowUpActionCompleted(
+            visit_id=visit.visit_id, action_no=action_no, completed_on=completed_on, note=note
+        )
+    ]

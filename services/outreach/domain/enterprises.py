@@ -1,0 +1,74 @@
+"""Enterprises: registered organisations of this service, each in a village or community and a
+sector, visited by officers ("百警进百企") and offering jobs to people in difficulty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
+from govgrid.rules import BusinessRule, check
+
+
+def stream_id(enterprise_code: str) -> str:
+    return f"enterprise-{enterprise_code}"
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    enterprise_code: str
+    name: str
+    village_code: str
+    sector: EnterpriseSector
+
+
+def evolve(state: Enterprise | None, event: DomainEvent) -> Enterprise:
+    match event:
+        case EnterpriseRegistered() if state is None:
+            return Enterprise(event.enterprise_code, event.name, event.village_code, event.sector)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class EnterpriseCodeMustBeFree(BusinessRule):
+    code = "enterprise_already_registered"
+    existing: Enterprise | None
+    enterprise_code: str
+
+    def is_broken(self) -> bool:
+        return self.existing is not None
+
+    def message(self) -> str:
+        return f"enterprise {self.enterprise_code} is already registered"
+
+
+@dataclass(frozen=True)
+class EnterpriseMustExist(BusinessRule):
+    """An enterprise named in a command is registered: no visit, case or referral before that."""
+
+    code = "unknown_enterprise"
+    enterprise: Enterprise | None
+    enterprise_code: str
+
+    def is_broken(self) -> bool:
+        return self.enterprise is None
+
+    def message(self) -> str:
+        return f"enterprise {self.enterprise_code} is not registered"
+
+
+def register(
+    existing: Enterprise | None,
+    *,
+    enterprise_code: str,
+    name: str,
+    village_code: str,
+    sector: EnterpriseSector,
+) -> list[DomainEvent]:
+    """``village_code`` names a village or community of the registry (checked by the caller)."""
+    check(EnterpriseCodeMustBeFree(existing, enterprise_code))
+    return [
+        EnterpriseRegistered(
+            enterprise_code=enterprise_code, name=name, village_code=village_code, sector=sector
+        )
+    ]

@@ -1,0 +1,137 @@
+"""Job referrals: a person in difficulty, known only by an opaque reference, is referred to a job
+at a registered enterprise; the outcome (hired, not hired) is recorded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import (
+    JobReferralMade,
+    JobReferralOutcome,
+    JobReferralOutcomeRecorded,
+    NotHiredReason,
+)
+from govgrid.rules import BusinessRule, check
+from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+
+
+def stream_id(referral_id: str) -> str:
+    return f"jobreferral-{referral_id}"
+
+
+@dataclass(frozen=True)
+class JobReferral:
+    referral_id: str
+    person_ref: str
+    enterprise_code: str
+    position: str
+    referred_on: date
+    outcome: JobReferralOutcome | None = None
+    decided_on: date | None = None
+    not_hired_reason: NotHiredReason | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome is None
+
+
+def evolve(state: JobReferral | None, event: DomainEvent) -> JobReferral:
+    match event:
+        case JobReferralMade() if state is None:
+            return JobReferral(
+                event.referral_id, event.person_ref, event.enterprise_code, event.position, event.referred_on
+            )
+        case JobReferralOutcomeRecorded() if state is not None:
+            return replace(
+                state,
+                outcome=event.outcome,
+                decided_on=event.decided_on,
+                not_hired_reason=event.not_hired_reason,
+            )
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class NoSecondPendingReferral(BusinessRule):
+    """A person waits for one answer per enterprise at a time: a second referral would count twice."""
+
+    code = "referral_already_pending"
+    enterprise_code: str
+    pending_referral_id: str | None
+
+    def is_broken(self) -> bool:
+        return self.pending_referral_id is not None
+
+    def message(self) -> str:
+        return (
+            f"this person's referral {self.pending_referral_id} to {self.enterprise_code} "
+            "is still waiting for its outcome"
+        )
+
+
+@dataclass(frozen=True)
+class OneOutcomePerReferral(BusinessRule):
+    code = "referral_outcome_already_recorded"
+    referral: JobReferral
+
+    def is_broken(self) -> bool:
+        return not self.referral.is_pending
+
+    def message(self) -> str:
+        referral = self.referral
+        return f"referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
+
+
+@dataclass(frozen=True)
+class Referral:
+    referral_id: str
+    person_ref: str
+    enterprise_code: str
+    position: str
+    referred_on: date
+
+
+def refer(
+    referral: Referral, *, enterprise: Enterprise | None, pending_referral_id: str | None, today: date
+) -> list[DomainEvent]:
+    """``pending_referral_id``: the person's referral to this enterprise still waiting, if any."""
+    check(
+        EnterpriseMustExist(enterprise, referral.enterprise_code),
+        NoSecondPendingReferral(referral.enterprise_code, pending_referral_id),
+        MustNotBeInTheFuture("the referral", referral.referred_on, today),
+    )
+    return [
+        JobReferralMade(
+            referral_id=referral.referral_id,
+            person_ref=referral.person_ref,
+            enterprise_code=referral.enterprise_code,
+            position=referral.position,
+            referred_on=referral.referred_on,
+        )
+    ]
+
+
+def record_outcome(
+    referral: JobReferral,
+    *,
+    outcome: JobReferralOutcome,
+    decided_on: date,
+    not_hired_reason: NotHiredReason | None,
+    today: date,
+) -> list[DomainEvent]:
+    check(
+        OneOutcomePerReferral(referral),
+        DateMustNotPrecede("the outcome", decided_on, "the referral", referral.referred_on),
+        MustNotBeInTheFuture("the outcome", decided_on, today),
+    )
+    return [
+        JobReferralOutcomeRecorded(
+            referral_id=referral.referral_id,
+            outcome=outcome,
+            decided_on=decided_on,
+            not_hired_reason=not_hired_reason,
+        )
+    ]

@@ -1,0 +1,238 @@
+"""Given events, when a decision, then events or a broken rule: the helpers of the domain's unit tests,
+and the schools, enterprises and people the scenarios are about (the 2023 programme in Danzhou).
+
+Every builder returns an event, so that a test reads as its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+import pytest
+
+from govgrid.aggregate import Evolve, fold
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import (
+    EnterpriseCaseCategory,
+    EnterpriseCaseHandled,
+    EnterpriseCaseOpened,
+    EnterpriseCaseOutcome,
+    EnterpriseRegistered,
+    EnterpriseSector,
+    EnterpriseVisitKind,
+    EnterpriseVisitRecorded,
+    FollowUpActionCompleted,
+    FollowUpActionPlanned,
+    JobReferralMade,
+    JobReferralOutcome,
+    JobReferralOutcomeRecorded,
+    RegistrationDriveClosed,
+    RegistrationDriveLaunched,
+    SchoolRegistered,
+    SchoolVisitRecorded,
+)
+from govgrid.errors import RuleBroken
+from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
+from services.outreach.domain.cases import EnterpriseCase
+from services.outreach.domain.drives import Drive
+from services.outreach.domain.enterprise_visits import EnterpriseVisit
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.referrals import JobReferral
+from services.outreach.domain.schools import School
+
+S = TypeVar("S")
+
+# ---------------------------------------------------------------- given / then
+
+
+def given(evolve: Evolve[S], *events: DomainEvent) -> S:
+    """The state after ``events``, folded with the aggregate's own ``evolve``."""
+    state = fold(evolve, events)
+    assert state is not None, "a scenario starts with at least one event"
+    return state
+
+
+def then_events(actual: Sequence[DomainEvent], expected: Sequence[DomainEvent]) -> None:
+    """Exactly these events (types and every field), in this order."""
+    assert list(actual) == list(expected)
+
+
+def then_rule_broken(code: str, when: Callable[[], object]) -> RuleBroken:
+    """``when`` raises RuleBroken with this ``code``; returns the error for further checks."""
+    with pytest.raises(RuleBroken) as raised:
+        when()
+    error = raised.value
+    assert error.code == code, f"expected rule {code!r}, got {error.code!r}: {error.message}"
+    return error
+
+
+TODAY = date(2023, 11, 28)  # the day of the Legal Daily report
+
+# ---------------------------------------------------------------- the grid (codes only: the registry's)
+
+STATION = "DONGFENG"  # 东风派出所
+VILLAGE = "DONGFENG-SQ"  # 东风社区, covered by 东风派出所
+OTHER_VILLAGE = "SONGLIN"  # 松林村, covered by another station
+
+# ---------------------------------------------------------------- schools and enterprises
+
+SCHOOL = "4646001201"  # 东风中学
+OTHER_SCHOOL = "4646001202"  # 东风小学
+FAR_SCHOOL = "4646009901"  # 松林小学, in another station's area
+
+SCHOOL_REGISTERED = SchoolRegistered(school_code=SCHOOL, name_zh="东风中学", village_code=VILLAGE)
+OTHER_SCHOOL_REGISTERED = SchoolRegistered(school_code=OTHER_SCHOOL, name_zh="东风小学", village_code=VILLAGE)
+FAR_SCHOOL_REGISTERED = SchoolRegistered(
+    school_code=FAR_SCHOOL, name_zh="松林小学", village_code=OTHER_VILLAGE
+)
+
+
+def school(registered: SchoolRegistered = SCHOOL_REGISTERED) -> School:
+    return given(schools.evolve, registered)
+
+
+ENTERPRISE = "91469003MA5T0001X"  # 统一社会信用代码 of 东风橡胶加工厂
+OTHER_ENTERPRISE = "91469003MA5T0002Y"
+ENTERPRISE_REGISTERED = EnterpriseRegistered(
+    enterprise_code=ENTERPRISE,
+    name="东风橡胶加工厂",
+    village_code=VILLAGE,
+    sector=EnterpriseSector.MANUFACTURING,
+)
+
+
+def enterprise() -> Enterprise:
+    return given(enterprises.evolve, ENTERPRISE_REGISTERED)
+
+
+# ---------------------------------------------------------------- a drive: autumn term 2023
+
+DRIVE = "d-2023-autumn"
+PERIOD_START = date(2023, 9, 1)
+PERIOD_END = date(2023, 10, 31)
+
+
+def launched(targets: tuple[str, ...] = (SCHOOL, OTHER_SCHOOL)) -> RegistrationDriveLaunched:
+    return RegistrationDriveLaunched(
+        drive_id=DRIVE,
+        station_code=STATION,
+        title="2023年秋季户籍窗口进校园",
+        period_start=PERIOD_START,
+        period_end=PERIOD_END,
+        target_school_codes=targets,
+    )
+
+
+def visited(
+    visited_on: date = date(2023, 9, 5),
+    school_code: str = SCHOOL,
+    students: int = 120,
+    id_cards: int = 80,
+    household_changes: int = 15,
+) -> SchoolVisitRecorded:
+    return SchoolVisitRecorded(
+        drive_id=DRIVE,
+        school_code=school_code,
+        visited_on=visited_on,
+        students_processed=students,
+        id_cards=id_cards,
+        household_changes=household_changes,
+    )
+
+
+def drive_closed(closed_on: date = PERIOD_END, served: int = 1) -> RegistrationDriveClosed:
+    return RegistrationDriveClosed(
+        drive_id=DRIVE, closed_on=closed_on, target_schools=2, target_schools_served=served
+    )
+
+
+def drive(*history: DomainEvent) -> Drive:
+    """The autumn drive of 东风派出所 into its two schools, launched, then ``history``."""
+    return given(drives.evolve, launched(), *history)
+
+
+# ---------------------------------------------------------------- an enterprise visit and a case
+
+OFFICER = "P-WANGHAI"
+VISIT = "v-0001"
+VISITED_ON = date(2023, 10, 10)
+CASE = "c-0001"
+CASE_OPENED_ON = date(2023, 10, 1)
+
+
+def visit_recorded(
+    kind: EnterpriseVisitKind = EnterpriseVisitKind.SAFETY_INSPECTION, case_id: str | None = None
+) -> EnterpriseVisitRecorded:
+    return EnterpriseVisitRecorded(
+        visit_id=VISIT,
+        enterprise_code=ENTERPRISE,
+        officer_person_id=OFFICER,
+        kind=kind,
+        visited_on=VISITED_ON,
+        findings=("消防通道堵塞",),
+        case_id=case_id,
+    )
+
+
+def follow_up_planned(action_no: int = 1, due_on: date = date(2023, 10, 20)) -> FollowUpActionPlanned:
+    return FollowUpActionPlanned(visit_id=VISIT, action_no=action_no, action="复查消防通道", due_on=due_on)
+
+
+def follow_up_completed(
+    action_no: int = 1, completed_on: date = date(2023, 10, 18)
+) -> FollowUpActionCompleted:
+    return FollowUpActionCompleted(
+        visit_id=VISIT, action_no=action_no, completed_on=completed_on, note="已清理"
+    )
+
+
+def visit(*history: DomainEvent) -> EnterpriseVisit:
+    """A safety inspection of 东风橡胶加工厂, recorded, then ``history``."""
+    return given(enterprise_visits.evolve, visit_recorded(), *history)
+
+
+def case_opened(enterprise_code: str = ENTERPRISE) -> EnterpriseCaseOpened:
+    return EnterpriseCaseOpened(
+        case_id=CASE,
+        enterprise_code=enterprise_code,
+        category=EnterpriseCaseCategory.THEFT,
+        opened_on=CASE_OPENED_ON,
+        summary="厂区橡胶被盗",
+    )
+
+
+def case_handled(handled_on: date = date(2023, 10, 15)) -> EnterpriseCaseHandled:
+    return EnterpriseCaseHandled(case_id=CASE, handled_on=handled_on, outcome=EnterpriseCaseOutcome.SOLVED)
+
+
+def case(*history: DomainEvent, enterprise_code: str = ENTERPRISE) -> EnterpriseCase:
+    return given(cases.evolve, case_opened(enterprise_code), *history)
+
+
+# ---------------------------------------------------------------- a job referral
+
+REFERRAL = "r-0001"
+PERSON_REF = "DF-2023-017"  # the file number at the station, nothing more
+REFERRED_ON = date(2023, 10, 12)
+
+
+def referral_made() -> JobReferralMade:
+    return JobReferralMade(
+        referral_id=REFERRAL,
+        person_ref=PERSON_REF,
+        enterprise_code=ENTERPRISE,
+        position="包装工",
+        referred_on=REFERRED_ON,
+    )
+
+
+def outcome_recorded(
+    outcome: JobReferralOutcome = JobReferralOutcome.HIRED, decided_on: date = date(2023, 10, 20)
+) -> JobReferralOutcomeRecorded:
+    return JobReferralOutcomeRecorded(referral_id=REFERRAL, outcome=outcome, decided_on=decided_on)
+
+
+def referral(*history: DomainEvent) -> JobReferral:
+    return given(referrals.evolve, referral_made(), *history)

@@ -1,0 +1,76 @@
+"""Schools and enterprises: registered once each, in a village or community of the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from govgrid.aggregate import Evolve
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.outreach import EnterpriseSector, SchoolRegistered
+from services.outreach.domain import enterprises, schools
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.schools import School
+from services.outreach.tests.unit.scenario import (
+    ENTERPRISE,
+    ENTERPRISE_REGISTERED,
+    SCHOOL,
+    SCHOOL_REGISTERED,
+    VILLAGE,
+    enterprise,
+    given,
+    school,
+    then_events,
+    then_rule_broken,
+)
+
+
+def test_register_a_school() -> None:
+    events = schools.register(None, school_code=SCHOOL, name_zh="东风中学", village_code=VILLAGE)
+    then_events(events, [SchoolRegistered(school_code=SCHOOL, name_zh="东风中学", village_code=VILLAGE)])
+    assert given(schools.evolve, *events) == School(SCHOOL, "东风中学", VILLAGE)
+
+
+def test_a_school_is_registered_once() -> None:
+    then_rule_broken(
+        "school_already_registered",
+        lambda: schools.register(school(), school_code=SCHOOL, name_zh="东风中学", village_code=VILLAGE),
+    )
+
+
+def test_register_an_enterprise() -> None:
+    events = enterprises.register(
+        None,
+        enterprise_code=ENTERPRISE,
+        name="东风橡胶加工厂",
+        village_code=VILLAGE,
+        sector=EnterpriseSector.MANUFACTURING,
+    )
+    then_events(events, [ENTERPRISE_REGISTERED])
+    assert given(enterprises.evolve, *events) == Enterprise(
+        ENTERPRISE, "东风橡胶加工厂", VILLAGE, EnterpriseSector.MANUFACTURING
+    )
+
+
+def test_an_enterprise_is_registered_once() -> None:
+    then_rule_broken(
+        "enterprise_already_registered",
+        lambda: enterprises.register(
+            enterprise(),
+            enterprise_code=ENTERPRISE,
+            name="别的名字",
+            village_code=VILLAGE,
+            sector=EnterpriseSector.OTHER,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("evolve", "event"),
+    [(schools.evolve, SCHOOL_REGISTERED), (enterprises.evolve, ENTERPRISE_REGISTERED)],
+    ids=["school", "enterprise"],
+)
+def test_a_stream_holds_one_registration(evolve: Evolve[Any], event: DomainEvent) -> None:
+    with pytest.raises(ValueError, match="cannot apply"):
+        given(evolve, event, event)
