@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from govgrid.catalogue import DomainEvent, catalogue
-from govgrid.commands import CommandContext, occurred_on
+from govgrid.china_time import occurred_on
+from govgrid.commands import CommandContext
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.errors import NotFound
 from govgrid.eventstore.port import EventStore

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID, uuid4
 
@@ -22,14 +22,6 @@ from govgrid.catalogue import DomainEvent
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.errors import Forbidden, IdempotencyKeyReused
 from govgrid.observability import current_correlation_id
-
-# China Standard Time has no daylight saving: a fixed offset needs no time-zone database.
-CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
-
-
-def occurred_on(day: date) -> datetime:
-    """When a dated act (an approval, a certificate) happened: the start of that day in China."""
-    return datetime.combine(day, time.min, CHINA_STANDARD_TIME)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any, Protocol, TypeVar
 
 from govgrid.aggregate import Evolve, Loaded, load, state_body
 from govgrid.auth import Principal
+from govgrid.china_time import today_in_china
 from govgrid.envelope import Jurisdiction
-from services.outreach.application.handlers import china_today
 from services.outreach.bootstrap import OutreachService
 from services.outreach.domain import drives, schools
 from services.outreach.domain.drives import Drive
@@ -33,7 +33,7 @@ async def load_placed(
 ) -> Loaded[P]:
     loaded = await load(service.events, stream_id, evolve)
     state = loaded.require(kind, ident)
-    principal.ensure_can_see(await service.orgs.jurisdiction_of(state.village_code, china_today()))
+    principal.ensure_can_see(await service.orgs.jurisdiction_of(state.village_code, today_in_china()))
     return loaded
 
 
@@ -47,7 +47,7 @@ async def load_drive(service: OutreachService, principal: Principal, drive_id: s
 
 
 async def _targets_a_visible_school(service: OutreachService, principal: Principal, drive: Drive) -> bool:
-    today = china_today()
+    today = today_in_china()
     for code in drive.target_school_codes:
         school = (await load(service.events, schools.stream_id(code), schools.evolve)).state
         if school and principal.can_see(await service.orgs.jurisdiction_of(school.village_code, today)):

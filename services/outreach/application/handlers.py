@@ -13,12 +13,13 @@ school's {township, village} with the drive's station.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from govgrid.aggregate import Loaded, append_to, evolved, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.commands import CHINA_STANDARD_TIME, CommandContext, CommandResult
+from govgrid.china_time import today_in_china
+from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.reference.org import VILLAGE_KINDS
 from services.outreach.application import commands as c
@@ -32,11 +33,6 @@ from services.outreach.domain.referrals import JobReferral
 from services.outreach.domain.schools import School
 
 WRITERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
-
-
-def china_today() -> date:
-    """Today where the acts happen: "not in the future" is judged by the calendar in China."""
-    return datetime.now(CHINA_STANDARD_TIME).date()
 
 
 # ---------------------------------------------------------------- schools and enterprises
@@ -53,7 +49,7 @@ async def load_enterprise(uow: OutreachUnitOfWork, code: str) -> Loaded[Enterpri
 async def placed_in(uow: OutreachUnitOfWork, ctx: CommandContext, village_code: str) -> Jurisdiction:
     """Where a new school or enterprise is registered: a village or community the caller may change."""
     await uow.orgs.require(village_code, *VILLAGE_KINDS)
-    jurisdiction = await uow.orgs.jurisdiction_of(village_code, china_today())
+    jurisdiction = await uow.orgs.jurisdiction_of(village_code, today_in_china())
     ctx.principal.ensure_can_change(jurisdiction)
     return jurisdiction
 
@@ -180,7 +176,7 @@ async def record_school_visit(
     uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
 ) -> CommandResult:
     loaded, drive, _ = await loaded_drive(uow, ctx, drive_id)
-    events = drives.record_visit(drive, drives.Visit(**cmd.model_dump()), today=china_today())
+    events = drives.record_visit(drive, drives.Visit(**cmd.model_dump()), today=today_in_china())
     jurisdiction = await at_school_of(uow, drive, cmd.school_code, cmd.visited_on)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.visited_on)
     return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
@@ -200,7 +196,7 @@ async def close_drive(
     uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.CloseRegistrationDrive
 ) -> CommandResult:
     loaded, drive, jurisdiction = await loaded_drive(uow, ctx, drive_id)
-    events = drives.close(drive, closed_on=cmd.closed_on, today=china_today())
+    events = drives.close(drive, closed_on=cmd.closed_on, today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.closed_on)
     return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
 
@@ -217,7 +213,7 @@ async def open_case(uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.OpenEnt
     opening = cases.Opening(uuid.uuid4().hex, **cmd.model_dump())
     enterprise = (await load_enterprise(uow, cmd.enterprise_code)).state
     jurisdiction = await at_enterprise(uow, ctx, enterprise, cmd.opened_on)
-    events = cases.open_case(opening, enterprise=enterprise, today=china_today())
+    events = cases.open_case(opening, enterprise=enterprise, today=today_in_china())
     assert jurisdiction is not None  # the enterprise is registered
     loaded = await load_case(uow, opening.case_id)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.opened_on)
@@ -231,7 +227,7 @@ async def handle_case(
     loaded = await load_case(uow, case_id)
     case = loaded.require("enterprise case", case_id)
     jurisdiction = await at_registered_enterprise(uow, ctx, case.enterprise_code, cmd.handled_on)
-    events = cases.handle(case, **cmd.model_dump(), today=china_today())
+    events = cases.handle(case, **cmd.model_dump(), today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.handled_on)
     return CommandResult(200, state_body(evolved(case, events, cases.evolve), version))
 
@@ -264,7 +260,7 @@ async def record_enterprise_visit(
         enterprise=enterprise,
         officer=await uow.officer(cmd.officer_person_id),
         case=(await load_case(uow, cmd.case_id)).state if cmd.case_id is not None else None,
-        today=china_today(),
+        today=today_in_china(),
     )
     assert jurisdiction is not None  # the enterprise is registered
     loaded = await load_visit(uow, visit.visit_id)
@@ -279,7 +275,7 @@ async def plan_follow_up(
     ctx.require_role(WRITERS)
     loaded = await load_visit(uow, visit_id)
     visit = loaded.require("enterprise visit", visit_id)
-    jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, china_today())
+    jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, today_in_china())
     events = enterprise_visits.plan_follow_up(visit, PlannedAction(cmd.action, cmd.due_on))
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
     return CommandResult(200, state_body(evolved(visit, events, enterprise_visits.evolve), version))
@@ -292,7 +288,9 @@ async def complete_follow_up(
     loaded = await load_visit(uow, visit_id)
     visit = loaded.require("enterprise visit", visit_id)
     jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, cmd.completed_on)
-    events = enterprise_visits.complete_follow_up(visit, action_no, **cmd.model_dump(), today=china_today())
+    events = enterprise_visits.complete_follow_up(
+        visit, action_no, **cmd.model_dump(), today=today_in_china()
+    )
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.completed_on)
     return CommandResult(200, state_body(evolved(visit, events, enterprise_visits.evolve), version))
 
@@ -315,7 +313,7 @@ async def make_referral(
         referral,
         enterprise=enterprise,
         pending_referral_id=await uow.pending_referral(cmd.person_ref, cmd.enterprise_code),
-        today=china_today(),
+        today=today_in_china(),
     )
     assert jurisdiction is not None  # the enterprise is registered
     await uow.hold_referral(referral.referral_id, cmd.person_ref, cmd.enterprise_code)
@@ -331,7 +329,7 @@ async def record_referral_outcome(
     loaded = await load_referral(uow, referral_id)
     referral = loaded.require("job referral", referral_id)
     jurisdiction = await at_registered_enterprise(uow, ctx, referral.enterprise_code, cmd.decided_on)
-    events = referrals.record_outcome(referral, **cmd.model_dump(), today=china_today())
+    events = referrals.record_outcome(referral, **cmd.model_dump(), today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.decided_on)
     await uow.release_referral(referral_id)
     return CommandResult(200, state_body(evolved(referral, events, referrals.evolve), version))

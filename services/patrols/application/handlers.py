@@ -16,6 +16,7 @@ from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.catalogue.patrols import OfficerMember
+from govgrid.china_time import china_day
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
@@ -23,7 +24,7 @@ from services.patrols.application import commands as c
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork
 from services.patrols.domain import clearance, patrols, teams
 from services.patrols.domain.clearance import Results
-from services.patrols.domain.rules import Place, china_day
+from services.patrols.domain.rules import Place
 
 WRITERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
 AREA_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY, OrgUnitKind.GRID)

@@ -8,11 +8,12 @@ re-import appends nothing), other figures ``changed`` (a PoliceActivityCorrected
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from govgrid.aggregate import append_to, load
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.commands import CHINA_STANDARD_TIME, CommandContext, CommandResult
+from govgrid.china_time import today_in_china
+from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.imports import Outcome, import_rows
 from services.patrols.application import handlers
@@ -49,7 +50,7 @@ async def import_police_activity(
     uow: PatrolsUnitOfWork, ctx: CommandContext, rows: list[tuple[int, PoliceActivityRow]]
 ) -> CommandResult:
     ctx.require_role(handlers.WRITERS)
-    today = datetime.now(CHINA_STANDARD_TIME).date()
+    today = today_in_china()
     seen: set[str] = set()
 
     async def apply_row(uow: PatrolsUnitOfWork, ctx: CommandContext, row: PoliceActivityRow) -> Outcome:

@@ -22,13 +22,13 @@ from govgrid.catalogue.patrols import (
     PatrolScheduled,
     PatrolStarted,
 )
+from govgrid.china_time import china_day
 from govgrid.rules import BusinessRule, check
 from services.patrols.domain.rules import (
     Member,
     MustBeInStationCoverage,
     Place,
     TimeMustNotGoBackwards,
-    china_day,
 )
 from services.patrols.domain.teams import MustBeAMember, PatrolTeam, TeamMustNotBeDisbanded
 

@@ -4,18 +4,12 @@ works only where it is responsible."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from govgrid.catalogue.patrols import OfficerMember, VolunteerMember
-from govgrid.commands import CHINA_STANDARD_TIME
 from govgrid.rules import BusinessRule
 
 Member = OfficerMember | VolunteerMember
-
-
-def china_day(moment: datetime) -> date:
-    """The calendar day a moment falls on in Danzhou: coverage and membership are by day."""
-    return moment.astimezone(CHINA_STANDARD_TIME).date()
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Query, Request
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.commands import CHINA_STANDARD_TIME
+from govgrid.china_time import today_in_china
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.readmodels import ReadModel
@@ -31,10 +31,6 @@ def read_model(model: ReadModel) -> Callable[[Generations], Awaitable[asyncpg.Po
         return await generations.active_pool(model)
 
     return active_pool
-
-
-def today_in_china() -> date:
-    return datetime.now(CHINA_STANDARD_TIME).date()
 
 
 def get_scope(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.commands import occurred_on
+from govgrid.china_time import occurred_on
 from services.appointments.tests.integration.conftest import ADMIN, S01, T01, bearer, ok
 
 DEPUTY = {

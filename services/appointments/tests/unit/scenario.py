@@ -8,13 +8,8 @@ programme in Danzhou): every builder returns an event, so a test reads as its hi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
 
-import pytest
-
-from govgrid.aggregate import Evolve, fold
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.appointments import (
     AppointmentApproved,
@@ -35,22 +30,13 @@ from govgrid.catalogue.organisation import (
     VillageCoverageAssigned,
     VillageCoverageEnded,
 )
-from govgrid.errors import RuleBroken
+from govgrid.testing.scenario import given
 from services.appointments.domain import appointments, org_units, people
 from services.appointments.domain.appointments import Appointment
 from services.appointments.domain.org_units import OrgUnit
 from services.appointments.domain.people import Person
 
-S = TypeVar("S")
-
 # ---------------------------------------------------------------- given / then
-
-
-def given(evolve: Evolve[S], *events: DomainEvent) -> S:
-    """The state after ``events``, folded with the aggregate's own ``evolve``."""
-    state = fold(evolve, events)
-    assert state is not None, "a scenario starts with at least one event"
-    return state
 
 
 def given_unit(*events: DomainEvent) -> OrgUnit:
@@ -63,20 +49,6 @@ def given_person(*events: DomainEvent) -> Person:
 
 def given_appointment(*events: DomainEvent) -> Appointment:
     return given(appointments.evolve, *events)
-
-
-def then_events(actual: Sequence[DomainEvent], expected: Sequence[DomainEvent]) -> None:
-    """Exactly these events (types and every field), in this order."""
-    assert list(actual) == list(expected)
-
-
-def then_rule_broken(code: str, when: Callable[[], object]) -> RuleBroken:
-    """``when`` raises RuleBroken with this ``code``; returns the error for further checks."""
-    with pytest.raises(RuleBroken) as raised:
-        when()
-    error = raised.value
-    assert error.code == code, f"expected rule {code!r}, got {error.code!r}: {error.message}"
-    return error
 
 
 # ---------------------------------------------------------------- the grid

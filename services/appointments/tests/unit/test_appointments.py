@@ -17,6 +17,7 @@ from govgrid.catalogue.appointments import (
     AppointmentNominated,
 )
 from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.appointments.domain import appointments
 from services.appointments.domain.appointments import Appointment, AppointmentStatus, Nomination
 from services.appointments.domain.org_units import OrgUnit
@@ -46,8 +47,6 @@ from services.appointments.tests.unit.scenario import (
     officer,
     other_station,
     station,
-    then_events,
-    then_rule_broken,
     unit_of_kind,
     village,
 )

@@ -16,6 +16,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import Jurisdiction
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.appointments.domain import org_units
 from services.appointments.domain.org_units import CoveragePeriod
 from services.appointments.tests.unit.scenario import (
@@ -37,8 +38,6 @@ from services.appointments.tests.unit.scenario import (
     given_unit,
     other_station,
     station,
-    then_events,
-    then_rule_broken,
     unit_of_kind,
     village,
 )

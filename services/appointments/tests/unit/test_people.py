@@ -14,6 +14,7 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.appointments.domain import people
 from services.appointments.domain.people import Person, PersonRole
 from services.appointments.tests.unit.scenario import (
@@ -34,8 +35,6 @@ from services.appointments.tests.unit.scenario import (
     officer,
     other_station,
     station,
-    then_events,
-    then_rule_broken,
     transferred,
     unit_of_kind,
     village,

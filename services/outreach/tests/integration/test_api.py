@@ -11,7 +11,7 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.catalogue.organisation import VillageCoverageAssigned, VillageCoverageEnded
-from govgrid.commands import occurred_on
+from govgrid.china_time import occurred_on
 from services.outreach.bootstrap import OutreachService
 from services.outreach.tests.integration.conftest import (
     ADMIN,

@@ -6,13 +6,8 @@ Every builder returns an event, so that a test reads as its history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
 
-import pytest
-
-from govgrid.aggregate import Evolve, fold
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import (
     EnterpriseCaseCategory,
@@ -33,7 +28,7 @@ from govgrid.catalogue.outreach import (
     SchoolRegistered,
     SchoolVisitRecorded,
 )
-from govgrid.errors import RuleBroken
+from govgrid.testing.scenario import given
 from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.drives import Drive
@@ -42,30 +37,7 @@ from services.outreach.domain.enterprises import Enterprise
 from services.outreach.domain.referrals import JobReferral
 from services.outreach.domain.schools import School
 
-S = TypeVar("S")
-
 # ---------------------------------------------------------------- given / then
-
-
-def given(evolve: Evolve[S], *events: DomainEvent) -> S:
-    """The state after ``events``, folded with the aggregate's own ``evolve``."""
-    state = fold(evolve, events)
-    assert state is not None, "a scenario starts with at least one event"
-    return state
-
-
-def then_events(actual: Sequence[DomainEvent], expected: Sequence[DomainEvent]) -> None:
-    """Exactly these events (types and every field), in this order."""
-    assert list(actual) == list(expected)
-
-
-def then_rule_broken(code: str, when: Callable[[], object]) -> RuleBroken:
-    """``when`` raises RuleBroken with this ``code``; returns the error for further checks."""
-    with pytest.raises(RuleBroken) as raised:
-        when()
-    error = raised.value
-    assert error.code == code, f"expected rule {code!r}, got {error.code!r}: {error.message}"
-    return error
 
 
 TODAY = date(2023, 11, 28)  # the day of the Legal Daily report

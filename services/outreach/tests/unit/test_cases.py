@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseCaseCategory, EnterpriseCaseHandled, EnterpriseCaseOutcome
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.outreach.domain import cases
 from services.outreach.domain.cases import Opening
 from services.outreach.tests.unit.scenario import (
@@ -17,8 +18,6 @@ from services.outreach.tests.unit.scenario import (
     case_handled,
     case_opened,
     enterprise,
-    then_events,
-    then_rule_broken,
 )
 
 OPENING = Opening(CASE, ENTERPRISE, EnterpriseCaseCategory.THEFT, CASE_OPENED_ON, "厂区橡胶被盗")

@@ -15,6 +15,7 @@ from govgrid.catalogue.outreach import (
     SchoolVisitCorrected,
     SchoolVisitRecorded,
 )
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.outreach.domain import drives
 from services.outreach.domain.drives import Drive, Launch, SchoolVisit, Visit
 from services.outreach.domain.schools import School
@@ -34,8 +35,6 @@ from services.outreach.tests.unit.scenario import (
     drive_closed,
     launched,
     school,
-    then_events,
-    then_rule_broken,
     visited,
 )
 

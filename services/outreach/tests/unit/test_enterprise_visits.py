@@ -10,6 +10,7 @@ import pytest
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseVisitKind, FollowUpActionCompleted
 from govgrid.errors import NotFound
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.outreach.domain import enterprise_visits
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprise_visits import FollowUpAction, Officer, PlannedAction, Visit
@@ -28,8 +29,6 @@ from services.outreach.tests.unit.scenario import (
     enterprise,
     follow_up_completed,
     follow_up_planned,
-    then_events,
-    then_rule_broken,
     visit,
     visit_recorded,
 )

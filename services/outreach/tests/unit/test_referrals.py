@@ -8,6 +8,7 @@ import pytest
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import JobReferralOutcome, JobReferralOutcomeRecorded, NotHiredReason
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.outreach.domain import referrals
 from services.outreach.domain.referrals import Referral
 from services.outreach.tests.unit.scenario import (
@@ -20,8 +21,6 @@ from services.outreach.tests.unit.scenario import (
     outcome_recorded,
     referral,
     referral_made,
-    then_events,
-    then_rule_broken,
 )
 
 REFERRAL_COMMAND = Referral(REFERRAL, PERSON_REF, ENTERPRISE, "包装工", REFERRED_ON)

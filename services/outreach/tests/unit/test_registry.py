@@ -9,6 +9,7 @@ import pytest
 from govgrid.aggregate import Evolve
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseSector, SchoolRegistered
+from govgrid.testing.scenario import given, then_events, then_rule_broken
 from services.outreach.domain import enterprises, schools
 from services.outreach.domain.enterprises import Enterprise
 from services.outreach.domain.schools import School
@@ -19,10 +20,7 @@ from services.outreach.tests.unit.scenario import (
     SCHOOL_REGISTERED,
     VILLAGE,
     enterprise,
-    given,
     school,
-    then_events,
-    then_rule_broken,
 )
 
 

@@ -8,14 +8,14 @@ import getpass
 import json
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from govgrid.auth import Role
-from govgrid.commands import CHINA_STANDARD_TIME
+from govgrid.china_time import today_in_china
 from services.patrols.bootstrap import PatrolsService
 from services.patrols.tests.integration.conftest import ADMIN, S01, T01, bearer, ok, refused
 
@@ -99,7 +99,7 @@ async def test_json_and_csv_of_the_same_figures_are_the_same_import(api: httpx.A
 
 
 async def test_rejected_rows_are_reported_and_nothing_is_imported(api: httpx.AsyncClient) -> None:
-    tomorrow = (datetime.now(CHINA_STANDARD_TIME).date() + timedelta(days=1)).isoformat()
+    tomorrow = (today_in_china() + timedelta(days=1)).isoformat()
     bad = (
         ACTIVITY_CSV
         + "S99,2023-11-20,1,0,0\n"

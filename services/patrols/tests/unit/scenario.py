@@ -5,13 +5,8 @@ Every builder returns an event, so a test reads as its history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
-from typing import TypeVar
 
-import pytest
-
-from govgrid.aggregate import Evolve, fold
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.patrols import (
     CheckpointVisited,
@@ -26,37 +21,14 @@ from govgrid.catalogue.patrols import (
     VolunteerAffiliation,
     VolunteerMember,
 )
-from govgrid.errors import RuleBroken
+from govgrid.testing.scenario import given
 from services.patrols.domain import clearance, patrols, teams
 from services.patrols.domain.clearance import ClearanceOperation
 from services.patrols.domain.patrols import Patrol
 from services.patrols.domain.rules import Member, Place
 from services.patrols.domain.teams import Officer, PatrolTeam
 
-S = TypeVar("S")
-
 # ---------------------------------------------------------------- given / then
-
-
-def given(evolve: Evolve[S], *events: DomainEvent) -> S:
-    """The state after ``events``, folded with the aggregate's own ``evolve``."""
-    state = fold(evolve, events)
-    assert state is not None, "a scenario starts with at least one event"
-    return state
-
-
-def then_events(actual: Sequence[DomainEvent], expected: Sequence[DomainEvent]) -> None:
-    """Exactly these events (types and every field), in this order."""
-    assert list(actual) == list(expected)
-
-
-def then_rule_broken(code: str, when: Callable[[], object]) -> RuleBroken:
-    """``when`` raises RuleBroken with this ``code``; returns the error for further checks."""
-    with pytest.raises(RuleBroken) as raised:
-        when()
-    error = raised.value
-    assert error.code == code, f"expected rule {code!r}, got {error.code!r}: {error.message}"
-    return error
 
 
 # ---------------------------------------------------------------- the station and its grid

@@ -15,6 +15,7 @@ from govgrid.catalogue.patrols import (
     ClearanceOperationClosed,
     FindingCategory,
 )
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.patrols.domain import clearance
 from services.patrols.domain.clearance import ClearanceOperation, ClearanceStatus, Results
 from services.patrols.domain.rules import Place
@@ -30,8 +31,6 @@ from services.patrols.tests.unit.scenario import (
     VILLAGE,
     carried_out,
     operation,
-    then_events,
-    then_rule_broken,
 )
 
 FINDINGS = (

@@ -16,9 +16,11 @@ from govgrid.catalogue.patrols import (
     PatrolObservationRecorded,
     PatrolStarted,
 )
+from govgrid.china_time import china_day
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.patrols.domain import patrols, teams
 from services.patrols.domain.patrols import Checkpoint, Observation, Patrol, PatrolStatus
-from services.patrols.domain.rules import Place, china_day
+from services.patrols.domain.rules import Place
 from services.patrols.tests.unit.scenario import (
     FISHERMAN,
     GRID,
@@ -38,8 +40,6 @@ from services.patrols.tests.unit.scenario import (
     patrol,
     started,
     team,
-    then_events,
-    then_rule_broken,
     visited,
 )
 

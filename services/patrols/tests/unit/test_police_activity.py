@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
+from govgrid.testing.scenario import given, then_events, then_rule_broken
 from services.patrols.domain import police_activity
 from services.patrols.domain.police_activity import DailyFigures, PoliceActivity
-from services.patrols.tests.unit.scenario import STATION, given, then_events, then_rule_broken
+from services.patrols.tests.unit.scenario import (
+    STATION,
+)
 
 DAY = date(2023, 11, 20)
 TODAY = date(2023, 11, 28)

@@ -17,6 +17,7 @@ from govgrid.catalogue.patrols import (
     VolunteerAffiliation,
     VolunteerMember,
 )
+from govgrid.testing.scenario import then_events, then_rule_broken
 from services.patrols.domain import teams
 from services.patrols.domain.teams import Membership, Officer, PatrolTeam
 from services.patrols.tests.unit.scenario import (
@@ -34,8 +35,6 @@ from services.patrols.tests.unit.scenario import (
     joined,
     left,
     team,
-    then_events,
-    then_rule_broken,
 )
 
 LEFT_ON = date(2023, 9, 30)

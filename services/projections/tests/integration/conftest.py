@@ -12,7 +12,7 @@ import pytest
 
 from govgrid.auth import Role, mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.commands import occurred_on
+from govgrid.china_time import occurred_on
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
 from services.projections.generations import Generations
