@@ -1,17 +1,27 @@
-"""Organisation reference data every service keeps locally, fed from the appointments service's
-topic (event-carried state transfer), so no service calls another to check an org code.
+"""Reference data every service keeps locally, fed from the appointments service's topic
+(event-carried state transfer): organisation units and station coverage, officers and cadres. No
+service calls another to check a code or a person.
 
-See ``govgrid.reference.org`` for how a service wires it into its bootstrap.
+See ``govgrid.reference.org`` and ``govgrid.reference.people`` for how a service wires them in.
 """
 
 from pathlib import Path
 
 from govgrid.reference.org import (
     ORG_EVENT_TYPES,
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
     OrgReference,
     OrgReferenceFeed,
     OrgUnitRef,
     apply_org_event,
+)
+from govgrid.reference.people import (
+    PEOPLE_EVENT_TYPES,
+    PeopleReference,
+    PeopleReferenceFeed,
+    PersonRef,
+    apply_person_event,
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -19,8 +29,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 __all__ = [
     "MIGRATIONS",
     "ORG_EVENT_TYPES",
+    "PEOPLE_EVENT_TYPES",
+    "TOWNSHIP_KINDS",
+    "VILLAGE_KINDS",
     "OrgReference",
     "OrgReferenceFeed",
     "OrgUnitRef",
+    "PeopleReference",
+    "PeopleReferenceFeed",
+    "PersonRef",
     "apply_org_event",
+    "apply_person_event",
 ]

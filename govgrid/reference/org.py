@@ -129,13 +129,13 @@ _COVERS_DAY = "effective_from <= $2 AND (effective_until IS NULL OR $2 <= effect
 
 
 class OrgReference:
-    """Read-only queries on the local reference tables."""
+    """Read-only queries on the local reference tables, on a pool or on a command's connection."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
+    def __init__(self, db: asyncpg.Pool | asyncpg.Connection) -> None:
+        self._db = db
 
     async def unit(self, code: str) -> OrgUnitRef | None:
-        row = await self._pool.fetchrow(
+        row = await self._db.fetchrow(
             "SELECT code, kind, name_zh, name_en, parent_code FROM ref_org_units WHERE code = $1", code
         )
         return _unit(row) if row is not None else None
@@ -153,7 +153,7 @@ class OrgReference:
 
     async def station_covering(self, village_code: str, on: date) -> str | None:
         # At most one station covers a village on a day; should periods overlap anyway, the later wins.
-        station: str | None = await self._pool.fetchval(
+        station: str | None = await self._db.fetchval(
             f"SELECT station_code FROM ref_village_coverage WHERE village_code = $1 AND {_COVERS_DAY}"
             " ORDER BY effective_from DESC LIMIT 1",
             village_code,
@@ -162,7 +162,7 @@ class OrgReference:
         return station
 
     async def villages_covered_by(self, station_code: str, on: date) -> list[str]:
-        rows = await self._pool.fetch(
+        rows = await self._db.fetch(
             f"SELECT village_code FROM ref_village_coverage WHERE station_code = $1 AND {_COVERS_DAY}"
             " ORDER BY village_code",
             station_code,
@@ -194,7 +194,7 @@ class OrgReference:
 
     async def _lineage(self, code: str) -> list[OrgUnitRef]:
         """The unit itself, then its ancestors nearest first; empty for an unknown code."""
-        rows = await self._pool.fetch(
+        rows = await self._db.fetch(
             "WITH RECURSIVE lineage AS ("
             " SELECT code, kind, name_zh, name_en, parent_code, 0 AS depth FROM ref_org_units WHERE code = $1"
             " UNION ALL"

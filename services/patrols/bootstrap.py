@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 
@@ -16,11 +15,8 @@ from govgrid.commands import PostgresCommandRunner
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
-from services.patrols.application.officers import OfficerRosterFeed
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork
 from services.patrols.settings import PatrolsSettings
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @dataclass(frozen=True)
@@ -38,22 +34,20 @@ async def start_service(settings: PatrolsSettings) -> PatrolsService:
     pool = await create_pool(
         settings.database_url, schema=settings.database_schema, max_size=settings.database_pool_max
     )
-    await apply_migrations(
-        pool, EVENT_STORE_MIGRATIONS, projection.MIGRATIONS, reference.MIGRATIONS, MIGRATIONS
-    )
+    await apply_migrations(pool, EVENT_STORE_MIGRATIONS, projection.MIGRATIONS, reference.MIGRATIONS)
     return PatrolsService(settings, pool, PostgresCommandRunner(pool, PatrolsUnitOfWork))
 
 
 @contextlib.asynccontextmanager
 async def reference_feeds(service: PatrolsService) -> AsyncIterator[None]:
-    """Keep the organisation reference and the officer roster fed from the appointments topic while
+    """Keep the organisation and people references fed from the appointments topic while
     the service runs; they survive Kafka outages on their own (govgrid.projection.TopicFeed)."""
     settings = service.settings
     feeds = [
         reference.OrgReferenceFeed(
             service.pool, settings.kafka_bootstrap_servers, settings.service_name, settings.appointments_topic
         ),
-        OfficerRosterFeed(
+        reference.PeopleReferenceFeed(
             service.pool, settings.kafka_bootstrap_servers, settings.service_name, settings.appointments_topic
         ),
     ]

@@ -95,7 +95,7 @@ async def join_team(
 ) -> CommandResult:
     loaded, team = await team_to_change(uow, ctx, team_id)
     member = cmd.member
-    officer = await uow.officers.officer(member.person_id) if isinstance(member, OfficerMember) else None
+    officer = await uow.officer(member.person_id) if isinstance(member, OfficerMember) else None
     events = teams.join(team, member, joined_on=cmd.joined_on, officer=officer)
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(team.station_code), on=cmd.joined_on

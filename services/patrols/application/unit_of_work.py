@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 
 from govgrid.eventstore import PostgresEventStore
-from govgrid.reference import OrgReference
-from services.patrols.application.officers import OfficerRoster
+from govgrid.reference import OrgReference, PeopleReference
+from services.patrols.domain.teams import Officer
 
 
 class PatrolsUnitOfWork:
@@ -14,4 +14,11 @@ class PatrolsUnitOfWork:
         self.events = PostgresEventStore(conn)
         # Read-only lookups on the command's own connection: no second connection per command.
         self.orgs = OrgReference(conn)
-        self.officers = OfficerRoster(conn)
+        self.people = PeopleReference(conn)
+
+    async def officer(self, person_id: str) -> Officer | None:
+        """The officer as the registry last said; a team's rules do not look at the past."""
+        ref = await self.people.officer(person_id)
+        if ref is None or ref.station_code is None:
+            return None
+        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)

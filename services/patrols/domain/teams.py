@@ -26,7 +26,7 @@ def stream_id(team_id: str) -> str:
 
 @dataclass(frozen=True)
 class Officer:
-    """A police officer as the appointments registry last said (the service's officer roster)."""
+    """A police officer as the appointments registry last said (govgrid.reference.PeopleReference)."""
 
     person_id: str
     station_code: str

@@ -27,9 +27,8 @@ from govgrid.catalogue.organisation import (
 )
 from govgrid.config import get_settings
 from govgrid.envelope import EventEnvelope
-from govgrid.reference import apply_org_event
+from govgrid.reference import apply_org_event, apply_person_event
 from govgrid.testing.factories import draft
-from services.patrols.application.officers import apply_officer_event
 from services.patrols.bootstrap import PatrolsService, start_service
 from services.patrols.main import create_app
 from services.patrols.settings import PatrolsSettings
@@ -104,11 +103,11 @@ def appointments_envelopes() -> list[EventEnvelope]:
 
 
 async def seed_reference(pool: asyncpg.Pool) -> None:
-    """The organisation reference and the officer roster, as the service's feeds would fill them."""
+    """The organisation and people references, as the service's feeds would fill them."""
     async with pool.acquire() as conn:
         for envelope in appointments_envelopes():
             await apply_org_event(conn, envelope)
-            await apply_officer_event(conn, envelope)
+            await apply_person_event(conn, envelope)
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import httpx
 
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import PostgresEventStore
-from govgrid.reference import OrgReference
+from govgrid.reference import OrgReference, PeopleReference
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
 from govgrid.testing.relay import drained, make_relay, running
-from services.patrols.application.officers import OfficerRoster
 from services.patrols.bootstrap import PatrolsService
 from services.patrols.main import create_app
 from services.patrols.settings import PatrolsSettings
@@ -92,13 +91,13 @@ async def test_the_running_service_learns_the_grid_and_the_officers_from_the_app
             app.router.lifespan_context(app),
         ):
             service: PatrolsService = app.state.service
-            orgs, officers = OrgReference(service.pool), OfficerRoster(service.pool)
+            orgs, people = OrgReference(service.pool), PeopleReference(service.pool)
 
             async def learned() -> bool:
                 # The last event of a village's stream and of an officer's stream have arrived.
-                retired = await officers.officer("P003")
+                retired = await people.officer("P003")
                 moved = await orgs.station_covering("V02", COVERAGE_CHANGE)
-                return moved == "S02" and retired is not None and not retired.active
+                return moved == "S02" and retired is not None and retired.left_service_on is not None
 
             await wait_until(learned, timeout=60, what="the reference tables to learn the appointments topic")
             async with httpx.AsyncClient(

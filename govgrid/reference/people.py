@@ -1,0 +1,124 @@
+"""Police officers and village cadres as any service sees them: a local table fed from the
+appointments topic, so naming an officer in a command never needs a call to another service.
+
+A person's events are one stream, so they arrive in order. Wire it like the organisation reference::
+
+    feed = reference.PeopleReferenceFeed(pool, settings.kafka_bootstrap_servers, consumer_name="patrols")
+    people = reference.PeopleReference(conn)  # in a command handler
+    officer = await people.officer(person_id)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.appointments import (
+    PersonLeftService,
+    PoliceOfficerRegistered,
+    PoliceOfficerTransferred,
+    VillageCadreRegistered,
+)
+from govgrid.envelope import EventEnvelope
+from govgrid.kafka import events_topic
+from govgrid.projection.feed import TopicFeed
+
+PROJECTION = "people_reference"  # its name in applied_events
+PEOPLE_EVENT_TYPES = frozenset(
+    model.event_type
+    for model in (
+        PoliceOfficerRegistered,
+        VillageCadreRegistered,
+        PoliceOfficerTransferred,
+        PersonLeftService,
+    )
+)
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    person_id: str
+    role: str  # police_officer | village_cadre
+    station_code: str | None
+    village_code: str | None
+    left_service_on: date | None
+
+    def in_service_on(self, day: date) -> bool:
+        """Still in service that day (the day someone leaves still counts)."""
+        return self.left_service_on is None or day <= self.left_service_on
+
+
+async def apply_person_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+    """Update the table for a person's event; ignore any other event. Run it under ApplyOnce."""
+    if envelope.event_type not in PEOPLE_EVENT_TYPES:
+        return
+    event = catalogue.decode(envelope)
+    if isinstance(event, PoliceOfficerRegistered):
+        await conn.execute(
+            "INSERT INTO ref_people (person_id, role, station_code) VALUES ($1, 'police_officer', $2)"
+            " ON CONFLICT (person_id) DO NOTHING",
+            event.person_id,
+            event.station_code,
+        )
+    elif isinstance(event, VillageCadreRegistered):
+        await conn.execute(
+            "INSERT INTO ref_people (person_id, role, village_code) VALUES ($1, 'village_cadre', $2)"
+            " ON CONFLICT (person_id) DO NOTHING",
+            event.person_id,
+            event.village_code,
+        )
+    elif isinstance(event, PoliceOfficerTransferred):
+        await conn.execute(
+            "UPDATE ref_people SET station_code = $2 WHERE person_id = $1",
+            event.person_id,
+            event.to_station_code,
+        )
+    elif isinstance(event, PersonLeftService):
+        await conn.execute(
+            "UPDATE ref_people SET left_service_on = $2 WHERE person_id = $1",
+            event.person_id,
+            event.effective_on,
+        )
+
+
+class PeopleReference:
+    """Queries on the table, on a pool or on a command's connection."""
+
+    def __init__(self, db: asyncpg.Pool | asyncpg.Connection) -> None:
+        self._db = db
+
+    async def person(self, person_id: str) -> PersonRef | None:
+        row = await self._db.fetchrow(
+            "SELECT person_id, role, station_code, village_code, left_service_on FROM ref_people"
+            " WHERE person_id = $1",
+            person_id,
+        )
+        return PersonRef(**dict(row)) if row is not None else None
+
+    async def officer(self, person_id: str) -> PersonRef | None:
+        person = await self.person(person_id)
+        return person if person is not None and person.role == "police_officer" else None
+
+
+class PeopleReferenceFeed(TopicFeed):
+    """Keeps ref_people in step with the appointments topic; run it as a background task."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        bootstrap_servers: str,
+        consumer_name: str,
+        topic: str = events_topic("appointments"),
+    ) -> None:
+        super().__init__(
+            pool,
+            bootstrap_servers,
+            group_id=f"{consumer_name}-people-reference",
+            topic=topic,
+            projection=PROJECTION,
+            applier=apply_person_event,
+            event_types=PEOPLE_EVENT_TYPES,
+        )
