@@ -7,7 +7,7 @@ every service process, supervised. Ctrl-C stops everything.
 - Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
 - When the services answer /readyz, it prints their addresses and a development token.
 Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101),
-PATROLS_PORT (8102), OUTREACH_PORT (8105).
+PATROLS_PORT (8102), TIPS_PORT (8103), MEDIATION_PORT (8104), OUTREACH_PORT (8105).
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
     read_port = os.environ.get("READ_API_PORT", "8100")
     port = os.environ.get("APPOINTMENTS_PORT", "8101")
     patrols_port = os.environ.get("PATROLS_PORT", "8102")
+    tips_port = os.environ.get("TIPS_PORT", "8103")
+    mediation_port = os.environ.get("MEDIATION_PORT", "8104")
     outreach_port = os.environ.get("OUTREACH_PORT", "8105")
     return [
         Supervised(
@@ -100,6 +102,32 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
             [python, "-m", "govgrid.outbox", "--service", "patrols"],
             env,
             logs / "patrols-relay.log",
+        ),
+        Supervised(
+            "tips",
+            [python, "-m", "services.tips"],
+            {**env, "HTTP_PORT": tips_port},
+            logs / "tips.log",
+            ready_url=f"http://127.0.0.1:{tips_port}/readyz",
+        ),
+        Supervised(
+            "tips-relay",
+            [python, "-m", "govgrid.outbox", "--service", "tips"],
+            env,
+            logs / "tips-relay.log",
+        ),
+        Supervised(
+            "mediation",
+            [python, "-m", "services.mediation"],
+            {**env, "HTTP_PORT": mediation_port},
+            logs / "mediation.log",
+            ready_url=f"http://127.0.0.1:{mediation_port}/readyz",
+        ),
+        Supervised(
+            "mediation-relay",
+            [python, "-m", "govgrid.outbox", "--service", "mediation"],
+            env,
+            logs / "mediation-relay.log",
         ),
         Supervised(
             "outreach",

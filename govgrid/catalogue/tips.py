@@ -1,20 +1,167 @@
-"""Leads (线索) and safety notices, emitted by the tips service on govgrid.tips.events.
+"""Leads (线索), contact groups and safety notices (安全提示), emitted by the tips service on
+govgrid.tips.events.
 
-No event carries an informant's identity or contact: only an opaque reference to the sealed store.
+No event carries an informant's identity or contact. A lead with a contact carries only
+``informant_ref``: a random reference to the sealed store of the tips service (never derived from the
+contact, so it cannot be used to test a guess). Free text is kept to what the domain needs.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from govgrid.catalogue import catalogue
+from govgrid.catalogue.appointments import PersonId
 from govgrid.catalogue.mediation import DisputeCategory
 from govgrid.catalogue.organisation import OrgCode
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "tips"
+
+LeadId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+InformantRef = Field(
+    min_length=32,
+    max_length=32,
+    pattern=r"^[0-9a-f]{32}$",
+    description="Opaque, random reference to the sealed informant contact; says nothing about it.",
+)
+Subject = Field(min_length=1, max_length=200, description="The token subject of the caller.")
+NoticeId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+GroupId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+CaseNumber = Field(min_length=1, max_length=40, description="The police case number (案件编号).")
+
+
+class LeadChannel(StrEnum):
+    WECHAT_GROUP = "wechat_group"  # 警民微信联络群 / 村居安全防范群
+    HOTLINE = "hotline"
+    IN_PERSON = "in_person"
+    JOINT_DEFENCE_DIRECTOR = "joint_defence_director"  # 联防主任
+    APP = "app"
+
+
+class LeadCategory(StrEnum):
+    FUGITIVE = "fugitive"  # 在逃人员
+    DRUGS = "drugs"
+    FRAUD = "fraud"
+    THEFT = "theft"
+    SAFETY_HAZARD = "safety_hazard"
+    DISPUTE = "dispute"
+    OTHER = "other"
+
+
+class LeadPriority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class DismissalReason(StrEnum):
+    UNFOUNDED = "unfounded"
+    DUPLICATE = "duplicate"
+    INSUFFICIENT_INFORMATION = "insufficient_information"
+    NOT_A_POLICE_MATTER = "not_a_police_matter"
+    OTHER = "other"
+
+
+class LeadOutcome(StrEnum):
+    FUGITIVE_ARRESTED = "fugitive_arrested"
+    CASE_OPENED = "case_opened"
+    HAZARD_REMOVED = "hazard_removed"
+    REFERRED_TO_MEDIATION = "referred_to_mediation"
+
+
+OUTCOMES_WITH_CASE_NUMBER = frozenset({LeadOutcome.FUGITIVE_ARRESTED, LeadOutcome.CASE_OPENED})
+
+
+class RevealRefusal(StrEnum):
+    """Why a reveal of an informant's contact was refused."""
+
+    ROLE_NOT_ALLOWED = "role_not_allowed"  # neither a station officer nor a city admin
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+    NOT_THE_HANDLER = "not_the_handler"  # a station officer, but not the lead's assigned handler
+    HANDLER_LEFT_STATION = "handler_left_station"  # the handler was transferred or left service since
+
+
+class ContactGroupKind(StrEnum):
+    POLICE_RESIDENT = "police_resident"  # 警民微信联络群
+    VILLAGE_SAFETY = "village_safety"  # 村居安全防范群
+
+
+# ---------------------------------------------------------------- leads
+
+
+@catalogue.event(SERVICE, "LeadReceived", 1)
+class LeadReceived(DomainEvent):
+    """A resident's lead arrived. Anonymous exactly when no contact was given (``informant_ref`` None)."""
+
+    lead_id: str = LeadId
+    channel: LeadChannel
+    category: LeadCategory
+    village_code: str = OrgCode
+    grid_code: str | None = Field(default=None, min_length=1, max_length=32)
+    station_code: str = OrgCode  # the police station covering the place on that day: it handles the lead
+    description: str = Field(min_length=1, max_length=2000)
+    informant_ref: str | None = InformantRef
+    anonymous: bool
+    received_at: AwareDatetime
+    triage_due_at: AwareDatetime = Field(description="By when the lead must be triaged.")
+
+    @model_validator(mode="after")
+    def _anonymous_iff_no_contact(self) -> LeadReceived:
+        if self.anonymous != (self.informant_ref is None):
+            raise ValueError("anonymous must be true exactly when there is no informant_ref")
+        return self
+
+
+@catalogue.event(SERVICE, "LeadTriaged", 1)
+class LeadTriaged(DomainEvent):
+    """Given (or given again) a priority; ``due_at``: by when it must be verified or dismissed."""
+
+    lead_id: str = LeadId
+    priority: LeadPriority
+    due_at: AwareDatetime
+
+
+@catalogue.event(SERVICE, "LeadAssigned", 1)
+class LeadAssigned(DomainEvent):
+    """The lead's handler is this police officer (a person id of the appointments registry)."""
+
+    lead_id: str = LeadId
+    officer_person_id: str = PersonId
+
+
+@catalogue.event(SERVICE, "LeadVerified", 1)
+class LeadVerified(DomainEvent):
+    lead_id: str = LeadId
+    verified_on: date
+
+
+@catalogue.event(SERVICE, "LeadDismissed", 1)
+class LeadDismissed(DomainEvent):
+    lead_id: str = LeadId
+    reason: DismissalReason
+    dismissed_on: date
+
+
+@catalogue.event(SERVICE, "LeadOutcomeRecorded", 1)
+class LeadOutcomeRecorded(DomainEvent):
+    """What came of a verified lead; a lead may have several outcomes (an arrest and a case...).
+    A referral to mediation is followed by ``LeadReferredToMediation`` with the dispute's details."""
+
+    lead_id: str = LeadId
+    outcome: LeadOutcome
+    case_number: str | None = CaseNumber
+    outcome_on: date
+
+    @model_validator(mode="after")
+    def _case_number_iff_a_case(self) -> LeadOutcomeRecorded:
+        if (self.case_number is not None) != (self.outcome in OUTCOMES_WITH_CASE_NUMBER):
+            raise ValueError("a case number goes with an arrest or an opened case, and only with them")
+        return self
 
 
 @catalogue.event(SERVICE, "LeadReferredToMediation", 1)
@@ -30,3 +177,82 @@ class LeadReferredToMediation(DomainEvent):
         min_length=1, max_length=1000, description="What the dispute is about; no informant data."
     )
     referred_on: date
+
+
+@catalogue.event(SERVICE, "LeadClosed", 1)
+class LeadClosed(DomainEvent):
+    """Closed. A sealed informant contact is destroyed on ``informant_contact_shred_on`` (or the first
+    retention run after it); None when the lead has no contact."""
+
+    lead_id: str = LeadId
+    closed_on: date
+    informant_contact_shred_on: date | None
+
+
+# ---------------------------------------------------------------- informant protection
+
+
+@catalogue.event(SERVICE, "InformantContactRevealed", 1)
+class InformantContactRevealed(DomainEvent):
+    """The sealed contact was shown to ``by`` (the lead's handler or a city admin), for ``reason``."""
+
+    lead_id: str = LeadId
+    informant_ref: str = InformantRef
+    by: str = Subject
+    role: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@catalogue.event(SERVICE, "InformantRevealRefused", 1)
+class InformantRevealRefused(DomainEvent):
+    """Someone asked to see the informant's contact and was refused; nothing was shown."""
+
+    lead_id: str = LeadId
+    by: str = Subject
+    role: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=1, max_length=500)
+    refusal: RevealRefusal
+
+
+@catalogue.event(SERVICE, "InformantContactShredded", 1)
+class InformantContactShredded(DomainEvent):
+    """The lead's key was destroyed once its retention ended: the contact is gone for good."""
+
+    lead_id: str = LeadId
+    informant_ref: str = InformantRef
+    shredded_on: date
+
+
+# ---------------------------------------------------------------- contact groups and safety notices
+
+
+@catalogue.event(SERVICE, "ContactGroupRegistered", 1)
+class ContactGroupRegistered(DomainEvent):
+    """A village's WeChat contact group, which safety notices are posted to (no member data)."""
+
+    group_id: str = GroupId
+    village_code: str = OrgCode
+    kind: ContactGroupKind
+    name: str = Field(min_length=1, max_length=100)
+
+
+@catalogue.event(SERVICE, "SafetyNoticePublished", 1)
+class SafetyNoticePublished(DomainEvent):
+    """A station publishes a safety notice (安全提示) to the contact groups of some of its villages."""
+
+    notice_id: str = NoticeId
+    station_code: str = OrgCode
+    village_codes: list[str] = Field(min_length=1, max_length=200)
+    group_ids: list[str] = Field(min_length=1, max_length=1000)
+    title: str = Field(min_length=1, max_length=100)
+    body: str = Field(min_length=1, max_length=2000)
+    published_at: AwareDatetime
+
+
+@catalogue.event(SERVICE, "SafetyNoticeDelivered", 1)
+class SafetyNoticeDelivered(DomainEvent):
+    """The notice was posted in one of its contact groups."""
+
+    notice_id: str = NoticeId
+    group_id: str = GroupId
+    delivered_at: AwareDatetime

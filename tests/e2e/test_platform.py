@@ -31,7 +31,10 @@ class Platform:
         self.kafka_port, self.pg_port = free_port_pair(), free_port_pair()
         self.api_port, self.read_port = free_port_pair(), free_port_pair()
         # Every service gets a free port: the defaults may be taken by a developer's running platform.
-        self.other_ports = {name: free_port_pair() for name in ("PATROLS_PORT", "OUTREACH_PORT")}
+        self.other_ports = {
+            name: free_port_pair()
+            for name in ("PATROLS_PORT", "TIPS_PORT", "MEDIATION_PORT", "OUTREACH_PORT")
+        }
         env = {
             **os.environ,
             "GOVGRID_INFRA_HOME": str(home),

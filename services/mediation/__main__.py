@@ -1,0 +1,3 @@
+from services.mediation.main import run
+
+run()

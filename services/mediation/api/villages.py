@@ -1,0 +1,31 @@
+"""Villages as mediation sees them: the pair suggested to mediate there."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from govgrid.auth import CurrentPrincipal
+from govgrid.china_time import today_in_china
+from services.mediation.api.dependencies import Service
+from services.mediation.application.mediators import suggestion_for
+
+router = APIRouter(prefix="/villages", tags=["villages"])
+
+VillageCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.get(
+    "/{code}/suggested-mediators",
+    summary="The village's current dual-appointment holders: its deputy party secretary and a joint-defence "
+    "director",
+)
+async def suggested_mediators(
+    principal: CurrentPrincipal,
+    service: Service,
+    code: str = VillageCode,
+    on: Annotated[date | None, Query(description="The day (default: today in China).")] = None,
+) -> dict[str, Any]:
+    return await suggestion_for(service.pool, principal, code, on or today_in_china())

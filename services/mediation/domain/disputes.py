@@ -1,0 +1,738 @@
+"""A dispute (矛盾纠纷) and its mediation: registered -> mediators assigned -> sessions held ->
+agreement reached, or mediation failed -> escalated (township, court) -> closed; follow-up visits
+after an agreement.
+
+Parties are pseudonymous labels ("party-A"); officials are person ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.mediation import (
+    AgreementReached,
+    CloseOutcome,
+    DisputeCategory,
+    DisputeClosed,
+    DisputeEscalated,
+    DisputePartiesAdded,
+    DisputeRegistered,
+    DisputeSource,
+    FollowUpVisitRecorded,
+    MediationFailed,
+    MediationLevel,
+    MediationSessionHeld,
+    MediatorsAssigned,
+    Party,
+    PartySatisfaction,
+)
+from govgrid.rules import BusinessRule, check
+
+LEVELS = tuple(MediationLevel)  # lowest first
+
+
+class DisputeStatus(StrEnum):
+    REGISTERED = "registered"  # no mediators yet
+    IN_MEDIATION = "in_mediation"
+    AGREEMENT_REACHED = "agreement_reached"
+    MEDIATION_FAILED = "mediation_failed"  # at the current level: escalation is due
+    REFERRED_TO_COURT = "referred_to_court"
+    CLOSED = "closed"
+
+
+# Where mediation goes on: parties may be added, sessions held, an outcome recorded.
+OPEN = frozenset({DisputeStatus.REGISTERED, DisputeStatus.IN_MEDIATION})
+
+
+class PersonRole(StrEnum):
+    """What the appointments service registered a person as (the local people reference)."""
+
+    POLICE_OFFICER = "police_officer"
+    VILLAGE_CADRE = "village_cadre"
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    person_id: str
+    role: PersonRole
+    active: bool
+
+
+def stream_id(dispute_id: str) -> str:
+    return f"dispute-{dispute_id}"
+
+
+def referral_dispute_id(lead_id: str) -> str:
+    """A referred lead's dispute id: the same lead always names the same dispute."""
+    return f"lead-{lead_id}"
+
+
+@dataclass(frozen=True)
+class Mediators:
+    officer_person_id: str
+    cadre_person_id: str
+    assigned_on: date
+    suggested_officer_person_id: str | None
+    suggested_cadre_person_id: str | None
+    follows_suggestion: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    number: int
+    level: MediationLevel
+    held_on: date
+    parties_present: tuple[str, ...]
+    officials_present: tuple[str, ...]
+    others_present: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Agreement:
+    level: MediationLevel
+    reached_on: date
+    terms: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    level: MediationLevel
+    failed_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    from_level: MediationLevel
+    to_level: MediationLevel
+    escalated_on: date
+    note: str
+
+
+@dataclass(frozen=True)
+class Closure:
+    outcome: CloseOutcome
+    closed_on: date
+    note: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    visited_on: date
+    agreement_holds: bool
+    satisfaction: tuple[PartySatisfaction, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    dispute_id: str
+    source: DisputeSource
+    source_reference: str | None
+    village_code: str
+    grid_code: str | None
+    category: DisputeCategory
+    parties: tuple[Party, ...]
+    running_since: date | None
+    description: str
+    registered_on: date
+    status: DisputeStatus = DisputeStatus.REGISTERED
+    level: MediationLevel = MediationLevel.VILLAGE
+    level_started_on: date = date.min  # when mediation at the current level began
+    last_act_on: date = date.min  # the latest date the history mentions: later acts cannot predate it
+    mediators: Mediators | None = None
+    sessions: tuple[Session, ...] = ()
+    agreement: Agreement | None = None
+    failures: tuple[Failure, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    closure: Closure | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+
+    @property
+    def sessions_at_level(self) -> tuple[Session, ...]:
+        return tuple(s for s in self.sessions if s.level is self.level)
+
+    @property
+    def party_labels(self) -> frozenset[str]:
+        return frozenset(p.label for p in self.parties)
+
+
+def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
+    match event:
+        case DisputeRegistered():
+            return Dispute(
+                event.dispute_id,
+                event.source,
+                event.source_reference,
+                event.village_code,
+                event.grid_code,
+                event.category,
+                event.parties,
+                event.running_since,
+                event.description,
+                event.registered_on,
+                level_started_on=event.registered_on,
+                last_act_on=event.registered_on,
+            )
+        case DisputePartiesAdded() if state is not None:
+            return replace(state, parties=state.parties + event.parties)
+        case MediatorsAssigned() if state is not None:
+            mediators = Mediators(
+                event.officer_person_id,
+                event.cadre_person_id,
+                event.assigned_on,
+                event.suggested_officer_person_id,
+                event.suggested_cadre_person_id,
+                follows_suggestion=(event.officer_person_id, event.cadre_person_id)
+                == (event.suggested_officer_person_id, event.suggested_cadre_person_id),
+            )
+            return replace(
+                state, status=DisputeStatus.IN_MEDIATION, mediators=mediators, last_act_on=event.assigned_on
+            )
+        case MediationSessionHeld() if state is not None:
+            session = Session(
+                event.session_number,
+                event.level,
+                event.held_on,
+                event.parties_present,
+                event.officials_present,
+                event.others_present,
+                event.summary,
+            )
+            return replace(state, sessions=(*state.sessions, session), last_act_on=event.held_on)
+        case AgreementReached() if state is not None:
+            return replace(
+                state,
+                status=DisputeStatus.AGREEMENT_REACHED,
+                agreement=Agreement(event.level, event.reached_on, event.terms),
+                last_act_on=event.reached_on,
+            )
+        case MediationFailed() if state is not None:
+            return replace(
+                state,
+                status=DisputeStatus.MEDIATION_FAILED,
+                failures=(*state.failures, Failure(event.level, event.failed_on, event.reason)),
+                last_act_on=event.failed_on,
+            )
+        case DisputeEscalated() if state is not None:
+            if event.to_level is MediationLevel.COURT:
+                status = DisputeStatus.REFERRED_TO_COURT
+            else:  # the pair stays on the dispute at the new level unless another is assigned
+                status = DisputeStatus.IN_MEDIATION if state.mediators else DisputeStatus.REGISTERED
+            escalation = Escalation(event.from_level, event.to_level, event.escalated_on, event.note)
+            return replace(
+                state,
+                status=status,
+                level=event.to_level,
+                level_started_on=event.escalated_on,
+                escalations=(*state.escalations, escalation),
+                last_act_on=event.escalated_on,
+            )
+        case DisputeClosed() if state is not None:
+            return replace(
+                state,
+                status=DisputeStatus.CLOSED,
+                closure=Closure(event.outcome, event.closed_on, event.note),
+                last_act_on=event.closed_on,
+            )
+        case FollowUpVisitRecorded() if state is not None:
+            follow_up = FollowUp(event.visited_on, event.agreement_holds, event.satisfaction, event.note)
+            return replace(state, follow_ups=(*state.follow_ups, follow_up), last_act_on=event.visited_on)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class DisputeMustBeNew(BusinessRule):
+    """A dispute id names one dispute; a referred lead opens one dispute, however often it arrives."""
+
+    code = "dispute_already_registered"
+    existing: Dispute | None
+
+    def is_broken(self) -> bool:
+        return self.existing is not None
+
+    def message(self) -> str:
+        assert self.existing is not None
+        return f"dispute {self.existing.dispute_id} is already registered"
+
+
+@dataclass(frozen=True)
+class GridMustBeInTheVillage(BusinessRule):
+    code = "grid_not_in_village"
+    grid_code: str
+    grid_parent_code: str | None
+    village_code: str
+
+    def is_broken(self) -> bool:
+        return self.grid_parent_code != self.village_code
+
+    def message(self) -> str:
+        return f"grid {self.grid_code} is not a grid of {self.village_code}"
+
+
+@dataclass(frozen=True)
+class DateMustNotPrecede(BusinessRule):
+    code = "dates_incoherent"
+    what: str
+    when: date
+    earliest: date
+
+    def is_broken(self) -> bool:
+        return self.when < self.earliest
+
+    def message(self) -> str:
+        return f"{self.what} ({self.when}) cannot be before {self.earliest}"
+
+
+@dataclass(frozen=True)
+class DateMustNotBeInTheFuture(BusinessRule):
+    """What is recorded has happened: its date is today at the latest (in China)."""
+
+    code = "date_in_future"
+    what: str
+    when: date
+    today: date
+
+    def is_broken(self) -> bool:
+        return self.when > self.today
+
+    def message(self) -> str:
+        return f"{self.what} ({self.when}) is after today ({self.today})"
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterClosing(BusinessRule):
+    code = "dispute_closed"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return self.dispute.status is DisputeStatus.CLOSED
+
+    def message(self) -> str:
+        closure = self.dispute.closure
+        assert closure is not None
+        return (
+            f"dispute {self.dispute.dispute_id} was closed on {closure.closed_on} ({closure.outcome.value})"
+        )
+
+
+@dataclass(frozen=True)
+class MediationMustBeOpen(BusinessRule):
+    """Parties, mediators, sessions and outcomes belong to a mediation still going on: not after an
+    agreement, a failure (escalate first) or a referral to the court."""
+
+    code = "mediation_not_in_progress"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return self.dispute.status not in OPEN
+
+    def message(self) -> str:
+        return (
+            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: mediation is not in progress"
+        )
+
+
+@dataclass(frozen=True)
+class MediatorsMustBeAssigned(BusinessRule):
+    code = "mediators_not_assigned"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return self.dispute.mediators is None
+
+    def message(self) -> str:
+        return f"dispute {self.dispute.dispute_id} has no mediators assigned yet"
+
+
+@dataclass(frozen=True)
+class PartiesMustBeIdentified(BusinessRule):
+    """A mediation hears two sides at least: a referral may arrive without parties, they are added
+    before the first session."""
+
+    code = "parties_not_identified"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return len(self.dispute.parties) < 2
+
+    def message(self) -> str:
+        return f"dispute {self.dispute.dispute_id} has {len(self.dispute.parties)} parties recorded, needs 2"
+
+
+@dataclass(frozen=True)
+class PartiesMustBeKnown(BusinessRule):
+    code = "unknown_party"
+    dispute: Dispute
+    labels: tuple[str, ...]
+
+    def is_broken(self) -> bool:
+        return not set(self.labels) <= self.dispute.party_labels
+
+    def message(self) -> str:
+        unknown = sorted(set(self.labels) - self.dispute.party_labels)
+        return f"not a party to dispute {self.dispute.dispute_id}: {', '.join(unknown)}"
+
+
+@dataclass(frozen=True)
+class PartiesMustBeNew(BusinessRule):
+    code = "party_already_recorded"
+    dispute: Dispute
+    labels: tuple[str, ...]
+
+    def is_broken(self) -> bool:
+        return not self.dispute.party_labels.isdisjoint(self.labels)
+
+    def message(self) -> str:
+        known = sorted(self.dispute.party_labels.intersection(self.labels))
+        return f"already parties to dispute {self.dispute.dispute_id}: {', '.join(known)}"
+
+
+@dataclass(frozen=True)
+class _PersonOfRole(BusinessRule):
+    """The pair is a police officer and a village cadre, as the appointments service registered them."""
+
+    role: ClassVar[PersonRole]
+    person_id: str
+    person: KnownPerson | None
+
+    def is_broken(self) -> bool:
+        return self.person is None or self.person.role is not self.role
+
+    def message(self) -> str:
+        if self.person is None:
+            return f"no {self.role.value} {self.person_id} is registered"
+        return f"{self.person_id} is a {self.person.role.value}, not a {self.role.value}"
+
+
+class MustBeAPoliceOfficer(_PersonOfRole):
+    code = "not_a_police_officer"
+    role = PersonRole.POLICE_OFFICER
+
+
+class MustBeAVillageCadre(_PersonOfRole):
+    code = "not_a_village_cadre"
+    role = PersonRole.VILLAGE_CADRE
+
+
+@dataclass(frozen=True)
+class PersonMustBeActive(BusinessRule):
+    code = "person_not_active"
+    person: KnownPerson | None
+
+    def is_broken(self) -> bool:
+        return self.person is not None and not self.person.active
+
+    def message(self) -> str:
+        assert self.person is not None
+        return f"{self.person.person_id} has left service"
+
+
+@dataclass(frozen=True)
+class AgreementNeedsASession(BusinessRule):
+    """An agreement is reached at a session held at the dispute's current level."""
+
+    code = "no_session_at_level"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return not self.dispute.sessions_at_level
+
+    def message(self) -> str:
+        return f"no session was held at {self.dispute.level.value} level for {self.dispute.dispute_id}"
+
+
+@dataclass(frozen=True)
+class EscalationNeedsAFailure(BusinessRule):
+    """A dispute goes up the ladder once mediation failed at its level (the overdue list tells the
+    mediators when to give up)."""
+
+    code = "escalation_needs_failure"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return self.dispute.status is not DisputeStatus.MEDIATION_FAILED
+
+    def message(self) -> str:
+        return (
+            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: "
+            "record the failed mediation before escalating"
+        )
+
+
+@dataclass(frozen=True)
+class EscalationMustGoUp(BusinessRule):
+    code = "escalation_must_go_up"
+    dispute: Dispute
+    to_level: MediationLevel
+
+    def is_broken(self) -> bool:
+        return LEVELS.index(self.to_level) <= LEVELS.index(self.dispute.level)
+
+    def message(self) -> str:
+        return f"dispute {self.dispute.dispute_id} is at {self.dispute.level.value} level already"
+
+
+# Which outcome a dispute of each status can be closed with.
+CLOSABLE_WITH: dict[CloseOutcome, frozenset[DisputeStatus]] = {
+    CloseOutcome.RESOLVED: frozenset({DisputeStatus.AGREEMENT_REACHED}),
+    CloseOutcome.REFERRED_TO_COURT: frozenset({DisputeStatus.REFERRED_TO_COURT}),
+    CloseOutcome.WITHDRAWN: OPEN | {DisputeStatus.MEDIATION_FAILED},
+}
+
+
+@dataclass(frozen=True)
+class OutcomeMustFitTheStatus(BusinessRule):
+    """Resolved needs an agreement, referred_to_court an escalation to the court, withdrawn a
+    mediation without an outcome yet."""
+
+    code = "close_outcome_mismatch"
+    dispute: Dispute
+    outcome: CloseOutcome
+
+    def is_broken(self) -> bool:
+        return self.dispute.status not in CLOSABLE_WITH[self.outcome]
+
+    def message(self) -> str:
+        return (
+            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: "
+            f"it cannot be closed as {self.outcome.value}"
+        )
+
+
+@dataclass(frozen=True)
+class FollowUpNeedsAnAgreement(BusinessRule):
+    code = "no_agreement_to_follow_up"
+    dispute: Dispute
+
+    def is_broken(self) -> bool:
+        return self.dispute.agreement is None
+
+    def message(self) -> str:
+        return f"dispute {self.dispute.dispute_id} reached no agreement to follow up"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _dated(dispute: Dispute, what: str, when: date, today: date) -> tuple[BusinessRule, ...]:
+    """An act's date: after everything the dispute's history mentions, and not after today."""
+    return (DateMustNotPrecede(what, when, dispute.last_act_on), DateMustNotBeInTheFuture(what, when, today))
+
+
+@dataclass(frozen=True)
+class Registration:
+    dispute_id: str
+    source: DisputeSource
+    source_reference: str | None
+    village_code: str
+    grid_code: str | None
+    category: DisputeCategory
+    parties: tuple[Party, ...]
+    running_since: date | None
+    description: str
+    registered_on: date
+
+
+def register(
+    existing: Dispute | None,
+    registration: Registration,
+    *,
+    grid_parent_code: str | None,
+    today: date,
+) -> list[DomainEvent]:
+    """``grid_parent_code``: the village of the grid named, looked up by the caller."""
+    rules: list[BusinessRule] = [
+        DisputeMustBeNew(existing),
+        DateMustNotBeInTheFuture("the registration", registration.registered_on, today),
+    ]
+    if registration.grid_code is not None:
+        rules.append(
+            GridMustBeInTheVillage(registration.grid_code, grid_parent_code, registration.village_code)
+        )
+    if registration.running_since is not None:
+        rules.append(
+            DateMustNotPrecede("the registration", registration.registered_on, registration.running_since)
+        )
+    check(*rules)
+    return [_registered(registration)]
+
+
+def open_referred(existing: Dispute | None, registration: Registration) -> list[DomainEvent]:
+    """A lead the tips service referred to mediation. Its facts (village, grid, date) were checked by
+    the tips service and are its decision; the one rule here: a lead opens one dispute."""
+    check(DisputeMustBeNew(existing))
+    return [_registered(registration)]
+
+
+def _registered(registration: Registration) -> DisputeRegistered:
+    return DisputeRegistered(**asdict(registration))
+
+
+def add_parties(dispute: Dispute, parties: tuple[Party, ...]) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosing(dispute),
+        MediationMustBeOpen(dispute),
+        PartiesMustBeNew(dispute, tuple(p.label for p in parties)),
+    )
+    return [DisputePartiesAdded(dispute_id=dispute.dispute_id, parties=parties)]
+
+
+def assign_mediators(
+    dispute: Dispute,
+    *,
+    officer: KnownPerson | None,
+    cadre: KnownPerson | None,
+    officer_person_id: str,
+    cadre_person_id: str,
+    suggested: tuple[str | None, str | None],
+    assigned_on: date,
+    today: date,
+) -> list[DomainEvent]:
+    """``officer`` and ``cadre``: the people named, as the local people reference knows them;
+    ``suggested``: the village's current (deputy secretary, joint-defence director) on that day."""
+    check(
+        NothingChangesAfterClosing(dispute),
+        MediationMustBeOpen(dispute),
+        MustBeAPoliceOfficer(officer_person_id, officer),
+        PersonMustBeActive(officer),
+        MustBeAVillageCadre(cadre_person_id, cadre),
+        PersonMustBeActive(cadre),
+        *_dated(dispute, "the assignment", assigned_on, today),
+    )
+    return [
+        MediatorsAssigned(
+            dispute_id=dispute.dispute_id,
+            officer_person_id=officer_person_id,
+            cadre_person_id=cadre_person_id,
+            assigned_on=assigned_on,
+            suggested_officer_person_id=suggested[0],
+            suggested_cadre_person_id=suggested[1],
+        )
+    ]
+
+
+def _mediating(dispute: Dispute) -> tuple[BusinessRule, ...]:
+    return (
+        NothingChangesAfterClosing(dispute),
+        MediationMustBeOpen(dispute),
+        MediatorsMustBeAssigned(dispute),
+    )
+
+
+def hold_session(
+    dispute: Dispute,
+    *,
+    held_on: date,
+    parties_present: tuple[str, ...],
+    officials_present: tuple[str, ...],
+    others_present: int,
+    summary: str,
+    today: date,
+) -> list[DomainEvent]:
+    check(
+        *_mediating(dispute),
+        PartiesMustBeIdentified(dispute),
+        PartiesMustBeKnown(dispute, parties_present),
+        *_dated(dispute, "the session", held_on, today),
+    )
+    return [
+        MediationSessionHeld(
+            dispute_id=dispute.dispute_id,
+            session_number=len(dispute.sessions) + 1,
+            level=dispute.level,
+            held_on=held_on,
+            parties_present=parties_present,
+            officials_present=officials_present,
+            others_present=others_present,
+            summary=summary,
+        )
+    ]
+
+
+def reach_agreement(dispute: Dispute, *, reached_on: date, terms: str, today: date) -> list[DomainEvent]:
+    check(
+        *_mediating(dispute),
+        AgreementNeedsASession(dispute),
+        *_dated(dispute, "the agreement", reached_on, today),
+    )
+    return [
+        AgreementReached(
+            dispute_id=dispute.dispute_id, level=dispute.level, reached_on=reached_on, terms=terms
+        )
+    ]
+
+
+def record_failure(dispute: Dispute, *, failed_on: date, reason: str, today: date) -> list[DomainEvent]:
+    """No session is needed: parties who refuse to come are a failed mediation too."""
+    check(*_mediating(dispute), *_dated(dispute, "the failure", failed_on, today))
+    return [
+        MediationFailed(
+            dispute_id=dispute.dispute_id, level=dispute.level, failed_on=failed_on, reason=reason
+        )
+    ]
+
+
+def escalate(
+    dispute: Dispute, *, to_level: MediationLevel, escalated_on: date, note: str, today: date
+) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosing(dispute),
+        EscalationNeedsAFailure(dispute),
+        EscalationMustGoUp(dispute, to_level),
+        *_dated(dispute, "the escalation", escalated_on, today),
+    )
+    return [
+        DisputeEscalated(
+            dispute_id=dispute.dispute_id,
+            from_level=dispute.level,
+            to_level=to_level,
+            escalated_on=escalated_on,
+            note=note,
+        )
+    ]
+
+
+def close(
+    dispute: Dispute, *, outcome: CloseOutcome, closed_on: date, note: str, today: date
+) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosing(dispute),
+        OutcomeMustFitTheStatus(dispute, outcome),
+        *_dated(dispute, "the closing", closed_on, today),
+    )
+    return [DisputeClosed(dispute_id=dispute.dispute_id, outcome=outcome, closed_on=closed_on, note=note)]
+
+
+def follow_up(
+    dispute: Dispute,
+    *,
+    visited_on: date,
+    agreement_holds: bool,
+    satisfaction: tuple[PartySatisfaction, ...],
+    note: str,
+    today: date,
+) -> list[DomainEvent]:
+    """Allowed before and after closing: the visit checks an agreement, whatever the file's state."""
+    check(
+        FollowUpNeedsAnAgreement(dispute),
+        PartiesMustBeKnown(dispute, tuple(s.label for s in satisfaction)),
+        *_dated(dispute, "the follow-up visit", visited_on, today),
+    )
+    return [
+        FollowUpVisitRecorded(
+            dispute_id=dispute.dispute_id,
+            visited_on=visited_on,
+            agreement_holds=agreement_holds,
+            satisfaction=satisfaction,
+            note=note,
+        )
+    ]

@@ -1,0 +1,3 @@
+from services.tips.main import run
+
+run()

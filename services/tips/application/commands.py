@@ -1,0 +1,154 @@
+"""The service's commands: also the request bodies of its POST endpoints.
+
+The informant's contact is a ``SecretStr``: it prints as ``**********`` in a repr, a log line or a
+``model_dump(mode="json")``, and the idempotency check sees it only through a keyed digest
+(``Sealer.fingerprint``). Its validation errors name the field and the rule, never the value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.tips import ContactGroupKind, DismissalReason, LeadCategory, LeadChannel, LeadPriority
+from services.tips.domain.informant import looks_like_contact, mentions_contact
+
+Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+CaseNumber = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9()（）_-]+$")
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class SubmitLead(Command):
+    channel: LeadChannel
+    category: LeadCategory
+    place_code: str = Field(
+        min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="A village, community or grid."
+    )
+    # Declared before the description, which is checked against it.
+    informant_contact: SecretStr | None = Field(
+        default=None,
+        min_length=3,
+        max_length=500,
+        description="How to reach the informant (name, phone, WeChat...); sealed before anything is "
+        "stored. Leave it out for an anonymous lead.",
+    )
+    description: str = Field(
+        min_length=1, max_length=2000, description="What the lead is about; must not repeat the contact."
+    )
+    received_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the lead arrived (a call at night, entered the next morning); now if left out.",
+    )
+
+    @field_validator("description")
+    @classmethod
+    def _description_keeps_the_contact_out(cls, description: str, info: ValidationInfo) -> str:
+        contact = info.data.get("informant_contact")
+        if isinstance(contact, SecretStr) and mentions_contact(contact.get_secret_value(), description):
+            raise ValueError("must not contain the informant's contact: put it in informant_contact only")
+        return description
+
+
+def _no_contact_data(text: str) -> str:
+    if looks_like_contact(text):
+        raise ValueError("must not contain a phone number or an e-mail address")
+    return text
+
+
+class TriageLead(Command):
+    priority: LeadPriority
+
+
+class AssignLead(Command):
+    officer_person_id: str = PersonId
+
+
+class VerifyLead(Command):
+    verified_on: date
+
+
+class DismissLead(Command):
+    reason: DismissalReason
+    dismissed_on: date
+
+
+class FugitiveArrested(Command):
+    outcome: Literal["fugitive_arrested"]
+    case_number: str = CaseNumber
+    outcome_on: date
+
+
+class CaseOpened(Command):
+    outcome: Literal["case_opened"]
+    case_number: str = CaseNumber
+    outcome_on: date
+
+
+class HazardRemoved(Command):
+    outcome: Literal["hazard_removed"]
+    outcome_on: date
+
+
+class ReferredToMediation(Command):
+    outcome: Literal["referred_to_mediation"]
+    outcome_on: date
+    dispute_category: DisputeCategory
+    summary: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="What the dispute is about, for the mediators; parties by role, no contact data.",
+    )
+
+    _summary_has_no_contact_data = field_validator("summary")(_no_contact_data)
+
+
+RecordOutcome = Annotated[
+    FugitiveArrested | CaseOpened | HazardRemoved | ReferredToMediation, Field(discriminator="outcome")
+]
+
+
+class CloseLead(Command):
+    closed_on: date
+
+
+class RevealInformantContact(Command):
+    reason: str = Field(
+        min_length=10,
+        max_length=500,
+        description="Why the contact is needed (recorded with the reveal, or with the refusal).",
+    )
+
+    _reason_has_no_contact_data = field_validator("reason")(_no_contact_data)
+
+
+class RegisterContactGroup(Command):
+    group_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    village_code: str = Code
+    kind: ContactGroupKind
+    name: str = Field(min_length=1, max_length=100, description="e.g. 干冲村警民联络群")
+
+
+class PublishSafetyNotice(Command):
+    station_code: str = Code
+    village_codes: list[Annotated[str, Code]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Villages of the station to reach; every village it covers today if left out.",
+    )
+    title: str = Field(min_length=1, max_length=100)
+    body: str = Field(min_length=1, max_length=2000)
+
+
+class RecordDelivery(Command):
+    group_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    delivered_at: AwareDatetime | None = Field(
+        default=None, description="When it was posted; now if left out."
+    )

@@ -1,0 +1,49 @@
+"""Contact groups: a village's WeChat groups (警民微信联络群, 村居安全防范群), which safety notices are
+posted to. The service knows a group's village, kind and name, never its members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
+from govgrid.rules import BusinessRule, check
+
+
+def stream_id(group_id: str) -> str:
+    return f"contactgroup-{group_id}"
+
+
+@dataclass(frozen=True)
+class ContactGroup:
+    group_id: str
+    village_code: str
+    kind: ContactGroupKind
+    name: str
+
+
+def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
+    match event:
+        case ContactGroupRegistered():
+            return ContactGroup(event.group_id, event.village_code, event.kind, event.name)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class GroupIdMustBeFree(BusinessRule):
+    code = "contact_group_already_registered"
+    existing: ContactGroup | None
+    group_id: str
+
+    def is_broken(self) -> bool:
+        return self.existing is not None
+
+    def message(self) -> str:
+        return f"contact group {self.group_id} is already registered"
+
+
+def register(
+    existing: ContactGroup | None, *, group_id: str, village_code: str, kind: ContactGroupKind, name: str
+) -> list[DomainEvent]:
+    check(GroupIdMustBeFree(existing, group_id))
+    return [ContactGroupRegistered(group_id=group_id, village_code=village_code, kind=kind, name=name)]

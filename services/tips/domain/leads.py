@@ -1,0 +1,641 @@
+"""Leads (线索) from residents: received -> triaged (priority) -> assigned to an officer -> verified or
+dismissed -> outcome(s) recorded -> closed; the informant's contact is sealed outside the stream and
+revealed only to the handler or a city admin, then destroyed once the retention after closing ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from govgrid.auth.principal import Role
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.tips import (
+    DismissalReason,
+    InformantContactRevealed,
+    InformantContactShredded,
+    InformantRevealRefused,
+    LeadAssigned,
+    LeadCategory,
+    LeadChannel,
+    LeadClosed,
+    LeadDismissed,
+    LeadOutcome,
+    LeadOutcomeRecorded,
+    LeadPriority,
+    LeadReceived,
+    LeadReferredToMediation,
+    LeadTriaged,
+    LeadVerified,
+    RevealRefusal,
+)
+from govgrid.china_time import china_day
+from govgrid.rules import BusinessRule, check
+from services.tips.domain.timing import CLOCK_SKEW, MustNotPrecede, NotInTheFuture
+
+
+class LeadStatus(StrEnum):
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    VERIFIED = "verified"
+    DISMISSED = "dismissed"
+    OUTCOME_RECORDED = "outcome_recorded"
+    CLOSED = "closed"
+
+
+AWAITING_DECISION = frozenset({LeadStatus.RECEIVED, LeadStatus.TRIAGED, LeadStatus.ASSIGNED})
+DECIDED = frozenset({LeadStatus.VERIFIED, LeadStatus.OUTCOME_RECORDED, LeadStatus.DISMISSED})
+
+
+class ContactStatus(StrEnum):
+    """What is left of the informant's contact: never the contact itself."""
+
+    NONE = "none"  # anonymous lead
+    SEALED = "sealed"
+    SHREDDED = "shredded"
+
+
+def stream_id(lead_id: str) -> str:
+    return f"lead-{lead_id}"
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long a lead may wait: for triage after receipt, and for a decision (verified or dismissed)
+    after receipt, by priority. Both clocks start when the lead was received."""
+
+    triage: timedelta
+    decision: Mapping[LeadPriority, timedelta]
+
+    def triage_due(self, received_at: datetime) -> datetime:
+        return received_at + self.triage
+
+    def decision_due(self, received_at: datetime, priority: LeadPriority) -> datetime:
+        return received_at + self.decision[priority]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: LeadOutcome
+    case_number: str | None
+    outcome_on: date
+
+
+@dataclass(frozen=True)
+class Lead:
+    lead_id: str
+    channel: LeadChannel
+    category: LeadCategory
+    village_code: str
+    grid_code: str | None
+    station_code: str
+    description: str
+    anonymous: bool
+    informant_ref: str | None
+    informant_contact: ContactStatus
+    received_at: datetime
+    triage_due_at: datetime
+    status: LeadStatus = LeadStatus.RECEIVED
+    priority: LeadPriority | None = None
+    due_at: datetime | None = None  # the decision deadline, once triaged
+    handler: str | None = None  # the assigned officer's person id
+    verified_on: date | None = None
+    dismissed_on: date | None = None
+    dismissal_reason: DismissalReason | None = None
+    outcomes: tuple[Outcome, ...] = ()
+    closed_on: date | None = None
+    informant_contact_shred_on: date | None = None
+    reveals: int = 0
+    refused_reveals: int = 0
+
+    @property
+    def received_on(self) -> date:
+        return china_day(self.received_at)
+
+    @property
+    def pending_deadline(self) -> datetime | None:
+        """The deadline the lead is waiting on: triage, then a decision; None once decided."""
+        if self.status is LeadStatus.RECEIVED:
+            return self.triage_due_at
+        if self.status in AWAITING_DECISION:
+            return self.due_at
+        return None
+
+    @property
+    def last_day(self) -> date:
+        """The latest day the lead's history mentions: later acts cannot predate it."""
+        days = [self.received_on, self.verified_on, self.dismissed_on, *(o.outcome_on for o in self.outcomes)]
+        return max(d for d in days if d is not None)
+
+
+def evolve(state: Lead | None, event: DomainEvent) -> Lead:
+    match event:
+        case LeadReceived():
+            return Lead(
+                lead_id=event.lead_id,
+                channel=event.channel,
+                category=event.category,
+                village_code=event.village_code,
+                grid_code=event.grid_code,
+                station_code=event.station_code,
+                description=event.description,
+                anonymous=event.anonymous,
+                informant_ref=event.informant_ref,
+                informant_contact=ContactStatus.NONE if event.anonymous else ContactStatus.SEALED,
+                received_at=event.received_at,
+                triage_due_at=event.triage_due_at,
+            )
+        case LeadTriaged() if state is not None:
+            triaged = LeadStatus.TRIAGED if state.status is LeadStatus.RECEIVED else state.status
+            return replace(state, status=triaged, priority=event.priority, due_at=event.due_at)
+        case LeadAssigned() if state is not None:
+            assigned = LeadStatus.ASSIGNED if state.status is LeadStatus.TRIAGED else state.status
+            return replace(state, status=assigned, handler=event.officer_person_id)
+        case LeadVerified() if state is not None:
+            return replace(state, status=LeadStatus.VERIFIED, verified_on=event.verified_on)
+        case LeadDismissed() if state is not None:
+            return replace(
+                state,
+                status=LeadStatus.DISMISSED,
+                dismissed_on=event.dismissed_on,
+                dismissal_reason=event.reason,
+            )
+        case LeadOutcomeRecorded() if state is not None:
+            outcome = Outcome(event.outcome, event.case_number, event.outcome_on)
+            return replace(state, status=LeadStatus.OUTCOME_RECORDED, outcomes=(*state.outcomes, outcome))
+        case LeadReferredToMediation() if state is not None:
+            return state  # the outcome is on the LeadOutcomeRecorded before it; this one is for the mediators
+        case LeadClosed() if state is not None:
+            return replace(
+                state,
+                status=LeadStatus.CLOSED,
+                closed_on=event.closed_on,
+                informant_contact_shred_on=event.informant_contact_shred_on,
+            )
+        case InformantContactRevealed() if state is not None:
+            return replace(state, reveals=state.reveals + 1)
+        case InformantRevealRefused() if state is not None:
+            return replace(state, refused_reveals=state.refused_reveals + 1)
+        case InformantContactShredded() if state is not None:
+            return replace(state, informant_contact=ContactStatus.SHREDDED)
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A police officer as the organisation registry knows them now."""
+
+    person_id: str
+    station_code: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks to see an informant's contact: the token's subject and role, and whether the token's
+    jurisdiction covers the lead."""
+
+    subject: str
+    role: Role
+    in_jurisdiction: bool
+
+
+# ---------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class PlaceMustHaveAStation(BusinessRule):
+    """Every lead is handled by the station covering its village on the day it arrives."""
+
+    code = "village_not_covered"
+    place_code: str
+    station_code: str | None
+
+    def is_broken(self) -> bool:
+        return self.station_code is None
+
+    def message(self) -> str:
+        return f"no police station covers {self.place_code} on that day"
+
+
+@dataclass(frozen=True)
+class NothingChangesAfterClosing(BusinessRule):
+    code = "lead_closed"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status is LeadStatus.CLOSED
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} was closed on {self.lead.closed_on}"
+
+
+@dataclass(frozen=True)
+class MustAwaitDecision(BusinessRule):
+    """Triage, verification and dismissal happen before the lead is verified or dismissed."""
+
+    code = "lead_already_decided"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status in DECIDED
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is already {self.lead.status.value}"
+
+
+@dataclass(frozen=True)
+class PriorityMustChange(BusinessRule):
+    code = "priority_unchanged"
+    lead: Lead
+    priority: LeadPriority
+
+    def is_broken(self) -> bool:
+        return self.lead.priority is self.priority
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} already has priority {self.priority.value}"
+
+
+@dataclass(frozen=True)
+class MustBeTriaged(BusinessRule):
+    code = "lead_not_triaged"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status is LeadStatus.RECEIVED
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} has no priority yet: triage it first"
+
+
+@dataclass(frozen=True)
+class MustNotBeDismissed(BusinessRule):
+    code = "lead_dismissed"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status is LeadStatus.DISMISSED
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} was dismissed"
+
+
+@dataclass(frozen=True)
+class OfficerMustBeKnown(BusinessRule):
+    code = "unknown_officer"
+    person_id: str
+    officer: Officer | None
+
+    def is_broken(self) -> bool:
+        return self.officer is None
+
+    def message(self) -> str:
+        return f"no police officer {self.person_id} is registered"
+
+
+@dataclass(frozen=True)
+class OfficerMustServeAtStation(BusinessRule):
+    """A lead is handled by an active officer of its own station."""
+
+    code = "officer_not_at_station"
+    officer: Officer
+    station_code: str
+
+    def is_broken(self) -> bool:
+        return not self.officer.active or self.officer.station_code != self.station_code
+
+    def message(self) -> str:
+        return f"officer {self.officer.person_id} does not serve at {self.station_code}"
+
+
+@dataclass(frozen=True)
+class MustBeANewHandler(BusinessRule):
+    code = "already_assigned_to_officer"
+    lead: Lead
+    person_id: str
+
+    def is_broken(self) -> bool:
+        return self.lead.handler == self.person_id
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is already assigned to {self.person_id}"
+
+
+@dataclass(frozen=True)
+class MustBeAssigned(BusinessRule):
+    """Only a lead someone was assigned to check can be verified."""
+
+    code = "lead_not_assigned"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.handler is None
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is not assigned to an officer"
+
+
+@dataclass(frozen=True)
+class MustBeVerified(BusinessRule):
+    code = "lead_not_verified"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status not in (LeadStatus.VERIFIED, LeadStatus.OUTCOME_RECORDED)
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is {self.lead.status.value}, not verified"
+
+
+@dataclass(frozen=True)
+class OutcomeOnlyOnce(BusinessRule):
+    """The same outcome (with the same case number) is not recorded twice: a second arrest needs its own
+    case number, and a lead is referred to mediation once (a second referral would open a second
+    dispute at the mediators)."""
+
+    code = "outcome_already_recorded"
+    lead: Lead
+    outcome: LeadOutcome
+    case_number: str | None
+
+    def is_broken(self) -> bool:
+        return any((o.outcome, o.case_number) == (self.outcome, self.case_number) for o in self.lead.outcomes)
+
+    def message(self) -> str:
+        case = f" (case {self.case_number})" if self.case_number else ""
+        return f"lead {self.lead.lead_id} already has the outcome {self.outcome.value}{case}"
+
+
+@dataclass(frozen=True)
+class MustBeConcluded(BusinessRule):
+    """A lead closes once dismissed, or verified with at least one outcome."""
+
+    code = "lead_not_concluded"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status not in (LeadStatus.DISMISSED, LeadStatus.OUTCOME_RECORDED)
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is {self.lead.status.value}: dismiss it or record an outcome first"
+
+
+@dataclass(frozen=True)
+class MustHaveAContact(BusinessRule):
+    code = "no_informant_contact"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.informant_contact is ContactStatus.NONE
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is anonymous: there is no informant contact"
+
+
+@dataclass(frozen=True)
+class ContactMustNotBeShredded(BusinessRule):
+    code = "informant_contact_shredded"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.informant_contact is ContactStatus.SHREDDED
+
+    def message(self) -> str:
+        return f"the informant contact of lead {self.lead.lead_id} was destroyed"
+
+
+@dataclass(frozen=True)
+class MustBeClosed(BusinessRule):
+    code = "lead_not_closed"
+    lead: Lead
+
+    def is_broken(self) -> bool:
+        return self.lead.status is not LeadStatus.CLOSED
+
+    def message(self) -> str:
+        return f"lead {self.lead.lead_id} is still open"
+
+
+@dataclass(frozen=True)
+class RetentionMustHaveEnded(BusinessRule):
+    code = "retention_not_ended"
+    lead: Lead
+    today: date
+
+    def is_broken(self) -> bool:
+        shred_on = self.lead.informant_contact_shred_on
+        return shred_on is None or self.today < shred_on
+
+    def message(self) -> str:
+        lead = self.lead
+        return f"the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Submission:
+    lead_id: str
+    channel: LeadChannel
+    category: LeadCategory
+    place_code: str  # as given: a village, a community or a grid
+    village_code: str
+    grid_code: str | None
+    station_code: str | None  # covering the village on the day of receipt
+    description: str
+    informant_ref: str | None
+    received_at: datetime
+
+
+def receive(submission: Submission, *, now: datetime, deadlines: Deadlines) -> list[DomainEvent]:
+    s = submission
+    check(
+        PlaceMustHaveAStation(s.place_code, s.station_code),
+        NotInTheFuture("the time of receipt", s.received_at, now + CLOCK_SKEW),
+    )
+    assert s.station_code is not None
+    return [
+        LeadReceived(
+            lead_id=s.lead_id,
+            channel=s.channel,
+            category=s.category,
+            village_code=s.village_code,
+            grid_code=s.grid_code,
+            station_code=s.station_code,
+            description=s.description,
+            informant_ref=s.informant_ref,
+            anonymous=s.informant_ref is None,
+            received_at=s.received_at,
+            triage_due_at=deadlines.triage_due(s.received_at),
+        )
+    ]
+
+
+def triage(lead: Lead, *, priority: LeadPriority, deadlines: Deadlines) -> list[DomainEvent]:
+    """Give the lead a priority, or change it while it awaits a decision; the deadline follows."""
+    check(NothingChangesAfterClosing(lead), MustAwaitDecision(lead), PriorityMustChange(lead, priority))
+    return [
+        LeadTriaged(
+            lead_id=lead.lead_id, priority=priority, due_at=deadlines.decision_due(lead.received_at, priority)
+        )
+    ]
+
+
+def assign(lead: Lead, *, person_id: str, officer: Officer | None) -> list[DomainEvent]:
+    """Assign the lead, or hand it to another officer of the station (until it is closed)."""
+    check(
+        NothingChangesAfterClosing(lead),
+        MustNotBeDismissed(lead),
+        MustBeTriaged(lead),
+        OfficerMustBeKnown(person_id, officer),
+    )
+    assert officer is not None
+    check(OfficerMustServeAtStation(officer, lead.station_code), MustBeANewHandler(lead, person_id))
+    return [LeadAssigned(lead_id=lead.lead_id, officer_person_id=person_id)]
+
+
+def verify(lead: Lead, *, verified_on: date, today: date) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosing(lead),
+        MustAwaitDecision(lead),
+        MustBeAssigned(lead),
+        NotInTheFuture("the verification", verified_on, today),
+        MustNotPrecede("the verification", verified_on, lead.last_day),
+    )
+    return [LeadVerified(lead_id=lead.lead_id, verified_on=verified_on)]
+
+
+def dismiss(lead: Lead, *, reason: DismissalReason, dismissed_on: date, today: date) -> list[DomainEvent]:
+    """Unfounded, a duplicate...: possible from receipt on, until the lead is verified."""
+    check(
+        NothingChangesAfterClosing(lead),
+        MustAwaitDecision(lead),
+        NotInTheFuture("the dismissal", dismissed_on, today),
+        MustNotPrecede("the dismissal", dismissed_on, lead.last_day),
+    )
+    return [LeadDismissed(lead_id=lead.lead_id, reason=reason, dismissed_on=dismissed_on)]
+
+
+@dataclass(frozen=True)
+class Referral:
+    dispute_category: DisputeCategory
+    summary: str
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    outcome: LeadOutcome
+    outcome_on: date
+    case_number: str | None = None
+    referral: Referral | None = None  # with referred_to_mediation only
+
+
+def record_outcome(lead: Lead, record: OutcomeRecord, *, today: date) -> list[DomainEvent]:
+    check(
+        NothingChangesAfterClosing(lead),
+        MustBeVerified(lead),
+        OutcomeOnlyOnce(lead, record.outcome, record.case_number),
+    )
+    assert lead.verified_on is not None
+    check(
+        NotInTheFuture("the outcome", record.outcome_on, today),
+        MustNotPrecede("the outcome", record.outcome_on, lead.verified_on),
+    )
+    events: list[DomainEvent] = [
+        LeadOutcomeRecorded(
+            lead_id=lead.lead_id,
+            outcome=record.outcome,
+            case_number=record.case_number,
+            outcome_on=record.outcome_on,
+        )
+    ]
+    if record.referral is not None:
+        events.append(
+            LeadReferredToMediation(
+                lead_id=lead.lead_id,
+                village_code=lead.village_code,
+                grid_code=lead.grid_code,
+                dispute_category=record.referral.dispute_category,
+                summary=record.referral.summary,
+                referred_on=record.outcome_on,
+            )
+        )
+    return events
+
+
+def close(lead: Lead, *, closed_on: date, today: date, retention: timedelta) -> list[DomainEvent]:
+    """Closing starts the retention of a sealed contact: it is destroyed ``retention`` after closing."""
+    check(
+        NothingChangesAfterClosing(lead),
+        MustBeConcluded(lead),
+        NotInTheFuture("the closing", closed_on, today),
+        MustNotPrecede("the closing", closed_on, lead.last_day),
+    )
+    sealed = lead.informant_contact is ContactStatus.SEALED
+    return [
+        LeadClosed(
+            lead_id=lead.lead_id,
+            closed_on=closed_on,
+            informant_contact_shred_on=closed_on + retention if sealed else None,
+        )
+    ]
+
+
+def reveal_refusal(lead: Lead, caller: Caller, handler: Officer | None) -> RevealRefusal | None:
+    """Why ``caller`` may not see the informant's contact; None when they may. ``handler``: the lead's
+    handler as the registry knows them now (a transferred handler loses the right with the lead)."""
+    if caller.role is Role.CITY_ADMIN:
+        return None
+    if caller.role is not Role.STATION_OFFICER:
+        return RevealRefusal.ROLE_NOT_ALLOWED
+    if not caller.in_jurisdiction:
+        return RevealRefusal.OUTSIDE_JURISDICTION
+    if lead.handler is None or caller.subject != lead.handler:
+        return RevealRefusal.NOT_THE_HANDLER
+    if handler is None or not handler.active or handler.station_code != lead.station_code:
+        return RevealRefusal.HANDLER_LEFT_STATION
+    return None
+
+
+def refuse_reveal(lead: Lead, caller: Caller, *, reason: str, refusal: RevealRefusal) -> list[DomainEvent]:
+    """A refused attempt is recorded whatever the lead's state: who tried, and why."""
+    return [
+        InformantRevealRefused(
+            lead_id=lead.lead_id, by=caller.subject, role=caller.role.value, reason=reason, refusal=refusal
+        )
+    ]
+
+
+def reveal(lead: Lead, caller: Caller, *, reason: str) -> list[DomainEvent]:
+    """For a caller ``reveal_refusal`` let through: the reveal itself is recorded."""
+    check(MustHaveAContact(lead), ContactMustNotBeShredded(lead))
+    assert lead.informant_ref is not None
+    return [
+        InformantContactRevealed(
+            lead_id=lead.lead_id,
+            informant_ref=lead.informant_ref,
+            by=caller.subject,
+            role=caller.role.value,
+            reason=reason,
+        )
+    ]
+
+
+def shred(lead: Lead, *, today: date) -> list[DomainEvent]:
+    """The retention after closing has ended: the contact's key is destroyed."""
+    check(
+        MustBeClosed(lead),
+        MustHaveAContact(lead),
+        ContactMustNotBeShredded(lead),
+        RetentionMustHaveEnded(lead, today),
+    )
+    assert lead.informant_ref is not None
+    return [
+        InformantContactShredded(lead_id=lead.lead_id, informant_ref=lead.informant_ref, shredded_on=today)
+    ]

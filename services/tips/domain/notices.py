@@ -1,0 +1,156 @@
+"""Safety notices (安全提示): a police station publishes a notice to the contact groups of its
+villages, then records its delivery group by group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
+from govgrid.rules import BusinessRule, check
+from services.tips.domain.timing import CLOCK_SKEW, MustNotPrecede, NotInTheFuture
+
+
+def stream_id(notice_id: str) -> str:
+    return f"notice-{notice_id}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    group_id: str
+    delivered_at: datetime
+
+
+@dataclass(frozen=True)
+class SafetyNotice:
+    notice_id: str
+    station_code: str
+    village_codes: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    title: str
+    body: str
+    published_at: datetime
+    deliveries: tuple[Delivery, ...] = ()
+
+    @property
+    def delivered_group_ids(self) -> frozenset[str]:
+        return frozenset(d.group_id for d in self.deliveries)
+
+
+def evolve(state: SafetyNotice | None, event: DomainEvent) -> SafetyNotice:
+    match event:
+        case SafetyNoticePublished():
+            return SafetyNotice(
+                notice_id=event.notice_id,
+                station_code=event.station_code,
+                village_codes=tuple(event.village_codes),
+                group_ids=tuple(event.group_ids),
+                title=event.title,
+                body=event.body,
+                published_at=event.published_at,
+            )
+        case SafetyNoticeDelivered() if state is not None:
+            delivery = Delivery(event.group_id, event.delivered_at)
+            return replace(state, deliveries=(*state.deliveries, delivery))
+    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+
+
+@dataclass(frozen=True)
+class VillagesMustBeCoveredByStation(BusinessRule):
+    """A station publishes to its own villages only."""
+
+    code = "village_not_covered_by_station"
+    station_code: str
+    uncovered: tuple[str, ...]
+
+    def is_broken(self) -> bool:
+        return bool(self.uncovered)
+
+    def message(self) -> str:
+        return f"station {self.station_code} does not cover {', '.join(self.uncovered)}"
+
+
+@dataclass(frozen=True)
+class MustReachAContactGroup(BusinessRule):
+    code = "no_contact_groups"
+    village_codes: tuple[str, ...]
+    group_ids: tuple[str, ...]
+
+    def is_broken(self) -> bool:
+        return not self.group_ids
+
+    def message(self) -> str:
+        villages = ", ".join(self.village_codes) or "no village"
+        return f"no contact group is registered for {villages}"
+
+
+@dataclass(frozen=True)
+class GroupMustBeTargeted(BusinessRule):
+    code = "group_not_targeted"
+    notice: SafetyNotice
+    group_id: str
+
+    def is_broken(self) -> bool:
+        return self.group_id not in self.notice.group_ids
+
+    def message(self) -> str:
+        return f"notice {self.notice.notice_id} was not published to group {self.group_id}"
+
+
+@dataclass(frozen=True)
+class DeliveredOnce(BusinessRule):
+    code = "notice_already_delivered"
+    notice: SafetyNotice
+    group_id: str
+
+    def is_broken(self) -> bool:
+        return self.group_id in self.notice.delivered_group_ids
+
+    def message(self) -> str:
+        return f"notice {self.notice.notice_id} was already delivered to group {self.group_id}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    notice_id: str
+    station_code: str
+    village_codes: tuple[str, ...]
+    title: str
+    body: str
+    published_at: datetime
+
+
+def publish(
+    publication: Publication, *, uncovered: tuple[str, ...], group_ids: tuple[str, ...]
+) -> list[DomainEvent]:
+    """``uncovered``: the villages the station does not cover; ``group_ids``: the contact groups of
+    the villages."""
+    p = publication
+    check(
+        VillagesMustBeCoveredByStation(p.station_code, uncovered),
+        MustReachAContactGroup(p.village_codes, group_ids),
+    )
+    return [
+        SafetyNoticePublished(
+            notice_id=p.notice_id,
+            station_code=p.station_code,
+            village_codes=list(p.village_codes),
+            group_ids=list(group_ids),
+            title=p.title,
+            body=p.body,
+            published_at=p.published_at,
+        )
+    ]
+
+
+def deliver(
+    notice: SafetyNotice, *, group_id: str, delivered_at: datetime, now: datetime
+) -> list[DomainEvent]:
+    check(
+        GroupMustBeTargeted(notice, group_id),
+        DeliveredOnce(notice, group_id),
+        NotInTheFuture("the delivery", delivered_at, now + CLOCK_SKEW),
+        MustNotPrecede("the delivery", delivered_at, notice.published_at),
+    )
+    return [SafetyNoticeDelivered(notice_id=notice.notice_id, group_id=group_id, delivered_at=delivered_at)]

@@ -1,0 +1,444 @@
+"""A lead's lifecycle: received -> triaged -> assigned -> verified or dismissed -> outcome -> closed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.tips import (
+    DismissalReason,
+    LeadAssigned,
+    LeadClosed,
+    LeadDismissed,
+    LeadOutcome,
+    LeadOutcomeRecorded,
+    LeadPriority,
+    LeadReceived,
+    LeadReferredToMediation,
+    LeadTriaged,
+    LeadVerified,
+)
+from services.tips.domain import leads
+from services.tips.domain.leads import ContactStatus, LeadStatus, Officer, OutcomeRecord, Referral, Submission
+from services.tips.tests.unit.scenario import (
+    ARRESTED_ON,
+    CLOSED_ON,
+    COLLEAGUE,
+    DEADLINES,
+    DESCRIPTION,
+    GRID,
+    HANDLER,
+    HANDLER_OFFICER,
+    LEAD,
+    OTHER_OFFICER,
+    OTHER_STATION,
+    RECEIVED_AT,
+    RECEIVED_ON,
+    REF,
+    RETENTION,
+    STATION,
+    TODAY,
+    VERIFIED_ON,
+    VILLAGE,
+    arrested,
+    assigned,
+    assigned_lead,
+    closed_lead,
+    concluded_lead,
+    dismissed,
+    given_lead,
+    lead,
+    new_lead,
+    received,
+    then_events,
+    then_rule_broken,
+    triaged,
+    triaged_lead,
+    verified,
+    verified_lead,
+)
+
+
+def submission(**changes: Any) -> Submission:
+    base = Submission(
+        lead_id=LEAD,
+        channel=received().channel,
+        category=received().category,
+        place_code=VILLAGE,
+        village_code=VILLAGE,
+        grid_code=None,
+        station_code=STATION,
+        description=DESCRIPTION,
+        informant_ref=REF,
+        received_at=RECEIVED_AT,
+    )
+    return replace(base, **changes)
+
+
+def receive(**changes: Any) -> list[DomainEvent]:
+    return leads.receive(submission(**changes), now=RECEIVED_AT + timedelta(hours=1), deadlines=DEADLINES)
+
+
+# ---------------------------------------------------------------- receive
+
+
+def test_a_lead_with_a_contact_is_received_with_only_the_reference_to_its_sealed_contact() -> None:
+    then_events(receive(), [received()])
+    (event,) = receive()
+    assert isinstance(event, LeadReceived)
+    assert (event.anonymous, event.informant_ref) == (False, REF)
+
+
+def test_an_anonymous_lead_has_no_reference() -> None:
+    (event,) = receive(informant_ref=None)
+    assert isinstance(event, LeadReceived)
+    assert (event.anonymous, event.informant_ref) == (True, None)
+    assert leads.evolve(None, event).informant_contact is ContactStatus.NONE
+
+
+def test_a_lead_placed_in_a_grid_keeps_the_grid_and_its_village() -> None:
+    (event,) = receive(place_code=GRID, grid_code=GRID)
+    assert isinstance(event, LeadReceived)
+    assert (event.village_code, event.grid_code) == (VILLAGE, GRID)
+
+
+def test_a_received_lead_waits_for_triage_within_the_triage_deadline() -> None:
+    state = new_lead()
+    assert (state.status, state.informant_contact) == (LeadStatus.RECEIVED, ContactStatus.SEALED)
+    assert state.triage_due_at == RECEIVED_AT + timedelta(hours=24)
+    assert state.pending_deadline == state.triage_due_at
+    assert state.received_on == RECEIVED_ON  # 09:30 in Danzhou is 01:30 UTC on the same day
+
+
+def test_a_lead_needs_a_station_covering_its_village() -> None:
+    then_rule_broken("village_not_covered", lambda: receive(station_code=None))
+
+
+def test_a_lead_cannot_arrive_in_the_future_beyond_clock_skew() -> None:
+    now = RECEIVED_AT + timedelta(hours=1)
+    assert receive(received_at=now + timedelta(minutes=4))  # a client clock slightly ahead
+    then_rule_broken("date_in_future", lambda: receive(received_at=now + timedelta(minutes=6)))
+
+
+# ---------------------------------------------------------------- triage
+
+
+@pytest.mark.parametrize(
+    ("priority", "deadline"),
+    [
+        (LeadPriority.URGENT, timedelta(hours=24)),
+        (LeadPriority.HIGH, timedelta(days=3)),
+        (LeadPriority.NORMAL, timedelta(days=7)),
+        (LeadPriority.LOW, timedelta(days=14)),
+    ],
+)
+def test_triage_sets_the_decision_deadline_of_the_priority_from_receipt(
+    priority: LeadPriority, deadline: timedelta
+) -> None:
+    then_events(
+        leads.triage(new_lead(), priority=priority, deadlines=DEADLINES),
+        [LeadTriaged(lead_id=LEAD, priority=priority, due_at=RECEIVED_AT + deadline)],
+    )
+    state = lead(triaged(priority))
+    assert (state.status, state.pending_deadline) == (LeadStatus.TRIAGED, RECEIVED_AT + deadline)
+
+
+def test_an_assigned_lead_can_be_given_another_priority_and_stays_assigned() -> None:
+    events = leads.triage(assigned_lead(), priority=LeadPriority.LOW, deadlines=DEADLINES)
+    state = lead(triaged(), assigned(), *events)
+    assert (state.status, state.priority, state.due_at) == (
+        LeadStatus.ASSIGNED,
+        LeadPriority.LOW,
+        RECEIVED_AT + timedelta(days=14),
+    )
+
+
+def test_triage_with_the_same_priority_is_refused() -> None:
+    then_rule_broken(
+        "priority_unchanged",
+        lambda: leads.triage(triaged_lead(), priority=LeadPriority.URGENT, deadlines=DEADLINES),
+    )
+
+
+def test_a_decided_lead_is_not_triaged_again() -> None:
+    then_rule_broken(
+        "lead_already_decided",
+        lambda: leads.triage(verified_lead(), priority=LeadPriority.LOW, deadlines=DEADLINES),
+    )
+
+
+# ---------------------------------------------------------------- assign
+
+
+def test_assign_a_triaged_lead_to_an_officer_of_its_station() -> None:
+    then_events(
+        leads.assign(triaged_lead(), person_id=HANDLER, officer=HANDLER_OFFICER),
+        [LeadAssigned(lead_id=LEAD, officer_person_id=HANDLER)],
+    )
+    state = assigned_lead()
+    assert (state.status, state.handler) == (LeadStatus.ASSIGNED, HANDLER)
+
+
+def test_a_lead_is_triaged_before_it_is_assigned() -> None:
+    then_rule_broken(
+        "lead_not_triaged", lambda: leads.assign(new_lead(), person_id=HANDLER, officer=HANDLER_OFFICER)
+    )
+
+
+def test_an_unknown_officer_cannot_be_assigned() -> None:
+    then_rule_broken(
+        "unknown_officer", lambda: leads.assign(triaged_lead(), person_id="P-NOBODY", officer=None)
+    )
+
+
+@pytest.mark.parametrize(
+    "officer",
+    [Officer(HANDLER, OTHER_STATION, active=True), Officer(HANDLER, STATION, active=False)],
+    ids=["another station's officer", "an officer who left service"],
+)
+def test_only_an_active_officer_of_the_leads_station_is_assigned(officer: Officer) -> None:
+    then_rule_broken(
+        "officer_not_at_station", lambda: leads.assign(triaged_lead(), person_id=HANDLER, officer=officer)
+    )
+
+
+def test_assigning_the_current_handler_again_is_refused() -> None:
+    then_rule_broken(
+        "already_assigned_to_officer",
+        lambda: leads.assign(assigned_lead(), person_id=HANDLER, officer=HANDLER_OFFICER),
+    )
+
+
+def test_a_verified_lead_can_be_handed_to_another_officer() -> None:
+    events = leads.assign(verified_lead(), person_id=OTHER_OFFICER, officer=COLLEAGUE)
+    state = lead(triaged(), assigned(), verified(), *events)
+    assert (state.status, state.handler) == (LeadStatus.VERIFIED, OTHER_OFFICER)
+
+
+def test_a_dismissed_lead_is_not_assigned() -> None:
+    then_rule_broken(
+        "lead_dismissed",
+        lambda: leads.assign(lead(triaged(), dismissed()), person_id=HANDLER, officer=HANDLER_OFFICER),
+    )
+
+
+# ---------------------------------------------------------------- verify or dismiss
+
+
+def test_verify_an_assigned_lead() -> None:
+    then_events(
+        leads.verify(assigned_lead(), verified_on=VERIFIED_ON, today=TODAY),
+        [LeadVerified(lead_id=LEAD, verified_on=VERIFIED_ON)],
+    )
+    state = verified_lead()
+    assert (state.status, state.pending_deadline) == (LeadStatus.VERIFIED, None)
+
+
+def test_a_lead_nobody_was_assigned_cannot_be_verified() -> None:
+    then_rule_broken(
+        "lead_not_assigned", lambda: leads.verify(triaged_lead(), verified_on=VERIFIED_ON, today=TODAY)
+    )
+
+
+def test_a_lead_is_verified_once() -> None:
+    then_rule_broken(
+        "lead_already_decided", lambda: leads.verify(verified_lead(), verified_on=VERIFIED_ON, today=TODAY)
+    )
+
+
+def test_verification_dates_are_neither_in_the_future_nor_before_receipt() -> None:
+    then_rule_broken(
+        "date_in_future",
+        lambda: leads.verify(assigned_lead(), verified_on=TODAY + timedelta(days=1), today=TODAY),
+    )
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.verify(assigned_lead(), verified_on=RECEIVED_ON - timedelta(days=1), today=TODAY),
+    )
+
+
+def test_a_lead_can_be_dismissed_from_receipt_on() -> None:
+    then_events(
+        leads.dismiss(new_lead(), reason=DismissalReason.DUPLICATE, dismissed_on=RECEIVED_ON, today=TODAY),
+        [LeadDismissed(lead_id=LEAD, reason=DismissalReason.DUPLICATE, dismissed_on=RECEIVED_ON)],
+    )
+    state = lead(dismissed())
+    assert (state.status, state.dismissal_reason, state.pending_deadline) == (
+        LeadStatus.DISMISSED,
+        DismissalReason.UNFOUNDED,
+        None,
+    )
+
+
+def test_a_verified_lead_is_not_dismissed() -> None:
+    then_rule_broken(
+        "lead_already_decided",
+        lambda: leads.dismiss(
+            verified_lead(), reason=DismissalReason.UNFOUNDED, dismissed_on=VERIFIED_ON, today=TODAY
+        ),
+    )
+
+
+def test_a_dismissal_is_not_dated_before_receipt() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.dismiss(
+            new_lead(), reason=DismissalReason.UNFOUNDED, dismissed_on=date(2023, 11, 1), today=TODAY
+        ),
+    )
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def arrest(case_number: str = "DZ2023-1106", outcome_on: date = ARRESTED_ON) -> OutcomeRecord:
+    return OutcomeRecord(LeadOutcome.FUGITIVE_ARRESTED, outcome_on, case_number=case_number)
+
+
+REFERRAL = OutcomeRecord(
+    LeadOutcome.REFERRED_TO_MEDIATION,
+    ARRESTED_ON,
+    referral=Referral(DisputeCategory.LAND_OR_HOUSE, "两户村民因宅基地边界争执多年"),
+)
+
+
+def test_a_fugitive_arrested_with_a_case_number() -> None:
+    then_events(leads.record_outcome(verified_lead(), arrest(), today=TODAY), [arrested()])
+    state = concluded_lead()
+    assert state.status is LeadStatus.OUTCOME_RECORDED
+    assert [(o.outcome, o.case_number) for o in state.outcomes] == [
+        (LeadOutcome.FUGITIVE_ARRESTED, "DZ2023-1106")
+    ]
+
+
+def test_an_outcome_needs_a_verified_lead() -> None:
+    then_rule_broken(
+        "lead_not_verified", lambda: leads.record_outcome(assigned_lead(), arrest(), today=TODAY)
+    )
+    then_rule_broken(
+        "lead_not_verified", lambda: leads.record_outcome(lead(dismissed()), arrest(), today=TODAY)
+    )
+
+
+def test_one_lead_may_lead_to_several_arrests_but_each_is_recorded_once() -> None:
+    second = leads.record_outcome(concluded_lead(), arrest("DZ2023-1107"), today=TODAY)
+    assert len(lead(triaged(), assigned(), verified(), arrested(), *second).outcomes) == 2
+    then_rule_broken(
+        "outcome_already_recorded", lambda: leads.record_outcome(concluded_lead(), arrest(), today=TODAY)
+    )
+
+
+def test_a_referral_to_mediation_tells_the_mediators_the_village_grid_and_dispute() -> None:
+    grid_lead = given_lead(received(grid_code=GRID), triaged(), assigned(), verified())
+    then_events(
+        leads.record_outcome(grid_lead, REFERRAL, today=TODAY),
+        [
+            LeadOutcomeRecorded(
+                lead_id=LEAD,
+                outcome=LeadOutcome.REFERRED_TO_MEDIATION,
+                case_number=None,
+                outcome_on=ARRESTED_ON,
+            ),
+            LeadReferredToMediation(
+                lead_id=LEAD,
+                village_code=VILLAGE,
+                grid_code=GRID,
+                dispute_category=DisputeCategory.LAND_OR_HOUSE,
+                summary="两户村民因宅基地边界争执多年",
+                referred_on=ARRESTED_ON,
+            ),
+        ],
+    )
+
+
+def test_a_lead_is_referred_to_mediation_once() -> None:
+    referral = leads.record_outcome(verified_lead(), REFERRAL, today=TODAY)
+    referred = lead(triaged(), assigned(), verified(), *referral)
+    assert [o.outcome for o in referred.outcomes] == [LeadOutcome.REFERRED_TO_MEDIATION]
+    later = replace(REFERRAL, outcome_on=ARRESTED_ON + timedelta(days=1))
+    then_rule_broken("outcome_already_recorded", lambda: leads.record_outcome(referred, later, today=TODAY))
+
+
+def test_outcome_dates_are_neither_before_verification_nor_in_the_future() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.record_outcome(verified_lead(), arrest(outcome_on=RECEIVED_ON), today=TODAY),
+    )
+    then_rule_broken(
+        "date_in_future",
+        lambda: leads.record_outcome(
+            verified_lead(), arrest(outcome_on=TODAY + timedelta(days=1)), today=TODAY
+        ),
+    )
+
+
+# ---------------------------------------------------------------- close
+
+
+def test_closing_starts_the_retention_of_the_sealed_contact() -> None:
+    then_events(
+        leads.close(concluded_lead(), closed_on=CLOSED_ON, today=TODAY, retention=RETENTION),
+        [LeadClosed(lead_id=LEAD, closed_on=CLOSED_ON, informant_contact_shred_on=CLOSED_ON + RETENTION)],
+    )
+    state = closed_lead()
+    assert (state.status, state.closed_on, state.informant_contact_shred_on) == (
+        LeadStatus.CLOSED,
+        CLOSED_ON,
+        date(2024, 5, 26),
+    )
+
+
+def test_an_anonymous_lead_closes_with_nothing_to_shred() -> None:
+    anonymous = lead(triaged(), assigned(), verified(), arrested(), informant_ref=None)
+    (event,) = leads.close(anonymous, closed_on=CLOSED_ON, today=TODAY, retention=RETENTION)
+    assert isinstance(event, LeadClosed) and event.informant_contact_shred_on is None
+
+
+def test_a_dismissed_lead_can_be_closed() -> None:
+    (event,) = leads.close(lead(dismissed()), closed_on=CLOSED_ON, today=TODAY, retention=RETENTION)
+    assert isinstance(event, LeadClosed)
+
+
+def test_a_verified_lead_without_an_outcome_is_not_closed() -> None:
+    then_rule_broken(
+        "lead_not_concluded",
+        lambda: leads.close(verified_lead(), closed_on=CLOSED_ON, today=TODAY, retention=RETENTION),
+    )
+
+
+def test_a_closing_is_not_dated_before_the_last_outcome() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.close(
+            concluded_lead(), closed_on=ARRESTED_ON - timedelta(days=1), today=TODAY, retention=RETENTION
+        ),
+    )
+
+
+def test_nothing_changes_after_closing() -> None:
+    done = closed_lead()
+    for decision in [
+        lambda: leads.triage(done, priority=LeadPriority.LOW, deadlines=DEADLINES),
+        lambda: leads.assign(done, person_id=OTHER_OFFICER, officer=COLLEAGUE),
+        lambda: leads.verify(done, verified_on=TODAY, today=TODAY),
+        lambda: leads.dismiss(done, reason=DismissalReason.OTHER, dismissed_on=TODAY, today=TODAY),
+        lambda: leads.record_outcome(done, arrest("DZ2023-9999", TODAY), today=TODAY),
+        lambda: leads.close(done, closed_on=TODAY, today=TODAY, retention=RETENTION),
+    ]:
+        then_rule_broken("lead_closed", decision)
+
+
+def test_the_pending_deadline_is_triage_then_decision_then_none() -> None:
+    assert [state.pending_deadline for state in (new_lead(), triaged_lead(), assigned_lead())] == [
+        RECEIVED_AT + timedelta(hours=24),
+        RECEIVED_AT + timedelta(hours=24),  # urgent: decided within 24 hours of receipt
+        RECEIVED_AT + timedelta(hours=24),
+    ]
+    assert [state.pending_deadline for state in (verified_lead(), lead(dismissed()), closed_lead())] == [
+        None
+    ] * 3
