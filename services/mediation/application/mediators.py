@@ -1,7 +1,7 @@
 """Who may mediate, and which pair a village has: local tables fed from the appointments topic
 (event-carried state transfer, like the organisation reference).
 
-- ``mediator_people``: police officers and village cadres, and whether they are still in service;
+- the kernel's ``ref_people`` (govgrid.reference.people): officers and cadres, still in service or not;
 - ``mediator_appointments``: the dual appointments (双向兼职) and their status.
 
 A village's suggested pair on a day: its deputy party secretary (an officer) and a joint-defence
@@ -26,31 +26,21 @@ from govgrid.catalogue.appointments import (
     AppointmentEnded,
     AppointmentKind,
     AppointmentNominated,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    VillageCadreRegistered,
 )
 from govgrid.envelope import EventEnvelope
 from govgrid.errors import NotFound
-from govgrid.reference import OrgReference
+from govgrid.reference import PEOPLE_EVENT_TYPES, OrgReference, PeopleReference, apply_person_event
 from govgrid.reference.org import VILLAGE_KINDS
 from services.mediation.domain.disputes import KnownPerson, PersonRole
 
 log = logging.getLogger("services.mediation.mediators")
 
 PROJECTION = "mediator_reference"  # its name in applied_events
-MEDIATOR_EVENT_TYPES = frozenset(
+APPOINTMENT_EVENT_TYPES = frozenset(
     model.event_type
-    for model in (
-        PoliceOfficerRegistered,
-        VillageCadreRegistered,
-        PersonLeftService,
-        AppointmentNominated,
-        AppointmentApproved,
-        AppointmentCertificateIssued,
-        AppointmentEnded,
-    )
+    for model in (AppointmentNominated, AppointmentApproved, AppointmentCertificateIssued, AppointmentEnded)
 )
+MEDIATOR_EVENT_TYPES = PEOPLE_EVENT_TYPES | APPOINTMENT_EVENT_TYPES
 # The appointment's status after each event that changes it.
 STATUS_AFTER = {
     AppointmentApproved.event_type: "approved",
@@ -62,26 +52,13 @@ CURRENT = ("approved", "certified")
 
 async def apply_mediator_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
     """Update the people and appointment tables; run it under ``ApplyOnce`` (once per event)."""
-    if envelope.event_type not in MEDIATOR_EVENT_TYPES:
+    if envelope.event_type in PEOPLE_EVENT_TYPES:
+        await apply_person_event(conn, envelope)
+        return
+    if envelope.event_type not in APPOINTMENT_EVENT_TYPES:
         return
     event = catalogue.decode(envelope)
     match event:
-        case PoliceOfficerRegistered() | VillageCadreRegistered():
-            role = (
-                PersonRole.POLICE_OFFICER
-                if isinstance(event, PoliceOfficerRegistered)
-                else PersonRole.VILLAGE_CADRE
-            )
-            await conn.execute(
-                "INSERT INTO mediator_people VALUES ($1, $2, true)"
-                " ON CONFLICT (person_id) DO UPDATE SET role = EXCLUDED.role, active = true",
-                event.person_id,
-                role.value,
-            )
-        case PersonLeftService():
-            await conn.execute(
-                "UPDATE mediator_people SET active = false WHERE person_id = $1", event.person_id
-            )
         case AppointmentNominated():
             await conn.execute(
                 "INSERT INTO mediator_appointments VALUES ($1, $2, $3, $4, $5, $6, $7, 'nominated')"
@@ -143,10 +120,10 @@ class MediatorReference:
         self._db = db
 
     async def person(self, person_id: str) -> KnownPerson | None:
-        row = await self._db.fetchrow(
-            "SELECT role, active FROM mediator_people WHERE person_id = $1", person_id
-        )
-        return KnownPerson(person_id, PersonRole(row["role"]), row["active"]) if row is not None else None
+        person = await PeopleReference(self._db).person(person_id)
+        if person is None:
+            return None
+        return KnownPerson(person_id, PersonRole(person.role), active=person.left_service_on is None)
 
     async def suggested(self, village_code: str, station_code: str | None, on: date) -> SuggestedPair:
         officer = await self._db.fetchrow(

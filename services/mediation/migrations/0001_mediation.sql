@@ -1,14 +1,8 @@
 -- The mediation service's own tables, beside its event store and the organisation reference.
 
--- People and dual appointments as the appointments service published them
--- (govgrid.appointments.events, fed by services.mediation.application.mediators): who may mediate,
--- and which pair each village currently has. No foreign keys: streams arrive in any order.
-CREATE TABLE mediator_people (
-    person_id text    PRIMARY KEY,
-    role      text    NOT NULL, -- police_officer | village_cadre
-    active    boolean NOT NULL
-);
-
+-- Dual appointments as the appointments service published them (govgrid.appointments.events, fed
+-- by services.mediation.application.mediators, which also fills the kernel's ref_people): which pair
+-- each village currently has. No foreign keys: streams arrive in any order.
 CREATE TABLE mediator_appointments (
     appointment_id text PRIMARY KEY,
     kind           text NOT NULL, -- deputy_party_secretary (an officer) | joint_defence_director (a cadre)
