@@ -10,10 +10,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from govgrid.observability import configure_logging
-from govgrid.reference import OrgReferenceFeed
+from govgrid.reference import OrgReferenceFeed, PeopleReferenceFeed
 from govgrid.web.app import create_service_app
 from services.tips.api import contact_groups, leads, notices
-from services.tips.application.officers import OfficerFeed
 from services.tips.application.retention import keep_shredding
 from services.tips.bootstrap import start_service
 from services.tips.settings import TipsSettings
@@ -34,7 +33,7 @@ def create_app(settings: TipsSettings | None = None) -> FastAPI:
         )
         background = [
             asyncio.create_task(OrgReferenceFeed(service.pool, kafka, name, topic=topic).run(stopping)),
-            asyncio.create_task(OfficerFeed(service.pool, kafka, name, topic).run(stopping)),
+            asyncio.create_task(PeopleReferenceFeed(service.pool, kafka, name, topic).run(stopping)),
             asyncio.create_task(keep_shredding(service, stopping)),
         ]
         try:

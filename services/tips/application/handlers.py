@@ -124,7 +124,7 @@ async def triage_lead(
 async def assign_lead(
     uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.AssignLead
 ) -> CommandResult:
-    officer = await uow.officers.officer(cmd.officer_person_id)
+    officer = await uow.officer(cmd.officer_person_id)
     lead, version = await _change_lead(
         uow,
         ctx,
@@ -225,7 +225,7 @@ async def reveal_contact(
     jurisdiction = _jurisdiction(loaded)
     principal = ctx.principal
     caller = Caller(principal.subject, principal.role, principal.can_see(jurisdiction))
-    handler = await uow.officers.officer(lead.handler) if lead.handler is not None else None
+    handler = await uow.officer(lead.handler) if lead.handler is not None else None
     refusal = leads.reveal_refusal(lead, caller, handler)
     if refusal is not None:
         events = leads.refuse_reveal(lead, caller, reason=cmd.reason, refusal=refusal)

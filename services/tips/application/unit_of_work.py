@@ -8,12 +8,11 @@ import asyncpg
 
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
-from govgrid.reference import OrgReference
+from govgrid.reference import OrgReference, PeopleReference
 from services.tips.application import lead_index
-from services.tips.application.officers import OfficerReference
 from services.tips.application.sealing import SealedContact, Sealer
 from services.tips.domain.contact_groups import ContactGroup
-from services.tips.domain.leads import Lead
+from services.tips.domain.leads import Lead, Officer
 
 
 class TipsUnitOfWork:
@@ -21,8 +20,15 @@ class TipsUnitOfWork:
         self.conn = conn
         self.events = PostgresEventStore(conn)
         self.orgs = OrgReference(conn)
-        self.officers = OfficerReference(conn)
+        self.people = PeopleReference(conn)
         self._sealer = sealer
+
+    async def officer(self, person_id: str) -> Officer | None:
+        """The officer as the registry knows them now (their current station, still serving or not)."""
+        ref = await self.people.officer(person_id)
+        if ref is None or ref.station_code is None:
+            return None
+        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
 
     # ------------------------------------------------------------ the sealed store
 

@@ -27,13 +27,6 @@ CREATE INDEX lead_index_by_station ON lead_index (station, received_at DESC);
 CREATE INDEX lead_index_by_village ON lead_index (village, received_at DESC);
 CREATE INDEX lead_index_by_township ON lead_index (township, received_at DESC);
 
--- Police officers, fed from the appointments topic (services.tips.application.officers).
-CREATE TABLE ref_officers (
-    person_id    text PRIMARY KEY,
-    station_code text    NOT NULL,
-    active       boolean NOT NULL
-);
-
 -- Contact groups by village, written with their registration: the groups a notice goes to.
 CREATE TABLE contact_groups (
     group_id     text PRIMARY KEY,

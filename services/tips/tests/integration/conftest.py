@@ -18,8 +18,7 @@ from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKi
 from govgrid.china_time import today_in_china
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
-from govgrid.reference import apply_org_event
-from services.tips.application.officers import apply_officer_event
+from govgrid.reference import apply_org_event, apply_person_event
 from services.tips.bootstrap import TipsService, start_service
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
@@ -100,7 +99,7 @@ async def apply_registry_events(service: TipsService, events: Sequence[tuple[str
     async with service.pool.acquire() as conn:
         for envelope in envelopes(events):
             await apply_org_event(conn, envelope)
-            await apply_officer_event(conn, envelope)
+            await apply_person_event(conn, envelope)
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ async def test_no_informant_contact_in_clear_in_events_topic_tables_logs_or_answ
     tables = {r["table_name"] for r in await service.pool.fetch(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
     )}  # fmt: skip
-    assert {"events", "outbox", "idempotency_keys", "lead_index", "applied_events", "ref_officers"} <= tables
+    assert {"events", "outbox", "idempotency_keys", "lead_index", "applied_events", "ref_people"} <= tables
     assert tables >= SEALED_TABLES
     for table in sorted(tables - SEALED_TABLES):
         for n, row in enumerate(await service.pool.fetch(f'SELECT t::text AS row FROM "{table}" t')):

@@ -19,11 +19,10 @@ from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import events_topic
-from govgrid.reference import OrgReference
+from govgrid.reference import OrgReference, PeopleReference
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
 from govgrid.testing.relay import drained, make_relay, running
-from services.tips.application.officers import OfficerReference
 from services.tips.bootstrap import TipsService
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
@@ -117,12 +116,12 @@ async def test_the_running_service_learns_its_grid_and_officers_from_the_appoint
     relay = make_relay(appointments_pool, kafka_bootstrap, appointments_topic, appointments_schema)
     async with running(relay), app.router.lifespan_context(app):
         service: TipsService = app.state.service
-        orgs, officers = OrgReference(service.pool), OfficerReference(service.pool)
+        orgs, people = OrgReference(service.pool), PeopleReference(service.pool)
 
         async def learned() -> bool:
             coverage = await orgs.station_covering("V01", datetime.now(UTC).date())
-            officer = await officers.officer("P004")
-            return coverage == "S01" and officer is not None and not officer.active
+            officer = await people.officer("P004")
+            return coverage == "S01" and officer is not None and officer.left_service_on is not None
 
         await wait_until(learned, timeout=60, what="the grid and the officers learned from the topic")
         transport = httpx.ASGITransport(app=app)
