@@ -14,7 +14,6 @@ from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.projection import TopicFeed
-from services.outreach.application.officers import officer_feed
 from services.outreach.application.unit_of_work import OutreachUnitOfWork
 from services.outreach.settings import OutreachSettings
 
@@ -52,7 +51,7 @@ async def start_service(settings: OutreachSettings) -> OutreachService:
         reference.OrgReferenceFeed(
             pool, settings.kafka_bootstrap_servers, consumer_name=consumer, topic=settings.appointments_topic
         ),
-        officer_feed(
+        reference.PeopleReferenceFeed(
             pool, settings.kafka_bootstrap_servers, consumer_name=consumer, topic=settings.appointments_topic
         ),
     )

@@ -6,7 +6,7 @@ import asyncpg
 
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
-from govgrid.reference import OrgReference
+from govgrid.reference import OrgReference, PeopleReference
 from services.outreach.domain.enterprise_visits import Officer
 from services.outreach.domain.referrals import NoSecondPendingReferral
 
@@ -17,10 +17,11 @@ class OutreachUnitOfWork:
         self.events = PostgresEventStore(conn)
         # On the command's connection: a command never waits for a second connection of the pool.
         self.orgs = OrgReference(conn)
+        self.people = PeopleReference(conn)
 
     async def officer(self, person_id: str) -> Officer | None:
-        row = await self.conn.fetchrow("SELECT left_service_on FROM officers WHERE person_id = $1", person_id)
-        return Officer(person_id, row["left_service_on"]) if row is not None else None
+        ref = await self.people.officer(person_id)
+        return Officer(person_id, ref.left_service_on) if ref is not None else None
 
     async def pending_referral(self, person_ref: str, enterprise_code: str) -> str | None:
         referral_id: str | None = await self.conn.fetchval(

@@ -1,12 +1,5 @@
 -- Lookups the outreach service keeps beside its event store.
 
--- Police officers as the registry's events describe them (fed from govgrid.appointments.events by
--- the officer feed, once per event): an enterprise visit names the visiting officer.
-CREATE TABLE officers (
-    person_id       text PRIMARY KEY,
-    left_service_on date -- NULL while in service
-);
-
 -- Job referrals waiting for their outcome, written in the same transaction as the events: a person
 -- waits for one answer per enterprise at a time, and the unique constraint settles races.
 CREATE TABLE pending_referrals (

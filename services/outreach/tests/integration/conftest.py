@@ -17,10 +17,10 @@ from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKi
 from govgrid.config import get_settings
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import ApplyOnce
-from govgrid.reference import apply_org_event
+from govgrid.reference import apply_org_event, apply_person_event
 from govgrid.reference.org import PROJECTION as ORG_REFERENCE
+from govgrid.reference.people import PROJECTION as PEOPLE_REFERENCE
 from govgrid.testing.factories import draft
-from services.outreach.application import officers
 from services.outreach.bootstrap import OutreachService, start_service
 from services.outreach.main import create_app
 from services.outreach.settings import OutreachSettings
@@ -81,10 +81,10 @@ def registry_envelopes(streams: dict[str, list[DomainEvent]] = REGISTRY) -> list
 async def apply_registry(service: OutreachService, envelopes: list[EventEnvelope]) -> None:
     """What the service's feeds do with these events of the appointments topic."""
     org_reference = ApplyOnce(service.pool, ORG_REFERENCE)
-    officer_table = ApplyOnce(service.pool, officers.PROJECTION)
+    people_reference = ApplyOnce(service.pool, PEOPLE_REFERENCE)
     for envelope in envelopes:
         await org_reference.apply(envelope, apply_org_event)
-        await officer_table.apply(envelope, officers.apply_officer_event)
+        await people_reference.apply(envelope, apply_person_event)
 
 
 @pytest.fixture

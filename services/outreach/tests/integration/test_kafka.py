@@ -127,7 +127,7 @@ async def test_the_running_service_learns_the_registry_from_the_appointments_top
 
         async def knows_the_grid_and_the_officers() -> bool:
             retired = await service.pool.fetchval(
-                "SELECT left_service_on FROM officers WHERE person_id = 'P002'"
+                "SELECT left_service_on FROM ref_people WHERE person_id = 'P002'"
             )
             return await orgs.station_covering("V03", date(2023, 10, 1)) == "S02" and retired is not None
 
