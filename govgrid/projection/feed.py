@@ -29,6 +29,11 @@ POLL_TIMEOUT_MS = 500  # how long a stop may wait for an idle poll to return
 MAX_BATCH = 500
 
 
+class RetryLater(Exception):
+    """Raised by an applier for an event that cannot be applied yet (it needs another topic's event
+    that has not arrived): nothing is applied or committed, and the feed tries it again later."""
+
+
 class TopicFeed:
     """Applies the events of ``topic`` whose type is in ``event_types`` (all when None) with
     ``applier``, each once, recorded under ``projection`` in ``applied_events``."""
@@ -53,7 +58,9 @@ class TopicFeed:
         self._backoff = FIRST_BACKOFF_SECONDS
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Apply the topic until ``stopping`` is set, surviving Kafka and PostgreSQL outages."""
+        """Apply the topic until ``stopping`` is set. Whatever stops a session (an outage, an event
+        that must wait, a bug) is logged and the feed starts again from its last committed offset
+        after a back-off: no event is ever skipped, and the feed never dies silently."""
         while not stopping.is_set():
             try:
                 await self._session(stopping)
@@ -67,10 +74,15 @@ class TopicFeed:
                 asyncpg.InterfaceError,
                 UnknownEventType,
                 ValidationError,
+                RetryLater,
             ) as exc:
-                log.warning("feed %s failed, retrying in %.1fs: %r", self._group_id, self._backoff, exc)
-                await sleep_unless_stopping(stopping, self._backoff)
-                self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+                log.warning("feed %s waits, retrying in %.1fs: %r", self._group_id, self._backoff, exc)
+            except Exception:
+                log.exception("feed %s failed, retrying in %.1fs", self._group_id, self._backoff)
+            else:
+                continue
+            await sleep_unless_stopping(stopping, self._backoff)
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def _session(self, stopping: asyncio.Event) -> None:
         """One consumer, from start to stop: apply batches until stopping or a failure."""

@@ -19,7 +19,6 @@ from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.projection import TopicFeed
-from govgrid.stopping import sleep_unless_stopping
 from services.mediation.application import mediators, referrals
 from services.mediation.application.index import recompute_due_dates
 from services.mediation.application.unit_of_work import MediationUnitOfWork
@@ -29,8 +28,6 @@ from services.mediation.settings import MediationSettings
 log = logging.getLogger("services.mediation")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-FIRST_RETRY_SECONDS = 0.5
-MAX_RETRY_SECONDS = 10.0
 STOP_TIMEOUT_SECONDS = 30.0
 
 
@@ -89,29 +86,11 @@ async def start_service(settings: MediationSettings) -> MediationService:
     )
 
 
-async def keep_feeding(name: str, feed: TopicFeed, stopping: asyncio.Event) -> None:
-    """Run ``feed`` until ``stopping``. TopicFeed rides out Kafka and PostgreSQL outages itself; what
-    else stops it (a referral naming a village not known yet, a bug) is logged and the feed restarts
-    from its last committed offset, so no event is skipped."""
-    backoff = FIRST_RETRY_SECONDS
-    while not stopping.is_set():
-        try:
-            await feed.run(stopping)
-        except referrals.VillageNotKnownYet as exc:
-            log.warning("feed %s waits, retrying in %.1fs: %s", name, backoff, exc)
-        except Exception:
-            log.exception("feed %s stopped, restarting in %.1fs", name, backoff)
-        await sleep_unless_stopping(stopping, backoff)
-        backoff = min(backoff * 2, MAX_RETRY_SECONDS)
-
-
 @asynccontextmanager
 async def feeding(service: MediationService) -> AsyncIterator[None]:
     """The service's feeds run in the background while the block runs."""
     stopping = asyncio.Event()
-    tasks = [
-        asyncio.create_task(keep_feeding(name, feed, stopping)) for name, feed in service.feeds().items()
-    ]
+    tasks = [asyncio.create_task(feed.run(stopping)) for feed in service.feeds().values()]
     try:
         yield
     finally:

@@ -20,7 +20,7 @@ from govgrid.catalogue.tips import LeadReferredToMediation
 from govgrid.china_time import occurred_on
 from govgrid.envelope import EventDraft, EventEnvelope
 from govgrid.errors import RuleBroken
-from govgrid.projection import Applier
+from govgrid.projection import Applier, RetryLater
 from services.mediation.application.index import write_index
 from services.mediation.application.unit_of_work import MediationUnitOfWork
 from services.mediation.domain import disputes
@@ -33,7 +33,7 @@ PROJECTION = "tips_referrals"  # its name in applied_events
 REFERRAL_EVENT_TYPES = frozenset({LeadReferredToMediation.event_type})
 
 
-class VillageNotKnownYet(Exception):
+class VillageNotKnownYet(RetryLater):
     """The referral names a village the organisation reference has not learned yet (the two topics
     are not ordered with each other). Nothing is applied; the feed retries the event later."""
 
