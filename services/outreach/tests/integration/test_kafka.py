@@ -129,7 +129,10 @@ async def test_the_running_service_learns_the_registry_from_the_appointments_top
             retired = await service.pool.fetchval(
                 "SELECT left_service_on FROM ref_people WHERE person_id = 'P002'"
             )
-            return await orgs.station_covering("V03", date(2023, 10, 1)) == "S02" and retired is not None
+            # Streams are not ordered with each other: wait for every unit the test names.
+            known = [await orgs.unit(code) for code in ("S01", "S02")]
+            stations = [await orgs.station_covering(v, date(2023, 10, 1)) for v in ("V01", "V02", "V03")]
+            return stations == ["S01", "S01", "S02"] and retired is not None and all(known)
 
         await wait_until(knows_the_grid_and_the_officers, timeout=60, what="the registry from the topic")
         transport = httpx.ASGITransport(app=app)
