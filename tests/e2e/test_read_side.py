@@ -78,7 +78,7 @@ def worker(
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
         "APP_ID": worker_app_id,
-        "SOURCE_TOPICS": json.dumps({"appointments": topic}),
+        "SOURCE_TOPICS": json.dumps({"appointments": topic, "patrols": f"{topic}.patrols"}),
     }
     with (tmp_path / "worker.log").open("wb") as log:
         process = subprocess.Popen(
@@ -155,11 +155,13 @@ async def test_commands_reach_the_read_api(
             shows_the_appointment, timeout=90, interval=0.3, what="the read API to show the appointment"
         )
     settings = ProjectionsSettings(
-        kafka_bootstrap_servers=kafka_bootstrap, app_id=worker_app_id, source_topics={"appointments": topic}
+        kafka_bootstrap_servers=kafka_bootstrap,
+        app_id=worker_app_id,
+        source_topics={"appointments": topic, "patrols": f"{topic}.patrols"},
     )
 
     async def caught_up() -> bool:
-        return await measure(settings) == {"coverage": 0}
+        return set((await measure(settings)).values()) == {0}
 
     await wait_until(caught_up, timeout=60, interval=0.5, what="the worker to commit its offsets (lag 0)")
     assert (summary["villages"], summary["villages_lacking_deputy_secretary"], summary["stations"]) == (

@@ -1,8 +1,9 @@
-"""Dependencies of the read API: the read models' pool, the caller's scope, the page asked for."""
+"""Dependencies of the read API: the read models' pool, the caller's scope, the page and days asked for."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -11,10 +12,13 @@ from fastapi import Depends, Query, Request
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
+from govgrid.errors import InvalidInput
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.readmodels import ReadModel
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.patrols import PATROLS
+from services.projections.readmodels.police_activity import POLICE_ACTIVITY
 
 Code = Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -52,6 +56,80 @@ def get_page(
     return Page(page, page_size)
 
 
+# Records of this programme start in 2023; the bounds keep "the same days a year earlier" computable.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+FIRST_DAY, LAST_DAY = date(EARLIEST_YEAR, 1, 1), date(LATEST_YEAR, 12, 31)
+
+
+@dataclass(frozen=True)
+class Range:
+    """Days in China from ``first`` to ``last``, both included."""
+
+    first: date
+    last: date
+
+
+def get_range(
+    from_: Annotated[
+        date | None,
+        Query(
+            alias="from",
+            ge=FIRST_DAY,
+            le=LAST_DAY,
+            description="First day (China time); default: 1 January of the year of `to`.",
+        ),
+    ] = None,
+    to: Annotated[
+        date | None,
+        Query(
+            ge=FIRST_DAY,
+            le=LAST_DAY,
+            description="Last day (China time): figures as they stood at its end; default: today.",
+        ),
+    ] = None,
+) -> Range:
+    last = to or today_in_china()
+    first = from_ or last.replace(month=1, day=1)
+    if first > last:
+        raise InvalidInput("from is after to", [{"field": "query.from", "reason": "must not be after to"}])
+    return Range(first, last)
+
+
+def get_year(
+    year: Annotated[
+        int | None, Query(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="Default: this year.")
+    ] = None,
+) -> Range:
+    """A calendar year, for monthly series."""
+    chosen = year or today_in_china().year
+    return Range(date(chosen, 1, 1), date(chosen, 12, 31))
+
+
+def scope_over(days: Callable[..., Range]) -> Callable[..., Scope]:
+    """A dependency giving the caller's scope for the range ``days`` gives, as of its last day."""
+
+    # A default rather than Annotated[Range, Depends(days)]: FastAPI resolves postponed annotations in
+    # the module's globals, where the closure's ``days`` is not.
+    asked_days = Depends(days)
+
+    def get_range_scope(
+        principal: CurrentPrincipal,
+        township: Code = None,
+        station: Code = None,
+        village: Code = None,
+        asked: Range = asked_days,
+    ) -> Scope:
+        return Scope.of(principal, asked.last, township, station, village)
+
+    return get_range_scope
+
+
 CallerScope = Annotated[Scope, Depends(get_scope)]
 CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
 Paging = Annotated[Page, Depends(get_page)]
+DateRange = Annotated[Range, Depends(get_range)]
+RangeScope = Annotated[Scope, Depends(scope_over(get_range))]
+Year = Annotated[Range, Depends(get_year)]
+YearScope = Annotated[Scope, Depends(scope_over(get_year))]
+PatrolsModel = Annotated[asyncpg.Pool, Depends(read_model(PATROLS))]
+PoliceActivityModel = Annotated[asyncpg.Pool, Depends(read_model(POLICE_ACTIVITY))]

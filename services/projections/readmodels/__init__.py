@@ -2,7 +2,9 @@
 
 from services.projections.readmodels.base import ReadModel
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.patrols import PATROLS
+from services.projections.readmodels.police_activity import POLICE_ACTIVITY
 
-READ_MODELS: tuple[ReadModel, ...] = (COVERAGE,)
+READ_MODELS: tuple[ReadModel, ...] = (COVERAGE, PATROLS, POLICE_ACTIVITY)
 
 __all__ = ["READ_MODELS", "ReadModel"]

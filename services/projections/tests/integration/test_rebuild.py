@@ -23,7 +23,8 @@ from services.projections.tests.integration.test_coverage import ADMIN, HISTORY
 
 @pytest.fixture
 async def settings(database_url: str, kafka_bootstrap: str, schema: str, topic: str) -> ProjectionsSettings:
-    await ensure_topics(kafka_bootstrap, {topic: 3})
+    patrols_topic = f"{topic}.patrols"  # empty: the other read models' second source
+    await ensure_topics(kafka_bootstrap, {topic: 3, patrols_topic: 3})
     producer = idempotent_producer(kafka_bootstrap, "test-writer")
     await producer.start()
     for envelope in HISTORY:
@@ -33,7 +34,7 @@ async def settings(database_url: str, kafka_bootstrap: str, schema: str, topic: 
         database_url=database_url,
         database_schema=schema,
         kafka_bootstrap_servers=kafka_bootstrap,
-        source_topics={"appointments": topic},
+        source_topics={"appointments": topic, "patrols": patrols_topic},
     )
 
 
@@ -83,8 +84,11 @@ async def test_a_rebuild_fills_a_new_generation_then_switches_to_it(
 
 
 async def test_lag_counts_the_events_the_worker_has_not_committed(settings: ProjectionsSettings) -> None:
-    # No worker ran in this consumer group: the whole history is behind.
-    assert await measure(settings) == {"coverage": len(HISTORY)}
+    # No worker ran in this consumer group: the whole history is behind, for every read model
+    # reading the appointments topic.
+    assert await measure(settings) == {
+        name: len(HISTORY) for name in ("coverage", "patrols", "police_activity")
+    }
     watch = LagWatch(settings.model_copy(update={"max_ready_lag": len(HISTORY) - 1}))
     with pytest.raises(LookupError):
         await watch.check()  # not measured yet

@@ -1,0 +1,22 @@
+"""Calls for police service and cases (接处警, 刑事案件, 治安案件), with year-on-year change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from services.projections.api.dependencies import DateRange, PoliceActivityModel, RangeScope, Year, YearScope
+from services.projections.queries import police_activity
+
+router = APIRouter(prefix="/police-activity", tags=["police activity"])
+
+
+@router.get("/summary", summary="Totals of the range and of the same days a year earlier, change in percent")
+async def summary(pool: PoliceActivityModel, scope: RangeScope, days: DateRange) -> dict[str, Any]:
+    return await police_activity.summary(pool, scope, days.first, days.last)
+
+
+@router.get("/monthly", summary="Each month of the year against the same month a year earlier")
+async def monthly(pool: PoliceActivityModel, scope: YearScope, year: Year) -> dict[str, Any]:
+    return await police_activity.monthly(pool, scope, year.first.year)

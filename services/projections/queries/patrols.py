@@ -1,0 +1,220 @@
+"""Patrols, who took part, grids visited and clearance operations over a range of China days.
+
+What counts where:
+- A patrol counts on the China day it started (the day it was planned for, if it never started): in
+  full for its station and for every township and village it passed through (a checkpoint or an
+  observation there). The caller sees it when they may see any of its events, as on the write side.
+- Hours and distance are those of completed patrols. Participations are those of started patrols
+  (completed, aborted on the way or under way); a volunteer is distinct per station, since stations
+  choose their volunteers' pseudonyms.
+- A clearance operation counts on the day it was carried out (the day it was planned for, if it was
+  not): for its station, and for the township and village only when its whole area lies in one.
+- Grids in scope are the grids of the villages in scope, placed by the station covering them on the
+  last day; a grid is visited when any patrol had a checkpoint there in the range.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from govgrid.catalogue.patrols import VolunteerAffiliation
+from services.projections.queries.police_activity import percent
+from services.projections.queries.scope import Page, Scope
+
+# Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
+# $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.
+IN_SCOPE = """
+    ($3::text[] IS NULL OR r.codes && $3) AND ($4::text IS NULL OR $4 = ANY(r.codes))
+    AND ($5::text IS NULL OR r.station_code = $5) AND ($6::text IS NULL OR $6 = ANY(r.codes))
+"""
+
+# Each figure query groups by {key}: the station, or nothing (NULL) for the whole scope.
+PATROL_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.completed_at IS NOT NULL) AS patrols_completed,
+       count(*) FILTER (WHERE r.aborted_at IS NOT NULL) AS patrols_aborted,
+       round(coalesce(sum(r.duration_minutes), 0) / 60.0, 2) AS patrol_hours,
+       coalesce(sum(r.distance_km), 0) AS patrol_distance_km
+  FROM rm_patrols r
+ WHERE r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
+ GROUP BY 1
+"""
+
+PARTICIPATION_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE m.kind = 'officer') AS officer_participations,
+       count(*) FILTER (WHERE m.kind = 'volunteer') AS volunteer_participations,
+       count(DISTINCT (r.station_code, m.member_id)) FILTER (WHERE m.kind = 'volunteer') AS volunteers,
+       count(DISTINCT (r.station_code, m.member_id)) FILTER (WHERE m.party_member) AS party_member_volunteers
+  FROM rm_patrols r JOIN rm_patrol_participants m ON m.patrol_id = r.patrol_id
+ WHERE r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
+ GROUP BY 1
+"""
+
+CLEARANCE_OPERATIONS = f"""
+SELECT r.*, coalesce(r.carried_out_on, r.planned_on) AS day
+  FROM rm_clearance_operations r
+ WHERE coalesce(r.carried_out_on, r.planned_on) BETWEEN $1 AND $2 AND {IN_SCOPE}
+"""
+
+CLEARANCE_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.carried_out_on IS NOT NULL) AS clearance_operations_carried_out,
+       count(*) FILTER (WHERE r.status = 'cancelled') AS clearance_operations_cancelled,
+       coalesce(sum(r.places_checked), 0) AS places_checked,
+       coalesce(sum(r.people_checked), 0) AS people_checked,
+       coalesce(sum(r.officers_deployed), 0) AS officers_deployed,
+       coalesce(sum(r.volunteers_deployed), 0) AS volunteers_deployed
+  FROM ({CLEARANCE_OPERATIONS}) r
+ GROUP BY 1
+"""
+
+# Grids with their village, township and the station covering the village on the last day ($2),
+# visible to the caller and at the place asked for.
+GRID_FIGURES = """
+WITH grid AS (
+    SELECT g.code, v.code AS village_code, v.parent_code AS township_code,
+           (SELECT c.station_code FROM rm_village_coverage c
+             WHERE c.village_code = v.code AND c.effective_from <= $2
+               AND (c.effective_until IS NULL OR c.effective_until >= $2)
+             ORDER BY c.effective_from DESC LIMIT 1) AS station_code
+      FROM rm_org_units g JOIN rm_org_units v ON v.code = g.parent_code
+     WHERE g.kind = 'grid'
+)
+SELECT {key} AS key, count(*) AS grids,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM rm_patrol_checkpoints k WHERE k.grid_code = r.code AND k.day BETWEEN $1 AND $2
+       )) AS grids_visited
+  FROM grid r
+ WHERE ($3::text[] IS NULL
+        OR r.township_code = ANY($3) OR r.station_code = ANY($3) OR r.village_code = ANY($3))
+   AND ($4::text IS NULL OR r.township_code = $4)
+   AND ($5::text IS NULL OR r.station_code = $5)
+   AND ($6::text IS NULL OR r.village_code = $6)
+ GROUP BY 1
+"""
+
+WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
+
+
+def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
+    return first, last, scope.codes, scope.township, scope.station, scope.village
+
+
+async def _figures(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
+) -> dict[str | None, dict[str, Any]]:
+    """Every figure by ``key``; zeros where a query found nothing."""
+    figures: dict[str | None, dict[str, Any]] = {}
+    for query in (PATROL_FIGURES, PARTICIPATION_FIGURES, CLEARANCE_FIGURES, GRID_FIGURES):
+        for row in await pool.fetch(query.format(key=key), *_args(scope, first, last)):
+            figures.setdefault(row["key"], {}).update(row)
+    return {k: _complete(v) for k, v in figures.items()}
+
+
+ZEROS = {
+    "patrols_completed": 0,
+    "patrols_aborted": 0,
+    "patrol_hours": 0,
+    "patrol_distance_km": 0,
+    "officer_participations": 0,
+    "volunteer_participations": 0,
+    "volunteers": 0,
+    "party_member_volunteers": 0,
+    "clearance_operations_carried_out": 0,
+    "clearance_operations_cancelled": 0,
+    "places_checked": 0,
+    "people_checked": 0,
+    "officers_deployed": 0,
+    "volunteers_deployed": 0,
+    "grids": 0,
+    "grids_visited": 0,
+}
+
+
+def _complete(found: dict[str, Any]) -> dict[str, Any]:
+    figures = {**ZEROS, **{k: v for k, v in found.items() if k != "key"}}
+    figures["patrol_hours"] = float(figures["patrol_hours"])
+    figures["patrol_distance_km"] = float(figures["patrol_distance_km"])
+    figures["grids_visited_percent"] = percent(figures["grids_visited"], figures["grids"])
+    return figures
+
+
+async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
+    figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or _complete({})
+    by_affiliation = {
+        row["key"]: {"participations": row["volunteer_participations"], "volunteers": row["volunteers"]}
+        for row in await pool.fetch(
+            PARTICIPATION_FIGURES.format(key="m.affiliation"), *_args(scope, first, last)
+        )
+        if row["key"] is not None  # officers have no affiliation
+    }
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        **figures,
+        "volunteers_by_affiliation": {
+            a.value: by_affiliation.get(a.value, {"participations": 0, "volunteers": 0})
+            for a in VolunteerAffiliation
+        },
+    }
+
+
+async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
+    """The summary's figures per station, for charts (grids no station covers are left out)."""
+    figures = await _figures(pool, scope, first, last, BY_STATION)
+    names = {
+        r["code"]: r
+        for r in await pool.fetch(
+            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
+        )
+    }
+    return [
+        {
+            "station_code": code,
+            "name_zh": names[code]["name_zh"] if code in names else None,
+            "name_en": names[code]["name_en"] if code in names else None,
+            **figures[code],
+        }
+        for code in sorted(c for c in figures if c is not None)
+    ]
+
+
+CLEARANCE_COLUMNS = (
+    "operation_id",
+    "station_code",
+    "focus",
+    "area_codes",
+    "status",
+    "day",
+    "planned_on",
+    "carried_out_on",
+    "closed_on",
+    "cancelled_on",
+    "places_checked",
+    "people_checked",
+    "officers_deployed",
+    "volunteers_deployed",
+)
+
+
+async def clearance_operations(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, status: str | None, page: Page
+) -> dict[str, Any]:
+    """Operations carried out (or, if not, planned) in the range, the latest first."""
+    args = (*_args(scope, first, last), status)
+    operations = f"SELECT * FROM ({CLEARANCE_OPERATIONS}) r WHERE ($7::text IS NULL OR r.status = $7)"
+    rows = await pool.fetch(
+        f"{operations} ORDER BY day DESC, operation_id LIMIT $8 OFFSET $9", *args, page.size, page.offset
+    )
+    # Counted apart: a page past the end has no row to carry the total.
+    total = await pool.fetchval(f"SELECT count(*) FROM ({operations}) o", *args)
+    return {
+        "items": [{c: r[c] for c in CLEARANCE_COLUMNS} for r in rows],
+        "total": total,
+        "page": page.number,
+        "page_size": page.size,
+    }

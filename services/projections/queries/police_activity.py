@@ -1,0 +1,118 @@
+"""Calls for police service and case counts (接处警, 刑事案件, 治安案件) over a range of days, against the
+same days a year earlier.
+
+Figures are a station's. A township's or village's are those of the stations covering its villages on
+the as-of day, the same stations for both years (a station covering villages of two townships counts
+in both). The caller sees the stations of their codes and the stations covering their villages or their
+townships' villages, as the coverage read model shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import asyncpg
+
+from services.projections.queries.scope import Scope
+
+MEASURES = ("calls_for_service", "criminal_cases", "public_security_cases")
+
+# The stations' daily rows in scope ($1 as of, $2 the caller's codes, $3 township, $4 station, $5 village).
+ACTIVITY = """
+WITH covered AS (
+    SELECT c.station_code, c.village_code, v.parent_code AS township_code
+      FROM rm_village_coverage c LEFT JOIN rm_org_units v ON v.code = c.village_code
+     WHERE c.effective_from <= $1 AND (c.effective_until IS NULL OR c.effective_until >= $1)
+)
+SELECT a.* FROM rm_police_activity a
+ WHERE ($2::text[] IS NULL OR a.station_code = ANY($2) OR EXISTS (
+        SELECT 1 FROM covered c
+         WHERE c.station_code = a.station_code AND (c.village_code = ANY($2) OR c.township_code = ANY($2))))
+   AND ($3::text IS NULL OR EXISTS (
+        SELECT 1 FROM covered c WHERE c.station_code = a.station_code AND c.township_code = $3))
+   AND ($4::text IS NULL OR a.station_code = $4)
+   AND ($5::text IS NULL OR EXISTS (
+        SELECT 1 FROM covered c WHERE c.station_code = a.station_code AND c.village_code = $5))
+"""
+
+
+def _args(scope: Scope) -> tuple[Any, ...]:
+    return scope.as_of, scope.codes, scope.township, scope.station, scope.village
+
+
+def year_earlier(day: date) -> date:
+    """The same day a year earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """``part`` in percent of ``whole``, one decimal rounded half away from zero; None of nothing."""
+    if whole == 0:
+        return None
+    return float((Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def change_percent(current: int, earlier: int) -> float | None:
+    """Year-on-year change in percent (7 -> 4 is -42.9); None when there was nothing a year earlier."""
+    return percent(current - earlier, earlier)
+
+
+async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
+    earlier_first, earlier_last = year_earlier(first), year_earlier(last)
+    totals = ", ".join(
+        f"coalesce(sum({m}) FILTER (WHERE day BETWEEN $6 AND $7), 0) AS {m},"
+        f" coalesce(sum({m}) FILTER (WHERE day BETWEEN $8 AND $9), 0) AS {m}_earlier"
+        for m in MEASURES
+    )
+    row = await pool.fetchrow(
+        f"SELECT {totals} FROM ({ACTIVITY}) a WHERE day BETWEEN $6 AND $7 OR day BETWEEN $8 AND $9",
+        *_args(scope),
+        first,
+        last,
+        earlier_first,
+        earlier_last,
+    )
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "year_earlier_from": earlier_first.isoformat(),
+        "year_earlier_to": earlier_last.isoformat(),
+        **{
+            m: {
+                "current": row[m],
+                "year_earlier": row[f"{m}_earlier"],
+                "change_percent": change_percent(row[m], row[f"{m}_earlier"]),
+            }
+            for m in MEASURES
+        },
+    }
+
+
+async def monthly(pool: asyncpg.Pool, scope: Scope, year: int) -> dict[str, Any]:
+    """The twelve months of ``year`` and of the year before, for a chart."""
+    sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    rows = await pool.fetch(
+        "SELECT extract(year FROM day)::int AS year, extract(month FROM day)::int AS month,"
+        f" {sums} FROM ({ACTIVITY}) a WHERE day BETWEEN $6 AND $7 GROUP BY 1, 2",
+        *_args(scope),
+        date(year - 1, 1, 1),
+        date(year, 12, 31),
+    )
+    figures = {(r["year"], r["month"]): r for r in rows}
+
+    def month_of(y: int, month: int) -> dict[str, int]:
+        row = figures.get((y, month))
+        return {m: row[m] if row else 0 for m in MEASURES}
+
+    return {
+        "year": year,
+        "months": [
+            {"month": month, "current": month_of(year, month), "year_earlier": month_of(year - 1, month)}
+            for month in range(1, 13)
+        ],
+    }
