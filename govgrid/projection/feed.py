@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from govgrid.catalogue import UnknownEventType
 from govgrid.envelope import EventEnvelope
+from govgrid.kafka import topic_partitions
 from govgrid.projection.apply_once import Applier, ApplyOnce
 from govgrid.stopping import sleep_unless_stopping
 
@@ -75,6 +76,7 @@ class TopicFeed:
                 UnknownEventType,
                 ValidationError,
                 RetryLater,
+                LookupError,  # the topic does not exist yet
             ) as exc:
                 log.warning("feed %s waits, retrying in %.1fs: %r", self._group_id, self._backoff, exc)
             except Exception:
@@ -86,6 +88,9 @@ class TopicFeed:
 
     async def _session(self, stopping: asyncio.Event) -> None:
         """One consumer, from start to stop: apply batches until stopping or a failure."""
+        # Joining the group only once the topic exists: a consumer that fails to start on a missing
+        # topic can leave a member behind, and the next join then waits for it for minutes.
+        await topic_partitions(self._bootstrap_servers, [self._topic])
         consumer = AIOKafkaConsumer(
             self._topic,
             bootstrap_servers=self._bootstrap_servers,

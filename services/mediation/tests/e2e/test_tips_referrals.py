@@ -66,11 +66,12 @@ async def others(database_url: str, service_name: str) -> AsyncIterator[dict[str
 
 @pytest.fixture
 async def mediation(
-    database_url: str, schema: str, service_name: str, others: dict[str, OtherService]
+    database_url: str, kafka_bootstrap: str, schema: str, service_name: str, others: dict[str, OtherService]
 ) -> AsyncIterator[MediationService]:
     settings = MediationSettings(
         database_url=database_url,
         database_schema=schema,
+        kafka_bootstrap_servers=kafka_bootstrap,
         service_name=service_name,  # hence consumer groups of this test's own
         tips_topic=others["tips"].topic,
         appointments_topic=others["appointments"].topic,
