@@ -95,6 +95,8 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
     token = mint_token(get_settings(), "leader", Role.CITY_ADMIN, [])
     async with httpx.AsyncClient(base_url=read_api, headers={"Authorization": f"Bearer {token}"}) as client:
         today: dict[str, Any] = (await client.get("/coverage/summary")).json()
+        police: dict[str, Any] = (await client.get("/police-activity/summary")).json()
+        patrols: dict[str, Any] = (await client.get("/patrols/summary")).json()
     errors: list[str] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -113,6 +115,8 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         assert await figure(page, "villages") == str(today["villages"])
         assert await figure(page, "withDeputy") == str(today["villages_with_deputy_secretary"])
         assert await figure(page, "stations") == str(today["stations"])
+        assert await figure(page, "calls") == str(police["calls_for_service"]["current"])
+        assert await figure(page, "patrolsCompleted") == str(patrols["patrols_completed"])
         assert await page.locator("h1").inner_text() == "党务+警务+村务 · 双向兼职工作台"
 
         # Language switch.

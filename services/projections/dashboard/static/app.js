@@ -57,6 +57,19 @@
     });
   }
 
+  function fillCards(container, figures) {
+    container.innerHTML = "";
+    for (const [key, value, note] of figures) {
+      const card = document.createElement("div");
+      card.className = "card";
+      card.dataset.figure = key;
+      card.innerHTML = `<div class="figure"></div><div class="label"></div>`;
+      card.querySelector(".figure").textContent = value;
+      card.querySelector(".label").textContent = t(key) + (note ? " · " + note : "");
+      container.appendChild(card);
+    }
+  }
+
   function cards(summary) {
     const figures = [
       ["villages", summary.villages], ["withDeputy", summary.villages_with_deputy_secretary],
@@ -64,16 +77,46 @@
       ["stationsWithDirector", summary.stations_with_director],
       ["deputiesCertified", summary.deputy_secretaries_certified], ["directorsCertified", summary.directors_certified],
     ];
-    $("cards").innerHTML = "";
-    for (const [key, value] of figures) {
-      const card = document.createElement("div");
-      card.className = "card";
-      card.dataset.figure = key;
-      card.innerHTML = `<div class="figure"></div><div class="label"></div>`;
-      card.querySelector(".figure").textContent = value;
-      card.querySelector(".label").textContent = t(key);
-      $("cards").appendChild(card);
-    }
+    fillCards($("cards"), figures);
+  }
+
+  function patrolCards(p) {
+    fillCards($("patrol-cards"), [
+      ["patrolsCompleted", p.patrols_completed], ["patrolHours", Math.round(p.patrol_hours)],
+      ["volunteerParticipations", p.volunteer_participations],
+      ["clearanceOperations", p.clearance_operations_carried_out],
+      ["gridsVisited", p.grids_visited_percent === null ? "–" : p.grids_visited_percent],
+    ]);
+  }
+
+  function change(figure) {
+    if (figure.change_percent === null) return t("yoy") + " –";
+    return t("yoy") + " " + (figure.change_percent > 0 ? "+" : "") + figure.change_percent + "%";
+  }
+
+  function policeCards(s) {
+    fillCards($("police-cards"), [
+      ["calls", s.calls_for_service.current, change(s.calls_for_service)],
+      ["criminal", s.criminal_cases.current, change(s.criminal_cases)],
+      ["publicSecurity", s.public_security_cases.current, change(s.public_security_cases)],
+    ]);
+  }
+
+  let policeChart = null;
+
+  function drawPoliceChart(monthly) {
+    policeChart = policeChart || echarts.init($("police-chart"));
+    policeChart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: [t("thisYear"), t("lastYear")], textStyle: { color: "#e6eefc" } },
+      xAxis: { type: "category", data: monthly.months.map((m) => m.month + (state.lang === "en" ? "" : t("month"))), axisLabel: { color: "#e6eefc" } },
+      yAxis: { type: "value", axisLabel: { color: "#e6eefc" } },
+      series: [
+        { name: t("thisYear"), type: "line", data: monthly.months.map((m) => m.current.calls_for_service), itemStyle: { color: "#f5c542" } },
+        { name: t("lastYear"), type: "line", data: monthly.months.map((m) => m.year_earlier.calls_for_service), itemStyle: { color: "#8aa2c8" } },
+      ],
+    }, true);
   }
 
   function drawChart(rows, groupBy) {
@@ -119,12 +162,19 @@
     $("error").hidden = true;
     try {
       const current = level();
-      const [summary, lacking] = await Promise.all([
+      const range = { to: state.asOf }; // from 1 January of that year: year to date
+      const [summary, lacking, patrols, police, monthly] = await Promise.all([
         api("/coverage/summary?" + query()),
         api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
+        api("/patrols/summary?" + query(range)),
+        api("/police-activity/summary?" + query(range)),
+        api("/police-activity/monthly?" + query({ year: state.asOf.slice(0, 4) })),
       ]);
       cards(summary);
       lackingTable(lacking);
+      patrolCards(patrols);
+      policeCards(police);
+      drawPoliceChart(monthly);
       if (NEXT_GROUP[current]) drawChart(await api("/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] })), NEXT_GROUP[current]);
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {

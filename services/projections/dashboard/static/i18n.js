@@ -7,6 +7,10 @@ window.GOVGRID_I18N = {
     villages: "村（社区）", withDeputy: "已有民警副书记", lackingDeputy: "尚缺民警副书记", stations: "派出所",
     stationsWithDirector: "已有联防主任", deputiesCertified: "民警副书记持证", directorsCertified: "联防主任持证",
     covered: "已覆盖", lacking: "未覆盖", error: "无法读取数据：",
+    patrolsTitle: "巡逻与清查行动（本年至今）", patrolsCompleted: "完成巡逻", patrolHours: "巡逻时长（小时）",
+    volunteerParticipations: "志愿者参与人次", clearanceOperations: "清查行动", gridsVisited: "网格覆盖率（%）",
+    policeTitle: "接处警与案件（本年至今，同比）", calls: "接处警", criminal: "刑事案件", publicSecurity: "治安案件",
+    yoy: "同比", thisYear: "本年", lastYear: "上年", month: "月",
   },
   "en": {
     title: "Party + Police + Village Affairs · Dual appointments", asOf: "As of", live: "live", language: "中文",
@@ -16,5 +20,11 @@ window.GOVGRID_I18N = {
     lackingDeputy: "Lacking a police deputy secretary", stations: "Police stations",
     stationsWithDirector: "With a joint-defence director", deputiesCertified: "Deputy secretaries certified",
     directorsCertified: "Directors certified", covered: "covered", lacking: "lacking", error: "Cannot read the data: ",
+    patrolsTitle: "Patrols and clearance operations (year to date)", patrolsCompleted: "Patrols completed",
+    patrolHours: "Patrol hours", volunteerParticipations: "Volunteer participations",
+    clearanceOperations: "Clearance operations", gridsVisited: "Grids visited (%)",
+    policeTitle: "Calls for police service and cases (year to date, year on year)", calls: "Calls for service",
+    criminal: "Criminal cases", publicSecurity: "Public-security cases", yoy: "year on year",
+    thisYear: "this year", lastYear: "last year", month: "month",
   },
 };
