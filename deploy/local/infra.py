@@ -267,11 +267,20 @@ def _reap(pid: int) -> None:
 
 
 def kafka_ready(inst: Instance) -> bool:
-    # The broker logs this line once it has joined the KRaft quorum and opened its listener.
-    if kafka_pid(inst) is None or not port_answers(inst.kafka_port):
+    # The broker logs "Kafka Server started" once it has joined the KRaft quorum and opened its
+    # listener. The log grows without end, so the first sighting is remembered for this pid.
+    pid = kafka_pid(inst)
+    if pid is None or not port_answers(inst.kafka_port):
         return False
+    marker = inst.kafka_dir / "started.pid"
+    if marker.exists() and marker.read_text() == str(pid):
+        return True
     log = inst.kafka_dir / "kafka.log"
-    return log.exists() and b"Kafka Server started" in log.read_bytes()[-200_000:]
+    with open(log, "rb") as lines:
+        if not any(b"Kafka Server started" in line for line in lines):
+            return False
+    marker.write_text(str(pid))
+    return True
 
 
 # ---------------------------------------------------------------- PostgreSQL
