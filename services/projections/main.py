@@ -11,7 +11,17 @@ from fastapi import FastAPI
 
 from govgrid.observability import configure_logging
 from govgrid.web.app import create_service_app
-from services.projections.api import coverage, live, org_units, patrols, police_activity
+from services.projections.api import (
+    activity,
+    coverage,
+    disputes,
+    leads,
+    live,
+    org_units,
+    outreach,
+    patrols,
+    police_activity,
+)
 from services.projections.api.dashboard import mount_dashboard
 from services.projections.generations import Generations
 from services.projections.lag import LagWatch
@@ -41,7 +51,17 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
         settings,
         title="govgrid read API",
         description="Read models of every govgrid service, scoped to the caller's jurisdiction.",
-        routers=[coverage.router, org_units.router, patrols.router, police_activity.router, live.router],
+        routers=[
+            coverage.router,
+            org_units.router,
+            patrols.router,
+            police_activity.router,
+            outreach.router,
+            disputes.router,
+            leads.router,
+            activity.router,
+            live.router,
+        ],
         ready_checks={"postgres": postgres_ready, "read_model_lag": lag.check},
         lifespan=lifespan,
     )

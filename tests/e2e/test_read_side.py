@@ -26,10 +26,18 @@ from services.appointments.tests.integration.conftest import ADMIN, COVERAGE, GR
 from services.projections.generations import Generations
 from services.projections.lag import measure
 from services.projections.main import create_app as read_api_app
+from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import drop_generations
 
 PARTITIONS = 3
+
+
+def source_topics(topic: str) -> dict[str, str]:
+    """Every read model's source on a topic of this test's own: appointments on ``topic``, the others
+    (left empty) beside it."""
+    services = {service for model in READ_MODELS for service in model.services}
+    return {s: topic if s == "appointments" else f"{topic}.{s}" for s in sorted(services)}
 
 
 @pytest.fixture
@@ -78,7 +86,7 @@ def worker(
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
         "APP_ID": worker_app_id,
-        "SOURCE_TOPICS": json.dumps({"appointments": topic, "patrols": f"{topic}.patrols"}),
+        "SOURCE_TOPICS": json.dumps(source_topics(topic)),
     }
     with (tmp_path / "worker.log").open("wb") as log:
         process = subprocess.Popen(
@@ -157,7 +165,7 @@ async def test_commands_reach_the_read_api(
     settings = ProjectionsSettings(
         kafka_bootstrap_servers=kafka_bootstrap,
         app_id=worker_app_id,
-        source_topics={"appointments": topic, "patrols": f"{topic}.patrols"},
+        source_topics=source_topics(topic),
     )
 
     async def caught_up() -> bool:

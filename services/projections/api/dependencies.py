@@ -17,6 +17,7 @@ from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.readmodels import ReadModel
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.outreach import OUTREACH
 from services.projections.readmodels.patrols import PATROLS
 from services.projections.readmodels.police_activity import POLICE_ACTIVITY
 
@@ -133,3 +134,4 @@ Year = Annotated[Range, Depends(get_year)]
 YearScope = Annotated[Scope, Depends(scope_over(get_year))]
 PatrolsModel = Annotated[asyncpg.Pool, Depends(read_model(PATROLS))]
 PoliceActivityModel = Annotated[asyncpg.Pool, Depends(read_model(POLICE_ACTIVITY))]
+OutreachModel = Annotated[asyncpg.Pool, Depends(read_model(OUTREACH))]

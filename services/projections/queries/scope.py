@@ -35,3 +35,15 @@ class Page:
     @property
     def offset(self) -> int:
         return (self.number - 1) * self.size
+
+
+def in_scope(n: int) -> str:
+    """A WHERE clause on a row ``r`` with township_code, station_code and village_code: ``$n`` the
+    caller's codes (None: everything), ``$n+1`` .. ``$n+3`` the township, station and village asked for."""
+    return f"""
+    (${n}::text[] IS NULL
+     OR r.township_code = ANY(${n}) OR r.station_code = ANY(${n}) OR r.village_code = ANY(${n}))
+    AND (${n + 1}::text IS NULL OR r.township_code = ${n + 1})
+    AND (${n + 2}::text IS NULL OR r.station_code = ${n + 2})
+    AND (${n + 3}::text IS NULL OR r.village_code = ${n + 3})
+"""

@@ -67,3 +67,13 @@ class Stream:
         occurred_at = occurred_on(on) if not isinstance(on, datetime) else on
         draft = EventDraft(payload, occurred_at, self.jurisdiction, "tester", uuid.uuid4())
         return draft.seal(self.stream_id, self.version, occurred_at)
+
+
+async def every_row(pool: asyncpg.Pool) -> str:
+    """Every row of every table of the pool's schema (a read model's generation), as text: where a
+    leak would show."""
+    tables = await pool.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )
+    rows = [await pool.fetch(f'SELECT t::text AS row FROM "{r["table_name"]}" t') for r in tables]
+    return "\n".join(row["row"] for table in rows for row in table)

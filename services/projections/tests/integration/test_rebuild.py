@@ -24,7 +24,12 @@ from services.projections.tests.integration.test_coverage import ADMIN, HISTORY
 @pytest.fixture
 async def settings(database_url: str, kafka_bootstrap: str, schema: str, topic: str) -> ProjectionsSettings:
     patrols_topic = f"{topic}.patrols"  # empty: the other read models' second source
-    await ensure_topics(kafka_bootstrap, {topic: 3, patrols_topic: 3})
+    outreach_topic = f"{topic}.outreach"  # empty, likewise
+    tips_topic, mediation_topic = f"{topic}.tips", f"{topic}.mediation"  # empty, likewise
+    await ensure_topics(
+        kafka_bootstrap,
+        {topic: 3, patrols_topic: 3, outreach_topic: 3, tips_topic: 3, mediation_topic: 3},
+    )
     producer = idempotent_producer(kafka_bootstrap, "test-writer")
     await producer.start()
     for envelope in HISTORY:
@@ -34,7 +39,13 @@ async def settings(database_url: str, kafka_bootstrap: str, schema: str, topic: 
         database_url=database_url,
         database_schema=schema,
         kafka_bootstrap_servers=kafka_bootstrap,
-        source_topics={"appointments": topic, "patrols": patrols_topic},
+        source_topics={
+            "appointments": topic,
+            "patrols": patrols_topic,
+            "outreach": outreach_topic,
+            "tips": tips_topic,
+            "mediation": mediation_topic,
+        },
     )
 
 
@@ -87,7 +98,8 @@ async def test_lag_counts_the_events_the_worker_has_not_committed(settings: Proj
     # No worker ran in this consumer group: the whole history is behind, for every read model
     # reading the appointments topic.
     assert await measure(settings) == {
-        name: len(HISTORY) for name in ("coverage", "patrols", "police_activity")
+        name: len(HISTORY)
+        for name in ("coverage", "patrols", "police_activity", "outreach", "disputes", "leads", "activity")
     }
     watch = LagWatch(settings.model_copy(update={"max_ready_lag": len(HISTORY) - 1}))
     with pytest.raises(LookupError):

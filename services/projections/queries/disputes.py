@@ -1,0 +1,179 @@
+"""Disputes received, in mediation, resolved and escalated over a range of days, and the backlog.
+
+What counts where:
+- Each figure counts on the day of its act: received on the registration day, resolved on the day
+  of the agreement, failed and escalated on theirs (a dispute failing at the village and again at the
+  township counts twice), withdrawn on the day it was closed so.
+- Open on a day: registered by then, with no agreement, no escalation to the court and not closed.
+  In mediation: open with a pair assigned.
+- Resolution rate: of the disputes whose mediation ended in the range (an agreement, the court or a
+  withdrawal), the share that ended in an agreement.
+- A dispute is placed where its latest event was filed, as the mediation service shows it: when a
+  village moves to another station, its open disputes go with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from govgrid.catalogue.mediation import MediationLevel
+from services.projections.queries.police_activity import percent
+from services.projections.queries.scope import Scope, in_scope
+
+# Open at the end of day {day}: least() ignores the dates that are NULL.
+OPEN_AT = (
+    "r.registered_on <= {day}"
+    " AND coalesce(least(r.agreement_on, r.court_on, r.closed_on), 'infinity') > {day}"
+)
+
+# $1 first day, $2 last day, then the scope from $3. Each figure query groups by {key}: the village,
+# or nothing (NULL) for the whole scope.
+DISPUTE_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.registered_on BETWEEN $1 AND $2) AS received,
+       count(*) FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS resolved,
+       count(*) FILTER (WHERE r.court_on BETWEEN $1 AND $2) AS referred_to_court,
+       count(*) FILTER (WHERE r.close_outcome = 'withdrawn' AND r.closed_on BETWEEN $1 AND $2) AS withdrawn,
+       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")}) AS open,
+       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")} AND r.mediators_on <= $2) AS in_mediation,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.agreement_on - r.registered_on)
+           FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS median_days_to_resolve
+  FROM rm_disputes r
+ WHERE {in_scope(3)}
+ GROUP BY 1
+"""
+
+STEP_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE s.step = 'failed') AS failed,
+       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'township') AS escalated_to_township,
+       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'court') AS escalated_to_court
+  FROM rm_dispute_steps s JOIN rm_disputes r ON r.dispute_id = s.dispute_id
+ WHERE s.day BETWEEN $1 AND $2 AND {in_scope(3)}
+ GROUP BY 1
+"""
+
+WHOLE_SCOPE, BY_VILLAGE = "NULL::text", "r.village_code"
+
+ZEROS = {
+    "received": 0,
+    "resolved": 0,
+    "referred_to_court": 0,
+    "withdrawn": 0,
+    "open": 0,
+    "in_mediation": 0,
+    "median_days_to_resolve": None,
+    "failed": 0,
+    "escalated_to_township": 0,
+    "escalated_to_court": 0,
+}
+
+
+def _args(scope: Scope, *days: date) -> tuple[Any, ...]:
+    return *days, scope.codes, scope.township, scope.station, scope.village
+
+
+async def _figures(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
+) -> dict[str | None, dict[str, Any]]:
+    """Every figure by ``key``; zeros where a query found nothing."""
+    figures: dict[str | None, dict[str, Any]] = {}
+    for query in (DISPUTE_FIGURES, STEP_FIGURES):
+        for row in await pool.fetch(query.format(key=key), *_args(scope, first, last)):
+            figures.setdefault(row["key"], {}).update(row)
+    return {k: _complete(v) for k, v in figures.items()}
+
+
+def _complete(found: dict[str, Any]) -> dict[str, Any]:
+    figures = {**ZEROS, **{k: v for k, v in found.items() if k != "key"}}
+    ended = figures["resolved"] + figures["referred_to_court"] + figures["withdrawn"]
+    return {
+        "received": figures["received"],
+        "open": figures["open"],
+        "in_mediation": figures["in_mediation"],
+        "resolved": figures["resolved"],
+        "failed": figures["failed"],
+        "escalated": {
+            MediationLevel.TOWNSHIP.value: figures["escalated_to_township"],
+            MediationLevel.COURT.value: figures["escalated_to_court"],
+        },
+        "referred_to_court": figures["referred_to_court"],
+        "withdrawn": figures["withdrawn"],
+        "resolution_rate_percent": percent(figures["resolved"], ended),
+        "median_days_to_resolve": figures["median_days_to_resolve"],
+    }
+
+
+async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
+    figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or _complete({})
+    return {"from": first.isoformat(), "to": last.isoformat(), **figures}
+
+
+async def by_village(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
+    """The summary's figures per village or community, for charts."""
+    figures = await _figures(pool, scope, first, last, BY_VILLAGE)
+    names = {
+        r["code"]: r
+        for r in await pool.fetch(
+            "SELECT code, name_zh, name_en, parent_code FROM rm_org_units WHERE code = ANY($1)", list(figures)
+        )
+    }
+    return [
+        {
+            "village_code": code,
+            "name_zh": names[code]["name_zh"] if code in names else None,
+            "name_en": names[code]["name_en"] if code in names else None,
+            "township_code": names[code]["parent_code"] if code in names else None,
+            **figures[code],
+        }
+        for code in sorted(c for c in figures if c is not None)
+    ]
+
+
+# Ages in days since registration at the end of the day asked for: each bucket below its bound.
+AGE_BUCKETS = (("under_30_days", 30), ("30_to_90_days", 90), ("90_to_365_days", 365))
+OVER_A_YEAR = "over_365_days"
+
+AGE_CASES = " ".join(
+    f"WHEN $1::date - r.registered_on < {bound} THEN '{name}'" for name, bound in AGE_BUCKETS
+)
+
+BACKLOG = f"""
+SELECT CASE {AGE_CASES}
+            ELSE '{OVER_A_YEAR}' END AS bucket,
+       count(*) AS disputes,
+       count(r.running_since) AS with_running_since,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.registered_on - r.running_since)
+           AS median_days_running_before_registration
+  FROM rm_disputes r
+ WHERE {OPEN_AT.format(day="$1::date")} AND {in_scope(2)}
+ GROUP BY 1
+"""
+
+
+async def backlog(pool: asyncpg.Pool, scope: Scope) -> dict[str, Any]:
+    """The disputes open at the end of ``scope.as_of`` by age, with how long they had been running
+    before registration where the registration said when they began."""
+    rows = {
+        r["bucket"]: r
+        for r in await pool.fetch(
+            BACKLOG, scope.as_of, scope.codes, scope.township, scope.station, scope.village
+        )
+    }
+    buckets = []
+    for name in (*(name for name, _ in AGE_BUCKETS), OVER_A_YEAR):
+        row = rows.get(name)
+        buckets.append(
+            {
+                "age": name,
+                "disputes": row["disputes"] if row else 0,
+                "with_running_since": row["with_running_since"] if row else 0,
+                "median_days_running_before_registration": (
+                    row["median_days_running_before_registration"] if row else None
+                ),
+            }
+        )
+    return {"as_of": scope.as_of.isoformat(), "open": sum(b["disputes"] for b in buckets), "buckets": buckets}

@@ -1,0 +1,130 @@
+"""Leads received, decided and acted on over a range of China days, per place and per station.
+
+What counts where:
+- A lead counts where and when it was received (its station, township and village then: every later
+  event of the lead keeps that jurisdiction); its decision and each outcome on their own days.
+- Open at the end of the range: received by then and not closed. Overdue then: waiting past the
+  deadline it waits on at that moment, triage first, then a decision (the latest triage's deadline).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+
+from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
+from govgrid.china_time import occurred_on
+from services.projections.queries.scope import Scope, in_scope
+
+# $1 first day, $2 last day, the scope from $3, $7 the end of the last day. By {key}: the station, or
+# nothing (NULL) for the whole scope.
+LEAD_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.received_on BETWEEN $1 AND $2) AS received,
+       count(*) FILTER (WHERE r.verified_on BETWEEN $1 AND $2) AS verified,
+       count(*) FILTER (WHERE r.dismissed_on BETWEEN $1 AND $2) AS dismissed,
+       count(*) FILTER (WHERE r.received_on <= $2 AND coalesce(r.closed_on, 'infinity') > $2) AS open,
+       count(*) FILTER (
+           WHERE r.received_at < $7 AND coalesce(least(r.verified_on, r.dismissed_on), 'infinity') > $2
+             AND CASE WHEN r.triaged_at < $7 THEN r.due_at < $7 ELSE r.triage_due_at < $7 END
+       ) AS overdue
+  FROM rm_leads r
+ WHERE {in_scope(3)}
+ GROUP BY 1
+"""
+
+OUTCOME_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) AS outcomes,
+       count(*) FILTER (WHERE o.outcome = 'fugitive_arrested') AS fugitives_arrested
+  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
+ WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)}
+ GROUP BY 1
+"""
+
+# Breakdowns of the whole scope: {column} of the leads received, dismissed, or of the outcomes.
+RECEIVED_BY = f"""
+SELECT r.{{column}} AS key, count(*) AS n FROM rm_leads r
+ WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+"""
+DISMISSED_BY_REASON = f"""
+SELECT r.dismissal_reason AS key, count(*) AS n FROM rm_leads r
+ WHERE r.dismissed_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+"""
+OUTCOMES_BY_KIND = f"""
+SELECT o.outcome AS key, count(*) AS n
+  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
+ WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+"""
+
+WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
+
+ZEROS = {
+    "received": 0,
+    "verified": 0,
+    "dismissed": 0,
+    "outcomes": 0,
+    "fugitives_arrested": 0,
+    "open": 0,
+    "overdue": 0,
+}
+
+
+def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
+    return first, last, scope.codes, scope.township, scope.station, scope.village
+
+
+async def _figures(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
+) -> dict[str | None, dict[str, Any]]:
+    """Every figure by ``key``; zeros where a query found nothing."""
+    end_of_last_day = occurred_on(last + timedelta(days=1))
+    figures: dict[str | None, dict[str, Any]] = {}
+    for row in await pool.fetch(LEAD_FIGURES.format(key=key), *_args(scope, first, last), end_of_last_day):
+        figures.setdefault(row["key"], {}).update(row)
+    for row in await pool.fetch(OUTCOME_FIGURES.format(key=key), *_args(scope, first, last)):
+        figures.setdefault(row["key"], {}).update(row)
+    return {k: {**ZEROS, **{f: n for f, n in v.items() if f != "key"}} for k, v in figures.items()}
+
+
+async def _counts(pool: asyncpg.Pool, query: str, scope: Scope, first: date, last: date) -> dict[str, int]:
+    return {r["key"]: r["n"] for r in await pool.fetch(query, *_args(scope, first, last))}
+
+
+async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
+    figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or ZEROS
+    by_channel = await _counts(pool, RECEIVED_BY.format(column="channel"), scope, first, last)
+    by_category = await _counts(pool, RECEIVED_BY.format(column="category"), scope, first, last)
+    by_reason = await _counts(pool, DISMISSED_BY_REASON, scope, first, last)
+    by_outcome = await _counts(pool, OUTCOMES_BY_KIND, scope, first, last)
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        **figures,
+        "received_by_channel": {c.value: by_channel.get(c.value, 0) for c in LeadChannel},
+        "received_by_category": {c.value: by_category.get(c.value, 0) for c in LeadCategory},
+        "dismissed_by_reason": {r.value: by_reason.get(r.value, 0) for r in DismissalReason},
+        "outcomes_by_kind": {o.value: by_outcome.get(o.value, 0) for o in LeadOutcome},
+    }
+
+
+async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
+    """The summary's totals per handling station, for charts."""
+    figures = await _figures(pool, scope, first, last, BY_STATION)
+    names = {
+        r["code"]: r
+        for r in await pool.fetch(
+            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
+        )
+    }
+    return [
+        {
+            "station_code": code,
+            "name_zh": names[code]["name_zh"] if code in names else None,
+            "name_en": names[code]["name_en"] if code in names else None,
+            **figures[code],
+        }
+        for code in sorted(c for c in figures if c is not None)
+    ]
