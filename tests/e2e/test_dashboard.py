@@ -97,6 +97,7 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         today: dict[str, Any] = (await client.get("/coverage/summary")).json()
         police: dict[str, Any] = (await client.get("/police-activity/summary")).json()
         patrols: dict[str, Any] = (await client.get("/patrols/summary")).json()
+        services: dict[str, Any] = (await client.get("/outreach/summary")).json()
     errors: list[str] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -117,6 +118,7 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         assert await figure(page, "stations") == str(today["stations"])
         assert await figure(page, "calls") == str(police["calls_for_service"]["current"])
         assert await figure(page, "patrolsCompleted") == str(patrols["patrols_completed"])
+        assert await figure(page, "studentsProcessed") == str(services["students_processed"])
         assert await page.locator("h1").inner_text() == "党务+警务+村务 · 双向兼职工作台"
 
         # Language switch.

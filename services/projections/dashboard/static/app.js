@@ -89,6 +89,25 @@
     ]);
   }
 
+  const dash = (value) => (value === null || value === undefined ? "–" : value);
+
+  function otherCards(disputes, leads, services) {
+    fillCards($("dispute-cards"), [
+      ["disputesReceived", disputes.received], ["disputesResolved", disputes.resolved],
+      ["disputesOpen", disputes.open], ["resolutionRate", dash(disputes.resolution_rate_percent)],
+      ["medianDays", dash(disputes.median_days_to_resolve)],
+    ]);
+    fillCards($("lead-cards"), [
+      ["leadsReceived", leads.received], ["leadsVerified", leads.verified],
+      ["fugitivesArrested", leads.fugitives_arrested], ["leadsOverdue", leads.overdue],
+    ]);
+    fillCards($("service-cards"), [
+      ["schoolsServed", services.schools_served], ["completion", dash(services.completion_percent)],
+      ["studentsProcessed", services.students_processed], ["enterpriseVisits", services.enterprise_visits],
+      ["casesHandled", services.enterprise_cases_handled], ["jobsHired", services.job_referrals_hired],
+    ]);
+  }
+
   function change(figure) {
     if (figure.change_percent === null) return t("yoy") + " –";
     return t("yoy") + " " + (figure.change_percent > 0 ? "+" : "") + figure.change_percent + "%";
@@ -163,18 +182,22 @@
     try {
       const current = level();
       const range = { to: state.asOf }; // from 1 January of that year: year to date
-      const [summary, lacking, patrols, police, monthly] = await Promise.all([
+      const [summary, lacking, patrols, police, monthly, disputes, leads, services] = await Promise.all([
         api("/coverage/summary?" + query()),
         api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
         api("/patrols/summary?" + query(range)),
         api("/police-activity/summary?" + query(range)),
         api("/police-activity/monthly?" + query({ year: state.asOf.slice(0, 4) })),
+        api("/disputes/summary?" + query(range)),
+        api("/leads/summary?" + query(range)),
+        api("/outreach/summary?" + query(range)),
       ]);
       cards(summary);
       lackingTable(lacking);
       patrolCards(patrols);
       policeCards(police);
       drawPoliceChart(monthly);
+      otherCards(disputes, leads, services);
       if (NEXT_GROUP[current]) drawChart(await api("/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] })), NEXT_GROUP[current]);
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {
