@@ -42,7 +42,7 @@ from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
 from govgrid.testing.fixtures import wait_until
-from govgrid.testing.relay import make_relay, running
+from govgrid.testing.relay import PARTITIONS, make_relay, running
 from govgrid.testing.servers import kafka_server, postgres_server
 from services.appointments.bootstrap import start_service
 from services.appointments.main import create_app as appointments_app
@@ -52,8 +52,6 @@ from services.projections.main import create_app as read_api_app
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
-
-PARTITIONS = 6
 
 
 def village_events(n: int) -> Iterator[tuple[bytes, bytes]]:
