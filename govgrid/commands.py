@@ -6,6 +6,7 @@ the same key with a different request is refused (409 idempotency_key_reused).
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
@@ -71,6 +72,8 @@ class CommandResult:
 # a service may add its own lookups (see the runner's ``unit_of_work`` factory).
 U = TypeVar("U")
 CommandHandler = Callable[[U], Awaitable[CommandResult]]
+# A handler that also gets the command's context (who, which request).
+ContextHandler = Callable[[U, "CommandContext"], Awaitable[CommandResult]]
 
 
 def request_fingerprint(*parts: object) -> str:
@@ -146,3 +149,18 @@ async def _record(conn: asyncpg.Connection, key: str, result: CommandResult) -> 
         result.status_code,
         json.dumps(result.body, ensure_ascii=False, default=str),
     )
+
+
+def command_line_admin() -> Principal:
+    """Who runs a command-line tool: a city admin named after the operating-system user."""
+    return Principal(f"cli:{getpass.getuser()}", Role.CITY_ADMIN, frozenset())
+
+
+async def run_from_command_line(runner: PostgresCommandRunner[U], work: ContextHandler[U]) -> CommandResult:
+    """Run one command of a command-line tool (no Idempotency-Key: the operator sees the answer)."""
+    ctx = CommandContext(command_line_admin())
+
+    async def handle(unit_of_work: U) -> CommandResult:
+        return await work(unit_of_work, ctx)
+
+    return await runner.run(handle, idempotency_key=None, fingerprint="")

@@ -33,6 +33,9 @@ class GovgridSettings(BaseSettings):
     )
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
 
+    http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers.")
+    http_port: int = Field(default=8000, ge=1, le=65535, description="Each service sets its own default.")
+
     log_level: str = "INFO"
 
 

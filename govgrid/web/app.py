@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
+import uvicorn
 from fastapi import APIRouter, FastAPI
 from starlette.types import Lifespan
 
 from govgrid.config import GovgridSettings
+from govgrid.observability import configure_logging
 from govgrid.web.errors import install_error_handlers
 from govgrid.web.health import ReadyCheck, health_router
 from govgrid.web.middleware import install_observability
@@ -29,3 +32,19 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+S = TypeVar("S", bound=GovgridSettings)
+
+
+def serve(create_app: Callable[[S], FastAPI], settings: S) -> None:
+    """Run a service's app in the foreground (``python -m services.<name>``)."""
+    configure_logging(settings)
+    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        access_log=False,
+        log_config=None,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Header
@@ -10,7 +9,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from govgrid.auth import Principal
-from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner, U, request_fingerprint
+from govgrid.commands import (
+    CommandContext,
+    CommandResult,
+    ContextHandler,
+    PostgresCommandRunner,
+    U,
+    request_fingerprint,
+)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -23,9 +29,6 @@ IdempotencyKey = Annotated[
 ]
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-ContextHandler = Callable[[U, CommandContext], Awaitable[CommandResult]]
 
 
 async def execute(

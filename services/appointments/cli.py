@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from govgrid.auth import Principal, Role
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext, CommandResult, run_from_command_line
 from govgrid.errors import GovgridError, InvalidInput
 from govgrid.imports import parse_rows
 from services.appointments.application import imports
@@ -29,14 +27,9 @@ Work = Callable[[AppointmentsUnitOfWork, CommandContext], Awaitable[CommandResul
 
 
 async def run_as_admin(settings: AppointmentsSettings, work: Work) -> CommandResult:
-    ctx = CommandContext(Principal(f"cli:{getpass.getuser()}", Role.CITY_ADMIN, frozenset()))
     service = await start_service(settings)
     try:
-
-        async def handle(uow: AppointmentsUnitOfWork) -> CommandResult:
-            return await work(uow, ctx)
-
-        return await service.commands.run(handle, idempotency_key=None, fingerprint="")
+        return await run_from_command_line(service.commands, work)
     finally:
         await service.pool.close()
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
-from govgrid.observability import configure_logging
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from services.appointments.api import appointments, org_units, people
 from services.appointments.bootstrap import start_service
 from services.appointments.settings import AppointmentsSettings
@@ -46,13 +44,4 @@ def create_app(settings: AppointmentsSettings | None = None) -> FastAPI:
 
 
 def run() -> None:
-    settings = AppointmentsSettings()
-    configure_logging(settings)
-    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    serve(create_app, AppointmentsSettings())

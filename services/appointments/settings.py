@@ -10,6 +10,5 @@ from govgrid.config import GovgridSettings
 class AppointmentsSettings(GovgridSettings):
     service_name: str = "appointments"
     database_schema: str = Field(default="appointments", description="Its own schema: its own event store.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8101
     certificate_prefix: str = Field(default="DZ", description="任命证书 numbers look like DZ-2023-0042.")

@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
-from govgrid.observability import configure_logging
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from services.mediation.api import disputes, villages
 from services.mediation.bootstrap import feeding, start_service
 from services.mediation.settings import MediationSettings
@@ -50,13 +48,4 @@ def create_app(settings: MediationSettings | None = None) -> FastAPI:
 
 
 def run() -> None:
-    settings = MediationSettings()
-    configure_logging(settings)
-    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    serve(create_app, MediationSettings())

@@ -19,7 +19,6 @@ class MediationSettings(GovgridSettings):
         default="mediation", description="Also the prefix of its Kafka consumer groups."
     )
     database_schema: str = Field(default="mediation", description="Its own schema: its own event store.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8104
     appointments_topic: str = Field(
         default=events_topic("appointments"),

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from govgrid.auth import Principal, Role
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext, CommandResult, run_from_command_line
 from govgrid.errors import GovgridError, InvalidInput
 from govgrid.imports import parse_rows
 from services.outreach.application import imports
@@ -31,14 +29,9 @@ Work = Callable[[OutreachUnitOfWork, CommandContext], Awaitable[CommandResult]]
 
 
 async def run_as_admin(settings: OutreachSettings, work: Work) -> CommandResult:
-    ctx = CommandContext(Principal(f"cli:{getpass.getuser()}", Role.CITY_ADMIN, frozenset()))
     service = await start_service(settings)
     try:
-
-        async def handle(uow: OutreachUnitOfWork) -> CommandResult:
-            return await work(uow, ctx)
-
-        return await service.commands.run(handle, idempotency_key=None, fingerprint="")
+        return await run_from_command_line(service.commands, work)
     finally:
         await service.pool.close()
 

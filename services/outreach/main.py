@@ -7,11 +7,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
-from govgrid.observability import configure_logging
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from services.outreach.api import cases, drives, enterprise_visits, enterprises, referrals, schools
 from services.outreach.bootstrap import start_service
 from services.outreach.settings import OutreachSettings
@@ -60,13 +58,4 @@ def create_app(settings: OutreachSettings | None = None) -> FastAPI:
 
 
 def run() -> None:
-    settings = OutreachSettings()
-    configure_logging(settings)
-    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    serve(create_app, OutreachSettings())

@@ -11,7 +11,6 @@ from govgrid.kafka import events_topic
 class OutreachSettings(GovgridSettings):
     service_name: str = "outreach"
     database_schema: str = Field(default="outreach", description="Its own schema: its own event store.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8105
     appointments_topic: str = Field(
         default=events_topic("appointments"),

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from pathlib import Path
 
-from govgrid.auth import Principal, Role
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext, CommandResult, run_from_command_line
 from govgrid.errors import GovgridError, InvalidInput
 from govgrid.imports import parse_rows
 from services.patrols.application import imports
@@ -33,14 +31,13 @@ def read_rows(path: Path) -> list[tuple[int, PoliceActivityRow]]:
 async def import_police_activity(
     settings: PatrolsSettings, rows: list[tuple[int, PoliceActivityRow]]
 ) -> CommandResult:
-    ctx = CommandContext(Principal(f"cli:{getpass.getuser()}", Role.CITY_ADMIN, frozenset()))
     service = await start_service(settings)
     try:
 
-        async def handle(uow: PatrolsUnitOfWork) -> CommandResult:
+        async def work(uow: PatrolsUnitOfWork, ctx: CommandContext) -> CommandResult:
             return await imports.import_police_activity(uow, ctx, rows)
 
-        return await service.commands.run(handle, idempotency_key=None, fingerprint="")
+        return await run_from_command_line(service.commands, work)
     finally:
         await service.pool.close()
 

@@ -11,7 +11,6 @@ from govgrid.kafka import events_topic
 class PatrolsSettings(GovgridSettings):
     service_name: str = "patrols"
     database_schema: str = Field(default="patrols", description="Its own schema: its own event store.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8102
     appointments_topic: str = Field(
         default=events_topic("appointments"),

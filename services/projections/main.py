@@ -6,11 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
-from govgrid.observability import configure_logging
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from services.projections.api import (
     activity,
     coverage,
@@ -70,12 +68,4 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
 
 
 def run() -> None:
-    settings = ProjectionsSettings()
-    configure_logging(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    serve(create_app, ProjectionsSettings())

@@ -11,7 +11,6 @@ from govgrid.kafka import events_topic
 class ProjectionsSettings(GovgridSettings):
     service_name: str = "projections"
     database_schema: str = Field(default="projections", description="The read models' schema.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8100
     app_id: str = Field(
         default="govgrid-projections", description="The faust app id, i.e. the consumer group."

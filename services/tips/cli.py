@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 
-from govgrid.auth import Principal, Role
 from govgrid.china_time import today_in_china
+from govgrid.commands import command_line_admin
 from services.tips.application.retention import shred_expired
 from services.tips.bootstrap import start_service
 from services.tips.settings import TipsSettings
@@ -25,7 +24,7 @@ async def shred_now(settings: TipsSettings) -> dict[str, object]:
     service = await start_service(settings)
     try:
         day = today_in_china()
-        actor = Principal(f"cli:{getpass.getuser()}", Role.CITY_ADMIN, frozenset())
+        actor = command_line_admin()
         return {"day": day.isoformat(), "shredded": await shred_expired(service, day, actor)}
     finally:
         await service.pool.close()

@@ -6,12 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from fastapi import FastAPI
 
-from govgrid.observability import configure_logging
 from govgrid.reference import OrgReferenceFeed, PeopleReferenceFeed
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from services.tips.api import contact_groups, leads, notices
 from services.tips.application.retention import keep_shredding
 from services.tips.bootstrap import start_service
@@ -64,15 +62,4 @@ def create_app(settings: TipsSettings | None = None) -> FastAPI:
 
 
 def run() -> None:
-    settings = TipsSettings()
-    configure_logging(settings)
-    # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
-    # No request bodies are logged anywhere: the access log has the method, the route template and
-    # the status only.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    serve(create_app, TipsSettings())

@@ -19,7 +19,6 @@ DEVELOPMENT_MASTER_KEY = "Z292Z3JpZC1sb2NhbC1kZXYtaW5mb3JtYW50LWtleSE="
 class TipsSettings(GovgridSettings):
     service_name: str = "tips"
     database_schema: str = Field(default="tips", description="Its own schema: its own event store.")
-    http_host: str = "127.0.0.1"
     http_port: int = 8103
     appointments_topic: str = Field(
         default=events_topic("appointments"),
