@@ -32,6 +32,7 @@ from govgrid.observability import bind_correlation_id, current_correlation_id
 logger = logging.getLogger(__name__)
 
 # PostgreSQL is down, restarting, full or unreachable: the client should retry, so 503, not 500.
+# Not every asyncpg.InterfaceError: most are programming errors (wrong argument count...), which are 500s.
 # OSError covers ConnectionRefusedError and the plain OSError asyncio raises when every address fails;
 # TimeoutError is what a pool acquire raises when no connection comes back in time. Some of these
 # subclass others; all are listed so that the contract reads in one place.
@@ -40,7 +41,6 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.InterfaceError,
     ConnectionError,
     OSError,
     TimeoutError,

@@ -93,6 +93,10 @@ def make_app() -> FastAPI:
     async def invalid_inside() -> None:
         NewUnit.model_validate({"name_zh": "", "code": "V1"})
 
+    @app.get("/driver-misuse")
+    async def driver_misuse() -> None:
+        raise asyncpg.InterfaceError("the server expects 0 arguments for this query, 1 was passed")
+
     @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError(SECRET)
@@ -315,3 +319,9 @@ async def test_postgres_ready_check_selects_one() -> None:
     await postgres_ready_check(pool)()
 
     assert pool.queries == ["SELECT 1"]
+
+
+def test_a_programming_error_of_the_driver_is_a_500_not_an_outage(client: TestClient) -> None:
+    answer = client.get("/driver-misuse")
+    assert answer.status_code == 500
+    assert "Retry-After" not in answer.headers
