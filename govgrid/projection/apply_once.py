@@ -19,6 +19,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 Applier = Callable[[asyncpg.Connection, EventEnvelope], Awaitable[None]]
 
 
+async def record_applied(conn: asyncpg.Connection, projection: str, envelope: EventEnvelope) -> bool:
+    """Record the event as applied by ``projection``, in the caller's transaction; False if it was
+    already: then the caller must not apply it again."""
+    first_time = await conn.fetchval(
+        "INSERT INTO applied_events (projection, event_id, stream_id, stream_version)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
+        projection,
+        envelope.event_id,
+        envelope.stream_id,
+        envelope.stream_version,
+    )
+    return bool(first_time)
+
+
 class ApplyOnce:
     def __init__(self, pool: asyncpg.Pool, projection: str) -> None:
         self._pool = pool
@@ -27,15 +41,7 @@ class ApplyOnce:
     async def apply(self, envelope: EventEnvelope, applier: Applier) -> bool:
         """Run ``applier`` unless this projection already applied the event; True if it ran."""
         async with self._pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                "INSERT INTO applied_events (projection, event_id, stream_id, stream_version)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
-                self._projection,
-                envelope.event_id,
-                envelope.stream_id,
-                envelope.stream_version,
-            )
-            if not first_time:
+            if not await record_applied(conn, self._projection, envelope):
                 return False
             await applier(conn, envelope)
             return True

@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import logging
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from aiokafka.errors import GroupCoordinatorNotAvailableError, KafkaError
+from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Gauge
 
 from govgrid.kafka import topic_partitions
@@ -33,7 +34,7 @@ async def measure(settings: ProjectionsSettings) -> dict[str, int]:
     await admin.start()
     await consumer.start()
     try:
-        committed = await admin.list_consumer_group_offsets(settings.app_id)
+        committed = await _committed(admin, settings.app_id)
         ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
@@ -46,6 +47,19 @@ async def measure(settings: ProjectionsSettings) -> dict[str, int]:
         model.name: sum(behind_by_topic.get(settings.topic_of(s), 0) for s in model.services)
         for model in READ_MODELS
     }
+
+
+async def _committed(admin: AIOKafkaAdminClient, group: str) -> dict[TopicPartition, OffsetAndMetadata]:
+    # On a fresh broker the first coordinator lookup creates __consumer_offsets and fails meanwhile.
+    for _ in range(40):
+        try:
+            committed: dict[TopicPartition, OffsetAndMetadata] = await admin.list_consumer_group_offsets(
+                group
+            )
+            return committed
+        except GroupCoordinatorNotAvailableError:
+            await asyncio.sleep(0.25)
+    raise LookupError(f"no group coordinator for {group}")
 
 
 class LagWatch:

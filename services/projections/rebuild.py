@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import topic_partitions
 from govgrid.observability import configure_logging
-from services.projections.dispatch import apply_or_park
+from services.projections.dispatch import apply_batch
 from services.projections.generations import Generation, Generations
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
@@ -86,13 +86,13 @@ class Rebuild:
         last_tick = 0.0
         while await _behind(consumer, targets):
             batch = await consumer.getmany(timeout_ms=500, max_records=1000)
-            for records in batch.values():
-                for record in records:
-                    self.seen += 1
-                    envelope = EventEnvelope.from_json_bytes(record.value)
-                    applier = self._model.appliers.get(envelope.event_type)
-                    if applier is not None:
-                        self.applied += await apply_or_park(pool, self._model, applier, envelope)
+            # Each partition's records are in order, so each stream's events stay in order.
+            envelopes = [
+                EventEnvelope.from_json_bytes(r.value) for records in batch.values() for r in records
+            ]
+            self.seen += len(envelopes)
+            if envelopes:
+                self.applied += await apply_batch(pool, self._model, envelopes)
             if time.monotonic() - last_tick > 0.3:
                 tick()
                 last_tick = time.monotonic()

@@ -24,7 +24,7 @@ from govgrid.catalogue.appointments import (
 )
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
 from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import project, retry_parked
+from services.projections.dispatch import apply_batch, project, retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
@@ -258,3 +258,20 @@ async def test_operators_list_and_retry_parked_events_from_the_cli(
     retried = cli(database_url, schema, "retry", "coverage")
     assert retried.stdout.strip() == "coverage: 2 applied, 0 still parked"
     assert cli(database_url, schema, "parked").stdout == ""
+
+
+async def test_a_batch_applies_in_one_transaction_and_falls_back_to_parking_one_by_one(
+    generations: Generations, read_api: httpx.AsyncClient
+) -> None:
+    coverage = await generations.active_pool(COVERAGE)
+    assert await apply_batch(coverage, COVERAGE, HISTORY) == len(HISTORY)
+    assert await apply_batch(coverage, COVERAGE, HISTORY) == 0  # a replay applies nothing
+
+    _nomination, approval, end = appointment(
+        "a9", DEPUTY, "V2", "S01", "T01", date(2023, 5, 1), ended=date(2023, 8, 1)
+    )
+    good = appointment("a8", DIRECTOR, "V3", "S02", "T02", approved=date(2023, 5, 1))
+    assert await apply_batch(coverage, COVERAGE, [approval, end, *good]) == len(good)
+    parked = await coverage.fetch("SELECT event_id FROM parked_events ORDER BY stream_version")
+    assert [r["event_id"] for r in parked] == [approval.event_id, end.event_id]
+    assert (await get(read_api, "/coverage/summary?as_of=2023-06-30"))["stations_with_director"] == 2
