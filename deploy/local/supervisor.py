@@ -64,84 +64,43 @@ class Supervised:
             self.process.wait()
 
 
+# The write services: (name, port variable, default port). Each runs with its outbox relay.
+WRITE_SERVICES = (
+    ("appointments", "APPOINTMENTS_PORT", 8101),
+    ("patrols", "PATROLS_PORT", 8102),
+    ("tips", "TIPS_PORT", 8103),
+    ("mediation", "MEDIATION_PORT", 8104),
+    ("outreach", "OUTREACH_PORT", 8105),
+)
+
+
 def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
     env = {
         **os.environ,
         "DATABASE_URL": inst.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": inst.kafka_bootstrap,
     }
+    procs: list[Supervised] = []
+    for name, variable, default in WRITE_SERVICES:
+        port = os.environ.get(variable, str(default))
+        procs += [
+            Supervised(
+                name,
+                [python, "-m", f"services.{name}"],
+                {**env, "HTTP_PORT": port},
+                logs / f"{name}.log",
+                ready_url=f"http://127.0.0.1:{port}/readyz",
+            ),
+            Supervised(
+                f"{name}-relay",
+                [python, "-m", "govgrid.outbox", "--service", name],
+                env,
+                logs / f"{name}-relay.log",
+            ),
+        ]
     read_port = os.environ.get("READ_API_PORT", "8100")
-    port = os.environ.get("APPOINTMENTS_PORT", "8101")
-    patrols_port = os.environ.get("PATROLS_PORT", "8102")
-    tips_port = os.environ.get("TIPS_PORT", "8103")
-    mediation_port = os.environ.get("MEDIATION_PORT", "8104")
-    outreach_port = os.environ.get("OUTREACH_PORT", "8105")
     return [
-        Supervised(
-            "appointments",
-            [python, "-m", "services.appointments"],
-            {**env, "HTTP_PORT": port},
-            logs / "appointments.log",
-            ready_url=f"http://127.0.0.1:{port}/readyz",
-        ),
-        Supervised(
-            "appointments-relay",
-            [python, "-m", "govgrid.outbox", "--service", "appointments"],
-            env,
-            logs / "appointments-relay.log",
-        ),
-        Supervised(
-            "patrols",
-            [python, "-m", "services.patrols"],
-            {**env, "HTTP_PORT": patrols_port},
-            logs / "patrols.log",
-            ready_url=f"http://127.0.0.1:{patrols_port}/readyz",
-        ),
-        Supervised(
-            "patrols-relay",
-            [python, "-m", "govgrid.outbox", "--service", "patrols"],
-            env,
-            logs / "patrols-relay.log",
-        ),
-        Supervised(
-            "tips",
-            [python, "-m", "services.tips"],
-            {**env, "HTTP_PORT": tips_port},
-            logs / "tips.log",
-            ready_url=f"http://127.0.0.1:{tips_port}/readyz",
-        ),
-        Supervised(
-            "tips-relay",
-            [python, "-m", "govgrid.outbox", "--service", "tips"],
-            env,
-            logs / "tips-relay.log",
-        ),
-        Supervised(
-            "mediation",
-            [python, "-m", "services.mediation"],
-            {**env, "HTTP_PORT": mediation_port},
-            logs / "mediation.log",
-            ready_url=f"http://127.0.0.1:{mediation_port}/readyz",
-        ),
-        Supervised(
-            "mediation-relay",
-            [python, "-m", "govgrid.outbox", "--service", "mediation"],
-            env,
-            logs / "mediation-relay.log",
-        ),
-        Supervised(
-            "outreach",
-            [python, "-m", "services.outreach"],
-            {**env, "HTTP_PORT": outreach_port},
-            logs / "outreach.log",
-            ready_url=f"http://127.0.0.1:{outreach_port}/readyz",
-        ),
-        Supervised(
-            "outreach-relay",
-            [python, "-m", "govgrid.outbox", "--service", "outreach"],
-            env,
-            logs / "outreach-relay.log",
-        ),
+        *procs,
         Supervised(
             "projections-worker",
             [python, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
