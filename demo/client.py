@@ -1,0 +1,142 @@
+"""One HTTP client for every write service, as any other caller would use them: a bearer token, an
+Idempotency-Key on every command, the error body read when a command is refused.
+
+Every key is derived from the demo's year and a name of the step, so a demo that is sent twice for the
+same year appends nothing the second time: the services answer with the first result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+# The write services and their local default ports (deploy/local/supervisor.py runs them there).
+DEFAULT_PORTS = {"appointments": 8101, "patrols": 8102, "tips": 8103, "mediation": 8104, "outreach": 8105}
+
+
+def base_urls() -> dict[str, str]:
+    """Each write service's address: <SERVICE>_URL (APPOINTMENTS_URL...), else its local default."""
+    return {
+        name: os.environ.get(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
+        for name, port in DEFAULT_PORTS.items()
+    }
+
+
+# Refusals that only mean "not yet": another service's reference tables learn organisation units,
+# coverage and people from the appointments topic a moment after they are registered.
+REFERENCE_NOT_YET_KNOWN = frozenset(
+    {
+        "unknown_org_unit",
+        "unknown_officer",
+        "not_a_village",
+        "not_a_police_station",
+        "not_a_village_cadre",
+        "village_not_covered",
+        "village_not_covered_by_station",
+        "outside_station_coverage",
+        "school_outside_station_area",
+        "grid_not_in_village",
+        "officer_not_at_station",
+        "not_an_officer_of_the_station",
+    }
+)
+RETRY_STATUSES = frozenset({502, 503, 504})
+# Two concurrent steps touched one stream (two visits of one drive): the loser tries again.
+RETRY_CODES = REFERENCE_NOT_YET_KNOWN | {"version_conflict"}
+
+
+class CommandRefused(Exception):
+    """A command the demo sent was refused for good: the demo stops and says which and why."""
+
+    def __init__(self, service: str, path: str, status: int, body: str) -> None:
+        super().__init__(f"{service} POST {path} -> {status}: {body[:500]}")
+        self.service, self.path, self.status, self.body = service, path, status, body
+
+
+@dataclass
+class Platform:
+    """The write services' base addresses, a token allowed to run every command, and the demo's run key
+    (the first part of every Idempotency-Key)."""
+
+    base_urls: Mapping[str, str]
+    token: str
+    run_key: str
+    patience_seconds: float = 180.0  # how long a "not yet" may last before it counts as a refusal
+    sent: int = 0
+    _clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        if service not in self._clients:
+            self._clients[service] = httpx.AsyncClient(
+                base_url=self.base_urls[service],
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=60,
+            )
+        return self._clients[service]
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+
+    async def get(self, service: str, path: str) -> httpx.Response:
+        return await self.client(service).get(path)
+
+    async def post(self, service: str, path: str, body: Any, step: str) -> dict[str, Any]:
+        """Send one command; ``step`` names it uniquely within the demo (it becomes the idempotency key).
+        Returns the service's JSON answer; raises CommandRefused when the command is refused for good."""
+        key = f"demo-{self.run_key}-{service}-{step}"
+        deadline = time.monotonic() + self.patience_seconds
+        pause = 0.2
+        while True:
+            try:
+                answer = await self.client(service).post(path, json=body, headers={"Idempotency-Key": key})
+            except httpx.TransportError:  # a service restarting under the supervisor
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+                continue
+            if answer.is_success:
+                self.sent += 1
+                result: dict[str, Any] = answer.json()
+                return result
+            if time.monotonic() < deadline and _worth_retrying(answer):
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+                continue
+            raise CommandRefused(service, path, answer.status_code, answer.text)
+
+
+def _worth_retrying(answer: httpx.Response) -> bool:
+    if answer.status_code in RETRY_STATUSES:
+        return True
+    if answer.status_code not in (404, 409, 422):
+        return False
+    try:
+        code = answer.json().get("error")
+    except ValueError:
+        return False
+    return code in RETRY_CODES
+
+
+async def in_parallel(steps: Iterable[Callable[[], Awaitable[None]]], limit: int = 8) -> None:
+    """Run independent chains of commands (one dispute's life, one patrol's) ``limit`` at a time; the
+    first failure stops the rest and is raised as itself (not wrapped in an ExceptionGroup)."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(step: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            await step()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for step in steps:
+                group.create_task(one(step))
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
