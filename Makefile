@@ -45,7 +45,7 @@ test: $(INSTALLED) $(ECHARTS) chromium lint
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy govgrid services deploy bench tests conftest.py
+	$(PY) -m mypy govgrid services demo deploy bench tests conftest.py
 	$(PY) -m govgrid.catalogue.export --check
 
 schemas: $(INSTALLED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from demo.client import Platform, in_parallel
@@ -141,4 +142,4 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
             SERVICE, f"{path}/certificate", {"issued_on": plan.issued_on.isoformat()}, f"{step}-certificate"
         )
 
-    await in_parallel([lambda plan=plan: appoint(plan) for plan in appointment_plans(city, year)])
+    await in_parallel([partial(appoint, plan) for plan in appointment_plans(city, year)])

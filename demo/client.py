@@ -8,25 +8,12 @@ same year appends nothing the second time: the services answer with the first re
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-
-# The write services and their local default ports (deploy/local/supervisor.py runs them there).
-DEFAULT_PORTS = {"appointments": 8101, "patrols": 8102, "tips": 8103, "mediation": 8104, "outreach": 8105}
-
-
-def base_urls() -> dict[str, str]:
-    """Each write service's address: <SERVICE>_URL (APPOINTMENTS_URL...), else its local default."""
-    return {
-        name: os.environ.get(f"{name.upper()}_URL", f"http://127.0.0.1:{port}")
-        for name, port in DEFAULT_PORTS.items()
-    }
-
 
 # Refusals that only mean "not yet": another service's reference tables learn organisation units,
 # coverage and people from the appointments topic a moment after they are registered.

@@ -161,13 +161,38 @@ STATIONS = (
 
 # Syllables of village names: (中文, pinyin). Every pair is a distinct name.
 _FIRST = (
-    ("新", "Xin"), ("光", "Guang"), ("沙", "Sha"), ("南", "Nan"), ("北", "Bei"), ("东", "Dong"),
-    ("西", "Xi"), ("上", "Shang"), ("下", "Xia"), ("大", "Da"), ("长", "Chang"), ("高", "Gao"),
-    ("龙", "Long"), ("凤", "Feng"), ("石", "Shi"), ("松", "Song"), ("榕", "Rong"), ("椰", "Ye"),
+    ("新", "Xin"),
+    ("光", "Guang"),
+    ("沙", "Sha"),
+    ("南", "Nan"),
+    ("北", "Bei"),
+    ("东", "Dong"),
+    ("西", "Xi"),
+    ("上", "Shang"),
+    ("下", "Xia"),
+    ("大", "Da"),
+    ("长", "Chang"),
+    ("高", "Gao"),
+    ("龙", "Long"),
+    ("凤", "Feng"),
+    ("石", "Shi"),
+    ("松", "Song"),
+    ("榕", "Rong"),
+    ("椰", "Ye"),
 )
 _SECOND = (
-    ("坡", "po"), ("田", "tian"), ("井", "jing"), ("塘", "tang"), ("岭", "ling"), ("港", "gang"),
-    ("湾", "wan"), ("园", "yuan"), ("山", "shan"), ("江", "jiang"), ("洋", "yang"), ("桥", "qiao"),
+    ("坡", "po"),
+    ("田", "tian"),
+    ("井", "jing"),
+    ("塘", "tang"),
+    ("岭", "ling"),
+    ("港", "gang"),
+    ("湾", "wan"),
+    ("园", "yuan"),
+    ("山", "shan"),
+    ("江", "jiang"),
+    ("洋", "yang"),
+    ("桥", "qiao"),
 )
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗符羊"
 _GIVEN = "志明建华国强海军文杰永平春林伟东小红丽娟玉兰秀英德胜"

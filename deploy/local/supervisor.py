@@ -1,11 +1,12 @@
 """Run the whole platform on one machine, in the foreground: Kafka and PostgreSQL (infra.py), then
 every service process, supervised. Ctrl-C stops everything.
 
-    .venv/bin/python deploy/local/supervisor.py [--home DIR] [--keep-infra]   (what `make up` runs)
+    .venv/bin/python deploy/local/supervisor.py [--home DIR] [--keep-infra] [--no-demo]   (`make up`)
 
 - A process that exits is reported and restarted, with a back-off (1 s doubling to 30 s).
 - Each process logs to <home>/logs/<name>.log; this window shows the supervisor's own lines.
-- When the services answer /readyz, it prints their addresses and a development token.
+- When the services answer /readyz, it prints their addresses and a development token, then loads the
+  Danzhou demo (`python -m demo`) through the services' APIs if the platform is empty; --no-demo skips it.
 Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101),
 PATROLS_PORT (8102), TIPS_PORT (8103), MEDIATION_PORT (8104), OUTREACH_PORT (8105).
 """
@@ -74,6 +75,14 @@ WRITE_SERVICES = (
 )
 
 
+def service_urls() -> dict[str, str]:
+    """The write services' addresses, as the demo reads them (demo/settings.py: APPOINTMENTS_URL...)."""
+    return {
+        f"{name.upper()}_URL": f"http://127.0.0.1:{os.environ.get(variable, str(default))}"
+        for name, variable, default in WRITE_SERVICES
+    }
+
+
 def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
     env = {
         **os.environ,
@@ -129,8 +138,9 @@ def say(message: str) -> None:
     print(f"[platform] {message}", flush=True)
 
 
-def supervise(procs: list[Supervised], stopping: list[bool]) -> None:
-    announced = False
+def supervise(procs: list[Supervised], stopping: list[bool], demo: Supervised | None) -> None:
+    """Restart what exits; announce the platform once ready, then run ``demo`` once (not restarted)."""
+    announced = demo_reported = False
     while not stopping:
         now = time.monotonic()
         for proc in procs:
@@ -166,6 +176,16 @@ def supervise(procs: list[Supervised], stopping: list[bool]) -> None:
             say(f"  dashboard: {read_api.rsplit('/', 1)[0]}/dashboard/#token={token}")
             say(f"  development token (city admin): {token}")
             say("Ctrl-C stops everything.")
+            if demo is not None:
+                demo.start()
+                say(f"loading the demo (log: {demo.log_path}) ...")
+        if demo is not None and demo.process is not None and not demo_reported:
+            code = demo.process.poll()
+            if code is not None:
+                demo_reported = True
+                last = demo.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+                outcome = last[-1] if last else ""
+                say(outcome if code == 0 else f"demo failed with code {code}: {outcome} ({demo.log_path})")
         time.sleep(0.5)
 
 
@@ -176,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--keep-infra", action="store_true", help="leave Kafka and PostgreSQL running on exit"
+    )
+    parser.add_argument(
+        "--no-demo", action="store_true", help="do not load the Danzhou demo into an empty platform"
     )
     args = parser.parse_args(argv)
     inst = infra.Instance(
@@ -195,14 +218,21 @@ def main(argv: list[str] | None = None) -> int:
     logs = inst.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     procs = services(sys.executable, inst, logs)
+    demo = (
+        None
+        if args.no_demo
+        else Supervised(
+            "demo", [sys.executable, "-m", "demo"], {**os.environ, **service_urls()}, logs / "demo.log"
+        )
+    )
     for proc in procs:
         proc.start()
         say(f"{proc.name} started (log: {proc.log_path})")
     try:
-        supervise(procs, stopping)
+        supervise(procs, stopping, demo)
     finally:
         say("stopping ...")
-        for proc in reversed(procs):
+        for proc in [*([demo] if demo else []), *reversed(procs)]:
             proc.stop()
         if not args.keep_infra:
             infra.stop(inst, infra.SERVERS)

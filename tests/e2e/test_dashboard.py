@@ -15,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 from playwright.async_api import ConsoleMessage, Page, async_playwright
+from supervised_platform import CHROMIUM, CHROMIUM_ARGS, figure
 
 from govgrid.auth import Role, mint_token
 from govgrid.config import get_settings
@@ -28,16 +29,6 @@ from services.projections.tests.integration.conftest import drop_generations
 from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def free_port() -> int:
@@ -77,10 +68,6 @@ async def _answers(port: int) -> bool:
             return (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-async def figure(page: Page, key: str) -> str:
-    return await page.locator(f'.card[data-figure="{key}"] .figure').inner_text()
 
 
 async def rendered_after(page: Page, before: str | None) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]  # no stubs pinned; only Draft7Validator is used
 from pydantic_settings import BaseSettings
 
+from demo.settings import DemoSettings
 from govgrid.config import GovgridSettings
 from services.projections.settings import ProjectionsSettings
 
@@ -139,6 +140,8 @@ def settings_class(module: str | None) -> type[BaseSettings]:
         return GovgridSettings  # the relay, and the topic creation script
     if module == "services.projections" or module.startswith("services.projections."):
         return ProjectionsSettings
+    if module == "demo":
+        return DemoSettings
     service = module.split(".")[1]
     settings_module = importlib.import_module(f"services.{service}.settings")
     classes = [

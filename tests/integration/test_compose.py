@@ -170,6 +170,7 @@ def test_every_project_process_starts_with_its_arguments_and_environment(
     assert {kinds[name] for name in write_services()} == {"uvicorn"}
     assert {kinds[f"{name}-relay"] for name in write_services()} == {"argparse"}
     assert kinds["projections-worker"] == "click" and kinds["read-api"] == "uvicorn"
+    assert kinds["demo"] == "argparse"
 
 
 def test_relays_healthchecks_ask_their_metrics_port(compose: dict[str, Any]) -> None:
@@ -200,7 +201,7 @@ def test_the_topics_service_creates_every_events_topic_forever(
 def test_depends_on_targets_exist_with_the_right_condition(compose: dict[str, Any]) -> None:
     services = services_of(compose)
     one_shot = {name for name, service in services.items() if service.get("restart") == "no"}
-    assert one_shot == {"topics"}
+    assert one_shot == {"topics", "demo"}
     for name, service in services.items():
         for target, rule in (service.get("depends_on") or {}).items():
             assert target in services, f"{name} depends on unknown {target}"
@@ -212,8 +213,11 @@ def test_depends_on_targets_exist_with_the_right_condition(compose: dict[str, An
                 expected = "service_started"
             assert rule["condition"] == expected, f"{name} -> {target}"
     for name, service in project_services(compose).items():
-        if name != "topics":
+        if name not in one_shot:
             assert {"postgres", "kafka", "topics"} <= set(service["depends_on"]), name
+    # The demo sends commands to every write service, once they are ready, and only when asked for.
+    assert set(services["demo"]["depends_on"]) == set(write_services())
+    assert services["demo"]["profiles"] == ["demo"]
     for name in write_services():
         assert f"{name}" in services[f"{name}-relay"]["depends_on"]
 
@@ -222,7 +226,7 @@ def test_every_long_running_process_restarts_and_every_web_process_has_a_healthc
     compose: dict[str, Any],
 ) -> None:
     for name, service in services_of(compose).items():
-        if name != "topics":
+        if name not in ("topics", "demo"):
             assert service.get("restart") == "unless-stopped", name
     for name in [*write_services(), "read-api"]:
         assert "urllib.request" in " ".join(services_of(compose)[name]["healthcheck"]["test"]), name

@@ -6,6 +6,7 @@
   const state = {
     lang: localStorage.getItem("govgrid.lang") || "zh-CN",
     asOf: new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10), // today in China
+    from: null, // first day of the period; null: 1 January of the as-of day's year
     path: [], // [{level, code, name}] below the city
     token: null,
   };
@@ -13,14 +14,17 @@
   const t = (key) => window.GOVGRID_I18N[state.lang][key] || key;
   let chart = null;
 
-  function readToken() {
+  // The address may carry #token=...&from=YYYY-MM-DD&as_of=YYYY-MM-DD (the token is kept for the session).
+  function readFragment() {
     const fragment = new URLSearchParams(location.hash.slice(1));
-    if (fragment.get("token")) {
-      sessionStorage.setItem("govgrid.token", fragment.get("token"));
-      history.replaceState(null, "", location.pathname); // keep the token out of the address bar
-    }
+    if (fragment.get("token")) sessionStorage.setItem("govgrid.token", fragment.get("token"));
+    if (fragment.get("from")) state.from = fragment.get("from");
+    if (fragment.get("as_of")) state.asOf = fragment.get("as_of");
+    if (location.hash) history.replaceState(null, "", location.pathname); // keep the token out of the address bar
     return sessionStorage.getItem("govgrid.token");
   }
+
+  function firstDay() { return state.from || state.asOf.slice(0, 4) + "-01-01"; }
 
   function level() { return state.path.length ? state.path[state.path.length - 1].level : "city"; }
 
@@ -181,7 +185,7 @@
     $("error").hidden = true;
     try {
       const current = level();
-      const range = { to: state.asOf }; // from 1 January of that year: year to date
+      const range = { from: firstDay(), to: state.asOf };
       const [summary, lacking, patrols, police, monthly, disputes, leads, services] = await Promise.all([
         api("/coverage/summary?" + query()),
         api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
@@ -215,9 +219,11 @@
   }
 
   function start() {
-    state.token = readToken();
+    state.token = readFragment();
     $("as-of").value = state.asOf;
+    $("from").value = firstDay();
     $("as-of").onchange = () => { state.asOf = $("as-of").value; render(); };
+    $("from").onchange = () => { state.from = $("from").value || null; $("from").value = firstDay(); render(); };
     $("language").onclick = () => {
       state.lang = state.lang === "zh-CN" ? "en" : "zh-CN";
       localStorage.setItem("govgrid.lang", state.lang);

@@ -1,0 +1,80 @@
+"""Load the Danzhou demo into a running platform through its public command APIs.
+
+    python -m demo [--year-ending YYYY-MM-DD]
+
+The write services' addresses come from APPOINTMENTS_URL, PATROLS_URL, TIPS_URL, MEDIATION_URL and
+OUTREACH_URL (demo/settings.py; default: the local ports 8101 to 8105). A platform that already has
+the demo's city is left alone: the demo is for an empty platform. Exit status 0 when loaded or left
+alone, 1 on a refusal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from datetime import date, timedelta
+
+from demo import appointments, danzhou, mediation, outreach, patrols, tips
+from demo.client import CommandRefused, Platform
+from demo.settings import DemoSettings
+from govgrid.auth.principal import Role
+from govgrid.auth.tokens import mint_token
+from govgrid.china_time import today_in_china
+
+
+async def load_demo(platform: Platform, year: danzhou.DemoYear) -> bool:
+    """Load the demo; False when the platform already has the city and nothing was sent."""
+    if (await platform.get("appointments", f"/org-units/{danzhou.CITY_CODE}")).status_code == 200:
+        return False
+    city = danzhou.build()
+    await appointments.load(platform, city, year)
+    # The other services learn the grid from the appointments topic; their commands wait for it.
+    await asyncio.gather(
+        patrols.load(platform, city, year),
+        tips.load(platform, city, year),
+        mediation.load(platform, city, year),
+        outreach.load(platform, city, year),
+    )
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--year-ending",
+        type=date.fromisoformat,
+        default=today_in_china() - timedelta(days=1),
+        help="the last day of the demo's year (default: yesterday in China)",
+    )
+    args = parser.parse_args(argv)
+    year = danzhou.DemoYear(args.year_ending)
+    settings = DemoSettings()
+    token = mint_token(settings, "demo", Role.CITY_ADMIN, [], ttl_seconds=3600)
+    platform = Platform(settings.base_urls(), token, run_key=year.last.isoformat())
+    started = time.monotonic()
+
+    async def run() -> bool:
+        try:
+            return await load_demo(platform, year)
+        finally:
+            await platform.close()
+
+    try:
+        loaded = asyncio.run(run())
+    except CommandRefused as refused:
+        print(f"demo: refused: {refused}", file=sys.stderr)
+        return 1
+    if not loaded:
+        print(f"demo: the platform already has {danzhou.CITY_ZH} ({danzhou.CITY_CODE}); demo not loaded")
+        return 0
+    print(
+        f"demo: loaded {platform.sent} commands in {time.monotonic() - started:.0f}s;"
+        f" the demo's year runs from {year.first} to {year.last}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
