@@ -28,9 +28,10 @@ $(ECHARTS): $(DASHBOARD)/package-lock.json
 chromium:
 	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
 
-## up: run the platform in the foreground on local defaults (Kafka, PostgreSQL, every service); Ctrl-C stops it
+## up: run the platform in the foreground on local defaults (Kafka, PostgreSQL, every service, the demo
+## on an empty platform); Ctrl-C stops it. ARGS=--no-demo skips the demo.
 up: $(INSTALLED) $(ECHARTS)
-	$(PY) deploy/local/supervisor.py
+	$(PY) deploy/local/supervisor.py $(ARGS)
 
 down: $(INSTALLED)
 	$(INFRA) stop
