@@ -24,6 +24,7 @@ REFERENCE_NOT_YET_KNOWN = frozenset(
         "not_a_village",
         "not_a_police_station",
         "not_a_village_cadre",
+        "not_a_police_officer",
         "village_not_covered",
         "village_not_covered_by_station",
         "outside_station_coverage",
