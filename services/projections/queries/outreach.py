@@ -7,7 +7,8 @@ What counts where:
   visit (with its follow-up actions), a case or a referral under the enterprise's village, its
   township and the station covering it on the day of its first event.
 - Schools targeted: distinct schools that were targets, by ``to``, of a drive active in the range (its
-  period, cut at its closure, meets the range); served: those of them with a school day in the range.
+  period, cut at its closure, meets the range); a launch's targets count from the period's start even
+  when the drive was recorded later. Served: those of them with a school day in the range.
 - Students, ID cards, household changes: of the school days in the range, as last corrected.
 - Enterprise visits by the day of the visit; follow-up actions planned on the day the plan was recorded,
   completed on their completion day, overdue when due before ``to`` and not completed by its end (the

@@ -5,6 +5,7 @@ data reaches it: a job referral's person reference is not kept, nor any free tex
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -58,18 +59,22 @@ async def drive_launched(
         event.period_start,
         event.period_end,
     )
-    await _add_targets(conn, e, event.drive_id, event.target_school_codes)
+    # The launch's target list is the drive's plan: it counts from the period's start even when the
+    # drive is recorded after it began (entered after the fact), not from the day it was typed in.
+    counts_from = min(china_day(e.occurred_at), event.period_start)
+    await _add_targets(conn, event.drive_id, event.target_school_codes, counts_from)
 
 
 async def targets_added(
     conn: asyncpg.Connection, e: EventEnvelope, event: RegistrationDriveTargetsAdded
 ) -> None:
     await _require_drive(conn, event.drive_id)
-    await _add_targets(conn, e, event.drive_id, event.school_codes)
+    # Targets added later count from the day they were recorded: the command carries no date.
+    await _add_targets(conn, event.drive_id, event.school_codes, china_day(e.occurred_at))
 
 
 async def _add_targets(
-    conn: asyncpg.Connection, e: EventEnvelope, drive_id: str, school_codes: tuple[str, ...]
+    conn: asyncpg.Connection, drive_id: str, school_codes: tuple[str, ...], counts_from: date
 ) -> None:
     # A code listed twice in one command is one target.
     await conn.execute(
@@ -77,7 +82,7 @@ async def _add_targets(
         " SELECT $1, code, $3 FROM (SELECT DISTINCT unnest($2::text[]) AS code) AS codes",
         drive_id,
         list(school_codes),
-        china_day(e.occurred_at),
+        counts_from,
     )
 
 

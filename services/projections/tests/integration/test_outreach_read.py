@@ -33,11 +33,11 @@ from govgrid.catalogue.outreach import (
     SchoolVisitRecorded,
 )
 from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import project, retry_parked
+from services.projections.dispatch import Retried, project, retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.outreach import OUTREACH
-from services.projections.tests.integration.conftest import Stream, bearer
+from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
 from services.projections.tests.integration.test_patrols_read import VILLAGES, organisation
 
 ADMIN = bearer(Role.CITY_ADMIN)
@@ -399,6 +399,18 @@ async def test_figures_stand_as_at_the_end_of_the_last_day(
     assert (mid["schools_targeted"], mid["schools_served"], mid["completion_percent"]) == (3, 2, 66.7)
 
 
+async def test_a_drive_recorded_after_the_fact_targets_its_schools_from_its_period_start(
+    generations: Generations, read_api: httpx.AsyncClient
+) -> None:
+    # June's drive, typed in on 15 July with the school day it had: June's figures show its target.
+    late = Drive("D5", "S02", ("2023-06-01", "2023-06-30"), "2023-07-15", "SCH3").visit(
+        "SCH3", "2023-06-10", 120, 12, 2
+    )
+    await feed(generations, [*schools(), *late.events])
+    june = await get(read_api, "/outreach/summary?from=2023-06-01&to=2023-06-30")
+    assert (june["schools_targeted"], june["schools_served"], june["students_processed"]) == (1, 1, 120)
+
+
 async def test_a_correction_replaces_the_figures_of_the_day(
     generations: Generations, read_api: httpx.AsyncClient
 ) -> None:
@@ -479,10 +491,10 @@ async def test_no_personal_data_is_kept(generations: Generations) -> None:
 
 
 async def test_a_drive_whose_launch_is_missing_is_parked_until_it_arrives(
-    generations: Generations, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient, kafka_log: KafkaLog
 ) -> None:
     launch, *rest = D1.events
-    await feed(generations, [e for e in HISTORY if e is not launch])
+    await kafka_log.feed(generations, [e for e in HISTORY if e is not launch])
     pool = await generations.active_pool(OUTREACH)
     parked = await pool.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
     assert [r["event_id"] for r in parked] == [e.event_id for e in rest]
@@ -493,8 +505,9 @@ async def test_a_drive_whose_launch_is_missing_is_parked_until_it_arrives(
     assert (meanwhile["schools_targeted"], meanwhile["students_processed"]) == (2, 0)
     assert meanwhile["job_referrals_made"] == 4
 
-    await feed(generations, [launch])
-    assert await retry_parked(pool, OUTREACH) == (len(rest), 0)
+    await kafka_log.feed(generations, [launch])
+    retried = await retry_parked(pool, OUTREACH, kafka_log.bootstrap_servers)
+    assert retried == Retried(applied=len(rest), still_parked=0)
     assert without_range(await get(read_api, f"/outreach/summary?{NOVEMBER}")) == NOVEMBER_CITY
 
 
