@@ -4,6 +4,9 @@ The worker applies events to each read model's *active* generation; the read API
 creates a new generation, fills it from offset 0 while the active one keeps serving, then makes it
 the active one (services/projections/rebuild.py). Each generation schema holds the model's tables,
 its own applied_events and parked_events.
+
+The model's tables of a generation change only by a rebuild into a new one; parked_events belongs to
+the worker and changes in place: opening brings it up to date in every generation there is.
 """
 
 from __future__ import annotations
@@ -42,7 +45,22 @@ class Generations:
         generations = cls(settings, control)
         for model in READ_MODELS:
             await generations._ensure_active(model)
+        await generations._migrate_parking()
         return generations
+
+    async def _migrate_parking(self) -> None:
+        # Retired generations too: a parked_events table still holding event payloads (before
+        # 0002_parked_events_keep_kafka_positions.sql) must not outlive the upgrade anywhere.
+        rows = await self.control.fetch(
+            "SELECT schema_name FROM read_model_generations g"
+            " WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = g.schema_name) ORDER BY 1"
+        )
+        for row in rows:  # a pool of its own, closed at once: retired generations are not served
+            pool = await create_pool(self.settings.database_url, schema=row["schema_name"], max_size=1)
+            try:
+                await apply_migrations(pool, GENERATION_MIGRATIONS)
+            finally:
+                await pool.close()
 
     async def _ensure_active(self, model: ReadModel) -> None:
         # Serialised so that two processes starting together do not both create generation 1.

@@ -29,6 +29,7 @@ from govgrid.kafka import topic_partitions
 from govgrid.observability import configure_logging
 from services.projections.dispatch import apply_batch
 from services.projections.generations import Generation, Generations
+from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
 
@@ -87,12 +88,14 @@ class Rebuild:
         while await _behind(consumer, targets):
             batch = await consumer.getmany(timeout_ms=500, max_records=1000)
             # Each partition's records are in order, so each stream's events stay in order.
-            envelopes = [
-                EventEnvelope.from_json_bytes(r.value) for records in batch.values() for r in records
+            events = [
+                (EventEnvelope.from_json_bytes(r.value), KafkaPosition.of(r))
+                for records in batch.values()
+                for r in records
             ]
-            self.seen += len(envelopes)
-            if envelopes:
-                self.applied += await apply_batch(pool, self._model, envelopes)
+            self.seen += len(events)
+            if events:
+                self.applied += await apply_batch(pool, self._model, events)
             if time.monotonic() - last_tick > 0.3:
                 tick()
                 last_tick = time.monotonic()

@@ -18,6 +18,7 @@ from govgrid.kafka import ensure_topics
 from govgrid.projection.faust_app import events_source, projection_app
 from services.projections.dispatch import project
 from services.projections.generations import Generations
+from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -42,11 +43,12 @@ async def generations() -> Generations:
 
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
-        async for raw in values:
-            envelope = EventEnvelope.from_json_bytes(raw)
+        async for event in values.events():
+            envelope = EventEnvelope.from_json_bytes(event.value)
+            at = KafkaPosition.of(event.message)  # kept instead of the event if it is parked
             while True:
                 try:
-                    await project(await generations(), READ_MODELS, envelope)
+                    await project(await generations(), READ_MODELS, envelope, at)
                     break
                 except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
                     # PostgreSQL is away: wait and retry this event; the offset is not committed meanwhile.

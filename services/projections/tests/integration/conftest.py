@@ -1,4 +1,5 @@
-"""The read models on real PostgreSQL in the test's own schema, and a way to feed them events."""
+"""The read models on real PostgreSQL in the test's own schema, and ways to feed them events: directly,
+or through a real Kafka topic as the worker gets them (with the positions that parking keeps)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ from datetime import date, datetime
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from govgrid.auth import Role, mint_token
 from govgrid.catalogue import DomainEvent
 from govgrid.china_time import occurred_on
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
+from govgrid.kafka import ensure_topics, idempotent_producer
+from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.main import create_app
+from services.projections.positions import KafkaPosition
+from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
 
 
@@ -48,6 +54,41 @@ async def read_api(generations: Generations) -> AsyncIterator[httpx.AsyncClient]
     app.state.generations = generations  # what the lifespan does under uvicorn
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
         yield client
+
+
+class KafkaLog:
+    """A topic of the test's own: events are put on it as a write service's relay would, and projected
+    with their positions as the worker does, so that a parked one can be read again by `retry`."""
+
+    def __init__(self, bootstrap_servers: str, topic: str, producer: AIOKafkaProducer) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.topic = topic
+        self._producer = producer
+
+    async def put(self, envelopes: list[EventEnvelope]) -> list[tuple[EventEnvelope, KafkaPosition]]:
+        sending = [
+            await self._producer.send(self.topic, e.to_json_bytes(), key=e.stream_id.encode())
+            for e in envelopes
+        ]
+        return [(e, KafkaPosition.of(await sent)) for e, sent in zip(envelopes, sending, strict=True)]
+
+    async def feed(
+        self,
+        generations: Generations,
+        envelopes: list[EventEnvelope],
+        read_models: tuple[ReadModel, ...] = READ_MODELS,
+    ) -> None:
+        for envelope, at in await self.put(envelopes):
+            await project(generations, read_models, envelope, at)
+
+
+@pytest.fixture
+async def kafka_log(kafka_bootstrap: str, topic: str) -> AsyncIterator[KafkaLog]:
+    await ensure_topics(kafka_bootstrap, {topic: 3})
+    producer = idempotent_producer(kafka_bootstrap, "test-writer")
+    await producer.start()
+    yield KafkaLog(kafka_bootstrap, topic, producer)
+    await producer.stop()
 
 
 def bearer(role: Role, *jurisdiction: str) -> dict[str, str]:

@@ -24,11 +24,11 @@ from govgrid.catalogue.appointments import (
 )
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
 from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import apply_batch, project, retry_parked
+from services.projections.dispatch import Retried, apply_batch, project, retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
-from services.projections.tests.integration.conftest import Stream, bearer
+from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
 
 ADMIN = bearer(Role.CITY_ADMIN)
 DAY0 = date(2023, 1, 1)
@@ -202,11 +202,11 @@ async def test_replaying_every_event_changes_nothing(
 
 
 async def test_an_event_that_cannot_apply_is_parked_with_its_stream_and_retried_later(
-    generations: Generations, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient, kafka_log: KafkaLog
 ) -> None:
     broken = appointment("a9", DEPUTY, "V2", "S01", "T01", approved=date(2023, 5, 1), ended=date(2023, 8, 1))
     nomination, approval, end = broken
-    await feed(generations, [*grid(), approval, end])  # the nomination got lost upstream
+    await kafka_log.feed(generations, [*grid(), approval, end])  # the nomination got lost upstream
     coverage = await generations.active_pool(COVERAGE)
     parked = await coverage.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
     assert [r["event_id"] for r in parked] == [approval.event_id, end.event_id]
@@ -214,8 +214,9 @@ async def test_an_event_that_cannot_apply_is_parked_with_its_stream_and_retried_
     # Other streams were not held up.
     assert (await get(read_api, "/coverage/summary?as_of=2023-06-30"))["villages"] == 3
 
-    await feed(generations, [nomination])  # the fix: the missing event arrives
-    assert await retry_parked(coverage, COVERAGE) == (2, 0)
+    await kafka_log.feed(generations, [nomination])  # the fix: the missing event arrives
+    retried = await retry_parked(coverage, COVERAGE, kafka_log.bootstrap_servers)
+    assert retried == Retried(applied=2, still_parked=0)
     july = await get(read_api, "/coverage/summary?as_of=2023-07-01")
     assert july["villages_with_deputy_secretary"] == 1
 
@@ -231,8 +232,13 @@ async def test_no_token_is_401(read_api: httpx.AsyncClient) -> None:
     assert (await read_api.get("/coverage/summary")).status_code == 401
 
 
-def cli(database_url: str, schema: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_SCHEMA": schema}
+def cli(database_url: str, schema: str, kafka: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATABASE_SCHEMA": schema,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+    }
     return subprocess.run(
         [sys.executable, "-m", "services.projections.cli", *args],
         env=env,
@@ -243,35 +249,56 @@ def cli(database_url: str, schema: str, *args: str) -> subprocess.CompletedProce
 
 
 async def test_operators_list_and_retry_parked_events_from_the_cli(
-    generations: Generations, database_url: str, schema: str
+    generations: Generations, database_url: str, schema: str, kafka_log: KafkaLog
 ) -> None:
     nomination, approval, end = appointment(
         "a9", DEPUTY, "V2", "S01", "T01", date(2023, 5, 1), ended=date(2023, 8, 1)
     )
-    await feed(generations, [*grid(), approval, end, nomination])
-    listed = cli(database_url, schema, "parked", "coverage")
+    await kafka_log.feed(generations, [*grid(), approval, end, nomination])
+    kafka = kafka_log.bootstrap_servers
+    listed = cli(database_url, schema, kafka, "parked", "coverage")
     assert listed.returncode == 0, listed.stderr
-    assert [json.loads(line)["event_id"] for line in listed.stdout.splitlines()] == [
-        str(approval.event_id),
-        str(end.event_id),
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["event_id"], r["event_type"], r["stream_version"]) for r in rows] == [
+        (str(approval.event_id), "AppointmentApproved", 2),
+        (str(end.event_id), "AppointmentEnded", 3),
     ]
-    retried = cli(database_url, schema, "retry", "coverage")
-    assert retried.stdout.strip() == "coverage: 2 applied, 0 still parked"
-    assert cli(database_url, schema, "parked").stdout == ""
+    # Where to find each in Kafka, and why it waits; not the event itself.
+    assert {r["kafka_topic"] for r in rows} == {kafka_log.topic} and rows[0]["kafka_offset"] >= 0
+    assert rows[0]["kafka_offset"] < rows[1]["kafka_offset"] and rows[0]["attempts"] == 1
+    assert "not in the read model" in rows[0]["reason"]
+    assert set(rows[0]) == {
+        "read_model",
+        "event_id",
+        "event_type",
+        "stream_id",
+        "stream_version",
+        "kafka_topic",
+        "kafka_partition",
+        "kafka_offset",
+        "reason",
+        "attempts",
+        "parked_at",
+        "last_attempt_at",
+    }
+    retried = cli(database_url, schema, kafka, "retry", "coverage")
+    assert (retried.returncode, retried.stdout.strip()) == (0, "coverage: 2 applied, 0 still parked")
+    assert cli(database_url, schema, kafka, "parked").stdout == ""
 
 
 async def test_a_batch_applies_in_one_transaction_and_falls_back_to_parking_one_by_one(
-    generations: Generations, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient, kafka_log: KafkaLog
 ) -> None:
     coverage = await generations.active_pool(COVERAGE)
-    assert await apply_batch(coverage, COVERAGE, HISTORY) == len(HISTORY)
-    assert await apply_batch(coverage, COVERAGE, HISTORY) == 0  # a replay applies nothing
+    history = await kafka_log.put(HISTORY)
+    assert await apply_batch(coverage, COVERAGE, history) == len(HISTORY)
+    assert await apply_batch(coverage, COVERAGE, history) == 0  # a replay applies nothing
 
     _nomination, approval, end = appointment(
         "a9", DEPUTY, "V2", "S01", "T01", date(2023, 5, 1), ended=date(2023, 8, 1)
     )
     good = appointment("a8", DIRECTOR, "V3", "S02", "T02", approved=date(2023, 5, 1))
-    assert await apply_batch(coverage, COVERAGE, [approval, end, *good]) == len(good)
+    assert await apply_batch(coverage, COVERAGE, await kafka_log.put([approval, end, *good])) == len(good)
     parked = await coverage.fetch("SELECT event_id FROM parked_events ORDER BY stream_version")
     assert [r["event_id"] for r in parked] == [approval.event_id, end.event_id]
     assert (await get(read_api, "/coverage/summary?as_of=2023-06-30"))["stations_with_director"] == 2

@@ -35,11 +35,11 @@ from govgrid.catalogue.patrols import (
     VolunteerMember,
 )
 from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import project, retry_parked
+from services.projections.dispatch import Retried, project, retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.patrols import PATROLS
-from services.projections.tests.integration.conftest import Stream, bearer
+from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
 
 ADMIN = bearer(Role.CITY_ADMIN)
 DAY0 = date(2023, 1, 1)
@@ -524,10 +524,10 @@ async def test_replaying_every_event_changes_nothing(
 
 
 async def test_a_patrol_whose_scheduling_is_missing_is_parked_until_it_arrives(
-    generations: Generations, read_api: httpx.AsyncClient
+    generations: Generations, read_api: httpx.AsyncClient, kafka_log: KafkaLog
 ) -> None:
     scheduling, *rest = P1.events
-    await feed(generations, [e for e in HISTORY if e is not scheduling])
+    await kafka_log.feed(generations, [e for e in HISTORY if e is not scheduling])
     pool = await generations.active_pool(PATROLS)
     parked = await pool.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
     assert [r["event_id"] for r in parked] == [e.event_id for e in rest]
@@ -536,8 +536,9 @@ async def test_a_patrol_whose_scheduling_is_missing_is_parked_until_it_arrives(
     # Other patrols were not held up.
     assert (await get(read_api, f"/patrols/summary?{NOVEMBER}"))["patrols_completed"] == 1
 
-    await feed(generations, [scheduling])
-    assert await retry_parked(pool, PATROLS) == (len(rest), 0)
+    await kafka_log.feed(generations, [scheduling])
+    retried = await retry_parked(pool, PATROLS, kafka_log.bootstrap_servers)
+    assert retried == Retried(applied=len(rest), still_parked=0)
     november = await get(read_api, f"/patrols/summary?{NOVEMBER}")
     assert pick(november, "patrols_completed", "volunteer_participations", "grids_visited") == {
         "patrols_completed": 2,

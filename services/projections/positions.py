@@ -1,0 +1,118 @@
+"""Where an event sits in Kafka, and reading it back from there.
+
+A parked event keeps only its position (topic, partition, offset) and what identifies it, never the
+event itself: its payload may hold data that its write service must be able to shred (a tip's
+informant reference and description), and Kafka, not the read side, is where events are kept.
+Retrying a parked event reads it again at its position.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import OffsetOutOfRangeError
+
+from govgrid.envelope import EventEnvelope
+from govgrid.kafka import topic_partitions
+
+READ_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class KafkaPosition:
+    topic: str
+    partition: int
+    offset: int
+
+    @classmethod
+    def of(cls, record: Any) -> KafkaPosition:
+        """The position of a record read by a consumer (aiokafka ConsumerRecord, faust Message)."""
+        return cls(record.topic, record.partition, record.offset)
+
+    def __str__(self) -> str:
+        return f"{self.topic} partition {self.partition} offset {self.offset}"
+
+
+class NotInKafka(LookupError):
+    """The event is no longer where it was read (retention, a recreated topic): it cannot be re-read."""
+
+
+class KafkaRecords:
+    """Reads single events back by position: partitions assigned by hand, no consumer group, nothing
+    committed, so the worker's offsets are not touched.
+
+        async with KafkaRecords(bootstrap_servers) as records:
+            envelope = await records.read(position, event_id)
+    """
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        # "none": an offset out of range is an error, not a silent jump to another record.
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="none",
+        )
+        self._bootstrap_servers = bootstrap_servers
+        self._partitions: dict[str, int] = {}  # by topic; 0 when it does not exist
+
+    async def __aenter__(self) -> KafkaRecords:
+        await self._consumer.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._consumer.stop()
+
+    async def read(self, at: KafkaPosition, event_id: UUID) -> EventEnvelope:
+        """The event at ``at``, which must be ``event_id``; NotInKafka when it is not there any more."""
+        partition = TopicPartition(at.topic, at.partition)
+        if at.partition >= await self._partition_count(at.topic):
+            raise NotInKafka(
+                f"event {event_id} is not in Kafka: there is no {at.topic} partition {at.partition}"
+            )
+        self._consumer.assign([partition])
+        first = (await self._consumer.beginning_offsets([partition]))[partition]
+        end = (await self._consumer.end_offsets([partition]))[partition]
+        if at.offset < first:
+            raise NotInKafka(
+                f"event {event_id} is no longer in Kafka: {at.topic} partition {at.partition} now starts"
+                f" at offset {first}, after its offset {at.offset} (deleted by retention?)"
+            )
+        if at.offset >= end:
+            raise NotInKafka(
+                f"event {event_id} is not in Kafka: {at.topic} partition {at.partition} ends before"
+                f" offset {at.offset} (was the topic recreated?)"
+            )
+        self._consumer.seek(partition, at.offset)
+        deadline = time.monotonic() + READ_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                batch = await self._consumer.getmany(partition, timeout_ms=1000, max_records=1)
+            except OffsetOutOfRangeError as exc:  # deleted between the check above and the fetch
+                raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}") from exc
+            for record in batch.get(partition, []):
+                if record.offset != at.offset:  # the record itself is gone, later ones remain
+                    raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}")
+                envelope = EventEnvelope.from_json_bytes(record.value)
+                if envelope.event_id != event_id:
+                    raise NotInKafka(
+                        f"event {event_id} is not in Kafka at {at}: event {envelope.event_id} is"
+                        " (was the topic recreated?)"
+                    )
+                return envelope
+        raise TimeoutError(f"Kafka did not return {at} within {READ_TIMEOUT_SECONDS:.0f}s")
+
+    async def _partition_count(self, topic: str) -> int:
+        if topic not in self._partitions:
+            try:
+                self._partitions[topic] = len(await topic_partitions(self._bootstrap_servers, [topic]))
+            except LookupError:
+                self._partitions[topic] = 0
+        return self._partitions[topic]
