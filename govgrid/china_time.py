@@ -22,3 +22,12 @@ def china_day(moment: datetime) -> date:
 def today_in_china() -> date:
     """Today in China: "not in the future" and default dates are judged by this calendar."""
     return datetime.now(CHINA_STANDARD_TIME).date()
+
+
+def year_earlier(day: date) -> date:
+    """The same day a year earlier, what a year-on-year comparison sets ``day`` against; 29 February
+    becomes the 28th."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)

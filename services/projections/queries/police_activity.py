@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from govgrid.china_time import year_earlier
 from services.projections.queries.scope import Scope
 
 MEASURES = ("calls_for_service", "criminal_cases", "public_security_cases")
@@ -40,14 +41,6 @@ SELECT a.* FROM rm_police_activity a
 
 def _args(scope: Scope) -> tuple[Any, ...]:
     return scope.as_of, scope.codes, scope.township, scope.station, scope.village
-
-
-def year_earlier(day: date) -> date:
-    """The same day a year earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def percent(part: int, whole: int) -> float | None:
