@@ -11,11 +11,12 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import ConsoleMessage, Page, async_playwright
 
 from govgrid.testing.servers import PROJECT_ROOT, free_port_pair
 
@@ -116,3 +117,24 @@ def run_platform(*args: str) -> Iterator[Platform]:
 async def figure(page: Page, key: str) -> str:
     """The figure a dashboard card shows."""
     return await page.locator(f'.card[data-figure="{key}"] .figure').inner_text()
+
+
+@asynccontextmanager
+async def dashboard_page(url: str) -> AsyncIterator[tuple[Page, list[str]]]:
+    """The dashboard at ``url`` in headless Chromium, rendered once; and the console and page errors
+    it logs meanwhile (a test expects none)."""
+    errors: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 900})
+        page.on("console", console)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(url)
+        await page.wait_for_function("document.body.dataset.rendered")
+        yield page, errors
+        await browser.close()

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from playwright.async_api import ConsoleMessage, Page, async_playwright
-from supervised_platform import CHROMIUM, CHROMIUM_ARGS, figure
+from playwright.async_api import Page
+from supervised_platform import dashboard_page, figure
 
 from govgrid.auth import Role, mint_token
 from govgrid.config import get_settings
@@ -85,20 +85,7 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         police: dict[str, Any] = (await client.get("/police-activity/summary")).json()
         patrols: dict[str, Any] = (await client.get("/patrols/summary")).json()
         services: dict[str, Any] = (await client.get("/outreach/summary")).json()
-    errors: list[str] = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1400, "height": 900})
-
-        def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.append(message.text)
-
-        page.on("console", console)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(f"{read_api}/dashboard/#token={token}")
-        await page.wait_for_function("document.body.dataset.rendered")
-
+    async with dashboard_page(f"{read_api}/dashboard/#token={token}") as (page, errors):
         # The figures are the read API's.
         assert await figure(page, "villages") == str(today["villages"])
         assert await figure(page, "withDeputy") == str(today["villages_with_deputy_secretary"])
@@ -149,8 +136,7 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
 
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
-        await browser.close()
-    assert errors == []
+        assert errors == []
 
 
 def today_as_date(summary: dict[str, Any]) -> date:

@@ -8,8 +8,7 @@ import re
 import time
 from typing import Any
 
-from playwright.async_api import ConsoleMessage, async_playwright
-from supervised_platform import CHROMIUM, CHROMIUM_ARGS, Platform, figure
+from supervised_platform import Platform, dashboard_page, figure
 
 from demo import danzhou, published
 from govgrid.testing.servers import PROJECT_ROOT
@@ -87,21 +86,8 @@ async def test_the_demo_shows_the_published_figures(demo_platform: Platform) -> 
     coverage = demo_platform.read(f"/coverage/summary?as_of={last}", token)
     disputes = demo_platform.read(f"/disputes/summary?{period}", token)
     services = demo_platform.read(f"/outreach/summary?{period}", token)
-    errors: list[str] = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1400, "height": 900})
-
-        def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.append(message.text)
-
-        page.on("console", console)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(
-            f"http://127.0.0.1:{demo_platform.read_port}/dashboard/#token={token}&from={first}&as_of={last}"
-        )
-        await page.wait_for_function("document.body.dataset.rendered")
+    address = f"http://127.0.0.1:{demo_platform.read_port}/dashboard/"
+    async with dashboard_page(f"{address}#token={token}&from={first}&as_of={last}") as (page, errors):
         assert await page.input_value("#from") == first
         assert await figure(page, "deputiesCertified") == str(published.OFFICERS_CERTIFIED)
         assert await figure(page, "directorsCertified") == str(published.CADRES_CERTIFIED)
@@ -112,5 +98,4 @@ async def test_the_demo_shows_the_published_figures(demo_platform: Platform) -> 
         artifacts = PROJECT_ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         await page.screenshot(path=str(artifacts / "dashboard-demo.png"), full_page=True)
-        await browser.close()
-    assert errors == []
+        assert errors == []
