@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
-from supervised_platform import Platform, dashboard_page, figure
+import pytest
+from supervised_platform import Platform, dashboard_page, figure, run_platform
 
 from demo import danzhou, published
 from govgrid.testing.servers import PROJECT_ROOT
@@ -65,6 +67,12 @@ EXPECTED = {
     "schools served": published.SCHOOLS_SERVED,
     "students processed ≥ 85,000": True,
 }
+
+
+@pytest.fixture
+def demo_platform() -> Iterator[Platform]:
+    """The platform exactly as `make up` starts it: the demo loads once the services answer."""
+    yield from run_platform()
 
 
 async def test_the_demo_shows_the_published_figures(demo_platform: Platform) -> None:

@@ -10,8 +10,10 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 
-from supervised_platform import Platform, request
+import pytest
+from supervised_platform import Platform, request, run_platform
 
 from govgrid.envelope import EventEnvelope
 from govgrid.testing.kafka import read_topic
@@ -28,6 +30,11 @@ def wait_ready(url: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise AssertionError(f"{url} not ready after {timeout}s")
+
+
+@pytest.fixture
+def platform() -> Iterator[Platform]:
+    yield from run_platform("--no-demo")
 
 
 def test_the_platform_starts_serves_restarts_and_stops(platform: Platform) -> None:
