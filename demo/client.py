@@ -107,10 +107,23 @@ def _worth_retrying(answer: httpx.Response) -> bool:
     if answer.status_code not in (404, 409, 422):
         return False
     try:
-        code = answer.json().get("error")
+        body = answer.json()
     except ValueError:
         return False
-    return code in RETRY_CODES
+    if body.get("error") in RETRY_CODES:
+        return True
+    # An import is refused whole, 422 with a report per rejected row ("unknown_org_unit: ..."): worth
+    # sending again only when every rejected row names a place or person not known yet.
+    rows = body.get("detail")
+    return (
+        answer.status_code == 422
+        and isinstance(rows, list)
+        and bool(rows)
+        and all(
+            isinstance(row, dict) and str(row.get("reason", "")).split(":")[0] in REFERENCE_NOT_YET_KNOWN
+            for row in rows
+        )
+    )
 
 
 async def in_parallel(steps: Iterable[Callable[[], Awaitable[None]]], limit: int = 8) -> None:

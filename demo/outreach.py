@@ -8,16 +8,13 @@ known only by an opaque reference, are referred to jobs there."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import random
-import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from demo import published
-from demo.client import REFERENCE_NOT_YET_KNOWN, CommandRefused, Platform, in_parallel
+from demo.client import Platform, in_parallel
 from demo.danzhou import City, DemoYear, Village
 
 SERVICE = "outreach"
@@ -480,8 +477,8 @@ def command_count(city: City, year: DemoYear) -> int:
 
 
 async def load(platform: Platform, city: City, year: DemoYear) -> None:
-    await _import(platform, "/schools/import", school_rows(city), "schools")
-    await _import(platform, "/enterprises/import", enterprise_rows(city), "enterprises")
+    await platform.post(SERVICE, "/schools/import", school_rows(city), "schools")
+    await platform.post(SERVICE, "/enterprises/import", enterprise_rows(city), "enterprises")
     steps = [lambda drive=drive: _run_drive(platform, drive) for drive in drive_plans(city, year)]
     steps += [lambda visit=visit: _visit(platform, visit) for visit in enterprise_visit_plans(city, year)]
     steps += [lambda case=case: _case(platform, case) for case in case_plans(city, year)]
@@ -489,34 +486,6 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
         lambda referral=referral: _referral(platform, referral) for referral in referral_plans(city, year)
     ]
     await in_parallel(steps)
-
-
-async def _import(platform: Platform, path: str, rows: list[dict[str, Any]], step: str) -> None:
-    """An import is all or nothing: a row in a village the service has not yet learned from the
-    appointments topic refuses the whole file (422 validation_failed), so such a file is sent again a
-    little later, as the client does for a single command."""
-    deadline = time.monotonic() + platform.patience_seconds
-    while True:
-        try:
-            await platform.post(SERVICE, path, rows, step)
-            return
-        except CommandRefused as refused:
-            if not (_only_not_yet_known(refused) and time.monotonic() < deadline):
-                raise
-            await asyncio.sleep(2)
-
-
-def _only_not_yet_known(refused: CommandRefused) -> bool:
-    try:
-        rejected = json.loads(refused.body).get("detail")
-    except ValueError:
-        return False
-    return (
-        refused.status == 422
-        and isinstance(rejected, list)
-        and bool(rejected)
-        and all(str(row.get("reason", "")).split(":")[0] in REFERENCE_NOT_YET_KNOWN for row in rejected)
-    )
 
 
 async def _run_drive(platform: Platform, drive: DrivePlan) -> None:

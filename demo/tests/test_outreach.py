@@ -3,7 +3,6 @@ in order as the service's rules want it, no personal data, a modest number of co
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from datetime import date
@@ -11,7 +10,6 @@ from datetime import date
 import pytest
 
 from demo import danzhou, outreach, published
-from demo.client import CommandRefused
 from demo.outreach import DrivePlan, EnterpriseVisitPlan
 
 pytestmark = pytest.mark.unit
@@ -231,17 +229,3 @@ def test_the_plan_is_the_same_every_run_whatever_the_global_random_state() -> No
     assert outreach.drive_plans(CITY, year) == drives
     assert all_visits(year) == visits
     assert outreach.referral_plans(CITY, year) == referrals
-
-
-def refusal(status: int, reasons: list[str]) -> CommandRefused:
-    detail = [{"row": n, "key": "k", "field": None, "reason": r} for n, r in enumerate(reasons, start=1)]
-    return CommandRefused("outreach", "/schools/import", status, json.dumps({"error": "x", "detail": detail}))
-
-
-def test_an_import_is_sent_again_only_when_every_row_waits_for_the_registry() -> None:
-    assert outreach._only_not_yet_known(refusal(422, ["unknown_org_unit: V001 is unknown"] * 2))
-    assert not outreach._only_not_yet_known(
-        refusal(422, ["unknown_org_unit: V001 is unknown", "school_already_registered: differs"])
-    )
-    assert not outreach._only_not_yet_known(refusal(422, []))
-    assert not outreach._only_not_yet_known(refusal(403, ["unknown_org_unit: V001 is unknown"]))
