@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"demo: loaded {platform.sent} commands in {time.monotonic() - started:.0f}s;"
-        f" the demo's year runs from {year.first} to {year.last}"
+        f" the demo's year runs from {year.first} to {year.last} (the dashboard's From date shows it whole)"
     )
     return 0
 
