@@ -4,6 +4,7 @@ KAFKA_TOPIC_PARTITIONS, PROBE_SERVICE, PROBE_SCHEMA)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import asyncpg
@@ -20,12 +21,16 @@ settings = GovgridSettings()
 app = projection_app(f"probe-{os.environ['PROBE_SERVICE']}", settings)
 source = events_source(app, events_topic(os.environ["PROBE_SERVICE"]))
 state: dict[str, ApplyOnce] = {}
+connecting = asyncio.Lock()
 
 
-@app.task
-async def connect() -> None:
-    pool = await create_pool(settings.database_url, schema=os.environ["PROBE_SCHEMA"], max_size=2)
-    state["apply"] = ApplyOnce(pool, "probe")
+async def apply_once() -> ApplyOnce:
+    """Connected by the first event: an agent may receive events before any startup task has run."""
+    async with connecting:
+        if "apply" not in state:
+            pool = await create_pool(settings.database_url, schema=os.environ["PROBE_SCHEMA"], max_size=2)
+            state["apply"] = ApplyOnce(pool, "probe")
+    return state["apply"]
 
 
 async def count(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
@@ -39,7 +44,7 @@ async def count(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
 @app.agent(source)
 async def project(values: faust.StreamT[bytes]) -> None:
     async for raw in values:
-        await state["apply"].apply(EventEnvelope.from_json_bytes(raw), count)
+        await (await apply_once()).apply(EventEnvelope.from_json_bytes(raw), count)
 
 
 if __name__ == "__main__":
