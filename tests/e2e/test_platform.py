@@ -1,4 +1,4 @@
-"""`make up --no-demo`'s promises: the supervisor starts Kafka, PostgreSQL and every service, prints an
+"""`make up ARGS=--no-demo`'s promises: the supervisor starts Kafka, PostgreSQL and every service, prints an
 address and a token, restarts a crashed service, and Ctrl-C stops everything."""
 
 from __future__ import annotations
