@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from govgrid.catalogue import UnknownEventType, catalogue
 from govgrid.envelope import EventEnvelope
-from govgrid.projection import ApplyOnce, record_applied
+from govgrid.projection import ApplyOnce, record_applied_many
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
 from services.projections.readmodels.base import EventApplier, ReadModel
@@ -121,20 +121,21 @@ async def apply_batch(
     """Apply many events in one transaction (a rebuild's throughput is bounded by commits); returns
     how many were applied. A batch touching a parked stream, or holding an event that cannot be
     applied, is rolled back and applied one event at a time, which parks what it must."""
+    wanted = [envelope for envelope, _at in events if envelope.event_type in model.appliers]
     try:
         async with pool.acquire() as conn, conn.transaction():
             parked = {
                 r["stream_id"] for r in await conn.fetch("SELECT DISTINCT stream_id FROM parked_events")
             }
+            if any(envelope.stream_id in parked for envelope in wanted):
+                raise _ApplyOneByOne
+            # One statement records the whole batch; each event recorded now is applied once.
+            first_time = await record_applied_many(conn, model.name, wanted)
             applied = 0
-            for envelope, _at in events:
-                applier = model.appliers.get(envelope.event_type)
-                if applier is None:
-                    continue
-                if envelope.stream_id in parked:
-                    raise _ApplyOneByOne
-                if await record_applied(conn, model.name, envelope):
-                    await applier(conn, envelope, catalogue.decode(envelope))
+            for envelope in wanted:
+                if envelope.event_id in first_time:
+                    first_time.discard(envelope.event_id)  # the same event twice in one batch: once
+                    await model.appliers[envelope.event_type](conn, envelope, catalogue.decode(envelope))
                     applied += 1
             return applied
     except (_ApplyOneByOne, *DATA_ERRORS):

@@ -293,6 +293,11 @@ async def test_a_batch_applies_in_one_transaction_and_falls_back_to_parking_one_
     history = await kafka_log.put(HISTORY)
     assert await apply_batch(coverage, COVERAGE, history) == len(HISTORY)
     assert await apply_batch(coverage, COVERAGE, history) == 0  # a replay applies nothing
+    # An event applied before, and an event twice in one batch: each new event is applied once.
+    deputy = appointment("a7", DEPUTY, "V3", "S02", "T02", approved=date(2023, 5, 1))
+    fresh = await kafka_log.put(list(deputy))
+    assert await apply_batch(coverage, COVERAGE, [history[0], *fresh, fresh[0]]) == len(fresh)
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments WHERE appointment_id = 'a7'") == 1
 
     _nomination, approval, end = appointment(
         "a9", DEPUTY, "V2", "S01", "T01", date(2023, 5, 1), ended=date(2023, 8, 1)
