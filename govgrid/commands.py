@@ -12,7 +12,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -164,3 +164,25 @@ async def run_from_command_line(runner: PostgresCommandRunner[U], work: ContextH
         return await work(unit_of_work, ctx)
 
     return await runner.run(handle, idempotency_key=None, fingerprint="")
+
+
+class ServiceWithCommands(Protocol[U]):
+    """What a service's composition root (bootstrap.start_service) gives a command-line tool."""
+
+    @property
+    def pool(self) -> asyncpg.Pool: ...
+
+    @property
+    def commands(self) -> PostgresCommandRunner[U]: ...
+
+
+async def run_in_service(
+    started: Awaitable[ServiceWithCommands[U]], work: ContextHandler[U]
+) -> CommandResult:
+    """Start the service (``start_service(settings)``), run one command-line command in it as a city
+    admin, and close it."""
+    service = await started
+    try:
+        return await run_from_command_line(service.commands, work)
+    finally:
+        await service.pool.close()

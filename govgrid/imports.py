@@ -3,10 +3,14 @@ rows inside one command transaction; any rejected row rolls everything back (422
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import csv
 import io
 import json
-from collections.abc import Awaitable, Callable
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -91,3 +95,38 @@ async def import_rows(
 
 def _reason(exc: GovgridError) -> str:
     return f"{exc.code}: {exc.message}"
+
+
+# ---------------------------------------------------------------- command-line imports
+
+
+def read_rows_file(path: Path, row_model: type[R]) -> list[tuple[int, R]]:
+    """The rows of a file: a .json file holds a list of rows, any other is CSV with a header line."""
+    media_type = "application/json" if path.suffix.lower() == ".json" else "text/csv"
+    return parse_rows(path.read_bytes(), media_type, row_model)
+
+
+def import_command_line(
+    description: str,
+    commands: Sequence[str],
+    run: Callable[[str, Path], Coroutine[Any, Any, CommandResult]],
+    argv: list[str] | None = None,
+) -> int:
+    """The main of a service's import tool, ``COMMAND FILE``: ``run(command, file)`` imports the file.
+    Prints the report as JSON; exit code 1 when rows were refused (nothing is then imported)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("command", choices=list(commands))
+    parser.add_argument("file", type=Path, help="a .csv (header line first) or .json (a list of rows) file")
+    args = parser.parse_args(argv)
+    if not args.file.is_file():
+        parser.error(f"{args.file} is not a file")
+    try:
+        result = asyncio.run(run(args.command, args.file))
+    except InvalidInput as exc:
+        print(json.dumps({"error": exc.code, "detail": exc.details}, ensure_ascii=False, indent=2))
+        return 1
+    except GovgridError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(json.dumps(result.body, ensure_ascii=False, indent=2))
+    return 0
