@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from demo.client import Platform, in_parallel
+from demo.client import Command, Platform, in_parallel
 from demo.danzhou import CITY_CODE, CITY_EN, CITY_ZH, City, DemoYear, deputy_secretary_posts, director_posts
 
 SERVICE = "appointments"
@@ -133,13 +133,11 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
             "term_end": plan.term_end.isoformat(),
         }
         step = f"{plan.kind}-{plan.person_id}"
-        appointment = await platform.post(SERVICE, "/appointments", nomination, f"{step}-nominate")
-        path = f"/appointments/{appointment['appointment_id']}"
-        await platform.post(
-            SERVICE, f"{path}/approve", {"approved_on": plan.approved_on.isoformat()}, f"{step}-approve"
-        )
-        await platform.post(
-            SERVICE, f"{path}/certificate", {"issued_on": plan.issued_on.isoformat()}, f"{step}-certificate"
-        )
+        commands = [
+            Command("", nomination, f"{step}-nominate"),
+            Command("/approve", {"approved_on": plan.approved_on.isoformat()}, f"{step}-approve"),
+            Command("/certificate", {"issued_on": plan.issued_on.isoformat()}, f"{step}-certificate"),
+        ]
+        await platform.record(SERVICE, "/appointments", "appointment_id", commands)
 
     await in_parallel([partial(appoint, plan) for plan in appointment_plans(city, year)])

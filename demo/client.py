@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,16 @@ class CommandRefused(Exception):
     def __init__(self, service: str, path: str, status: int, body: str) -> None:
         super().__init__(f"{service} POST {path} -> {status}: {body[:500]}")
         self.service, self.path, self.status, self.body = service, path, status, body
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of a record's life: ``path`` under the record ("" for the first, which creates it
+    by a POST to the collection), its body, and ``step``, its name within the demo."""
+
+    path: str
+    body: Any
+    step: str
 
 
 @dataclass
@@ -99,6 +109,16 @@ class Platform:
                 pause = min(pause * 2, 5.0)
                 continue
             raise CommandRefused(service, path, answer.status_code, answer.text)
+
+    async def record(self, service: str, collection: str, id_field: str, commands: Sequence[Command]) -> str:
+        """Create a record with the first command, then send the rest to it in order
+        (POST ``collection/{id}{path}``); the record's id, as the service answered it in ``id_field``."""
+        first, *rest = commands
+        created = await self.post(service, collection, first.body, first.step)
+        record_id = str(created[id_field])
+        for command in rest:
+            await self.post(service, f"{collection}/{record_id}{command.path}", command.body, command.step)
+        return record_id
 
 
 def _worth_retrying(answer: httpx.Response) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from demo import published
 from demo.appointments import appointment_plans
-from demo.client import Platform, in_parallel
+from demo.client import Command, Platform, in_parallel
 from demo.danzhou import City, DemoYear, Village
 
 SERVICE = "mediation"
@@ -506,10 +506,12 @@ def ten_year_dispute(city: City, year: DemoYear, appointed: Programme) -> Disput
 
 async def load(platform: Platform, city: City, year: DemoYear) -> None:
     async def mediate(plan: DisputePlan) -> None:
-        dispute = await platform.post(SERVICE, "/disputes", plan.registration, f"{plan.key}-register")
-        path = f"/disputes/{dispute['dispute_id']}"
+        register = Command("", plan.registration, f"{plan.key}-register")
         # One dispute's acts in order: none may predate the one before.
-        for n, act in enumerate(plan.acts, start=1):
-            await platform.post(SERVICE, f"{path}/{act.what}", act.body, f"{plan.key}-{n:02d}-{act.what}")
+        acts = [
+            Command(f"/{act.what}", act.body, f"{plan.key}-{n:02d}-{act.what}")
+            for n, act in enumerate(plan.acts, start=1)
+        ]
+        await platform.record(SERVICE, "/disputes", "dispute_id", [register, *acts])
 
     await in_parallel([partial(mediate, plan) for plan in dispute_plans(city, year)])

@@ -11,10 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Platform, in_parallel
+from demo.client import Command, Platform, in_parallel
 from demo.danzhou import City, DemoYear, Village
 
 SERVICE = "outreach"
@@ -479,12 +480,10 @@ def command_count(city: City, year: DemoYear) -> int:
 async def load(platform: Platform, city: City, year: DemoYear) -> None:
     await platform.post(SERVICE, "/schools/import", school_rows(city), "schools")
     await platform.post(SERVICE, "/enterprises/import", enterprise_rows(city), "enterprises")
-    steps = [lambda drive=drive: _run_drive(platform, drive) for drive in drive_plans(city, year)]
-    steps += [lambda visit=visit: _visit(platform, visit) for visit in enterprise_visit_plans(city, year)]
-    steps += [lambda case=case: _case(platform, case) for case in case_plans(city, year)]
-    steps += [
-        lambda referral=referral: _referral(platform, referral) for referral in referral_plans(city, year)
-    ]
+    steps = [partial(_run_drive, platform, drive) for drive in drive_plans(city, year)]
+    steps += [partial(_visit, platform, visit) for visit in enterprise_visit_plans(city, year)]
+    steps += [partial(_case, platform, case) for case in case_plans(city, year)]
+    steps += [partial(_referral, platform, referral) for referral in referral_plans(city, year)]
     await in_parallel(steps)
 
 
@@ -497,8 +496,7 @@ async def _run_drive(platform: Platform, drive: DrivePlan) -> None:
         "period_end": drive.period_end.isoformat(),
         "target_school_codes": list(drive.target_school_codes),
     }
-    launched = await platform.post(SERVICE, "/registration-drives", launch, f"{step}-launch")
-    path = f"/registration-drives/{launched['drive_id']}"
+    commands = [Command("", launch, f"{step}-launch")]
     for day in drive.school_days:
         visit = {
             "school_code": day.school_code,
@@ -507,11 +505,10 @@ async def _run_drive(platform: Platform, drive: DrivePlan) -> None:
             "id_cards": day.id_cards,
             "household_changes": day.household_changes,
         }
-        await platform.post(SERVICE, f"{path}/visits", visit, f"{step}-{day.school_code}-{day.visited_on}")
+        commands.append(Command("/visits", visit, f"{step}-{day.school_code}-{day.visited_on}"))
     if drive.closed_on is not None:
-        await platform.post(
-            SERVICE, f"{path}/close", {"closed_on": drive.closed_on.isoformat()}, f"{step}-close"
-        )
+        commands.append(Command("/close", {"closed_on": drive.closed_on.isoformat()}, f"{step}-close"))
+    await platform.record(SERVICE, "/registration-drives", "drive_id", commands)
 
 
 async def _visit(platform: Platform, visit: EnterpriseVisitPlan, case_id: str | None = None) -> None:
@@ -525,17 +522,19 @@ async def _visit(platform: Platform, visit: EnterpriseVisitPlan, case_id: str | 
     }
     if case_id is not None:
         body["case_id"] = case_id
-    recorded = await platform.post(SERVICE, "/enterprise-visits", body, visit.step)
     done = sorted(
         (f.completed_on, n) for n, f in enumerate(visit.follow_ups, start=1) if f.completed_on is not None
     )
-    for completed_on, action_no in done:
-        await platform.post(
-            SERVICE,
-            f"/enterprise-visits/{recorded['visit_id']}/follow-ups/{action_no}/complete",
+    completions = [
+        Command(
+            f"/follow-ups/{action_no}/complete",
             {"completed_on": completed_on.isoformat(), "note": "已落实"},
             f"{visit.step}-follow-up-{action_no}",
         )
+        for completed_on, action_no in done
+    ]
+    commands = [Command("", body, visit.step), *completions]
+    await platform.record(SERVICE, "/enterprise-visits", "visit_id", commands)
 
 
 async def _case(platform: Platform, case: CasePlan) -> None:
@@ -561,11 +560,10 @@ async def _referral(platform: Platform, referral: ReferralPlan) -> None:
         "position": referral.position,
         "referred_on": referral.referred_on.isoformat(),
     }
-    made = await platform.post(SERVICE, "/job-referrals", body, f"{referral.step}-refer")
+    commands = [Command("", body, f"{referral.step}-refer")]
     if referral.outcome is not None and referral.decided_on is not None:
         outcome: dict[str, Any] = {"outcome": referral.outcome, "decided_on": referral.decided_on.isoformat()}
         if referral.not_hired_reason is not None:
             outcome["not_hired_reason"] = referral.not_hired_reason
-        await platform.post(
-            SERVICE, f"/job-referrals/{made['referral_id']}/outcome", outcome, f"{referral.step}-outcome"
-        )
+        commands.append(Command("/outcome", outcome, f"{referral.step}-outcome"))
+    await platform.record(SERVICE, "/job-referrals", "referral_id", commands)

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Platform, in_parallel
+from demo.client import Command, Platform, in_parallel
 from demo.danzhou import City, DemoYear, Station, Village
 from govgrid.china_time import CHINA_STANDARD_TIME, year_earlier
 
@@ -92,15 +92,6 @@ def area_kind(station: Station) -> str:
     if "海岸" in station.name_zh:
         return "coastal"
     return "urban" if station.township_code == "T01" else "rural"
-
-
-@dataclass(frozen=True)
-class Command:
-    """One command of a record's life: ``path`` under the record ("" creates it), body and step name."""
-
-    path: str
-    body: dict[str, Any]
-    step: str
 
 
 # ---------------------------------------------------------------- patrol teams
@@ -513,27 +504,20 @@ def _spread(total: int, days: Sequence[date], rng: random.Random) -> list[int]:
 # ---------------------------------------------------------------- load
 
 
-async def _send(platform: Platform, collection: str, id_field: str, commands: list[Command]) -> str:
-    """Create a record with the first command, then send the rest to it; the record's id."""
-    created = await platform.post(SERVICE, collection, commands[0].body, commands[0].step)
-    record_id = str(created[id_field])
-    for command in commands[1:]:
-        await platform.post(SERVICE, f"{collection}/{record_id}{command.path}", command.body, command.step)
-    return record_id
-
-
 async def load(platform: Platform, city: City, year: DemoYear) -> None:
     """Teams first (patrols name them), then patrols and clearance operations, then police activity."""
     team_ids: dict[str, str] = {}
 
     async def form(team: TeamPlan) -> None:
-        team_ids[team.station_code] = await _send(platform, "/teams", "team_id", team_commands(team))
+        team_ids[team.station_code] = await platform.record(SERVICE, "/teams", "team_id", team_commands(team))
 
     async def patrol(plan: PatrolPlan) -> None:
-        await _send(platform, "/patrols", "patrol_id", patrol_commands(plan, team_ids[plan.station_code]))
+        await platform.record(
+            SERVICE, "/patrols", "patrol_id", patrol_commands(plan, team_ids[plan.station_code])
+        )
 
     async def operation(plan: ClearancePlan) -> None:
-        await _send(platform, "/clearance-operations", "operation_id", clearance_commands(plan))
+        await platform.record(SERVICE, "/clearance-operations", "operation_id", clearance_commands(plan))
 
     async def police_activity(station_code: str, rows: list[dict[str, Any]]) -> None:
         await platform.post(SERVICE, "/police-activity/import", rows, f"police-activity-{station_code}")

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Platform, in_parallel
+from demo.client import Command, Platform, in_parallel
 from demo.danzhou import City, DemoYear, Village
 from govgrid.catalogue.mediation import DisputeCategory
 from govgrid.catalogue.tips import (
@@ -505,12 +505,9 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
             await platform.post(SERVICE, path, {"group_id": group_id}, f"{notice.key}-delivery-{group_id}")
 
     async def handle(lead: LeadPlan) -> None:
-        received = await platform.post(SERVICE, "/leads", lead.submission(), f"{lead.key}-submit")
-        path = f"/leads/{received['lead_id']}"
-        for command in lead.after_receipt():
-            await platform.post(
-                SERVICE, f"{path}/{command.action}", command.body, f"{lead.key}-{command.step}"
-            )
+        submit = Command("", lead.submission(), f"{lead.key}-submit")
+        then = [Command(f"/{c.action}", c.body, f"{lead.key}-{c.step}") for c in lead.after_receipt()]
+        await platform.record(SERVICE, "/leads", "lead_id", [submit, *then])
 
     # Notices reach the groups registered before them.
     await in_parallel([partial(register, group) for group in contact_group_plans(city)])
