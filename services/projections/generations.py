@@ -52,11 +52,16 @@ class Generations:
         # Retired generations too: a parked_events table still holding event payloads (before
         # 0002_parked_events_keep_kafka_positions.sql) must not outlive the upgrade anywhere.
         rows = await self.control.fetch(
-            "SELECT schema_name FROM read_model_generations g"
-            " WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = g.schema_name) ORDER BY 1"
+            "SELECT read_model, generation, schema_name, status FROM read_model_generations g"
+            " WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = g.schema_name) ORDER BY schema_name"
         )
-        for row in rows:  # a pool of its own, closed at once: retired generations are not served
-            pool = await create_pool(self.settings.database_url, schema=row["schema_name"], max_size=1)
+        for row in rows:
+            generation = Generation(row["read_model"], row["generation"], row["schema_name"])
+            if row["status"] != "retired":  # served or being built: the pool it is used through
+                await apply_migrations(await self.pool(generation), GENERATION_MIGRATIONS)
+                continue
+            # A retired generation is not served: a pool of its own, closed at once.
+            pool = await create_pool(self.settings.database_url, schema=generation.schema, max_size=1)
             try:
                 await apply_migrations(pool, GENERATION_MIGRATIONS)
             finally:
