@@ -3,11 +3,7 @@ outbox relay -> Kafka -> faust projection worker -> read models -> read API, all
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,18 +22,12 @@ from services.appointments.tests.integration.conftest import ADMIN, COVERAGE, GR
 from services.projections.generations import Generations
 from services.projections.lag import measure
 from services.projections.main import create_app as read_api_app
-from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.conftest import drop_generations
-
-PARTITIONS = 3
-
-
-def source_topics(topic: str) -> dict[str, str]:
-    """Every read model's source on a topic of this test's own: appointments on ``topic``, the others
-    (left empty) beside it."""
-    services = {service for model in READ_MODELS for service in model.services}
-    return {s: topic if s == "appointments" else f"{topic}.{s}" for s in sorted(services)}
+from services.projections.tests.integration.conftest import (
+    drop_generations,
+    projection_worker,
+    source_topics,
+)
 
 
 @pytest.fixture
@@ -79,29 +69,10 @@ def worker(
     topic: str,
     tmp_path: Path,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_SCHEMA": read_schema,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
-        "APP_ID": worker_app_id,
-        "SOURCE_TOPICS": json.dumps(source_topics(topic)),
-    }
-    with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
-        )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with projection_worker(
+        database_url, read_schema, kafka_bootstrap, topic, worker_app_id, tmp_path
+    ) as process:
+        yield process
 
 
 async def test_commands_reach_the_read_api(
@@ -162,16 +133,19 @@ async def test_commands_reach_the_read_api(
         await wait_until(
             shows_the_appointment, timeout=90, interval=0.3, what="the read API to show the appointment"
         )
-    settings = ProjectionsSettings(
-        kafka_bootstrap_servers=kafka_bootstrap,
-        app_id=worker_app_id,
-        source_topics=source_topics(topic),
-    )
+        settings = ProjectionsSettings(
+            kafka_bootstrap_servers=kafka_bootstrap,
+            app_id=worker_app_id,
+            source_topics=source_topics(topic),
+        )
 
-    async def caught_up() -> bool:
-        return set((await measure(settings)).values()) == {0}
+        async def caught_up() -> bool:
+            return set((await measure(settings)).values()) == {0}
 
-    await wait_until(caught_up, timeout=60, interval=0.5, what="the worker to commit its offsets (lag 0)")
+        await wait_until(caught_up, timeout=60, interval=0.5, what="the worker to commit its offsets (lag 0)")
+        # Read again: events of other streams (the villages) sit on other partitions and may have been
+        # applied after the appointment was first seen.
+        summary = (await read_api.get("/coverage/summary?as_of=2023-06-30", headers=ADMIN)).json()
     assert (summary["villages"], summary["villages_lacking_deputy_secretary"], summary["stations"]) == (
         3,
         2,

@@ -3,9 +3,16 @@ or through a real Kafka topic as the worker gets them (with the positions that p
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -24,6 +31,48 @@ from services.projections.main import create_app
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
+
+WORKER_PARTITIONS = 3
+
+
+def source_topics(topic: str) -> dict[str, str]:
+    """Every read model's source on a topic of the test's own: appointments on ``topic``, the other
+    services' beside it (left empty)."""
+    services = {service for model in READ_MODELS for service in model.services}
+    return {s: topic if s == "appointments" else f"{topic}.{s}" for s in sorted(services)}
+
+
+@contextmanager
+def projection_worker(
+    database_url: str, schema: str, bootstrap_servers: str, topic: str, app_id: str, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The real faust worker (`python -m services.projections.worker`) reading ``source_topics(topic)``
+    into the generations of ``schema``; its output in tmp_path/worker.log; stopped with SIGTERM."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATABASE_SCHEMA": schema,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "KAFKA_TOPIC_PARTITIONS": str(WORKER_PARTITIONS),
+        "APP_ID": app_id,
+        "SOURCE_TOPICS": json.dumps(source_topics(topic)),
+    }
+    with (tmp_path / "worker.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 async def drop_generations(generations: Generations) -> None:

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -30,10 +27,9 @@ from govgrid.testing.fixtures import wait_until
 from services.projections.dispatch import Retried, retry_parked
 from services.projections.generations import GENERATION_MIGRATIONS, Generations
 from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
-from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.readmodels.leads import LEADS
-from services.projections.tests.integration.conftest import KafkaLog, every_row
+from services.projections.tests.integration.conftest import KafkaLog, every_row, projection_worker
 from services.projections.tests.integration.test_coverage import DEPUTY, appointment, cli, grid
 from services.projections.tests.integration.test_leads_read import CONTACT, INFORMANT_REF, Lead
 from services.projections.tests.integration.test_patrols_read import cst
@@ -261,31 +257,10 @@ def worker(
     generations: Generations, kafka_log: KafkaLog, database_url: str, schema: str, tmp_path: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     """The projection worker reading the appointments from the test's topic (the others: empty)."""
-    services = sorted({service for model in READ_MODELS for service in model.services})
-    topics = {s: kafka_log.topic if s == "appointments" else f"{kafka_log.topic}.{s}" for s in services}
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_SCHEMA": schema,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_log.bootstrap_servers,
-        "KAFKA_TOPIC_PARTITIONS": "3",
-        "APP_ID": f"projections-{uuid.uuid4().hex[:8]}",
-        "SOURCE_TOPICS": json.dumps(topics),
-    }
-    with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
-        )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    app_id = f"projections-{uuid.uuid4().hex[:8]}"
+    bootstrap, topic = kafka_log.bootstrap_servers, kafka_log.topic
+    with projection_worker(database_url, schema, bootstrap, topic, app_id, tmp_path) as process:
+        yield process
 
 
 async def test_the_worker_parks_an_event_with_where_it_read_it(
