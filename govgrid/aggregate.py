@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from govgrid.catalogue import DomainEvent, catalogue
 from govgrid.china_time import occurred_on
@@ -20,14 +20,17 @@ S = TypeVar("S")
 Evolve = Callable[[S | None, DomainEvent], S]
 
 
+@overload
+def fold(evolve: Evolve[S], events: Iterable[DomainEvent], state: S) -> S: ...
+
+
+@overload
+def fold(evolve: Evolve[S], events: Iterable[DomainEvent], state: S | None = None) -> S | None: ...
+
+
 def fold(evolve: Evolve[S], events: Iterable[DomainEvent], state: S | None = None) -> S | None:
-    for event in events:
-        state = evolve(state, event)
-    return state
-
-
-def evolved(state: S, events: Iterable[DomainEvent], evolve: Evolve[S]) -> S:
-    """The state after ``events``, starting from an existing state."""
+    """The state after ``events``, from ``state`` (None: from the stream's start). From an existing
+    state, the result is one too."""
     for event in events:
         state = evolve(state, event)
     return state

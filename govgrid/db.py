@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -38,10 +39,21 @@ async def create_pool(
     return pool
 
 
+class MigrationChanged(RuntimeError):
+    """An applied migration's file is not what was applied: the schema is not what the code expects."""
+
+
+def checksum(sql: str) -> str:
+    return hashlib.sha256(sql.encode()).hexdigest()
+
+
 async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
     """Apply the ``NNNN_name.sql`` files of each directory not applied yet, in order; return their names.
 
-    Each file runs in its own transaction; an advisory lock keeps concurrent starts from racing.
+    Each file runs in its own transaction; an advisory lock keeps concurrent starts from racing. An
+    applied file is never run again, so an edit to it would be silently ignored: each file's checksum
+    is recorded, and a start with an applied file changed is refused (MigrationChanged). Write a new
+    migration instead. Files applied before checksums were recorded get theirs on the next start.
     """
     applied: list[str] = []
     async with pool.acquire() as conn:
@@ -51,16 +63,36 @@ async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
             )
-            done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+            await conn.execute("ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text")
+            done = {
+                r["name"]: r["checksum"]
+                for r in await conn.fetch("SELECT name, checksum FROM schema_migrations")
+            }
             for directory in directories:
                 for path in sorted(directory.glob("*.sql")):
                     name = f"{directory.parent.name}/{path.name}"
+                    sql = path.read_text()
                     if name in done:
+                        await _check_unchanged(conn, name, done[name], checksum(sql))
                         continue
                     async with conn.transaction():
-                        await conn.execute(path.read_text())
-                        await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                        await conn.execute(sql)
+                        await conn.execute(
+                            "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)",
+                            name,
+                            checksum(sql),
+                        )
                     applied.append(name)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATIONS_LOCK)
     return applied
+
+
+async def _check_unchanged(conn: asyncpg.Connection, name: str, recorded: str | None, current: str) -> None:
+    if recorded is None:
+        await conn.execute("UPDATE schema_migrations SET checksum = $2 WHERE name = $1", name, current)
+    elif recorded != current:
+        raise MigrationChanged(
+            f"migration {name} changed since it was applied (checksum {recorded[:12]}, now {current[:12]});"
+            " restore it and add a new migration"
+        )

@@ -7,6 +7,8 @@ A rule knows its stable machine-readable ``code`` (the 409 body's ``error``) and
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from govgrid.errors import RuleBroken
@@ -26,3 +28,43 @@ def check(*rules: BusinessRule) -> None:
     for rule in rules:
         if rule.is_broken():
             raise RuleBroken(rule.code, rule.message())
+
+
+# Rules every service applies to the dates of the acts it records: one class, one code each.
+
+
+@dataclass(frozen=True)
+class NotInTheFuture(BusinessRule):
+    """An act is recorded once it happened: ``when`` (a day, or a moment) is ``latest`` (today in
+    China, or now) at the latest."""
+
+    code = "date_in_future"
+    what: str
+    when: date
+    latest: date
+
+    def is_broken(self) -> bool:
+        return self.when > self.latest
+
+    def message(self) -> str:
+        return f"{self.what} ({self.when.isoformat()}) is in the future: record it once it happened"
+
+
+@dataclass(frozen=True)
+class NotBefore(BusinessRule):
+    """``what`` (on ``when``) cannot be before ``earliest`` (both days, or both moments)."""
+
+    code = "dates_incoherent"
+    what: str
+    when: date
+    earliest: date
+    earliest_what: str = ""
+
+    def is_broken(self) -> bool:
+        return self.when < self.earliest
+
+    def message(self) -> str:
+        earliest = self.earliest.isoformat()
+        if self.earliest_what:
+            earliest = f"{self.earliest_what} ({earliest})"
+        return f"{self.what} ({self.when.isoformat()}) cannot be before {earliest}"

@@ -15,7 +15,7 @@ import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
 from govgrid.config import GovgridSettings
@@ -30,6 +30,43 @@ from govgrid.errors import (
 from govgrid.observability import bind_correlation_id, current_correlation_id
 
 logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """One reason a request was refused: where (``field``, for imports also ``row`` and ``key``) and why."""
+
+    field: str | None
+    reason: str
+    row: int | None = Field(default=None, description="The import row (1 = the first data row).")
+    key: str | None = Field(default=None, description="The import row's key, when it has one.")
+
+
+class ErrorBody(BaseModel):
+    """The one body of every 4xx and 5xx answer of every service."""
+
+    error: str = Field(description="A stable machine-readable code (a rule's code, `forbidden`...).")
+    detail: str | list[FieldError] | None = Field(
+        description="A message, or for 422 the fields (or import rows) refused and why."
+    )
+    correlation_id: str | None = Field(description="The request's X-Correlation-ID, to find it in the logs.")
+
+
+ERROR_STATUSES: dict[int, str] = {
+    400: "The request is malformed.",
+    401: "Missing, malformed, expired or forged bearer token.",
+    403: "The caller's role or jurisdiction does not allow it.",
+    404: "The id in the path names nothing.",
+    409: "A business rule refused it (`error` is the rule's code), or the Idempotency-Key was reused.",
+    422: "A field is invalid: `detail` lists each field and why.",
+    503: "PostgreSQL or Kafka is unavailable right now: retry after Retry-After seconds.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` declaring ``statuses`` with the kernel's one error body (a 422 declared
+    here replaces FastAPI's default validation body, which is not what the services send)."""
+    return {status: {"model": ErrorBody, "description": ERROR_STATUSES[status]} for status in statuses}
+
 
 # PostgreSQL is down, restarting, full or unreachable: the client should retry, so 503, not 500.
 # Not every asyncpg.InterfaceError: most are programming errors (wrong argument count...), which are 500s.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from govgrid.aggregate import Loaded, append_to, evolved, load, state_body
+from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
 from govgrid.catalogue.organisation import OrgUnitKind
@@ -76,7 +76,7 @@ async def rename_unit(
     ctx.principal.ensure_can_change(jurisdiction)
     events = org_units.rename(unit, **cmd.model_dump())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
+    return CommandResult(200, state_body(fold(org_units.evolve, events, unit), version))
 
 
 async def assign_coverage(
@@ -88,7 +88,7 @@ async def assign_coverage(
     ctx.principal.ensure_can_change(await unit_jurisdiction(uow, unit))
     station = await referenced_unit(uow, cmd.station_code)
     events = org_units.assign_coverage(unit, station, effective_from=cmd.effective_from)
-    village = evolved(unit, events, org_units.evolve)
+    village = fold(org_units.evolve, events, unit)
     version = await append_to(
         uow.events, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
     )
@@ -105,7 +105,7 @@ async def end_coverage(
     ctx.principal.ensure_can_change(jurisdiction)
     events = org_units.end_coverage(unit, station_code=cmd.station_code, effective_until=cmd.effective_until)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
-    return CommandResult(200, state_body(evolved(unit, events, org_units.evolve), version))
+    return CommandResult(200, state_body(fold(org_units.evolve, events, unit), version))
 
 
 # ---------------------------------------------------------------- people
@@ -170,7 +170,7 @@ async def transfer_officer(
     ctx.principal.ensure_can_change(await person_jurisdiction(uow, current))
     station = await referenced_unit(uow, cmd.to_station_code)
     events = people.transfer_officer(current, person_id, station, effective_on=cmd.effective_on)
-    person = evolved(current, events, people.evolve)
+    person = fold(people.evolve, events, current)
     version = await append_to(
         uow.events, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
     )
@@ -210,7 +210,7 @@ async def record_leaving(
             cmd.effective_on,
             note=f"left service: {cmd.reason.value}",
         )
-    return CommandResult(200, state_body(evolved(person, events, people.evolve), version))
+    return CommandResult(200, state_body(fold(people.evolve, events, person), version))
 
 
 # ---------------------------------------------------------------- appointments
@@ -274,7 +274,7 @@ async def approve(
     ctx.principal.ensure_can_change(jurisdiction)
     events = appointments.approve(appointment, approved_on=cmd.approved_on)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
-    return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
+    return CommandResult(200, state_body(fold(appointments.evolve, events, appointment), version))
 
 
 async def issue_certificate(
@@ -295,7 +295,7 @@ async def issue_certificate(
     )
     events = appointments.issue_certificate(appointment, certificate_number=number, issued_on=cmd.issued_on)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
-    return CommandResult(200, state_body(evolved(appointment, events, appointments.evolve), version))
+    return CommandResult(200, state_body(fold(appointments.evolve, events, appointment), version))
 
 
 async def end_appointment(
@@ -322,4 +322,4 @@ async def end_loaded_appointment(
     jurisdiction = await appointment_jurisdiction(uow, appointment)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=ended_on)
     await uow.release(appointment.appointment_id)
-    return evolved(appointment, events, appointments.evolve), version
+    return fold(appointments.evolve, events, appointment), version

@@ -20,7 +20,7 @@ from govgrid.catalogue.appointments import (
     AppointmentKind,
     AppointmentNominated,
 )
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, NotBefore, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
 
@@ -181,20 +181,6 @@ class TermMustBeCoherent(BusinessRule):
 
 
 @dataclass(frozen=True)
-class DateMustNotPrecede(BusinessRule):
-    code = "dates_incoherent"
-    what: str
-    when: date
-    earliest: date
-
-    def is_broken(self) -> bool:
-        return self.when < self.earliest
-
-    def message(self) -> str:
-        return f"{self.what} ({self.when}) cannot be before {self.earliest}"
-
-
-@dataclass(frozen=True)
 class NothingChangesAfterTheEnd(BusinessRule):
     code = "appointment_ended"
     appointment: Appointment
@@ -294,7 +280,7 @@ def approve(appointment: Appointment, *, approved_on: date) -> list[DomainEvent]
     check(
         NothingChangesAfterTheEnd(appointment),
         MustBeNominated(appointment),
-        DateMustNotPrecede("the term's end", appointment.term_end, approved_on),
+        NotBefore("the term's end", appointment.term_end, approved_on),
     )
     return [AppointmentApproved(appointment_id=appointment.appointment_id, approved_on=approved_on)]
 
@@ -304,8 +290,8 @@ def check_can_issue_certificate(appointment: Appointment, *, issued_on: date) ->
         NothingChangesAfterTheEnd(appointment),
         NoCertificateBeforeApproval(appointment),
         OneCertificatePerAppointment(appointment),
-        DateMustNotPrecede("the certificate", issued_on, appointment.last_date),
-        DateMustNotPrecede("the term's end", appointment.term_end, issued_on),
+        NotBefore("the certificate", issued_on, appointment.last_date),
+        NotBefore("the term's end", appointment.term_end, issued_on),
     )
 
 
@@ -329,7 +315,7 @@ def end(
     earliest = appointment.term_start if reason is AppointmentEndReason.TERM_ENDED else appointment.last_date
     check(
         NothingChangesAfterTheEnd(appointment),
-        DateMustNotPrecede("the end", ended_on, max(earliest, appointment.last_date)),
+        NotBefore("the end", ended_on, max(earliest, appointment.last_date)),
     )
     return [
         AppointmentEnded(

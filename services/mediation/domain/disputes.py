@@ -30,7 +30,7 @@ from govgrid.catalogue.mediation import (
     Party,
     PartySatisfaction,
 )
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 
 LEVELS = tuple(MediationLevel)  # lowest first
 
@@ -279,36 +279,6 @@ class GridMustBeInTheVillage(BusinessRule):
 
 
 @dataclass(frozen=True)
-class DateMustNotPrecede(BusinessRule):
-    code = "dates_incoherent"
-    what: str
-    when: date
-    earliest: date
-
-    def is_broken(self) -> bool:
-        return self.when < self.earliest
-
-    def message(self) -> str:
-        return f"{self.what} ({self.when}) cannot be before {self.earliest}"
-
-
-@dataclass(frozen=True)
-class DateMustNotBeInTheFuture(BusinessRule):
-    """What is recorded has happened: its date is today at the latest (in China)."""
-
-    code = "date_in_future"
-    what: str
-    when: date
-    today: date
-
-    def is_broken(self) -> bool:
-        return self.when > self.today
-
-    def message(self) -> str:
-        return f"{self.what} ({self.when}) is after today ({self.today})"
-
-
-@dataclass(frozen=True)
 class NothingChangesAfterClosing(BusinessRule):
     code = "dispute_closed"
     dispute: Dispute
@@ -525,7 +495,7 @@ class FollowUpNeedsAnAgreement(BusinessRule):
 
 def _dated(dispute: Dispute, what: str, when: date, today: date) -> tuple[BusinessRule, ...]:
     """An act's date: after everything the dispute's history mentions, and not after today."""
-    return (DateMustNotPrecede(what, when, dispute.last_act_on), DateMustNotBeInTheFuture(what, when, today))
+    return (NotBefore(what, when, dispute.last_act_on), NotInTheFuture(what, when, today))
 
 
 @dataclass(frozen=True)
@@ -552,16 +522,14 @@ def register(
     """``grid_parent_code``: the village of the grid named, looked up by the caller."""
     rules: list[BusinessRule] = [
         DisputeMustBeNew(existing),
-        DateMustNotBeInTheFuture("the registration", registration.registered_on, today),
+        NotInTheFuture("the registration", registration.registered_on, today),
     ]
     if registration.grid_code is not None:
         rules.append(
             GridMustBeInTheVillage(registration.grid_code, grid_parent_code, registration.village_code)
         )
     if registration.running_since is not None:
-        rules.append(
-            DateMustNotPrecede("the registration", registration.registered_on, registration.running_since)
-        )
+        rules.append(NotBefore("the registration", registration.registered_on, registration.running_since))
     check(*rules)
     return [_registered(registration)]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from govgrid.aggregate import Loaded, append_to, evolved, load, state_body
+from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
@@ -161,7 +161,7 @@ async def add_drive_targets(
         covered_villages=await covered_villages(uow, drive.station_code, drive.period_start),
     )
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
+    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
 
 
 async def at_school_of(uow: OutreachUnitOfWork, drive: Drive, school_code: str, on: date) -> Jurisdiction:
@@ -179,7 +179,7 @@ async def record_school_visit(
     events = drives.record_visit(drive, drives.Visit(**cmd.model_dump()), today=today_in_china())
     jurisdiction = await at_school_of(uow, drive, cmd.school_code, cmd.visited_on)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.visited_on)
-    return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
+    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
 
 
 async def correct_school_visit(
@@ -189,7 +189,7 @@ async def correct_school_visit(
     events = drives.correct_visit(drive, drives.Visit(**cmd.model_dump()))
     jurisdiction = await at_school_of(uow, drive, cmd.school_code, cmd.visited_on)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
+    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
 
 
 async def close_drive(
@@ -198,7 +198,7 @@ async def close_drive(
     loaded, drive, jurisdiction = await loaded_drive(uow, ctx, drive_id)
     events = drives.close(drive, closed_on=cmd.closed_on, today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.closed_on)
-    return CommandResult(200, state_body(evolved(drive, events, drives.evolve), version))
+    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
 
 
 # ---------------------------------------------------------------- enterprise cases
@@ -229,7 +229,7 @@ async def handle_case(
     jurisdiction = await at_registered_enterprise(uow, ctx, case.enterprise_code, cmd.handled_on)
     events = cases.handle(case, **cmd.model_dump(), today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.handled_on)
-    return CommandResult(200, state_body(evolved(case, events, cases.evolve), version))
+    return CommandResult(200, state_body(fold(cases.evolve, events, case), version))
 
 
 # ---------------------------------------------------------------- enterprise visits
@@ -266,7 +266,7 @@ async def record_enterprise_visit(
     loaded = await load_visit(uow, visit.visit_id)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.visited_on)
     state = enterprise_visits.evolve(None, events[0])
-    return CommandResult(201, state_body(evolved(state, events[1:], enterprise_visits.evolve), version))
+    return CommandResult(201, state_body(fold(enterprise_visits.evolve, events[1:], state), version))
 
 
 async def plan_follow_up(
@@ -278,7 +278,7 @@ async def plan_follow_up(
     jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, today_in_china())
     events = enterprise_visits.plan_follow_up(visit, PlannedAction(cmd.action, cmd.due_on))
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(evolved(visit, events, enterprise_visits.evolve), version))
+    return CommandResult(200, state_body(fold(enterprise_visits.evolve, events, visit), version))
 
 
 async def complete_follow_up(
@@ -292,7 +292,7 @@ async def complete_follow_up(
         visit, action_no, **cmd.model_dump(), today=today_in_china()
     )
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.completed_on)
-    return CommandResult(200, state_body(evolved(visit, events, enterprise_visits.evolve), version))
+    return CommandResult(200, state_body(fold(enterprise_visits.evolve, events, visit), version))
 
 
 # ---------------------------------------------------------------- job referrals
@@ -332,4 +332,4 @@ async def record_referral_outcome(
     events = referrals.record_outcome(referral, **cmd.model_dump(), today=today_in_china())
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.decided_on)
     await uow.release_referral(referral_id)
-    return CommandResult(200, state_body(evolved(referral, events, referrals.evolve), version))
+    return CommandResult(200, state_body(fold(referrals.evolve, events, referral), version))

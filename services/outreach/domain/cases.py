@@ -13,8 +13,7 @@ from govgrid.catalogue.outreach import (
     EnterpriseCaseOpened,
     EnterpriseCaseOutcome,
 )
-from govgrid.rules import BusinessRule, check
-from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 
@@ -74,7 +73,7 @@ class Opening:
 def open_case(opening: Opening, *, enterprise: Enterprise | None, today: date) -> list[DomainEvent]:
     check(
         EnterpriseMustExist(enterprise, opening.enterprise_code),
-        MustNotBeInTheFuture("the case's opening", opening.opened_on, today),
+        NotInTheFuture("the case's opening", opening.opened_on, today),
     )
     return [
         EnterpriseCaseOpened(
@@ -92,7 +91,7 @@ def handle(
 ) -> list[DomainEvent]:
     check(
         NothingChangesOnceHandled(case),
-        DateMustNotPrecede("the handling", handled_on, "the case's opening", case.opened_on),
-        MustNotBeInTheFuture("the handling", handled_on, today),
+        NotBefore("the handling", handled_on, case.opened_on, "the case's opening"),
+        NotInTheFuture("the handling", handled_on, today),
     )
     return [EnterpriseCaseHandled(case_id=case.case_id, handled_on=handled_on, outcome=outcome, note=note)]

@@ -20,8 +20,7 @@ from govgrid.catalogue.outreach import (
     SchoolVisitCorrected,
     SchoolVisitRecorded,
 )
-from govgrid.rules import BusinessRule, check
-from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.schools import School, SchoolMustExist
 
 
@@ -271,7 +270,7 @@ def launch(
 ) -> list[DomainEvent]:
     """``schools``: the target schools by code (None: not registered); ``covered_villages``: the
     villages and communities the station covers on the first day of the period."""
-    check(DateMustNotPrecede("the period's end", command.period_end, "its start", command.period_start))
+    check(NotBefore("the period's end", command.period_end, command.period_start, "its start"))
     _check_targets(
         command.target_school_codes,
         schools,
@@ -325,7 +324,7 @@ def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent
         NothingChangesAfterClosure(drive),
         SchoolMustBeTargeted(drive, visit.school_code),
         VisitWithinPeriod(drive, visit.visited_on),
-        MustNotBeInTheFuture("the visit", visit.visited_on, today),
+        NotInTheFuture("the visit", visit.visited_on, today),
         OneVisitPerSchoolAndDay(drive, visit.school_code, visit.visited_on),
         DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
     )
@@ -369,11 +368,11 @@ def close(drive: Drive, *, closed_on: date, today: date) -> list[DomainEvent]:
     last_visit = drive.last_visit_day
     check(
         NothingChangesAfterClosure(drive),
-        DateMustNotPrecede("the closure", closed_on, "the drive's start", drive.period_start),
-        MustNotBeInTheFuture("the closure", closed_on, today),
+        NotBefore("the closure", closed_on, drive.period_start, "the drive's start"),
+        NotInTheFuture("the closure", closed_on, today),
     )
     if last_visit is not None:
-        check(DateMustNotPrecede("the closure", closed_on, "the last visit", last_visit))
+        check(NotBefore("the closure", closed_on, last_visit, "the last visit"))
     return [
         RegistrationDriveClosed(
             drive_id=drive.drive_id,

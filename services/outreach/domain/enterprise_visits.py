@@ -16,9 +16,8 @@ from govgrid.catalogue.outreach import (
     FollowUpActionPlanned,
 )
 from govgrid.errors import NotFound
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.cases import EnterpriseCase
-from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 
@@ -214,14 +213,14 @@ def record(
     assert officer is not None
     check(
         OfficerMustServe(officer, visit.visited_on),
-        MustNotBeInTheFuture("the visit", visit.visited_on, today),
+        NotInTheFuture("the visit", visit.visited_on, today),
     )
     if visit.case_id is not None:
         check(CaseMustExist(case, visit.case_id))
         assert case is not None
         check(
             CaseMustConcernTheEnterprise(case, visit.enterprise_code),
-            DateMustNotPrecede("the case follow-up", visit.visited_on, "the case's opening", case.opened_on),
+            NotBefore("the case follow-up", visit.visited_on, case.opened_on, "the case's opening"),
         )
     check(*(FollowUpDueAfterTheVisit(planned.due_on, visit.visited_on) for planned in visit.follow_ups))
     recorded = EnterpriseVisitRecorded(
@@ -260,8 +259,8 @@ def complete_follow_up(
     action = visit.follow_up(action_no)
     check(
         FollowUpCompletedOnce(visit.visit_id, action),
-        DateMustNotPrecede("the completion", completed_on, "the visit", visit.visited_on),
-        MustNotBeInTheFuture("the completion", completed_on, today),
+        NotBefore("the completion", completed_on, visit.visited_on, "the visit"),
+        NotInTheFuture("the completion", completed_on, today),
     )
     return [
         FollowUpActionCompleted(

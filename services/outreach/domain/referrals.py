@@ -13,8 +13,7 @@ from govgrid.catalogue.outreach import (
     JobReferralOutcomeRecorded,
     NotHiredReason,
 )
-from govgrid.rules import BusinessRule, check
-from services.outreach.domain.dates import DateMustNotPrecede, MustNotBeInTheFuture
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 
@@ -101,7 +100,7 @@ def refer(
     check(
         EnterpriseMustExist(enterprise, referral.enterprise_code),
         NoSecondPendingReferral(referral.enterprise_code, pending_referral_id),
-        MustNotBeInTheFuture("the referral", referral.referred_on, today),
+        NotInTheFuture("the referral", referral.referred_on, today),
     )
     return [
         JobReferralMade(
@@ -124,8 +123,8 @@ def record_outcome(
 ) -> list[DomainEvent]:
     check(
         OneOutcomePerReferral(referral),
-        DateMustNotPrecede("the outcome", decided_on, "the referral", referral.referred_on),
-        MustNotBeInTheFuture("the outcome", decided_on, today),
+        NotBefore("the outcome", decided_on, referral.referred_on, "the referral"),
+        NotInTheFuture("the outcome", decided_on, today),
     )
     return [
         JobReferralOutcomeRecorded(

@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Protocol, TypeVar
 
-from govgrid.aggregate import Evolve, Loaded, append_to, evolved, load, state_body
+from govgrid.aggregate import Evolve, Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
@@ -100,7 +100,7 @@ async def join_team(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(team.station_code), on=cmd.joined_on
     )
-    return CommandResult(200, state_body(evolved(team, events, teams.evolve), version))
+    return CommandResult(200, state_body(fold(teams.evolve, events, team), version))
 
 
 async def leave_team(
@@ -111,7 +111,7 @@ async def leave_team(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(team.station_code), on=cmd.left_on
     )
-    return CommandResult(200, state_body(evolved(team, events, teams.evolve), version))
+    return CommandResult(200, state_body(fold(teams.evolve, events, team), version))
 
 
 async def disband_team(
@@ -122,7 +122,7 @@ async def disband_team(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(team.station_code), on=cmd.disbanded_on
     )
-    return CommandResult(200, state_body(evolved(team, events, teams.evolve), version))
+    return CommandResult(200, state_body(fold(teams.evolve, events, team), version))
 
 
 # ---------------------------------------------------------------- patrols
@@ -169,7 +169,7 @@ async def start_patrol(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.started_at
     )
-    return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
+    return CommandResult(200, state_body(fold(patrols.evolve, events, patrol), version))
 
 
 async def visit_checkpoint(
@@ -182,7 +182,7 @@ async def visit_checkpoint(
     )
     # Filed under the grid's township and village too: their officers see the patrol passed by.
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, cmd.visited_at)
-    return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
+    return CommandResult(200, state_body(fold(patrols.evolve, events, patrol), version))
 
 
 async def record_observation(
@@ -197,7 +197,7 @@ async def record_observation(
         patrol, grid, category=cmd.category, note=cmd.note, observed_at=cmd.observed_at
     )
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, cmd.observed_at)
-    return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
+    return CommandResult(200, state_body(fold(patrols.evolve, events, patrol), version))
 
 
 async def complete_patrol(
@@ -208,7 +208,7 @@ async def complete_patrol(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.completed_at
     )
-    return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
+    return CommandResult(200, state_body(fold(patrols.evolve, events, patrol), version))
 
 
 async def abort_patrol(
@@ -219,7 +219,7 @@ async def abort_patrol(
     version = await append_to(
         uow.events, ctx, loaded, events, station_jurisdiction(patrol.station_code), cmd.aborted_at
     )
-    return CommandResult(200, state_body(evolved(patrol, events, patrols.evolve), version))
+    return CommandResult(200, state_body(fold(patrols.evolve, events, patrol), version))
 
 
 # ---------------------------------------------------------------- clearance operations
@@ -274,7 +274,7 @@ async def _change_operation(
     assert loaded.state is not None and loaded.jurisdiction is not None
     # Every event of an operation keeps the jurisdiction its plan was filed under.
     version = await append_to(uow.events, ctx, loaded, events, loaded.jurisdiction, on=on)
-    return CommandResult(200, state_body(evolved(loaded.state, events, clearance.evolve), version))
+    return CommandResult(200, state_body(fold(clearance.evolve, events, loaded.state), version))
 
 
 async def carry_out_clearance(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from govgrid.aggregate import Loaded, append_to, evolved, load, state_body
+from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
@@ -99,7 +99,7 @@ async def _change_lead(
     ctx.principal.ensure_can_change(jurisdiction)
     events = decide(lead)
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=on)
-    lead = evolved(lead, events, leads.evolve)
+    lead = fold(leads.evolve, events, lead)
     await uow.index_lead(lead, version, jurisdiction)
     for event in events:
         if isinstance(event, LeadClosed) and event.informant_contact_shred_on is not None:
@@ -268,7 +268,7 @@ async def shred_contact(uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, 
     if not await uow.destroy_key(lead_id, day):
         raise RuleBroken("informant_contact_shredded", f"the key of lead {lead_id} is already destroyed")
     version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=day)
-    lead = evolved(lead, events, leads.evolve)
+    lead = fold(leads.evolve, events, lead)
     await uow.index_lead(lead, version, jurisdiction)
     return CommandResult(200, state_body(lead, version))
 
@@ -334,4 +334,4 @@ async def record_delivery(
         notice, group_id=cmd.group_id, delivered_at=cmd.delivered_at or moment, now=moment
     )
     version = await append_to(uow.events, ctx, loaded, events, loaded.jurisdiction)
-    return CommandResult(200, state_body(evolved(notice, events, notices.evolve), version))
+    return CommandResult(200, state_body(fold(notices.evolve, events, notice), version))

@@ -33,8 +33,8 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
-from govgrid.rules import BusinessRule, check
-from services.tips.domain.timing import CLOCK_SKEW, MustNotPrecede, NotInTheFuture
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from services.tips.domain.timing import CLOCK_SKEW
 
 
 class LeadStatus(StrEnum):
@@ -506,7 +506,7 @@ def verify(lead: Lead, *, verified_on: date, today: date) -> list[DomainEvent]:
         MustAwaitDecision(lead),
         MustBeAssigned(lead),
         NotInTheFuture("the verification", verified_on, today),
-        MustNotPrecede("the verification", verified_on, lead.last_day),
+        NotBefore("the verification", verified_on, lead.last_day),
     )
     return [LeadVerified(lead_id=lead.lead_id, verified_on=verified_on)]
 
@@ -517,7 +517,7 @@ def dismiss(lead: Lead, *, reason: DismissalReason, dismissed_on: date, today: d
         NothingChangesAfterClosing(lead),
         MustAwaitDecision(lead),
         NotInTheFuture("the dismissal", dismissed_on, today),
-        MustNotPrecede("the dismissal", dismissed_on, lead.last_day),
+        NotBefore("the dismissal", dismissed_on, lead.last_day),
     )
     return [LeadDismissed(lead_id=lead.lead_id, reason=reason, dismissed_on=dismissed_on)]
 
@@ -545,7 +545,7 @@ def record_outcome(lead: Lead, record: OutcomeRecord, *, today: date) -> list[Do
     assert lead.verified_on is not None
     check(
         NotInTheFuture("the outcome", record.outcome_on, today),
-        MustNotPrecede("the outcome", record.outcome_on, lead.verified_on),
+        NotBefore("the outcome", record.outcome_on, lead.verified_on),
     )
     events: list[DomainEvent] = [
         LeadOutcomeRecorded(
@@ -575,7 +575,7 @@ def close(lead: Lead, *, closed_on: date, today: date, retention: timedelta) -> 
         NothingChangesAfterClosing(lead),
         MustBeConcluded(lead),
         NotInTheFuture("the closing", closed_on, today),
-        MustNotPrecede("the closing", closed_on, lead.last_day),
+        NotBefore("the closing", closed_on, lead.last_day),
     )
     sealed = lead.informant_contact is ContactStatus.SEALED
     return [

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
-from govgrid.rules import BusinessRule, check
-from services.tips.domain.timing import CLOCK_SKEW, MustNotPrecede, NotInTheFuture
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from services.tips.domain.timing import CLOCK_SKEW
 
 
 def stream_id(notice_id: str) -> str:
@@ -151,6 +151,6 @@ def deliver(
         GroupMustBeTargeted(notice, group_id),
         DeliveredOnce(notice, group_id),
         NotInTheFuture("the delivery", delivered_at, now + CLOCK_SKEW),
-        MustNotPrecede("the delivery", delivered_at, notice.published_at),
+        NotBefore("the delivery", delivered_at, notice.published_at),
     )
     return [SafetyNoticeDelivered(notice_id=notice.notice_id, group_id=group_id, delivered_at=delivered_at)]

@@ -352,7 +352,7 @@ BROKEN: list[tuple[str, str, dict[str, Any], str]] = [
         {"closed_on": "2023-09-04"},
         "dates_incoherent",
     ),
-    ("/registration-drives/{drive}/close", "in the future", {"closed_on": TOMORROW}, "date_in_the_future"),
+    ("/registration-drives/{drive}/close", "in the future", {"closed_on": TOMORROW}, "date_in_future"),
     (
         "/registration-drives/{closed}/visits",
         "after closure",
@@ -378,7 +378,7 @@ BROKEN: list[tuple[str, str, dict[str, Any], str]] = [
         "/enterprise-visits",
         "in the future",
         {**INSPECTION, "visited_on": TOMORROW, "follow_ups": []},
-        "date_in_the_future",
+        "date_in_future",
     ),
     (
         "/enterprise-visits",

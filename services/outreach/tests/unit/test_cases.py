@@ -40,7 +40,7 @@ def test_no_case_before_the_enterprise_is_registered() -> None:
 
 def test_no_case_opened_in_the_future() -> None:
     then_rule_broken(
-        "date_in_the_future",
+        "date_in_future",
         lambda: cases.open_case(OPENING, enterprise=enterprise(), today=CASE_OPENED_ON - timedelta(days=1)),
     )
 
@@ -63,7 +63,7 @@ def test_a_case_handled_the_day_it_was_opened_took_zero_days() -> None:
 
 def test_no_handling_before_the_opening_or_in_the_future() -> None:
     then_rule_broken("dates_incoherent", lambda: handle(case(), CASE_OPENED_ON - timedelta(days=1)))
-    then_rule_broken("date_in_the_future", lambda: handle(case(), TODAY + timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: handle(case(), TODAY + timedelta(days=1)))
 
 
 def test_nothing_changes_once_handled() -> None:

@@ -144,7 +144,7 @@ def test_no_visit_recorded_before_it_happened() -> None:
     state = Drive(
         DRIVE, STATION, current.title, PERIOD_START, date(2024, 12, 31), current.target_school_codes
     )
-    then_rule_broken("date_in_the_future", lambda: record(state, TODAY + timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: record(state, TODAY + timedelta(days=1)))
     then_events(record(state, TODAY), [visited(TODAY)])
 
 
@@ -283,7 +283,7 @@ def test_a_drive_may_close_early_but_not_before_it_starts_or_its_last_visit() ->
 
 def test_no_closure_before_the_day_it_happens() -> None:
     then_rule_broken(
-        "date_in_the_future", lambda: drives.close(drive(), closed_on=PERIOD_END, today=date(2023, 10, 1))
+        "date_in_future", lambda: drives.close(drive(), closed_on=PERIOD_END, today=date(2023, 10, 1))
     )
 
 

@@ -101,7 +101,7 @@ def test_an_officer_who_left_service_visits_no_more() -> None:
 
 
 def test_no_visit_recorded_before_it_happened() -> None:
-    then_rule_broken("date_in_the_future", lambda: record(visited_on=TODAY + timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: record(visited_on=TODAY + timedelta(days=1)))
 
 
 def test_a_case_follow_up_names_an_existing_case() -> None:
@@ -193,4 +193,4 @@ def test_an_action_is_completed_once() -> None:
 def test_an_action_is_not_completed_before_the_visit_or_in_the_future() -> None:
     state = visit(follow_up_planned())
     then_rule_broken("dates_incoherent", lambda: complete(state, on=VISITED_ON - timedelta(days=1)))
-    then_rule_broken("date_in_the_future", lambda: complete(state, on=TODAY + timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: complete(state, on=TODAY + timedelta(days=1)))

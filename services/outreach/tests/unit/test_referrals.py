@@ -58,7 +58,7 @@ def test_one_pending_referral_per_person_and_enterprise() -> None:
 
 
 def test_no_referral_in_the_future() -> None:
-    then_rule_broken("date_in_the_future", lambda: refer(today=REFERRED_ON - timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: refer(today=REFERRED_ON - timedelta(days=1)))
 
 
 def test_hired() -> None:
@@ -86,6 +86,6 @@ def test_no_outcome_before_the_referral_or_in_the_future() -> None:
     then_rule_broken(
         "dates_incoherent", lambda: decide(referral(), decided_on=REFERRED_ON - timedelta(days=1))
     )
-    then_rule_broken("date_in_the_future", lambda: decide(referral(), decided_on=TODAY + timedelta(days=1)))
+    then_rule_broken("date_in_future", lambda: decide(referral(), decided_on=TODAY + timedelta(days=1)))
     (event,) = decide(referral(), decided_on=REFERRED_ON)
     assert event == outcome_recorded(decided_on=REFERRED_ON)

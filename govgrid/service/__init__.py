@@ -1,0 +1,25 @@
+"""The service kit: what every write service is made of, written once.
+
+- ``pipeline``: the one command pipeline (role -> target -> jurisdiction -> decide -> append -> answer);
+- ``routes``: command and read endpoints declared as data, with their full OpenAPI document;
+- ``base``: the service object (pool, command runner, background feeds), its lifespan and app.
+See docs/writing-a-service.md.
+"""
+
+from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
+from govgrid.service.pipeline import Aggregate, Recorded, Target
+from govgrid.service.routes import Command, command_router, state_response
+
+__all__ = [
+    "Aggregate",
+    "Command",
+    "CurrentService",
+    "Recorded",
+    "ServiceBase",
+    "Target",
+    "command_router",
+    "open_pool",
+    "running",
+    "service_app",
+    "state_response",
+]

@@ -1,0 +1,161 @@
+"""The service object every write service is (settings, pool, command runner, background work), how
+it starts (pool and migrations), how it runs (its feeds and loops as background tasks) and its app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Generic, TypeVar
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from govgrid import projection, reference
+from govgrid.commands import PostgresCommandRunner
+from govgrid.db import apply_migrations, create_pool
+from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.projection import Applier, TopicFeed
+from govgrid.service.settings import ServiceSettings
+from govgrid.web.app import create_service_app
+from govgrid.web.health import postgres_ready_check
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U")
+Se = TypeVar("Se", bound=ServiceSettings)
+
+# Work that runs while the service runs, until the event is set (a feed's run, a periodic job).
+Background = Callable[[asyncio.Event], Awaitable[None]]
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ServiceBase(Generic[U, Se]):
+    """A started service. A service subclasses it to add what its handlers and feeds share, and
+    overrides ``background`` to list what it learns from other topics or does on its own."""
+
+    settings: Se
+    pool: asyncpg.Pool
+    commands: PostgresCommandRunner[U]
+
+    @property
+    def events(self) -> PostgresEventStore:
+        return PostgresEventStore(self.pool)
+
+    def background(self) -> Mapping[str, Background]:
+        return {}
+
+    def consumer_group(self, feed: str) -> str:
+        """The one naming rule of consumer groups: ``<service>-<feed>``."""
+        return f"{self.settings.service_name}-{feed}"
+
+    def feed(
+        self,
+        name: str,
+        *,
+        topic: str,
+        projection: str,
+        applier: Applier,
+        event_types: frozenset[str] | None = None,
+    ) -> Background:
+        """A feed of another service's topic into this service's tables (govgrid.projection.TopicFeed)."""
+        return TopicFeed(
+            self.pool,
+            self.settings.kafka_bootstrap_servers,
+            group_id=self.consumer_group(name),
+            topic=topic,
+            projection=projection,
+            applier=applier,
+            event_types=event_types,
+        ).run
+
+    def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
+        """The organisation (and people) reference tables, fed from the appointments topic; their
+        groups are ``<service>-org-reference`` and ``<service>-people-reference``."""
+        s = self.settings
+        name, kafka, appointments_topic = s.service_name, s.kafka_bootstrap_servers, s.appointments_topic
+        feeds: dict[str, Background] = {
+            "org reference": reference.OrgReferenceFeed(self.pool, kafka, name, appointments_topic).run
+        }
+        if people:
+            feeds["people reference"] = reference.PeopleReferenceFeed(
+                self.pool, kafka, name, appointments_topic
+            ).run
+        return feeds
+
+
+async def open_pool(settings: ServiceSettings, *migrations: Path, feeds: bool = False) -> asyncpg.Pool:
+    """The service's pool in its own schema, with the event store's migrations, then (``feeds``)
+    those of the feeds and reference tables, then the service's own applied."""
+    pool = await create_pool(
+        settings.database_url, schema=settings.database_schema, max_size=settings.database_pool_max
+    )
+    kernel = (projection.MIGRATIONS, reference.MIGRATIONS) if feeds else ()
+    try:
+        await apply_migrations(pool, EVENT_STORE_MIGRATIONS, *kernel, *migrations)
+    except BaseException:
+        await pool.close()
+        raise
+    return pool
+
+
+@asynccontextmanager
+async def running(service: ServiceBase[Any, Any]) -> AsyncIterator[None]:
+    """The service's background work runs while the block runs; each piece stops when asked
+    (feeds survive Kafka outages on their own, see govgrid.projection.TopicFeed)."""
+    stopping = asyncio.Event()
+    tasks = [asyncio.ensure_future(work(stopping)) for work in service.background().values()]
+    try:
+        yield
+    finally:
+        stopping.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=STOP_TIMEOUT_SECONDS)
+
+
+def current_service(request: Request) -> ServiceBase[Any, Any]:
+    """The started service of the app serving the request (set by the lifespan, or by a test)."""
+    service: ServiceBase[Any, Any] = request.app.state.service
+    return service
+
+
+CurrentService = Annotated[ServiceBase[Any, Any], Depends(current_service)]
+
+
+def service_app(
+    settings: Se,
+    start: Callable[[Se], Awaitable[ServiceBase[Any, Se]]],
+    *,
+    title: str,
+    description: str,
+    routers: Iterable[APIRouter],
+) -> FastAPI:
+    """The service's FastAPI app: its lifespan starts the service (``start(settings)``), runs its
+    background work and closes its pool; /readyz checks its PostgreSQL."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = await start(settings)
+        app.state.service = service
+        try:
+            async with running(service):
+                yield
+        finally:
+            await service.pool.close()
+
+    async def postgres_ready() -> None:
+        await postgres_ready_check(app.state.service.pool)()
+
+    app = create_service_app(
+        settings,
+        title=title,
+        description=description,
+        routers=routers,
+        ready_checks={"postgres": postgres_ready},
+        lifespan=lifespan,
+    )
+    return app

@@ -1,0 +1,172 @@
+"""Endpoints declared as data: a service lists its commands, and the kernel makes each one a FastAPI
+endpoint with its whole OpenAPI operation (path ids, Idempotency-Key, body, answer, and every error
+status it can return, with the kernel's one error body).
+
+A command's handler is called ``handler(unit_of_work, ctx, *path_ids, body)`` inside the command's
+transaction (govgrid.web.commands.execute: one run per caller and Idempotency-Key).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
+from typing import Annotated, Any, get_type_hints
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, create_model
+
+from govgrid.auth import CurrentPrincipal, Principal
+from govgrid.commands import CommandResult
+from govgrid.envelope import EventEnvelope
+from govgrid.service.base import CurrentService, ServiceBase
+from govgrid.service.pipeline import Aggregate
+from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.errors import error_responses
+from govgrid.web.reads import read_history, read_state
+
+PATH_ID = re.compile(r"{(\w+)}")
+
+# Every command can be refused for these reasons; a path id that names nothing adds 404.
+COMMAND_ERRORS = (401, 403, 409, 422, 503)
+READ_ERRORS = (401, 403, 404, 422, 503)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command endpoint: ``path`` below the router's prefix, with ``{ids}`` the router declares."""
+
+    path: str
+    body: type[BaseModel]
+    handler: Callable[..., Awaitable[CommandResult]]
+    summary: str
+    response: Any  # the answer's model (state_response(...) for a record's state)
+    status_code: int = 200
+    method: str = "POST"
+    description: str | None = None
+
+    @property
+    def path_ids(self) -> list[str]:
+        return PATH_ID.findall(self.path)
+
+
+def command_router(
+    prefix: str, tags: Sequence[str], ids: Mapping[str, Any], commands: Sequence[Command]
+) -> APIRouter:
+    """A router of ``commands``; ``ids`` declares each path id (a ``fastapi.Path(...)`` with its
+    pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like."""
+    router = APIRouter(prefix=prefix, tags=list(tags))
+    for command in commands:
+        router.add_api_route(
+            command.path,
+            _command_endpoint(prefix, command, ids),
+            methods=[command.method],
+            status_code=command.status_code,
+            summary=command.summary,
+            description=command.description,
+            response_model=command.response,
+            responses=error_responses(*COMMAND_ERRORS, *((404,) if command.path_ids else ())),
+            name=command.handler.__name__,
+        )
+    return router
+
+
+def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> Callable[..., Any]:
+    path_ids = command.path_ids
+
+    async def endpoint(
+        body: BaseModel,
+        principal: Principal,
+        service: ServiceBase[Any, Any],
+        idempotency_key: str | None = None,
+        **path: str,
+    ) -> JSONResponse:
+        values = [path[name] for name in path_ids]
+        # The route with its ids: two commands on two records are two requests (idempotency).
+        route = f"{command.method} {prefix}{command.path.format(**path)}"
+        return await execute(
+            service.commands,
+            principal,
+            route,
+            body,
+            idempotency_key,
+            lambda uow, ctx: command.handler(uow, ctx, *values, body),
+        )
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    # FastAPI reads the endpoint's signature: this one is the typed one the OpenAPI document shows.
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("body", keyword, annotation=Annotated[command.body, Body()]),
+            inspect.Parameter("principal", keyword, annotation=CurrentPrincipal),
+            inspect.Parameter("service", keyword, annotation=CurrentService),
+            *(inspect.Parameter(name, keyword, annotation=Annotated[str, ids[name]]) for name in path_ids),
+            inspect.Parameter("idempotency_key", keyword, annotation=IdempotencyKey, default=None),
+        ],
+        return_annotation=JSONResponse,
+    )
+    return endpoint
+
+
+def add_state_reads(
+    router: APIRouter, aggregate: Aggregate[Any, Any], id_name: str, id_param: Any, response: Any
+) -> None:
+    """``GET /{id}`` (the record's current state) and ``GET /{id}/history`` (every event, the audit
+    view), for callers whose jurisdiction covers the record."""
+    kind = aggregate.kind
+
+    async def get(principal: CurrentPrincipal, service: CurrentService, **path: str) -> dict[str, Any]:
+        ident = path[id_name]
+        return await read_state(
+            service.events, principal, aggregate.stream_id(ident), aggregate.evolve, kind, ident
+        )
+
+    async def history(
+        principal: CurrentPrincipal, service: CurrentService, **path: str
+    ) -> list[dict[str, Any]]:
+        ident = path[id_name]
+        return await read_history(service.events, principal, aggregate.stream_id(ident), kind, ident)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    signature = [
+        inspect.Parameter("principal", keyword, annotation=CurrentPrincipal),
+        inspect.Parameter("service", keyword, annotation=CurrentService),
+        inspect.Parameter(id_name, keyword, annotation=Annotated[str, id_param]),
+    ]
+    get.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    history.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    reads = error_responses(*READ_ERRORS)
+    router.add_api_route(
+        f"/{{{id_name}}}",
+        get,
+        methods=["GET"],
+        summary=f"Current state of a {kind}",
+        response_model=response,
+        responses=reads,
+        name=f"get_{kind.replace(' ', '_')}",
+    )
+    router.add_api_route(
+        f"/{{{id_name}}}/history",
+        history,
+        methods=["GET"],
+        summary=f"Every event of a {kind} (audit view)",
+        response_model=list[EventEnvelope],
+        responses=reads,
+        name=f"{kind.replace(' ', '_')}_history",
+    )
+
+
+@cache
+def state_response(state_class: type, **extra: Any) -> type[BaseModel]:
+    """The answer model of a record's state: the state dataclass's fields, its ``version``, and
+    ``extra`` fields (name=type) a service adds to its answers."""
+    assert is_dataclass(state_class)
+    hints = get_type_hints(state_class)
+    fields_: dict[str, Any] = {f.name: (hints[f.name], ...) for f in fields(state_class)}
+    fields_["version"] = (int, ...)
+    fields_.update({name: (annotation, ...) for name, annotation in extra.items()})
+    model: type[BaseModel] = create_model(state_class.__name__, __doc__=state_class.__doc__, **fields_)
+    return model

@@ -1,0 +1,51 @@
+"""Migrations on real PostgreSQL: applied once each, and an applied file that changed stops the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from govgrid.db import MigrationChanged, apply_migrations
+
+
+def migrations_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "svc" / "migrations"
+    directory.mkdir(parents=True)
+    (directory / "0001_things.sql").write_text("CREATE TABLE things (id int PRIMARY KEY);")
+    return directory
+
+
+async def test_each_file_is_applied_once(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    directory = migrations_dir(tmp_path)
+    assert await apply_migrations(pool, directory) == ["svc/0001_things.sql"]
+    (directory / "0002_more.sql").write_text("ALTER TABLE things ADD COLUMN name text;")
+
+    assert await apply_migrations(pool, directory) == ["svc/0002_more.sql"]
+    assert await apply_migrations(pool, directory) == []
+    assert await pool.fetchval("SELECT count(checksum) FROM schema_migrations WHERE name LIKE 'svc/%'") == 2
+
+
+async def test_a_changed_applied_migration_refuses_the_start(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    directory = migrations_dir(tmp_path)
+    await apply_migrations(pool, directory)
+    (directory / "0001_things.sql").write_text("CREATE TABLE things (id bigint PRIMARY KEY);")
+    (directory / "0002_more.sql").write_text("CREATE TABLE more (id int);")
+
+    with pytest.raises(MigrationChanged, match=r"svc/0001_things\.sql"):
+        await apply_migrations(pool, directory)
+    # Nothing after the changed file ran.
+    assert await pool.fetchval("SELECT to_regclass('more')") is None
+
+
+async def test_files_applied_before_checksums_get_theirs(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    directory = migrations_dir(tmp_path)
+    await apply_migrations(pool, directory)
+    await pool.execute("UPDATE schema_migrations SET checksum = NULL WHERE name LIKE 'svc/%'")
+
+    assert await apply_migrations(pool, directory) == []
+    assert await pool.fetchval("SELECT checksum FROM schema_migrations WHERE name LIKE 'svc/%'") is not None
+    (directory / "0001_things.sql").write_text("-- edited\nCREATE TABLE things (id int PRIMARY KEY);")
+    with pytest.raises(MigrationChanged):
+        await apply_migrations(pool, directory)
