@@ -8,12 +8,13 @@ See docs/writing-a-service.md.
 
 from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
 from govgrid.service.pipeline import Aggregate, Recorded, Target
-from govgrid.service.routes import Command, command_router, state_response
+from govgrid.service.routes import Command, Import, command_router, state_response
 
 __all__ = [
     "Aggregate",
     "Command",
     "CurrentService",
+    "Import",
     "Recorded",
     "ServiceBase",
     "Target",

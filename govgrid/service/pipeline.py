@@ -107,6 +107,10 @@ class Aggregate(Generic[S, U]):
     async def load(self, uow: U, ident: str) -> Loaded[S]:
         return await load(uow.events, self.stream_id(ident), self.evolve)
 
+    def after(self, state: S, events: Sequence[DomainEvent]) -> S:
+        """The state once ``events`` are applied (where a moved record will belong, before appending)."""
+        return fold(self.evolve, events, state)
+
     async def act(
         self, uow: U, ctx: CommandContext, ident: str, roles: frozenset[Role], *, on: date | None = None
     ) -> Target[S, U]:
@@ -134,3 +138,14 @@ class Aggregate(Generic[S, U]):
         jurisdiction = await where()
         ctx.principal.ensure_can_change(jurisdiction)
         return Target(self, uow, ctx, await self.load(uow, ident), jurisdiction, 201)
+
+    async def affected(
+        self, uow: U, ctx: CommandContext, ident: str, *, on: date | None = None
+    ) -> Target[S, U]:
+        """A record that a command the caller was allowed to give changes as its consequence (an
+        officer leaving ends their appointments): no checks of its own."""
+        loaded = await self.load(uow, ident)
+        state = loaded.require(self.kind, ident)
+        return Target(
+            self, uow, ctx, loaded, await self.jurisdiction_of(uow, state, on or today_in_china()), 200
+        )

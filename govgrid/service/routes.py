@@ -15,18 +15,20 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Annotated, Any, get_type_hints
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, create_model
 
 from govgrid.auth import CurrentPrincipal, Principal
 from govgrid.commands import CommandResult
 from govgrid.envelope import EventEnvelope
+from govgrid.imports import parse_rows
 from govgrid.service.base import CurrentService, ServiceBase
 from govgrid.service.pipeline import Aggregate
 from govgrid.web.commands import IdempotencyKey, execute
 from govgrid.web.errors import error_responses
 from govgrid.web.reads import read_history, read_state
+from govgrid.web.uploads import read_upload, upload_body
 
 PATH_ID = re.compile(r"{(\w+)}")
 
@@ -53,13 +55,43 @@ class Command:
         return PATH_ID.findall(self.path)
 
 
+@dataclass(frozen=True)
+class Import:
+    """A bulk import endpoint: a CSV file or a JSON list of ``rows``, all imported or none (422 with
+    the rows refused). ``handler(unit_of_work, ctx, rows)``; see govgrid.imports."""
+
+    path: str
+    rows: type[BaseModel]
+    handler: Callable[..., Awaitable[CommandResult]]
+    summary: str
+
+
+class ImportReport(BaseModel):
+    """What an import did: the rows imported as new, changed, or already so."""
+
+    imported: int
+    changed: int
+    unchanged: int
+    rows: int
+
+
 def command_router(
-    prefix: str, tags: Sequence[str], ids: Mapping[str, Any], commands: Sequence[Command]
+    prefix: str,
+    tags: Sequence[str],
+    ids: Mapping[str, Any],
+    commands: Sequence[Command | Import],
+    *,
+    state: tuple[Aggregate[Any, Any], Any] | None = None,
 ) -> APIRouter:
     """A router of ``commands``; ``ids`` declares each path id (a ``fastapi.Path(...)`` with its
-    pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like."""
+    pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like.
+    ``state``: the aggregate of the record the first id names and its answer model, for the reads
+    ``GET /{id}`` and ``GET /{id}/history``."""
     router = APIRouter(prefix=prefix, tags=list(tags))
     for command in commands:
+        if isinstance(command, Import):
+            _add_import(router, prefix, command)
+            continue
         router.add_api_route(
             command.path,
             _command_endpoint(prefix, command, ids),
@@ -71,7 +103,40 @@ def command_router(
             responses=error_responses(*COMMAND_ERRORS, *((404,) if command.path_ids else ())),
             name=command.handler.__name__,
         )
+    if state is not None:
+        id_name = next(iter(ids))
+        add_state_reads(router, state[0], id_name, ids[id_name], state[1])
     return router
+
+
+def _add_import(router: APIRouter, prefix: str, command: Import) -> None:
+    async def endpoint(
+        request: Request,
+        principal: CurrentPrincipal,
+        service: CurrentService,
+        idempotency_key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        content, media_type, digest = await read_upload(request)
+        rows = parse_rows(content, media_type, command.rows)
+        return await execute(
+            service.commands,
+            principal,
+            f"POST {prefix}{command.path}",
+            digest,
+            idempotency_key,
+            lambda uow, ctx: command.handler(uow, ctx, rows),
+        )
+
+    router.add_api_route(
+        command.path,
+        endpoint,
+        methods=["POST"],
+        summary=command.summary,
+        openapi_extra=upload_body(command.rows),
+        response_model=ImportReport,
+        responses=error_responses(*COMMAND_ERRORS),
+        name=command.handler.__name__,
+    )
 
 
 def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> Callable[..., Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from govgrid.config import GovgridSettings
+from govgrid.service.settings import ServiceSettings
 
 
-class AppointmentsSettings(GovgridSettings):
+class AppointmentsSettings(ServiceSettings):
     service_name: str = "appointments"
-    database_schema: str = Field(default="appointments", description="Its own schema: its own event store.")
+    database_schema: str = "appointments"
     http_port: int = 8101
     certificate_prefix: str = Field(default="DZ", description="任命证书 numbers look like DZ-2023-0042.")

@@ -1,7 +1,9 @@
-"""Command handlers: load the aggregates a command needs, let the domain decide, append the events.
+"""Command handlers: each runs the kernel's pipeline (govgrid.service.pipeline): role, target,
+jurisdiction, then the domain's decision, then the append, in the command's one transaction.
 
-Each handler runs inside one transaction (govgrid.commands.PostgresCommandRunner) and checks the
-caller's jurisdiction against the records it touches, not just the route.
+A new record's jurisdiction comes from the units its command names (the organisation tree is no
+secret); the rules that read other records (a badge number's holder, a person's appointments) run
+only once the caller may act there.
 """
 
 from __future__ import annotations
@@ -9,15 +11,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
+from govgrid.rules import check
+from govgrid.service import Aggregate, Recorded
 from services.appointments.application import commands as c
-from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
+from services.appointments.application.unit_of_work import AppointmentsUnitOfWork as Uow
 from services.appointments.domain import appointments, org_units, people
 from services.appointments.domain.appointments import Appointment, Nomination
 from services.appointments.domain.org_units import OrgUnit
@@ -28,224 +31,162 @@ PEOPLE_EDITORS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION
 APPROVERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER})  # the party committees approve
 
 
-# ---------------------------------------------------------------- organisation units
-
-
-async def load_unit(uow: AppointmentsUnitOfWork, code: str) -> Loaded[OrgUnit]:
-    return await load(uow.events, org_units.stream_id(code), org_units.evolve)
-
-
-async def referenced_unit(uow: AppointmentsUnitOfWork, code: str) -> OrgUnit:
+async def referenced_unit(uow: Uow, code: str) -> OrgUnit:
     """A unit named in a command's body: unknown is a broken rule (409), not a missing resource (404)."""
-    unit = (await load_unit(uow, code)).state
+    unit = (await ORG_UNIT.load(uow, code)).state
     if unit is None:
         raise RuleBroken("unknown_org_unit", f"organisation unit {code} is not registered")
     return unit
 
 
-async def unit_jurisdiction(uow: AppointmentsUnitOfWork, unit: OrgUnit) -> Jurisdiction:
+async def unit_jurisdiction(uow: Uow, unit: OrgUnit, on: date | None = None) -> Jurisdiction:
     parent = (
-        (await load_unit(uow, unit.parent_code)).state
+        (await ORG_UNIT.load(uow, unit.parent_code)).state
         if unit.kind is OrgUnitKind.GRID and unit.parent_code
         else None
     )
     return org_units.jurisdiction_of(unit, parent)
 
 
-async def register_unit(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterOrgUnit
-) -> CommandResult:
-    ctx.require_role(REGISTRY_EDITORS)
-    loaded = await load_unit(uow, cmd.code)
-    parent = (await load_unit(uow, cmd.parent_code)).state if cmd.parent_code else None
-    events = org_units.register(loaded.state, parent, **cmd.model_dump())
-    unit = org_units.evolve(None, events[0])
-    jurisdiction = await unit_jurisdiction(uow, unit)
-    ctx.principal.ensure_can_change(jurisdiction)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(unit, version))
-
-
-async def rename_unit(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit
-) -> CommandResult:
-    ctx.require_role(REGISTRY_EDITORS)
-    loaded = await load_unit(uow, code)
-    unit = loaded.require("organisation unit", code)
-    jurisdiction = await unit_jurisdiction(uow, unit)
-    ctx.principal.ensure_can_change(jurisdiction)
-    events = org_units.rename(unit, **cmd.model_dump())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(fold(org_units.evolve, events, unit), version))
-
-
-async def assign_coverage(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.AssignVillageCoverage
-) -> CommandResult:
-    ctx.require_role(REGISTRY_EDITORS)
-    loaded = await load_unit(uow, village_code)
-    unit = loaded.require("organisation unit", village_code)
-    ctx.principal.ensure_can_change(await unit_jurisdiction(uow, unit))
-    station = await referenced_unit(uow, cmd.station_code)
-    events = org_units.assign_coverage(unit, station, effective_from=cmd.effective_from)
-    village = fold(org_units.evolve, events, unit)
-    version = await append_to(
-        uow.events, ctx, loaded, events, await unit_jurisdiction(uow, village), on=cmd.effective_from
-    )
-    return CommandResult(200, state_body(village, version))
-
-
-async def end_coverage(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
-) -> CommandResult:
-    ctx.require_role(REGISTRY_EDITORS)
-    loaded = await load_unit(uow, village_code)
-    unit = loaded.require("organisation unit", village_code)
-    jurisdiction = await unit_jurisdiction(uow, unit)
-    ctx.principal.ensure_can_change(jurisdiction)
-    events = org_units.end_coverage(unit, station_code=cmd.station_code, effective_until=cmd.effective_until)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.effective_until)
-    return CommandResult(200, state_body(fold(org_units.evolve, events, unit), version))
-
-
-# ---------------------------------------------------------------- people
-
-
-async def load_person(uow: AppointmentsUnitOfWork, person_id: str) -> Loaded[Person]:
-    return await load(uow.events, people.stream_id(person_id), people.evolve)
-
-
-async def person_jurisdiction(uow: AppointmentsUnitOfWork, person: Person) -> Jurisdiction:
+async def person_jurisdiction(uow: Uow, person: Person, on: date | None = None) -> Jurisdiction:
     if person.station_code is not None:  # an officer belongs to the station
         return Jurisdiction(station=person.station_code)
     assert person.village_code is not None
     return await unit_jurisdiction(uow, await referenced_unit(uow, person.village_code))
 
 
-async def register_officer(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterPoliceOfficer
+async def appointment_jurisdiction(
+    uow: Uow, appointment: Appointment, on: date | None = None
+) -> Jurisdiction:
+    village = await referenced_unit(uow, appointment.village_code)
+    return Jurisdiction(township=village.parent_code, station=appointment.station_code, village=village.code)
+
+
+ORG_UNIT = Aggregate("organisation unit", org_units.stream_id, org_units.evolve, unit_jurisdiction)
+PERSON = Aggregate("person", people.stream_id, people.evolve, person_jurisdiction)
+APPOINTMENT = Aggregate("appointment", appointments.stream_id, appointments.evolve, appointment_jurisdiction)
+
+
+# ---------------------------------------------------------------- organisation units
+
+
+async def register_unit(uow: Uow, ctx: CommandContext, cmd: c.RegisterOrgUnit) -> CommandResult:
+    async def parent() -> OrgUnit | None:
+        return (await ORG_UNIT.load(uow, cmd.parent_code)).state if cmd.parent_code else None
+
+    async def where() -> Jurisdiction:
+        # Where the unit hangs decides whose it is: the placement is checked first, then who may place it.
+        check(org_units.ParentMustFit(cmd.kind, cmd.parent_code, await parent()))
+        return org_units.jurisdiction_of(OrgUnit(**cmd.model_dump()), await parent())
+
+    t = await ORG_UNIT.create(uow, ctx, cmd.code, REGISTRY_EDITORS, where)
+    return await t.record(org_units.register(t.loaded.state, await parent(), **cmd.model_dump()))
+
+
+async def rename_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit) -> CommandResult:
+    t = await ORG_UNIT.act(uow, ctx, code, REGISTRY_EDITORS)
+    return await t.record(org_units.rename(t.state, **cmd.model_dump()))
+
+
+async def assign_coverage(
+    uow: Uow, ctx: CommandContext, village_code: str, cmd: c.AssignVillageCoverage
 ) -> CommandResult:
-    ctx.require_role(PEOPLE_EDITORS)
-    loaded = await load_person(uow, cmd.person_id)
+    t = await ORG_UNIT.act(uow, ctx, village_code, REGISTRY_EDITORS)
     station = await referenced_unit(uow, cmd.station_code)
+    events = org_units.assign_coverage(t.state, station, effective_from=cmd.effective_from)
+    # The village's events are filed under its new station from now on.
+    moved = await unit_jurisdiction(uow, ORG_UNIT.after(t.state, events))
+    return await t.record(events, on=cmd.effective_from, jurisdiction=moved)
+
+
+async def end_coverage(
+    uow: Uow, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
+) -> CommandResult:
+    t = await ORG_UNIT.act(uow, ctx, village_code, REGISTRY_EDITORS)
+    events = org_units.end_coverage(
+        t.state, station_code=cmd.station_code, effective_until=cmd.effective_until
+    )
+    return await t.record(events, on=cmd.effective_until)
+
+
+# ---------------------------------------------------------------- people
+
+
+async def register_officer(uow: Uow, ctx: CommandContext, cmd: c.RegisterPoliceOfficer) -> CommandResult:
+    async def where() -> Jurisdiction:
+        return Jurisdiction(station=(await referenced_unit(uow, cmd.station_code)).code)
+
+    t = await PERSON.create(uow, ctx, cmd.person_id, PEOPLE_EDITORS, where)
     events = people.register_officer(
-        loaded.state,
-        station,
+        t.loaded.state,
+        await referenced_unit(uow, cmd.station_code),
         person_id=cmd.person_id,
         badge_number=cmd.badge_number,
         badge_holder=await uow.badge_holder(cmd.badge_number),
         display_name=cmd.display_name,
     )
-    person = people.evolve(None, events[0])
-    jurisdiction = await person_jurisdiction(uow, person)
-    ctx.principal.ensure_can_change(jurisdiction)
     await uow.claim_badge(cmd.badge_number, cmd.person_id)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(person, version))
+    return await t.record(events)
 
 
-async def register_cadre(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.RegisterVillageCadre
-) -> CommandResult:
-    ctx.require_role(PEOPLE_EDITORS)
-    loaded = await load_person(uow, cmd.person_id)
+async def register_cadre(uow: Uow, ctx: CommandContext, cmd: c.RegisterVillageCadre) -> CommandResult:
+    async def where() -> Jurisdiction:
+        return await unit_jurisdiction(uow, await referenced_unit(uow, cmd.village_code))
+
+    t = await PERSON.create(uow, ctx, cmd.person_id, PEOPLE_EDITORS, where)
     village = await referenced_unit(uow, cmd.village_code)
-    events = people.register_cadre(
-        loaded.state, village, person_id=cmd.person_id, display_name=cmd.display_name, post=cmd.post
+    return await t.record(
+        people.register_cadre(
+            t.loaded.state, village, person_id=cmd.person_id, display_name=cmd.display_name, post=cmd.post
+        )
     )
-    person = people.evolve(None, events[0])
-    jurisdiction = await person_jurisdiction(uow, person)
-    ctx.principal.ensure_can_change(jurisdiction)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(person, version))
 
 
 async def transfer_officer(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.TransferPoliceOfficer
+    uow: Uow, ctx: CommandContext, person_id: str, cmd: c.TransferPoliceOfficer
 ) -> CommandResult:
     """Transfers the officer; a deputy-secretary post in a village the new station does not cover ends."""
-    ctx.require_role(PEOPLE_EDITORS)
-    loaded = await load_person(uow, person_id)
-    current = loaded.require("person", person_id)
-    ctx.principal.ensure_can_change(await person_jurisdiction(uow, current))
+    t = await PERSON.act(uow, ctx, person_id, PEOPLE_EDITORS)
     station = await referenced_unit(uow, cmd.to_station_code)
-    events = people.transfer_officer(current, person_id, station, effective_on=cmd.effective_on)
-    person = fold(people.evolve, events, current)
-    version = await append_to(
-        uow.events, ctx, loaded, events, await person_jurisdiction(uow, person), on=cmd.effective_on
-    )
+    events = people.transfer_officer(t.state, person_id, station, effective_on=cmd.effective_on)
+    moved = await person_jurisdiction(uow, PERSON.after(t.state, events))
+    recorded = await t.append(events, on=cmd.effective_on, jurisdiction=moved)
     for appointment_id in await uow.active_appointments(person_id, AppointmentKind.DEPUTY_PARTY_SECRETARY):
-        appointment = await load_appointment(uow, appointment_id)
+        appointment = await APPOINTMENT.load(uow, appointment_id)
         village = await referenced_unit(uow, appointment.require("appointment", appointment_id).village_code)
         if village.station_on(cmd.effective_on) != station.code:
-            await end_loaded_appointment(
-                uow,
-                ctx,
-                appointment,
-                AppointmentEndReason.TRANSFERRED,
-                cmd.effective_on,
-                note=f"officer transferred to {station.code}",
-            )
-    return CommandResult(200, state_body(person, version))
+            reason, note = AppointmentEndReason.TRANSFERRED, f"officer transferred to {station.code}"
+            await end_active(uow, ctx, appointment_id, reason, cmd.effective_on, note)
+    return recorded.answer()
 
 
 async def record_leaving(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, person_id: str, cmd: c.RecordLeavingService
+    uow: Uow, ctx: CommandContext, person_id: str, cmd: c.RecordLeavingService
 ) -> CommandResult:
     """The person leaves service; every active appointment of theirs ends with them."""
-    ctx.require_role(PEOPLE_EDITORS)
-    loaded = await load_person(uow, person_id)
-    person = loaded.require("person", person_id)
-    jurisdiction = await person_jurisdiction(uow, person)
-    ctx.principal.ensure_can_change(jurisdiction)
-    events = people.leave_service(person, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.effective_on)
+    t = await PERSON.act(uow, ctx, person_id, PEOPLE_EDITORS)
+    events = people.leave_service(t.state, person_id, reason=cmd.reason, effective_on=cmd.effective_on)
+    recorded = await t.append(events, on=cmd.effective_on)
     for appointment_id in await uow.active_appointments(person_id):
-        appointment = await load_appointment(uow, appointment_id)
-        await end_loaded_appointment(
-            uow,
-            ctx,
-            appointment,
-            AppointmentEndReason.REVOKED,
-            cmd.effective_on,
-            note=f"left service: {cmd.reason.value}",
-        )
-    return CommandResult(200, state_body(fold(people.evolve, events, person), version))
+        note = f"left service: {cmd.reason.value}"
+        await end_active(uow, ctx, appointment_id, AppointmentEndReason.REVOKED, cmd.effective_on, note)
+    return recorded.answer()
 
 
 # ---------------------------------------------------------------- appointments
 
 
-async def load_appointment(uow: AppointmentsUnitOfWork, appointment_id: str) -> Loaded[Appointment]:
-    return await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
+async def nominate(uow: Uow, ctx: CommandContext, cmd: c.NominateAppointment) -> CommandResult:
+    person = (await PERSON.load(uow, cmd.person_id)).state
+    village, station = await nominated_pair(uow, cmd, person)
 
+    async def where() -> Jurisdiction:
+        if person is not None:  # the caller nominates people they may change only
+            ctx.principal.ensure_can_change(await person_jurisdiction(uow, person))
+        return Jurisdiction(township=village.parent_code, station=station.code, village=village.code)
 
-async def appointment_jurisdiction(uow: AppointmentsUnitOfWork, appointment: Appointment) -> Jurisdiction:
-    village = await referenced_unit(uow, appointment.village_code)
-    return Jurisdiction(township=village.parent_code, station=appointment.station_code, village=village.code)
-
-
-async def nominate(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, cmd: c.NominateAppointment
-) -> CommandResult:
-    ctx.require_role(PEOPLE_EDITORS)
-    person = (await load_person(uow, cmd.person_id)).state
-    organisation = await referenced_unit(uow, cmd.organisation_code)
-    if cmd.kind is AppointmentKind.DEPUTY_PARTY_SECRETARY:
-        village = organisation
-        station = (
-            await referenced_unit(uow, person.station_code)
-            if person and person.station_code
-            else organisation
-        )
-    else:
-        station = organisation
-        village = (
-            await referenced_unit(uow, person.village_code)
-            if person and person.village_code
-            else organisation
-        )
     appointment_id = uuid.uuid4().hex
+    t = await APPOINTMENT.create(uow, ctx, appointment_id, PEOPLE_EDITORS, where)
     events = appointments.nominate(
         Nomination(
             appointment_id, cmd.kind, cmd.person_id, cmd.organisation_code, cmd.term_start, cmd.term_end
@@ -255,71 +196,60 @@ async def nominate(
         station=station,
         active_same_kind=await uow.active_appointments(cmd.person_id, cmd.kind),
     )
-    appointment = appointments.evolve(None, events[0])
-    jurisdiction = await appointment_jurisdiction(uow, appointment)
-    ctx.principal.ensure_can_change(jurisdiction)
     await uow.hold(appointment_id, cmd.person_id, cmd.kind)
-    loaded = await load(uow.events, appointments.stream_id(appointment_id), appointments.evolve)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(appointment, version))
+    return await t.record(events)
+
+
+async def nominated_pair(
+    uow: Uow, cmd: c.NominateAppointment, person: Person | None
+) -> tuple[OrgUnit, OrgUnit]:
+    """The appointment's village and station: one named by the command, the other the person's."""
+    organisation = await referenced_unit(uow, cmd.organisation_code)
+    if cmd.kind is AppointmentKind.DEPUTY_PARTY_SECRETARY:
+        own = person.station_code if person else None
+        return organisation, await referenced_unit(uow, own) if own else organisation
+    own = person.village_code if person else None
+    return await referenced_unit(uow, own) if own else organisation, organisation
 
 
 async def approve(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
+    uow: Uow, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
 ) -> CommandResult:
-    ctx.require_role(APPROVERS)
-    loaded = await load_appointment(uow, appointment_id)
-    appointment = loaded.require("appointment", appointment_id)
-    jurisdiction = await appointment_jurisdiction(uow, appointment)
-    ctx.principal.ensure_can_change(jurisdiction)
-    events = appointments.approve(appointment, approved_on=cmd.approved_on)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.approved_on)
-    return CommandResult(200, state_body(fold(appointments.evolve, events, appointment), version))
+    t = await APPOINTMENT.act(uow, ctx, appointment_id, APPROVERS)
+    return await t.record(appointments.approve(t.state, approved_on=cmd.approved_on), on=cmd.approved_on)
 
 
 async def issue_certificate(
-    uow: AppointmentsUnitOfWork,
-    ctx: CommandContext,
-    appointment_id: str,
-    cmd: c.IssueCertificate,
-    prefix: str,
+    uow: Uow, ctx: CommandContext, appointment_id: str, cmd: c.IssueCertificate
 ) -> CommandResult:
-    ctx.require_role(APPROVERS)
-    loaded = await load_appointment(uow, appointment_id)
-    appointment = loaded.require("appointment", appointment_id)
-    jurisdiction = await appointment_jurisdiction(uow, appointment)
-    ctx.principal.ensure_can_change(jurisdiction)
-    appointments.check_can_issue_certificate(appointment, issued_on=cmd.issued_on)  # before drawing a number
+    t = await APPOINTMENT.act(uow, ctx, appointment_id, APPROVERS)
+    appointments.check_can_issue_certificate(t.state, issued_on=cmd.issued_on)  # before drawing a number
+    year = cmd.issued_on.year
     number = appointments.certificate_number(
-        prefix, cmd.issued_on.year, await uow.next_certificate_sequence(cmd.issued_on.year)
+        uow.certificate_prefix, year, await uow.next_certificate_sequence(year)
     )
-    events = appointments.issue_certificate(appointment, certificate_number=number, issued_on=cmd.issued_on)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.issued_on)
-    return CommandResult(200, state_body(fold(appointments.evolve, events, appointment), version))
+    events = appointments.issue_certificate(t.state, certificate_number=number, issued_on=cmd.issued_on)
+    return await t.record(events, on=cmd.issued_on)
 
 
 async def end_appointment(
-    uow: AppointmentsUnitOfWork, ctx: CommandContext, appointment_id: str, cmd: c.EndAppointment
+    uow: Uow, ctx: CommandContext, appointment_id: str, cmd: c.EndAppointment
 ) -> CommandResult:
-    ctx.require_role(PEOPLE_EDITORS)
-    loaded = await load_appointment(uow, appointment_id)
-    appointment = loaded.require("appointment", appointment_id)
-    ctx.principal.ensure_can_change(await appointment_jurisdiction(uow, appointment))
-    state, version = await end_loaded_appointment(uow, ctx, loaded, cmd.reason, cmd.ended_on, cmd.note)
-    return CommandResult(200, state_body(state, version))
+    await APPOINTMENT.act(uow, ctx, appointment_id, PEOPLE_EDITORS)
+    return (await end_active(uow, ctx, appointment_id, cmd.reason, cmd.ended_on, cmd.note)).answer()
 
 
-async def end_loaded_appointment(
-    uow: AppointmentsUnitOfWork,
+async def end_active(
+    uow: Uow,
     ctx: CommandContext,
-    loaded: Loaded[Appointment],
+    appointment_id: str,
     reason: AppointmentEndReason,
     ended_on: date,
     note: str,
-) -> tuple[Appointment, int]:
-    appointment = loaded.require("appointment", loaded.stream_id)
-    events = appointments.end(appointment, reason=reason, ended_on=ended_on, note=note)
-    jurisdiction = await appointment_jurisdiction(uow, appointment)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=ended_on)
-    await uow.release(appointment.appointment_id)
-    return fold(appointments.evolve, events, appointment), version
+) -> Recorded[Appointment]:
+    """End an appointment, by itself or as the consequence of a command on its holder."""
+    t = await APPOINTMENT.affected(uow, ctx, appointment_id)
+    events = appointments.end(t.state, reason=reason, ended_on=ended_on, note=note)
+    recorded = await t.append(events, on=ended_on)
+    await uow.release(appointment_id)
+    return recorded

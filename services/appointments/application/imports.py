@@ -73,7 +73,7 @@ def parents_first(rows: list[tuple[int, OrgUnitRow]]) -> list[tuple[int, OrgUnit
 
 async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, row: OrgUnitRow) -> Outcome:
     outcome: Outcome = "unchanged"
-    unit = (await handlers.load_unit(uow, row.code)).state
+    unit = (await handlers.ORG_UNIT.load(uow, row.code)).state
     if unit is None:
         await handlers.register_unit(
             uow, ctx, c.RegisterOrgUnit(**row.model_dump(include=set(c.RegisterOrgUnit.model_fields)))
@@ -91,7 +91,7 @@ async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, r
             )
             outcome = "changed"
     if row.station_code is not None and row.coverage_from is not None:
-        unit = (await handlers.load_unit(uow, row.code)).state
+        unit = (await handlers.ORG_UNIT.load(uow, row.code)).state
         assert unit is not None
         current = unit.current_coverage
         if current is None or current.station_code != row.station_code:
@@ -114,7 +114,7 @@ async def import_org_units(
 
 
 async def apply_person_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, row: PersonRow) -> Outcome:
-    person = (await handlers.load_person(uow, row.person_id)).state
+    person = (await handlers.PERSON.load(uow, row.person_id)).state
     if row.role is PersonRole.POLICE_OFFICER:
         assert row.badge_number is not None and row.station_code is not None
         registered = person and (person.role, person.display_name, person.station_code, person.badge_number)

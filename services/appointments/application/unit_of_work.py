@@ -11,8 +11,9 @@ from services.appointments.domain.appointments import NoSecondActiveAppointment
 
 
 class AppointmentsUnitOfWork:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, certificate_prefix: str) -> None:
         self.conn = conn
+        self.certificate_prefix = certificate_prefix
         self.events = PostgresEventStore(conn)
 
     async def badge_holder(self, badge_number: str) -> str | None:

@@ -140,10 +140,8 @@ class NoSecondActiveAppointment(BusinessRule):
         return bool(self.active_appointment_ids)
 
     def message(self) -> str:
-        return (
-            f"person {self.person_id} already holds an active {self.kind.value} appointment "
-            f"({', '.join(self.active_appointment_ids)})"
-        )
+        # The appointments are not named: they may be in places the caller may not see.
+        return f"person {self.person_id} already holds an active {self.kind.value} appointment"
 
 
 @dataclass(frozen=True)

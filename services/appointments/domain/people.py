@@ -129,7 +129,8 @@ class BadgeNumberMustBeFree(BusinessRule):
         return self.holder is not None
 
     def message(self) -> str:
-        return f"badge number {self.badge_number} belongs to person {self.holder}"
+        # The holder is not named: they may be another station's officer, whom the caller may not see.
+        return f"badge number {self.badge_number} is taken by another person"
 
 
 def register_officer(

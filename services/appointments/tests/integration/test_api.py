@@ -251,6 +251,26 @@ async def test_outside_the_jurisdiction_is_403_on_every_record(grid: httpx.Async
     ).status_code == 200
 
 
+async def test_authorisation_comes_before_rules_and_errors_name_no_unseen_record(
+    grid: httpx.AsyncClient,
+) -> None:
+    """An officer of S02 sending commands about S01's people gets 403 without detail, never a rule's
+    409 naming S01's records; where the caller may act, a 409 still names no record of another."""
+    await nominate(grid, DEPUTY)  # P001 (of S01) now holds an active deputy post in V01
+    s02 = bearer(Role.STATION_OFFICER, "S02")
+    taken_badge = {"person_id": "P777", "badge_number": "460001", "display_name": "x"}
+    refused = [
+        await grid.post("/appointments", json=DEPUTY, headers=s02),
+        await grid.post("/people/officers", json={**taken_badge, "station_code": "S01"}, headers=s02),
+    ]
+    assert [(r.status_code, r.json()["error"]) for r in refused] == [(403, "forbidden")] * 2
+    assert all("P001" not in r.text and "S01" not in r.text for r in refused)
+
+    own_station = await grid.post("/people/officers", json={**taken_badge, "station_code": "S02"}, headers=s02)
+    assert (own_station.status_code, own_station.json()["error"]) == (409, "badge_number_taken")
+    assert "P001" not in own_station.text
+
+
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
