@@ -8,7 +8,7 @@ See docs/writing-a-service.md.
 
 from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
 from govgrid.service.pipeline import Aggregate, Recorded, Target
-from govgrid.service.routes import Command, Import, command_router, state_response
+from govgrid.service.routes import Command, Import, StateReads, command_router, state_response
 
 __all__ = [
     "Aggregate",
@@ -17,6 +17,7 @@ __all__ = [
     "Import",
     "Recorded",
     "ServiceBase",
+    "StateReads",
     "Target",
     "command_router",
     "open_pool",

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Annotated, Any, get_type_hints
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, create_model
 
 from govgrid.auth import CurrentPrincipal, Principal
 from govgrid.commands import CommandResult
 from govgrid.envelope import EventEnvelope
+from govgrid.errors import Unauthenticated
 from govgrid.imports import parse_rows
 from govgrid.service.base import CurrentService, ServiceBase
 from govgrid.service.pipeline import Aggregate
@@ -75,19 +77,36 @@ class ImportReport(BaseModel):
     rows: int
 
 
+class AuthenticatedRoute(APIRoute):
+    """A route that refuses a request without a bearer token before reading its body: FastAPI parses
+    the JSON body before it runs the dependencies, so a malformed body would answer 422 to a caller
+    who is not even authenticated. (The token itself is verified by the CurrentPrincipal dependency.)"""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def authenticated_first(request: Request) -> Response:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("expected an 'Authorization: Bearer <token>' header")
+            return await handler(request)
+
+        return authenticated_first
+
+
 def command_router(
     prefix: str,
     tags: Sequence[str],
     ids: Mapping[str, Any],
     commands: Sequence[Command | Import],
     *,
-    state: tuple[Aggregate[Any, Any], Any] | None = None,
+    state: StateReads | None = None,
 ) -> APIRouter:
     """A router of ``commands``; ``ids`` declares each path id (a ``fastapi.Path(...)`` with its
     pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like.
     ``state``: the aggregate of the record the first id names and its answer model, for the reads
     ``GET /{id}`` and ``GET /{id}/history``."""
-    router = APIRouter(prefix=prefix, tags=list(tags))
+    router = APIRouter(prefix=prefix, tags=list(tags), route_class=AuthenticatedRoute)
     for command in commands:
         if isinstance(command, Import):
             _add_import(router, prefix, command)
@@ -105,7 +124,7 @@ def command_router(
         )
     if state is not None:
         id_name = next(iter(ids))
-        add_state_reads(router, state[0], id_name, ids[id_name], state[1])
+        _add_state_reads(router, state, id_name, ids[id_name])
     return router
 
 
@@ -176,18 +195,26 @@ def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> 
     return endpoint
 
 
-def add_state_reads(
-    router: APIRouter, aggregate: Aggregate[Any, Any], id_name: str, id_param: Any, response: Any
-) -> None:
-    """``GET /{id}`` (the record's current state) and ``GET /{id}/history`` (every event, the audit
-    view), for callers whose jurisdiction covers the record."""
-    kind = aggregate.kind
+@dataclass(frozen=True)
+class StateReads:
+    """``GET /{id}`` (the record's current state, as ``answer``) and ``GET /{id}/history`` (every
+    event, the audit view), for callers whose jurisdiction covers the record. ``extra(service, id)``
+    adds fields a service answers beside the state (as its commands do)."""
+
+    aggregate: Aggregate[Any, Any]
+    answer: Any
+    extra: Callable[[ServiceBase[Any, Any], str], Awaitable[dict[str, Any]]] | None = None
+
+
+def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_param: Any) -> None:
+    aggregate, kind = reads.aggregate, reads.aggregate.kind
 
     async def get(principal: CurrentPrincipal, service: CurrentService, **path: str) -> dict[str, Any]:
         ident = path[id_name]
-        return await read_state(
+        state = await read_state(
             service.events, principal, aggregate.stream_id(ident), aggregate.evolve, kind, ident
         )
+        return {**state, **(await reads.extra(service, ident))} if reads.extra else state
 
     async def history(
         principal: CurrentPrincipal, service: CurrentService, **path: str
@@ -203,14 +230,14 @@ def add_state_reads(
     ]
     get.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
     history.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
-    reads = error_responses(*READ_ERRORS)
+    errors = error_responses(*READ_ERRORS)
     router.add_api_route(
         f"/{{{id_name}}}",
         get,
         methods=["GET"],
         summary=f"Current state of a {kind}",
-        response_model=response,
-        responses=reads,
+        response_model=reads.answer,
+        responses=errors,
         name=f"get_{kind.replace(' ', '_')}",
     )
     router.add_api_route(
@@ -219,7 +246,7 @@ def add_state_reads(
         methods=["GET"],
         summary=f"Every event of a {kind} (audit view)",
         response_model=list[EventEnvelope],
-        responses=reads,
+        responses=errors,
         name=f"{kind.replace(' ', '_')}_history",
     )
 

@@ -3,36 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
-from govgrid.web.app import create_service_app, serve
+from govgrid.service import service_app
+from govgrid.web.app import serve
 from services.mediation.api import disputes, villages
-from services.mediation.bootstrap import feeding, start_service
+from services.mediation.bootstrap import start_service
 from services.mediation.settings import MediationSettings
 
 
 def create_app(settings: MediationSettings | None = None) -> FastAPI:
-    settings = settings or MediationSettings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = await start_service(settings)
-        app.state.service = service
-        try:
-            # The organisation reference, the current dual-appointment holders, the tips referrals.
-            async with feeding(service):
-                yield
-        finally:
-            await service.pool.close()
-
-    async def postgres_ready() -> None:
-        await app.state.service.pool.fetchval("SELECT 1")
-
-    app = create_service_app(
-        settings,
+    return service_app(
+        settings or MediationSettings(),
+        start_service,
         title="govgrid mediation",
         description=(
             "Dispute mediation (矛盾纠纷调处) by officer/cadre pairs: registered -> mediators assigned -> "
@@ -41,10 +24,7 @@ def create_app(settings: MediationSettings | None = None) -> FastAPI:
             "disputes by themselves."
         ),
         routers=[disputes.router, villages.router],
-        ready_checks={"postgres": postgres_ready},
-        lifespan=lifespan,
     )
-    return app
 
 
 def run() -> None:

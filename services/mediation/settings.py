@@ -9,21 +9,17 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from govgrid.catalogue.mediation import MediationLevel
-from govgrid.config import GovgridSettings
 from govgrid.kafka import events_topic
+from govgrid.service.settings import ServiceSettings
 from services.mediation.domain.ladder import EscalationLadder, LevelLimit
 
 
-class MediationSettings(GovgridSettings):
+class MediationSettings(ServiceSettings):
     service_name: str = Field(
         default="mediation", description="Also the prefix of its Kafka consumer groups."
     )
-    database_schema: str = Field(default="mediation", description="Its own schema: its own event store.")
+    database_schema: str = "mediation"
     http_port: int = 8104
-    appointments_topic: str = Field(
-        default=events_topic("appointments"),
-        description="Read for the organisation reference and the current dual-appointment holders.",
-    )
     tips_topic: str = Field(
         default=events_topic("tips"), description="Read for the leads referred to mediation."
     )

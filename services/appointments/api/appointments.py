@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Path
 
-from govgrid.service import Command, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, state_response
 from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.domain.appointments import Appointment
@@ -47,5 +47,5 @@ router = command_router(
             Answer,
         ),
     ],
-    state=(h.APPOINTMENT, Answer),
+    state=StateReads(h.APPOINTMENT, Answer),
 )

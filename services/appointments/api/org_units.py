@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Path
 
-from govgrid.service import Command, Import, command_router, state_response
+from govgrid.service import Command, Import, StateReads, command_router, state_response
 from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.application import imports
@@ -41,5 +41,5 @@ router = command_router(
             Answer,
         ),
     ],
-    state=(h.ORG_UNIT, Answer),
+    state=StateReads(h.ORG_UNIT, Answer),
 )

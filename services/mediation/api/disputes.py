@@ -5,51 +5,131 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi import Path, Query
+from pydantic import BaseModel
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.catalogue.mediation import DisputeCategory, MediationLevel
+from govgrid.catalogue.mediation import DisputeCategory, DisputeSource, MediationLevel
 from govgrid.china_time import today_in_china
-from govgrid.web.commands import IdempotencyKey, execute
-from govgrid.web.reads import read_history, read_state
-from services.mediation.api.dependencies import Service
+from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
+from govgrid.service.base import ServiceBase
+from govgrid.web.errors import error_responses
 from services.mediation.application import commands as c
-from services.mediation.application import handlers
+from services.mediation.application import handlers as h
 from services.mediation.application.index import indexed_due, list_disputes
-from services.mediation.domain import disputes
-from services.mediation.domain.disputes import DisputeStatus
+from services.mediation.domain.disputes import Dispute, DisputeStatus
+from services.mediation.domain.ladder import EscalationDue
 
-router = APIRouter(prefix="/disputes", tags=["disputes"])
+# A dispute's state with when it is due to go up the escalation ladder (None: not due).
+Answer = state_response(Dispute, escalation_due=EscalationDue | None)
+ID = {"dispute_id": Path(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_-]+$")}
 
-DisputeId = Path(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_-]+$")
+
+async def escalation_due(service: ServiceBase[Any, Any], dispute_id: str) -> dict[str, Any]:
+    return {"escalation_due": await indexed_due(service.pool, dispute_id)}
 
 
-@router.post("", status_code=201, summary="Register a dispute (walk-in, patrol, referral)")
-async def register(
-    body: c.RegisterDispute,
-    principal: CurrentPrincipal,
-    service: Service,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        "POST /disputes",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.register(uow, ctx, body),
-    )
+router = command_router(
+    "/disputes",
+    ["disputes"],
+    ID,
+    [
+        Command(
+            "", c.RegisterDispute, h.register, "Register a dispute (walk-in, patrol, referral)", Answer, 201
+        ),
+        Command(
+            "/{dispute_id}/parties",
+            c.AddParties,
+            h.add_parties,
+            "Add parties (a referred lead arrives without them)",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/mediators",
+            c.AssignMediators,
+            h.assign_mediators,
+            "Assign the officer/cadre pair (the village's suggested pair is recorded beside it)",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/sessions", c.RecordSession, h.record_session, "Record a mediation session", Answer
+        ),
+        Command(
+            "/{dispute_id}/agreement",
+            c.RecordAgreement,
+            h.record_agreement,
+            "Record the agreement reached (a summary of its terms)",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/failure",
+            c.RecordFailure,
+            h.record_failure,
+            "Record that mediation failed at the current level",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/escalate",
+            c.EscalateDispute,
+            h.escalate,
+            "Escalate a failed mediation (township, court)",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/close",
+            c.CloseDispute,
+            h.close,
+            "Close a dispute (resolved, referred to court, withdrawn)",
+            Answer,
+        ),
+        Command(
+            "/{dispute_id}/follow-ups",
+            c.RecordFollowUp,
+            h.record_follow_up,
+            "Record a follow-up visit: does the agreement hold, are the parties satisfied",
+            Answer,
+        ),
+    ],
+    state=StateReads(h.DISPUTE, Answer, extra=escalation_due),
+)
+
+
+class DisputeRow(BaseModel):
+    """One dispute of a list, as the dispute index holds it."""
+
+    dispute_id: str
+    village_code: str
+    township_code: str | None
+    station_code: str | None
+    category: DisputeCategory
+    source: DisputeSource
+    status: DisputeStatus
+    level: MediationLevel
+    registered_on: date
+    last_act_on: date
+    overdue: bool
+    age_days: int
+    escalation_due: EscalationDue | None
+
+
+class DisputePage(BaseModel):
+    on: date
+    total: int
+    limit: int
+    offset: int
+    items: list[DisputeRow]
 
 
 @router.get(
     "",
+    response_model=DisputePage,
+    responses=error_responses(401, 422, 503),
     summary="Disputes in the caller's jurisdiction, newest first; overdue=true: those due to go up the "
     "escalation ladder, most overdue first",
 )
 async def list_all(
     principal: CurrentPrincipal,
-    service: Service,
+    service: CurrentService,
     overdue: Annotated[bool, Query(description="Only disputes whose escalation is due by `on`.")] = False,
     on: Annotated[date | None, Query(description="The day to judge by (default: today in China).")] = None,
     status: DisputeStatus | None = None,
@@ -72,171 +152,4 @@ async def list_all(
         village_code=village_code,
         limit=limit,
         offset=offset,
-    )
-
-
-@router.get("/{dispute_id}", summary="Current state of a dispute, with its escalation due date")
-async def get(principal: CurrentPrincipal, service: Service, dispute_id: str = DisputeId) -> dict[str, Any]:
-    state = await read_state(
-        service.events, principal, disputes.stream_id(dispute_id), disputes.evolve, "dispute", dispute_id
-    )
-    return {**state, "escalation_due": await indexed_due(service.pool, dispute_id)}
-
-
-@router.get("/{dispute_id}/history", summary="Every event of a dispute (audit view)")
-async def history(
-    principal: CurrentPrincipal, service: Service, dispute_id: str = DisputeId
-) -> list[dict[str, Any]]:
-    return await read_history(
-        service.events, principal, disputes.stream_id(dispute_id), "dispute", dispute_id
-    )
-
-
-@router.post("/{dispute_id}/parties", summary="Add parties (a referred lead arrives without them)")
-async def add_parties(
-    body: c.AddParties,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/parties",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.add_parties(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post(
-    "/{dispute_id}/mediators",
-    summary="Assign the officer/cadre pair (the village's suggested pair is recorded beside it)",
-)
-async def assign_mediators(
-    body: c.AssignMediators,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/mediators",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.assign_mediators(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post("/{dispute_id}/sessions", summary="Record a mediation session")
-async def record_session(
-    body: c.RecordSession,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/sessions",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_session(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post("/{dispute_id}/agreement", summary="Record the agreement reached (a summary of its terms)")
-async def record_agreement(
-    body: c.RecordAgreement,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/agreement",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_agreement(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post("/{dispute_id}/failure", summary="Record that mediation failed at the current level")
-async def record_failure(
-    body: c.RecordFailure,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/failure",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_failure(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post("/{dispute_id}/escalate", summary="Escalate a failed mediation (township, court)")
-async def escalate(
-    body: c.EscalateDispute,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/escalate",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.escalate(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post("/{dispute_id}/close", summary="Close a dispute (resolved, referred to court, withdrawn)")
-async def close(
-    body: c.CloseDispute,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/close",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.close(uow, ctx, dispute_id, body),
-    )
-
-
-@router.post(
-    "/{dispute_id}/follow-ups",
-    summary="Record a follow-up visit: does the agreement hold, are the parties satisfied",
-)
-async def record_follow_up(
-    body: c.RecordFollowUp,
-    principal: CurrentPrincipal,
-    service: Service,
-    dispute_id: str = DisputeId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /disputes/{dispute_id}/follow-ups",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_follow_up(uow, ctx, dispute_id, body),
     )

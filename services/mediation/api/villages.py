@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
-from services.mediation.api.dependencies import Service
+from govgrid.service import CurrentService
 from services.mediation.application.mediators import suggestion_for
 
 router = APIRouter(prefix="/villages", tags=["villages"])
@@ -24,7 +24,7 @@ VillageCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 )
 async def suggested_mediators(
     principal: CurrentPrincipal,
-    service: Service,
+    service: CurrentService,
     code: str = VillageCode,
     on: Annotated[date | None, Query(description="The day (default: today in China).")] = None,
 ) -> dict[str, Any]:

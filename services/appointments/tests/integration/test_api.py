@@ -266,7 +266,9 @@ async def test_authorisation_comes_before_rules_and_errors_name_no_unseen_record
     assert [(r.status_code, r.json()["error"]) for r in refused] == [(403, "forbidden")] * 2
     assert all("P001" not in r.text and "S01" not in r.text for r in refused)
 
-    own_station = await grid.post("/people/officers", json={**taken_badge, "station_code": "S02"}, headers=s02)
+    own_station = await grid.post(
+        "/people/officers", json={**taken_badge, "station_code": "S02"}, headers=s02
+    )
     assert (own_station.status_code, own_station.json()["error"]) == (409, "badge_number_taken")
     assert "P001" not in own_station.text
 

@@ -26,12 +26,13 @@ from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer, topic_partitions
+from govgrid.service import running as running_service
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
 from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
 from services.mediation.application import referrals
-from services.mediation.bootstrap import MediationService, feeding, start_service
+from services.mediation.bootstrap import MediationService, start_service
 from services.mediation.main import create_app
 from services.mediation.settings import MediationSettings
 from services.mediation.tests.integration.conftest import ADMIN, ok, org_history, people_history
@@ -131,7 +132,7 @@ async def test_referred_leads_open_one_dispute_each_on_real_kafka(
     (first_l1,) = await tips.pool.fetch("SELECT event_id FROM events WHERE stream_id = 'lead-L1'")
 
     async with (
-        feeding(mediation),
+        running_service(mediation),
         running(make_relay(tips.pool, kafka_bootstrap, tips.topic, tips.schema)),
     ):
         # The referrals arrive before the organisation tree: the feed waits, it does not skip them.
