@@ -204,6 +204,7 @@ class StateReads:
     aggregate: Aggregate[Any, Any]
     answer: Any
     extra: Callable[[ServiceBase[Any, Any], str], Awaitable[dict[str, Any]]] | None = None
+    any_event: bool = False  # visible to whoever any of its events concerns (govgrid.web.reads)
 
 
 def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_param: Any) -> None:
@@ -211,8 +212,9 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
 
     async def get(principal: CurrentPrincipal, service: CurrentService, **path: str) -> dict[str, Any]:
         ident = path[id_name]
+        stream_id = aggregate.stream_id(ident)
         state = await read_state(
-            service.events, principal, aggregate.stream_id(ident), aggregate.evolve, kind, ident
+            service.events, principal, stream_id, aggregate.evolve, kind, ident, any_event=reads.any_event
         )
         return {**state, **(await reads.extra(service, ident))} if reads.extra else state
 
@@ -220,7 +222,10 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
         principal: CurrentPrincipal, service: CurrentService, **path: str
     ) -> list[dict[str, Any]]:
         ident = path[id_name]
-        return await read_history(service.events, principal, aggregate.stream_id(ident), kind, ident)
+        stream_id = aggregate.stream_id(ident)
+        return await read_history(
+            service.events, principal, stream_id, kind, ident, any_event=reads.any_event
+        )
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     signature = [

@@ -6,47 +6,44 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import Path
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.imports import parse_rows
-from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.envelope import EventEnvelope
+from govgrid.service import CurrentService, Import, command_router, state_response
+from govgrid.web.errors import error_responses
 from govgrid.web.reads import read_history, read_state
-from govgrid.web.uploads import read_upload, upload_body
-from services.patrols.api.dependencies import Service
 from services.patrols.application import imports
 from services.patrols.application.commands import PoliceActivityRow
 from services.patrols.domain import police_activity
+from services.patrols.domain.police_activity import PoliceActivity
 
-router = APIRouter(prefix="/police-activity", tags=["police activity"])
+router = command_router(
+    "/police-activity",
+    ["police activity"],
+    {},
+    [
+        Import(
+            "/import",
+            PoliceActivityRow,
+            imports.import_police_activity,
+            "Import stations' daily figures from CSV or JSON (all rows or none; a re-import changes nothing)",
+        )
+    ],
+)
 
 StationCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+READ_ERRORS = error_responses(401, 403, 404, 422, 503)
 
 
-@router.post(
-    "/import",
-    summary="Import stations' daily figures from CSV or JSON (all rows or none; a re-import changes nothing)",
-    openapi_extra=upload_body(PoliceActivityRow),
+@router.get(
+    "/{station_code}/{day}",
+    response_model=state_response(PoliceActivity),
+    responses=READ_ERRORS,
+    summary="A station's figures of one day, as last imported",
 )
-async def import_activity(
-    request: Request, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    content, media_type, digest = await read_upload(request)
-    rows = parse_rows(content, media_type, PoliceActivityRow)
-    return await execute(
-        service.commands,
-        principal,
-        "POST /police-activity/import",
-        digest,
-        idempotency_key,
-        lambda uow, ctx: imports.import_police_activity(uow, ctx, rows),
-    )
-
-
-@router.get("/{station_code}/{day}", summary="A station's figures of one day, as last imported")
 async def get(
-    principal: CurrentPrincipal, service: Service, day: date, station_code: str = StationCode
+    principal: CurrentPrincipal, service: CurrentService, day: date, station_code: str = StationCode
 ) -> dict[str, Any]:
     return await read_state(
         service.events,
@@ -58,9 +55,14 @@ async def get(
     )
 
 
-@router.get("/{station_code}/{day}/history", summary="Every import and correction of a station-day")
+@router.get(
+    "/{station_code}/{day}/history",
+    response_model=list[EventEnvelope],
+    responses=READ_ERRORS,
+    summary="Every import and correction of a station-day",
+)
 async def history(
-    principal: CurrentPrincipal, service: Service, day: date, station_code: str = StationCode
+    principal: CurrentPrincipal, service: CurrentService, day: date, station_code: str = StationCode
 ) -> list[dict[str, Any]]:
     return await read_history(
         service.events,
