@@ -102,7 +102,9 @@ class Aggregate(Generic[S, U]):
     kind: str  # as a 404 names it: "appointment"
     stream_id: Callable[[str], str]
     evolve: Evolve[S]
-    jurisdiction_of: JurisdictionOf[U, S]
+    # None: a record stays where it was filed (its latest event's jurisdiction), e.g. a lead keeps the
+    # place it was received in.
+    jurisdiction_of: JurisdictionOf[U, S] | None = None
 
     async def load(self, uow: U, ident: str) -> Loaded[S]:
         return await load(uow.events, self.stream_id(ident), self.evolve)
@@ -118,8 +120,7 @@ class Aggregate(Generic[S, U]):
         act's day ``on`` (default: today in China)."""
         ctx.require_role(roles)
         loaded = await self.load(uow, ident)
-        state = loaded.require(self.kind, ident)
-        jurisdiction = await self.jurisdiction_of(uow, state, on or today_in_china())
+        jurisdiction = await self._jurisdiction(uow, loaded, ident, on)
         ctx.principal.ensure_can_change(jurisdiction)
         return Target(self, uow, ctx, loaded, jurisdiction, 200)
 
@@ -145,7 +146,12 @@ class Aggregate(Generic[S, U]):
         """A record that a command the caller was allowed to give changes as its consequence (an
         officer leaving ends their appointments): no checks of its own."""
         loaded = await self.load(uow, ident)
+        return Target(self, uow, ctx, loaded, await self._jurisdiction(uow, loaded, ident, on), 200)
+
+    async def _jurisdiction(self, uow: U, loaded: Loaded[S], ident: str, on: date | None) -> Jurisdiction:
+        """Where the record ``ident`` names belongs (404 when it does not exist)."""
         state = loaded.require(self.kind, ident)
-        return Target(
-            self, uow, ctx, loaded, await self.jurisdiction_of(uow, state, on or today_in_china()), 200
-        )
+        if self.jurisdiction_of is None:
+            assert loaded.jurisdiction is not None  # a stream with events has one
+            return loaded.jurisdiction
+        return await self.jurisdiction_of(uow, state, on or today_in_china())

@@ -15,15 +15,15 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Annotated, Any, get_type_hints
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, create_model
 
-from govgrid.auth import CurrentPrincipal, Principal
+from govgrid.auth import CurrentPrincipal, Principal, Role
 from govgrid.commands import CommandResult
 from govgrid.envelope import EventEnvelope
-from govgrid.errors import Unauthenticated
+from govgrid.errors import Forbidden, Unauthenticated
 from govgrid.imports import parse_rows
 from govgrid.service.base import CurrentService, ServiceBase
 from govgrid.service.pipeline import Aggregate
@@ -44,13 +44,16 @@ class Command:
     """One command endpoint: ``path`` below the router's prefix, with ``{ids}`` the router declares."""
 
     path: str
-    body: type[BaseModel]
+    body: Any  # a pydantic model, or an Annotated discriminated union of models
     handler: Callable[..., Awaitable[CommandResult]]
     summary: str
     response: Any  # the answer's model (state_response(...) for a record's state)
     status_code: int = 200
     method: str = "POST"
     description: str | None = None
+    # What identifies the request for Idempotency-Key replays when the body must not be stored as
+    # is (it holds a secret): digest(service, body). Default: the body.
+    digest: Callable[[Any, BaseModel], str] | None = None
 
     @property
     def path_ids(self) -> list[str]:
@@ -175,7 +178,7 @@ def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> 
             service.commands,
             principal,
             route,
-            body,
+            command.digest(service, body) if command.digest else body,
             idempotency_key,
             lambda uow, ctx: command.handler(uow, ctx, *values, body),
         )
@@ -184,7 +187,8 @@ def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> 
     # FastAPI reads the endpoint's signature: this one is the typed one the OpenAPI document shows.
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
-            inspect.Parameter("body", keyword, annotation=Annotated[command.body, Body()]),
+            # A model (or a discriminated union of models): FastAPI reads it from the body.
+            inspect.Parameter("body", keyword, annotation=command.body),
             inspect.Parameter("principal", keyword, annotation=CurrentPrincipal),
             inspect.Parameter("service", keyword, annotation=CurrentService),
             *(inspect.Parameter(name, keyword, annotation=Annotated[str, ids[name]]) for name in path_ids),
@@ -205,6 +209,12 @@ class StateReads:
     answer: Any
     extra: Callable[[ServiceBase[Any, Any], str], Awaitable[dict[str, Any]]] | None = None
     any_event: bool = False  # visible to whoever any of its events concerns (govgrid.web.reads)
+    readers: frozenset[Role] | None = None  # None: every role (within its jurisdiction)
+    summary: str | None = None  # of GET /{id}; default "Current state of a <kind>"
+
+    def ensure_can_read(self, principal: Principal) -> None:
+        if self.readers is not None and principal.role not in self.readers:
+            raise Forbidden(f"a {principal.role.value} cannot read a {self.aggregate.kind}")
 
 
 def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_param: Any) -> None:
@@ -212,6 +222,7 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
 
     async def get(principal: CurrentPrincipal, service: CurrentService, **path: str) -> dict[str, Any]:
         ident = path[id_name]
+        reads.ensure_can_read(principal)
         stream_id = aggregate.stream_id(ident)
         state = await read_state(
             service.events, principal, stream_id, aggregate.evolve, kind, ident, any_event=reads.any_event
@@ -222,6 +233,7 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
         principal: CurrentPrincipal, service: CurrentService, **path: str
     ) -> list[dict[str, Any]]:
         ident = path[id_name]
+        reads.ensure_can_read(principal)
         stream_id = aggregate.stream_id(ident)
         return await read_history(
             service.events, principal, stream_id, kind, ident, any_event=reads.any_event
@@ -240,7 +252,7 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
         f"/{{{id_name}}}",
         get,
         methods=["GET"],
-        summary=f"Current state of a {kind}",
+        summary=reads.summary or f"Current state of a {kind}",
         response_model=reads.answer,
         responses=errors,
         name=f"get_{kind.replace(' ', '_')}",

@@ -3,17 +3,15 @@ database schema); nothing else builds these objects."""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-import asyncpg
-
-from govgrid import projection, reference
 from govgrid.commands import PostgresCommandRunner
-from govgrid.db import apply_migrations, create_pool
-from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
-from govgrid.eventstore import PostgresEventStore
+from govgrid.service import ServiceBase, open_pool
+from govgrid.service.base import Background
+from services.tips.application.retention import keep_shredding
 from services.tips.application.sealing import Sealer
 from services.tips.application.unit_of_work import TipsUnitOfWork
 from services.tips.settings import TipsSettings
@@ -22,25 +20,19 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @dataclass(frozen=True)
-class TipsService:
-    settings: TipsSettings
-    pool: asyncpg.Pool
+class TipsService(ServiceBase[TipsUnitOfWork, TipsSettings]):
     sealer: Sealer
-    commands: PostgresCommandRunner[TipsUnitOfWork]
 
-    @property
-    def events(self) -> PostgresEventStore:
-        return PostgresEventStore(self.pool)
+    def background(self) -> Mapping[str, Background]:
+        """The organisation and people references, and the destruction of expired informant contacts."""
+        return {**self.reference_feeds(), "retention": partial(keep_shredding, self)}
 
 
 async def start_service(settings: TipsSettings) -> TipsService:
     # A malformed master key stops the service before it opens anything.
     sealer = Sealer.from_secret(settings.informant_master_key, settings.informant_master_key_id)
-    pool = await create_pool(
-        settings.database_url, schema=settings.database_schema, max_size=settings.database_pool_max
+    pool = await open_pool(settings, MIGRATIONS, feeds=True)
+    unit_of_work = partial(
+        TipsUnitOfWork, sealer=sealer, deadlines=settings.deadlines(), retention=settings.informant_retention
     )
-    await apply_migrations(
-        pool, EVENT_STORE_MIGRATIONS, projection.MIGRATIONS, reference.MIGRATIONS, MIGRATIONS
-    )
-    runner = PostgresCommandRunner(pool, functools.partial(TipsUnitOfWork, sealer=sealer))
-    return TipsService(settings, pool, sealer, runner)
+    return TipsService(settings, pool, PostgresCommandRunner(pool, unit_of_work), sealer)

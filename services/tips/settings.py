@@ -7,8 +7,7 @@ from datetime import timedelta
 from pydantic import Field, SecretStr
 
 from govgrid.catalogue.tips import LeadPriority
-from govgrid.config import GovgridSettings
-from govgrid.kafka import events_topic
+from govgrid.service.settings import ServiceSettings
 from services.tips.domain.leads import Deadlines
 
 # Base64 of 32 bytes, for local runs and tests only: set INFORMANT_MASTER_KEY on any real deployment
@@ -16,14 +15,10 @@ from services.tips.domain.leads import Deadlines
 DEVELOPMENT_MASTER_KEY = "Z292Z3JpZC1sb2NhbC1kZXYtaW5mb3JtYW50LWtleSE="
 
 
-class TipsSettings(GovgridSettings):
+class TipsSettings(ServiceSettings):
     service_name: str = "tips"
-    database_schema: str = Field(default="tips", description="Its own schema: its own event store.")
+    database_schema: str = "tips"
     http_port: int = 8103
-    appointments_topic: str = Field(
-        default=events_topic("appointments"),
-        description="Where the organisation registry and the officers come from.",
-    )
 
     lead_triage_hours: int = Field(default=24, ge=1, description="A lead is triaged this long after receipt.")
     lead_deadline_urgent_hours: int = Field(default=24, ge=1, description="Verified or dismissed within.")

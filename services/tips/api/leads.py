@@ -4,196 +4,146 @@ informant's contact, revealed to the lead's handler or a city admin only."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
-from govgrid.auth import CurrentPrincipal, Principal, Role
-from govgrid.errors import Forbidden
+from govgrid.auth import CurrentPrincipal, Role
+from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadPriority
+from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
 from govgrid.web.commands import IdempotencyKey, execute
-from govgrid.web.reads import read_history, read_state
-from services.tips.api.dependencies import Service
+from govgrid.web.errors import error_responses
 from services.tips.application import commands as c
-from services.tips.application import handlers, lead_index
-from services.tips.domain import leads
-from services.tips.domain.leads import LeadStatus
-
-router = APIRouter(prefix="/leads", tags=["leads"])
-
-LeadId = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+from services.tips.application import handlers as h
+from services.tips.application import lead_index
+from services.tips.domain.leads import Lead, LeadStatus
 
 # Leads are police business: their details are read by the stations and the city, not by village
 # cadres or township officers (who may submit them) nor by viewers (the dashboard has its read models).
 LEAD_READERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
 NO_STORE = {"Cache-Control": "no-store"}
 
+Answer = state_response(Lead)
+LeadId = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+READS = StateReads(
+    h.LEAD, Answer, readers=LEAD_READERS, summary="Current state of a lead (no informant data)"
+)
 
-def ensure_can_read_leads(principal: Principal) -> None:
-    if principal.role not in LEAD_READERS:
-        raise Forbidden(f"a {principal.role.value} cannot read leads")
+router = command_router(
+    "/leads",
+    ["leads"],
+    {"lead_id": LeadId},
+    [
+        Command(
+            "",
+            c.SubmitLead,
+            h.submit_lead,
+            "Submit a lead (the informant's contact is sealed at once)",
+            Answer,
+            201,
+            # A keyed digest: the contact never reaches the idempotency table.
+            digest=lambda service, body: service.sealer.fingerprint(body),
+        ),
+        Command(
+            "/{lead_id}/triage",
+            c.TriageLead,
+            h.triage_lead,
+            "Give the lead a priority (or change it): sets its deadline",
+            Answer,
+        ),
+        Command(
+            "/{lead_id}/assign",
+            c.AssignLead,
+            h.assign_lead,
+            "Assign the lead to an officer of its station (or hand it over)",
+            Answer,
+        ),
+        Command("/{lead_id}/verify", c.VerifyLead, h.verify_lead, "The lead checked out", Answer),
+        Command(
+            "/{lead_id}/dismiss",
+            c.DismissLead,
+            h.dismiss_lead,
+            "Dismiss the lead (unfounded, duplicate...)",
+            Answer,
+        ),
+        Command(
+            "/{lead_id}/outcomes",
+            c.RecordOutcome,
+            h.record_outcome,
+            "Record an outcome: fugitive arrested, case opened, hazard removed, referred to mediation",
+            Answer,
+        ),
+        Command(
+            "/{lead_id}/close",
+            c.CloseLead,
+            h.close_lead,
+            "Close the lead: the informant contact's retention starts",
+            Answer,
+        ),
+    ],
+    state=READS,
+)
 
 
-@router.post("", status_code=201, summary="Submit a lead (the informant's contact is sealed at once)")
-async def submit(
-    body: c.SubmitLead, principal: CurrentPrincipal, service: Service, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    deadlines = service.settings.deadlines()
-    return await execute(
-        service.commands,
-        principal,
-        "POST /leads",
-        service.sealer.fingerprint(body),  # a keyed digest: the contact never reaches the key table
-        idempotency_key,
-        lambda uow, ctx: handlers.submit_lead(uow, ctx, body, deadlines),
-    )
+class LeadRow(BaseModel):
+    """One lead of a list, as the lead index holds it (no informant data)."""
+
+    lead_id: str
+    status: LeadStatus
+    channel: LeadChannel
+    category: LeadCategory
+    priority: LeadPriority | None
+    village_code: str
+    grid_code: str | None
+    station_code: str
+    handler: str | None
+    received_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    closed_on: date | None
+    version: int
 
 
-@router.get("", summary="Leads in the caller's jurisdiction, newest first; overdue=true: most overdue first")
+class LeadPage(BaseModel):
+    items: list[LeadRow]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get(
+    "",
+    response_model=LeadPage,
+    responses=error_responses(401, 403, 422, 503),
+    summary="Leads in the caller's jurisdiction, newest first; overdue=true: most overdue first",
+)
 async def list_leads(
     principal: CurrentPrincipal,
-    service: Service,
+    service: CurrentService,
     overdue: Annotated[bool, Query(description="Only leads past the deadline they wait on.")] = False,
     status: LeadStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
-    ensure_can_read_leads(principal)
+    READS.ensure_can_read(principal)
     query = lead_index.LeadQuery(overdue=overdue, status=status, limit=limit, offset=offset)
-    return await lead_index.list_leads(service.pool, principal, query, handlers.now())
+    return await lead_index.list_leads(service.pool, principal, query, h.now())
 
 
-@router.get("/{lead_id}", summary="Current state of a lead (no informant data)")
-async def get(principal: CurrentPrincipal, service: Service, lead_id: str = LeadId) -> dict[str, Any]:
-    ensure_can_read_leads(principal)
-    return await read_state(
-        service.events, principal, leads.stream_id(lead_id), leads.evolve, "lead", lead_id
-    )
-
-
-@router.get("/{lead_id}/history", summary="Every event of a lead, reveals and refusals included (audit view)")
-async def history(
-    principal: CurrentPrincipal, service: Service, lead_id: str = LeadId
-) -> list[dict[str, Any]]:
-    ensure_can_read_leads(principal)
-    return await read_history(service.events, principal, leads.stream_id(lead_id), "lead", lead_id)
-
-
-@router.post("/{lead_id}/triage", summary="Give the lead a priority (or change it): sets its deadline")
-async def triage(
-    body: c.TriageLead,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    deadlines = service.settings.deadlines()
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/triage",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.triage_lead(uow, ctx, lead_id, body, deadlines),
-    )
-
-
-@router.post("/{lead_id}/assign", summary="Assign the lead to an officer of its station (or hand it over)")
-async def assign(
-    body: c.AssignLead,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/assign",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.assign_lead(uow, ctx, lead_id, body),
-    )
-
-
-@router.post("/{lead_id}/verify", summary="The lead checked out")
-async def verify(
-    body: c.VerifyLead,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/verify",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.verify_lead(uow, ctx, lead_id, body),
-    )
-
-
-@router.post("/{lead_id}/dismiss", summary="Dismiss the lead (unfounded, duplicate...)")
-async def dismiss(
-    body: c.DismissLead,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/dismiss",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.dismiss_lead(uow, ctx, lead_id, body),
-    )
-
-
-@router.post(
-    "/{lead_id}/outcomes",
-    summary="Record an outcome: fugitive arrested, case opened, hazard removed, referred to mediation",
-)
-async def record_outcome(
-    body: c.RecordOutcome,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/outcomes",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_outcome(uow, ctx, lead_id, body),
-    )
-
-
-@router.post("/{lead_id}/close", summary="Close the lead: the informant contact's retention starts")
-async def close(
-    body: c.CloseLead,
-    principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    retention = service.settings.informant_retention
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /leads/{lead_id}/close",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.close_lead(uow, ctx, lead_id, body, retention),
-    )
+class Reveal(BaseModel):
+    lead_id: str
+    revealed_to: str
+    reason: str
+    contact: str | None = Field(default=None, description="Shown once: absent from a replayed answer.")
 
 
 @router.post(
     "/{lead_id}/informant-contact/reveal",
+    response_model=Reveal,
+    responses=error_responses(401, 403, 404, 409, 422, 503),
     summary="Reveal the informant's contact to the lead's handler or a city admin (recorded either way)",
     description=(
         "200 with `contact` for the handler (a station officer whose token subject is the handler's "
@@ -205,18 +155,18 @@ async def close(
 async def reveal_informant_contact(
     body: c.RevealInformantContact,
     principal: CurrentPrincipal,
-    service: Service,
-    lead_id: str = LeadId,
+    service: CurrentService,
+    lead_id: Annotated[str, LeadId],
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    shown = handlers.RevealedContact()
+    shown = h.RevealedContact()
     answer = await execute(
         service.commands,
         principal,
         f"POST /leads/{lead_id}/informant-contact/reveal",
         body,
         idempotency_key,
-        lambda uow, ctx: handlers.reveal_contact(uow, ctx, lead_id, body, shown),
+        lambda uow, ctx: h.reveal_contact(uow, ctx, lead_id, body, shown),
     )
     if shown.contact is None:  # refused, or a replay
         answer.headers.update(NO_STORE)

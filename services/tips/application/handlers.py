@@ -1,19 +1,18 @@
-"""Command handlers: load the aggregates a command needs, let the domain decide, append the events.
+"""Command handlers: each runs the kernel's pipeline (govgrid.service.pipeline): role, the record,
+the caller's jurisdiction over it, then the domain's decision and the append, in one transaction.
 
-Each handler runs inside one transaction (govgrid.commands.PostgresCommandRunner) and checks the
-caller's jurisdiction against the records it touches, not just the route. A lead's events keep the
-jurisdiction it was received in (its village and the station covering it that day).
+A lead's events keep the jurisdiction it was received in (its village and the station covering it
+that day); so do a notice's.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
@@ -22,18 +21,29 @@ from govgrid.china_time import china_day, today_in_china
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import InvalidInput, RuleBroken
+from govgrid.service import Aggregate, Target
 from services.tips.application import commands as c
-from services.tips.application.unit_of_work import TipsUnitOfWork
+from services.tips.application.unit_of_work import TipsUnitOfWork as Uow
 from services.tips.domain import contact_groups, leads, notices
 from services.tips.domain.informant import mentions_contact
-from services.tips.domain.leads import Caller, Deadlines, Lead, OutcomeRecord, Referral
+from services.tips.domain.contact_groups import ContactGroup
+from services.tips.domain.leads import Caller, Lead, OutcomeRecord, Referral
+from services.tips.domain.notices import SafetyNotice
 
 log = logging.getLogger("services.tips")
 
-# Station officers handle their station's leads; a city admin may do anything anywhere.
+# Station officers handle their station's leads; a city admin may do anything anywhere. Anyone with
+# a token may submit a lead or register a group where they may act (viewers read only).
 LEAD_OFFICERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
+ANYONE = frozenset(Role)
 PLACE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY, OrgUnitKind.GRID)
 VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
+
+LEAD: Aggregate[Lead, Uow] = Aggregate("lead", leads.stream_id, leads.evolve)
+CONTACT_GROUP: Aggregate[ContactGroup, Uow] = Aggregate(
+    "contact group", contact_groups.stream_id, contact_groups.evolve
+)
+NOTICE: Aggregate[SafetyNotice, Uow] = Aggregate("safety notice", notices.stream_id, notices.evolve)
 
 
 def now() -> datetime:
@@ -43,123 +53,74 @@ def now() -> datetime:
 # ---------------------------------------------------------------- leads
 
 
-async def load_lead(uow: TipsUnitOfWork, lead_id: str) -> Loaded[Lead]:
-    return await load(uow.events, leads.stream_id(lead_id), leads.evolve)
-
-
-async def submit_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, cmd: c.SubmitLead, deadlines: Deadlines
+async def record(
+    t: Target[Lead, Uow], events: Sequence[DomainEvent], *, on: date | datetime | None
 ) -> CommandResult:
-    """Anyone with a token may submit a lead within their jurisdiction (viewers read only). The
-    contact is sealed in the same transaction as the events, which carry only a random reference."""
+    """Append, index the lead as it now is, and schedule the destruction of its contact on closing."""
+    recorded = await t.append(events, on=on)
+    await t.uow.index_lead(recorded.state, recorded.version, t.jurisdiction)
+    for event in events:
+        if isinstance(event, LeadClosed) and event.informant_contact_shred_on is not None:
+            await t.uow.schedule_destruction(recorded.state.lead_id, event.informant_contact_shred_on)
+    return recorded.answer(t.status_code)
+
+
+async def submit_lead(uow: Uow, ctx: CommandContext, cmd: c.SubmitLead) -> CommandResult:
+    """The contact is sealed in the same transaction as the events, which carry only a random reference."""
     received_at = cmd.received_at or now()
     place = await uow.orgs.require(cmd.place_code, *PLACE_KINDS)
-    jurisdiction = await uow.orgs.jurisdiction_of(place.code, china_day(received_at))
-    if jurisdiction.village is None:  # a grid whose village has not reached the reference table yet
-        raise RuleBroken("unknown_org_unit", f"the village of grid {place.code} is not known")
+
+    async def where() -> Jurisdiction:
+        jurisdiction = await uow.orgs.jurisdiction_of(place.code, china_day(received_at))
+        if jurisdiction.village is None:  # a grid whose village has not reached the reference table yet
+            raise RuleBroken("unknown_org_unit", f"the village of grid {place.code} is not known")
+        return jurisdiction
+
     lead_id = uuid.uuid4().hex
+    t = await LEAD.create(uow, ctx, lead_id, ANYONE, where)
+    village = t.jurisdiction.village
+    assert village is not None  # where() refused a grid of an unknown village
     informant_ref = uuid.uuid4().hex if cmd.informant_contact is not None else None
     submission = leads.Submission(
         lead_id=lead_id,
         channel=cmd.channel,
         category=cmd.category,
         place_code=place.code,
-        village_code=jurisdiction.village,
+        village_code=village,
         grid_code=place.code if place.kind is OrgUnitKind.GRID else None,
-        station_code=jurisdiction.station,
+        station_code=t.jurisdiction.station,
         description=cmd.description,
         informant_ref=informant_ref,
         received_at=received_at,
     )
-    events = leads.receive(submission, now=now(), deadlines=deadlines)
-    ctx.principal.ensure_can_change(jurisdiction)
+    events = leads.receive(submission, now=now(), deadlines=uow.deadlines)
     if cmd.informant_contact is not None and informant_ref is not None:
         await uow.seal_contact(lead_id, informant_ref, cmd.informant_contact.get_secret_value())
     # The event happened when the lead arrived, which may be before it was entered.
-    version = await append_to(
-        uow.events, ctx, await load_lead(uow, lead_id), events, jurisdiction, on=received_at
-    )
-    lead = leads.evolve(None, events[0])
-    await uow.index_lead(lead, version, jurisdiction)
-    return CommandResult(201, state_body(lead, version))
+    return await record(t, events, on=received_at)
 
 
-async def _change_lead(
-    uow: TipsUnitOfWork,
-    ctx: CommandContext,
-    lead_id: str,
-    decide: Callable[[Lead], list[DomainEvent]],
-    on: date | None = None,
-) -> tuple[Lead, int]:
-    """The common path of a station officer's command on a lead; returns the new state and version."""
-    ctx.require_role(LEAD_OFFICERS)
-    loaded = await load_lead(uow, lead_id)
-    lead = loaded.require("lead", lead_id)
-    jurisdiction = _jurisdiction(loaded)
-    ctx.principal.ensure_can_change(jurisdiction)
-    events = decide(lead)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=on)
-    lead = fold(leads.evolve, events, lead)
-    await uow.index_lead(lead, version, jurisdiction)
-    for event in events:
-        if isinstance(event, LeadClosed) and event.informant_contact_shred_on is not None:
-            await uow.schedule_destruction(lead_id, event.informant_contact_shred_on)
-    return lead, version
+async def triage_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.TriageLead) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
+    return await record(t, leads.triage(t.state, priority=cmd.priority, deadlines=uow.deadlines), on=None)
 
 
-def _jurisdiction(loaded: Loaded[Lead]) -> Jurisdiction:
-    assert loaded.jurisdiction is not None  # a stream with events has one
-    return loaded.jurisdiction
-
-
-async def triage_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.TriageLead, deadlines: Deadlines
-) -> CommandResult:
-    lead, version = await _change_lead(
-        uow, ctx, lead_id, lambda lead: leads.triage(lead, priority=cmd.priority, deadlines=deadlines)
-    )
-    return CommandResult(200, state_body(lead, version))
-
-
-async def assign_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.AssignLead
-) -> CommandResult:
+async def assign_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.AssignLead) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
     officer = await uow.officer(cmd.officer_person_id)
-    lead, version = await _change_lead(
-        uow,
-        ctx,
-        lead_id,
-        lambda lead: leads.assign(lead, person_id=cmd.officer_person_id, officer=officer),
-    )
-    return CommandResult(200, state_body(lead, version))
+    return await record(t, leads.assign(t.state, person_id=cmd.officer_person_id, officer=officer), on=None)
 
 
-async def verify_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.VerifyLead
-) -> CommandResult:
-    lead, version = await _change_lead(
-        uow,
-        ctx,
-        lead_id,
-        lambda lead: leads.verify(lead, verified_on=cmd.verified_on, today=today_in_china()),
-        on=cmd.verified_on,
-    )
-    return CommandResult(200, state_body(lead, version))
+async def verify_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.VerifyLead) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
+    events = leads.verify(t.state, verified_on=cmd.verified_on, today=today_in_china())
+    return await record(t, events, on=cmd.verified_on)
 
 
-async def dismiss_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.DismissLead
-) -> CommandResult:
-    lead, version = await _change_lead(
-        uow,
-        ctx,
-        lead_id,
-        lambda lead: leads.dismiss(
-            lead, reason=cmd.reason, dismissed_on=cmd.dismissed_on, today=today_in_china()
-        ),
-        on=cmd.dismissed_on,
-    )
-    return CommandResult(200, state_body(lead, version))
+async def dismiss_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.DismissLead) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
+    events = leads.dismiss(t.state, reason=cmd.reason, dismissed_on=cmd.dismissed_on, today=today_in_china())
+    return await record(t, events, on=cmd.dismissed_on)
 
 
 def outcome_record(cmd: c.RecordOutcome) -> OutcomeRecord:
@@ -173,31 +134,17 @@ def outcome_record(cmd: c.RecordOutcome) -> OutcomeRecord:
             return OutcomeRecord(LeadOutcome.REFERRED_TO_MEDIATION, cmd.outcome_on, referral=referral)
 
 
-async def record_outcome(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.RecordOutcome
-) -> CommandResult:
-    record = outcome_record(cmd)
-    lead, version = await _change_lead(
-        uow,
-        ctx,
-        lead_id,
-        lambda lead: leads.record_outcome(lead, record, today=today_in_china()),
-        on=record.outcome_on,
-    )
-    return CommandResult(200, state_body(lead, version))
+async def record_outcome(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.RecordOutcome) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
+    outcome = outcome_record(cmd)
+    events = leads.record_outcome(t.state, outcome, today=today_in_china())
+    return await record(t, events, on=outcome.outcome_on)
 
 
-async def close_lead(
-    uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, cmd: c.CloseLead, retention: timedelta
-) -> CommandResult:
-    lead, version = await _change_lead(
-        uow,
-        ctx,
-        lead_id,
-        lambda lead: leads.close(lead, closed_on=cmd.closed_on, today=today_in_china(), retention=retention),
-        on=cmd.closed_on,
-    )
-    return CommandResult(200, state_body(lead, version))
+async def close_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.CloseLead) -> CommandResult:
+    t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
+    events = leads.close(t.state, closed_on=cmd.closed_on, today=today_in_china(), retention=uow.retention)
+    return await record(t, events, on=cmd.closed_on)
 
 
 # ---------------------------------------------------------------- informant protection
@@ -212,7 +159,7 @@ class RevealedContact:
 
 
 async def reveal_contact(
-    uow: TipsUnitOfWork,
+    uow: Uow,
     ctx: CommandContext,
     lead_id: str,
     cmd: c.RevealInformantContact,
@@ -220,16 +167,15 @@ async def reveal_contact(
 ) -> CommandResult:
     """Only the lead's handler (a station officer whose token subject is the handler's person id) and a
     city admin see the contact. Every reveal and every refused attempt is recorded, with who and why."""
-    loaded = await load_lead(uow, lead_id)
-    lead = loaded.require("lead", lead_id)
-    jurisdiction = _jurisdiction(loaded)
-    principal = ctx.principal
+    # Not the pipeline's act: a refusal is an answer recorded on the lead, not an exception.
+    t = await LEAD.affected(uow, ctx, lead_id)
+    lead, jurisdiction, principal = t.state, t.jurisdiction, ctx.principal
     caller = Caller(principal.subject, principal.role, principal.can_see(jurisdiction))
     handler = await uow.officer(lead.handler) if lead.handler is not None else None
     refusal = leads.reveal_refusal(lead, caller, handler)
     if refusal is not None:
         events = leads.refuse_reveal(lead, caller, reason=cmd.reason, refusal=refusal)
-        await append_to(uow.events, ctx, loaded, events, jurisdiction)
+        await t.append(events)
         log.warning(
             "refused to reveal the informant contact of lead %s to %s: %s", lead_id, caller.subject, refusal
         )
@@ -253,59 +199,54 @@ async def reveal_contact(
             "the reason repeats the contact",
             [{"field": "body.reason", "reason": "must not contain the informant's contact"}],
         )
-    await append_to(uow.events, ctx, loaded, events, jurisdiction)
+    await t.append(events)
     log.info("revealed the informant contact of lead %s to %s", lead_id, caller.subject)
     shown.contact = contact
     return CommandResult(200, {"lead_id": lead_id, "revealed_to": principal.subject, "reason": cmd.reason})
 
 
-async def shred_contact(uow: TipsUnitOfWork, ctx: CommandContext, lead_id: str, day: date) -> CommandResult:
+async def shred_contact(uow: Uow, ctx: CommandContext, lead_id: str, day: date) -> CommandResult:
     """Destroy the lead's key once the retention after closing has ended (crypto-shredding)."""
-    loaded = await load_lead(uow, lead_id)
-    lead = loaded.require("lead", lead_id)
-    jurisdiction = _jurisdiction(loaded)
-    events = leads.shred(lead, today=day)
+    t = await LEAD.affected(uow, ctx, lead_id)
+    events = leads.shred(t.state, today=day)
     if not await uow.destroy_key(lead_id, day):
         raise RuleBroken("informant_contact_shredded", f"the key of lead {lead_id} is already destroyed")
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=day)
-    lead = fold(leads.evolve, events, lead)
-    await uow.index_lead(lead, version, jurisdiction)
-    return CommandResult(200, state_body(lead, version))
+    return await record(t, events, on=day)
 
 
 # ---------------------------------------------------------------- contact groups and safety notices
 
 
-async def register_contact_group(
-    uow: TipsUnitOfWork, ctx: CommandContext, cmd: c.RegisterContactGroup
-) -> CommandResult:
+async def register_contact_group(uow: Uow, ctx: CommandContext, cmd: c.RegisterContactGroup) -> CommandResult:
     """The village's cadres, its township or its station register the village's groups."""
-    village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
-    jurisdiction = await uow.orgs.jurisdiction_of(village.code, today_in_china())
-    ctx.principal.ensure_can_change(jurisdiction)
-    loaded = await load(uow.events, contact_groups.stream_id(cmd.group_id), contact_groups.evolve)
+
+    async def where() -> Jurisdiction:
+        village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
+        return await uow.orgs.jurisdiction_of(village.code, today_in_china())
+
+    t = await CONTACT_GROUP.create(uow, ctx, cmd.group_id, ANYONE, where)
     events = contact_groups.register(
-        loaded.state, group_id=cmd.group_id, village_code=village.code, kind=cmd.kind, name=cmd.name
+        t.loaded.state, group_id=cmd.group_id, village_code=cmd.village_code, kind=cmd.kind, name=cmd.name
     )
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    group = contact_groups.evolve(None, events[0])
-    await uow.index_contact_group(group)
-    return CommandResult(201, state_body(group, version))
+    recorded = await t.append(events)
+    await uow.index_contact_group(recorded.state)
+    return recorded.answer(201)
 
 
-async def publish_notice(
-    uow: TipsUnitOfWork, ctx: CommandContext, cmd: c.PublishSafetyNotice
-) -> CommandResult:
-    ctx.require_role(LEAD_OFFICERS)
-    station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
+async def publish_notice(uow: Uow, ctx: CommandContext, cmd: c.PublishSafetyNotice) -> CommandResult:
     day = today_in_china()
-    jurisdiction = await uow.orgs.jurisdiction_of(station.code, day)
-    ctx.principal.ensure_can_change(jurisdiction)
-    covered = await uow.orgs.villages_covered_by(station.code, day)
+
+    async def where() -> Jurisdiction:
+        station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
+        return await uow.orgs.jurisdiction_of(station.code, day)
+
+    notice_id = uuid.uuid4().hex
+    t = await NOTICE.create(uow, ctx, notice_id, LEAD_OFFICERS, where)
+    covered = await uow.orgs.villages_covered_by(cmd.station_code, day)
     villages = tuple(dict.fromkeys(cmd.village_codes)) if cmd.village_codes else tuple(covered)
     publication = notices.Publication(
-        notice_id=uuid.uuid4().hex,
-        station_code=station.code,
+        notice_id=notice_id,
+        station_code=cmd.station_code,
         village_codes=villages,
         title=cmd.title,
         body=cmd.body,
@@ -316,22 +257,15 @@ async def publish_notice(
         uncovered=tuple(v for v in villages if v not in covered),
         group_ids=await uow.contact_groups_of(villages),
     )
-    loaded = await load(uow.events, notices.stream_id(publication.notice_id), notices.evolve)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(notices.evolve(None, events[0]), version))
+    return await t.record(events)
 
 
 async def record_delivery(
-    uow: TipsUnitOfWork, ctx: CommandContext, notice_id: str, cmd: c.RecordDelivery
+    uow: Uow, ctx: CommandContext, notice_id: str, cmd: c.RecordDelivery
 ) -> CommandResult:
-    ctx.require_role(LEAD_OFFICERS)
-    loaded = await load(uow.events, notices.stream_id(notice_id), notices.evolve)
-    notice = loaded.require("safety notice", notice_id)
-    assert loaded.jurisdiction is not None
-    ctx.principal.ensure_can_change(loaded.jurisdiction)
+    t = await NOTICE.act(uow, ctx, notice_id, LEAD_OFFICERS)
     moment = now()
     events = notices.deliver(
-        notice, group_id=cmd.group_id, delivered_at=cmd.delivered_at or moment, now=moment
+        t.state, group_id=cmd.group_id, delivered_at=cmd.delivered_at or moment, now=moment
     )
-    version = await append_to(uow.events, ctx, loaded, events, loaded.jurisdiction)
-    return CommandResult(200, state_body(fold(notices.evolve, events, notice), version))
+    return await t.record(events)

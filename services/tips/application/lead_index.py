@@ -12,8 +12,9 @@ from typing import Any
 
 import asyncpg
 
-from govgrid.auth import Principal, Role
+from govgrid.auth import Principal
 from govgrid.envelope import Jurisdiction
+from govgrid.service.visibility import visible_codes, visible_sql
 from services.tips.domain.leads import Lead, LeadStatus
 
 _COLUMNS = (
@@ -56,9 +57,8 @@ class LeadQuery:
     offset: int = 0
 
 
-# A caller sees a lead when one of its jurisdiction codes is one of the token's (Principal.can_see).
-_VISIBLE = "($1::boolean OR township = ANY($2::text[]) OR station = ANY($2) OR village = ANY($2))"
-_FILTERS = f"{_VISIBLE} AND (NOT $3::boolean OR due_at < $4) AND ($5::text IS NULL OR status = $5)"
+_VISIBLE = visible_sql("$1", "township", "station", "village")
+_FILTERS = f"{_VISIBLE} AND (NOT $2::boolean OR due_at < $3) AND ($4::text IS NULL OR status = $4)"
 
 
 async def list_leads(
@@ -66,15 +66,14 @@ async def list_leads(
 ) -> dict[str, Any]:
     """A page of the leads the caller may see: the most overdue first, or else the newest first."""
     arguments = (
-        principal.role is Role.CITY_ADMIN,
-        sorted(principal.jurisdiction),
+        visible_codes(principal),
         query.overdue,
         now,
         query.status.value if query.status else None,
     )
     order = "due_at, lead_id" if query.overdue else "received_at DESC, lead_id"
     rows = await db.fetch(
-        f"SELECT {_COLUMNS} FROM lead_index WHERE {_FILTERS} ORDER BY {order} LIMIT $6 OFFSET $7",
+        f"SELECT {_COLUMNS} FROM lead_index WHERE {_FILTERS} ORDER BY {order} LIMIT $5 OFFSET $6",
         *arguments,
         query.limit,
         query.offset,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
+from typing import TYPE_CHECKING
 
 import asyncpg
 
@@ -17,7 +18,9 @@ from govgrid.errors import RuleBroken
 from govgrid.stopping import sleep_unless_stopping
 from services.tips.application import handlers
 from services.tips.application.unit_of_work import TipsUnitOfWork
-from services.tips.bootstrap import TipsService
+
+if TYPE_CHECKING:  # the service runs this as its background work: no import cycle at run time
+    from services.tips.bootstrap import TipsService
 
 log = logging.getLogger("services.tips.retention")
 

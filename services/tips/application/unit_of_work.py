@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import asyncpg
 
@@ -12,12 +12,16 @@ from govgrid.reference import OrgReference, PeopleReference
 from services.tips.application import lead_index
 from services.tips.application.sealing import SealedContact, Sealer
 from services.tips.domain.contact_groups import ContactGroup
-from services.tips.domain.leads import Lead, Officer
+from services.tips.domain.leads import Deadlines, Lead, Officer
 
 
 class TipsUnitOfWork:
-    def __init__(self, conn: asyncpg.Connection, sealer: Sealer) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, sealer: Sealer, deadlines: Deadlines, retention: timedelta
+    ) -> None:
         self.conn = conn
+        self.deadlines = deadlines  # of triage and decision, by priority (settings)
+        self.retention = retention  # of the informant's contact after closing (settings)
         self.events = PostgresEventStore(conn)
         self.orgs = OrgReference(conn)
         self.people = PeopleReference(conn)
