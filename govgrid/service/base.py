@@ -51,8 +51,10 @@ class ServiceBase(Generic[U, Se]):
         return {}
 
     def consumer_group(self, feed: str) -> str:
-        """The one naming rule of consumer groups: ``<service>-<feed>``."""
-        return f"{self.settings.service_name}-{feed}"
+        """The one naming rule of consumer groups: ``<schema>-<feed>``, after the tables it fills (the
+        schema is the service's name unless set otherwise): a new schema reads its topics from the
+        start, as its empty tables need."""
+        return f"{self.settings.database_schema}-{feed}"
 
     def feed(
         self,
@@ -76,9 +78,9 @@ class ServiceBase(Generic[U, Se]):
 
     def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
         """The organisation (and people) reference tables, fed from the appointments topic; their
-        groups are ``<service>-org-reference`` and ``<service>-people-reference``."""
+        groups are ``<schema>-org-reference`` and ``<schema>-people-reference``."""
         s = self.settings
-        name, kafka, appointments_topic = s.service_name, s.kafka_bootstrap_servers, s.appointments_topic
+        name, kafka, appointments_topic = s.database_schema, s.kafka_bootstrap_servers, s.appointments_topic
         feeds: dict[str, Background] = {
             "org reference": reference.OrgReferenceFeed(self.pool, kafka, name, appointments_topic).run
         }

@@ -13,13 +13,14 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, get_origin, get_type_hints
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, create_model
 
+from govgrid.aggregate import Loaded, state_body
 from govgrid.auth import CurrentPrincipal, Principal, Role
 from govgrid.commands import CommandResult
 from govgrid.envelope import EventEnvelope
@@ -169,7 +170,7 @@ def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> 
         principal: Principal,
         service: ServiceBase[Any, Any],
         idempotency_key: str | None = None,
-        **path: str,
+        **path: Any,
     ) -> JSONResponse:
         values = [path[name] for name in path_ids]
         # The route with its ids: two commands on two records are two requests (idempotency).
@@ -191,12 +192,17 @@ def _command_endpoint(prefix: str, command: Command, ids: Mapping[str, Any]) -> 
             inspect.Parameter("body", keyword, annotation=command.body),
             inspect.Parameter("principal", keyword, annotation=CurrentPrincipal),
             inspect.Parameter("service", keyword, annotation=CurrentService),
-            *(inspect.Parameter(name, keyword, annotation=Annotated[str, ids[name]]) for name in path_ids),
+            *(inspect.Parameter(name, keyword, annotation=_path_type(ids[name])) for name in path_ids),
             inspect.Parameter("idempotency_key", keyword, annotation=IdempotencyKey, default=None),
         ],
         return_annotation=JSONResponse,
     )
     return endpoint
+
+
+def _path_type(declared: Any) -> Any:
+    """A path id's annotation: ``Annotated[int, Path(ge=1)]`` as declared, a bare ``Path(...)`` a string."""
+    return declared if get_origin(declared) is Annotated else Annotated[str, declared]
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,8 @@ class StateReads:
     extra: Callable[[ServiceBase[Any, Any], str], Awaitable[dict[str, Any]]] | None = None
     any_event: bool = False  # visible to whoever any of its events concerns (govgrid.web.reads)
     readers: frozenset[Role] | None = None  # None: every role (within its jurisdiction)
+    # Who may read it when that is not decided by its events' jurisdiction: raises Forbidden.
+    visible: Callable[[ServiceBase[Any, Any], Principal, Loaded[Any]], Awaitable[None]] | None = None
     summary: str | None = None  # of GET /{id}; default "Current state of a <kind>"
 
     def ensure_can_read(self, principal: Principal) -> None:
@@ -223,10 +231,19 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
     async def get(principal: CurrentPrincipal, service: CurrentService, **path: str) -> dict[str, Any]:
         ident = path[id_name]
         reads.ensure_can_read(principal)
-        stream_id = aggregate.stream_id(ident)
-        state = await read_state(
-            service.events, principal, stream_id, aggregate.evolve, kind, ident, any_event=reads.any_event
-        )
+        if reads.visible is not None:
+            loaded = await _visible(service, principal, ident)
+            state = state_body(loaded.state, loaded.version)
+        else:
+            state = await read_state(
+                service.events,
+                principal,
+                aggregate.stream_id(ident),
+                aggregate.evolve,
+                kind,
+                ident,
+                any_event=reads.any_event,
+            )
         return {**state, **(await reads.extra(service, ident))} if reads.extra else state
 
     async def history(
@@ -234,16 +251,25 @@ def _add_state_reads(router: APIRouter, reads: StateReads, id_name: str, id_para
     ) -> list[dict[str, Any]]:
         ident = path[id_name]
         reads.ensure_can_read(principal)
+        if reads.visible is not None:
+            return [e.model_dump(mode="json") for e in (await _visible(service, principal, ident)).history]
         stream_id = aggregate.stream_id(ident)
         return await read_history(
             service.events, principal, stream_id, kind, ident, any_event=reads.any_event
         )
 
+    async def _visible(service: ServiceBase[Any, Any], principal: Principal, ident: str) -> Loaded[Any]:
+        assert reads.visible is not None
+        loaded = await aggregate.load(service, ident)
+        loaded.require(kind, ident)
+        await reads.visible(service, principal, loaded)
+        return loaded
+
     keyword = inspect.Parameter.KEYWORD_ONLY
     signature = [
         inspect.Parameter("principal", keyword, annotation=CurrentPrincipal),
         inspect.Parameter("service", keyword, annotation=CurrentService),
-        inspect.Parameter(id_name, keyword, annotation=Annotated[str, id_param]),
+        inspect.Parameter(id_name, keyword, annotation=_path_type(id_param)),
     ]
     get.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
     history.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]

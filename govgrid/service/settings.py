@@ -10,7 +10,9 @@ from govgrid.kafka import events_topic
 
 
 class ServiceSettings(GovgridSettings):
-    database_schema: str = Field(description="Its own schema: its own event store.")
+    database_schema: str = Field(
+        description="Its own schema: its own event store; also names its Kafka consumer groups."
+    )
     appointments_topic: str = Field(
         default=events_topic("appointments"),
         description="Where the organisation registry and the officers come from (reference tables).",

@@ -15,10 +15,10 @@ from services.mediation.domain.ladder import EscalationLadder, LevelLimit
 
 
 class MediationSettings(ServiceSettings):
-    service_name: str = Field(
+    service_name: str = "mediation"
+    database_schema: str = Field(
         default="mediation", description="Also the prefix of its Kafka consumer groups."
     )
-    database_schema: str = "mediation"
     http_port: int = 8104
     tips_topic: str = Field(
         default=events_topic("tips"), description="Read for the leads referred to mediation."

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
-from govgrid.config import GovgridSettings
-from govgrid.kafka import events_topic
+from govgrid.service.settings import ServiceSettings
 
 
-class OutreachSettings(GovgridSettings):
+class OutreachSettings(ServiceSettings):
     service_name: str = "outreach"
-    database_schema: str = Field(default="outreach", description="Its own schema: its own event store.")
+    database_schema: str = "outreach"
     http_port: int = 8105
-    appointments_topic: str = Field(
-        default=events_topic("appointments"),
-        description="The organisation registry's topic: org units, station coverage and police officers.",
-    )

@@ -13,10 +13,11 @@ from typing import Any
 import asyncpg
 
 from govgrid.aggregate import load
-from govgrid.auth import Principal, Role
+from govgrid.auth import Principal
 from govgrid.catalogue.mediation import DisputeCategory, MediationLevel
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
+from govgrid.service.visibility import visible_codes, visible_sql
 from services.mediation.domain import disputes
 from services.mediation.domain.disputes import OPEN, Dispute, DisputeStatus
 from services.mediation.domain.ladder import EscalationDue, EscalationLadder
@@ -126,13 +127,7 @@ async def list_disputes(
         args.append(value)
         return f"${len(args)}"
 
-    conditions = ["true"]
-    if principal.role is not Role.CITY_ADMIN:  # Principal.can_see, as a filter
-        codes = param(sorted(principal.jurisdiction))
-        conditions.append(
-            f"(township_code = ANY({codes}::text[]) OR station_code = ANY({codes}::text[])"
-            f" OR village_code = ANY({codes}::text[]))"
-        )
+    conditions = [visible_sql(param(visible_codes(principal)))]
     if overdue:
         conditions.append(f"due_on <= {param(on)}")
     for column, value in (("status", status), ("level", level), ("category", category)):

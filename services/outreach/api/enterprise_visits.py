@@ -2,97 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
+from fastapi import Path
 
-from govgrid.auth import CurrentPrincipal
-from govgrid.web.commands import IdempotencyKey, execute
-from govgrid.web.reads import read_history, read_state
-from services.outreach.api.dependencies import Service
+from govgrid.service import Command, StateReads, command_router, state_response
 from services.outreach.application import commands as c
-from services.outreach.application import handlers
-from services.outreach.domain import enterprise_visits
+from services.outreach.application import handlers as h
+from services.outreach.domain.enterprise_visits import EnterpriseVisit
 
-router = APIRouter(prefix="/enterprise-visits", tags=["enterprise visits"])
+Answer = state_response(EnterpriseVisit)
 
-VisitId = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-ActionNo = Path(ge=1, le=1000)
-
-
-@router.post(
-    "", status_code=201, summary="Record an officer's visit to an enterprise, its findings and follow-ups"
+router = command_router(
+    "/enterprise-visits",
+    ["enterprise visits"],
+    {
+        "visit_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"),
+        "action_no": Annotated[int, Path(ge=1, le=1000)],
+    },
+    [
+        Command(
+            "",
+            c.RecordEnterpriseVisit,
+            h.record_enterprise_visit,
+            "Record an officer's visit to an enterprise, its findings and follow-ups",
+            Answer,
+            201,
+        ),
+        Command(
+            "/{visit_id}/follow-ups",
+            c.PlanFollowUp,
+            h.plan_follow_up,
+            "Plan one more follow-up action, due after the visit",
+            Answer,
+        ),
+        Command(
+            "/{visit_id}/follow-ups/{action_no}/complete",
+            c.CompleteFollowUp,
+            h.complete_follow_up,
+            "A follow-up action is done",
+            Answer,
+        ),
+    ],
+    state=StateReads(h.VISIT, Answer, summary="A visit with its follow-up actions"),
 )
-async def record(
-    body: c.RecordEnterpriseVisit,
-    principal: CurrentPrincipal,
-    service: Service,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        "POST /enterprise-visits",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.record_enterprise_visit(uow, ctx, body),
-    )
-
-
-@router.get("/{visit_id}", summary="A visit with its follow-up actions")
-async def get(principal: CurrentPrincipal, service: Service, visit_id: str = VisitId) -> dict[str, Any]:
-    return await read_state(
-        service.events,
-        principal,
-        enterprise_visits.stream_id(visit_id),
-        enterprise_visits.evolve,
-        "enterprise visit",
-        visit_id,
-    )
-
-
-@router.get("/{visit_id}/history", summary="Every event of a visit (audit view)")
-async def history(
-    principal: CurrentPrincipal, service: Service, visit_id: str = VisitId
-) -> list[dict[str, Any]]:
-    return await read_history(
-        service.events, principal, enterprise_visits.stream_id(visit_id), "enterprise visit", visit_id
-    )
-
-
-@router.post("/{visit_id}/follow-ups", summary="Plan one more follow-up action, due after the visit")
-async def plan_follow_up(
-    body: c.PlanFollowUp,
-    principal: CurrentPrincipal,
-    service: Service,
-    visit_id: str = VisitId,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /enterprise-visits/{visit_id}/follow-ups",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.plan_follow_up(uow, ctx, visit_id, body),
-    )
-
-
-@router.post("/{visit_id}/follow-ups/{action_no}/complete", summary="A follow-up action is done")
-async def complete_follow_up(
-    body: c.CompleteFollowUp,
-    principal: CurrentPrincipal,
-    service: Service,
-    visit_id: str = VisitId,
-    action_no: int = ActionNo,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await execute(
-        service.commands,
-        principal,
-        f"POST /enterprise-visits/{visit_id}/follow-ups/{action_no}/complete",
-        body,
-        idempotency_key,
-        lambda uow, ctx: handlers.complete_follow_up(uow, ctx, visit_id, action_no, body),
-    )

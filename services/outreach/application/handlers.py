@@ -1,8 +1,6 @@
-"""Command handlers: load the aggregates a command needs, let the domain decide, append the events.
-
-Each handler runs inside one transaction (govgrid.commands.PostgresCommandRunner) and checks the
-caller's role and jurisdiction against the records it touches, not just the route. Station officers
-(their own station) and the city admin write; everybody else only reads.
+"""Command handlers: each runs the kernel's pipeline (govgrid.service.pipeline): role, the record,
+the caller's jurisdiction over it, then the domain's decision and the append, in one transaction.
+Station officers (their own station) and the city admin write; everybody else only reads.
 
 Jurisdiction of the events: a school, an enterprise and what happens at an enterprise are filed under
 the enterprise's (school's) village on the day of the act: {township, covering station, village}. A
@@ -14,115 +12,99 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
-from govgrid.aggregate import Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.reference.org import VILLAGE_KINDS
+from govgrid.rules import check
+from govgrid.service import Aggregate
 from services.outreach.application import commands as c
-from services.outreach.application.unit_of_work import OutreachUnitOfWork
+from services.outreach.application.unit_of_work import OutreachUnitOfWork as Uow
 from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
-from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.drives import Drive
-from services.outreach.domain.enterprise_visits import EnterpriseVisit, PlannedAction
-from services.outreach.domain.enterprises import Enterprise
-from services.outreach.domain.referrals import JobReferral
+from services.outreach.domain.enterprise_visits import PlannedAction
 from services.outreach.domain.schools import School
 
 WRITERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
 
 
+async def at_village(uow: Uow, record: Any, on: date) -> Jurisdiction:
+    """A school or an enterprise: its village or community on the day of the act."""
+    return await uow.orgs.jurisdiction_of(record.village_code, on)
+
+
+async def at_enterprise(uow: Uow, enterprise_code: str, on: date) -> Jurisdiction:
+    """Where an act at the enterprise on day ``on`` belongs; an enterprise not registered is refused
+    (409) before anything else is looked at."""
+    enterprise = (await ENTERPRISE.load(uow, enterprise_code)).state
+    check(enterprises.EnterpriseMustExist(enterprise, enterprise_code))
+    assert enterprise is not None
+    return await at_village(uow, enterprise, on)
+
+
+async def of_enterprise(uow: Uow, record: Any, on: date) -> Jurisdiction:
+    """A case, a visit or a referral: its enterprise's place on the day of the act."""
+    return await at_enterprise(uow, record.enterprise_code, on)
+
+
+async def of_station(uow: Uow, drive: Drive, on: date) -> Jurisdiction:
+    return Jurisdiction(station=drive.station_code)
+
+
+SCHOOL = Aggregate("school", schools.stream_id, schools.evolve, at_village)
+ENTERPRISE = Aggregate("enterprise", enterprises.stream_id, enterprises.evolve, at_village)
+DRIVE = Aggregate("registration drive", drives.stream_id, drives.evolve, of_station)
+CASE = Aggregate("enterprise case", cases.stream_id, cases.evolve, of_enterprise)
+VISIT = Aggregate("enterprise visit", enterprise_visits.stream_id, enterprise_visits.evolve, of_enterprise)
+REFERRAL = Aggregate("job referral", referrals.stream_id, referrals.evolve, of_enterprise)
+
+
 # ---------------------------------------------------------------- schools and enterprises
 
 
-async def load_school(uow: OutreachUnitOfWork, code: str) -> Loaded[School]:
-    return await load(uow.events, schools.stream_id(code), schools.evolve)
-
-
-async def load_enterprise(uow: OutreachUnitOfWork, code: str) -> Loaded[Enterprise]:
-    return await load(uow.events, enterprises.stream_id(code), enterprises.evolve)
-
-
-async def placed_in(uow: OutreachUnitOfWork, ctx: CommandContext, village_code: str) -> Jurisdiction:
-    """Where a new school or enterprise is registered: a village or community the caller may change."""
+async def placed_in(uow: Uow, village_code: str) -> Jurisdiction:
+    """Where a new school or enterprise is registered: a village or community."""
     await uow.orgs.require(village_code, *VILLAGE_KINDS)
-    jurisdiction = await uow.orgs.jurisdiction_of(village_code, today_in_china())
-    ctx.principal.ensure_can_change(jurisdiction)
-    return jurisdiction
+    return await uow.orgs.jurisdiction_of(village_code, today_in_china())
 
 
-async def register_school(
-    uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.RegisterSchool
-) -> CommandResult:
-    ctx.require_role(WRITERS)
-    jurisdiction = await placed_in(uow, ctx, cmd.village_code)
-    loaded = await load_school(uow, cmd.school_code)
-    events = schools.register(loaded.state, **cmd.model_dump())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(schools.evolve(None, events[0]), version))
+async def register_school(uow: Uow, ctx: CommandContext, cmd: c.RegisterSchool) -> CommandResult:
+    t = await SCHOOL.create(uow, ctx, cmd.school_code, WRITERS, lambda: placed_in(uow, cmd.village_code))
+    return await t.record(schools.register(t.loaded.state, **cmd.model_dump()))
 
 
-async def register_enterprise(
-    uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.RegisterEnterprise
-) -> CommandResult:
-    ctx.require_role(WRITERS)
-    jurisdiction = await placed_in(uow, ctx, cmd.village_code)
-    loaded = await load_enterprise(uow, cmd.enterprise_code)
-    events = enterprises.register(loaded.state, **cmd.model_dump())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(enterprises.evolve(None, events[0]), version))
-
-
-async def at_enterprise(
-    uow: OutreachUnitOfWork, ctx: CommandContext, enterprise: Enterprise | None, on: date
-) -> Jurisdiction | None:
-    """The jurisdiction of an act at ``enterprise`` on day ``on``, checked first, so that a caller
-    outside it learns nothing from the rules; None for an enterprise not registered (the domain
-    refuses it)."""
-    if enterprise is None:
-        return None
-    jurisdiction = await uow.orgs.jurisdiction_of(enterprise.village_code, on)
-    ctx.principal.ensure_can_change(jurisdiction)
-    return jurisdiction
-
-
-async def at_registered_enterprise(
-    uow: OutreachUnitOfWork, ctx: CommandContext, enterprise_code: str, on: date
-) -> Jurisdiction:
-    """As ``at_enterprise``, for the enterprise of a stored record (registered, then)."""
-    jurisdiction = await at_enterprise(uow, ctx, (await load_enterprise(uow, enterprise_code)).state, on)
-    assert jurisdiction is not None
-    return jurisdiction
+async def register_enterprise(uow: Uow, ctx: CommandContext, cmd: c.RegisterEnterprise) -> CommandResult:
+    t = await ENTERPRISE.create(
+        uow, ctx, cmd.enterprise_code, WRITERS, lambda: placed_in(uow, cmd.village_code)
+    )
+    return await t.record(enterprises.register(t.loaded.state, **cmd.model_dump()))
 
 
 # ---------------------------------------------------------------- registration drives
 
 
-async def load_drive(uow: OutreachUnitOfWork, drive_id: str) -> Loaded[Drive]:
-    return await load(uow.events, drives.stream_id(drive_id), drives.evolve)
+async def schools_named(uow: Uow, codes: list[str]) -> dict[str, School | None]:
+    return {code: (await SCHOOL.load(uow, code)).state for code in codes}
 
 
-async def schools_named(uow: OutreachUnitOfWork, codes: list[str]) -> dict[str, School | None]:
-    return {code: (await load_school(uow, code)).state for code in codes}
-
-
-async def covered_villages(uow: OutreachUnitOfWork, station_code: str, on: date) -> frozenset[str]:
+async def covered_villages(uow: Uow, station_code: str, on: date) -> frozenset[str]:
     return frozenset(await uow.orgs.villages_covered_by(station_code, on))
 
 
-async def launch_drive(
-    uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.LaunchRegistrationDrive
-) -> CommandResult:
-    ctx.require_role(WRITERS)
-    station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
-    jurisdiction = Jurisdiction(station=station.code)
-    ctx.principal.ensure_can_change(jurisdiction)
+async def launch_drive(uow: Uow, ctx: CommandContext, cmd: c.LaunchRegistrationDrive) -> CommandResult:
+    async def where() -> Jurisdiction:
+        station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
+        return Jurisdiction(station=station.code)
+
+    drive_id = uuid.uuid4().hex
+    t = await DRIVE.create(uow, ctx, drive_id, WRITERS, where)
     launch = drives.Launch(
-        uuid.uuid4().hex,
-        station.code,
+        drive_id,
+        cmd.station_code,
         cmd.title,
         cmd.period_start,
         cmd.period_end,
@@ -131,118 +113,85 @@ async def launch_drive(
     events = drives.launch(
         launch,
         schools=await schools_named(uow, cmd.target_school_codes),
-        covered_villages=await covered_villages(uow, station.code, cmd.period_start),
+        covered_villages=await covered_villages(uow, cmd.station_code, cmd.period_start),
     )
-    loaded = await load_drive(uow, launch.drive_id)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(201, state_body(drives.evolve(None, events[0]), version))
-
-
-async def loaded_drive(
-    uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str
-) -> tuple[Loaded[Drive], Drive, Jurisdiction]:
-    """A drive named in the URL, which the caller may change: 404, 403 otherwise."""
-    ctx.require_role(WRITERS)
-    loaded = await load_drive(uow, drive_id)
-    drive = loaded.require("registration drive", drive_id)
-    jurisdiction = Jurisdiction(station=drive.station_code)
-    ctx.principal.ensure_can_change(jurisdiction)
-    return loaded, drive, jurisdiction
+    return await t.record(events)
 
 
 async def add_drive_targets(
-    uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.AddDriveTargets
+    uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.AddDriveTargets
 ) -> CommandResult:
-    loaded, drive, jurisdiction = await loaded_drive(uow, ctx, drive_id)
+    t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
     events = drives.add_targets(
-        drive,
+        t.state,
         tuple(cmd.school_codes),
         schools=await schools_named(uow, cmd.school_codes),
-        covered_villages=await covered_villages(uow, drive.station_code, drive.period_start),
+        covered_villages=await covered_villages(uow, t.state.station_code, t.state.period_start),
     )
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
+    return await t.record(events)
 
 
-async def at_school_of(uow: OutreachUnitOfWork, drive: Drive, school_code: str, on: date) -> Jurisdiction:
+async def at_school_of(uow: Uow, drive: Drive, school_code: str, on: date) -> Jurisdiction:
     """A school day of a drive: the school's township and village that day, with the drive's station."""
-    school = (await load_school(uow, school_code)).state
+    school = (await SCHOOL.load(uow, school_code)).state
     assert school is not None  # a target of a drive is a registered school
     at_school = await uow.orgs.jurisdiction_of(school.village_code, on)
     return at_school.model_copy(update={"station": drive.station_code})
 
 
 async def record_school_visit(
-    uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
+    uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
 ) -> CommandResult:
-    loaded, drive, _ = await loaded_drive(uow, ctx, drive_id)
-    events = drives.record_visit(drive, drives.Visit(**cmd.model_dump()), today=today_in_china())
-    jurisdiction = await at_school_of(uow, drive, cmd.school_code, cmd.visited_on)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.visited_on)
-    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
+    t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
+    events = drives.record_visit(t.state, drives.Visit(**cmd.model_dump()), today=today_in_china())
+    at_school = await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
+    return await t.record(events, on=cmd.visited_on, jurisdiction=at_school)
 
 
 async def correct_school_visit(
-    uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
+    uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
 ) -> CommandResult:
-    loaded, drive, _ = await loaded_drive(uow, ctx, drive_id)
-    events = drives.correct_visit(drive, drives.Visit(**cmd.model_dump()))
-    jurisdiction = await at_school_of(uow, drive, cmd.school_code, cmd.visited_on)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
+    t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
+    events = drives.correct_visit(t.state, drives.Visit(**cmd.model_dump()))
+    return await t.record(
+        events, jurisdiction=await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
+    )
 
 
 async def close_drive(
-    uow: OutreachUnitOfWork, ctx: CommandContext, drive_id: str, cmd: c.CloseRegistrationDrive
+    uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.CloseRegistrationDrive
 ) -> CommandResult:
-    loaded, drive, jurisdiction = await loaded_drive(uow, ctx, drive_id)
-    events = drives.close(drive, closed_on=cmd.closed_on, today=today_in_china())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.closed_on)
-    return CommandResult(200, state_body(fold(drives.evolve, events, drive), version))
+    t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
+    events = drives.close(t.state, closed_on=cmd.closed_on, today=today_in_china())
+    return await t.record(events, on=cmd.closed_on)
 
 
 # ---------------------------------------------------------------- enterprise cases
 
 
-async def load_case(uow: OutreachUnitOfWork, case_id: str) -> Loaded[EnterpriseCase]:
-    return await load(uow.events, cases.stream_id(case_id), cases.evolve)
-
-
-async def open_case(uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.OpenEnterpriseCase) -> CommandResult:
-    ctx.require_role(WRITERS)
+async def open_case(uow: Uow, ctx: CommandContext, cmd: c.OpenEnterpriseCase) -> CommandResult:
     opening = cases.Opening(uuid.uuid4().hex, **cmd.model_dump())
-    enterprise = (await load_enterprise(uow, cmd.enterprise_code)).state
-    jurisdiction = await at_enterprise(uow, ctx, enterprise, cmd.opened_on)
+    where = lambda: at_enterprise(uow, cmd.enterprise_code, cmd.opened_on)  # noqa: E731
+    t = await CASE.create(uow, ctx, opening.case_id, WRITERS, where)
+    enterprise = (await ENTERPRISE.load(uow, cmd.enterprise_code)).state
     events = cases.open_case(opening, enterprise=enterprise, today=today_in_china())
-    assert jurisdiction is not None  # the enterprise is registered
-    loaded = await load_case(uow, opening.case_id)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.opened_on)
-    return CommandResult(201, state_body(cases.evolve(None, events[0]), version))
+    return await t.record(events, on=cmd.opened_on)
 
 
 async def handle_case(
-    uow: OutreachUnitOfWork, ctx: CommandContext, case_id: str, cmd: c.HandleEnterpriseCase
+    uow: Uow, ctx: CommandContext, case_id: str, cmd: c.HandleEnterpriseCase
 ) -> CommandResult:
-    ctx.require_role(WRITERS)
-    loaded = await load_case(uow, case_id)
-    case = loaded.require("enterprise case", case_id)
-    jurisdiction = await at_registered_enterprise(uow, ctx, case.enterprise_code, cmd.handled_on)
-    events = cases.handle(case, **cmd.model_dump(), today=today_in_china())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.handled_on)
-    return CommandResult(200, state_body(fold(cases.evolve, events, case), version))
+    t = await CASE.act(uow, ctx, case_id, WRITERS, on=cmd.handled_on)
+    events = cases.handle(t.state, **cmd.model_dump(), today=today_in_china())
+    return await t.record(events, on=cmd.handled_on)
 
 
 # ---------------------------------------------------------------- enterprise visits
 
 
-async def load_visit(uow: OutreachUnitOfWork, visit_id: str) -> Loaded[EnterpriseVisit]:
-    return await load(uow.events, enterprise_visits.stream_id(visit_id), enterprise_visits.evolve)
-
-
 async def record_enterprise_visit(
-    uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.RecordEnterpriseVisit
+    uow: Uow, ctx: CommandContext, cmd: c.RecordEnterpriseVisit
 ) -> CommandResult:
-    ctx.require_role(WRITERS)
     visit = enterprise_visits.Visit(
         visit_id=uuid.uuid4().hex,
         enterprise_code=cmd.enterprise_code,
@@ -253,83 +202,55 @@ async def record_enterprise_visit(
         case_id=cmd.case_id,
         follow_ups=tuple(PlannedAction(f.action, f.due_on) for f in cmd.follow_ups),
     )
-    enterprise = (await load_enterprise(uow, cmd.enterprise_code)).state
-    jurisdiction = await at_enterprise(uow, ctx, enterprise, cmd.visited_on)
+    where = lambda: at_enterprise(uow, cmd.enterprise_code, cmd.visited_on)  # noqa: E731
+    t = await VISIT.create(uow, ctx, visit.visit_id, WRITERS, where)
     events = enterprise_visits.record(
         visit,
-        enterprise=enterprise,
+        enterprise=(await ENTERPRISE.load(uow, cmd.enterprise_code)).state,
         officer=await uow.officer(cmd.officer_person_id),
-        case=(await load_case(uow, cmd.case_id)).state if cmd.case_id is not None else None,
+        case=(await CASE.load(uow, cmd.case_id)).state if cmd.case_id is not None else None,
         today=today_in_china(),
     )
-    assert jurisdiction is not None  # the enterprise is registered
-    loaded = await load_visit(uow, visit.visit_id)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.visited_on)
-    state = enterprise_visits.evolve(None, events[0])
-    return CommandResult(201, state_body(fold(enterprise_visits.evolve, events[1:], state), version))
+    return await t.record(events, on=cmd.visited_on)
 
 
-async def plan_follow_up(
-    uow: OutreachUnitOfWork, ctx: CommandContext, visit_id: str, cmd: c.PlanFollowUp
-) -> CommandResult:
-    ctx.require_role(WRITERS)
-    loaded = await load_visit(uow, visit_id)
-    visit = loaded.require("enterprise visit", visit_id)
-    jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, today_in_china())
-    events = enterprise_visits.plan_follow_up(visit, PlannedAction(cmd.action, cmd.due_on))
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction)
-    return CommandResult(200, state_body(fold(enterprise_visits.evolve, events, visit), version))
+async def plan_follow_up(uow: Uow, ctx: CommandContext, visit_id: str, cmd: c.PlanFollowUp) -> CommandResult:
+    t = await VISIT.act(uow, ctx, visit_id, WRITERS)
+    return await t.record(enterprise_visits.plan_follow_up(t.state, PlannedAction(cmd.action, cmd.due_on)))
 
 
 async def complete_follow_up(
-    uow: OutreachUnitOfWork, ctx: CommandContext, visit_id: str, action_no: int, cmd: c.CompleteFollowUp
+    uow: Uow, ctx: CommandContext, visit_id: str, action_no: int, cmd: c.CompleteFollowUp
 ) -> CommandResult:
-    ctx.require_role(WRITERS)
-    loaded = await load_visit(uow, visit_id)
-    visit = loaded.require("enterprise visit", visit_id)
-    jurisdiction = await at_registered_enterprise(uow, ctx, visit.enterprise_code, cmd.completed_on)
+    t = await VISIT.act(uow, ctx, visit_id, WRITERS, on=cmd.completed_on)
     events = enterprise_visits.complete_follow_up(
-        visit, action_no, **cmd.model_dump(), today=today_in_china()
+        t.state, action_no, **cmd.model_dump(), today=today_in_china()
     )
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.completed_on)
-    return CommandResult(200, state_body(fold(enterprise_visits.evolve, events, visit), version))
+    return await t.record(events, on=cmd.completed_on)
 
 
 # ---------------------------------------------------------------- job referrals
 
 
-async def load_referral(uow: OutreachUnitOfWork, referral_id: str) -> Loaded[JobReferral]:
-    return await load(uow.events, referrals.stream_id(referral_id), referrals.evolve)
-
-
-async def make_referral(
-    uow: OutreachUnitOfWork, ctx: CommandContext, cmd: c.MakeJobReferral
-) -> CommandResult:
-    ctx.require_role(WRITERS)
+async def make_referral(uow: Uow, ctx: CommandContext, cmd: c.MakeJobReferral) -> CommandResult:
     referral = referrals.Referral(uuid.uuid4().hex, **cmd.model_dump())
-    enterprise = (await load_enterprise(uow, cmd.enterprise_code)).state
-    jurisdiction = await at_enterprise(uow, ctx, enterprise, cmd.referred_on)
+    where = lambda: at_enterprise(uow, cmd.enterprise_code, cmd.referred_on)  # noqa: E731
+    t = await REFERRAL.create(uow, ctx, referral.referral_id, WRITERS, where)
     events = referrals.refer(
         referral,
-        enterprise=enterprise,
+        enterprise=(await ENTERPRISE.load(uow, cmd.enterprise_code)).state,
         pending_referral_id=await uow.pending_referral(cmd.person_ref, cmd.enterprise_code),
         today=today_in_china(),
     )
-    assert jurisdiction is not None  # the enterprise is registered
     await uow.hold_referral(referral.referral_id, cmd.person_ref, cmd.enterprise_code)
-    loaded = await load_referral(uow, referral.referral_id)
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.referred_on)
-    return CommandResult(201, state_body(referrals.evolve(None, events[0]), version))
+    return await t.record(events, on=cmd.referred_on)
 
 
 async def record_referral_outcome(
-    uow: OutreachUnitOfWork, ctx: CommandContext, referral_id: str, cmd: c.RecordReferralOutcome
+    uow: Uow, ctx: CommandContext, referral_id: str, cmd: c.RecordReferralOutcome
 ) -> CommandResult:
-    ctx.require_role(WRITERS)
-    loaded = await load_referral(uow, referral_id)
-    referral = loaded.require("job referral", referral_id)
-    jurisdiction = await at_registered_enterprise(uow, ctx, referral.enterprise_code, cmd.decided_on)
-    events = referrals.record_outcome(referral, **cmd.model_dump(), today=today_in_china())
-    version = await append_to(uow.events, ctx, loaded, events, jurisdiction, on=cmd.decided_on)
+    t = await REFERRAL.act(uow, ctx, referral_id, WRITERS, on=cmd.decided_on)
+    events = referrals.record_outcome(t.state, **cmd.model_dump(), today=today_in_china())
+    answer = await t.record(events, on=cmd.decided_on)
     await uow.release_referral(referral_id)
-    return CommandResult(200, state_body(fold(referrals.evolve, events, referral), version))
+    return answer

@@ -24,7 +24,7 @@ EnterpriseRow = c.RegisterEnterprise
 
 
 async def apply_school_row(uow: OutreachUnitOfWork, ctx: CommandContext, row: SchoolRow) -> Outcome:
-    school = (await handlers.load_school(uow, row.school_code)).state
+    school = (await handlers.SCHOOL.load(uow, row.school_code)).state
     if school is None:
         await handlers.register_school(uow, ctx, row)
         return "imported"
@@ -45,7 +45,7 @@ async def import_schools(
 
 
 async def apply_enterprise_row(uow: OutreachUnitOfWork, ctx: CommandContext, row: EnterpriseRow) -> Outcome:
-    enterprise = (await handlers.load_enterprise(uow, row.enterprise_code)).state
+    enterprise = (await handlers.ENTERPRISE.load(uow, row.enterprise_code)).state
     if enterprise is None:
         await handlers.register_enterprise(uow, ctx, row)
         return "imported"

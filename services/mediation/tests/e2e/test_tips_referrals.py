@@ -167,7 +167,7 @@ async def test_referred_leads_open_one_dispute_each_on_real_kafka(
             # ... and let the tips service refer lead L1 once more (another event, the same lead).
             await tips.append("lead-L1", 1, [referral("L1", "V01", "G011", date(2024, 3, 6))])
             await wait_until(lambda: drained(tips.pool), what="the second referral published")
-            group = f"{mediation.settings.service_name}-tips-referrals"
+            group = mediation.consumer_group("tips-referrals")
             await wait_until(
                 lambda: consumed_everything(kafka_bootstrap, group, tips.topic),
                 timeout=60,
