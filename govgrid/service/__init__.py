@@ -7,13 +7,14 @@ See docs/writing-a-service.md.
 """
 
 from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
-from govgrid.service.pipeline import Aggregate, Recorded, Target
+from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
 from govgrid.service.routes import Command, Import, StateReads, command_router, state_response
 
 __all__ = [
     "Aggregate",
     "Command",
     "CurrentService",
+    "EventsOnly",
     "Import",
     "Recorded",
     "ServiceBase",

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+import asyncpg
+
 from govgrid.aggregate import Evolve, Loaded, append_to, fold, load, state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
+from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.port import EventStore
 
 
@@ -29,6 +32,13 @@ class UnitOfWork(Protocol):
 
     @property
     def events(self) -> EventStore: ...
+
+
+class EventsOnly:
+    """The unit of work of a service whose handlers need nothing but the event store."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.events = PostgresEventStore(conn)
 
 
 S = TypeVar("S")
