@@ -181,8 +181,8 @@ async def nominate(uow: Uow, ctx: CommandContext, cmd: c.NominateAppointment) ->
     village, station = await nominated_pair(uow, cmd, person)
 
     async def where() -> Jurisdiction:
-        if person is not None:  # the caller nominates people they may change only
-            ctx.principal.ensure_can_change(await person_jurisdiction(uow, person))
+        # The pair's places (a township officer nominates in its villages): the person's other
+        # appointments are looked at only once the caller may act there.
         return Jurisdiction(township=village.parent_code, station=station.code, village=village.code)
 
     appointment_id = uuid.uuid4().hex
