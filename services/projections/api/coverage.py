@@ -6,31 +6,51 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from services.projections.api.answers import (
+    READ_ERRORS,
+    BreakdownRow,
+    CoverageSummary,
+    Named,
+    Paged,
+    VillageLacking,
+)
 from services.projections.api.dependencies import CallerScope, CoverageModel, Paging
 from services.projections.queries import coverage
 
-router = APIRouter(prefix="/coverage", tags=["appointment coverage"])
+router = APIRouter(prefix="/coverage", tags=["appointment coverage"], responses=READ_ERRORS)
 
 
-@router.get("/summary", summary="Villages and stations covered, appointees serving and certified")
+@router.get(
+    "/summary",
+    response_model=CoverageSummary,
+    summary="Villages and stations covered, appointees serving and certified",
+)
 async def summary(pool: CoverageModel, scope: CallerScope) -> dict[str, Any]:
     return await coverage.summary(pool, scope)
 
 
 @router.get(
-    "/villages-lacking-deputy-secretary", summary="Villages without a serving police deputy secretary"
+    "/villages-lacking-deputy-secretary",
+    response_model=Paged[VillageLacking],
+    summary="Villages without a serving police deputy secretary",
 )
 async def villages_lacking(pool: CoverageModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
     return await coverage.villages_lacking_deputy_secretary(pool, scope, page)
 
 
-@router.get("/stations-lacking-director", summary="Police stations without a serving joint-defence director")
+@router.get(
+    "/stations-lacking-director",
+    response_model=Paged[Named],
+    summary="Police stations without a serving joint-defence director",
+)
 async def stations_lacking(pool: CoverageModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
     return await coverage.stations_lacking_director(pool, scope, page)
 
 
 @router.get(
-    "/breakdown", summary="Villages with and without a deputy secretary per township, station or village"
+    "/breakdown",
+    response_model=list[BreakdownRow],
+    summary="Villages with and without a deputy secretary per township, station or village",
 )
 async def breakdown(
     pool: CoverageModel,

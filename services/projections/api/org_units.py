@@ -6,15 +6,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from services.projections.api.answers import READ_ERRORS, OrgUnit
 from services.projections.api.dependencies import CallerScope, Code, CoverageModel
 from services.projections.queries import coverage
 
-router = APIRouter(prefix="/org-units", tags=["organisation units"])
+router = APIRouter(prefix="/org-units", tags=["organisation units"], responses=READ_ERRORS)
 
 Kind = Literal["city", "township", "subdistrict_office", "police_station", "village", "community", "grid"]
 
 
-@router.get("", summary="Organisation units the caller may see, by kind and parent")
+@router.get(
+    "", response_model=list[OrgUnit], summary="Organisation units the caller may see, by kind and parent"
+)
 async def list_units(
     pool: CoverageModel, scope: CallerScope, kind: Annotated[Kind | None, Query()] = None, parent: Code = None
 ) -> list[dict[str, Any]]:

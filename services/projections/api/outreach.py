@@ -7,14 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from services.projections.api.answers import READ_ERRORS, Answer, Figures
 from services.projections.api.dependencies import DateRange, OutreachModel, RangeScope
 from services.projections.queries import outreach
 
-router = APIRouter(prefix="/outreach", tags=["outreach"])
+router = APIRouter(prefix="/outreach", tags=["outreach"], responses=READ_ERRORS)
 
 
 @router.get(
     "/summary",
+    response_model=Figures,
     summary="Schools served of the targets, students processed, enterprise visits and follow-ups, "
     "enterprise cases and their median handling days, job referrals and hires",
 )
@@ -22,6 +24,6 @@ async def summary(pool: OutreachModel, scope: RangeScope, days: DateRange) -> di
     return await outreach.summary(pool, scope, days.first, days.last)
 
 
-@router.get("/by-station", summary="The summary's figures per police station")
+@router.get("/by-station", response_model=list[Answer], summary="The summary's figures per police station")
 async def by_station(pool: OutreachModel, scope: RangeScope, days: DateRange) -> list[dict[str, Any]]:
     return await outreach.by_station(pool, scope, days.first, days.last)

@@ -6,28 +6,34 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from services.projections.api.answers import READ_ERRORS, Answer, Figures, Paged
 from services.projections.api.dependencies import DateRange, Paging, PatrolsModel, RangeScope
 from services.projections.queries import patrols
 
-router = APIRouter(prefix="/patrols", tags=["patrols"])
+router = APIRouter(prefix="/patrols", tags=["patrols"], responses=READ_ERRORS)
 
 Status = Literal["planned", "carried_out", "closed", "cancelled"]
 
 
 @router.get(
     "/summary",
+    response_model=Figures,
     summary="Patrols, patrol hours, participations, clearance operations and share of grids visited",
 )
 async def summary(pool: PatrolsModel, scope: RangeScope, days: DateRange) -> dict[str, Any]:
     return await patrols.summary(pool, scope, days.first, days.last)
 
 
-@router.get("/by-station", summary="The summary's figures per police station")
+@router.get("/by-station", response_model=list[Answer], summary="The summary's figures per police station")
 async def by_station(pool: PatrolsModel, scope: RangeScope, days: DateRange) -> list[dict[str, Any]]:
     return await patrols.by_station(pool, scope, days.first, days.last)
 
 
-@router.get("/clearance-operations", summary="Clearance operations carried out (or planned) in the range")
+@router.get(
+    "/clearance-operations",
+    response_model=Paged[Answer],
+    summary="Clearance operations carried out (or planned) in the range",
+)
 async def clearance_operations(
     pool: PatrolsModel,
     scope: RangeScope,

@@ -6,17 +6,24 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from services.projections.api.answers import READ_ERRORS, Answer, Figures
 from services.projections.api.dependencies import DateRange, PoliceActivityModel, RangeScope, Year, YearScope
 from services.projections.queries import police_activity
 
-router = APIRouter(prefix="/police-activity", tags=["police activity"])
+router = APIRouter(prefix="/police-activity", tags=["police activity"], responses=READ_ERRORS)
 
 
-@router.get("/summary", summary="Totals of the range and of the same days a year earlier, change in percent")
+@router.get(
+    "/summary",
+    response_model=Figures,
+    summary="Totals of the range and of the same days a year earlier, change in percent",
+)
 async def summary(pool: PoliceActivityModel, scope: RangeScope, days: DateRange) -> dict[str, Any]:
     return await police_activity.summary(pool, scope, days.first, days.last)
 
 
-@router.get("/monthly", summary="Each month of the year against the same month a year earlier")
+@router.get(
+    "/monthly", response_model=Answer, summary="Each month of the year against the same month a year earlier"
+)
 async def monthly(pool: PoliceActivityModel, scope: YearScope, year: Year) -> dict[str, Any]:
     return await police_activity.monthly(pool, scope, year.first.year)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from govgrid.auth import Principal, Role
+from govgrid.auth import Principal
+from govgrid.service.visibility import visible_codes, visible_sql
 
 
 @dataclass(frozen=True)
 class Scope:
-    """``codes`` None: everything (a city admin). Otherwise a row is visible when its township,
-    station or village code is one of them (the same rule as govgrid.auth.Principal.can_see)."""
+    """``codes``: govgrid.service.visibility.visible_codes (None: everything, a city admin)."""
 
     as_of: date
     codes: list[str] | None
@@ -23,8 +23,7 @@ class Scope:
     def of(
         cls, principal: Principal, as_of: date, township: str | None, station: str | None, village: str | None
     ) -> Scope:
-        codes = None if principal.role is Role.CITY_ADMIN else sorted(principal.jurisdiction)
-        return cls(as_of, codes, township, station, village)
+        return cls(as_of, visible_codes(principal), township, station, village)
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class Page:
 def in_scope(n: int) -> str:
     """A WHERE clause on a row ``r`` with township_code, station_code and village_code: ``$n`` the
     caller's codes (None: everything), ``$n+1`` .. ``$n+3`` the township, station and village asked for."""
+    visible = visible_sql(f"${n}", "r.township_code", "r.station_code", "r.village_code")
     return f"""
-    (${n}::text[] IS NULL
-     OR r.township_code = ANY(${n}) OR r.station_code = ANY(${n}) OR r.village_code = ANY(${n}))
+    {visible}
     AND (${n + 1}::text IS NULL OR r.township_code = ${n + 1})
     AND (${n + 2}::text IS NULL OR r.station_code = ${n + 2})
     AND (${n + 3}::text IS NULL OR r.village_code = ${n + 3})
