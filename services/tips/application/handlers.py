@@ -25,8 +25,8 @@ from govgrid.service import Aggregate, Target
 from services.tips.application import commands as c
 from services.tips.application.unit_of_work import TipsUnitOfWork as Uow
 from services.tips.domain import contact_groups, leads, notices
-from services.tips.domain.informant import mentions_contact
 from services.tips.domain.contact_groups import ContactGroup
+from services.tips.domain.informant import mentions_contact
 from services.tips.domain.leads import Caller, Lead, OutcomeRecord, Referral
 from services.tips.domain.notices import SafetyNotice
 
