@@ -6,7 +6,8 @@
   outage at worst republishes rows that were sent but not yet marked; consumers deduplicate by
   event_id (govgrid.projection).
 - One active relay per store: a session-level advisory lock elects it; others stand by.
-- Low latency: woken by LISTEN/NOTIFY on every append, with a slow poll as a safety net.
+- Low latency: woken by LISTEN/NOTIFY after commits (coalesced: govgrid.eventstore.wakeup), with an
+  adaptive poll as a safety net (soon after traffic, up to the poll interval while idle).
 
 Run it: ``python -m govgrid.outbox --service appointments [--schema appointments]``.
 """
@@ -28,7 +29,7 @@ from prometheus_client import Counter, Gauge, start_http_server
 from govgrid.config import GovgridSettings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS
-from govgrid.eventstore.postgres import OUTBOX_CHANNEL
+from govgrid.eventstore.wakeup import OUTBOX_CHANNEL
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
 from govgrid.observability import configure_logging
 from govgrid.stopping import sleep_unless_stopping
@@ -37,6 +38,7 @@ log = logging.getLogger("govgrid.outbox.relay")
 
 RELAY_LOCK_CLASS = 0x7265  # "re"
 MAX_BACKOFF_SECONDS = 5.0
+BUSY_POLL_SECONDS = 0.05
 
 PUBLISHED = Counter("govgrid_outbox_published_total", "Outbox rows acknowledged by Kafka.", ["topic"])
 FAILURES = Counter("govgrid_outbox_failures_total", "Relay cycles that failed and backed off.", ["topic"])
@@ -91,11 +93,15 @@ class OutboxRelay:
                 if await sleep_unless_stopping(stopping, self._poll_interval):
                     return
             await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
+            idle = self._poll_interval
             while not stopping.is_set():
                 self._wake.clear()  # before fetching, so an append during the fetch is not missed
                 published = await self.publish_pending()
                 if published < self._batch_size:
-                    await _wait_any(self._wake, stopping, seconds=self._poll_interval)
+                    # Adaptive poll, the safety net for a lost or coalesced wake-up: soon after
+                    # traffic, then slower and slower up to the poll interval while idle.
+                    idle = BUSY_POLL_SECONDS if published else min(idle * 2, self._poll_interval)
+                    await _wait_any(self._wake, stopping, seconds=idle)
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
+from govgrid.envelope import EventEnvelope
+from govgrid.eventstore.postgres import EVENT_COLUMNS, envelope_from_row
 from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.outbox import OutboxRelay
 
@@ -48,3 +50,10 @@ async def unpublished(pool: asyncpg.Pool) -> int:
 
 async def drained(pool: asyncpg.Pool) -> bool:
     return await unpublished(pool) == 0
+
+
+async def stored_events(pool: asyncpg.Pool) -> list[EventEnvelope]:
+    """Every event of the store, in the order stored; for a test whose writers are done (appends take
+    no lock, so while they run, a later position may commit before an earlier one)."""
+    rows = await pool.fetch(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY global_position")
+    return [envelope_from_row(r) for r in rows]
