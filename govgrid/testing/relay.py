@@ -12,12 +12,18 @@ from govgrid.envelope import EventEnvelope
 from govgrid.eventstore.postgres import EVENT_COLUMNS, envelope_from_row
 from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.outbox import OutboxRelay
+from govgrid.outbox.housekeeping import Housekeeping
 
 PARTITIONS = 3
 
 
 def make_relay(
-    pool: asyncpg.Pool, bootstrap: str, topic: str, schema: str, batch_size: int = 100
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    topic: str,
+    schema: str,
+    batch_size: int = 100,
+    housekeeping: Housekeeping | None = None,
 ) -> OutboxRelay:
     async def ensure_topic() -> None:
         await ensure_topics(bootstrap, {topic: PARTITIONS})
@@ -30,6 +36,7 @@ def make_relay(
         batch_size=batch_size,
         poll_interval=0.5,
         prepare_kafka=ensure_topic,
+        housekeeping=housekeeping,
     )
 
 
