@@ -34,6 +34,13 @@ class PostgresEventStore:
     def __init__(self, db: asyncpg.Pool | asyncpg.Connection) -> None:
         self._db = db
 
+    @property
+    def connection(self) -> asyncpg.Connection:
+        """The caller's connection (for work that must share its transaction)."""
+        if isinstance(self._db, asyncpg.Pool):
+            raise TypeError("this store works on a pool, not in a transaction")
+        return self._db
+
     async def append(
         self, stream_id: str, expected_version: int, drafts: Sequence[EventDraft]
     ) -> list[EventEnvelope]:
@@ -72,6 +79,25 @@ def append_arguments(sealed: Sequence[EventEnvelope]) -> list[Any]:
         [e.schema_version for e in sealed],
         [e.occurred_at for e in sealed],
         first.recorded_at,
+        [e.actor for e in sealed],
+        [e.correlation_id for e in sealed],
+        [e.causation_id for e in sealed],
+        [e.jurisdiction.model_dump_json() for e in sealed],
+        [json.dumps(e.payload, ensure_ascii=False) for e in sealed],
+        [e.model_dump_json() for e in sealed],
+    ]
+
+
+def event_columns(sealed: Sequence[EventEnvelope]) -> list[list[Any]]:
+    """The events as columns (EVENT_COLUMNS, then the outbox envelope), for ``unnest``."""
+    return [
+        [e.event_id for e in sealed],
+        [e.stream_id for e in sealed],
+        [e.stream_version for e in sealed],
+        [e.event_type for e in sealed],
+        [e.schema_version for e in sealed],
+        [e.occurred_at for e in sealed],
+        [e.recorded_at for e in sealed],
         [e.actor for e in sealed],
         [e.correlation_id for e in sealed],
         [e.causation_id for e in sealed],

@@ -5,6 +5,7 @@ import pytest
 
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore.batch import StreamBatch
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.tests.contract_eventstore import EventStoreContract
@@ -68,3 +69,36 @@ async def waiting_on_a_lock(pool: asyncpg.Pool) -> bool:
             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
     )
+
+
+async def test_a_stream_batch_stores_many_streams_in_one_write(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool)
+    (a1,) = await store.append("a", 0, [draft()])
+    async with pool.acquire() as conn, conn.transaction():
+        batch = StreamBatch(PostgresEventStore(conn))
+        await batch.preload(["a", "b"])
+        assert await batch.read_stream("a") == [a1]
+        a2 = await batch.append("a", 1, [draft()])
+        b = await batch.append("b", 0, [draft(), draft()])
+        with pytest.raises(ConcurrencyConflict):
+            await batch.append("b", 0, [draft()])
+        assert await batch.read_stream("b") == b
+        assert await store.read_stream("b") == []  # nothing written before flush
+        assert await batch.flush() == 3
+    assert await store.read_stream("a") == [a1, *a2]
+    assert await store.read_stream("b") == b
+    outbox = await pool.fetch("SELECT event_id FROM outbox ORDER BY position")
+    assert [r["event_id"] for r in outbox] == [e.event_id for e in [a1, *a2, *b]]
+
+
+async def test_a_stream_batch_conflicts_with_a_writer_that_came_in_between(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        with pytest.raises(ConcurrencyConflict) as caught:
+            async with conn.transaction():
+                batch = StreamBatch(PostgresEventStore(conn))
+                await batch.preload(["a, b"])
+                await batch.append("a, b", 0, [draft()])
+                await PostgresEventStore(pool).append("a, b", 0, [draft()])
+                await batch.flush()
+    assert (caught.value.stream_id, caught.value.actual_version) == ("a, b", 1)
+    assert len(await PostgresEventStore(pool).read_stream("a, b")) == 1
