@@ -83,8 +83,9 @@ def request_fingerprint(*parts: object) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _LostRace(Exception):
-    """A concurrent request with the same key committed first."""
+class _Taken(Exception):
+    """The Idempotency-Key is held by an earlier request (committed, or a concurrent one that
+    committed first)."""
 
 
 class PostgresCommandRunner(Generic[U]):
@@ -98,26 +99,24 @@ class PostgresCommandRunner(Generic[U]):
     async def run(
         self, handler: CommandHandler[U], *, idempotency_key: str | None, fingerprint: str
     ) -> CommandResult:
-        # Round trips of a first request: BEGIN, the handler's (load, append), the key with its answer,
-        # COMMIT. The key is stored last, with the answer: a retry runs the handler again and then
-        # finds the key taken, so its transaction rolls back and it answers like the first request.
-        # That trades work on rare retries for a round trip on every request.
+        # Round trips of a first request: BEGIN, claim the key, the handler's (load, append), the
+        # answer, COMMIT. The claim doubles as the look-up of an earlier answer: a retry (or a twin
+        # that waited for the first to commit) fails to claim, rolls back and gets the stored answer
+        # without running the handler, which may show something once only (a revealed contact).
         async with self._pool.acquire() as conn:
             try:
                 async with conn.transaction():
+                    if idempotency_key is not None:
+                        await _claim(conn, idempotency_key, fingerprint)
                     result = await handler(self._unit_of_work(conn))
-                    if idempotency_key is not None and not await _keep(
-                        conn, idempotency_key, fingerprint, result
-                    ):
-                        raise _LostRace
-            except Exception:
-                # Rolled back: nothing this request appended survives. A request with the same key
-                # that committed first (a retry's original, or a concurrent twin) gives the answer.
-                if idempotency_key is not None:
-                    earlier = await _stored(conn, idempotency_key, fingerprint)
-                    if earlier is not None:
-                        return earlier
-                raise
+                    if idempotency_key is not None:
+                        await _record(conn, idempotency_key, result)
+            except _Taken:
+                # Rolled back, nothing ran. Answer like the request that holds the key.
+                assert idempotency_key is not None
+                earlier = await _stored(conn, idempotency_key, fingerprint)
+                assert earlier is not None
+                return earlier
         wake_relay(self._pool)
         return result
 
@@ -133,19 +132,26 @@ async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> Comma
     return CommandResult(row["status_code"], json.loads(row["body"]), replayed=True)
 
 
-async def _keep(conn: asyncpg.Connection, key: str, fingerprint: str, result: CommandResult) -> bool:
-    """Store the key with the answer; False if another request holds it. A concurrent request with
-    the same key blocks here until the other commits (this one then loses) or rolls back (then
-    this one keeps the key)."""
-    kept = await conn.fetchval(
-        "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, $3, $4)"
+async def _claim(conn: asyncpg.Connection, key: str, fingerprint: str) -> None:
+    """Take the key before running the handler. A concurrent request with the same key blocks here
+    until the first one commits (then this one finds it taken) or rolls back (then this one runs)."""
+    claimed = await conn.fetchval(
+        "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, 0, '{}')"
         " ON CONFLICT (key) DO NOTHING RETURNING true",
         key,
         fingerprint,
+    )
+    if not claimed:
+        raise _Taken
+
+
+async def _record(conn: asyncpg.Connection, key: str, result: CommandResult) -> None:
+    await conn.execute(
+        "UPDATE idempotency_keys SET status_code = $2, body = $3 WHERE key = $1",
+        key,
         result.status_code,
         json.dumps(result.body, ensure_ascii=False, default=str),
     )
-    return bool(kept)
 
 
 def command_line_admin() -> Principal:
