@@ -116,7 +116,10 @@ class OutboxRelay:
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)
-            # Releasing the connection resets it, which drops the session advisory lock.
+            # The pool does not reset released connections (govgrid.db): give the lock back here. If
+            # the connection is broken, the server has dropped the lock with the session.
+            with contextlib.suppress(Exception):
+                await conn.execute("SELECT pg_advisory_unlock_all()")
             await self._pool.release(conn)
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
