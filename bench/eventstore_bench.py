@@ -7,6 +7,8 @@ One event per append, each append its own transaction, on the same PostgreSQL se
 
 Every measurement gets a fresh schema, a warm-up (a tenth of its appends), then a timed run. The two
 stores alternate (ours a, theirs a, ours b, ...) so drift hits both alike; the round is repeated.
+Each run also reports the CPU time per append of this process (client) and of every PostgreSQL
+process (server, from /proc/<pid>/stat): where an append's time goes besides waiting.
 
     .venv/bin/python bench/eventstore_bench.py [--events N] [--contended-events N] [--json out.json]
 
@@ -84,6 +86,8 @@ class Run:
     seconds: float
     conflicts: int
     load: float  # the machine's 1-minute load average just after the run: flags disturbed runs
+    client_cpu_us: float  # CPU of this process per append (the store's Python side and its driver)
+    server_cpu_us: float  # CPU of the PostgreSQL processes per append
 
     @property
     def rate(self) -> float:
@@ -166,7 +170,7 @@ class TheirWriter:
 
 
 async def measure_ours(
-    url: str, schema: str, workload: Workload, warmup: int, appends: int
+    url: str, schema: str, workload: Workload, warmup: int, appends: int, cpu: dict[str, float]
 ) -> tuple[float, int]:
     """Seconds and conflicts of ``appends`` appends (split over the writers) after a warm-up."""
     pool = await create_pool(url, schema=schema, min_size=POOL_SIZE, max_size=POOL_SIZE)
@@ -174,14 +178,17 @@ async def measure_ours(
         await apply_migrations(pool, MIGRATIONS)
         writers = [OurWriter(pool, s, workload.contended) for s in workload.streams_by_writer()]
         await asyncio.gather(*(w.run(warmup // workload.writers) for w in writers))
-        start = time.perf_counter()
-        conflicts = await asyncio.gather(*(w.run(appends // workload.writers) for w in writers))
-        return time.perf_counter() - start, sum(conflicts)
+        with cpu_meter(url, cpu):
+            start = time.perf_counter()
+            conflicts = await asyncio.gather(*(w.run(appends // workload.writers) for w in writers))
+            return time.perf_counter() - start, sum(conflicts)
     finally:
         await pool.close()
 
 
-def measure_theirs(url: str, schema: str, workload: Workload, warmup: int, appends: int) -> tuple[float, int]:
+def measure_theirs(
+    url: str, schema: str, workload: Workload, warmup: int, appends: int, cpu: dict[str, float]
+) -> tuple[float, int]:
     """The same measurement through eventsourcing, its concurrent writers on threads."""
     params = conninfo_to_dict(url)
     datastore = PostgresDatastore(
@@ -203,11 +210,36 @@ def measure_theirs(url: str, schema: str, workload: Workload, warmup: int, appen
         writers = [TheirWriter(recorder, s, workload.contended) for s in workload.streams_by_writer()]
         with ThreadPoolExecutor(workload.writers) as threads:
             list(threads.map(TheirWriter.run, writers, repeat(warmup // workload.writers)))
-            start = time.perf_counter()
-            conflicts = list(threads.map(TheirWriter.run, writers, repeat(appends // workload.writers)))
-            return time.perf_counter() - start, sum(conflicts)
+            with cpu_meter(url, cpu):
+                start = time.perf_counter()
+                conflicts = list(threads.map(TheirWriter.run, writers, repeat(appends // workload.writers)))
+                return time.perf_counter() - start, sum(conflicts)
     finally:
         datastore.close()
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(url: str) -> float:
+    """CPU time (user + system) used so far by every PostgreSQL process that is running now."""
+    with psycopg.connect(url) as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity").fetchall()]
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+@contextlib.contextmanager
+def cpu_meter(url: str, cpu: dict[str, float]) -> Iterator[None]:
+    """Adds this process's and PostgreSQL's CPU seconds over the block to ``cpu``."""
+    client, server = time.process_time(), server_cpu_seconds(url)
+    yield
+    cpu["client"] = time.process_time() - client
+    cpu["server"] = server_cpu_seconds(url) - server
 
 
 def count_rows(url: str, table: str) -> int:
@@ -226,11 +258,12 @@ def run_once(url: str, store: str, workload: Workload, repetition: int, events: 
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
+        cpu: dict[str, float] = {}
         if store == "govgrid":
-            seconds, conflicts = asyncio.run(measure_ours(url, schema, workload, warmup, appends))
+            seconds, conflicts = asyncio.run(measure_ours(url, schema, workload, warmup, appends, cpu))
             stored = count_rows(url, f'"{schema}".events')
         else:
-            seconds, conflicts = measure_theirs(url, schema, workload, warmup, appends)
+            seconds, conflicts = measure_theirs(url, schema, workload, warmup, appends, cpu)
             stored = count_rows(url, f'"{schema}".stored_events')
         # A benchmark that loses writes measures nothing: every append must be there.
         if stored != warmup + appends:
@@ -238,7 +271,17 @@ def run_once(url: str, store: str, workload: Workload, repetition: int, events: 
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    return Run(workload.key, store, repetition, appends, seconds, conflicts, os.getloadavg()[0])
+    return Run(
+        workload.key,
+        store,
+        repetition,
+        appends,
+        seconds,
+        conflicts,
+        os.getloadavg()[0],
+        cpu["client"] / appends * 1e6,
+        cpu["server"] / appends * 1e6,
+    )
 
 
 def summary(runs: list[Run], workloads: list[Workload]) -> list[dict[str, object]]:
@@ -262,6 +305,10 @@ def summary(runs: list[Run], workloads: list[Workload]) -> list[dict[str, object
                 "theirs_conflicts_median": statistics.median(r.conflicts for r in theirs),
                 "ratio_of_medians": statistics.median(r.rate for r in ours)
                 / statistics.median(r.rate for r in theirs),
+                "ours_client_cpu_us": statistics.median(r.client_cpu_us for r in ours),
+                "ours_server_cpu_us": statistics.median(r.server_cpu_us for r in ours),
+                "theirs_client_cpu_us": statistics.median(r.client_cpu_us for r in theirs),
+                "theirs_server_cpu_us": statistics.median(r.server_cpu_us for r in theirs),
                 "pair_ratio_min": min(pair_ratios),
                 "pair_ratio_max": max(pair_ratios),
             }
@@ -276,6 +323,11 @@ def print_summary(rows: list[dict[str, object]]) -> None:
         ours = f"{row['ours_median']:.0f} ({row['ours_min']:.0f}-{row['ours_max']:.0f})"
         theirs = f"{row['theirs_median']:.0f} ({row['theirs_min']:.0f}-{row['theirs_max']:.0f})"
         print(f"{row['workload']}. {row['title']:25} {ours:>24} {theirs:>26} {row['ratio_of_medians']:>6.2f}")
+        print(
+            f"   CPU per append (median): govgrid client {row['ours_client_cpu_us']:.0f} us + server"
+            f" {row['ours_server_cpu_us']:.0f} us; eventsourcing client {row['theirs_client_cpu_us']:.0f} us"
+            f" + server {row['theirs_server_cpu_us']:.0f} us"
+        )
         if row["workload"] == "d":
             print(
                 f"   conflicts per run (median): govgrid {row['ours_conflicts_median']:.0f},"
@@ -325,6 +377,7 @@ def main() -> None:
                     print(
                         f"rep {repetition} {workload.key} {store:13} {run.rate:8.0f} appends/s"
                         f" ({run.appends} in {run.seconds:.2f}s, {run.conflicts} conflicts)"
+                        f" CPU/append: client {run.client_cpu_us:.0f} us, server {run.server_cpu_us:.0f} us;"
                         f" load {run.load:.1f}",
                         flush=True,
                     )

@@ -22,6 +22,7 @@ from govgrid.auth.principal import Principal, Role
 from govgrid.catalogue import DomainEvent
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.errors import Forbidden, IdempotencyKeyReused
+from govgrid.eventstore.wakeup import wake_relay
 from govgrid.observability import current_correlation_id
 
 
@@ -82,8 +83,9 @@ def request_fingerprint(*parts: object) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _LostRace(Exception):
-    """A concurrent request with the same key committed first."""
+class _Taken(Exception):
+    """The Idempotency-Key is held by an earlier request (committed, or a concurrent one that
+    committed first)."""
 
 
 class PostgresCommandRunner(Generic[U]):
@@ -97,11 +99,11 @@ class PostgresCommandRunner(Generic[U]):
     async def run(
         self, handler: CommandHandler[U], *, idempotency_key: str | None, fingerprint: str
     ) -> CommandResult:
+        # Round trips of a first request: BEGIN, claim the key, the handler's (load, append), the
+        # answer, COMMIT. The claim doubles as the look-up of an earlier answer: a retry (or a twin
+        # that waited for the first to commit) fails to claim, rolls back and gets the stored answer
+        # without running the handler, which may show something once only (a revealed contact).
         async with self._pool.acquire() as conn:
-            if idempotency_key is not None:
-                earlier = await _stored(conn, idempotency_key, fingerprint)
-                if earlier is not None:
-                    return earlier
             try:
                 async with conn.transaction():
                     if idempotency_key is not None:
@@ -109,13 +111,14 @@ class PostgresCommandRunner(Generic[U]):
                     result = await handler(self._unit_of_work(conn))
                     if idempotency_key is not None:
                         await _record(conn, idempotency_key, result)
-                return result
-            except _LostRace:
-                # Our transaction rolled back: nothing we appended survives. Answer like the winner.
+            except _Taken:
+                # Rolled back, nothing ran. Answer like the request that holds the key.
                 assert idempotency_key is not None
                 earlier = await _stored(conn, idempotency_key, fingerprint)
                 assert earlier is not None
                 return earlier
+        wake_relay(self._pool)
+        return result
 
 
 async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> CommandResult | None:
@@ -131,7 +134,7 @@ async def _stored(conn: asyncpg.Connection, key: str, fingerprint: str) -> Comma
 
 async def _claim(conn: asyncpg.Connection, key: str, fingerprint: str) -> None:
     """Take the key before running the handler. A concurrent request with the same key blocks here
-    until the first one commits (then loses the race) or rolls back (then runs itself)."""
+    until the first one commits (then this one finds it taken) or rolls back (then this one runs)."""
     claimed = await conn.fetchval(
         "INSERT INTO idempotency_keys (key, fingerprint, status_code, body) VALUES ($1, $2, 0, '{}')"
         " ON CONFLICT (key) DO NOTHING RETURNING true",
@@ -139,7 +142,7 @@ async def _claim(conn: asyncpg.Connection, key: str, fingerprint: str) -> None:
         fingerprint,
     )
     if not claimed:
-        raise _LostRace
+        raise _Taken
 
 
 async def _record(conn: asyncpg.Connection, key: str, result: CommandResult) -> None:

@@ -31,6 +31,12 @@ class GovgridSettings(BaseSettings):
     relay_poll_interval_seconds: float = Field(
         default=1.0, gt=0, description="Fallback poll; LISTEN/NOTIFY wakes the relay sooner."
     )
+    outbox_retention_seconds: int = Field(
+        default=3600, ge=0, description="How long a published outbox row is kept (the relay prunes it)."
+    )
+    idempotency_key_ttl_seconds: int = Field(
+        default=24 * 3600, ge=60, description="How long a retry with the same Idempotency-Key is answered."
+    )
     retry_after_seconds: int = Field(default=5, ge=1, description="Retry-After sent with a 503.")
 
     http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers.")

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from govgrid.eventstore.memory import InMemoryEventStore
-from govgrid.eventstore.port import EventStore, RecordedEvent
+from govgrid.eventstore.port import EventStore
 from govgrid.eventstore.postgres import PostgresEventStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-__all__ = ["MIGRATIONS", "EventStore", "InMemoryEventStore", "PostgresEventStore", "RecordedEvent"]
+__all__ = ["MIGRATIONS", "EventStore", "InMemoryEventStore", "PostgresEventStore"]

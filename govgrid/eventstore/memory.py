@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from govgrid.envelope import EventDraft, EventEnvelope
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore.port import RecordedEvent, check_drafts
+from govgrid.eventstore.port import check_drafts
 
 
 class InMemoryEventStore:
@@ -33,7 +33,3 @@ class InMemoryEventStore:
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
         return list(self._streams.get(stream_id, []))
-
-    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
-        window = self._log[after_position : after_position + limit]
-        return [RecordedEvent(after_position + i, e) for i, e in enumerate(window, start=1)]

@@ -4,18 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from govgrid.envelope import EventDraft, EventEnvelope
-
-
-@dataclass(frozen=True)
-class RecordedEvent:
-    """An event with its position in the store's global order (1, 2, ... in commit order)."""
-
-    position: int
-    envelope: EventEnvelope
 
 
 class EventStore(Protocol):
@@ -31,10 +22,6 @@ class EventStore(Protocol):
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
         """The stream's events in version order; empty if it does not exist."""
-        ...
-
-    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
-        """Up to ``limit`` events of every stream after ``after_position``, in global order."""
         ...
 
 

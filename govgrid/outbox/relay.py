@@ -5,8 +5,11 @@
 - Nothing lost: a row is marked published only after Kafka acknowledged it. A crash or a broker
   outage at worst republishes rows that were sent but not yet marked; consumers deduplicate by
   event_id (govgrid.projection).
+- Housekeeping: the active relay prunes published outbox rows and expired idempotency keys
+  (govgrid.outbox.housekeeping).
 - One active relay per store: a session-level advisory lock elects it; others stand by.
-- Low latency: woken by LISTEN/NOTIFY on every append, with a slow poll as a safety net.
+- Low latency: woken by LISTEN/NOTIFY after commits (coalesced: govgrid.eventstore.wakeup), with an
+  adaptive poll as a safety net (soon after traffic, up to the poll interval while idle).
 
 Run it: ``python -m govgrid.outbox --service appointments [--schema appointments]``.
 """
@@ -18,7 +21,9 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -28,15 +33,17 @@ from prometheus_client import Counter, Gauge, start_http_server
 from govgrid.config import GovgridSettings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS
-from govgrid.eventstore.postgres import OUTBOX_CHANNEL
+from govgrid.eventstore.wakeup import OUTBOX_CHANNEL
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
 from govgrid.observability import configure_logging
+from govgrid.outbox.housekeeping import Housekeeping
 from govgrid.stopping import sleep_unless_stopping
 
 log = logging.getLogger("govgrid.outbox.relay")
 
 RELAY_LOCK_CLASS = 0x7265  # "re"
 MAX_BACKOFF_SECONDS = 5.0
+BUSY_POLL_SECONDS = 0.05
 
 PUBLISHED = Counter("govgrid_outbox_published_total", "Outbox rows acknowledged by Kafka.", ["topic"])
 FAILURES = Counter("govgrid_outbox_failures_total", "Relay cycles that failed and backed off.", ["topic"])
@@ -54,6 +61,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         prepare_kafka: Callable[[], Awaitable[None]] | None = None,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self._pool = pool
         self._producer_factory = producer_factory
@@ -64,6 +72,7 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._prepare_kafka = prepare_kafka  # e.g. create the topic once the broker answers
         self._wake = asyncio.Event()
+        self._housekeeping = housekeeping  # run by the active relay, one per store
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until ``stopping`` is set, surviving PostgreSQL and Kafka outages."""
@@ -91,15 +100,26 @@ class OutboxRelay:
                 if await sleep_unless_stopping(stopping, self._poll_interval):
                     return
             await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
+            idle = self._poll_interval
+            housekeeping_due = time.monotonic()
             while not stopping.is_set():
+                if self._housekeeping is not None and time.monotonic() >= housekeeping_due:
+                    await self._housekeeping.run(self._pool)
+                    housekeeping_due = time.monotonic() + self._housekeeping.interval.total_seconds()
                 self._wake.clear()  # before fetching, so an append during the fetch is not missed
                 published = await self.publish_pending()
                 if published < self._batch_size:
-                    await _wait_any(self._wake, stopping, seconds=self._poll_interval)
+                    # Adaptive poll, the safety net for a lost or coalesced wake-up: soon after
+                    # traffic, then slower and slower up to the poll interval while idle.
+                    idle = BUSY_POLL_SECONDS if published else min(idle * 2, self._poll_interval)
+                    await _wait_any(self._wake, stopping, seconds=idle)
         finally:
             with contextlib.suppress(Exception):
                 await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)
-            # Releasing the connection resets it, which drops the session advisory lock.
+            # The pool does not reset released connections (govgrid.db): give the lock back here. If
+            # the connection is broken, the server has dropped the lock with the session.
+            with contextlib.suppress(Exception):
+                await conn.execute("SELECT pg_advisory_unlock_all()")
             await self._pool.release(conn)
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
@@ -192,6 +212,10 @@ async def serve(settings: GovgridSettings, service: str, schema: str) -> None:
             batch_size=settings.relay_batch_size,
             poll_interval=settings.relay_poll_interval_seconds,
             prepare_kafka=ensure_topic,
+            housekeeping=Housekeeping(
+                outbox_retention=timedelta(seconds=settings.outbox_retention_seconds),
+                idempotency_key_ttl=timedelta(seconds=settings.idempotency_key_ttl_seconds),
+            ),
         )
         log.info("relay publishing schema %s to %s", schema, topic)
         await relay.run(stopping)

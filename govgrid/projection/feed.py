@@ -1,8 +1,9 @@
 """Feeding a PostgreSQL table from a Kafka topic, once in effect, for as long as a service runs.
 
-At least once from Kafka, once in effect: offsets are committed after each applied batch, and
-``ApplyOnce`` recognises a redelivered event. Used for reference tables (event-carried state transfer)
-and for service-to-service flows (a lead referred to mediation opens a dispute).
+At least once from Kafka, once in effect: each batch Kafka hands over is applied in one transaction
+that also records its events in ``applied_events`` (one statement for the batch), which recognises a
+redelivered event; offsets are committed after the batch. Used for reference tables (event-carried
+state transfer) and for service-to-service flows (a lead referred to mediation opens a dispute).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pydantic import ValidationError
 
 from govgrid.catalogue import UnknownEventType
 from govgrid.envelope import EventEnvelope
+from govgrid.eventstore.wakeup import wake_relay
 from govgrid.kafka import topic_partitions
-from govgrid.projection.apply_once import Applier, ApplyOnce
+from govgrid.projection.apply_once import Applier, record_applied_many
 from govgrid.stopping import sleep_unless_stopping
 
 log = logging.getLogger("govgrid.feed")
@@ -50,10 +52,11 @@ class TopicFeed:
         applier: Applier,
         event_types: frozenset[str] | None = None,
     ) -> None:
+        self._pool = pool
         self._bootstrap_servers = bootstrap_servers
         self._group_id = group_id
         self._topic = topic
-        self._apply_once = ApplyOnce(pool, projection)
+        self._projection = projection
         self._applier = applier
         self._event_types = event_types
         self._backoff = FIRST_BACKOFF_SECONDS
@@ -106,28 +109,45 @@ class TopicFeed:
             while not stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_BATCH)
                 records = [record for partition in batches.values() for record in partition]
-                for record in records:
-                    await self._apply(record)
+                await self._apply(records)
                 if records and await _unless_stopping(stopping, consumer.commit()):
                     self._backoff = FIRST_BACKOFF_SECONDS
         finally:
             await _stop(consumer)
 
-    async def _apply(self, record: ConsumerRecord) -> None:
-        try:
-            envelope = EventEnvelope.from_json_bytes(record.value)
-        except ValidationError as exc:
-            log.error(
-                "skipped %s partition %d offset %d: not an event envelope: %s",
-                record.topic,
-                record.partition,
-                record.offset,
-                exc,
-            )
-            return
+    async def _apply(self, records: list[ConsumerRecord]) -> None:
+        """Apply a batch, each event once, in one transaction: an event that must wait (RetryLater)
+        or a failure rolls the whole batch back, and it is fetched again."""
         # Filtered here so that the topic's other events leave no applied_events rows behind.
-        if self._event_types is None or envelope.event_type in self._event_types:
-            await self._apply_once.apply(envelope, self._applier)
+        envelopes = [
+            e
+            for e in map(_envelope, records)
+            if e is not None and (self._event_types is None or e.event_type in self._event_types)
+        ]
+        if not envelopes:
+            return
+        async with self._pool.acquire() as conn, conn.transaction():
+            fresh = await record_applied_many(conn, self._projection, envelopes)
+            for envelope in envelopes:
+                if envelope.event_id in fresh:
+                    fresh.discard(envelope.event_id)  # a batch may hold a republished event twice
+                    await self._applier(conn, envelope)
+        # An applier may have appended events (a referral opens a dispute): their relay hears of it.
+        wake_relay(self._pool)
+
+
+def _envelope(record: ConsumerRecord) -> EventEnvelope | None:
+    try:
+        return EventEnvelope.from_json_bytes(record.value)
+    except ValidationError as exc:
+        log.error(
+            "skipped %s partition %d offset %d: not an event envelope: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            exc,
+        )
+        return None
 
 
 async def _stop(consumer: AIOKafkaConsumer) -> None:

@@ -41,14 +41,12 @@ class EventStoreContract:
         assert await store.read_stream("nothing-here") == []
 
     async def test_stale_expected_version_conflicts_and_appends_nothing(self, store: EventStore) -> None:
-        await store.append("s", 0, [draft()])
-        before_all = await store.read_all()
+        (first,) = await store.append("s", 0, [draft()])
         with pytest.raises(ConcurrencyConflict) as caught:
             await store.append("s", 0, [draft(), draft()])
         assert caught.value.code == "version_conflict"
         assert (caught.value.expected_version, caught.value.actual_version) == (0, 1)
-        assert len(await store.read_stream("s")) == 1
-        assert await store.read_all() == before_all
+        assert await store.read_stream("s") == [first]
 
     async def test_expected_version_ahead_of_stream_conflicts(self, store: EventStore) -> None:
         with pytest.raises(ConcurrencyConflict):
@@ -65,17 +63,13 @@ class EventStoreContract:
         assert len(wins) == 1 and len(conflicts) == 7
         assert [e.stream_version for e in await store.read_stream("contended")] == [1, 2]
 
-    async def test_read_all_is_global_order_with_paging(self, store: EventStore) -> None:
+    async def test_streams_are_independent(self, store: EventStore) -> None:
         a1 = await store.append("a", 0, [draft()])
         b1 = await store.append("b", 0, [draft(), draft()])
         a2 = await store.append("a", 1, [draft()])
-        everything = await store.read_all()
-        assert [r.envelope for r in everything] == [*a1, *b1, *a2]
-        positions = [r.position for r in everything]
-        assert positions == sorted(positions) and len(set(positions)) == 4
-        page = await store.read_all(after_position=positions[1], limit=2)
-        assert [r.envelope for r in page] == [b1[1], a2[0]]
-        assert await store.read_all(after_position=positions[-1]) == []
+        assert await store.read_stream("a") == [*a1, *a2]
+        assert await store.read_stream("b") == b1
+        assert [e.stream_version for e in [*a1, *a2]] == [1, 2]
 
     async def test_bad_arguments_are_refused(self, store: EventStore) -> None:
         with pytest.raises(ValueError):

@@ -7,14 +7,17 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from uuid import UUID
 
 import asyncpg
 from aiokafka import ConsumerRecord
 
 from govgrid.envelope import EventEnvelope
+from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.outbox.housekeeping import Housekeeping
 from govgrid.projection import ApplyOnce
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
@@ -30,6 +33,10 @@ async def append_round_robin(pool: asyncpg.Pool, streams: list[str], per_stream:
         for stream in streams:
             appended += await store.append(stream, version, [draft()])
     return appended
+
+
+async def outbox_empty(pool: asyncpg.Pool) -> bool:
+    return bool(await pool.fetchval("SELECT count(*) = 0 FROM outbox"))
 
 
 def envelopes(records: list[ConsumerRecord]) -> list[EventEnvelope]:
@@ -74,6 +81,45 @@ async def test_appended_events_reach_the_topic_in_order_keyed_by_stream(
     assert all(len(p) == 1 for p in partitions_by_stream.values())
     # Exactly what was stored travels, field for field.
     assert {e.event_id: e for e in envelopes(records)} == {e.event_id: e for e in appended}
+
+
+async def test_sixteen_concurrent_writers_lose_nothing_and_keep_each_stream_in_order(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str
+) -> None:
+    # Appends take no lock: writers race on shared streams while the relay publishes.
+    streams = [f"unit-V{n:04d}" for n in range(1, 9)]
+    store = PostgresEventStore(pool)
+    conflicts = 0
+
+    async def writer(number: int, appends: int) -> list[EventEnvelope]:
+        nonlocal conflicts
+        mine: list[EventEnvelope] = []
+        for turn in range(appends):
+            stream = streams[(number + turn) % len(streams)]
+            while True:
+                version = len(await store.read_stream(stream))
+                try:
+                    mine += await store.append(stream, version, [draft()])
+                    break
+                except ConcurrencyConflict:
+                    conflicts += 1
+        return mine
+
+    # Pruning every published row at once, while the writers run, must not lose one either.
+    prune_all = Housekeeping(outbox_retention=timedelta(0), interval=timedelta(seconds=0.05))
+    async with running(make_relay(pool, kafka_bootstrap, topic, schema, housekeeping=prune_all)):
+        written = await asyncio.gather(*(writer(n, 25) for n in range(16)))
+        await wait_until(lambda: outbox_empty(pool), what="outbox published and pruned")
+    appended = [e for mine in written for e in mine]
+    assert len(appended) == 16 * 25
+    assert conflicts > 0  # the writers did race
+    records = await read_topic(kafka_bootstrap, topic, at_least=len(appended))
+    on_topic = [e.event_id for e in envelopes(records)]
+    assert sorted(on_topic) == sorted(e.event_id for e in appended)  # each exactly once
+    assert_each_stream_in_version_order(records)
+    for stream in streams:
+        on_kafka = [e for e in envelopes(records) if e.stream_id == stream]
+        assert on_kafka == await store.read_stream(stream)
 
 
 async def test_appends_succeed_while_the_broker_is_down_and_are_published_after_it_returns(

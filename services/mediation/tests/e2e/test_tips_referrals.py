@@ -30,7 +30,7 @@ from govgrid.service import running as running_service
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
+from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, stored_events
 from services.mediation.application import referrals
 from services.mediation.bootstrap import MediationService, start_service
 from services.mediation.main import create_app
@@ -111,9 +111,7 @@ async def consumed_everything(bootstrap: str, group: str, topic: str) -> bool:
 
 
 async def registrations(service: MediationService) -> list[EventEnvelope]:
-    return [
-        r.envelope for r in await service.events.read_all() if r.envelope.event_type == "DisputeRegistered"
-    ]
+    return [e for e in await stored_events(service.pool) if e.event_type == "DisputeRegistered"]
 
 
 async def test_referred_leads_open_one_dispute_each_on_real_kafka(

@@ -14,7 +14,7 @@ from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.reference import OrgReference
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
+from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, stored_events
 from services.outreach.bootstrap import OutreachService
 from services.outreach.main import create_app
 from services.outreach.settings import OutreachSettings
@@ -58,7 +58,7 @@ async def test_every_lifecycle_reaches_the_topic_in_order(
     referral = (await ok(await world.post("/job-referrals", json=REFERRAL, headers=S01), 201))["referral_id"]
     outcome = {"outcome": "hired", "decided_on": "2023-10-20"}
     await ok(await world.post(f"/job-referrals/{referral}/outcome", json=outcome, headers=S01))
-    stored = [r.envelope for r in await service.events.read_all(limit=10_000)]
+    stored = await stored_events(service.pool)
 
     async with running(make_relay(service.pool, kafka_bootstrap, topic, schema)):
         await wait_until(lambda: drained(service.pool), what="the outreach outbox drained")

@@ -12,7 +12,7 @@ from govgrid.reference import OrgReference, PeopleReference
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running
+from govgrid.testing.relay import drained, make_relay, running, stored_events
 from services.patrols.bootstrap import PatrolsService
 from services.patrols.main import create_app
 from services.patrols.settings import PatrolsSettings
@@ -51,7 +51,7 @@ async def test_a_whole_patrol_reaches_the_topic_in_order(
     await ok(await api.post(f"{path}/observations", json=observation, headers=S01))
     completion = {"completed_at": "2023-11-20T21:00:00+08:00", "distance_km": 5.5}
     await ok(await api.post(f"{path}/complete", json=completion, headers=S01))
-    stored = [r.envelope for r in await service.events.read_all(limit=10_000)]
+    stored = await stored_events(service.pool)
 
     async with running(make_relay(service.pool, kafka_bootstrap, topic, schema)):
         await wait_until(lambda: drained(service.pool), what="the patrols outbox drained")

@@ -25,7 +25,7 @@ from govgrid.envelope import EventEnvelope
 from govgrid.observability import JsonLogFormatter
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running
+from govgrid.testing.relay import drained, make_relay, running, stored_events
 from services.tips.application.retention import shred_expired
 from services.tips.application.sealing import SealedContact
 from services.tips.bootstrap import TipsService
@@ -127,13 +127,11 @@ async def test_no_informant_contact_in_clear_in_events_topic_tables_logs_or_answ
     answers.append(await api.post(f"/leads/{lead_id}/close", json={"closed_on": today()}, headers=COLLEAGUE))
 
     # Everything reaches the topic.
-    stored = await service.events.read_all(limit=10_000)
+    stored = await stored_events(service.pool)
     async with running(make_relay(service.pool, kafka_bootstrap, topic, schema)):
         await wait_until(lambda: drained(service.pool), what="the tips outbox drained")
     records = await read_topic(kafka_bootstrap, topic, at_least=len(stored))
-    assert {EventEnvelope.from_json_bytes(r.value).event_id for r in records} == {
-        r.envelope.event_id for r in stored
-    }
+    assert {EventEnvelope.from_json_bytes(r.value).event_id for r in records} == {e.event_id for e in stored}
 
     texts: dict[str, str] = {}
     for n, answer in enumerate(answers):

@@ -22,7 +22,7 @@ from govgrid.kafka import events_topic
 from govgrid.reference import OrgReference, PeopleReference
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running
+from govgrid.testing.relay import drained, make_relay, running, stored_events
 from services.tips.bootstrap import TipsService
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
@@ -49,7 +49,7 @@ async def test_a_whole_lead_lifecycle_reaches_the_topic_in_order(
     }
     await ok(await api.post(f"/leads/{lead_id}/outcomes", json=referral, headers=HANDLER))
     await ok(await api.post(f"/leads/{lead_id}/close", json={"closed_on": today()}, headers=COLLEAGUE))
-    stored = await service.events.read_all(limit=10_000)
+    stored = await stored_events(service.pool)
 
     async with running(make_relay(service.pool, kafka_bootstrap, topic, schema)):
         await wait_until(lambda: drained(service.pool), what="the tips outbox drained")
