@@ -578,12 +578,13 @@ def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[b
         "APP_ID": settings.app_id,
         "SOURCE_TOPICS": json.dumps(settings.source_topics),
     }
-    with log.open("wb") as out:
+    with log.open("wb") as out:  # faust's data directory beside the log, not in the checkout
         return subprocess.Popen(
             [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=log.parent,
         )
 
 
