@@ -1,9 +1,14 @@
-"""Applying one event to every read model that wants it, once each; parking what cannot be applied.
+"""Applying batches of events to a read model, once each; parking what cannot be applied.
 
-- Once: each read model records the event in applied_events in the same transaction as its change.
-- Parking: an event whose application fails for a reason in the data (a bug, an unexpected event) is
-  parked with the reason instead of stopping the worker. Later events of the same stream park
-  behind it (a stream applies in order); other streams go on. `retry` applies them again, in order.
+- A batch (what the worker or a rebuild fetched: many streams, each partition's records in order) is
+  folded in memory (readmodels/base.py) and written in a few statements per table (writes.py), in one
+  transaction with the Kafka position it reached (read_positions.py): redelivered events, at or below
+  that position, and relay duplicates, whose ids are in the window of recent ones, are skipped.
+- Parking: an event whose fold fails for a reason in the data (a row it changes is missing, a payload
+  that does not validate, an unknown event type) is parked with the reason; later events of the same
+  stream park behind it (a stream applies in order); other streams go on. A batch whose writing fails
+  in PostgreSQL (a constraint, a bad value) is rolled back to a savepoint and applied in halves, down
+  to the single event that parks. `retry` applies parked events again, in order.
 - A parked event is kept as its identity and Kafka position only, never its payload (which may hold
   data its write service must be able to shred: services/projections/positions.py). `retry` reads it
   again from Kafka at that position. One that Kafka no longer holds stays parked, its stream waiting
@@ -13,8 +18,8 @@
 
 from __future__ import annotations
 
-import enum
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -23,10 +28,11 @@ from pydantic import ValidationError
 
 from govgrid.catalogue import UnknownEventType, catalogue
 from govgrid.envelope import EventEnvelope
-from govgrid.projection import ApplyOnce, record_applied_many
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
-from services.projections.readmodels.base import EventApplier, ReadModel
+from services.projections.read_positions import Positions
+from services.projections.readmodels.base import Changes, Key, ReadModel, Table
+from services.projections.writes import existing, write
 
 log = logging.getLogger("govgrid.projections")
 
@@ -34,6 +40,7 @@ log = logging.getLogger("govgrid.projections")
 DATA_ERRORS = (
     LookupError,
     ValueError,
+    TypeError,
     UnknownEventType,
     ValidationError,
     asyncpg.DataError,
@@ -41,11 +48,7 @@ DATA_ERRORS = (
     asyncpg.SyntaxOrAccessError,
 )
 
-
-class Outcome(enum.Enum):
-    APPLIED = "applied"
-    ALREADY_APPLIED = "already applied"
-    PARKED = "parked"
+Located = tuple[EventEnvelope, KafkaPosition | None]
 
 
 async def project(
@@ -54,49 +57,118 @@ async def project(
     envelope: EventEnvelope,
     at: KafkaPosition | None = None,
 ) -> None:
-    """Apply the event to the active generation of every read model that wants it.
+    """Apply one event to the active generation of every read model that wants it (tests, seeding).
 
-    ``at``: where the worker read it, which is what a parked event keeps. An event not read from
-    Kafka (tests, seeding) has none: if it is parked, `retry` cannot read it again."""
+    ``at``: where it was read, which is what a parked event keeps and what redelivery is recognised
+    by. An event not read from Kafka has none: it is applied as given, and if it is parked `retry`
+    cannot read it again."""
     for model in read_models:
-        applier = model.appliers.get(envelope.event_type)
-        if applier is not None:
-            await apply_or_park(await generations.active_pool(model), model, applier, envelope, at)
+        if envelope.event_type in model.appliers:
+            await apply_batch(await generations.active_pool(model), model, [(envelope, at)])
 
 
-async def apply_or_park(
-    pool: asyncpg.Pool,
-    model: ReadModel,
-    applier: EventApplier,
-    envelope: EventEnvelope,
-    at: KafkaPosition | None,
-) -> Outcome:
-    blocker = await _blocker(pool, model, envelope.stream_id, envelope.stream_version)
-    if blocker is not None:
-        await park(pool, model, envelope, at, f"waiting behind parked event {blocker} of the same stream")
-        return Outcome.PARKED
-    try:
-
-        async def apply(conn: asyncpg.Connection, e: EventEnvelope) -> None:
-            await applier(conn, e, catalogue.decode(e))
-
-        applied = await ApplyOnce(pool, model.name).apply(envelope, apply)
-    except DATA_ERRORS as exc:
-        await park(pool, model, envelope, at, reason_of(exc))
-        return Outcome.PARKED
-    return Outcome.APPLIED if applied else Outcome.ALREADY_APPLIED
+async def apply_batch(pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located]) -> int:
+    """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
+    were applied (not skipped as seen before, not parked)."""
+    async with pool.acquire() as conn, conn.transaction():
+        positions = await Positions.lock(conn, events)
+        wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
+        applied = 0
+        if wanted:
+            blocked = await _parked_streams(conn, model, wanted)
+            applied = await _apply_pieces(conn, model, wanted, blocked)
+        await positions.advance(conn, events, wanted)
+        return applied
 
 
-async def _blocker(pool: asyncpg.Pool, model: ReadModel, stream_id: str, stream_version: int) -> UUID | None:
-    """The earliest parked event of the stream before this version, if any: a stream applies in order."""
-    blocker: UUID | None = await pool.fetchval(
-        "SELECT event_id FROM parked_events WHERE read_model = $1 AND stream_id = $2 AND stream_version < $3"
-        " ORDER BY stream_version LIMIT 1",
+@dataclass
+class _Blocker:
+    stream_version: int
+    event_id: UUID
+
+
+async def _parked_streams(
+    conn: asyncpg.Connection, model: ReadModel, events: list[Located]
+) -> dict[str, _Blocker]:
+    """The earliest parked event of each of these streams: its later events wait behind it."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (stream_id) stream_id, stream_version, event_id FROM parked_events"
+        " WHERE read_model = $1 AND stream_id = ANY($2::text[]) ORDER BY stream_id, stream_version",
         model.name,
-        stream_id,
-        stream_version,
+        list({e.stream_id for e, _at in events}),
     )
-    return blocker
+    return {r["stream_id"]: _Blocker(r["stream_version"], r["event_id"]) for r in rows}
+
+
+@dataclass
+class _Folded:
+    changes: Changes
+    applied: int
+    parked: list[tuple[EventEnvelope, KafkaPosition | None, str]]
+    blocked: dict[str, _Blocker]
+
+
+def _fold(
+    model: ReadModel,
+    events: list[Located],
+    blocked: dict[str, _Blocker],
+    exists: dict[tuple[Table, Key], bool],
+) -> _Folded:
+    folded = _Folded(Changes(lambda table, key: exists.get((table, key))), 0, [], dict(blocked))
+    for envelope, at in events:
+        blocker = folded.blocked.get(envelope.stream_id)
+        if blocker is not None and blocker.stream_version < envelope.stream_version:
+            reason = f"waiting behind parked event {blocker.event_id} of the same stream"
+            folded.parked.append((envelope, at, reason))
+            continue
+        try:
+            model.appliers[envelope.event_type](folded.changes, envelope, catalogue.decode(envelope))
+        except DATA_ERRORS as exc:
+            folded.changes.undo_event()
+            folded.parked.append((envelope, at, reason_of(exc)))
+            folded.blocked.setdefault(
+                envelope.stream_id, _Blocker(envelope.stream_version, envelope.event_id)
+            )
+            continue
+        folded.changes.commit_event()
+        folded.applied += 1
+    return folded
+
+
+async def _apply_pieces(
+    conn: asyncpg.Connection, model: ReadModel, events: list[Located], blocked: dict[str, _Blocker]
+) -> int:
+    """Fold and write ``events``; if PostgreSQL refuses the writing, in halves (updating ``blocked``
+    with what parked)."""
+    exists: dict[tuple[Table, Key], bool] = {}
+    folded = _fold(model, events, blocked, exists)
+    if folded.changes.unknown:
+        # Which rows changed by the batch were there before it: one query per table. If one is
+        # missing, fold again knowing it: the event changing it parks, and its stream behind it.
+        by_table: dict[Table, list[Key]] = {}
+        for table, key in folded.changes.unknown:
+            by_table.setdefault(table, []).append(key)
+        for table, keys in by_table.items():
+            there = await existing(conn, table, keys)
+            exists.update({(table, key): key in there for key in keys})
+        if not all(exists.values()):
+            folded = _fold(model, events, blocked, exists)
+    try:
+        async with conn.transaction():  # a savepoint
+            await write(conn, folded.changes)
+            for envelope, at, reason in folded.parked:
+                await park(conn, model, envelope, at, reason)
+    except DATA_ERRORS as exc:
+        if len(events) == 1:
+            envelope, at = events[0]
+            await park(conn, model, envelope, at, reason_of(exc))
+            blocked.setdefault(envelope.stream_id, _Blocker(envelope.stream_version, envelope.event_id))
+            return 0
+        middle = len(events) // 2
+        first = await _apply_pieces(conn, model, events[:middle], blocked)
+        return first + await _apply_pieces(conn, model, events[middle:], blocked)
+    blocked.update(folded.blocked)
+    return folded.applied
 
 
 def reason_of(exc: Exception) -> str:
@@ -111,49 +183,17 @@ def reason_of(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-class _ApplyOneByOne(Exception):
-    """A batch that cannot go in one transaction (a parked stream in it, a bad event)."""
-
-
-async def apply_batch(
-    pool: asyncpg.Pool, model: ReadModel, events: list[tuple[EventEnvelope, KafkaPosition]]
-) -> int:
-    """Apply many events in one transaction (a rebuild's throughput is bounded by commits); returns
-    how many were applied. A batch touching a parked stream, or holding an event that cannot be
-    applied, is rolled back and applied one event at a time, which parks what it must."""
-    wanted = [envelope for envelope, _at in events if envelope.event_type in model.appliers]
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            parked = {
-                r["stream_id"] for r in await conn.fetch("SELECT DISTINCT stream_id FROM parked_events")
-            }
-            if any(envelope.stream_id in parked for envelope in wanted):
-                raise _ApplyOneByOne
-            # One statement records the whole batch; each event recorded now is applied once.
-            first_time = await record_applied_many(conn, model.name, wanted)
-            applied = 0
-            for envelope in wanted:
-                if envelope.event_id in first_time:
-                    first_time.discard(envelope.event_id)  # the same event twice in one batch: once
-                    await model.appliers[envelope.event_type](conn, envelope, catalogue.decode(envelope))
-                    applied += 1
-            return applied
-    except (_ApplyOneByOne, *DATA_ERRORS):
-        applied = 0
-        for envelope, at in events:
-            applier = model.appliers.get(envelope.event_type)
-            if applier is not None:
-                applied += await apply_or_park(pool, model, applier, envelope, at) is Outcome.APPLIED
-        return applied
-
-
 async def park(
-    pool: asyncpg.Pool, model: ReadModel, envelope: EventEnvelope, at: KafkaPosition | None, reason: str
+    conn: asyncpg.Connection | asyncpg.Pool,
+    model: ReadModel,
+    envelope: EventEnvelope,
+    at: KafkaPosition | None,
+    reason: str,
 ) -> None:
     """Park the event: its identity, its Kafka position and the reason, never its payload. Parked
     again (a retry that failed, a redelivery), it counts one more attempt."""
     log.error("read model %s parked %s %s: %s", model.name, envelope.event_type, envelope.event_id, reason)
-    await pool.execute(
+    await conn.execute(
         "INSERT INTO parked_events (read_model, event_id, event_type, stream_id, stream_version,"
         " kafka_topic, kafka_partition, kafka_offset, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         " ON CONFLICT (read_model, event_id) DO UPDATE"
@@ -224,19 +264,38 @@ async def retry_parked(pool: asyncpg.Pool, model: ReadModel, kafka_bootstrap_ser
                     await _still_parked(pool, model, event_id, str(exc))
                     retried.not_in_kafka.append(str(exc))
                     continue
-                applier = model.appliers[envelope.event_type]
-                outcome = await apply_or_park(pool, model, applier, envelope, at)
-                if outcome is not Outcome.PARKED:
-                    await pool.execute(
-                        "DELETE FROM parked_events WHERE read_model = $1 AND event_id = $2",
-                        model.name,
-                        event_id,
-                    )
-                    retried.applied += outcome is Outcome.APPLIED
+                retried.applied += await _apply_parked(pool, model, envelope, at)
     retried.still_parked = int(
         await pool.fetchval("SELECT count(*) FROM parked_events WHERE read_model = $1", model.name)
     )
     return retried
+
+
+async def _apply_parked(
+    pool: asyncpg.Pool, model: ReadModel, envelope: EventEnvelope, at: KafkaPosition
+) -> bool:
+    """Apply a parked event and unpark it in one transaction; parked again (one more attempt) if it
+    still fails. Its position is behind the read model's: it is applied as given, not skipped."""
+    async with pool.acquire() as conn, conn.transaction():
+        blocked = await _parked_streams(conn, model, [(envelope, at)])  # itself: not behind itself
+        if not await _apply_pieces(conn, model, [(envelope, at)], blocked):
+            return False
+        await conn.execute(
+            "DELETE FROM parked_events WHERE read_model = $1 AND event_id = $2", model.name, envelope.event_id
+        )
+        return True
+
+
+async def _blocker(pool: asyncpg.Pool, model: ReadModel, stream_id: str, stream_version: int) -> UUID | None:
+    """The earliest parked event of the stream before this version, if any: a stream applies in order."""
+    blocker: UUID | None = await pool.fetchval(
+        "SELECT event_id FROM parked_events WHERE read_model = $1 AND stream_id = $2 AND stream_version < $3"
+        " ORDER BY stream_version LIMIT 1",
+        model.name,
+        stream_id,
+        stream_version,
+    )
+    return blocker
 
 
 async def discard_parked(pool: asyncpg.Pool, model: ReadModel, event_id: UUID) -> asyncpg.Record | None:

@@ -3,10 +3,11 @@
 The worker applies events to each read model's *active* generation; the read API reads it. A rebuild
 creates a new generation, fills it from offset 0 while the active one keeps serving, then makes it
 the active one (services/projections/rebuild.py). Each generation schema holds the model's tables,
-its own applied_events and parked_events.
+its own read_positions and parked_events.
 
-The model's tables of a generation change only by a rebuild into a new one; parked_events belongs to
-the worker and changes in place: opening brings it up to date in every generation there is.
+The model's tables of a generation change only by a rebuild into a new one; parked_events and
+read_positions belong to the worker and change in place: opening brings them up to date in every
+generation there is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 import asyncpg
 
 from govgrid.db import apply_migrations, create_pool
-from govgrid.projection import MIGRATIONS as APPLIED_EVENTS_MIGRATIONS
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
 
@@ -105,9 +105,7 @@ class Generations:
         return Generation(model.name, number, schema)
 
     async def _migrate(self, model: ReadModel, generation: Generation) -> None:
-        await apply_migrations(
-            await self.pool(generation), APPLIED_EVENTS_MIGRATIONS, GENERATION_MIGRATIONS, model.sql
-        )
+        await apply_migrations(await self.pool(generation), GENERATION_MIGRATIONS, model.sql)
 
     async def active(self, model: ReadModel) -> Generation:
         row = await self.control.fetchrow(

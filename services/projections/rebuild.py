@@ -10,7 +10,7 @@
 4. The events that arrived during the rebuild, up to the end offsets seen at the switch, are applied
    too. The worker reads which generation is active for every event it applies, so any event it
    handled with the old answer had been produced before the switch, and step 4 covers it; events
-   both apply are recognised by applied_events.
+   both apply are recognised by the new generation's read_positions.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
 
 Progress = Callable[[int, int], None]
+BATCH_MAX = 5_000  # events per transaction
 
 
 def progress_bar(done: int, total: int) -> None:
@@ -86,7 +87,7 @@ class Rebuild:
     ) -> None:
         last_tick = 0.0
         while await _behind(consumer, targets):
-            batch = await consumer.getmany(timeout_ms=500, max_records=1000)
+            batch = await consumer.getmany(timeout_ms=500, max_records=BATCH_MAX)
             # Each partition's records are in order, so each stream's events stay in order.
             events = [
                 (EventEnvelope.from_json_bytes(r.value), KafkaPosition.of(r))

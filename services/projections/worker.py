@@ -1,5 +1,6 @@
-"""The projection worker: faust-streaming agents consume every write service's topic and apply each
-event to the read models (services.projections.dispatch).
+"""The projection worker: faust-streaming agents consume every write service's topic and apply what
+they fetch, in batches (``take_events``), to the read models (services.projections.dispatch): each
+read model takes a batch in one transaction with the Kafka positions it reached.
 
     python -m services.projections.worker worker --without-web -l info
 """
@@ -16,7 +17,7 @@ import faust
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.projection.faust_app import events_source, projection_app
-from services.projections.dispatch import project
+from services.projections.dispatch import apply_batch
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
@@ -26,6 +27,11 @@ log = logging.getLogger("govgrid.projections.worker")
 
 SOURCES = tuple(sorted({service for model in READ_MODELS for service in model.services}))
 RETRY_SECONDS = 2.0
+BATCH_MAX = 2_000  # events per batch: bigger batches, fewer transactions
+BATCH_WITHIN = 0.2  # seconds a batch waits to fill: what a lone event waits at most
+# PostgreSQL away, or this transaction chosen to give way (a deadlock, a serialisation failure): wait
+# and apply the batch again; its offsets are not committed meanwhile.
+RETRIED = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TransactionRollbackError)
 
 settings = ProjectionsSettings()
 app = projection_app(settings.app_id, settings)
@@ -41,17 +47,27 @@ async def generations() -> Generations:
     return state["generations"]
 
 
+async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
+    """Apply a batch to the active generation of every read model that wants any of its events, side
+    by side (each model has its own pool and transaction)."""
+    opened = await generations()
+    models = [m for m in READ_MODELS if any(e.event_type in m.appliers for e, _at in events)]
+    pools = [await opened.active_pool(model) for model in models]
+    await asyncio.gather(
+        *(apply_batch(pool, model, events) for pool, model in zip(pools, models, strict=True))
+    )
+
+
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
-        async for event in values.events():
-            envelope = EventEnvelope.from_json_bytes(event.value)
-            at = KafkaPosition.of(event.message)  # kept instead of the event if it is parked
+        async for batch in values.take_events(BATCH_MAX, within=BATCH_WITHIN):  # type: ignore[attr-defined]
+            # The position is what parking keeps and what redelivery is recognised by.
+            events = [(EventEnvelope.from_json_bytes(e.value), KafkaPosition.of(e.message)) for e in batch]
             while True:
                 try:
-                    await project(await generations(), READ_MODELS, envelope, at)
+                    await apply(events)
                     break
-                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
-                    # PostgreSQL is away: wait and retry this event; the offset is not committed meanwhile.
+                except RETRIED as exc:
                     log.warning("read models unreachable, retrying in %ss: %r", RETRY_SECONDS, exc)
                     await asyncio.sleep(RETRY_SECONDS)
 

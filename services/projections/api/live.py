@@ -38,7 +38,7 @@ async def latest_change(generations: Generations) -> str | None:
     stamps = []
     for model in READ_MODELS:
         pool = await generations.active_pool(model)
-        stamps.append(await pool.fetchval("SELECT max(applied_at)::text FROM applied_events"))
+        stamps.append(await pool.fetchval("SELECT max(updated_at)::text FROM read_positions"))
     return max((s for s in stamps if s is not None), default=None)
 
 

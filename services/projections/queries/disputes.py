@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
-from services.projections.queries.police_activity import percent
+from services.projections.queries.figures import percent
 from services.projections.queries.scope import Scope, in_scope
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.

@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from govgrid.catalogue.outreach import EnterpriseVisitKind
-from services.projections.queries.police_activity import percent
+from services.projections.queries.figures import percent
 from services.projections.queries.scope import Scope
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),

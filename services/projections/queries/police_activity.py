@@ -10,12 +10,12 @@ townships' villages, as the coverage read model shows them.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import asyncpg
 
 from govgrid.china_time import year_earlier
+from services.projections.queries.figures import change_percent
 from services.projections.queries.scope import Scope
 
 MEASURES = ("calls_for_service", "criminal_cases", "public_security_cases")
@@ -41,18 +41,6 @@ SELECT a.* FROM rm_police_activity a
 
 def _args(scope: Scope) -> tuple[Any, ...]:
     return scope.as_of, scope.codes, scope.township, scope.station, scope.village
-
-
-def percent(part: int, whole: int) -> float | None:
-    """``part`` in percent of ``whole``, one decimal rounded half away from zero; None of nothing."""
-    if whole == 0:
-        return None
-    return float((Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
-def change_percent(current: int, earlier: int) -> float | None:
-    """Year-on-year change in percent (7 -> 4 is -42.9); None when there was nothing a year earlier."""
-    return percent(current - earlier, earlier)
 
 
 async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import asyncpg
-
 from govgrid.catalogue import catalogue
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import EventApplier, ReadModel
+from services.projections.readmodels.base import Changes, Fold, ReadModel, Table
 
 
 @dataclass(frozen=True)
@@ -71,23 +69,25 @@ ACTIVITIES: dict[str, Activity] = {
 SERVICE_OF = {entry.event_type: entry.service for entry in catalogue.entries()}
 
 
-async def record(conn: asyncpg.Connection, e: EventEnvelope, event: object) -> None:
+ACTIVITY_FEED = Table("rm_activity", ("event_id",), "activity")
+
+
+def record(c: Changes, e: EventEnvelope, event: object) -> None:
     activity = ACTIVITIES[e.event_type]
     where = e.jurisdiction
-    await conn.execute(
-        "INSERT INTO rm_activity (event_id, occurred_at, service, event_type, township_code, station_code,"
-        " village_code) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        e.event_id,
-        e.occurred_at,
-        SERVICE_OF[e.event_type],
-        e.event_type,
-        None if activity.station_only else where.township,
-        where.station,
-        None if activity.station_only else where.village,
+    c.insert(
+        ACTIVITY_FEED,
+        event_id=e.event_id,
+        occurred_at=e.occurred_at,
+        service=SERVICE_OF[e.event_type],
+        event_type=e.event_type,
+        township_code=None if activity.station_only else where.township,
+        station_code=where.station,
+        village_code=None if activity.station_only else where.village,
     )
 
 
-APPLIERS: dict[str, EventApplier] = dict.fromkeys(ACTIVITIES, record)
+APPLIERS: dict[str, Fold] = dict.fromkeys(ACTIVITIES, record)
 
 ACTIVITY = ReadModel(
     name="activity",

@@ -4,9 +4,8 @@ levels, categories and places reach it: no party (not even a pseudonym), officia
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
-
-import asyncpg
 
 from govgrid.catalogue.mediation import (
     AgreementReached,
@@ -19,94 +18,70 @@ from govgrid.catalogue.mediation import (
     MediatorsAssigned,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import ReadModel
-from services.projections.readmodels.patrols import ORGANISATION
+from services.projections.readmodels.base import Changes, First, ReadModel, Table
+from services.projections.readmodels.organisation import ORGANISATION
+
+DISPUTES_TABLE = Table("rm_disputes", ("dispute_id",), "dispute")
+STEPS = Table("rm_dispute_steps", ("event_id",), "dispute step")
 
 
-async def registered(conn: asyncpg.Connection, e: EventEnvelope, event: DisputeRegistered) -> None:
-    await conn.execute(
-        "INSERT INTO rm_disputes (dispute_id, category, source, township_code, station_code, village_code,"
-        " level, registered_on, running_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        event.dispute_id,
-        event.category.value,
-        event.source.value,
-        e.jurisdiction.township,
-        e.jurisdiction.station,
-        event.village_code,
-        MediationLevel.VILLAGE.value,
-        event.registered_on,
-        event.running_since,
+def registered(c: Changes, e: EventEnvelope, event: DisputeRegistered) -> None:
+    c.insert(
+        DISPUTES_TABLE,
+        dispute_id=event.dispute_id,
+        category=event.category.value,
+        source=event.source.value,
+        township_code=e.jurisdiction.township,
+        station_code=e.jurisdiction.station,
+        village_code=event.village_code,
+        level=MediationLevel.VILLAGE.value,
+        registered_on=event.registered_on,
+        running_since=event.running_since,
     )
 
 
-async def mediators_assigned(conn: asyncpg.Connection, e: EventEnvelope, event: MediatorsAssigned) -> None:
+def mediators_assigned(c: Changes, e: EventEnvelope, event: MediatorsAssigned) -> None:
     # A replaced pair keeps the first day: mediation began then. Who they are is not this model's.
-    await _update(conn, e, event.dispute_id, "mediators_on = coalesce(mediators_on, $4)", event.assigned_on)
+    _update(c, e, event.dispute_id, mediators_on=First(event.assigned_on))
 
 
-async def session_held(conn: asyncpg.Connection, e: EventEnvelope, event: MediationSessionHeld) -> None:
+def session_held(c: Changes, e: EventEnvelope, event: MediationSessionHeld) -> None:
     # Only its place matters here: the dispute follows its village's station with each act.
-    await _update(conn, e, event.dispute_id)
+    _update(c, e, event.dispute_id)
 
 
-async def agreement_reached(conn: asyncpg.Connection, e: EventEnvelope, event: AgreementReached) -> None:
-    await _update(conn, e, event.dispute_id, "agreement_on = $4", event.reached_on)
+def agreement_reached(c: Changes, e: EventEnvelope, event: AgreementReached) -> None:
+    _update(c, e, event.dispute_id, agreement_on=event.reached_on)
 
 
-async def failed(conn: asyncpg.Connection, e: EventEnvelope, event: MediationFailed) -> None:
-    await _update(conn, e, event.dispute_id)
-    await _step(conn, e, event.dispute_id, "failed", event.level, event.failed_on)
+def failed(c: Changes, e: EventEnvelope, event: MediationFailed) -> None:
+    _update(c, e, event.dispute_id)
+    _step(c, e, event.dispute_id, "failed", event.level, event.failed_on)
 
 
-async def escalated(conn: asyncpg.Connection, e: EventEnvelope, event: DisputeEscalated) -> None:
-    at_court = event.to_level is MediationLevel.COURT
-    await _update(
-        conn,
-        e,
-        event.dispute_id,
-        "level = $4, court_on = CASE WHEN $5 THEN $6 ELSE court_on END",
-        event.to_level.value,
-        at_court,
-        event.escalated_on,
-    )
-    await _step(conn, e, event.dispute_id, "escalated", event.to_level, event.escalated_on)
+def escalated(c: Changes, e: EventEnvelope, event: DisputeEscalated) -> None:
+    at_court = {"court_on": event.escalated_on} if event.to_level is MediationLevel.COURT else {}
+    _update(c, e, event.dispute_id, level=event.to_level.value, **at_court)
+    _step(c, e, event.dispute_id, "escalated", event.to_level, event.escalated_on)
 
 
-async def closed(conn: asyncpg.Connection, e: EventEnvelope, event: DisputeClosed) -> None:
-    await _update(
-        conn, e, event.dispute_id, "closed_on = $4, close_outcome = $5", event.closed_on, event.outcome.value
-    )
+def closed(c: Changes, e: EventEnvelope, event: DisputeClosed) -> None:
+    _update(c, e, event.dispute_id, closed_on=event.closed_on, close_outcome=event.outcome.value)
 
 
-async def _update(
-    conn: asyncpg.Connection, e: EventEnvelope, dispute_id: str, assignments: str = "", *values: Any
-) -> None:
-    """Set ``assignments`` (parameters from $4) and the event's station and township on the dispute."""
-    status = await conn.execute(
-        "UPDATE rm_disputes SET "
-        + ", ".join(filter(None, ["township_code = $2, station_code = $3", assignments]))
-        + " WHERE dispute_id = $1",
+def _update(c: Changes, e: EventEnvelope, dispute_id: str, **columns: Any) -> None:
+    """Set ``columns`` and the event's station and township on the dispute."""
+    c.update(
+        DISPUTES_TABLE,
         dispute_id,
-        e.jurisdiction.township,
-        e.jurisdiction.station,
-        *values,
+        township_code=e.jurisdiction.township,
+        station_code=e.jurisdiction.station,
+        **columns,
     )
-    if status == "UPDATE 0":
-        # Its registration was not applied (parked?): applying this one would lose it. Park it too.
-        raise LookupError(f"dispute {dispute_id} is not in the read model")
 
 
-async def _step(
-    conn: asyncpg.Connection, e: EventEnvelope, dispute_id: str, step: str, level: MediationLevel, day: Any
-) -> None:
-    await conn.execute(
-        "INSERT INTO rm_dispute_steps (event_id, dispute_id, step, level, day) VALUES ($1, $2, $3, $4, $5)",
-        e.event_id,
-        dispute_id,
-        step,
-        level.value,
-        day,
-    )
+def _step(c: Changes, e: EventEnvelope, dispute_id: str, step: str, level: MediationLevel, day: date) -> None:
+    c.insert(STEPS, event_id=e.event_id, dispute_id=dispute_id, step=step, level=level.value, day=day)
 
 
 DISPUTES = ReadModel(

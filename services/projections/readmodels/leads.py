@@ -7,10 +7,6 @@ are not its business (no applier)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import asyncpg
-
 from govgrid.catalogue.tips import (
     LeadClosed,
     LeadDismissed,
@@ -21,70 +17,53 @@ from govgrid.catalogue.tips import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import ReadModel
-from services.projections.readmodels.patrols import ORGANISATION
+from services.projections.readmodels.base import Changes, ReadModel, Table
+from services.projections.readmodels.organisation import ORGANISATION
+
+LEADS_TABLE = Table("rm_leads", ("lead_id",), "lead")
+OUTCOMES = Table("rm_lead_outcomes", ("event_id",), "lead outcome")
 
 
-async def received(conn: asyncpg.Connection, e: EventEnvelope, event: LeadReceived) -> None:
-    await conn.execute(
-        "INSERT INTO rm_leads (lead_id, channel, category, township_code, station_code, village_code,"
-        " received_at, received_on, triage_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        event.lead_id,
-        event.channel.value,
-        event.category.value,
-        e.jurisdiction.township,
-        event.station_code,
-        event.village_code,
-        event.received_at,
-        china_day(event.received_at),
-        event.triage_due_at,
+def received(c: Changes, e: EventEnvelope, event: LeadReceived) -> None:
+    c.insert(
+        LEADS_TABLE,
+        lead_id=event.lead_id,
+        channel=event.channel.value,
+        category=event.category.value,
+        township_code=e.jurisdiction.township,
+        station_code=event.station_code,
+        village_code=event.village_code,
+        received_at=event.received_at,
+        received_on=china_day(event.received_at),
+        triage_due_at=event.triage_due_at,
     )
 
 
-async def triaged(conn: asyncpg.Connection, e: EventEnvelope, event: LeadTriaged) -> None:
-    await _update(conn, event.lead_id, "triaged_at = $2, due_at = $3", e.occurred_at, event.due_at)
+def triaged(c: Changes, e: EventEnvelope, event: LeadTriaged) -> None:
+    c.update(LEADS_TABLE, event.lead_id, triaged_at=e.occurred_at, due_at=event.due_at)
 
 
-async def verified(conn: asyncpg.Connection, e: EventEnvelope, event: LeadVerified) -> None:
-    await _update(conn, event.lead_id, "verified_on = $2", event.verified_on)
+def verified(c: Changes, e: EventEnvelope, event: LeadVerified) -> None:
+    c.update(LEADS_TABLE, event.lead_id, verified_on=event.verified_on)
 
 
-async def dismissed(conn: asyncpg.Connection, e: EventEnvelope, event: LeadDismissed) -> None:
-    await _update(
-        conn,
-        event.lead_id,
-        "dismissed_on = $2, dismissal_reason = $3",
-        event.dismissed_on,
-        event.reason.value,
+def dismissed(c: Changes, e: EventEnvelope, event: LeadDismissed) -> None:
+    c.update(LEADS_TABLE, event.lead_id, dismissed_on=event.dismissed_on, dismissal_reason=event.reason.value)
+
+
+def outcome_recorded(c: Changes, e: EventEnvelope, event: LeadOutcomeRecorded) -> None:
+    c.update(LEADS_TABLE, event.lead_id)  # only requires the lead
+    c.insert(
+        OUTCOMES,
+        event_id=e.event_id,
+        lead_id=event.lead_id,
+        outcome=event.outcome.value,
+        outcome_on=event.outcome_on,
     )
 
 
-async def outcome_recorded(conn: asyncpg.Connection, e: EventEnvelope, event: LeadOutcomeRecorded) -> None:
-    await _update(conn, event.lead_id)
-    await conn.execute(
-        "INSERT INTO rm_lead_outcomes (event_id, lead_id, outcome, outcome_on) VALUES ($1, $2, $3, $4)",
-        e.event_id,
-        event.lead_id,
-        event.outcome.value,
-        event.outcome_on,
-    )
-
-
-async def closed(conn: asyncpg.Connection, e: EventEnvelope, event: LeadClosed) -> None:
-    await _update(conn, event.lead_id, "closed_on = $2", event.closed_on)
-
-
-async def _update(conn: asyncpg.Connection, lead_id: str, assignments: str = "", *values: Any) -> None:
-    # Without assignments, only checks that the lead is there.
-    query = (
-        f"UPDATE rm_leads SET {assignments} WHERE lead_id = $1"
-        if assignments
-        else "SELECT 1 FROM rm_leads WHERE lead_id = $1"
-    )
-    status = await conn.execute(query, lead_id, *values)
-    if status in ("UPDATE 0", "SELECT 0"):
-        # Its receipt was not applied (parked?): applying this one would lose it. Park it too.
-        raise LookupError(f"lead {lead_id} is not in the read model")
+def closed(c: Changes, e: EventEnvelope, event: LeadClosed) -> None:
+    c.update(LEADS_TABLE, event.lead_id, closed_on=event.closed_on)
 
 
 LEADS = ReadModel(

@@ -7,15 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
-
 from govgrid.catalogue.patrols import (
     CheckpointVisited,
     ClearanceOperationCancelled,
     ClearanceOperationCarriedOut,
     ClearanceOperationClosed,
     ClearanceOperationPlanned,
-    OfficerMember,
     PatrolAborted,
     PatrolCompleted,
     PatrolObservationRecorded,
@@ -25,158 +22,115 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from govgrid.reference.org import ORG_EVENT_TYPES
-from services.projections.readmodels.base import ReadModel
-from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.base import Changes, ReadModel, Table, Union
+from services.projections.readmodels.organisation import ORGANISATION
 
-# Grids, villages, townships and station coverage, in this model's own tables of the coverage model's
-# shape: "share of grids visited" and the township of a place are answered from them.
-ORGANISATION = {event_type: COVERAGE.appliers[event_type] for event_type in ORG_EVENT_TYPES}
-
-# The patrol's codes so far plus the event's ($2), each once: whoever may see any of its events sees it.
-_WITH_EVENT_CODES = "codes = ARRAY(SELECT DISTINCT c FROM unnest(codes || $2::text[]) AS c ORDER BY c)"
+PATROLS_TABLE = Table("rm_patrols", ("patrol_id",), "patrol")
+PARTICIPANTS = Table("rm_patrol_participants", ("patrol_id", "member_id"), "patrol participant")
+CHECKPOINTS = Table("rm_patrol_checkpoints", ("event_id",), "patrol checkpoint")
+OPERATIONS = Table("rm_clearance_operations", ("operation_id",), "clearance operation")
 
 
 def codes_of(e: EventEnvelope) -> list[str]:
     return sorted(e.jurisdiction.codes())
 
 
-async def scheduled(conn: asyncpg.Connection, e: EventEnvelope, event: PatrolScheduled) -> None:
-    await conn.execute(
-        "INSERT INTO rm_patrols (patrol_id, team_id, station_code, planned_start, day, codes)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        event.patrol_id,
-        event.team_id,
-        event.station_code,
-        event.planned_start,
-        china_day(event.planned_start),
-        codes_of(e),
+def scheduled(c: Changes, e: EventEnvelope, event: PatrolScheduled) -> None:
+    c.insert(
+        PATROLS_TABLE,
+        patrol_id=event.patrol_id,
+        team_id=event.team_id,
+        station_code=event.station_code,
+        planned_start=event.planned_start,
+        day=china_day(event.planned_start),
+        codes=codes_of(e),
     )
 
 
-async def started(conn: asyncpg.Connection, e: EventEnvelope, event: PatrolStarted) -> None:
-    await _update_patrol(
-        conn, e, event.patrol_id, "started_at = $3, day = $4", event.started_at, china_day(event.started_at)
-    )
-    await conn.executemany(
-        "INSERT INTO rm_patrol_participants (patrol_id, member_id, kind, affiliation, party_member)"
-        " VALUES ($1, $2, $3, $4, $5)",
-        [(event.patrol_id, *_participant(member)) for member in event.participants],
-    )
+def started(c: Changes, e: EventEnvelope, event: PatrolStarted) -> None:
+    _update_patrol(c, e, event.patrol_id, started_at=event.started_at, day=china_day(event.started_at))
+    for member in event.participants:
+        volunteer = member if isinstance(member, VolunteerMember) else None
+        c.insert(
+            PARTICIPANTS,
+            patrol_id=event.patrol_id,
+            member_id=member.member_id,
+            kind=member.kind,
+            affiliation=volunteer.affiliation.value if volunteer else None,  # volunteers only
+            party_member=volunteer.party_member if volunteer else None,
+        )
 
 
-def _participant(member: OfficerMember | VolunteerMember) -> tuple[str, str, str | None, bool | None]:
-    if isinstance(member, VolunteerMember):
-        return member.member_id, member.kind, member.affiliation.value, member.party_member
-    return member.member_id, member.kind, None, None
-
-
-async def checkpoint_visited(conn: asyncpg.Connection, e: EventEnvelope, event: CheckpointVisited) -> None:
-    await _update_patrol(conn, e, event.patrol_id)
-    await conn.execute(
-        "INSERT INTO rm_patrol_checkpoints (event_id, patrol_id, grid_code, visited_at, day)"
-        " VALUES ($1, $2, $3, $4, $5)",
-        e.event_id,
-        event.patrol_id,
-        event.grid_code,
-        event.visited_at,
-        china_day(event.visited_at),
+def checkpoint_visited(c: Changes, e: EventEnvelope, event: CheckpointVisited) -> None:
+    _update_patrol(c, e, event.patrol_id)
+    c.insert(
+        CHECKPOINTS,
+        event_id=e.event_id,
+        patrol_id=event.patrol_id,
+        grid_code=event.grid_code,
+        visited_at=event.visited_at,
+        day=china_day(event.visited_at),
     )
 
 
-async def observation_recorded(
-    conn: asyncpg.Connection, e: EventEnvelope, event: PatrolObservationRecorded
-) -> None:
+def observation_recorded(c: Changes, e: EventEnvelope, event: PatrolObservationRecorded) -> None:
     # Only where it was seen matters here: it shows the patrol to that grid's township and village.
-    await _update_patrol(conn, e, event.patrol_id)
+    _update_patrol(c, e, event.patrol_id)
 
 
-async def completed(conn: asyncpg.Connection, e: EventEnvelope, event: PatrolCompleted) -> None:
-    await _update_patrol(
-        conn,
+def completed(c: Changes, e: EventEnvelope, event: PatrolCompleted) -> None:
+    _update_patrol(
+        c,
         e,
         event.patrol_id,
-        "completed_at = $3, duration_minutes = $4, distance_km = $5",
-        event.completed_at,
-        event.duration_minutes,
-        Decimal(str(event.distance_km)),  # as entered: sums of kilometres stay exact
+        completed_at=event.completed_at,
+        duration_minutes=event.duration_minutes,
+        distance_km=Decimal(str(event.distance_km)),  # as entered: sums of kilometres stay exact
     )
 
 
-async def aborted(conn: asyncpg.Connection, e: EventEnvelope, event: PatrolAborted) -> None:
-    await _update_patrol(conn, e, event.patrol_id, "aborted_at = $3", event.aborted_at)
+def aborted(c: Changes, e: EventEnvelope, event: PatrolAborted) -> None:
+    _update_patrol(c, e, event.patrol_id, aborted_at=event.aborted_at)
 
 
-async def _update_patrol(
-    conn: asyncpg.Connection, e: EventEnvelope, patrol_id: str, assignments: str = "", *values: Any
-) -> None:
-    """Set ``assignments`` (parameters from $3) on the patrol and add the event's codes to it."""
-    status = await conn.execute(
-        f"UPDATE rm_patrols SET {', '.join(filter(None, [_WITH_EVENT_CODES, assignments]))}"
-        " WHERE patrol_id = $1",
-        patrol_id,
-        codes_of(e),
-        *values,
+def _update_patrol(c: Changes, e: EventEnvelope, patrol_id: str, **columns: Any) -> None:
+    """Set ``columns`` on the patrol and add the event's codes to it: whoever may see any of its
+    events sees it."""
+    c.update(PATROLS_TABLE, patrol_id, codes=Union(tuple(codes_of(e))), **columns)
+
+
+def clearance_planned(c: Changes, e: EventEnvelope, event: ClearanceOperationPlanned) -> None:
+    c.insert(
+        OPERATIONS,
+        operation_id=event.operation_id,
+        station_code=event.station_code,
+        focus=event.focus,
+        area_codes=list(event.area_codes),
+        status="planned",
+        planned_on=event.planned_on,
+        codes=codes_of(e),
     )
-    if status == "UPDATE 0":
-        # Its scheduling was not applied (parked?): applying this one would lose it. Park it too.
-        raise LookupError(f"patrol {patrol_id} is not in the read model")
 
 
-async def clearance_planned(
-    conn: asyncpg.Connection, e: EventEnvelope, event: ClearanceOperationPlanned
-) -> None:
-    await conn.execute(
-        "INSERT INTO rm_clearance_operations"
-        " (operation_id, station_code, focus, area_codes, status, planned_on, codes)"
-        " VALUES ($1, $2, $3, $4, 'planned', $5, $6)",
+def clearance_carried_out(c: Changes, e: EventEnvelope, event: ClearanceOperationCarriedOut) -> None:
+    c.update(
+        OPERATIONS,
         event.operation_id,
-        event.station_code,
-        event.focus,
-        event.area_codes,
-        event.planned_on,
-        codes_of(e),
+        status="carried_out",
+        carried_out_on=event.carried_out_on,
+        places_checked=event.places_checked,
+        people_checked=event.people_checked,
+        officers_deployed=event.officers_deployed,
+        volunteers_deployed=event.volunteers_deployed,
     )
 
 
-async def clearance_carried_out(
-    conn: asyncpg.Connection, e: EventEnvelope, event: ClearanceOperationCarriedOut
-) -> None:
-    await _update_operation(
-        conn,
-        event.operation_id,
-        "status = 'carried_out', carried_out_on = $2, places_checked = $3, people_checked = $4,"
-        " officers_deployed = $5, volunteers_deployed = $6",
-        event.carried_out_on,
-        event.places_checked,
-        event.people_checked,
-        event.officers_deployed,
-        event.volunteers_deployed,
-    )
+def clearance_closed(c: Changes, e: EventEnvelope, event: ClearanceOperationClosed) -> None:
+    c.update(OPERATIONS, event.operation_id, status="closed", closed_on=event.closed_on)
 
 
-async def clearance_closed(
-    conn: asyncpg.Connection, e: EventEnvelope, event: ClearanceOperationClosed
-) -> None:
-    await _update_operation(conn, event.operation_id, "status = 'closed', closed_on = $2", event.closed_on)
-
-
-async def clearance_cancelled(
-    conn: asyncpg.Connection, e: EventEnvelope, event: ClearanceOperationCancelled
-) -> None:
-    await _update_operation(
-        conn, event.operation_id, "status = 'cancelled', cancelled_on = $2", event.cancelled_on
-    )
-
-
-async def _update_operation(
-    conn: asyncpg.Connection, operation_id: str, assignments: str, *values: Any
-) -> None:
-    status = await conn.execute(
-        f"UPDATE rm_clearance_operations SET {assignments} WHERE operation_id = $1", operation_id, *values
-    )
-    if status == "UPDATE 0":
-        raise LookupError(f"clearance operation {operation_id} is not in the read model")
+def clearance_cancelled(c: Changes, e: EventEnvelope, event: ClearanceOperationCancelled) -> None:
+    c.update(OPERATIONS, event.operation_id, status="cancelled", cancelled_on=event.cancelled_on)
 
 
 PATROLS = ReadModel(

@@ -5,42 +5,33 @@ organisation registry too."""
 
 from __future__ import annotations
 
-import asyncpg
-
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import ReadModel
-from services.projections.readmodels.patrols import ORGANISATION
+from services.projections.readmodels.base import Changes, ReadModel, Table
+from services.projections.readmodels.organisation import ORGANISATION
 
-_FIGURES = "station_code, day, calls_for_service, criminal_cases, public_security_cases"
+POLICE_ACTIVITY_DAYS = Table("rm_police_activity", ("station_code", "day"), "police activity of")
 
 
-async def recorded(conn: asyncpg.Connection, e: EventEnvelope, event: PoliceActivityRecorded) -> None:
+def recorded(c: Changes, e: EventEnvelope, event: PoliceActivityRecorded) -> None:
     # The first figures of a station-day (its stream begins with them): a row already there is an
     # inconsistency to park, not to overwrite.
-    await conn.execute(
-        f"INSERT INTO rm_police_activity ({_FIGURES}) VALUES ($1, $2, $3, $4, $5)", *_row(event)
-    )
+    c.insert(POLICE_ACTIVITY_DAYS, **_figures(event))
 
 
-async def corrected(conn: asyncpg.Connection, e: EventEnvelope, event: PoliceActivityCorrected) -> None:
+def corrected(c: Changes, e: EventEnvelope, event: PoliceActivityCorrected) -> None:
     # The complete new figures, not a difference: they replace the day's row and need nothing before them.
-    await conn.execute(
-        f"INSERT INTO rm_police_activity ({_FIGURES}) VALUES ($1, $2, $3, $4, $5)"
-        " ON CONFLICT (station_code, day) DO UPDATE SET calls_for_service = EXCLUDED.calls_for_service,"
-        " criminal_cases = EXCLUDED.criminal_cases, public_security_cases = EXCLUDED.public_security_cases",
-        *_row(event),
-    )
+    c.replace(POLICE_ACTIVITY_DAYS, **_figures(event))
 
 
-def _row(event: PoliceActivityRecorded | PoliceActivityCorrected) -> tuple[object, ...]:
-    return (
-        event.station_code,
-        event.day,
-        event.calls_for_service,
-        event.criminal_cases,
-        event.public_security_cases,
-    )
+def _figures(event: PoliceActivityRecorded | PoliceActivityCorrected) -> dict[str, object]:
+    return {
+        "station_code": event.station_code,
+        "day": event.day,
+        "calls_for_service": event.calls_for_service,
+        "criminal_cases": event.criminal_cases,
+        "public_security_cases": event.public_security_cases,
+    }
 
 
 POLICE_ACTIVITY = ReadModel(

@@ -1,0 +1,713 @@
+"""Read-path benchmarks on real Kafka and PostgreSQL, with data they make themselves.
+
+The data: the demo's city (demo/danzhou.py: 19 townships, 34 stations, 204 villages, 408 grids) and
+five years of its events through the real catalogue's types, in a realistic mix - each station's
+daily police activity, patrols (scheduled, started, two checkpoints, completed), disputes (registered,
+mediators, a session, agreement or escalation, closed), leads (received, triaged, verified or
+dismissed, closed), enterprise visits and cases, and appointments - on one topic per write service.
+
+1. Rebuild: every read model rebuilt from offset 0 (services.projections.rebuild), events read per
+   second over all of them, beside the raw ceiling measured in the same run on the same topics: an
+   aiokafka consumer reading every record plus asyncpg COPY of the raw rows, no logic at all.
+2. Live: the real faust worker (python -m services.projections.worker) started on the whole backlog,
+   timed until every read model's read_positions reach the topics' ends.
+3. Read API: each summary (coverage, patrols, police activity, disputes, leads, outreach), city scope,
+   a one-year period, p99 over R requests through the app in process, with the large data set and
+   with a small one (10 k events): the growth is the ratio.
+
+    .venv/bin/python bench/read_bench.py [--events 200000] [--small 10000] [--requests 200] [--json out.json]
+
+Starts its own servers (govgrid/testing/servers.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from demo.danzhou import City, build
+from govgrid.auth import Role, mint_token
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.appointments import AppointmentApproved, AppointmentKind, AppointmentNominated
+from govgrid.catalogue.mediation import (
+    AgreementReached,
+    CloseOutcome,
+    DisputeCategory,
+    DisputeClosed,
+    DisputeEscalated,
+    DisputeRegistered,
+    DisputeSource,
+    MediationLevel,
+    MediationSessionHeld,
+    MediatorsAssigned,
+    Party,
+    PartyRole,
+)
+from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
+from govgrid.catalogue.outreach import (
+    EnterpriseCaseCategory,
+    EnterpriseCaseHandled,
+    EnterpriseCaseOpened,
+    EnterpriseCaseOutcome,
+    EnterpriseVisitKind,
+    EnterpriseVisitRecorded,
+)
+from govgrid.catalogue.patrols import (
+    CheckpointVisited,
+    OfficerMember,
+    PatrolCompleted,
+    PatrolScheduled,
+    PatrolStarted,
+    PoliceActivityRecorded,
+)
+from govgrid.catalogue.tips import (
+    DismissalReason,
+    LeadCategory,
+    LeadChannel,
+    LeadClosed,
+    LeadDismissed,
+    LeadPriority,
+    LeadReceived,
+    LeadTriaged,
+    LeadVerified,
+)
+from govgrid.china_time import occurred_on
+from govgrid.config import get_settings
+from govgrid.envelope import EventDraft, Jurisdiction
+from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.servers import kafka_server, postgres_server
+from services.projections.generations import Generations
+from services.projections.main import create_app
+from services.projections.readmodels import READ_MODELS
+from services.projections.rebuild import Rebuild
+from services.projections.settings import ProjectionsSettings
+
+SERVICES = ("appointments", "patrols", "mediation", "tips", "outreach")
+YEARS = 5
+LAST_DAY = date(2026, 11, 30)
+FIRST_DAY = LAST_DAY - timedelta(days=365 * YEARS)
+PARTIES = (Party(label="party-A", role=PartyRole.CLAIMANT), Party(label="party-B", role=PartyRole.RESPONDENT))
+
+
+@dataclass
+class Streams:
+    """Envelopes of many streams, each numbered in order, on the topic of their write service."""
+
+    out: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def add(
+        self, service: str, stream_id: str, payload: DomainEvent, at: datetime, where: Jurisdiction
+    ) -> None:
+        version = self.versions.get(stream_id, 0) + 1
+        self.versions[stream_id] = version
+        draft = EventDraft(payload, at, where, "bench", uuid.uuid4())
+        envelope = draft.seal(stream_id, version, at)
+        self.out.append((service, stream_id.encode(), envelope.to_json_bytes()))
+
+
+def organisation(city: City, s: Streams) -> None:
+    at = occurred_on(FIRST_DAY)
+    s.add(
+        "appointments",
+        "orgunit-C4604",
+        OrganisationUnitRegistered(
+            code="C4604", kind=OrgUnitKind.CITY, name_zh="儋州市", name_en="Danzhou", parent_code=None
+        ),
+        at,
+        Jurisdiction(),
+    )
+    for t in city.townships:
+        unit = OrganisationUnitRegistered(
+            code=t.code, kind=OrgUnitKind(t.kind), name_zh=t.name_zh, name_en=t.name_en, parent_code="C4604"
+        )
+        s.add("appointments", f"orgunit-{t.code}", unit, at, Jurisdiction(township=t.code))
+    for st in city.stations:
+        unit = OrganisationUnitRegistered(
+            code=st.code,
+            kind=OrgUnitKind.POLICE_STATION,
+            name_zh=st.name_zh,
+            name_en=st.name_en,
+            parent_code="C4604",
+        )
+        s.add("appointments", f"orgunit-{st.code}", unit, at, Jurisdiction(station=st.code))
+    for v in city.villages:
+        where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+        unit = OrganisationUnitRegistered(
+            code=v.code,
+            kind=OrgUnitKind(v.kind),
+            name_zh=v.name_zh,
+            name_en=v.name_en,
+            parent_code=v.township_code,
+        )
+        s.add("appointments", f"orgunit-{v.code}", unit, at, where)
+        covered = VillageCoverageAssigned(
+            station_code=v.station_code, village_code=v.code, effective_from=FIRST_DAY
+        )
+        s.add("appointments", f"orgunit-{v.code}", covered, at, where)
+        for grid in v.grid_codes:
+            unit = OrganisationUnitRegistered(
+                code=grid,
+                kind=OrgUnitKind.GRID,
+                name_zh=f"{grid}网格",
+                name_en=f"Grid {grid}",
+                parent_code=v.code,
+            )
+            s.add("appointments", f"orgunit-{grid}", unit, at, where)
+    for n, v in enumerate(city.villages):  # a deputy party secretary in most villages
+        if n % 5 == 4:
+            continue
+        where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+        ident = f"dep-{v.code}"
+        nominated = AppointmentNominated(
+            appointment_id=ident,
+            kind=AppointmentKind.DEPUTY_PARTY_SECRETARY,
+            person_id=f"PO{n:03d}",
+            station_code=v.station_code,
+            village_code=v.code,
+            term_start=FIRST_DAY,
+            term_end=LAST_DAY + timedelta(days=365),
+        )
+        s.add("appointments", f"appointment-{ident}", nominated, at, where)
+        approved = AppointmentApproved(appointment_id=ident, approved_on=FIRST_DAY + timedelta(days=20))
+        s.add("appointments", f"appointment-{ident}", approved, at, where)
+
+
+def city_events(n: int, seed: int = 7) -> list[tuple[str, bytes, bytes]]:
+    """About ``n`` events: the organisation, then each day's activity over five years."""
+    rng = random.Random(seed)
+    city = build()
+    s = Streams()
+    organisation(city, s)
+    days = (LAST_DAY - FIRST_DAY).days + 1
+    per_day = n / days
+    # Each station's daily figures while the budget allows (a station-day is one stream), the rest in
+    # shares: patrols 5 events each, disputes 5, leads 4, enterprise visits with a case 3.
+    stations_a_day = min(len(city.stations), round(0.1 * per_day))
+    rates = {
+        "patrol": 0.5 * per_day / 5,
+        "dispute": 0.2 * per_day / 5,
+        "lead": 0.12 * per_day / 4,
+        "enterprise": 0.08 * per_day / 3,
+    }
+    counters = dict.fromkeys(rates, 0)
+    for offset in range(days):
+        day = FIRST_DAY + timedelta(days=offset)
+        noon = occurred_on(day)
+        for st in rng.sample(city.stations, stations_a_day):
+            figures = PoliceActivityRecorded(
+                station_code=st.code,
+                day=day,
+                calls_for_service=rng.randint(5, 40),
+                criminal_cases=rng.randint(0, 3),
+                public_security_cases=rng.randint(0, 6),
+            )
+            s.add("patrols", f"police-activity-{st.code}-{day}", figures, noon, Jurisdiction(station=st.code))
+        for kind, rate in rates.items():
+            for _ in range(int(rate) + (rng.random() < rate - int(rate))):
+                counters[kind] += 1
+                village = city.villages[rng.randrange(len(city.villages))]
+                ident = f"{kind[0].upper()}{counters[kind]:07d}"
+                MAKERS[kind](s, ident, village, day, rng)
+        if len(s.out) >= n:
+            break
+    return s.out
+
+
+def _patrol(s: Streams, ident: str, v: Any, day: date, rng: random.Random) -> None:
+    station = Jurisdiction(station=v.station_code)
+    start = datetime(day.year, day.month, day.day, 1 + rng.randrange(12), tzinfo=UTC)
+    sid = f"patrol-{ident}"
+    s.add(
+        "patrols",
+        sid,
+        PatrolScheduled(
+            patrol_id=ident,
+            team_id=f"team-{v.station_code}",
+            station_code=v.station_code,
+            planned_start=start,
+            planned_end=start + timedelta(hours=3),
+        ),
+        start,
+        station,
+    )
+    member = OfficerMember(person_id=f"PO-{v.station_code}-{rng.randrange(6)}")
+    s.add(
+        "patrols",
+        sid,
+        PatrolStarted(patrol_id=ident, started_at=start, participants=[member]),
+        start,
+        station,
+    )
+    where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+    for g, grid in enumerate(v.grid_codes):
+        at = start + timedelta(minutes=40 * (g + 1))
+        s.add("patrols", sid, CheckpointVisited(patrol_id=ident, grid_code=grid, visited_at=at), at, where)
+    done = start + timedelta(hours=2)
+    s.add(
+        "patrols",
+        sid,
+        PatrolCompleted(
+            patrol_id=ident, completed_at=done, duration_minutes=120, distance_km=round(rng.uniform(2, 20), 1)
+        ),
+        done,
+        station,
+    )
+
+
+def _dispute(s: Streams, ident: str, v: Any, day: date, rng: random.Random) -> None:
+    where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+    sid = f"dispute-{ident}"
+    later = [day + timedelta(days=k) for k in sorted(rng.sample(range(1, 60), 3))]
+    s.add(
+        "mediation",
+        sid,
+        DisputeRegistered(
+            dispute_id=ident,
+            source=DisputeSource.WALK_IN,
+            village_code=v.code,
+            category=rng.choice(list(DisputeCategory)),
+            parties=PARTIES,
+            running_since=None,
+            description="宅基地界线争执",
+            registered_on=day,
+        ),
+        occurred_on(day),
+        where,
+    )
+    s.add(
+        "mediation",
+        sid,
+        MediatorsAssigned(
+            dispute_id=ident, officer_person_id="P001", cadre_person_id="C001", assigned_on=later[0]
+        ),
+        occurred_on(later[0]),
+        where,
+    )
+    s.add(
+        "mediation",
+        sid,
+        MediationSessionHeld(
+            dispute_id=ident,
+            session_number=1,
+            level=MediationLevel.VILLAGE,
+            held_on=later[1],
+            parties_present=("party-A", "party-B"),
+            officials_present=("P001", "C001"),
+            summary="双方陈述",
+        ),
+        occurred_on(later[1]),
+        where,
+    )
+    if rng.random() < 0.85:
+        s.add(
+            "mediation",
+            sid,
+            AgreementReached(
+                dispute_id=ident, level=MediationLevel.VILLAGE, reached_on=later[2], terms="各让一米"
+            ),
+            occurred_on(later[2]),
+            where,
+        )
+        s.add(
+            "mediation",
+            sid,
+            DisputeClosed(dispute_id=ident, outcome=CloseOutcome.RESOLVED, closed_on=later[2]),
+            occurred_on(later[2]),
+            where,
+        )
+    else:
+        s.add(
+            "mediation",
+            sid,
+            DisputeEscalated(
+                dispute_id=ident,
+                from_level=MediationLevel.VILLAGE,
+                to_level=MediationLevel.TOWNSHIP,
+                escalated_on=later[2],
+            ),
+            occurred_on(later[2]),
+            where,
+        )
+
+
+def _lead(s: Streams, ident: str, v: Any, day: date, rng: random.Random) -> None:
+    where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+    sid = f"lead-{ident}"
+    at = datetime(day.year, day.month, day.day, 2, tzinfo=UTC)
+    s.add(
+        "tips",
+        sid,
+        LeadReceived(
+            lead_id=ident,
+            channel=rng.choice(list(LeadChannel)),
+            category=rng.choice(list(LeadCategory)),
+            village_code=v.code,
+            station_code=v.station_code,
+            description="村口有可疑人员",
+            informant_ref=None,
+            anonymous=True,
+            received_at=at,
+            triage_due_at=at + timedelta(hours=24),
+        ),
+        at,
+        where,
+    )
+    s.add(
+        "tips",
+        sid,
+        LeadTriaged(lead_id=ident, priority=LeadPriority.NORMAL, due_at=at + timedelta(days=3)),
+        at + timedelta(hours=1),
+        where,
+    )
+    decided = day + timedelta(days=2)
+    if rng.random() < 0.6:
+        s.add("tips", sid, LeadVerified(lead_id=ident, verified_on=decided), occurred_on(decided), where)
+    else:
+        s.add(
+            "tips",
+            sid,
+            LeadDismissed(lead_id=ident, reason=rng.choice(list(DismissalReason)), dismissed_on=decided),
+            occurred_on(decided),
+            where,
+        )
+    s.add(
+        "tips",
+        sid,
+        LeadClosed(lead_id=ident, closed_on=decided, informant_contact_shred_on=None),
+        occurred_on(decided),
+        where,
+    )
+
+
+def _enterprise(s: Streams, ident: str, v: Any, day: date, rng: random.Random) -> None:
+    where = Jurisdiction(township=v.township_code, station=v.station_code, village=v.code)
+    s.add(
+        "outreach",
+        f"enterprise-visit-{ident}",
+        EnterpriseVisitRecorded(
+            visit_id=ident,
+            enterprise_code=f"E{rng.randrange(2000):04d}",
+            kind=rng.choice(list(EnterpriseVisitKind)),
+            visited_on=day,
+            officer_person_id="P001",
+        ),
+        occurred_on(day),
+        where,
+    )
+    sid = f"enterprise-case-{ident}"
+    s.add(
+        "outreach",
+        sid,
+        EnterpriseCaseOpened(
+            case_id=ident,
+            enterprise_code=f"E{rng.randrange(2000):04d}",
+            category=rng.choice(list(EnterpriseCaseCategory)),
+            opened_on=day,
+            summary="纠纷",
+        ),
+        occurred_on(day),
+        where,
+    )
+    handled = day + timedelta(days=rng.randrange(1, 20))
+    s.add(
+        "outreach",
+        sid,
+        EnterpriseCaseHandled(
+            case_id=ident, handled_on=handled, outcome=rng.choice(list(EnterpriseCaseOutcome))
+        ),
+        occurred_on(handled),
+        where,
+    )
+
+
+MAKERS = {"patrol": _patrol, "dispute": _dispute, "lead": _lead, "enterprise": _enterprise}
+
+
+def topic_of(prefix: str, service: str) -> str:
+    return f"{prefix}.{service}"
+
+
+async def produce(bootstrap: str, prefix: str, events: list[tuple[str, bytes, bytes]]) -> None:
+    await ensure_topics(bootstrap, {topic_of(prefix, service): PARTITIONS for service in SERVICES})
+    producer = idempotent_producer(bootstrap, f"bench-{prefix}")
+    await producer.start()
+    try:
+        pending = []
+        for service, key, value in events:
+            pending.append(await producer.send(topic_of(prefix, service), value, key=key))
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+
+
+def settings_for(
+    database_url: str, bootstrap: str, prefix: str, schema: str, app_id: str = ""
+) -> ProjectionsSettings:
+    return ProjectionsSettings(
+        database_url=database_url,
+        database_schema=schema,
+        kafka_bootstrap_servers=bootstrap,
+        kafka_topic_partitions=PARTITIONS,
+        source_topics={service: topic_of(prefix, service) for service in SERVICES},
+        app_id=app_id or f"bench-{schema}",
+    )
+
+
+async def raw_ceiling(bootstrap: str, database_url: str, topics: list[str]) -> tuple[float, int]:
+    """Read every record of ``topics`` and COPY it into a table: what any projection costs at least."""
+    schema = f"bench_raw_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(database_url)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    await conn.execute(f'CREATE TABLE "{schema}".raw (stream_id text, envelope text)')
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = await topic_partitions(bootstrap, topics)
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        total = sum((await consumer.end_offsets(partitions)).values())
+        started = time.perf_counter()
+        seen = 0
+        while seen < total:
+            batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
+            rows = [(r.key.decode(), r.value.decode()) for records in batch.values() for r in records]
+            if rows:
+                await conn.copy_records_to_table("raw", records=rows, schema_name=schema)
+                seen += len(rows)
+        return time.perf_counter() - started, seen
+    finally:
+        await consumer.stop()
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
+
+
+async def rebuild_all(settings: ProjectionsSettings) -> tuple[float, int, int, Generations]:
+    """Every read model rebuilt into a new generation, one after the other: seconds, events read,
+    events applied. The generations stay for the read API part."""
+    generations = await Generations.open(settings)
+    seen = applied = 0
+    started = time.perf_counter()
+    for model in READ_MODELS:
+        job = Rebuild(settings, generations, model)
+        await job.run(progress=lambda done, total: None)
+        seen += job.seen
+        applied += job.applied
+    return time.perf_counter() - started, seen, applied, generations
+
+
+async def parked(generations: Generations) -> int:
+    counts = [
+        int(await (await generations.active_pool(m)).fetchval("SELECT count(*) FROM parked_events"))
+        for m in READ_MODELS
+    ]
+    return sum(counts)
+
+
+async def summary_p99(generations: Generations, requests: int) -> dict[str, float]:
+    """p99 in ms of each summary, city scope, the last year of the data."""
+    app = create_app()
+    app.state.generations = generations
+    token = mint_token(get_settings(), "bench", Role.CITY_ADMIN, ())
+    headers = {"Authorization": f"Bearer {token}"}
+    year = f"from={LAST_DAY - timedelta(days=364)}&to={LAST_DAY}"
+    paths = {
+        "coverage": f"/coverage/summary?as_of={LAST_DAY}",
+        "patrols": f"/patrols/summary?{year}",
+        "police-activity": f"/police-activity/summary?{year}",
+        "disputes": f"/disputes/summary?{year}",
+        "leads": f"/leads/summary?{year}",
+        "outreach": f"/outreach/summary?{year}",
+    }
+    p99 = {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
+        for name, path in paths.items():
+            times = []
+            for i in range(requests + 10):
+                started = time.perf_counter()
+                answer = await client.get(path, headers=headers)
+                elapsed = time.perf_counter() - started
+                assert answer.status_code == 200, (path, answer.text)
+                if i >= 10:  # warmed up
+                    times.append(elapsed * 1000)
+            p99[name] = statistics.quantiles(times, n=100)[98]
+    return p99
+
+
+async def drop(generations: Generations, database_url: str, schema: str) -> None:
+    schemas = [
+        r["schema_name"]
+        for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")
+    ]
+    await generations.close()
+    conn = await asyncpg.connect(database_url)
+    for name in [*schemas, schema]:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    await conn.close()
+
+
+def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "DATABASE_SCHEMA": settings.database_schema,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
+        "APP_ID": settings.app_id,
+        "SOURCE_TOPICS": json.dumps(settings.source_topics),
+    }
+    with log.open("wb") as out:  # faust's data directory beside the log, not in the checkout
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=log.parent,
+        )
+
+
+async def live_rate(settings: ProjectionsSettings, total: int, log: Path) -> tuple[float, float]:
+    """The worker started on the whole backlog: seconds from its start, and from its first applied
+    batch, until every read model has reached the topics' ends."""
+    generations = await Generations.open(settings)
+    ends = {}
+    for model in READ_MODELS:
+        topics = [settings.topic_of(s) for s in model.services]
+        consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+        await consumer.start()
+        try:
+            partitions = await topic_partitions(settings.kafka_bootstrap_servers, topics)
+            ends[model.name] = sum((await consumer.end_offsets(partitions)).values())
+        finally:
+            await consumer.stop()
+    worker = start_worker(settings, log)
+    started = time.perf_counter()
+    first: float | None = None
+    try:
+        while True:
+            assert worker.poll() is None, f"the worker stopped: see {log}"
+            reached = {}
+            for model in READ_MODELS:
+                pool = await generations.active_pool(model)
+                reached[model.name] = int(
+                    await pool.fetchval(
+                        "SELECT coalesce(sum(next_offset), 0) FROM read_positions WHERE kafka_topic <> ''"
+                    )
+                )
+            if first is None and any(reached.values()):
+                first = time.perf_counter()
+            if all(reached[name] >= end for name, end in ends.items()):
+                done = time.perf_counter()
+                return done - started, done - (first or started)
+            if time.perf_counter() - started > 1800:
+                raise TimeoutError(f"the worker did not catch up: {reached} of {ends}")
+            await asyncio.sleep(0.5)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        await drop(generations, settings.database_url, settings.database_schema)
+
+
+async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "events": args.events,
+        "small": args.small,
+        "requests": args.requests,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
+    big, small = f"bench-big-{uuid.uuid4().hex[:6]}", f"bench-small-{uuid.uuid4().hex[:6]}"
+    started = time.perf_counter()
+    events = city_events(args.events)
+    few = city_events(args.small)
+    result["generated_seconds"] = round(time.perf_counter() - started, 1)
+    result["events"], result["small"] = len(events), len(few)
+    await produce(bootstrap, big, events)
+    await produce(bootstrap, small, few)
+    del events, few
+    print(f"produced in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+
+    # 1. the raw ceiling and the rebuild, side by side on the same topics
+    topics = [topic_of(big, s) for s in SERVICES]
+    seconds, seen = await raw_ceiling(bootstrap, database_url, topics)
+    result["ceiling_events_per_s"] = round(seen / seconds)
+    settings = settings_for(database_url, bootstrap, big, f"bench_big_{uuid.uuid4().hex[:6]}")
+    seconds, read, applied, generations = await rebuild_all(settings)
+    result["rebuild_seconds"] = round(seconds, 1)
+    result["rebuild_events_read"] = read
+    result["rebuild_events_applied"] = applied
+    result["rebuild_events_per_s"] = round(read / seconds)
+    result["rebuild_share_of_ceiling"] = round(
+        result["rebuild_events_per_s"] / result["ceiling_events_per_s"], 3
+    )
+    result["parked"] = await parked(generations)
+    print(json.dumps(result), file=sys.stderr)
+
+    # 3. the summaries on the large data set, then on the small one
+    big_p99 = await summary_p99(generations, args.requests)
+    await drop(generations, database_url, settings.database_schema)
+    small_settings = settings_for(database_url, bootstrap, small, f"bench_small_{uuid.uuid4().hex[:6]}")
+    _s, _r, _a, small_generations = await rebuild_all(small_settings)
+    small_p99 = await summary_p99(small_generations, args.requests)
+    await drop(small_generations, database_url, small_settings.database_schema)
+    result["summary_p99_ms"] = {name: round(ms, 1) for name, ms in big_p99.items()}
+    result["summary_p99_ms_small"] = {name: round(ms, 1) for name, ms in small_p99.items()}
+    result["summary_p99_ms_worst"] = round(max(big_p99.values()), 1)
+    result["summary_p99_growth_worst"] = round(max(big_p99[n] / small_p99[n] for n in big_p99), 2)
+    print(json.dumps(result), file=sys.stderr)
+
+    # 2. the worker catching up the whole backlog (a consumer group and schema of its own)
+    live = settings_for(database_url, bootstrap, big, f"bench_live_{uuid.uuid4().hex[:6]}")
+    total, from_first = await live_rate(live, seen, Path(args.worker_log))
+    result["live_seconds"] = round(total, 1)
+    result["live_events_per_s"] = round(seen / total)
+    result["live_events_per_s_from_first_batch"] = round(seen / from_first)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--worker-log", default="/tmp/read_bench_worker.log")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+
+    async def with_servers() -> dict[str, Any]:
+        with postgres_server() as database_url, kafka_server() as bootstrap:
+            return await run(args, database_url, bootstrap)
+
+    result = asyncio.run(with_servers())
+    print(json.dumps(result, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

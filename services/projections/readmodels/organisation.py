@@ -1,0 +1,62 @@
+"""The organisation registry (townships, stations, villages, grids) and which station covers each
+village since when, as every read model that names or places things keeps it: the same two tables
+(sql/<model>/…: rm_org_units, rm_village_coverage) filled by the same folds."""
+
+from __future__ import annotations
+
+from govgrid.catalogue.organisation import (
+    OrganisationUnitRegistered,
+    OrganisationUnitRenamed,
+    VillageCoverageAssigned,
+    VillageCoverageEnded,
+)
+from govgrid.envelope import EventEnvelope
+from services.projections.readmodels.base import Changes, Fold, Table
+
+ORG_UNITS = Table("rm_org_units", ("code",), "organisation unit")
+VILLAGE_COVERAGE = Table(
+    "rm_village_coverage", ("village_code", "station_code", "effective_from"), "village coverage"
+)
+
+
+def unit_registered(c: Changes, e: EventEnvelope, event: OrganisationUnitRegistered) -> None:
+    c.insert(
+        ORG_UNITS,
+        code=event.code,
+        kind=event.kind.value,
+        name_zh=event.name_zh,
+        name_en=event.name_en,
+        parent_code=event.parent_code,
+    )
+
+
+def unit_renamed(c: Changes, e: EventEnvelope, event: OrganisationUnitRenamed) -> None:
+    # A unit the registry lacks stays unknown, as before (its registration parked, or not this model's).
+    c.update_matching(ORG_UNITS, {"code": event.code}, name_zh=event.name_zh, name_en=event.name_en)
+
+
+def coverage_assigned(c: Changes, e: EventEnvelope, event: VillageCoverageAssigned) -> None:
+    c.insert(
+        VILLAGE_COVERAGE,
+        village_code=event.village_code,
+        station_code=event.station_code,
+        effective_from=event.effective_from,
+        effective_until=None,
+    )
+
+
+def coverage_ended(c: Changes, e: EventEnvelope, event: VillageCoverageEnded) -> None:
+    # The open period of the village with the station, whenever it began.
+    c.update_matching(
+        VILLAGE_COVERAGE,
+        {"village_code": event.village_code, "station_code": event.station_code, "effective_until": None},
+        effective_until=event.effective_until,
+    )
+
+
+ORGANISATION: dict[str, Fold] = {
+    "OrganisationUnitRegistered": unit_registered,
+    "OrganisationUnitRenamed": unit_renamed,
+    "VillageCoverageAssigned": coverage_assigned,
+    "VillageCoverageEnded": coverage_ended,
+}

@@ -1,0 +1,109 @@
+"""Exactly once in effect without a row per event (services/projections/read_positions.py): a
+redelivered batch and the relay's duplicates change nothing, and neither do a worker killed mid-batch
+nor a rebalance between two workers of one group."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from govgrid.envelope import EventEnvelope
+from govgrid.testing.fixtures import wait_until
+from services.projections.dispatch import apply_batch
+from services.projections.generations import Generations
+from services.projections.read_positions import WINDOW
+from services.projections.readmodels.activity import ACTIVITY
+from services.projections.readmodels.coverage import COVERAGE
+from services.projections.tests.integration.conftest import KafkaLog, projection_worker
+from services.projections.tests.integration.test_coverage import DEPUTY, appointment, grid
+
+
+def appointments(prefix: str, n: int) -> list[EventEnvelope]:
+    """n appointments of three events each (nominated, approved, certified), in stream order."""
+    return [
+        event
+        for i in range(n)
+        for event in appointment(
+            f"{prefix}{i}", DEPUTY, "V1", "S01", "T01", approved=date(2023, 3, 1), certified=date(2023, 3, 2)
+        )
+    ]
+
+
+async def test_a_redelivered_batch_and_the_relays_duplicates_change_nothing(
+    generations: Generations, kafka_log: KafkaLog
+) -> None:
+    coverage = await generations.active_pool(COVERAGE)
+    events = [*grid(), *appointments("x", 20)]
+    first = await kafka_log.put(events)
+    assert await apply_batch(coverage, COVERAGE, first) == len(events)
+    assert await apply_batch(coverage, COVERAGE, first) == 0  # redelivered: at or below the positions
+    # The relay crashed after Kafka acknowledged the last 30 and republished them: new offsets.
+    again = await kafka_log.put(events[-30:])
+    assert {at for _e, at in again}.isdisjoint({at for _e, at in first})
+    assert await apply_batch(coverage, COVERAGE, again) == 0
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 20
+    assert await coverage.fetchval("SELECT count(*) FROM parked_events") == 0
+    # One row per partition, however many events: the window keeps at most WINDOW ids each.
+    rows = await coverage.fetch("SELECT kafka_partition, next_offset, recent_event_ids FROM read_positions")
+    assert len(rows) == len({at.partition for _e, at in first})
+    assert sum(len(r["recent_event_ids"]) for r in rows) == len(events) <= WINDOW
+    assert {r["kafka_partition"]: r["next_offset"] for r in rows} == {
+        p: 1 + max(at.offset for _e, at in [*first, *again] if at.partition == p)
+        for p in {r["kafka_partition"] for r in rows}
+    }
+    tables = await coverage.fetch(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )
+    assert "applied_events" not in {r["table_name"] for r in tables}
+
+
+async def test_a_worker_killed_mid_batch_and_a_rebalance_apply_each_event_once(
+    generations: Generations, kafka_log: KafkaLog, database_url: str, schema: str, tmp_path: Path
+) -> None:
+    app_id = f"projections-{uuid.uuid4().hex[:8]}"
+    bootstrap, topic = kafka_log.bootstrap_servers, kafka_log.topic
+    activity = await generations.active_pool(ACTIVITY)
+    rounds = [appointments(prefix, 150) for prefix in ("a", "b", "c")]
+    await kafka_log.put(grid())
+
+    async def activity_rows() -> int:
+        return int(await activity.fetchval("SELECT count(*) FROM rm_activity"))
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with projection_worker(database_url, schema, bootstrap, topic, app_id, tmp_path / "a") as first:
+        await kafka_log.put(rounds[0])
+
+        async def first_round_applied() -> bool:
+            return await activity_rows() == len(rounds[0])
+
+        await wait_until(
+            first_round_applied, timeout=120, interval=0.5, what="the first worker to apply round 1"
+        )
+        # A second worker joins the group: the partitions are shared out again while events flow.
+        with projection_worker(database_url, schema, bootstrap, topic, app_id, tmp_path / "b") as second:
+            await kafka_log.put(rounds[1])
+
+            async def some_of_round_two() -> bool:
+                return await activity_rows() > len(rounds[0])
+
+            await wait_until(some_of_round_two, timeout=120, interval=0.2, what="round 2 to start applying")
+            first.kill()  # SIGKILL, mid-batch or not: its uncommitted offsets are delivered again
+            first.wait(timeout=30)
+            await kafka_log.put(rounds[2])
+            expected = sum(len(r) for r in rounds)
+
+            async def every_round_applied() -> bool:
+                assert second.poll() is None, (tmp_path / "b" / "worker.log").read_text()[-3000:]
+                return await activity_rows() >= expected
+
+            await wait_until(
+                every_round_applied, timeout=180, interval=0.5, what="the second worker to catch up"
+            )
+    assert await activity_rows() == expected
+    coverage = await generations.active_pool(COVERAGE)
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 450
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments WHERE certified_on IS NULL") == 0
+    for pool in (activity, coverage):
+        assert await pool.fetchval("SELECT count(*) FROM parked_events") == 0

@@ -1,0 +1,150 @@
+"""Writing a batch's ``Changes`` in a few statements: one per table and shape of change.
+
+Rows travel as one JSON array per statement, read by ``jsonb_to_recordset`` with the columns' own
+types (read from the catalogue once per table): text arrays, dates and exact decimals included, which
+``unnest`` of typed arrays cannot carry (it flattens an array of arrays). Rows there before the batch
+are updated first (a coverage ended then assigned again in one batch ends the old row, not the new),
+then the batch's new rows are inserted, then replaced rows upserted. Rows go in key order, so two
+transactions writing the same rows take their locks in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.projections.readmodels.base import Changes, First, Key, Table, Union
+
+_types: dict[str, dict[str, str]] = {}  # column types by table name: the same in every generation
+
+
+async def column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:
+    if table not in _types:
+        rows = await conn.fetch(
+            "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute"
+            " WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+            table,
+        )
+        if not rows:
+            raise LookupError(f"no table {table} in the read model")
+        _types[table] = {r["attname"]: r["type"] for r in rows}
+    return _types[table]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)  # a decimal as text: exact
+    raise TypeError(f"cannot write {type(value).__name__} to a read model")
+
+
+def as_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, default=_json_value, ensure_ascii=False)
+
+
+async def _recordset(conn: asyncpg.Connection, table: Table, columns: list[str]) -> str:
+    types = await column_types(conn, table.name)
+    return "jsonb_to_recordset($1::jsonb) AS p (" + ", ".join(f'"{c}" {types[c]}' for c in columns) + ")"
+
+
+async def existing(conn: asyncpg.Connection, table: Table, keys: list[Key]) -> set[Key]:
+    """Which of these rows are in the table."""
+    columns = list(table.key)
+    query = (
+        f"SELECT {', '.join(f't.{c}' for c in columns)} FROM {table.name} t"
+        f" JOIN {await _recordset(conn, table, columns)} USING ({', '.join(columns)})"
+    )
+    rows = [dict(zip(columns, key, strict=True)) for key in keys]
+    return {tuple(r.values()) for r in await conn.fetch(query, as_json(rows))}
+
+
+def _assignment(column: str, change: Any) -> str:
+    if isinstance(change, First):
+        return f"{column} = coalesce(t.{column}, p.{column})"
+    if isinstance(change, Union):
+        return f"{column} = ARRAY(SELECT DISTINCT c FROM unnest(t.{column} || p.{column}) AS c ORDER BY c)"
+    return f"{column} = p.{column}"
+
+
+def _value(change: Any) -> Any:
+    if isinstance(change, First):
+        return change.value
+    if isinstance(change, Union):
+        return list(change.codes)
+    return change
+
+
+async def write(conn: asyncpg.Connection, changes: Changes) -> None:
+    for table, patches in changes.patches.items():
+        await _update(conn, table, patches)
+    for table, where, columns in changes.matching:  # in call order: rare (renames, coverage ends)
+        await _update_matching(conn, table, where, columns)
+    for table, rows in changes.new.items():
+        await _insert(conn, table, rows, upsert=False)
+    for table, rows in changes.replaced.items():
+        await _insert(conn, table, rows, upsert=True)
+
+
+async def _update(conn: asyncpg.Connection, table: Table, patches: dict[Key, dict[str, Any]]) -> None:
+    # One statement per shape (which columns are set, and how): a patch sets only its own columns.
+    shapes: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = defaultdict(list)
+    for key, patch in sorted(patches.items()):
+        if patch:
+            shape = tuple((column, type(change).__name__) for column, change in sorted(patch.items()))
+            row = dict(zip(table.key, key, strict=True))
+            shapes[shape].append({**row, **{c: _value(change) for c, change in patch.items()}})
+    for shape, rows in shapes.items():
+        sample = rows[0]
+        first_patch = patches[tuple(sample[c] for c in table.key)]
+        columns = [column for column, _kind in shape]
+        assignments = ", ".join(_assignment(column, first_patch[column]) for column in columns)
+        match = " AND ".join(f"t.{c} = p.{c}" for c in table.key)
+        await conn.execute(
+            f"UPDATE {table.name} AS t SET {assignments}"
+            f" FROM {await _recordset(conn, table, [*table.key, *columns])} WHERE {match}",
+            as_json(rows),
+        )
+
+
+async def _update_matching(
+    conn: asyncpg.Connection, table: Table, where: dict[str, Any], columns: dict[str, Any]
+) -> None:
+    types = await column_types(conn, table.name)
+    # Compared and set as the columns' types: from the JSON's text by a cast.
+    match = [
+        f"{c} IS NULL" if value is None else f"{c} = ($1::jsonb->>'w_{c}')::{types[c]}"
+        for c, value in where.items()
+    ]
+    assignments = [f"{c} = ($1::jsonb->>'s_{c}')::{types[c]}" for c in columns]
+    values = {**{f"w_{c}": v for c, v in where.items()}, **{f"s_{c}": v for c, v in columns.items()}}
+    await conn.execute(
+        f"UPDATE {table.name} SET {', '.join(assignments)} WHERE {' AND '.join(match)}",
+        json.dumps(values, default=_json_value),
+    )
+
+
+async def _insert(
+    conn: asyncpg.Connection, table: Table, rows: dict[Key, dict[str, Any]], upsert: bool
+) -> None:
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for _key, row in sorted(rows.items()):
+        shapes[tuple(row)].append(row)
+    for columns, group in shapes.items():
+        names = ", ".join(columns)
+        statement = (
+            f"INSERT INTO {table.name} ({names}) SELECT {names}"
+            f" FROM {await _recordset(conn, table, list(columns))}"
+        )
+        if upsert:
+            others = [c for c in columns if c not in table.key]
+            statement += f" ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET " + ", ".join(
+                f"{c} = EXCLUDED.{c}" for c in others
+            )
+        await conn.execute(statement, as_json(group))
