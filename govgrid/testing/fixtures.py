@@ -4,6 +4,9 @@ and its own topic names, so tests never see each other's data."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -12,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from govgrid.config import get_settings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.kafka import events_topic
@@ -19,6 +23,18 @@ from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.testing.servers import LocalInstance, kafka_server, local_instance, postgres_server
 
 TEST_KINDS = ("unit", "integration", "e2e")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A development key pair of this test session's own, before any test module mints a token.
+
+    Tokens minted in tests (``mint_token(get_settings(), ...)``) and the services under test read
+    the same directory, so they agree; a developer's .local/auth is never touched.
+    """
+    key_dir = Path(tempfile.mkdtemp(prefix="govgrid-test-keys-")) / "auth"
+    os.environ["DEVELOPMENT_KEY_DIR"] = str(key_dir)
+    get_settings.cache_clear()
+    config.add_cleanup(lambda: shutil.rmtree(key_dir.parent, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
