@@ -25,16 +25,18 @@ from govgrid.testing.servers import LocalInstance, kafka_server, local_instance,
 TEST_KINDS = ("unit", "integration", "e2e")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """A development key pair of this test session's own, before any test module mints a token.
+# A development key pair of this test session's own. Set when pytest loads this plugin (the root
+# conftest), before any other conftest: test modules mint tokens at import (``mint_token(get_settings(),
+# ...)``), and pytest imports the conftests of the paths it is given even before pytest_configure.
+# Tokens minted in tests and the services under test read the same directory, so they agree; a
+# developer's .local/auth is never touched.
+_TEST_KEYS = Path(tempfile.mkdtemp(prefix="govgrid-test-keys-"))
+os.environ["DEVELOPMENT_KEY_DIR"] = str(_TEST_KEYS / "auth")
+get_settings.cache_clear()
 
-    Tokens minted in tests (``mint_token(get_settings(), ...)``) and the services under test read
-    the same directory, so they agree; a developer's .local/auth is never touched.
-    """
-    key_dir = Path(tempfile.mkdtemp(prefix="govgrid-test-keys-")) / "auth"
-    os.environ["DEVELOPMENT_KEY_DIR"] = str(key_dir)
-    get_settings.cache_clear()
-    config.add_cleanup(lambda: shutil.rmtree(key_dir.parent, ignore_errors=True))
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TEST_KEYS, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
