@@ -62,6 +62,7 @@ class KeySet:
                     self._fetched_at = now
                 except (OSError, ValueError, httpx.HTTPError, jwt.PyJWTError) as exc:
                     if kid not in self._keys:
+                        log.warning("the key set cannot be fetched: %r", exc)
                         raise DependencyUnavailable("the identity provider's keys cannot be read") from exc
                     log.warning("keeping the cached keys: fetching the key set failed: %s", exc)
             key = self._keys.get(kid)
