@@ -37,10 +37,12 @@ _LANDLINE = re.compile(r"0[1-9]\d{8,10}")  # 0 + a 2-3 digit area code + a 7-8 d
 _LANDLINE_WITHOUT_TRUNK = re.compile(r"[1-9]\d{8,10}")  # after +86 the trunk 0 is dropped
 _RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 _BANK_CARD = re.compile(r"\d{16,19}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Starts only where a local part starts: trying every position inside a long run would be quadratic.
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # A group after the first is part of the same number only with 3 digits or more: numbers are
 # written in groups of 3 or 4, dates in groups of 2 ("2023-09-01" is never a number).
 _MIN_INNER_GROUP = 3
+_SHORTEST_NUMBER = 10  # a landline: 0, a 2-digit area code, 7 digits
 _LONGEST_NUMBER = 4 + 19
 _COUNTRY_CODES = ("86", "0086")  # "0086" and the longest card number
 
@@ -71,6 +73,8 @@ def personal_data_in(text: str) -> str | None:
                 digits += group.upper()
                 if len(digits) > _LONGEST_NUMBER:
                     break
+                if len(digits) < _SHORTEST_NUMBER:
+                    continue
                 kind = _kind_of_number(digits, international and first == 0)
                 if kind is not None:
                     return kind
