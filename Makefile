@@ -24,6 +24,11 @@ $(ECHARTS): $(DASHBOARD)/package-lock.json
 	mkdir -p $(dir $@)
 	cp $(DASHBOARD)/node_modules/echarts/dist/echarts.min.js $@
 
+## the official AsyncAPI parser (npm), which checks schemas/asyncapi.json in lint and in the tests
+ASYNCAPI_PARSER := tools/asyncapi/node_modules/.package-lock.json
+$(ASYNCAPI_PARSER): tools/asyncapi/package-lock.json
+	cd tools/asyncapi && npm ci --no-audit --no-fund
+
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 chromium:
 	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
@@ -43,15 +48,16 @@ status: $(INSTALLED)
 test: $(INSTALLED) $(ECHARTS) chromium lint
 	$(PY) -m pytest
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) $(ASYNCAPI_PARSER)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy govgrid services demo deploy bench tests conftest.py
 	$(PY) -m govgrid.catalogue.export --check
+	node tools/asyncapi/validate.mjs schemas/asyncapi.json
 
 schemas: $(INSTALLED)
 	$(PY) -m govgrid.catalogue.export
 
 clean:
 	-$(INFRA) stop
-	rm -rf $(VENV) .local $(DASHBOARD)/node_modules $(dir $(ECHARTS))
+	rm -rf $(VENV) .local $(DASHBOARD)/node_modules tools/asyncapi/node_modules $(dir $(ECHARTS))

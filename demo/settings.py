@@ -1,5 +1,5 @@
-"""The demo's settings: where the write services answer (APPOINTMENTS_URL...), and the platform's
-token secret (JWT_SECRET) to sign the demo's city-admin token with."""
+"""The demo's settings: where the write services answer (APPOINTMENTS_URL...); its city-admin token
+is signed by the development issuer (govgrid.auth.mint), so the services must run in local mode."""
 
 from __future__ import annotations
 

@@ -65,8 +65,20 @@ def _records(content: bytes, content_type: str) -> list[dict[str, Any]]:
             )
         return data
     reader = csv.DictReader(io.StringIO(text))
-    # Empty cells mean "not given", so optional columns may stay blank.
-    return [{k: v for k, v in record.items() if k and v not in ("", None)} for record in reader]
+    try:
+        # Empty cells mean "not given", so optional columns may stay blank.
+        return [{k: v for k, v in record.items() if k and v not in ("", None)} for record in reader]
+    except csv.Error as exc:
+        raise _malformed_csv(reader.line_num + 1, exc) from None  # line_num counts the lines read before
+
+
+def _malformed_csv(line: int, exc: csv.Error) -> InvalidInput:
+    # A bare carriage return in a field (a cell pasted from another program) is the usual cause.
+    problem = "a line break inside a field not in double quotes" if "new-line" in str(exc) else str(exc)
+    return InvalidInput(
+        f"malformed CSV at line {line}; nothing was imported",
+        [{"row": line - 1 if line > 1 else None, "field": None, "reason": f"line {line}: {problem}"}],
+    )
 
 
 Outcome = Literal["imported", "changed", "unchanged"]

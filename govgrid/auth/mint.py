@@ -1,4 +1,8 @@
-"""Mint a bearer token from the command line, signed with the settings' secret (env JWT_SECRET).
+"""The development issuer: mint a bearer token from the command line, for local mode only.
+
+The token is signed with the key pair under DEVELOPMENT_KEY_DIR (default .local/auth, generated on
+first use), whose public half the services read in local mode. In production tokens come from the
+city's identity provider and this refuses to run (AUTH_ISSUER names that provider).
 
     python -m govgrid.auth.mint --role station_officer --jurisdiction S01 --subject alice [--ttl 3600]
 

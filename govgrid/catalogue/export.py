@@ -101,8 +101,23 @@ def asyncapi(cat: Catalogue) -> dict[str, Any]:
         },
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": schemas, "messages": messages},
+        "components": {"schemas": _asyncapi_schema(schemas), "messages": messages},
     }
+
+
+def _asyncapi_schema(schema: Any) -> Any:
+    """pydantic writes a discriminated union's ``discriminator`` the OpenAPI way, as an object
+    (``{"propertyName": "kind", "mapping": ...}``); the AsyncAPI schema format, the default for
+    payloads, wants the property name as a string, and its parser rejects the object. The mapping
+    is not lost: each ``oneOf`` branch fixes the property with a ``const``."""
+    if isinstance(schema, list):
+        return [_asyncapi_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {key: _asyncapi_schema(value) for key, value in schema.items()}
+    if isinstance(schema.get("discriminator"), dict) and "propertyName" in schema["discriminator"]:
+        converted["discriminator"] = schema["discriminator"]["propertyName"]
+    return converted
 
 
 def drift(directory: Path = SCHEMAS_DIR, cat: Catalogue = catalogue) -> list[str]:

@@ -4,6 +4,9 @@ and its own topic names, so tests never see each other's data."""
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -12,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from govgrid.config import get_settings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.kafka import events_topic
@@ -19,6 +23,20 @@ from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.testing.servers import LocalInstance, kafka_server, local_instance, postgres_server
 
 TEST_KINDS = ("unit", "integration", "e2e")
+
+
+# A development key pair of this test session's own. Set when pytest loads this plugin (the root
+# conftest), before any other conftest: test modules mint tokens at import (``mint_token(get_settings(),
+# ...)``), and pytest imports the conftests of the paths it is given even before pytest_configure.
+# Tokens minted in tests and the services under test read the same directory, so they agree; a
+# developer's .local/auth is never touched.
+_TEST_KEYS = Path(tempfile.mkdtemp(prefix="govgrid-test-keys-"))
+os.environ["DEVELOPMENT_KEY_DIR"] = str(_TEST_KEYS / "auth")
+get_settings.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TEST_KEYS, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

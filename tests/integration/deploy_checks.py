@@ -31,7 +31,7 @@ K8S_DIR = REPO / "deploy" / "k8s"
 
 # Values for the variables the deployment files require from the operator (tests only).
 TEST_SECRETS = {
-    "JWT_SECRET": "test-only-jwt-secret-of-a-reasonable-length",
+    "AUTH_ISSUER": "https://login.example.test/realms/govgrid",
     "INFORMANT_MASTER_KEY": "dGVzdC1vbmx5LWluZm9ybWFudC1tYXN0ZXIta2V5ISE=",  # base64 of 32 bytes
 }
 

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import SecretStr
+from pydantic import ValidationError
 
 from govgrid.auth import CurrentPrincipal, Principal, Role, mint_token, read_token, require_role
+from govgrid.auth.development import signing_key
 from govgrid.auth.mint import main as mint_main
-from govgrid.config import GovgridSettings, get_settings
+from govgrid.config import DEVELOPMENT_ISSUER, GovgridSettings, get_settings
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import Forbidden, Unauthenticated
 
-SECRET = "unit-test-secret-that-is-at-least-32-bytes-long"
-SETTINGS = GovgridSettings(jwt_secret=SecretStr(SECRET), jwt_issuer="govgrid-test", jwt_ttl_seconds=600)
+SETTINGS = GovgridSettings(jwt_ttl_seconds=600)  # the session's development key pair (fixtures)
 
 
-def signed(claims: dict[str, Any], secret: str = SECRET) -> str:
-    """A token with exactly these claims, for the cases mint_token refuses to produce."""
-    return jwt.encode(claims, secret, algorithm="HS256")
+def signed(
+    claims: dict[str, Any],
+    key: Ed25519PrivateKey | ec.EllipticCurvePrivateKey | None = None,
+    kid: str | None = None,
+    algorithm: str = "EdDSA",
+) -> str:
+    """A token with exactly these claims, for the cases mint_token refuses to produce; by default
+    signed like the development issuer does."""
+    development_kid, development_key = signing_key(SETTINGS.development_key_dir)
+    return jwt.encode(
+        claims,
+        key or development_key,
+        algorithm=algorithm,
+        headers={"kid": kid or development_kid},
+    )
 
 
 def valid_claims(**overrides: Any) -> dict[str, Any]:
@@ -34,7 +50,8 @@ def valid_claims(**overrides: Any) -> dict[str, Any]:
         "sub": "alice",
         "role": "station_officer",
         "jur": ["S01"],
-        "iss": SETTINGS.jwt_issuer,
+        "iss": DEVELOPMENT_ISSUER,
+        "aud": "govgrid",
         "iat": now,
         "exp": now + 600,
     }
@@ -42,10 +59,15 @@ def valid_claims(**overrides: Any) -> dict[str, Any]:
     return claims
 
 
-def reason(token: str) -> str:
+def reason(token: str, settings: GovgridSettings = SETTINGS) -> str:
     with pytest.raises(Unauthenticated) as caught:
-        read_token(SETTINGS, token)
+        read_token(settings, token)
     return caught.value.message
+
+
+def payload(token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    return claims
 
 
 # --- tokens -------------------------------------------------------------------------------------------
@@ -55,15 +77,17 @@ def test_round_trip_keeps_subject_role_and_jurisdiction() -> None:
     token = mint_token(SETTINGS, "alice", Role.STATION_OFFICER, ["S02", "S01", "S01"])
 
     assert read_token(SETTINGS, token) == Principal("alice", Role.STATION_OFFICER, frozenset({"S01", "S02"}))
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"], issuer="govgrid-test")
+    claims = payload(token)
     assert claims["jur"] == ["S01", "S02"]
+    assert claims["aud"] == "govgrid"
     assert claims["exp"] - claims["iat"] == SETTINGS.jwt_ttl_seconds
+    assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
 
 
 def test_explicit_ttl_overrides_the_setting() -> None:
     token = mint_token(SETTINGS, "alice", Role.VIEWER, ["T01"], ttl_seconds=60)
 
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"], issuer="govgrid-test")
+    claims = payload(token)
     assert claims["exp"] - claims["iat"] == 60
 
 
@@ -73,6 +97,28 @@ def test_city_admin_token_may_have_no_jurisdiction() -> None:
     assert read_token(SETTINGS, token) == Principal("root", Role.CITY_ADMIN, frozenset())
 
 
+def test_the_development_key_pair_is_generated_once(tmp_path: Path) -> None:
+    settings = GovgridSettings(development_key_dir=tmp_path / "auth")
+
+    first = mint_token(settings, "alice", Role.VIEWER, ["S01"])
+    second = mint_token(settings, "bob", Role.VIEWER, ["S01"])
+
+    assert jwt.get_unverified_header(first)["kid"] == jwt.get_unverified_header(second)["kid"]
+    assert sorted(p.name for p in (tmp_path / "auth").iterdir()) == ["jwks.json", "signing-key.pem"]
+    assert (tmp_path / "auth" / "signing-key.pem").stat().st_mode & 0o077 == 0
+    jwks = json.loads((tmp_path / "auth" / "jwks.json").read_text())
+    assert [key["kid"] for key in jwks["keys"]] == [jwt.get_unverified_header(first)["kid"]]
+    assert "d" not in jwks["keys"][0]  # the public half only
+    assert read_token(settings, second).subject == "bob"
+
+
+def test_a_token_of_another_development_key_pair_is_refused(tmp_path: Path) -> None:
+    elsewhere = GovgridSettings(development_key_dir=tmp_path / "auth")
+    token = mint_token(elsewhere, "mallory", Role.CITY_ADMIN, [])
+
+    assert reason(token) == "token signed by an unknown key"
+
+
 def test_expired_token_is_refused() -> None:
     long_ago = int(time.time()) - 7200
     token = signed(valid_claims(iat=long_ago, exp=long_ago + 60))
@@ -80,8 +126,8 @@ def test_expired_token_is_refused() -> None:
     assert reason(token) == "token expired"
 
 
-def test_forged_signature_is_refused() -> None:
-    token = signed(valid_claims(role="city_admin"), secret="an-attacker-secret-also-32-bytes-long!!")
+def test_forged_signature_under_a_known_key_id_is_refused() -> None:
+    token = signed(valid_claims(role="city_admin"), key=Ed25519PrivateKey.generate())
 
     assert reason(token) == "token signature invalid"
 
@@ -96,21 +142,49 @@ def test_tampered_payload_is_refused() -> None:
 def test_unsigned_token_is_refused() -> None:
     token = jwt.encode(valid_claims(role="city_admin"), "", algorithm="none")  # "" is how PyJWT spells no key
 
-    assert reason(token) == "token malformed or invalid"
+    assert reason(token) == "token algorithm not accepted"
+
+
+def test_a_shared_secret_is_never_accepted() -> None:
+    # The old HS256 scheme, and the classic attack of signing with the public key as an HMAC secret.
+    public_key = json.loads((SETTINGS.development_key_dir / "jwks.json").read_text())["keys"][0]["x"]
+    token = jwt.encode(
+        valid_claims(role="city_admin"),
+        public_key,
+        algorithm="HS256",
+        headers={"kid": signing_key(SETTINGS.development_key_dir)[0]},
+    )
+
+    assert reason(token) == "token algorithm not accepted"
+
+
+def test_an_algorithm_other_than_the_keys_is_refused() -> None:
+    settings = GovgridSettings(auth_algorithms=("EdDSA", "ES256"))
+    token = signed(valid_claims(), key=ec.generate_private_key(ec.SECP256R1()), algorithm="ES256")
+
+    assert reason(token, settings) == "token algorithm does not match its key"
+
+
+def test_a_token_without_key_id_is_refused() -> None:
+    _, key = signing_key(SETTINGS.development_key_dir)
+    token = jwt.encode(valid_claims(), key, algorithm="EdDSA")
+
+    assert reason(token) == "token names no signing key"
 
 
 def test_wrong_issuer_is_refused() -> None:
-    other = GovgridSettings(jwt_secret=SecretStr(SECRET), jwt_issuer="someone-else")
-    token = mint_token(other, "alice", Role.STATION_OFFICER, ["S01"])
+    assert reason(signed(valid_claims(iss="someone-else"))) == "token issuer not accepted"
 
-    assert reason(token) == "token issuer not accepted"
+
+def test_wrong_audience_is_refused() -> None:
+    assert reason(signed(valid_claims(aud="another-system"))) == "token audience not accepted"
 
 
 def test_garbage_is_refused_without_echoing_it() -> None:
     assert reason("not-a-jwt") == "token malformed or invalid"
 
 
-@pytest.mark.parametrize("claim", ["exp", "iat", "sub", "iss"])
+@pytest.mark.parametrize("claim", ["exp", "iat", "sub", "iss", "aud"])
 def test_missing_registered_claim_is_refused(claim: str) -> None:
     claims = valid_claims()
     del claims[claim]
@@ -118,7 +192,9 @@ def test_missing_registered_claim_is_refused(claim: str) -> None:
     assert reason(signed(claims)) == f"token lacks the {claim!r} claim"
 
 
-@pytest.mark.parametrize("role", ["superuser", "", None, ["city_admin"], "CITY_ADMIN"])
+@pytest.mark.parametrize(
+    "role", ["superuser", "", None, [], ["city_admin", "viewer"], "CITY_ADMIN", {"city_admin": True}]
+)
 def test_unknown_role_is_refused(role: Any) -> None:
     assert reason(signed(valid_claims(role=role))) == "token role unknown"
 
@@ -151,6 +227,29 @@ def test_empty_subject_is_refused() -> None:
     assert reason(signed(valid_claims(sub=""))) == "token subject invalid"
 
 
+def test_role_and_jurisdiction_come_from_the_configured_claims() -> None:
+    # Keycloak's shape: realm roles in a list among roles of other systems, codes in a custom claim.
+    settings = GovgridSettings(auth_role_claim="realm_access.roles", auth_jurisdiction_claim="govgrid.units")
+    claims = valid_claims(
+        realm_access={"roles": ["offline_access", "township_officer", "uma_authorization"]},
+        govgrid={"units": ["T01"]},
+    )
+    del claims["role"], claims["jur"]
+
+    assert read_token(settings, signed(claims)) == Principal(
+        "alice", Role.TOWNSHIP_OFFICER, frozenset({"T01"})
+    )
+    assert reason(signed(valid_claims()), settings) == "token role unknown"
+
+
+def test_mint_writes_the_configured_claims() -> None:
+    settings = GovgridSettings(auth_role_claim="realm_access.roles", auth_jurisdiction_claim="units")
+    token = mint_token(settings, "alice", Role.VIEWER, ["S01"])
+
+    assert payload(token)["realm_access"] == {"roles": "viewer"}
+    assert read_token(settings, token) == Principal("alice", Role.VIEWER, frozenset({"S01"}))
+
+
 @pytest.mark.parametrize(
     ("subject", "role", "jurisdiction", "ttl"),
     [
@@ -165,6 +264,20 @@ def test_mint_refuses_tokens_that_could_never_be_read(
 ) -> None:
     with pytest.raises(ValueError):
         mint_token(SETTINGS, subject, role, jurisdiction, ttl_seconds=ttl)
+
+
+def test_mint_refuses_to_sign_for_an_identity_provider() -> None:
+    settings = GovgridSettings(auth_issuer="https://login.example.gov.cn/realms/danzhou")
+
+    with pytest.raises(ValueError, match="only the development issuer"):
+        mint_token(settings, "alice", Role.CITY_ADMIN, [])
+
+
+def test_a_production_service_refuses_to_start_on_the_development_issuer() -> None:
+    with pytest.raises(ValidationError, match="RUN_MODE=local only"):
+        GovgridSettings(run_mode="production")
+
+    assert GovgridSettings(run_mode="production", auth_issuer="https://idp.example").run_mode == "production"
 
 
 # --- access rules -------------------------------------------------------------------------------------
@@ -315,11 +428,8 @@ async def test_bad_header_is_401(client: httpx.AsyncClient, authorization: str) 
     assert response.json()["code"] == "unauthenticated"
 
 
-async def test_token_signed_with_another_secret_is_401(client: httpx.AsyncClient) -> None:
-    other = GovgridSettings(
-        jwt_secret=SecretStr("another-secret-that-is-at-least-32-bytes"), jwt_issuer="govgrid-test"
-    )
-    token = mint_token(other, "mallory", Role.CITY_ADMIN, [])
+async def test_token_signed_with_another_key_is_401(client: httpx.AsyncClient) -> None:
+    token = signed(valid_claims(role="city_admin", jur=[]), key=Ed25519PrivateKey.generate())
 
     response = await client.get("/stations/S01", headers={"Authorization": f"Bearer {token}"})
 
@@ -386,14 +496,12 @@ async def test_openapi_declares_the_bearer_scheme(client: httpx.AsyncClient) -> 
 
 
 @pytest.fixture
-def env_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[GovgridSettings]:
+def env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[GovgridSettings]:
     """Settings the CLI will read from the environment; the cache is cleared so it really reads them."""
-    monkeypatch.setenv("JWT_SECRET", "cli-test-secret-that-is-at-least-32-bytes")
-    monkeypatch.setenv("JWT_ISSUER", "govgrid-cli-test")
+    monkeypatch.setenv("DEVELOPMENT_KEY_DIR", str(tmp_path / "cli-keys"))
+    monkeypatch.setenv("AUTH_AUDIENCE", "govgrid-cli-test")
     get_settings.cache_clear()
-    yield GovgridSettings(
-        jwt_secret=SecretStr("cli-test-secret-that-is-at-least-32-bytes"), jwt_issuer="govgrid-cli-test"
-    )
+    yield GovgridSettings()
     get_settings.cache_clear()
 
 
@@ -419,8 +527,9 @@ def test_cli_prints_only_a_token_that_read_token_accepts(
     assert read_token(env_settings, token) == Principal(
         "alice", Role.STATION_OFFICER, frozenset({"S01", "S02"})
     )
-    claims = jwt.decode(token, options={"verify_signature": False})
+    claims = payload(token)
     assert claims["exp"] - claims["iat"] == 3600
+    assert claims["aud"] == "govgrid-cli-test"
 
 
 def test_cli_rejects_an_unknown_role(

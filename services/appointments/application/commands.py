@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from govgrid.bounds import Day
 from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind, LeavingReason
 from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.privacy import FreeText
 
-Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+CODE_PATTERN = r"^[A-Za-z0-9_-]+$"
+Code = Field(min_length=1, max_length=32, pattern=CODE_PATTERN)
 PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 Name = Field(min_length=1, max_length=200)
 
@@ -21,48 +22,48 @@ class Command(BaseModel):
 class RegisterOrgUnit(Command):
     code: str = Code
     kind: OrgUnitKind
-    name_zh: str = Name
-    name_en: str = Name
-    parent_code: str | None = Field(default=None, min_length=1, max_length=32)
+    name_zh: FreeText = Name
+    name_en: FreeText = Name
+    parent_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class RenameOrgUnit(Command):
-    name_zh: str = Name
-    name_en: str = Name
+    name_zh: FreeText = Name
+    name_en: FreeText = Name
 
 
 class AssignVillageCoverage(Command):
     station_code: str = Code
-    effective_from: date
+    effective_from: Day
 
 
 class EndVillageCoverage(Command):
     station_code: str = Code
-    effective_until: date
+    effective_until: Day
 
 
 class RegisterPoliceOfficer(Command):
     person_id: str = PersonId
     badge_number: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
     station_code: str = Code
-    display_name: str = Field(min_length=1, max_length=100)
+    display_name: FreeText = Field(min_length=1, max_length=100)
 
 
 class RegisterVillageCadre(Command):
     person_id: str = PersonId
     village_code: str = Code
-    display_name: str = Field(min_length=1, max_length=100)
-    post: str = Field(min_length=1, max_length=50)
+    display_name: FreeText = Field(min_length=1, max_length=100)
+    post: FreeText = Field(min_length=1, max_length=50)
 
 
 class TransferPoliceOfficer(Command):
     to_station_code: str = Code
-    effective_on: date
+    effective_on: Day
 
 
 class RecordLeavingService(Command):
     reason: LeavingReason
-    effective_on: date
+    effective_on: Day
 
 
 class NominateAppointment(Command):
@@ -71,21 +72,22 @@ class NominateAppointment(Command):
     organisation_code: str = Field(
         min_length=1,
         max_length=32,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="The village or community (deputy secretary) or the police station (director).",
     )
-    term_start: date
-    term_end: date
+    term_start: Day
+    term_end: Day
 
 
 class ApproveAppointment(Command):
-    approved_on: date
+    approved_on: Day
 
 
 class IssueCertificate(Command):
-    issued_on: date
+    issued_on: Day
 
 
 class EndAppointment(Command):
     reason: AppointmentEndReason
-    ended_on: date
-    note: str = Field(default="", max_length=500)
+    ended_on: Day
+    note: FreeText = Field(default="", max_length=500)

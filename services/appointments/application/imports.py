@@ -7,13 +7,13 @@ Re-importing the same file changes nothing: rows that match what is registered c
 
 from __future__ import annotations
 
-from datetime import date
+from pydantic import Field, model_validator
 
-from pydantic import model_validator
-
+from govgrid.bounds import Day
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.imports import Outcome, import_rows
+from govgrid.privacy import FreeText
 from services.appointments.application import commands as c
 from services.appointments.application import handlers
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
@@ -23,8 +23,8 @@ from services.appointments.domain.people import PersonRole
 class OrgUnitRow(c.RegisterOrgUnit):
     """A unit, and optionally the station that covers it (villages and communities) from a date."""
 
-    station_code: str | None = None
-    coverage_from: date | None = None
+    station_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=c.CODE_PATTERN)
+    coverage_from: Day | None = None
 
     @model_validator(mode="after")
     def coverage_needs_both(self) -> OrgUnitRow:
@@ -36,11 +36,11 @@ class OrgUnitRow(c.RegisterOrgUnit):
 class PersonRow(c.Command):
     person_id: str = c.PersonId
     role: PersonRole
-    display_name: str
-    badge_number: str | None = None
-    station_code: str | None = None
-    village_code: str | None = None
-    post: str | None = None
+    display_name: FreeText = Field(min_length=1, max_length=100)
+    badge_number: str | None = Field(default=None, min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
+    station_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=c.CODE_PATTERN)
+    village_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=c.CODE_PATTERN)
+    post: FreeText | None = Field(default=None, min_length=1, max_length=50)
 
     @model_validator(mode="after")
     def fields_for_the_role(self) -> PersonRow:

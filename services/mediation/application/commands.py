@@ -1,18 +1,17 @@
 """The service's commands: also the request bodies of its POST endpoints.
 
-Events are kept forever, so free text is refused (422) when it carries what looks like a phone
-number or an ID-card number: parties are named party-A, party-B... and nothing else.
+Events are kept forever, so free text is refused (422) when it carries personal data (govgrid.privacy):
+parties are named party-A, party-B... and nothing else.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from govgrid.bounds import Day
 from govgrid.catalogue.mediation import (
     CloseOutcome,
     DisputeCategory,
@@ -23,39 +22,12 @@ from govgrid.catalogue.mediation import (
     PartySatisfaction,
     PersonRef,
 )
+from govgrid.privacy import FreeText
 
-# 11-digit mobile numbers, landlines with an area code, 18-character ID-card numbers; not inside longer
-# runs of digits (amounts of money, dates written as numbers).
-CONTACT_DETAILS = re.compile(r"(?<![\dA-Za-z])(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8}|\d{17}[\dXx])(?![\dA-Za-z])")
-
-
-def no_contact_details(text: str) -> str:
-    if CONTACT_DETAILS.search(text):
-        raise ValueError(
-            "looks like a phone or ID-card number: events are kept forever, "
-            "refer to the parties as party-A, party-B... only"
-        )
-    return text
-
-
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-    AfterValidator(no_contact_details),
-]
-Reason = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
-    AfterValidator(no_contact_details),
-]
-Note = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=1000), AfterValidator(no_contact_details)
-]
-Reference = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(no_contact_details),
-]
+Text = Annotated[FreeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[FreeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Note = Annotated[FreeText, StringConstraints(strip_whitespace=True, max_length=1000)]
+Reference = Annotated[FreeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -80,9 +52,9 @@ class RegisterDispute(Command):
     grid_code: Code | None = None
     category: DisputeCategory
     parties: tuple[Party, ...] = Field(min_length=2, max_length=20)
-    running_since: date | None = Field(default=None, description="When the dispute began, as far as known.")
+    running_since: Day | None = Field(default=None, description="When the dispute began, as far as known.")
     description: Text
-    registered_on: date
+    registered_on: Day
 
     @field_validator("source")
     @classmethod
@@ -113,11 +85,11 @@ class AssignMediators(Command):
         description="A police officer (usually the village's deputy secretary)."
     )
     cadre_person_id: PersonRef = Field(description="A village cadre (usually a joint-defence director).")
-    assigned_on: date
+    assigned_on: Day
 
 
 class RecordSession(Command):
-    held_on: date
+    held_on: Day
     parties_present: tuple[PartyLabel, ...] = Field(min_length=1, max_length=20)
     officials_present: tuple[PersonRef, ...] = Field(
         min_length=1, max_length=20, description="Person ids of the mediators and officials present."
@@ -133,29 +105,29 @@ class RecordSession(Command):
 
 
 class RecordAgreement(Command):
-    reached_on: date
+    reached_on: Day
     terms: Text = Field(description="A summary of the agreed terms.")
 
 
 class RecordFailure(Command):
-    failed_on: date
+    failed_on: Day
     reason: Reason
 
 
 class EscalateDispute(Command):
     to_level: MediationLevel
-    escalated_on: date
+    escalated_on: Day
     note: Note = ""
 
 
 class CloseDispute(Command):
     outcome: CloseOutcome
-    closed_on: date
+    closed_on: Day
     note: Note = ""
 
 
 class RecordFollowUp(Command):
-    visited_on: date
+    visited_on: Day
     agreement_holds: bool
     satisfaction: tuple[PartySatisfaction, ...] = Field(min_length=1, max_length=20)
     note: Note = ""

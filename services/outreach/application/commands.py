@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from govgrid.bounds import Day
 from govgrid.catalogue.outreach import (
     EnterpriseCaseCategory,
     EnterpriseCaseOutcome,
@@ -15,13 +15,17 @@ from govgrid.catalogue.outreach import (
     JobReferralOutcome,
     NotHiredReason,
     PersonRef,
-    Text,
 )
+from govgrid.privacy import FreeText
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+VillageCode = Field(
+    min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="Its village or community."
+)
 PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 Count = Field(ge=0, le=100_000)
 Note = Field(default="", max_length=500)
+Finding = Annotated[FreeText, Field(min_length=1, max_length=500)]
 
 
 class Command(BaseModel):
@@ -47,14 +51,18 @@ SchoolCodes = Annotated[
 
 class RegisterSchool(Command):
     school_code: str = Code
-    name_zh: str = Field(min_length=1, max_length=200)
-    village_code: str = Field(description="Its village or community.", min_length=1, max_length=32)
+    name_zh: FreeText = Field(min_length=1, max_length=200)
+    village_code: str = Field(
+        description="Its village or community.", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
+    )
 
 
 class RegisterEnterprise(Command):
     enterprise_code: str = Code
-    name: str = Field(min_length=1, max_length=200)
-    village_code: str = Field(description="Its village or community.", min_length=1, max_length=32)
+    name: FreeText = Field(min_length=1, max_length=200)
+    village_code: str = Field(
+        description="Its village or community.", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
+    )
     sector: EnterpriseSector
 
 
@@ -63,9 +71,9 @@ class RegisterEnterprise(Command):
 
 class LaunchRegistrationDrive(Command):
     station_code: str = Code
-    title: str = Field(min_length=1, max_length=200, examples=["2023年秋季户籍窗口进校园"])
-    period_start: date
-    period_end: date = Field(description="Inclusive.")
+    title: FreeText = Field(min_length=1, max_length=200, examples=["2023年秋季户籍窗口进校园"])
+    period_start: Day
+    period_end: Day = Field(description="Inclusive.")
     target_school_codes: SchoolCodes
 
 
@@ -75,34 +83,37 @@ class AddDriveTargets(Command):
 
 class RecordSchoolVisit(Command):
     school_code: str = Code
-    visited_on: date
+    visited_on: Day
     students_processed: int = Count
     id_cards: int = Field(ge=0, le=100_000, description="ID-card applications processed.")
     household_changes: int = Field(ge=0, le=100_000, description="Household-registration changes processed.")
 
 
 class CloseRegistrationDrive(Command):
-    closed_on: date
+    closed_on: Day
 
 
 # ---------------------------------------------------------------- enterprise visits
 
 
 class PlanFollowUp(Command):
-    action: str = Field(min_length=1, max_length=500)
-    due_on: date = Field(description="After the visit's day.")
+    action: FreeText = Field(min_length=1, max_length=500)
+    due_on: Day = Field(description="After the visit's day.")
 
 
 class RecordEnterpriseVisit(Command):
     enterprise_code: str = Code
     officer_person_id: str = PersonId
     kind: EnterpriseVisitKind
-    visited_on: date
-    findings: list[Text] = Field(default_factory=list, max_length=50)
+    visited_on: Day
+    findings: list[Annotated[FreeText, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=50
+    )
     case_id: str | None = Field(
         default=None,
         min_length=1,
         max_length=40,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="The case followed up: kind case_follow_up only.",
     )
     follow_ups: list[PlanFollowUp] = Field(default_factory=list, max_length=20)
@@ -115,8 +126,8 @@ class RecordEnterpriseVisit(Command):
 
 
 class CompleteFollowUp(Command):
-    completed_on: date
-    note: str = Note
+    completed_on: Day
+    note: FreeText = Note
 
 
 # ---------------------------------------------------------------- enterprise cases
@@ -125,16 +136,16 @@ class CompleteFollowUp(Command):
 class OpenEnterpriseCase(Command):
     enterprise_code: str = Code
     category: EnterpriseCaseCategory
-    opened_on: date
-    summary: str = Field(
+    opened_on: Day
+    summary: FreeText = Field(
         min_length=1, max_length=500, description="What happened to the enterprise; no names."
     )
 
 
 class HandleEnterpriseCase(Command):
-    handled_on: date
+    handled_on: Day
     outcome: EnterpriseCaseOutcome
-    note: str = Note
+    note: FreeText = Note
 
 
 # ---------------------------------------------------------------- job referrals
@@ -143,13 +154,13 @@ class HandleEnterpriseCase(Command):
 class MakeJobReferral(Command):
     person_ref: PersonRef
     enterprise_code: str = Code
-    position: str = Field(min_length=1, max_length=100)
-    referred_on: date
+    position: FreeText = Field(min_length=1, max_length=100)
+    referred_on: Day
 
 
 class RecordReferralOutcome(Command):
     outcome: JobReferralOutcome
-    decided_on: date
+    decided_on: Day
     not_hired_reason: NotHiredReason | None = None
 
     @model_validator(mode="after")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from govgrid.bounds import Day, Moment
 from govgrid.catalogue.patrols import AreaCode, ClearanceFinding, ObservationCategory, TeamMember
+from govgrid.privacy import FreeText
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 Identifier = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
@@ -27,21 +29,21 @@ def _no_repeats(field: str, values: list[str]) -> None:
 
 class FormTeam(Command):
     station_code: str = Code
-    name: str = Field(min_length=1, max_length=100)
-    formed_on: date
+    name: FreeText = Field(min_length=1, max_length=100)
+    formed_on: Day
 
 
 class JoinTeam(Command):
     member: TeamMember
-    joined_on: date
+    joined_on: Day
 
 
 class LeaveTeam(Command):
-    left_on: date
+    left_on: Day
 
 
 class DisbandTeam(Command):
-    disbanded_on: date
+    disbanded_on: Day
 
 
 # ---------------------------------------------------------------- patrols
@@ -49,9 +51,9 @@ class DisbandTeam(Command):
 
 class SchedulePatrol(Command):
     team_id: str = Identifier
-    planned_start: AwareDatetime
-    planned_end: AwareDatetime
-    note: str = Field(default="", max_length=500)
+    planned_start: Moment
+    planned_end: Moment
+    note: FreeText = Field(default="", max_length=500)
 
     @model_validator(mode="after")
     def ends_after_it_starts(self) -> SchedulePatrol:
@@ -61,8 +63,8 @@ class SchedulePatrol(Command):
 
 
 class StartPatrol(Command):
-    started_at: AwareDatetime
-    participant_ids: list[str] = Field(
+    started_at: Moment
+    participant_ids: list[Annotated[str, Identifier]] = Field(
         min_length=1, max_length=100, description="Members of the team taking part (person or volunteer ids)."
     )
 
@@ -74,7 +76,7 @@ class StartPatrol(Command):
 
 class VisitCheckpoint(Command):
     grid_code: str = Code
-    visited_at: AwareDatetime
+    visited_at: Moment
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
@@ -87,19 +89,19 @@ class VisitCheckpoint(Command):
 
 class RecordObservation(Command):
     category: ObservationCategory
-    note: str = Field(min_length=1, max_length=1000, description="What was seen; no personal data.")
-    observed_at: AwareDatetime
+    note: FreeText = Field(min_length=1, max_length=1000, description="What was seen; no personal data.")
+    observed_at: Moment
     grid_code: AreaCode | None = None
 
 
 class CompletePatrol(Command):
-    completed_at: AwareDatetime
+    completed_at: Moment
     distance_km: float = Field(ge=0, le=500)
 
 
 class AbortPatrol(Command):
-    aborted_at: AwareDatetime
-    reason: str = Field(min_length=1, max_length=500)
+    aborted_at: Moment
+    reason: FreeText = Field(min_length=1, max_length=500)
 
 
 # ---------------------------------------------------------------- clearance operations
@@ -107,8 +109,8 @@ class AbortPatrol(Command):
 
 class PlanClearanceOperation(Command):
     station_code: str = Code
-    focus: str = Field(min_length=1, max_length=200)
-    planned_on: date
+    focus: FreeText = Field(min_length=1, max_length=200)
+    planned_on: Day
     area_codes: list[AreaCode] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -117,23 +119,29 @@ class PlanClearanceOperation(Command):
         return self
 
 
+class Finding(ClearanceFinding):
+    """A finding as an officer reports it: its note goes through the personal-data guard."""
+
+    note: FreeText = Field(default="", max_length=500)
+
+
 class CarryOutClearanceOperation(Command):
-    carried_out_on: date
+    carried_out_on: Day
     places_checked: int = Count
     people_checked: int = Count
     officers_deployed: int = Count
     volunteers_deployed: int = Count
-    findings: list[ClearanceFinding] = Field(default_factory=list, max_length=100)
+    findings: list[Finding] = Field(default_factory=list, max_length=100)
 
 
 class CloseClearanceOperation(Command):
-    closed_on: date
-    summary: str = Field(default="", max_length=1000)
+    closed_on: Day
+    summary: FreeText = Field(default="", max_length=1000)
 
 
 class CancelClearanceOperation(Command):
-    cancelled_on: date
-    reason: str = Field(min_length=1, max_length=500)
+    cancelled_on: Day
+    reason: FreeText = Field(min_length=1, max_length=500)
 
 
 # ---------------------------------------------------------------- police activity
@@ -143,7 +151,7 @@ class PoliceActivityRow(Command):
     """One line of a station's daily figures (CSV columns or JSON keys of the same names)."""
 
     station_code: str = Code
-    day: date
+    day: Day
     calls_for_service: int = Count
     criminal_cases: int = Count
     public_security_cases: int = Count

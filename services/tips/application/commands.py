@@ -7,14 +7,15 @@ The informant's contact is a ``SecretStr``: it prints as ``**********`` in a rep
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
+from govgrid.bounds import Day, Moment
 from govgrid.catalogue.mediation import DisputeCategory
 from govgrid.catalogue.tips import ContactGroupKind, DismissalReason, LeadCategory, LeadChannel, LeadPriority
-from services.tips.domain.informant import looks_like_contact, mentions_contact
+from govgrid.privacy import FreeText
+from services.tips.domain.informant import mentions_contact
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
@@ -39,10 +40,10 @@ class SubmitLead(Command):
         description="How to reach the informant (name, phone, WeChat...); sealed before anything is "
         "stored. Leave it out for an anonymous lead.",
     )
-    description: str = Field(
+    description: FreeText = Field(
         min_length=1, max_length=2000, description="What the lead is about; must not repeat the contact."
     )
-    received_at: AwareDatetime | None = Field(
+    received_at: Moment | None = Field(
         default=None,
         description="When the lead arrived (a call at night, entered the next morning); now if left out.",
     )
@@ -56,12 +57,6 @@ class SubmitLead(Command):
         return description
 
 
-def _no_contact_data(text: str) -> str:
-    if looks_like_contact(text):
-        raise ValueError("must not contain a phone number or an e-mail address")
-    return text
-
-
 class TriageLead(Command):
     priority: LeadPriority
 
@@ -71,42 +66,40 @@ class AssignLead(Command):
 
 
 class VerifyLead(Command):
-    verified_on: date
+    verified_on: Day
 
 
 class DismissLead(Command):
     reason: DismissalReason
-    dismissed_on: date
+    dismissed_on: Day
 
 
 class FugitiveArrested(Command):
     outcome: Literal["fugitive_arrested"]
     case_number: str = CaseNumber
-    outcome_on: date
+    outcome_on: Day
 
 
 class CaseOpened(Command):
     outcome: Literal["case_opened"]
     case_number: str = CaseNumber
-    outcome_on: date
+    outcome_on: Day
 
 
 class HazardRemoved(Command):
     outcome: Literal["hazard_removed"]
-    outcome_on: date
+    outcome_on: Day
 
 
 class ReferredToMediation(Command):
     outcome: Literal["referred_to_mediation"]
-    outcome_on: date
+    outcome_on: Day
     dispute_category: DisputeCategory
-    summary: str = Field(
+    summary: FreeText = Field(
         min_length=1,
         max_length=1000,
         description="What the dispute is about, for the mediators; parties by role, no contact data.",
     )
-
-    _summary_has_no_contact_data = field_validator("summary")(_no_contact_data)
 
 
 RecordOutcome = Annotated[
@@ -115,24 +108,22 @@ RecordOutcome = Annotated[
 
 
 class CloseLead(Command):
-    closed_on: date
+    closed_on: Day
 
 
 class RevealInformantContact(Command):
-    reason: str = Field(
+    reason: FreeText = Field(
         min_length=10,
         max_length=500,
         description="Why the contact is needed (recorded with the reveal, or with the refusal).",
     )
-
-    _reason_has_no_contact_data = field_validator("reason")(_no_contact_data)
 
 
 class RegisterContactGroup(Command):
     group_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     village_code: str = Code
     kind: ContactGroupKind
-    name: str = Field(min_length=1, max_length=100, description="e.g. 干冲村警民联络群")
+    name: FreeText = Field(min_length=1, max_length=100, description="e.g. 干冲村警民联络群")
 
 
 class PublishSafetyNotice(Command):
@@ -143,12 +134,10 @@ class PublishSafetyNotice(Command):
         max_length=200,
         description="Villages of the station to reach; every village it covers today if left out.",
     )
-    title: str = Field(min_length=1, max_length=100)
-    body: str = Field(min_length=1, max_length=2000)
+    title: FreeText = Field(min_length=1, max_length=100)
+    body: FreeText = Field(min_length=1, max_length=2000)
 
 
 class RecordDelivery(Command):
     group_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-    delivered_at: AwareDatetime | None = Field(
-        default=None, description="When it was posted; now if left out."
-    )
+    delivered_at: Moment | None = Field(default=None, description="When it was posted; now if left out.")

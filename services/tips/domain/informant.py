@@ -6,9 +6,8 @@ that is stored in clear (events are kept forever and travel to every read model)
 - ``mentions_contact(contact, text)``: the text repeats the contact, or a significant part of it (a
   phone number with or without +86, spaced or hyphenated, a WeChat id, an e-mail address). Used where
   the contact is known to the caller anyway: the submitter's description, the handler's reveal reason.
-- ``looks_like_contact(text)``: the text contains a mainland mobile number or an e-mail address, whoever
-  they belong to. Used on text whose purpose never needs one (reveal reasons, mediation summaries), and
-  where comparing with the sealed contact would tell a caller whether a guess is right.
+Personal data of anyone (phone numbers, e-mail addresses...) is kept out of every free-text field by
+the kernel's guard, govgrid.privacy.FreeText.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ _SEPARATORS = re.compile(r"[\s\-()（）]+")
 # A run that identifies someone on its own: digits, latin letters, _ . @ + (a WeChat id, a number...).
 _IDENTIFIER = re.compile(r"[0-9a-z_.@+]+")
 MIN_IDENTIFIER_LENGTH = 5
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
 _COUNTRY_CODE = re.compile(r"^\+?86(?=1[3-9]\d{9}$)")
 
 
@@ -46,8 +43,3 @@ def mentions_contact(contact: str, text: str) -> bool:
     if flat_contact and flat_contact in flat_text:
         return True
     return any(part in flat_text for part in identifiers(contact))
-
-
-def looks_like_contact(text: str) -> bool:
-    flat = normalised(text)
-    return bool(_MOBILE.search(flat) or _EMAIL.search(flat))

@@ -37,13 +37,13 @@ def test_a_registration_is_accepted_with_its_text_stripped() -> None:
         "party-A's phone is 13812345678",
         "call 0898-23881234",
         "ID 46000319800101123X",
-        "身份证460003198001011234，住址",
+        "身份证460003198001011248，住址",
     ],
     ids=["mobile", "landline", "ID card with X", "ID card"],
 )
 def test_contact_details_never_enter_an_event(text: str) -> None:
     [(field, message)] = refused(c.RegisterDispute, {**REGISTRATION, "description": text})
-    assert field == "description" and "party-A, party-B" in message
+    assert field == "description" and "looks like a" in message
 
 
 @pytest.mark.parametrize(

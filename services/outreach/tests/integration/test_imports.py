@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from govgrid.auth import Role
 from services.outreach.bootstrap import OutreachService
@@ -113,6 +114,16 @@ async def test_malformed_rows_and_files_are_422(api: httpx.AsyncClient) -> None:
     assert (await api.post("/schools/import", json={"rows": []}, headers=ADMIN)).status_code == 422
     binary = await api.post("/schools/import", content=b"\xff\xfe\x00", headers={**ADMIN, **CSV})
     assert binary.status_code == 422
+
+
+@pytest.mark.parametrize("endpoint", ["/schools/import", "/enterprises/import"])
+async def test_a_bare_carriage_return_in_a_field_is_422_naming_the_line(
+    api: httpx.AsyncClient, endpoint: str
+) -> None:
+    answer = await api.post(endpoint, content=b"code\n\rx", headers={**ADMIN, **CSV})
+
+    assert answer.status_code == 422
+    assert [(d["row"], d["reason"].split(":")[0]) for d in answer.json()["detail"]] == [(1, "line 2")]
 
 
 async def test_imports_are_for_writers_within_their_station(

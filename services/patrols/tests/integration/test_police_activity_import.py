@@ -145,6 +145,14 @@ async def test_malformed_files_and_rows_are_422_with_row_field_and_reason(api: h
     refused(await api.get("/police-activity/S01/2023-13-01", headers=ADMIN), 422, "validation_failed")
 
 
+async def test_a_bare_carriage_return_in_a_field_is_422_naming_the_line(api: httpx.AsyncClient) -> None:
+    report = refused(
+        await import_csv(api, ACTIVITY_CSV + "S01,2023-11-24,\r1,0,0\n"), 422, "validation_failed"
+    )
+
+    assert [(d["row"], d["reason"].split(":")[0]) for d in report["detail"]] == [(4, "line 5")]
+
+
 async def test_who_may_import(api: httpx.AsyncClient) -> None:
     refused(await import_csv(api, ACTIVITY_CSV, {}), 401, "unauthenticated")
     refused(await import_csv(api, ACTIVITY_CSV, T01), 403, "forbidden")

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.tips.application import commands as c
-from services.tips.domain.informant import identifiers, looks_like_contact, mentions_contact
+from services.tips.domain.informant import identifiers, mentions_contact
 
 CONTACT = "+86 138 0013 8000 / 微信 wx_informant_42"
 
@@ -46,8 +46,12 @@ def test_a_text_about_something_else_passes() -> None:
         ("发邮件到 someone@example.com", True),
     ],
 )
-def test_contact_like_data_is_recognised_whoever_it_belongs_to(text: str, expected: bool) -> None:
-    assert looks_like_contact(text) is expected
+def test_contact_like_data_is_refused_whoever_it_belongs_to(text: str, expected: bool) -> None:
+    lead: dict[str, object] = {**LEAD, "description": text}
+    if expected:
+        assert [field for field, _ in errors_of(c.SubmitLead, lead)] == ["description"]
+    else:
+        assert c.SubmitLead.model_validate(lead).description == text
 
 
 LEAD = {"channel": "hotline", "category": "fugitive", "place_code": "V01"}
