@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
-import asyncpg
 import faust
 
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
-from govgrid.projection.faust_app import events_source, projection_app
+from govgrid.observability import DependencyAway
+from govgrid.projection.faust_app import events_source, projection_app, until_database_answers
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
@@ -31,6 +32,7 @@ settings = ProjectionsSettings()
 app = projection_app(settings.app_id, settings)
 state: dict[str, Generations] = {}
 opening = asyncio.Lock()
+read_models_away = DependencyAway(log, "PostgreSQL (read models)")
 
 
 async def generations() -> Generations:
@@ -41,19 +43,16 @@ async def generations() -> Generations:
     return state["generations"]
 
 
+async def project_one(envelope: EventEnvelope, at: KafkaPosition) -> None:
+    await project(await generations(), READ_MODELS, envelope, at)
+
+
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
         async for event in values.events():
             envelope = EventEnvelope.from_json_bytes(event.value)
             at = KafkaPosition.of(event.message)  # kept instead of the event if it is parked
-            while True:
-                try:
-                    await project(await generations(), READ_MODELS, envelope, at)
-                    break
-                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
-                    # PostgreSQL is away: wait and retry this event; the offset is not committed meanwhile.
-                    log.warning("read models unreachable, retrying in %ss: %r", RETRY_SECONDS, exc)
-                    await asyncio.sleep(RETRY_SECONDS)
+            await until_database_answers(partial(project_one, envelope, at), read_models_away, RETRY_SECONDS)
 
     project_events.__name__ = f"project_{service}"
     return project_events
