@@ -131,7 +131,12 @@ def port_answers(port: int) -> bool:
         return False
 
 
-def require_free(port: int, what: str, env_var: str) -> None:
+def require_free(port: int, what: str, env_var: str, grace: float = 0.0) -> None:
+    """Fail unless ``port`` is free, or frees within ``grace`` seconds (a killed JVM's threads may
+    still hold its sockets for a moment after its main thread is already a zombie)."""
+    deadline = time.monotonic() + grace
+    while not port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
     if not port_is_free(port):
         raise LauncherError(
             f"port {port} ({what}) is taken by another process: stop it, or choose another port "
@@ -265,8 +270,8 @@ def start_kafka(inst: Instance) -> None:
 def start_kafka_node(inst: Instance, node: KafkaNode) -> None:
     if kafka_pid(node) is not None:
         return
-    require_free(node.port, "Kafka", "GOVGRID_KAFKA_PORT")
-    require_free(node.controller_port, "Kafka controller", "GOVGRID_KAFKA_PORT")
+    require_free(node.port, "Kafka", "GOVGRID_KAFKA_PORT", grace=15)
+    require_free(node.controller_port, "Kafka controller", "GOVGRID_KAFKA_PORT", grace=15)
     ensure_kafka_jars()
     node.dir.mkdir(parents=True, exist_ok=True)
     props = node.dir / "server.properties"
@@ -277,20 +282,22 @@ def start_kafka_node(inst: Instance, node: KafkaNode) -> None:
         out = run(java_command("kafka.tools.StorageTool", "random-uuid", heap="128m"), "kafka random-uuid")
         cluster_id_file.write_text(out.stdout.strip().splitlines()[-1])
     single = ["--standalone"] if inst.brokers == 1 else []  # a cluster's voters are in its properties
-    run(
-        java_command(
-            "kafka.tools.StorageTool",
-            "format",
-            "-t",
-            cluster_id_file.read_text().strip(),
-            "-c",
-            str(props),
-            *single,
-            "--ignore-formatted",
-            heap="128m",
-        ),
-        "formatting the Kafka storage",
-    )
+    # Formatting once is enough; a restart (a node that died) spares the seconds of a JVM's start.
+    if not (node.dir / "data" / "meta.properties").exists():
+        run(
+            java_command(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id_file.read_text().strip(),
+                "-c",
+                str(props),
+                *single,
+                "--ignore-formatted",
+                heap="128m",
+            ),
+            "formatting the Kafka storage",
+        )
     if node.log_path.exists():  # readiness looks for this start's "Kafka Server started" line
         node.log_path.replace(node.dir / "kafka.log.1")
     heap = "512m" if inst.brokers == 1 else "384m"

@@ -2,7 +2,7 @@
 every service process, supervised. Ctrl-C stops everything.
 
     .venv/bin/python deploy/local/supervisor.py [--home DIR] [--keep-infra] [--no-demo]   (`make up`)
-        [--brokers 1|3] [--replicas 1|2]
+        [--brokers 1|3] [--replicas 1|2] [--services appointments,...]
 
 - A process that exits is reported and restarted, with a back-off (1 s doubling to 30 s); so is a
   Kafka node or PostgreSQL that dies (they are reaped, never left as zombies). `make status` shows
@@ -169,6 +169,7 @@ WRITE_SERVICES = (
     ("mediation", "MEDIATION_PORT", 8104),
     ("outreach", "OUTREACH_PORT", 8105),
 )
+WRITE_SERVICE_NAMES = tuple(name for name, _, _ in WRITE_SERVICES)
 
 
 def service_urls() -> dict[str, str]:
@@ -179,7 +180,13 @@ def service_urls() -> dict[str, str]:
     }
 
 
-def services(python: str, inst: infra.Instance, logs: Path, replicas: int = 1) -> list[Supervised]:
+def services(
+    python: str,
+    inst: infra.Instance,
+    logs: Path,
+    replicas: int = 1,
+    write_services: tuple[str, ...] = WRITE_SERVICE_NAMES,
+) -> list[Supervised]:
     """Every service process; with ``replicas`` > 1, that many of each write service (sharing its port:
     HTTP_REUSE_PORT), of each relay (one publishes, the others stand by) and of the projection worker
     (one consumer group)."""
@@ -199,6 +206,8 @@ def services(python: str, inst: infra.Instance, logs: Path, replicas: int = 1) -
 
     procs: list[Supervised] = []
     for name, variable, default in WRITE_SERVICES:
+        if name not in write_services:
+            continue
         port = os.environ.get(variable, str(default))
         for replica in range(1, replicas + 1):
             service, relay = named(name, replica), named(f"{name}-relay", replica)
@@ -366,7 +375,16 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("GOVGRID_REPLICAS", "1")),
         help="processes per write service, relay and projection worker",
     )
+    parser.add_argument(
+        "--services",
+        type=lambda names: tuple(names.split(",")),
+        default=WRITE_SERVICE_NAMES,
+        help="comma-separated write services to run (default: all; the fault tests run appointments)",
+    )
     args = parser.parse_args(argv)
+    unknown = set(args.services) - set(WRITE_SERVICE_NAMES)
+    if unknown:
+        parser.error(f"unknown write services: {', '.join(sorted(unknown))}")
     inst = infra.Instance(
         Path(args.home).resolve(),
         int(os.environ.get("GOVGRID_KAFKA_PORT", "9092")),
@@ -384,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     logs = inst.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    procs = services(sys.executable, inst, logs, args.replicas)
+    procs = services(sys.executable, inst, logs, args.replicas, args.services)
     demo = (
         None
         if args.no_demo

@@ -13,6 +13,7 @@ from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Gauge
 
 from govgrid.kafka import topic_partitions
+from govgrid.web.health import Progress
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -69,11 +70,13 @@ class LagWatch:
         self._settings = settings
         self._interval = interval
         self.latest: dict[str, int] | None = None
+        self.progress = Progress(stuck_after_seconds=3 * interval)  # not ready while the lag is stuck
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
             try:
                 self.latest = await measure(self._settings)
+                self.progress.observe(sum(self.latest.values()))
                 for name, lag in self.latest.items():
                     LAG.labels(name).set(lag)
             except (KafkaError, OSError, LookupError) as exc:
@@ -89,3 +92,4 @@ class LagWatch:
         behind = {name: lag for name, lag in self.latest.items() if lag > self._settings.max_ready_lag}
         if behind:
             raise RuntimeError(f"behind: {behind}")
+        await self.progress.check()

@@ -1,4 +1,5 @@
-"""An outage is told once per interval, not once per retry (DependencyAway, OncePerInterval)."""
+"""An outage is told once per interval, not once per retry (DependencyAway, OncePerInterval); a part
+whose backlog does not shrink is not ready (Progress)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import pytest
 
 from govgrid.observability import DependencyAway, OncePerInterval, quiet_repeats
+from govgrid.web.health import Progress, Stuck
 
 pytestmark = pytest.mark.unit
 
@@ -72,3 +74,24 @@ def test_quiet_repeats_reaches_every_module_logger_of_a_package() -> None:
     filters = [f for f in child.filters if isinstance(f, OncePerInterval)]
     assert len(filters) == 1
     assert filters[0] in logging.getLogger("test.package").filters
+
+
+async def test_readiness_fails_while_a_backlog_waits_and_none_of_it_is_done() -> None:
+    clock = Clock()
+    progress = Progress(stuck_after_seconds=15, clock=clock)
+    for backlog in (0, 40, 120, 60):  # busy: it grows, then shrinks (at 15 s)
+        progress.observe(backlog)
+        await progress.check()
+        clock.now += 5
+    for backlog in (70, 75, 75):  # at 20, 25, 30 s: never shrinking, yet within the limit
+        progress.observe(backlog)
+        await progress.check()
+        clock.now += 5
+    clock.now -= 4  # 31 s: 16 s since it last shrank
+    with pytest.raises(Stuck, match="75 waiting, none done for 16 s"):
+        await progress.check()
+    progress.observe(74)  # one event done: ready again
+    await progress.check()
+    progress.observe(0)
+    clock.now += 600  # nothing waits: never stuck
+    await progress.check()
