@@ -20,12 +20,7 @@ HEARTBEAT_INTERVAL_SECONDS = 3.0
 
 # PostgreSQL unreachable, starting up (CannotConnectNowError), shutting down (AdminShutdownError) or
 # restarting after a crash, or a connection lost mid-query: the event is applied again once it is back.
-DATABASE_AWAY: tuple[type[BaseException], ...] = (
-    *DATABASE_UNAVAILABLE,
-    asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.CrashShutdownError,
-    asyncpg.InterfaceError,
-)
+DATABASE_AWAY: tuple[type[BaseException], ...] = (*DATABASE_UNAVAILABLE, asyncpg.InterfaceError)
 
 T = TypeVar("T")
 

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,  # the server is stopping (fast or immediate shutdown)
+    asyncpg.exceptions.CrashShutdownError,  # another backend crashed: the server restarts
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
     ConnectionError,

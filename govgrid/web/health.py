@@ -63,22 +63,23 @@ class Stuck(RuntimeError):
 
 class Progress:
     """Readiness of a part that works through a backlog (a consumer's lag): not ready while work
-    waits and the backlog has not shrunk for ``stuck_after_seconds``. A backlog under the lag limit
-    can still be stuck (a consumer group waiting for Kafka to expire a dead member, a worker retrying
-    a database that is away): a part that makes progress shows its backlog shrink or empty between
-    measurements, one that is stuck does not."""
+    waits and none was done for ``stuck_after_seconds``. A backlog under the lag limit can still be
+    stuck (a consumer group waiting for Kafka to expire a dead member, a worker retrying a database
+    that is away); a busy part's backlog may not shrink, but what it has done grows."""
 
     def __init__(self, stuck_after_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._stuck_after = stuck_after_seconds
         self._clock = clock
         self._backlog = 0
+        self._done = 0
         self._progress_at = clock()
 
-    def observe(self, backlog: int) -> None:
-        """A new measurement of the backlog."""
-        if backlog == 0 or backlog < self._backlog:
+    def observe(self, backlog: int, done: int) -> None:
+        """A new measurement: the work waiting, and a count of the work done that grows with it (a
+        consumer's committed offsets)."""
+        if backlog == 0 or done > self._done:
             self._progress_at = self._clock()
-        self._backlog = backlog
+        self._backlog, self._done = backlog, done
 
     async def check(self) -> None:
         """A ReadyCheck."""

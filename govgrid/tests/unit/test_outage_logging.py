@@ -79,19 +79,20 @@ def test_quiet_repeats_reaches_every_module_logger_of_a_package() -> None:
 async def test_readiness_fails_while_a_backlog_waits_and_none_of_it_is_done() -> None:
     clock = Clock()
     progress = Progress(stuck_after_seconds=15, clock=clock)
-    for backlog in (0, 40, 120, 60):  # busy: it grows, then shrinks (at 15 s)
-        progress.observe(backlog)
+    # Busy: the backlog grows, yet work is done (at 0, 5, 10, 15 s).
+    for backlog, done in ((0, 0), (40, 10), (120, 30), (130, 60)):
+        progress.observe(backlog, done)
         await progress.check()
         clock.now += 5
-    for backlog in (70, 75, 75):  # at 20, 25, 30 s: never shrinking, yet within the limit
-        progress.observe(backlog)
+    for backlog in (130, 140, 150):  # at 20, 25, 30 s: nothing done, yet within the limit
+        progress.observe(backlog, 60)
         await progress.check()
         clock.now += 5
-    clock.now -= 4  # 31 s: 16 s since it last shrank
-    with pytest.raises(Stuck, match="75 waiting, none done for 16 s"):
+    clock.now -= 4  # 31 s: 16 s since anything was done
+    with pytest.raises(Stuck, match="150 waiting, none done for 16 s"):
         await progress.check()
-    progress.observe(74)  # one event done: ready again
+    progress.observe(150, 61)  # one event done: ready again
     await progress.check()
-    progress.observe(0)
+    progress.observe(0, 61)
     clock.now += 600  # nothing waits: never stuck
     await progress.check()
