@@ -116,9 +116,10 @@ class Platform:
         return report
 
     def pids(self) -> dict[str, int | None]:
-        """Every supervised part's pid (None while it is down), from the supervisor's record."""
+        """Every supervised part's pid (None while it is down), from the supervisor's record; a pid
+        that no longer runs is None too (the record is written half a second after a death at worst)."""
         state = json.loads((self.home / "supervisor.json").read_text())
-        return {part["name"]: part["pid"] for part in state["processes"]}
+        return {part["name"]: part["pid"] if runs(part["pid"]) else None for part in state["processes"]}
 
     def query(self, sql: str, *args: object) -> list[asyncpg.Record]:
         async def fetch() -> list[asyncpg.Record]:
@@ -145,6 +146,14 @@ class Platform:
     def unpublished(self) -> int:
         count: int = self.query(f"SELECT count(*) FROM {SERVICE}.outbox WHERE published_at IS NULL")[0][0]
         return count
+
+
+def runs(pid: int | None) -> bool:
+    """Whether ``pid`` is a live process (a zombie is dead)."""
+    try:
+        return pid is not None and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def call(
