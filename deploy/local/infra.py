@@ -2,12 +2,14 @@
 
 No Docker engine exists on these machines, so the platform's servers run as plain processes:
 - Kafka: the jars of org.apache.kafka:kafka_2.13 (pinned in deploy/kafka/pom.xml), fetched by
-  Maven into a cache folder and run with the machine's Java 17 as a single-node broker+controller.
+  Maven into a cache folder and run with the machine's Java 17 as a single-node broker+controller,
+  or as a cluster of three (--brokers 3).
 - PostgreSQL: Debian's `postgresql` package (installed with apt-get when missing and allowed).
 
 Standard library only, so it runs before any virtual environment exists.
 
     python deploy/local/infra.py start   [--home DIR] [--kafka-port N] [--pg-port N] [--only kafka|postgres]
+                                         [--brokers 1|3]
     python deploy/local/infra.py stop    [--home DIR] [--only ...]
     python deploy/local/infra.py status  [--home DIR] [--json]
     python deploy/local/infra.py wait    [--home DIR] [--timeout S]
@@ -600,14 +602,16 @@ def main(argv: list[str] | None = None) -> int:
         "--brokers",
         type=int,
         choices=(1, 3),
-        default=int(os.environ.get("GOVGRID_KAFKA_BROKERS", "1")),
-        help="1 Kafka broker, or a cluster of 3 on ports P, P+2, P+4",
+        default=int(os.environ["GOVGRID_KAFKA_BROKERS"]) if "GOVGRID_KAFKA_BROKERS" in os.environ else None,
+        help="1 Kafka broker, or a cluster of 3 on ports P, P+2, P+4 (default: what --home holds, else 1)",
     )
     parser.add_argument("--only", choices=SERVERS, action="append", help="limit to one server (repeatable)")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--json", action="store_true", help="status as JSON")
     args = parser.parse_args(argv)
-    inst = Instance(Path(args.home).resolve(), args.kafka_port, args.pg_port, args.brokers)
+    home = Path(args.home).resolve()
+    brokers = args.brokers or (3 if (home / "kafka" / "node-1").is_dir() else 1)
+    inst = Instance(home, args.kafka_port, args.pg_port, brokers)
     only = tuple(args.only or SERVERS)
     try:
         if args.command == "start":

@@ -17,9 +17,6 @@ from govgrid.web.errors import DATABASE_UNAVAILABLE
 # seconds (faust's default is 60). The broker's group.min.session.timeout.ms (6 s by default) allows it.
 SESSION_TIMEOUT_SECONDS = 10.0
 HEARTBEAT_INTERVAL_SECONDS = 3.0
-# In a rebalance, the group waits this long for every member to rejoin (faust's default, 60 s, let one
-# slow member hold every partition of the group idle for a minute).
-REBALANCE_TIMEOUT_SECONDS = 20.0
 
 # PostgreSQL unreachable, starting up (CannotConnectNowError), shutting down (AdminShutdownError) or
 # restarting after a crash, or a connection lost mid-query: the event is applied again once it is back.
@@ -41,10 +38,6 @@ def projection_app(app_id: str, settings: GovgridSettings) -> faust.App:
         broker=brokers,
         broker_session_timeout=SESSION_TIMEOUT_SECONDS,
         broker_heartbeat_interval=HEARTBEAT_INTERVAL_SECONDS,
-        broker_rebalance_timeout=REBALANCE_TIMEOUT_SECONDS,
-        # A rebalance need not wait for the event in hand: applying is idempotent (applied_events), so
-        # the partition's next owner applying it again changes nothing.
-        stream_wait_empty=False,
         topic_partitions=settings.kafka_topic_partitions,
         topic_allow_declare=False,
         topic_disable_leader=True,
