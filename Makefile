@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 INFRA := $(PY) deploy/local/infra.py
 
-.PHONY: up down status test lint schemas clean chromium
+.PHONY: up down status test faults lint schemas clean chromium
 
 DASHBOARD := services/projections/dashboard
 ECHARTS := $(DASHBOARD)/static/vendor/echarts.min.js
@@ -47,6 +47,11 @@ status: $(INSTALLED)
 ## test: lint, type-check, schema drift check, then every test (unit, integration, e2e) on real servers
 test: $(INSTALLED) $(ECHARTS) chromium lint
 	$(PY) -m pytest
+
+## faults: the fault-injection suite alone (tests/faults: a 3-broker Kafka cluster, replicas, processes
+## killed under load; about 15 minutes). `make test` runs it too.
+faults: $(INSTALLED)
+	$(PY) -m pytest tests/faults -s
 
 lint: $(INSTALLED) $(ASYNCAPI_PARSER)
 	$(PY) -m ruff check .

@@ -25,9 +25,15 @@ class GovgridSettings(BaseSettings):
     service_name: str = Field(default="govgrid", description="Names logs, metrics and the Kafka client id.")
     database_url: str = "postgresql://govgrid:govgrid@127.0.0.1:5432/govgrid"
     database_pool_max: int = Field(default=10, ge=1)
-    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", description="One broker, or the cluster's brokers comma-separated."
+    )
     kafka_topic_partitions: int = Field(default=6, ge=1, description="Partitions of every events topic.")
-    kafka_replication_factor: int = Field(default=1, ge=1, description="3 on a production cluster.")
+    kafka_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        description="Copies of each topic: 1 on one broker, 3 on a cluster (then min.insync.replicas=2).",
+    )
 
     run_mode: Literal["local", "production"] = Field(
         default="local", description="production refuses the development issuer and its key pair."
@@ -81,6 +87,10 @@ class GovgridSettings(BaseSettings):
 
     http_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers.")
     http_port: int = Field(default=8000, ge=1, le=65535, description="Each service sets its own default.")
+    http_reuse_port: bool = Field(
+        default=False,
+        description="Bind with SO_REUSEPORT (Linux): several replicas on one host share the port.",
+    )
 
     log_level: str = "INFO"
 

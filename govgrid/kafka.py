@@ -18,6 +18,12 @@ SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 EVENTS_TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
 
 
+def events_topic_config(replication_factor: int) -> dict[str, str]:
+    """With 3 copies or more, a write (acks=all) needs 2 of them in sync: one broker can be lost
+    without losing an acknowledged event, and the topic still takes writes meanwhile."""
+    return {**EVENTS_TOPIC_CONFIG, "min.insync.replicas": "2" if replication_factor >= 3 else "1"}
+
+
 def events_topic(service: str) -> str:
     """``govgrid.<service>.events``: one topic per write service, partitioned by stream id."""
     if not SERVICE_NAME.match(service):
@@ -43,7 +49,14 @@ async def ensure_topics(
         for name, partitions in partitions_by_topic.items():
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(name, partitions, replication_factor, topic_configs=EVENTS_TOPIC_CONFIG)]
+                    [
+                        NewTopic(
+                            name,
+                            partitions,
+                            replication_factor,
+                            topic_configs=events_topic_config(replication_factor),
+                        )
+                    ]
                 )
         for name, expected in partitions_by_topic.items():
             found = await _partition_count(admin, name)

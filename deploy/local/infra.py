@@ -2,12 +2,14 @@
 
 No Docker engine exists on these machines, so the platform's servers run as plain processes:
 - Kafka: the jars of org.apache.kafka:kafka_2.13 (pinned in deploy/kafka/pom.xml), fetched by
-  Maven into a cache folder and run with the machine's Java 17 as a single-node broker+controller.
+  Maven into a cache folder and run with the machine's Java 17 as a single-node broker+controller,
+  or as a cluster of three (--brokers 3).
 - PostgreSQL: Debian's `postgresql` package (installed with apt-get when missing and allowed).
 
 Standard library only, so it runs before any virtual environment exists.
 
     python deploy/local/infra.py start   [--home DIR] [--kafka-port N] [--pg-port N] [--only kafka|postgres]
+                                         [--brokers 1|3]
     python deploy/local/infra.py stop    [--home DIR] [--only ...]
     python deploy/local/infra.py status  [--home DIR] [--json]
     python deploy/local/infra.py wait    [--home DIR] [--timeout S]
@@ -23,6 +25,7 @@ import contextlib
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -48,18 +51,48 @@ class LauncherError(Exception):
 
 
 @dataclass(frozen=True)
+class KafkaNode:
+    """One Kafka process: a combined broker and KRaft controller."""
+
+    node_id: int
+    port: int
+    controller_port: int
+    dir: Path
+
+    @property
+    def pid_file(self) -> Path:
+        return self.dir / "kafka.pid"
+
+    @property
+    def log_path(self) -> Path:
+        return self.dir / "kafka.log"
+
+
+@dataclass(frozen=True)
 class Instance:
     home: Path
     kafka_port: int
     pg_port: int
-
-    @property
-    def controller_port(self) -> int:
-        return self.kafka_port + 1
+    # 1: a single broker. 3: a cluster of three combined broker+controller nodes (a KRaft quorum that
+    # survives one lost node), on the ports kafka_port, kafka_port+2, kafka_port+4 (controllers +1).
+    brokers: int = 1
 
     @property
     def kafka_dir(self) -> Path:
         return self.home / "kafka"
+
+    @property
+    def kafka_nodes(self) -> list[KafkaNode]:
+        # A single broker keeps the folder layout it always had, so existing local data stays usable.
+        return [
+            KafkaNode(
+                node_id=i + 1,
+                port=self.kafka_port + 2 * i,
+                controller_port=self.kafka_port + 2 * i + 1,
+                dir=self.kafka_dir if self.brokers == 1 else self.kafka_dir / f"node-{i + 1}",
+            )
+            for i in range(self.brokers)
+        ]
 
     @property
     def pg_dir(self) -> Path:
@@ -67,7 +100,12 @@ class Instance:
 
     @property
     def kafka_bootstrap(self) -> str:
-        return f"127.0.0.1:{self.kafka_port}"
+        return ",".join(f"127.0.0.1:{node.port}" for node in self.kafka_nodes)
+
+    @property
+    def replication_factor(self) -> int:
+        """For the topics: every broker holds a copy (3 on the cluster)."""
+        return self.brokers
 
     @property
     def database_url(self) -> str:
@@ -95,7 +133,12 @@ def port_answers(port: int) -> bool:
         return False
 
 
-def require_free(port: int, what: str, env_var: str) -> None:
+def require_free(port: int, what: str, env_var: str, grace: float = 0.0) -> None:
+    """Fail unless ``port`` is free, or frees within ``grace`` seconds (a killed JVM's threads may
+    still hold its sockets for a moment after its main thread is already a zombie)."""
+    deadline = time.monotonic() + grace
+    while not port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
     if not port_is_free(port):
         raise LauncherError(
             f"port {port} ({what}) is taken by another process: stop it, or choose another port "
@@ -104,13 +147,17 @@ def require_free(port: int, what: str, env_var: str) -> None:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether ``pid`` runs. A dead child of ours is reaped here; a zombie (dead, not yet reaped by its
+    parent: PID 1 of a container may never reap the orphaned postmaster) counts as dead, where
+    ``os.kill(pid, 0)`` would take it for alive."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    except PermissionError:
-        return True
-    return True
+    # The state follows the command name, which is in parentheses and may itself hold spaces.
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 def run(cmd: list[str], what: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -150,35 +197,48 @@ def ensure_kafka_jars() -> None:
     )
 
 
-def kafka_properties(inst: Instance) -> str:
+def kafka_properties(inst: Instance, node: KafkaNode) -> str:
+    replicas = inst.brokers
+    # With three copies, a write needs two (acks=all): one broker may be lost without losing an event.
+    min_isr = 2 if replicas >= 3 else 1
+    if inst.brokers == 1:
+        quorum = f"controller.quorum.bootstrap.servers=127.0.0.1:{node.controller_port}"
+    else:  # a static quorum: every node knows every voter from the start
+        quorum = "controller.quorum.voters=" + ",".join(
+            f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in inst.kafka_nodes
+        )
     return "\n".join(
         [
             "process.roles=broker,controller",
-            "node.id=1",
-            f"listeners=PLAINTEXT://127.0.0.1:{inst.kafka_port},CONTROLLER://127.0.0.1:{inst.controller_port}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{inst.kafka_port}",
+            f"node.id={node.node_id}",
+            f"listeners=PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{node.port}",
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            f"controller.quorum.bootstrap.servers=127.0.0.1:{inst.controller_port}",
-            f"log.dirs={inst.kafka_dir / 'data'}",
+            quorum,
+            f"log.dirs={node.dir / 'data'}",
             # The project creates its topics itself, with explicit partitions and infinite retention.
             "auto.create.topics.enable=false",
             "num.partitions=1",
-            "offsets.topic.replication.factor=1",
+            f"default.replication.factor={replicas}",
+            f"min.insync.replicas={min_isr}",
+            f"offsets.topic.replication.factor={replicas}",
             "offsets.topic.num.partitions=10",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            # A single local node: no point waiting for more group members to join.
+            f"transaction.state.log.replication.factor={replicas}",
+            f"transaction.state.log.min.isr={min_isr}",
+            f"share.coordinator.state.topic.replication.factor={replicas}",
+            f"share.coordinator.state.topic.min.isr={min_isr}",
+            # Nobody waits for more group members to join; a dead consumer is expired after its own
+            # session timeout (10 s for the projection workers), which this minimum allows.
             "group.initial.rebalance.delay.ms=0",
+            "group.min.session.timeout.ms=6000",
             "",
         ]
     )
 
 
-def java_command(main_class: str, *args: str, heap: str = "512m") -> list[str]:
+def java_command(main_class: str, *args: str, heap: str = "512m", quick_start: bool = False) -> list[str]:
     java = shutil.which("java")
     if java is None:
         raise LauncherError("java not found: install Java 17 (apt-get install -y openjdk-17-jre-headless)")
@@ -187,6 +247,9 @@ def java_command(main_class: str, *args: str, heap: str = "512m") -> list[str]:
         f"-Xmx{heap}",
         f"-Xms{heap}",
         "-XX:+UseG1GC",
+        # Three brokers on one machine: the C1 compiler only, which starts a JVM in about half the CPU
+        # time (a restarted node rejoins sooner); peak speed matters less than in the benchmarks.
+        *(["-XX:TieredStopAtLevel=1"] if quick_start else []),
         "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={KAFKA_LOG4J}",
         "-cp",
@@ -196,91 +259,118 @@ def java_command(main_class: str, *args: str, heap: str = "512m") -> list[str]:
     ]
 
 
-def kafka_pid(inst: Instance) -> int | None:
-    pid_file = inst.kafka_dir / "kafka.pid"
-    if not pid_file.exists():
+def kafka_pid(node: KafkaNode) -> int | None:
+    if not node.pid_file.exists():
         return None
-    pid = int(pid_file.read_text().strip() or 0)
+    pid = int(node.pid_file.read_text().strip() or 0)
     return pid if pid and pid_alive(pid) else None
 
 
 def start_kafka(inst: Instance) -> None:
-    if kafka_pid(inst) is not None:
+    """Start every node that does not run (all of them, or one that died)."""
+    for node in inst.kafka_nodes:
+        start_kafka_node(inst, node)
+
+
+def start_kafka_node(inst: Instance, node: KafkaNode) -> None:
+    if kafka_pid(node) is not None:
         return
-    require_free(inst.kafka_port, "Kafka", "GOVGRID_KAFKA_PORT")
-    require_free(inst.controller_port, "Kafka controller", "GOVGRID_KAFKA_PORT")
+    require_free(node.port, "Kafka", "GOVGRID_KAFKA_PORT", grace=15)
+    require_free(node.controller_port, "Kafka controller", "GOVGRID_KAFKA_PORT", grace=15)
     ensure_kafka_jars()
-    inst.kafka_dir.mkdir(parents=True, exist_ok=True)
-    props = inst.kafka_dir / "server.properties"
-    props.write_text(kafka_properties(inst))
+    node.dir.mkdir(parents=True, exist_ok=True)
+    props = node.dir / "server.properties"
+    props.write_text(kafka_properties(inst, node))
+    # One cluster id for every node of the instance.
     cluster_id_file = inst.kafka_dir / "cluster.id"
     if not cluster_id_file.exists():
         out = run(java_command("kafka.tools.StorageTool", "random-uuid", heap="128m"), "kafka random-uuid")
         cluster_id_file.write_text(out.stdout.strip().splitlines()[-1])
-    run(
-        java_command(
-            "kafka.tools.StorageTool",
-            "format",
-            "-t",
-            cluster_id_file.read_text().strip(),
-            "-c",
-            str(props),
-            "--standalone",
-            "--ignore-formatted",
-            heap="128m",
-        ),
-        "formatting the Kafka storage",
-    )
-    log_path = inst.kafka_dir / "kafka.log"
-    if log_path.exists():  # readiness looks for this start's "Kafka Server started" line
-        log_path.replace(inst.kafka_dir / "kafka.log.1")
-    with open(log_path, "ab") as log:  # the broker keeps its own copy of the descriptor
+    single = ["--standalone"] if inst.brokers == 1 else []  # a cluster's voters are in its properties
+    # Formatting once is enough; a restart (a node that died) spares the seconds of a JVM's start.
+    if not (node.dir / "data" / "meta.properties").exists():
+        run(
+            java_command(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id_file.read_text().strip(),
+                "-c",
+                str(props),
+                *single,
+                "--ignore-formatted",
+                heap="128m",
+            ),
+            "formatting the Kafka storage",
+        )
+    if node.log_path.exists():  # readiness looks for this start's "Kafka Server started" line
+        node.log_path.replace(node.dir / "kafka.log.1")
+    heap = "512m" if inst.brokers == 1 else "384m"
+    with open(node.log_path, "ab") as log:  # the broker keeps its own copy of the descriptor
         proc = subprocess.Popen(
-            java_command("kafka.Kafka", str(props)),
+            java_command("kafka.Kafka", str(props), heap=heap, quick_start=inst.brokers > 1),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    (inst.kafka_dir / "kafka.pid").write_text(str(proc.pid))
+    node.pid_file.write_text(str(proc.pid))
 
 
 def stop_kafka(inst: Instance, timeout: float = 30.0) -> None:
-    pid = kafka_pid(inst)
-    if pid is None:
-        return
-    os.kill(pid, signal.SIGTERM)  # the broker shuts down cleanly on SIGTERM
+    pids = {node: pid for node in inst.kafka_nodes if (pid := kafka_pid(node)) is not None}
+    for pid in pids.values():
+        os.kill(pid, signal.SIGTERM)  # the broker shuts down cleanly on SIGTERM
     deadline = time.monotonic() + timeout
-    while pid_alive(pid) and time.monotonic() < deadline:
-        _reap(pid)
+    while any(pid_alive(pid) for pid in pids.values()) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if pid_alive(pid):
-        os.kill(pid, signal.SIGKILL)
-        _reap(pid)
-    (inst.kafka_dir / "kafka.pid").unlink(missing_ok=True)
+    for node, pid in pids.items():
+        if pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            while pid_alive(pid):
+                time.sleep(0.05)
+        node.pid_file.unlink(missing_ok=True)
 
 
-def _reap(pid: int) -> None:
-    # The broker is our child when this same process started it; reaping ends its zombie.
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-
-
-def kafka_ready(inst: Instance) -> bool:
+def kafka_node_ready(node: KafkaNode) -> bool:
     # The broker logs "Kafka Server started" once it has joined the KRaft quorum and opened its
     # listener. The log grows without end, so the first sighting is remembered for this pid.
-    pid = kafka_pid(inst)
-    if pid is None or not port_answers(inst.kafka_port):
+    pid = kafka_pid(node)
+    if pid is None or not port_answers(node.port):
         return False
-    marker = inst.kafka_dir / "started.pid"
+    marker = node.dir / "started.pid"
     if marker.exists() and marker.read_text() == str(pid):
         return True
-    log = inst.kafka_dir / "kafka.log"
-    with open(log, "rb") as lines:
+    with open(node.log_path, "rb") as lines:
         if not any(b"Kafka Server started" in line for line in lines):
             return False
     marker.write_text(str(pid))
     return True
+
+
+def kafka_ready(inst: Instance) -> bool:
+    return all(kafka_node_ready(node) for node in inst.kafka_nodes)
+
+
+def kafka_quorum_leader(inst: Instance) -> int | None:
+    """The node id of the active KRaft controller, or None while there is none. Read from the running
+    nodes' logs (the Raft state of each: "Completed transition to Leader(" or "FollowerState(...
+    leader=N"), since the jars carry no kafka-metadata-quorum tool."""
+    said: list[int] = []
+    for node in inst.kafka_nodes:
+        if kafka_pid(node) is None or not node.log_path.exists():
+            continue
+        last = ""
+        with open(node.log_path, encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if "Completed transition to " in line:
+                    last = line.split("Completed transition to ", 1)[1]
+        if last.startswith("Leader("):
+            said.append(node.node_id)
+        elif last.startswith("FollowerState(") and (found := re.search(r"\bleader=(\d+)", last)):
+            said.append(int(found.group(1)))
+    # Right after an election the nodes may disagree for a moment: then there is no answer yet.
+    return said[0] if said and len(set(said)) == 1 else None
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -315,15 +405,18 @@ def as_postgres_user(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def pg_running(inst: Instance) -> bool:
+def pg_pid(inst: Instance) -> int | None:
+    """The postmaster's pid while it runs (its pid file outlives a killed server)."""
     pid_file = inst.pg_dir / "data" / "postmaster.pid"
-    if not pid_file.exists():
-        return False
     try:
         pid = int(pid_file.read_text().splitlines()[0])
     except (OSError, ValueError, IndexError):
-        return False
-    return pid_alive(pid)
+        return None
+    return pid if pid_alive(pid) else None
+
+
+def pg_running(inst: Instance) -> bool:
+    return pg_pid(inst) is not None
 
 
 def start_postgres(inst: Instance) -> None:
@@ -442,8 +535,9 @@ def wait(inst: Instance, only: tuple[str, ...], timeout: float) -> None:
         pending = [name for name in pending if not checks[name](inst)]
         if not pending:
             return
-        if "kafka" in pending and kafka_pid(inst) is None and (inst.kafka_dir / "kafka.pid").exists():
-            raise LauncherError(f"Kafka exited during start-up: see {inst.kafka_dir / 'kafka.log'}")
+        for node in inst.kafka_nodes if "kafka" in pending else []:
+            if kafka_pid(node) is None and node.pid_file.exists():
+                raise LauncherError(f"Kafka exited during start-up: see {node.log_path}")
         if time.monotonic() > deadline:
             raise LauncherError(
                 f"{', '.join(pending)} not ready after {timeout:.0f}s: see the logs in {inst.home}"
@@ -451,17 +545,49 @@ def wait(inst: Instance, only: tuple[str, ...], timeout: float) -> None:
         time.sleep(0.3)
 
 
+def supervisor_state_file(inst: Instance) -> Path:
+    """Where deploy/local/supervisor.py records what it runs and what it restarted, for `status`."""
+    return inst.home / "supervisor.json"
+
+
+def supervised(inst: Instance) -> dict[str, object] | None:
+    """The running supervisor's record, or None when no supervisor runs on this home."""
+    try:
+        state: dict[str, object] = json.loads(supervisor_state_file(inst).read_text())
+    except (OSError, ValueError):
+        return None
+    pid = state.get("pid")
+    return state if isinstance(pid, int) and pid_alive(pid) else None
+
+
 def status(inst: Instance) -> dict[str, object]:
     return {
+        "supervisor": supervised(inst),
         "home": str(inst.home),
         "postgres": {"up": postgres_ready(inst), "port": inst.pg_port, "database_url": inst.database_url},
         "kafka": {
             "up": kafka_ready(inst),
             "port": inst.kafka_port,
             "bootstrap_servers": inst.kafka_bootstrap,
-            "pid": kafka_pid(inst),
+            "nodes": [
+                {"id": n.node_id, "port": n.port, "pid": kafka_pid(n), "up": kafka_node_ready(n)}
+                for n in inst.kafka_nodes
+            ],
+            "controller_leader": kafka_quorum_leader(inst),
         },
     }
+
+
+def print_supervised(state: object) -> None:
+    if not isinstance(state, dict):
+        print("no supervisor runs on this home (`make up` starts one)")
+        return
+    print(f"supervisor pid {state['pid']}, since {state['since']}:")
+    for proc in state["processes"]:
+        line = f"  {proc['name']:24} pid {proc['pid'] or '-':>7}  restarts {proc['restarts']}"
+        if proc["restarts"] or proc["exited"]:
+            line += f"  (last exit {proc['exited']}, restarted {proc['restarted_at'] or 'not yet'})"
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -472,11 +598,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("GOVGRID_KAFKA_PORT", "9092")))
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("GOVGRID_PG_PORT", "5432")))
+    parser.add_argument(
+        "--brokers",
+        type=int,
+        choices=(1, 3),
+        default=int(os.environ["GOVGRID_KAFKA_BROKERS"]) if "GOVGRID_KAFKA_BROKERS" in os.environ else None,
+        help="1 Kafka broker, or a cluster of 3 on ports P, P+2, P+4 (default: what --home holds, else 1)",
+    )
     parser.add_argument("--only", choices=SERVERS, action="append", help="limit to one server (repeatable)")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--json", action="store_true", help="status as JSON")
     args = parser.parse_args(argv)
-    inst = Instance(Path(args.home).resolve(), args.kafka_port, args.pg_port)
+    home = Path(args.home).resolve()
+    brokers = args.brokers or (3 if (home / "kafka" / "node-1").is_dir() else 1)
+    inst = Instance(home, args.kafka_port, args.pg_port, brokers)
     only = tuple(args.only or SERVERS)
     try:
         if args.command == "start":
@@ -498,6 +633,15 @@ def main(argv: list[str] | None = None) -> int:
                     info = report[name]
                     assert isinstance(info, dict)
                     print(f"{name:9} {'up' if info['up'] else 'down':5} port {info['port']}")
+                kafka = report["kafka"]
+                assert isinstance(kafka, dict)
+                if inst.brokers > 1:
+                    for node in kafka["nodes"]:
+                        leads = "  (controller leader)" if node["id"] == kafka["controller_leader"] else ""
+                        state = "up" if node["up"] else "down"
+                        where = f"port {node['port']} pid {node['pid']}"
+                        print(f"  kafka node {node['id']} {state:5} {where}{leads}")
+                print_supervised(report["supervisor"])
                 return 0 if all(report[n]["up"] for n in only) else 1  # type: ignore[index]
     except LauncherError as exc:
         print(f"error: {exc}", file=sys.stderr)

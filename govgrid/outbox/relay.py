@@ -35,7 +35,7 @@ from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS
 from govgrid.eventstore.wakeup import OUTBOX_CHANNEL
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
-from govgrid.observability import configure_logging
+from govgrid.observability import DependencyAway, configure_logging
 from govgrid.outbox.housekeeping import Housekeeping
 from govgrid.stopping import sleep_unless_stopping
 
@@ -73,6 +73,7 @@ class OutboxRelay:
         self._prepare_kafka = prepare_kafka  # e.g. create the topic once the broker answers
         self._wake = asyncio.Event()
         self._housekeeping = housekeeping  # run by the active relay, one per store
+        self._away = DependencyAway(log, f"PostgreSQL or Kafka (relay of {topic})")
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until ``stopping`` is set, surviving PostgreSQL and Kafka outages."""
@@ -83,7 +84,7 @@ class OutboxRelay:
                 backoff = 0.2
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError, TimeoutError) as exc:
                 FAILURES.labels(self._topic).inc()
-                log.warning("relay cycle failed, retrying in %.1fs: %r", backoff, exc)
+                self._away.away(exc)
                 await self._close_producer()
                 await sleep_unless_stopping(stopping, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
@@ -93,12 +94,17 @@ class OutboxRelay:
         # The lock and LISTEN live on one dedicated connection; losing it loses leadership.
         conn: asyncpg.Connection = await self._pool.acquire()
         try:
+            standing_by = False
             while not await conn.fetchval(
                 "SELECT pg_try_advisory_lock($1, hashtext($2))", RELAY_LOCK_CLASS, self._schema
             ):
-                log.info("another relay publishes %s; standing by", self._schema)
+                self._away.back()
+                if not standing_by:  # said once, not once per poll
+                    standing_by = True
+                    log.info("another relay publishes %s; standing by", self._schema)
                 if await sleep_unless_stopping(stopping, self._poll_interval):
                     return
+            log.info("publishing %s", self._schema)
             await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
             idle = self._poll_interval
             housekeeping_due = time.monotonic()
@@ -108,6 +114,7 @@ class OutboxRelay:
                     housekeeping_due = time.monotonic() + self._housekeeping.interval.total_seconds()
                 self._wake.clear()  # before fetching, so an append during the fetch is not missed
                 published = await self.publish_pending()
+                self._away.back()
                 if published < self._batch_size:
                     # Adaptive poll, the safety net for a lost or coalesced wake-up: soon after
                     # traffic, then slower and slower up to the poll interval while idle.

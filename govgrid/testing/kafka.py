@@ -1,11 +1,14 @@
-"""Reading a topic back in tests."""
+"""Reading a topic back, and how it is replicated, in tests."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 
 async def read_topic(
@@ -43,3 +46,30 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
         await consumer._client.force_metadata_update()
         await asyncio.sleep(0.1)
     raise AssertionError(f"topic {topic} does not exist")
+
+
+@dataclass(frozen=True)
+class Replication:
+    """How a topic is copied across a cluster's brokers."""
+
+    replicas: dict[int, list[int]]  # partition -> brokers holding a copy
+    in_sync: dict[int, list[int]]  # partition -> brokers whose copy is up to date
+    min_insync_replicas: int
+
+
+async def topic_replication(bootstrap: str, topic: str) -> Replication:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="govgrid-test")
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+        (answer,) = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, topic, {"min.insync.replicas": None})]
+        )
+        (entry,) = answer.to_object()["resources"][0]["config_entries"]
+        return Replication(
+            replicas={p["partition"]: sorted(p["replicas"]) for p in described["partitions"]},
+            in_sync={p["partition"]: sorted(p["isr"]) for p in described["partitions"]},
+            min_insync_replicas=int(entry["config_value"]),
+        )
+    finally:
+        await admin.close()

@@ -10,6 +10,7 @@ Nothing here skips: if no server can be had, the fixture fails and so do the tes
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = PROJECT_ROOT / "deploy" / "local" / "infra.py"
@@ -26,17 +28,27 @@ LAUNCHER = PROJECT_ROOT / "deploy" / "local" / "infra.py"
 
 def free_port_pair() -> int:
     """A port P with P and P+1 free (the launcher's Kafka uses P+1 for its controller)."""
+    return free_ports(2)
+
+
+def free_ports(count: int) -> int:
+    """A port P with P, P+1, ... P+count-1 free (a 3-broker Kafka cluster uses 6 from P)."""
     for _ in range(50):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
+        if port + count <= 65536 and all(_free(port + offset) for offset in range(1, count)):
+            return port
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def docker_engine_answers() -> bool:
@@ -56,46 +68,56 @@ class LocalInstance:
     kafka_port: int
     pg_port: int
     only: tuple[str, ...]
+    brokers: int = 1  # 3: a Kafka cluster on kafka_port, +2, +4
 
     @property
     def bootstrap_servers(self) -> str:
-        return f"127.0.0.1:{self.kafka_port}"
+        return ",".join(f"127.0.0.1:{self.kafka_port + 2 * node}" for node in range(self.brokers))
 
     @property
     def database_url(self) -> str:
         return f"postgresql://govgrid:govgrid@127.0.0.1:{self.pg_port}/govgrid"
 
-    def _launch(self, command: str) -> None:
+    def _launch(self, command: str, *options: str) -> str:
         args = [
             sys.executable,
             str(LAUNCHER),
             command,
+            *options,
             "--home",
             str(self.home),
             "--kafka-port",
             str(self.kafka_port),
             "--pg-port",
             str(self.pg_port),
+            "--brokers",
+            str(self.brokers),
         ]
         for server in self.only:
             args += ["--only", server]
         result = subprocess.run(args, capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
             raise RuntimeError(f"launcher {command} failed: {result.stderr.strip() or result.stdout.strip()}")
+        return result.stdout
 
     def start(self) -> None:
+        """Start what does not run (everything, or a Kafka node that was killed)."""
         self._launch("start")
+
+    def status(self) -> dict[str, Any]:
+        report: dict[str, Any] = json.loads(self._launch("status", "--json"))
+        return report
 
     def stop(self) -> None:
         self._launch("stop")
 
 
 @contextlib.contextmanager
-def local_instance(*only: str) -> Iterator[LocalInstance]:
+def local_instance(*only: str, brokers: int = 1) -> Iterator[LocalInstance]:
     # Under /tmp with mode 755: the postgres system user must be able to reach its data folder.
     home = Path(tempfile.mkdtemp(prefix="govgrid-test-"))
     home.chmod(0o755)
-    instance = LocalInstance(home, free_port_pair(), free_port_pair(), only)
+    instance = LocalInstance(home, free_ports(2 * brokers), free_port_pair(), only, brokers)
     try:
         instance.start()
         yield instance
@@ -117,6 +139,14 @@ def kafka_server() -> Iterator[str]:
     else:
         with local_instance("kafka") as instance:
             yield instance.bootstrap_servers
+
+
+@contextlib.contextmanager
+def kafka_cluster() -> Iterator[LocalInstance]:
+    """Three Kafka brokers (each also a KRaft controller) from the launcher, whose nodes a test can
+    kill by pid and start again. Always the launcher's: a test of the cluster needs the processes."""
+    with local_instance("kafka", brokers=3) as instance:
+        yield instance
 
 
 @contextlib.contextmanager

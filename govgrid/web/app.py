@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
@@ -41,10 +42,13 @@ def serve(create_app: Callable[[S], FastAPI], settings: S) -> None:
     """Run a service's app in the foreground (``python -m services.<name>``)."""
     configure_logging(settings)
     # log_config=None: uvicorn logs through the root logger, i.e. as JSON lines like everything else.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        access_log=False,
-        log_config=None,
-    )
+    app = create_app(settings)
+    if not settings.http_reuse_port:
+        uvicorn.run(app, host=settings.http_host, port=settings.http_port, access_log=False, log_config=None)
+        return
+    # Bound here since uvicorn cannot set SO_REUSEPORT: with it, replicas on one host share the port
+    # and the kernel spreads connections among those alive.
+    listening = socket.socket(socket.AF_INET6 if ":" in settings.http_host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listening.bind((settings.http_host, settings.http_port))
+    uvicorn.Server(uvicorn.Config(app, access_log=False, log_config=None)).run(sockets=[listening])

@@ -76,6 +76,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,  # the server is stopping (fast or immediate shutdown)
+    asyncpg.exceptions.CrashShutdownError,  # another backend crashed: the server restarts
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.ConnectionDoesNotExistError,
     ConnectionError,
@@ -125,6 +127,14 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
         logger.warning("database unavailable: %r", exc)
         return _error_response(503, DependencyUnavailable.code, "database unavailable", retry_after)
 
+    async def driver_error(request: Request, exc: Exception) -> JSONResponse:
+        # asyncpg raises a bare InterfaceError when the connection closed under a transaction (the
+        # server stopped mid-command, seen by tests/faults): the database is away, 503. Any other
+        # InterfaceError is a programming error, 500.
+        if "connection is closed" in str(exc):
+            return await database_unavailable(request, exc)
+        return await internal_error(request, exc)
+
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         # Raised by routing (unknown path, wrong method) and by FastAPI's own security helpers.
         assert isinstance(exc, HTTPException)
@@ -153,6 +163,7 @@ def install_error_handlers(app: FastAPI, settings: GovgridSettings) -> None:
     app.add_exception_handler(DependencyUnavailable, dependency_unavailable)
     for exc_class in DATABASE_UNAVAILABLE:
         app.add_exception_handler(exc_class, database_unavailable)
+    app.add_exception_handler(asyncpg.InterfaceError, driver_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
 import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
@@ -54,6 +55,37 @@ def health_router(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+class Stuck(RuntimeError):
+    """Work waits and none was done for a while."""
+
+
+class Progress:
+    """Readiness of a part that works through a backlog (a consumer's lag): not ready while work
+    waits and none was done for ``stuck_after_seconds``. A backlog under the lag limit can still be
+    stuck (a consumer group waiting for Kafka to expire a dead member, a worker retrying a database
+    that is away); a busy part's backlog may not shrink, but what it has done grows."""
+
+    def __init__(self, stuck_after_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stuck_after = stuck_after_seconds
+        self._clock = clock
+        self._backlog = 0
+        self._done = 0
+        self._progress_at = clock()
+
+    def observe(self, backlog: int, done: int) -> None:
+        """A new measurement: the work waiting, and a count of the work done that grows with it (a
+        consumer's committed offsets)."""
+        if backlog == 0 or done > self._done:
+            self._progress_at = self._clock()
+        self._backlog, self._done = backlog, done
+
+    async def check(self) -> None:
+        """A ReadyCheck."""
+        idle = self._clock() - self._progress_at
+        if self._backlog > 0 and idle > self._stuck_after:
+            raise Stuck(f"{self._backlog} waiting, none done for {idle:.0f} s")
 
 
 def postgres_ready_check(pool: asyncpg.Pool) -> ReadyCheck:

@@ -13,6 +13,7 @@ from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Gauge
 
 from govgrid.kafka import topic_partitions
+from govgrid.web.health import Progress
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -25,6 +26,12 @@ LAG = Gauge(
 
 async def measure(settings: ProjectionsSettings) -> dict[str, int]:
     """Lag per read model, in events."""
+    lag, _ = await measure_with_progress(settings)
+    return lag
+
+
+async def measure_with_progress(settings: ProjectionsSettings) -> tuple[dict[str, int], int]:
+    """Lag per read model, and the sum of the worker's committed offsets (it grows while it works)."""
     services = sorted({service for model in READ_MODELS for service in model.services})
     partitions = await topic_partitions(
         settings.kafka_bootstrap_servers, [settings.topic_of(s) for s in services]
@@ -43,10 +50,11 @@ async def measure(settings: ProjectionsSettings) -> dict[str, int]:
     for partition, end in ends.items():
         done = committed[partition].offset if partition in committed else 0
         behind_by_topic[partition.topic] = behind_by_topic.get(partition.topic, 0) + max(end - done, 0)
-    return {
+    lag = {
         model.name: sum(behind_by_topic.get(settings.topic_of(s), 0) for s in model.services)
         for model in READ_MODELS
     }
+    return lag, sum(offset.offset for offset in committed.values())
 
 
 async def _committed(admin: AIOKafkaAdminClient, group: str) -> dict[TopicPartition, OffsetAndMetadata]:
@@ -69,11 +77,13 @@ class LagWatch:
         self._settings = settings
         self._interval = interval
         self.latest: dict[str, int] | None = None
+        self.progress = Progress(stuck_after_seconds=3 * interval)  # not ready while the lag is stuck
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
             try:
-                self.latest = await measure(self._settings)
+                self.latest, done = await measure_with_progress(self._settings)
+                self.progress.observe(sum(self.latest.values()), done)
                 for name, lag in self.latest.items():
                     LAG.labels(name).set(lag)
             except (KafkaError, OSError, LookupError) as exc:
@@ -89,3 +99,4 @@ class LagWatch:
         behind = {name: lag for name, lag in self.latest.items() if lag > self._settings.max_ready_lag}
         if behind:
             raise RuntimeError(f"behind: {behind}")
+        await self.progress.check()

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 import asyncpg
 import faust
 
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
-from govgrid.projection.faust_app import events_source, projection_app
+from govgrid.observability import DependencyAway
+from govgrid.projection.faust_app import events_source, projection_app, until_database_answers
 from services.projections.dispatch import apply_batch
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
@@ -29,14 +31,12 @@ SOURCES = tuple(sorted({service for model in READ_MODELS for service in model.se
 RETRY_SECONDS = 2.0
 BATCH_MAX = 2_000  # events per batch: bigger batches, fewer transactions
 BATCH_WITHIN = 0.2  # seconds a batch waits to fill: what a lone event waits at most
-# PostgreSQL away, or this transaction chosen to give way (a deadlock, a serialisation failure): wait
-# and apply the batch again; its offsets are not committed meanwhile.
-RETRIED = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.TransactionRollbackError)
 
 settings = ProjectionsSettings()
 app = projection_app(settings.app_id, settings)
 state: dict[str, Generations] = {}
 opening = asyncio.Lock()
+read_models_away = DependencyAway(log, "PostgreSQL (read models)")
 
 
 async def generations() -> Generations:
@@ -58,18 +58,24 @@ async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
     )
 
 
+async def apply_giving_way(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
+    """Apply a batch; a transaction chosen to give way (a deadlock, a serialisation failure) is tried
+    again. PostgreSQL being away is the caller's (until_database_answers): offsets stay uncommitted."""
+    while True:
+        try:
+            await apply(events)
+            return
+        except asyncpg.TransactionRollbackError as exc:
+            log.info("a read model's transaction gave way (%r); applying the batch again", exc)
+            await asyncio.sleep(0.05)
+
+
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
         async for batch in values.take_events(BATCH_MAX, within=BATCH_WITHIN):  # type: ignore[attr-defined]
             # The position is what parking keeps and what redelivery is recognised by.
             events = [(EventEnvelope.from_json_bytes(e.value), KafkaPosition.of(e.message)) for e in batch]
-            while True:
-                try:
-                    await apply(events)
-                    break
-                except RETRIED as exc:
-                    log.warning("read models unreachable, retrying in %ss: %r", RETRY_SECONDS, exc)
-                    await asyncio.sleep(RETRY_SECONDS)
+            await until_database_answers(partial(apply_giving_way, events), read_models_away, RETRY_SECONDS)
 
     project_events.__name__ = f"project_{service}"
     return project_events

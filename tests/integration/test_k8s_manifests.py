@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import kubernetes_validate
 import pytest
 import yaml
 from deploy_checks import (
@@ -20,6 +21,7 @@ from deploy_checks import (
 from govgrid.kafka import events_topic
 
 WORKLOADS = ("Deployment", "Job")
+KUBERNETES_VERSION = "1.33.0"  # the oldest Kubernetes the manifests must run on
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +167,78 @@ def test_the_worker_is_scaled_within_the_topic_partitions(documents: list[dict[s
     assert 1 < worker["spec"]["replicas"] <= partitions
 
 
-def test_kafka_and_postgres_are_external_addresses(documents: list[dict[str, Any]]) -> None:
-    assert not [d for d in documents if d["kind"] == "StatefulSet"]
-    assert "kafka" in config(documents)["KAFKA_BOOTSTRAP_SERVERS"]
-    assert int(config(documents)["KAFKA_REPLICATION_FACTOR"]) >= 3
-    assert secret_keys(documents)["govgrid-secrets"]["DATABASE_URL"].startswith("postgresql://")
+def test_kafka_is_a_three_node_cluster_that_keeps_two_copies_in_sync(documents: list[dict[str, Any]]) -> None:
+    kafka = of_kind(documents, "StatefulSet")["kafka"]
+    assert kafka["spec"]["replicas"] == 3
+    (container,) = containers(kafka)
+    env = {item["name"]: item["value"] for item in container["env"]}
+    voters = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")
+    assert voters == [f"{n}@kafka-{n}.kafka.govgrid.svc:9093" for n in range(3)]
+    assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+    assert env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+    assert env["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false"
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    # The services reach every node, and create their topics with 3 copies.
+    brokers = config(documents)["KAFKA_BOOTSTRAP_SERVERS"].split(",")
+    assert brokers == [f"kafka-{n}.kafka.govgrid.svc:9092" for n in range(3)]
+    assert int(config(documents)["KAFKA_REPLICATION_FACTOR"]) == 3
+    assert of_kind(documents, "PodDisruptionBudget")["kafka"]["spec"]["maxUnavailable"] == 1
+
+
+def test_postgres_is_a_cluster_with_a_synchronous_replica_and_fail_over(
+    documents: list[dict[str, Any]],
+) -> None:
+    postgres = of_kind(documents, "Cluster")["govgrid-postgres"]
+    assert postgres["apiVersion"] == "postgresql.cnpg.io/v1"
+    spec = postgres["spec"]
+    assert spec["instances"] == 3 and spec["minSyncReplicas"] >= 1 and spec["enablePDB"] is True
+    assert spec["resources"]["requests"]
+    assert spec["bootstrap"]["initdb"]["secret"]["name"] in secret_keys(documents)
+    url = secret_keys(documents)["govgrid-secrets"]["DATABASE_URL"]
+    assert url.startswith("postgresql://") and "@govgrid-postgres-rw.govgrid.svc:5432/" in url
+
+
+def test_every_workload_has_a_disruption_budget_readiness_and_resource_requests(
+    documents: list[dict[str, Any]],
+) -> None:
+    budgets = {
+        budget["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
+        for budget in of_kind(documents, "PodDisruptionBudget").values()
+    }
+    for kind in ("Deployment", "StatefulSet"):
+        for name, workload in of_kind(documents, kind).items():
+            assert workload["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] in budgets, name
+            for container in containers(workload):
+                assert container["resources"]["requests"], name
+                # faust --without-web serves nothing to probe: its readiness is the consumer group's
+                assert "readinessProbe" in container or name == "projections-worker", name
+
+
+def test_every_resource_validates_against_the_kubernetes_json_schemas(
+    documents: list[dict[str, Any]],
+) -> None:
+    """kubernetes-validate ships the API's schemas (strict: no unknown field). The Kustomization and the
+    CloudNativePG Cluster are not Kubernetes API kinds: their own tests above check them."""
+    not_kubernetes = {"Kustomization", "Cluster"}
+    validated = set()
+    for document in documents:
+        resource = {key: value for key, value in document.items() if key != "__file__"}
+        if document["kind"] in not_kubernetes:
+            continue
+        kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
+        validated.add(document["kind"])
+    assert validated == {
+        "Namespace",
+        "ConfigMap",
+        "Secret",
+        "Job",
+        "Deployment",
+        "Service",
+        "PodDisruptionBudget",
+        "Ingress",
+        "StatefulSet",
+    }
+    assert {d["kind"] for d in documents} - validated == not_kubernetes
 
 
 def test_the_topics_job_creates_every_events_topic(documents: list[dict[str, Any]], tmp_path: Path) -> None:

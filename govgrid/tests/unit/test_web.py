@@ -93,6 +93,12 @@ def make_app() -> FastAPI:
     async def invalid_inside() -> None:
         NewUnit.model_validate({"name_zh": "", "code": "V1"})
 
+    @app.get("/closed-under-transaction")
+    async def closed_under_transaction() -> None:
+        raise asyncpg.InterfaceError(
+            "cannot call Transaction.__aexit__(): the underlying connection is closed"
+        )
+
     @app.get("/driver-misuse")
     async def driver_misuse() -> None:
         raise asyncpg.InterfaceError("the server expects 0 arguments for this query, 1 was passed")
@@ -196,7 +202,10 @@ def test_forbidden_is_403(client: TestClient) -> None:
     assert_correlation_id(response.json())
 
 
-@pytest.mark.parametrize("path", ["/kafka-down", "/postgres-down", "/postgres-refused", "/pool-timeout"])
+@pytest.mark.parametrize(
+    "path",
+    ["/kafka-down", "/postgres-down", "/postgres-refused", "/pool-timeout", "/closed-under-transaction"],
+)
 def test_unavailable_dependency_is_503_with_retry_after(client: TestClient, path: str) -> None:
     response = client.get(path)
 
