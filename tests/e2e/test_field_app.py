@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page, Route, async_playwright
+from playwright.async_api import BrowserContext, Geolocation, Page, Route, ViewportSize, async_playwright
 from supervised_platform import CHROMIUM, CHROMIUM_ARGS, Platform, request, run_platform
 
 from govgrid.auth import Role, mint_token
@@ -24,8 +24,8 @@ from govgrid.config import get_settings
 from govgrid.testing.servers import free_port_pair
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-PHONE = {"width": 360, "height": 740}
-HOME = {"latitude": 19.5175, "longitude": 109.5806}  # 那大镇
+PHONE = ViewportSize(width=360, height=740)
+HOME = Geolocation(latitude=19.5175, longitude=109.5806)  # 那大镇
 CONTACT = "王大妈 13800138000"
 
 UNITS: list[dict[str, Any]] = [
@@ -195,6 +195,8 @@ async def selected(page: Page, kind: str) -> str:
 
 
 async def screenshot(page: Page, name: str) -> None:
+    """Saves the screen, once it fits the phone's width (nothing to scroll sideways)."""
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"field-{name}.png"), full_page=True)
 
@@ -248,7 +250,7 @@ async def test_a_dispute_from_registration_to_agreement(
     await submit(page)
 
     state = field.get("mediation", f"/disputes/{dispute}")
-    assert (state["status"], state["follows_suggestion"], state["category"]) == (
+    assert (state["status"], state["mediators"]["follows_suggestion"], state["category"]) == (
         "closed",
         True,
         "land_or_house",
@@ -413,9 +415,12 @@ async def test_a_refused_command_is_shown_in_chinese_fixed_and_resent(
     await screenshot(page, "refused")
     assert field.get("mediation", "/disputes?limit=1")["total"] == before
 
-    await refused.locator('input[data-name="registered_on"]').fill(str(today_in_china()))
-    await refused.locator("button[data-resend]").click()
-    await page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    await refused.locator("button[data-edit]").click()
+    await page.wait_for_selector("#form-title")
+    assert await page.locator(".refusal .error").inner_text() == "日期不能晚于今天"
+    assert await page.input_value("#f-description") == "邻里噪音纠纷"  # the command as it was sent
+    await page.fill("#f-registered_on", str(today_in_china()))
+    await submit(page)
     assert field.get("mediation", "/disputes?limit=1")["total"] == before + 1
 
 

@@ -30,10 +30,13 @@ const state = { lang: localStorage.getItem("govgrid.field.lang") || "zh", screen
 let ERRORS = {};
 
 const $ = (id) => document.getElementById(id);
-function t(key) {
-  const table = I18N[state.lang];
-  return key.split(".").reduce((node, part) => (node ? node[part] : undefined), table) ?? table[key] ?? I18N.zh[key] ?? key;
+// "nav.work" is a key of its own; "actions.lead.submit" is the key "lead.submit" of the group "actions".
+function lookup(table, key) {
+  if (key in table) return table[key];
+  const group = key.slice(0, key.indexOf("."));
+  return table[group] && typeof table[group] === "object" ? table[group][key.slice(group.length + 1)] : undefined;
 }
+const t = (key) => lookup(I18N[state.lang], key) ?? lookup(I18N.zh, key) ?? key;
 const words = (group, key) => I18N[state.lang][group][key] || (state.lang === "zh" ? I18N.zh[group][key] : null) || key.replace(/_/g, " ");
 const fieldLabel = (name) => words("fields", name);
 const enumLabel = (value) => words("enums", value);
@@ -182,12 +185,13 @@ async function openForm(action, record) {
   await render();
 }
 
-async function formView(action, record) {
+async function formView(action, record, queued) {
   const recordState = record ? record.state : null;
   const form = el("form", { class: "card", "aria-labelledby": "form-title", novalidate: false });
   form.append(el("h2", { id: "form-title" }, t(`actions.${action.id}`) + (record ? ` · ${record.id}` : "")));
+  if (queued) form.append(refusal(queued));
   if (action.suggest && recordState && recordState.village_code) form.append(await suggestion(recordState.village_code, form));
-  const prefill = action.fill && record ? action.fill(record) : {};
+  const prefill = queued ? (action.unshape ? action.unshape(queued.body) : queued.body) : action.fill && record ? action.fill(record) : {};
   for (const field of action.fields) form.append(...fieldInput(field, prefill[field.name], recordState));
   form.append(el("div", { class: "row" },
     el("button", { type: "submit", class: "primary" }, t("send")),
@@ -197,9 +201,29 @@ async function formView(action, record) {
     const values = formValues(form, action);
     const body = action.shape ? action.shape(values) : values;
     form.reset(); // the informant's contact leaves the page with the form
-    await submit(action, record, body);
+    if (queued) await resend(queued, body);
+    else await submit(action, record, body);
   };
   return form;
+}
+
+// What the service said of a refused command: its code in words, and each field's reason.
+function refusal(item) {
+  const reasons = Array.isArray(item.error.detail) ? item.error.detail.filter((d) => d && d.field) : [];
+  return el("div", { class: "refusal", role: "alert" },
+    el("p", { class: "error", "data-error": item.error.code }, errorText(item.error.code)),
+    reasons.length ? el("ul", {}, reasons.map((d) => el("li", {}, `${fieldLabel(String(d.field).split(".").slice(-1)[0])}: ${d.reason}`))) : null);
+}
+
+// A refused command, fixed, goes back to its place in the queue with its own Idempotency-Key: the
+// refusal stored nothing, so the key is still free.
+async function resend(item, body) {
+  await Store.put("queue", { ...item, body, status: "waiting", error: null });
+  state.form = null;
+  state.screen = "queue";
+  const counts = await flushNow();
+  toast(counts.refused ? t("toast.refused") : counts.sent ? t("queued.sent") : t("queued.offline"));
+  await render();
 }
 
 async function suggestion(village, form) {
@@ -234,7 +258,7 @@ async function submit(action, record, body) {
   await Outbox.enqueue(action, path, body, { recordId, local });
   state.form = null;
   const counts = await flushNow();
-  toast(counts.sent ? t("queued.sent") : counts.refused ? `${t("queue.refused")}: ${t("nav.queue")}` : t("queued.offline"));
+  toast(counts.refused ? t("toast.refused") : counts.sent ? t("queued.sent") : t("queued.offline"));
   if (local) {
     const resolved = await Store.get("ids", local);
     if (resolved) state.selected[screenOf(action.kind)] = `${action.kind}:${resolved.id}`;
@@ -257,7 +281,10 @@ const allowed = (action) => { const p = Auth.principal(); return p && action.rol
 async function recordScreen(screen) {
   const kinds = SCREENS[screen].kinds;
   const records = (await Store.all("records")).filter((r) => kinds.includes(r.kind)).sort((a, b) => b.at - a.at);
-  const selectedKey = state.selected[screen];
+  let selectedKey = state.selected[screen];
+  const [kind, id] = (selectedKey || ":").split(":");
+  const resolved = id.startsWith("local-") ? await Store.get("ids", id) : null;
+  if (resolved) selectedKey = state.selected[screen] = `${kind}:${resolved.id}`; // its creation was sent since
   const selected = records.find((r) => r.key === selectedKey);
   const creators = ACTION_LIST.filter((a) => kinds.includes(a.kind) && a.creates && !a.on && allowed(a));
   const view = [el("h2", {}, t(`nav.${screen}`))];
@@ -327,7 +354,7 @@ async function workScreen() {
     items.push({ key: r.key, kind: r.kind, id: r.id, status: (r.state || {}).status, place: (r.state || {}).village_code, due: null, overdue: false, state: r.state, local: true });
   }
   items.sort((a, b) => (b.overdue - a.overdue) || String(a.due || "9999").localeCompare(String(b.due || "9999")));
-  const view = [el("h2", {}, t("nav.work")), el("p", { class: "status" }, `${t("role")}: ${words("roles", principal.role)} · ${principal.subject} · ${principal.jurisdiction.join(", ")}`)];
+  const view = [el("h2", {}, t("nav.work")), el("p", { class: "status" }, [`${t("role")}: ${words("roles", principal.role)}`, principal.subject, principal.jurisdiction.join(", ")].filter(Boolean).join(" · "))];
   if (offline) view.push(el("p", { class: "hint" }, t("work.offline")));
   if (principal.role === "viewer") view.push(el("p", { class: "hint" }, t("viewer")));
   if (!items.length) view.push(el("p", {}, t("none")));
@@ -358,11 +385,9 @@ async function queueScreen() {
       el("div", { class: "item-title" }, t(`actions.${item.action}`)),
       el("div", { class: "status" }, `${refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));
     if (refused) {
-      card.append(el("p", { class: "error", "data-error": item.error.code, lang: state.lang === "zh" ? "zh-CN" : "en" }, errorText(item.error.code)));
-      if (Array.isArray(item.error.detail)) {
-        card.append(el("ul", {}, item.error.detail.filter((d) => d && d.field).map((d) => el("li", {}, `${fieldLabel(String(d.field).split(".").slice(-1)[0])}: ${d.reason}`))));
-      }
-      card.append(editor(item));
+      card.append(refusal(item), el("div", { class: "row" },
+        el("button", { type: "button", class: "primary", "data-edit": item.seq, onclick: () => { state.form = { action: item.action, record: null, queued: item }; render(); } }, t("resend")),
+        el("button", { type: "button", "data-discard": item.seq, onclick: async () => { await Store.remove("queue", item.seq); await updateBadge(); render(); } }, t("discard"))));
     }
     view.push(card);
   }
@@ -372,34 +397,6 @@ async function queueScreen() {
     for (const s of sent) view.push(el("div", { class: "card", "data-sent": s.action }, `${t(`actions.${s.action}`)} · ${s.record.split(":")[1]} ${s.replayed ? t("replayed") : ""}`));
   }
   return view;
-}
-
-// A refused command's body, field by field, to fix and resend with its own Idempotency-Key (a refused
-// command stored nothing, so the key is still free).
-function editor(item) {
-  const form = el("form", { class: "edit" });
-  for (const [name, value] of Object.entries(item.body)) {
-    const id = `edit-${item.seq}-${name}`;
-    const plain = value === null || ["string", "number", "boolean"].includes(typeof value);
-    form.append(el("label", { for: id }, fieldLabel(name)),
-      plain ? el("input", { id, "data-name": name, "data-type": typeof value, value: String(value) })
-        : el("textarea", { id, "data-name": name, "data-type": "json" }, JSON.stringify(value)));
-  }
-  form.append(el("div", { class: "row" },
-    el("button", { type: "submit", class: "primary", "data-resend": item.seq }, t("resend")),
-    el("button", { type: "button", "data-discard": item.seq, onclick: async () => { await Store.remove("queue", item.seq); await updateBadge(); render(); } }, t("discard"))));
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    const body = {};
-    for (const input of form.querySelectorAll("[data-name]")) {
-      const type = input.dataset.type;
-      body[input.dataset.name] = type === "json" ? JSON.parse(input.value) : type === "number" ? Number(input.value) : type === "boolean" ? input.value === "true" : input.value;
-    }
-    await Store.put("queue", { ...item, body, status: "waiting", error: null });
-    await flushNow();
-    render();
-  };
-  return form;
 }
 
 function signInScreen() {
@@ -418,7 +415,7 @@ async function render() {
   const main = $("main");
   let view;
   if (!Auth.principal()) view = signInScreen();
-  else if (state.form) view = [await formView(ACTIONS[state.form.action], state.form.record)];
+  else if (state.form) view = [await formView(ACTIONS[state.form.action], state.form.record, state.form.queued)];
   else if (state.screen === "work") view = await workScreen();
   else if (state.screen === "queue") view = await queueScreen();
   else view = await recordScreen(state.screen);
@@ -457,7 +454,7 @@ async function start() {
 
 for (const button of document.querySelectorAll("nav button")) button.onclick = () => show(button.dataset.screen);
 $("language").onclick = () => { state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("govgrid.field.lang", state.lang); render(); };
-window.addEventListener("online", async () => { setConnection(true); await flushNow(); render(); });
+window.addEventListener("online", async () => { setConnection(true); await flushNow(); if (!state.form) render(); });
 window.addEventListener("offline", () => setConnection(false));
 setInterval(() => { if (Auth.principal()) flushNow(); }, 15000);
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js");
