@@ -132,6 +132,11 @@ def seed(field: Field) -> None:
     )
     lead = {"channel": "hotline", "category": "safety_hazard", "place_code": "G01", "description": "桥面破损"}
     retried("tips learning G01", lambda: field.post("tips", "/leads", lead))
+    enterprise = {"enterprise_code": "91469003MA5T0001X", "name": "干冲橡胶加工厂", "village_code": "V01"}
+    retried(
+        "outreach learning V01",
+        lambda: field.post("outreach", "/enterprises", {**enterprise, "sector": "manufacturing"}),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +332,15 @@ async def test_commands_made_offline_are_applied_exactly_once_when_back_online(
     context, page = phone
     disputes_before = field.get("mediation", "/disputes?limit=1")["total"]
     leads_before = field.get("tips", "/leads?limit=1")["total"]
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
     await context.set_offline(True)
+    await page.reload()  # the app opens without a connection: the service worker has it
+    await page.wait_for_selector("body[data-ready]")
+    cached = await page.evaluate(
+        "caches.open('govgrid-field-v1').then((cache) => cache.keys())"
+        ".then((requests) => requests.map((r) => new URL(r.url).pathname))"
+    )
+    assert {f"/app/{name}" for name in ["", "index.html", "app.js", "store.js", "errors.json"]} <= set(cached)
     await page.wait_for_function("document.getElementById('connection').classList.contains('offline')")
 
     await show(page, "leads")
@@ -443,3 +456,100 @@ async def test_a_village_cadre_is_offered_only_what_the_role_may_do(field: Field
         assert await page.locator("button[data-action]").all_inner_texts() == ["登记纠纷"]
         await screenshot(page, "cadre")
         await browser.close()
+
+
+async def test_a_lead_from_a_resident_to_its_close(field: Field, phone: tuple[BrowserContext, Page]) -> None:
+    _, page = phone
+    await show(page, "leads")
+    await act(page, "lead.submit")
+    await page.select_option("#f-channel", "in_person")
+    await page.select_option("#f-category", "safety_hazard")
+    await page.fill("#f-place_code", "G01")
+    await page.fill("#f-informant_contact", CONTACT)
+    await page.fill("#f-description", "水库堤坝有裂缝")
+    await screenshot(page, "take-lead")
+    await submit(page)
+    lead = await selected(page, "lead")
+    assert CONTACT not in await stored_on_the_phone(page)
+    await act(page, "lead.triage")
+    await page.select_option("#f-priority", "urgent")
+    await submit(page)
+    await act(page, "lead.assign")
+    await page.fill("#f-officer_person_id", "P001")
+    await submit(page)
+    await act(page, "lead.verify")
+    await submit(page)
+    await act(page, "lead.outcome")
+    await page.select_option("#f-outcome", "hazard_removed")
+    await submit(page)
+    await act(page, "lead.close")
+    await submit(page)
+    await screenshot(page, "leads")
+    assert event_types(field, "tips", f"/leads/{lead}") == [
+        "LeadReceived",
+        "LeadTriaged",
+        "LeadAssigned",
+        "LeadVerified",
+        "LeadOutcomeRecorded",
+        "LeadClosed",
+    ]
+    state = field.get("tips", f"/leads/{lead}")
+    assert (state["anonymous"], state["priority"], state["status"]) == (False, "urgent", "closed")
+
+
+async def test_an_enterprise_case_and_a_job_referral(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    _, page = phone
+    await show(page, "outreach")
+    await act(page, "case.open")
+    await page.fill("#f-enterprise_code", "91469003MA5T0001X")
+    await page.select_option("#f-category", "theft")
+    await page.fill("#f-summary", "仓库橡胶被盗")
+    await submit(page)
+    case = await selected(page, "case")
+    await act(page, "case.handle")
+    await page.select_option("#f-outcome", "solved")
+    await submit(page)
+    await act(page, "referral.make")
+    await page.fill("#f-person_ref", "JR-0007")
+    await page.fill("#f-enterprise_code", "91469003MA5T0001X")
+    await page.fill("#f-position", "割胶工")
+    await submit(page)
+    referral = await selected(page, "referral")
+    await act(page, "referral.outcome")
+    await page.select_option("#f-outcome", "hired")
+    await submit(page)
+    await screenshot(page, "outreach")
+    assert field.get("outreach", f"/enterprise-cases/{case}")["handling_days"] == 0
+    assert event_types(field, "outreach", f"/job-referrals/{referral}") == [
+        "JobReferralMade",
+        "JobReferralOutcomeRecorded",
+    ]
+
+
+async def test_my_work_puts_what_is_overdue_first(field: Field, phone: tuple[BrowserContext, Page]) -> None:
+    _, page = phone
+    long_ago = str(today_in_china() - timedelta(days=40))  # past the village level's 30 days
+    overdue = field.post(
+        "mediation",
+        "/disputes",
+        {
+            "source": "walk_in",
+            "village_code": "V01",
+            "category": "debt",
+            "parties": [{"label": "party-A", "role": "claimant"}, {"label": "party-B", "role": "respondent"}],
+            "description": "借款未还",
+            "registered_on": long_ago,
+        },
+    )
+    await show(page, "mediation")  # and back: My work reads the services again
+    await show(page, "work")
+    first = page.locator("main [data-work]").first
+    assert await first.get_attribute("data-work") == f"dispute:{overdue['dispute_id']}"
+    assert "overdue" in (await first.get_attribute("class") or "")
+    assert "已逾期" in await first.inner_text()
+    keys = await page.locator("main [data-work]").evaluate_all("cards => cards.map((c) => c.dataset.work)")
+    assert any(key.startswith("lead:") for key in keys)  # the seeded lead, still waiting for triage
+    assert len(keys) == len(set(keys))
+    await screenshot(page, "my-work-overdue")

@@ -322,7 +322,7 @@ function openByIdForm(screen, kinds) {
     await Store.put("records", { ...(await Store.get("records", record.key) || record), at: Date.now() });
     state.selected[screen] = record.key;
     render();
-  } }, el("p", {}, t("open.hint")), el("label", { for: "open-kind" }, t("kinds.dispute") && fieldLabel("kind")), kind,
+  } }, el("p", {}, t("open.hint")), el("label", { for: "open-kind" }, fieldLabel("kind")), kind,
     el("label", { for: "open-id" }, fieldLabel("id")), id, el("button", { type: "submit" }, t("open")));
 }
 
