@@ -452,9 +452,15 @@ async def test_a_village_cadre_is_offered_only_what_the_role_may_do(field: Field
         await page.click("#open-id ~ button")
         await page.wait_for_selector('main .card[data-record="lead:someleadid"]')
         assert await page.locator("button[data-action]").all_inner_texts() == ["受理线索"]  # no triage
-        await show(page, "mediation")
+        await page.focus('nav button[data-screen="mediation"]')  # the keyboard alone
+        await page.keyboard.press("Enter")
+        await page.wait_for_function("document.body.dataset.rendered === 'mediation'")
         assert await page.locator("button[data-action]").all_inner_texts() == ["登记纠纷"]
         await screenshot(page, "cadre")
+        await page.click("#language")
+        await page.wait_for_selector('button[data-action="dispute.register"]:text("Register a dispute")')
+        assert await page.get_attribute("html", "lang") == "en"
+        assert await page.inner_text('nav [data-screen="patrols"]') == "Patrols"
         await browser.close()
 
 

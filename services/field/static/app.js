@@ -41,6 +41,8 @@ const words = (group, key) => I18N[state.lang][group][key] || (state.lang === "z
 const fieldLabel = (name) => words("fields", name);
 const enumLabel = (value) => words("enums", value);
 const errorText = (code) => (ERRORS[code] ? ERRORS[code][state.lang] : code);
+// The services' ids are 32 hex digits: the first 8 tell records apart on a small screen.
+const shortId = (id) => (String(id).length > 12 ? `${String(id).slice(0, 8)}…` : String(id));
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -188,7 +190,7 @@ async function openForm(action, record) {
 async function formView(action, record, queued) {
   const recordState = record ? record.state : null;
   const form = el("form", { class: "card", "aria-labelledby": "form-title", novalidate: false });
-  form.append(el("h2", { id: "form-title" }, t(`actions.${action.id}`) + (record ? ` · ${record.id}` : "")));
+  form.append(el("h2", { id: "form-title" }, t(`actions.${action.id}`) + (record ? ` · ${shortId(record.id)}` : "")));
   if (queued) form.append(refusal(queued));
   if (action.suggest && recordState && recordState.village_code) form.append(await suggestion(recordState.village_code, form));
   const prefill = queued ? (action.unshape ? action.unshape(queued.body) : queued.body) : action.fill && record ? action.fill(record) : {};
@@ -301,7 +303,7 @@ function recordCard(record, expanded) {
   const s = record.state || {};
   const pending = String(record.id).startsWith("local-");
   const card = el("div", { class: "card", "data-record": record.key },
-    el("div", { class: "item-title" }, `${words("kinds", record.kind)} ${pending ? "(" + t("queue.waiting") + ")" : record.id}`),
+    el("div", { class: "item-title", title: record.id }, `${words("kinds", record.kind)} ${pending ? "(" + t("queue.waiting") + ")" : shortId(record.id)}`),
     el("div", { class: "status" }, [s.status ? enumLabel(s.status) : null, s.village_code, s.station_code, s.escalation_due ? `${t("due")} ${showTime(s.escalation_due.due_on)}` : null].filter(Boolean).join(" · ")));
   if (!expanded) {
     card.append(el("button", { type: "button", "data-open": record.key, onclick: () => { state.selected[screenOf(record.kind)] = record.key; state.form = null; render(); } }, t("open")));
@@ -361,7 +363,7 @@ async function workScreen() {
   const list = el("ul", { class: "plain", "aria-label": t("nav.work"), style: "list-style:none;padding:0" });
   for (const item of items) {
     list.append(el("li", {}, el("div", { class: `card${item.overdue ? " overdue" : ""}`, "data-work": item.key },
-      el("div", { class: "item-title" }, `${words("kinds", item.kind)} ${item.id}`),
+      el("div", { class: "item-title", title: item.id }, `${words("kinds", item.kind)} ${shortId(item.id)}`),
       el("div", { class: "status" }, [item.status ? enumLabel(item.status) : null, item.place, item.due ? `${t("due")} ${showTime(item.due)}` : null, item.overdue ? t("overdue") : null].filter(Boolean).join(" · ")),
       el("button", { type: "button", onclick: async () => {
         await Store.put("records", { key: item.key, kind: item.kind, id: item.id, state: item.state || {}, at: Date.now() });
@@ -394,7 +396,7 @@ async function queueScreen() {
   const sent = (await Store.all("sent")).sort((a, b) => b.seq - a.seq).slice(0, 10);
   if (sent.length) {
     view.push(el("h2", {}, t("queue.sent")));
-    for (const s of sent) view.push(el("div", { class: "card", "data-sent": s.action }, `${t(`actions.${s.action}`)} · ${s.record.split(":")[1]} ${s.replayed ? t("replayed") : ""}`));
+    for (const s of sent) view.push(el("div", { class: "card", "data-sent": s.action }, `${t(`actions.${s.action}`)} · ${shortId(s.record.split(":")[1])} ${s.replayed ? t("replayed") : ""}`));
   }
   return view;
 }
