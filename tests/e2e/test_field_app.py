@@ -21,7 +21,6 @@ from supervised_platform import CHROMIUM, CHROMIUM_ARGS, Platform, request, run_
 from govgrid.auth import Role, mint_token
 from govgrid.china_time import today_in_china
 from govgrid.config import get_settings
-from govgrid.testing.servers import free_port_pair
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = ViewportSize(width=360, height=740)
@@ -47,9 +46,9 @@ UNITS: list[dict[str, Any]] = [
 class Field:
     """The running platform and the field app's address."""
 
-    def __init__(self, platform: Platform, port: int) -> None:
+    def __init__(self, platform: Platform) -> None:
         self.platform = platform
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{platform.field_port}"
         self.token = platform.token()
 
     def service(self, name: str) -> str:
@@ -141,13 +140,10 @@ def seed(field: Field) -> None:
 
 @pytest.fixture(scope="module")
 def field() -> Iterator[Field]:
-    port = free_port_pair()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FIELD_PORT", str(port))
-        for platform in run_platform("--no-demo"):
-            running = Field(platform, port)
-            seed(running)
-            yield running
+    for platform in run_platform("--no-demo"):
+        running = Field(platform)
+        seed(running)
+        yield running
 
 
 @pytest.fixture
