@@ -287,7 +287,7 @@ async def test_a_patrol_with_two_checkpoints(field: Field, phone: tuple[BrowserC
     await submit(page)
     patrol = await selected(page, "patrol")
     await act(page, "patrol.start")
-    await page.fill("#f-participant_ids", "P001, GC-V012")
+    assert await page.input_value("#f-participant_ids") == "P001, GC-V012"  # the team, proposed
     await submit(page)
     await act(page, "patrol.checkpoint")
     await page.fill("#f-grid_code", "G01")

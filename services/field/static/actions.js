@@ -77,7 +77,13 @@ const ACTION_LIST = [
     creates: { idField: "patrol_id" }, on: "team", fill: (team) => ({ team_id: team.id }),
     fields: [f("team_id", "code"), f("planned_start", "datetime"), f("planned_end", "datetime", { hoursLater: 2 }), optional("note", "text")] },
   { id: "patrol.start", service: "patrols", kind: "patrol", roles: ROLES.station, path: (id) => `/patrols/${id}/start`,
-    fields: [f("started_at", "datetime"), f("participant_ids", "list")] },
+    fields: [f("started_at", "datetime"), f("participant_ids", "list")],
+    // Online, the team's current members are proposed as the participants.
+    fetchFill: async (patrol) => {
+      const team = await read("patrols", `/teams/${(await read("patrols", `/patrols/${patrol.id}`)).team_id}`);
+      const current = team.memberships.filter((m) => !m.left_on).map((m) => m.member.person_id || m.member.volunteer_id);
+      return { participant_ids: current };
+    } },
   { id: "patrol.checkpoint", service: "patrols", kind: "patrol", roles: ROLES.station, path: (id) => `/patrols/${id}/checkpoints`,
     fields: [f("grid_code", "code"), f("visited_at", "datetime"), optional("location", "location")],
     shape: (v) => ({ grid_code: v.grid_code, visited_at: v.visited_at,

@@ -193,7 +193,10 @@ async function formView(action, record, queued) {
   form.append(el("h2", { id: "form-title" }, t(`actions.${action.id}`) + (record ? ` · ${shortId(record.id)}` : "")));
   if (queued) form.append(refusal(queued));
   if (action.suggest && recordState && recordState.village_code) form.append(await suggestion(recordState.village_code, form));
-  const prefill = queued ? (action.unshape ? action.unshape(queued.body) : queued.body) : action.fill && record ? action.fill(record) : {};
+  let prefill = queued ? (action.unshape ? action.unshape(queued.body) : queued.body) : action.fill && record ? action.fill(record) : {};
+  if (!queued && action.fetchFill && record && !String(record.id).startsWith("local-")) {
+    prefill = { ...prefill, ...(await action.fetchFill(record).catch(() => ({}))) }; // offline: nothing to propose
+  }
   for (const field of action.fields) form.append(...fieldInput(field, prefill[field.name], recordState));
   form.append(el("div", { class: "row" },
     el("button", { type: "submit", class: "primary" }, t("send")),
