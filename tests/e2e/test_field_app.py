@@ -555,3 +555,43 @@ async def test_my_work_puts_what_is_overdue_first(field: Field, phone: tuple[Bro
     assert any(key.startswith("lead:") for key in keys)  # the seeded lead, still waiting for triage
     assert len(keys) == len(set(keys))
     await screenshot(page, "my-work-overdue")
+
+
+async def sign_in(page: Page, token: str) -> None:
+    await show(page, "work")
+    await page.click("#sign-out")
+    await page.wait_for_function("document.body.dataset.rendered === 'signin'")
+    await page.fill("#token-input", token)
+    await page.click('form button[type="submit"]')
+    await page.wait_for_function("document.body.dataset.rendered === 'work'")
+
+
+async def test_a_command_is_sent_only_with_the_token_of_its_maker(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    context, page = phone
+    before = field.get("mediation", "/disputes?limit=1")["total"]
+    await context.set_offline(True)
+    await show(page, "mediation")
+    await act(page, "dispute.register")
+    await page.fill("#f-village_code", "V01")
+    await page.fill("#f-description", "宅前排水沟堵塞争执")
+    await submit(page, sent=False)
+
+    # Another user signs in on the same phone: the command waits, it is not theirs to send.
+    await sign_in(page, mint_token(get_settings(), "K001", Role.VILLAGE_CADRE, ["V01"]))
+    await context.set_offline(False)
+    await show(page, "queue")
+    await page.click("#send-now")
+    await page.wait_for_selector("main .card[data-queue='waiting']:has-text('另一账号')")
+    assert field.get("mediation", "/disputes?limit=1")["total"] == before
+
+    await sign_in(page, field.token)
+    await show(page, "queue")
+    await page.click("#send-now")
+    await page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    assert field.get("mediation", "/disputes?limit=1")["total"] == before + 1
+    sent = json.loads(await stored_on_the_phone(page))["stores"]["sent"][-1]
+    dispute = sent["record"].split(":")[1]
+    [registered] = field.get("mediation", f"/disputes/{dispute}/history")
+    assert (registered["event_type"], registered["actor"]) == ("DisputeRegistered", "dev")  # its maker

@@ -260,7 +260,7 @@ async function submit(action, record, body) {
     state.selected[screenOf(action.kind)] = `${action.kind}:${local}`;
   }
   const path = action.creates ? action.path() : action.path(recordId);
-  await Outbox.enqueue(action, path, body, { recordId, local });
+  await Outbox.enqueue(action, path, body, { recordId, local, subject: Auth.principal().subject });
   state.form = null;
   const counts = await flushNow();
   toast(counts.refused ? t("toast.refused") : counts.sent ? t("queued.sent") : t("queued.offline"));
@@ -274,7 +274,8 @@ async function submit(action, record, body) {
 const screenOf = (kind) => Object.keys(SCREENS).find((screen) => SCREENS[screen].kinds.includes(kind));
 
 async function flushNow() {
-  const counts = await Outbox.flush(Auth.token());
+  const principal = Auth.principal();
+  const counts = principal ? await Outbox.flush(Auth.token(), principal.subject) : { offline: 0 };
   setConnection(counts.offline ? false : navigator.onLine);
   await updateBadge();
   return counts;
@@ -360,6 +361,7 @@ async function workScreen() {
   }
   items.sort((a, b) => (b.overdue - a.overdue) || String(a.due || "9999").localeCompare(String(b.due || "9999")));
   const view = [el("h2", {}, t("nav.work")), el("p", { class: "status" }, [`${t("role")}: ${words("roles", principal.role)}`, principal.subject, principal.jurisdiction.join(", ")].filter(Boolean).join(" · "))];
+  view.push(el("button", { type: "button", id: "sign-out", onclick: () => { Auth.signOut(); render(); } }, t("signout")));
   if (offline) view.push(el("p", { class: "hint" }, t("work.offline")));
   if (principal.role === "viewer") view.push(el("p", { class: "hint" }, t("viewer")));
   if (!items.length) view.push(el("p", {}, t("none")));
@@ -386,10 +388,11 @@ async function queueScreen() {
   for (const item of queue) {
     const refused = item.status === "refused";
     const blocked = !refused && ((item.path + JSON.stringify(item.body)).match(/local-[0-9a-f-]{8,}/g) || []).some((local) => !ids.has(local));
+    const another = item.subject !== Auth.principal().subject;
     const card = el("div", { class: `card ${refused ? "refused" : "waiting"}`, "data-queue": item.status, "data-seq": item.seq },
       el("div", { class: "item-title" }, t(`actions.${item.action}`)),
-      el("div", { class: "status" }, `${refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));
-    if (refused) {
+      el("div", { class: "status" }, `${another ? `${t("queue.another")} ${item.subject}` : refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));
+    if (refused && !another) {
       card.append(refusal(item), el("div", { class: "row" },
         el("button", { type: "button", class: "primary", "data-edit": item.seq, onclick: () => { state.form = { action: item.action, record: null, queued: item }; render(); } }, t("resend")),
         el("button", { type: "button", "data-discard": item.seq, onclick: async () => { await Store.remove("queue", item.seq); await updateBadge(); render(); } }, t("discard"))));
@@ -425,7 +428,7 @@ async function render() {
   else if (state.screen === "queue") view = await queueScreen();
   else view = await recordScreen(state.screen);
   main.replaceChildren(...view.flat());
-  document.body.dataset.rendered = state.screen + (state.form ? ":" + state.form.action : "");
+  document.body.dataset.rendered = !Auth.principal() ? "signin" : state.screen + (state.form ? ":" + state.form.action : "");
 }
 
 async function show(screen) {

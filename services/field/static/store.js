@@ -124,14 +124,16 @@ const Outbox = (() => {
     return kept;
   }
 
-  async function flush(token) {
+  // A command is sent only with the token of the user who made it: it is their act (the services
+  // record the token's subject as its actor), and their Idempotency-Keys are theirs.
+  async function flush(token, subject) {
     if (flushing) return flushing;
     flushing = (async () => {
       const counts = { sent: 0, refused: 0, blocked: 0, offline: 0 };
       try {
         const items = (await Store.all("queue")).sort((a, b) => a.seq - b.seq);
         for (const item of items) {
-          if (item.status !== "waiting") continue;
+          if (item.status !== "waiting" || item.subject !== subject) continue;
           const outcome = await sendOne(item, token);
           counts[outcome] += 1;
           if (outcome === "offline") break; // in order: nothing after a command that could not go
@@ -144,9 +146,10 @@ const Outbox = (() => {
     return flushing;
   }
 
-  async function enqueue(action, path, body, { recordId = null, local = null } = {}) {
+  async function enqueue(action, path, body, { recordId = null, local = null, subject }) {
     const item = {
       key: newKey(), // made now, when the button was pressed: a resend is the same command
+      subject,
       action: action.id,
       service: action.service,
       path,
