@@ -415,7 +415,11 @@ function signInScreen() {
 }
 
 // ------------------------------------------------------------ frame
+// Screens read the services, which can be slow: a render overtaken by a newer one (the user moved on)
+// is dropped rather than drawn over the newer screen.
+let renders = 0;
 async function render() {
+  const mine = ++renders;
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   $("language").textContent = t("lang.switch");
@@ -427,6 +431,7 @@ async function render() {
   else if (state.screen === "work") view = await workScreen();
   else if (state.screen === "queue") view = await queueScreen();
   else view = await recordScreen(state.screen);
+  if (mine !== renders) return;
   main.replaceChildren(...view.flat());
   document.body.dataset.rendered = !Auth.principal() ? "signin" : state.screen + (state.form ? ":" + state.form.action : "");
 }
