@@ -13,7 +13,7 @@ every service process, supervised. Ctrl-C stops everything.
 - When the services answer /readyz, it prints their addresses and a development token, then loads the
   Danzhou demo (`python -m demo`) through the services' APIs if the platform is empty; --no-demo skips it.
 Ports: GOVGRID_KAFKA_PORT, GOVGRID_PG_PORT (infrastructure), READ_API_PORT (8100), APPOINTMENTS_PORT (8101),
-PATROLS_PORT (8102), TIPS_PORT (8103), MEDIATION_PORT (8104), OUTREACH_PORT (8105).
+PATROLS_PORT (8102), TIPS_PORT (8103), MEDIATION_PORT (8104), OUTREACH_PORT (8105), FIELD_PORT (8106).
 """
 
 from __future__ import annotations
@@ -250,6 +250,18 @@ def services(
             env={**env, "HTTP_PORT": read_port},
             log_path=logs / "read-api.log",
             ready_url=f"http://127.0.0.1:{read_port}/healthz",
+        ),
+        Supervised(
+            "field",
+            [python, "-m", "services.field"],
+            {
+                **env,
+                **service_urls(),
+                "READ_API_URL": f"http://127.0.0.1:{read_port}",
+                "HTTP_PORT": os.environ.get("FIELD_PORT", "8106"),
+            },
+            logs / "field.log",
+            ready_url=f"http://127.0.0.1:{os.environ.get('FIELD_PORT', '8106')}/healthz",
         ),
     ]
 

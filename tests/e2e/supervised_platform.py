@@ -41,6 +41,7 @@ class Platform:
     def __init__(self, home: Path, *args: str) -> None:
         self.kafka_port, self.pg_port = free_port_pair(), free_port_pair()
         self.read_port = free_port_pair()
+        self.field_port = free_port_pair()
         self.ports = {name: free_port_pair() for name in WRITE_SERVICE_PORTS}
         self.api_port = self.ports["APPOINTMENTS_PORT"]
         env = {
@@ -49,6 +50,7 @@ class Platform:
             "GOVGRID_KAFKA_PORT": str(self.kafka_port),
             "GOVGRID_PG_PORT": str(self.pg_port),
             "READ_API_PORT": str(self.read_port),
+            "FIELD_PORT": str(self.field_port),
             **{name: str(port) for name, port in self.ports.items()},
         }
         for variable in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"):  # the platform brings its own

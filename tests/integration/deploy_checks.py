@@ -38,13 +38,14 @@ TEST_SECRETS = {
 
 def write_services() -> list[str]:
     """Every write service in services/: a package run with ``python -m`` that has its own settings
-    (the read side, services/projections, is deployed as a worker and a read API instead)."""
+    (the read side, services/projections, is deployed as a worker and a read API instead; the field
+    app, services/field, writes nothing itself: it forwards to the write services)."""
     return sorted(
         path.name
         for path in (REPO / "services").iterdir()
         if (path / "__main__.py").is_file()
         and (path / "settings.py").is_file()
-        and path.name != "projections"
+        and path.name not in {"projections", "field"}
     )
 
 

@@ -109,7 +109,7 @@ def test_every_container_runs_the_project_image_with_a_command_that_exists(
                 if process.inline_code is None:
                     probe(process, tmp_path)
                     probed += 1
-    assert probed == 2 * len(write_services()) + 2
+    assert probed == 2 * len(write_services()) + 3  # and the worker, the read API, the field app
 
 
 def test_every_write_service_is_deployed_with_replicas_a_service_and_a_relay(

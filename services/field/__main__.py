@@ -1,0 +1,3 @@
+from services.field.main import run
+
+run()
