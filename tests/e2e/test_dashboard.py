@@ -18,14 +18,16 @@ from playwright.async_api import Page
 from supervised_platform import dashboard_page, figure
 
 from govgrid.auth import Role, mint_token
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
 from govgrid.config import get_settings
+from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.testing.fixtures import wait_until
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.main import create_app
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.conftest import drop_generations
+from services.projections.tests.integration.conftest import Stream, drop_generations
 from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -141,3 +143,69 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
 
 def today_as_date(summary: dict[str, Any]) -> date:
     return date.fromisoformat(summary["as_of"])
+
+
+def renamed(code: str, name_zh: str, name_en: str, events_before: int, j: Jurisdiction) -> EventEnvelope:
+    stream = Stream(f"orgunit-{code}", j)
+    stream.version = events_before
+    return stream.next(OrganisationUnitRenamed(code=code, name_zh=name_zh, name_en=name_en), date(2023, 2, 1))
+
+
+async def test_the_dashboard_names_places_drills_down_by_keyboard_and_marks_the_partial_month(
+    read_api: str, generations: Generations
+) -> None:
+    for envelope in (
+        renamed("T01", "那大镇", "Nada", 1, Jurisdiction(township="T01")),
+        renamed("S01", "那大派出所", "Nada station", 1, Jurisdiction(station="S01")),
+    ):
+        await project(generations, READ_MODELS, envelope)
+    token = mint_token(get_settings(), "leader", Role.CITY_ADMIN, [])
+    async with dashboard_page(f"{read_api}/dashboard/#token={token}&as_of=2026-12-03") as (page, errors):
+        # The villages lacking a deputy secretary: township and station by name, not code (V2 of T01).
+        row = await page.locator("#lacking tbody tr", has_text="V2").all_inner_texts()
+        assert row == ["V2\tV2\t那大镇\t那大派出所"]
+
+        # ECharts' aria is on, with decal patterns; covered/lacking are blue/orange, not green/red.
+        options = await page.evaluate(
+            """() => ['coverage-chart', 'police-chart'].map((id) => {
+                 const o = echarts.getInstanceByDom(document.getElementById(id)).getOption();
+                 return {aria: o.aria.enabled, decal: o.aria.decal.show,
+                         colours: o.series.map((s) => s.itemStyle.color),
+                         data: o.series.map((s) => s.data)};
+               })"""
+        )
+        coverage, police = options
+        assert coverage["aria"] and coverage["decal"] and police["aria"]
+        assert coverage["colours"] == ["#56B4E9", "#E69F00"]
+
+        # The as-of month (December, up to the 3rd) is partial: not on the full-month line, drawn dashed
+        # from November, and compared with the same days a year earlier in a note.
+        this_year, so_far, _ = police["data"]
+        assert this_year[10] == 0 and this_year[11] is None
+        assert so_far[:10] == [None] * 10 and so_far[10:] == [0, 0]
+        note = await page.locator("#police-partial").inner_text()
+        assert "2026-12-01 至 2026-12-03" in note and "2025-12-01 至 2025-12-03" in note
+
+        # Drill-down by keyboard: Tab to the first township's link in the units table, Enter.
+        first = page.locator("#children tbody a").first
+        assert await first.inner_text() == "那大镇"
+        await first.focus()
+        before = await page.evaluate("document.body.dataset.rendered")
+        await page.keyboard.press("Enter")
+        await rendered_after(page, before)
+        assert await page.evaluate("window.govgridChart.groupBy") == "station"
+        assert await page.locator("#children tbody a").all_inner_texts() == ["那大派出所"]
+        assert await page.locator("#crumbs [aria-current='page']").inner_text() == "那大镇"
+
+        # Back to the city by keyboard: the breadcrumb is a link in the tab order.
+        for _ in range(40):
+            await page.keyboard.press("Shift+Tab")
+            if await page.evaluate("document.activeElement.dataset.level") == "city":
+                break
+        before = await page.evaluate("document.body.dataset.rendered")
+        await page.keyboard.press("Enter")
+        await rendered_after(page, before)
+        assert await page.evaluate("window.govgridChart.groupBy") == "township"
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "dashboard-named.png"), full_page=True)
+        assert errors == []

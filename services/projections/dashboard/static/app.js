@@ -55,7 +55,12 @@
       const el = document.createElement(i < steps.length - 1 ? "a" : "span");
       el.textContent = step.name;
       el.dataset.level = step.level;
-      if (i < steps.length - 1) el.onclick = () => { state.path = state.path.slice(0, i); render(); };
+      if (i < steps.length - 1) {
+        el.href = "#"; // a link with an address is in the tab order and follows Enter like a click
+        el.onclick = (event) => { event.preventDefault(); state.path = state.path.slice(0, i); render(); };
+      } else {
+        el.setAttribute("aria-current", "page");
+      }
       nav.appendChild(el);
       if (i < steps.length - 1) nav.appendChild(document.createTextNode(" › "));
     });
@@ -125,56 +130,117 @@
     ]);
   }
 
+  // Colours safe for colour-blind readers (Okabe-Ito sky blue and orange), with ECharts' decal patterns
+  // on top and a table of the same figures below each chart: colour is never the only cue.
+  const COVERED = "#56B4E9", LACKING = "#E69F00", EARLIER = "#8aa2c8";
+  const ARIA = { enabled: true, decal: { show: true } };
+  const AXIS_TEXT = { color: "#e6eefc" };
   let policeChart = null;
 
-  function drawPoliceChart(monthly) {
+  function daysInMonth(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }
+
+  // The as-of month is partial (up to the as-of day) and months after it have not happened: drawn as
+  // they were, the line would collapse at the end. Full months are a solid line, the partial month a
+  // dashed step to it, later months nothing; the note compares the partial month like with like.
+  function drawPoliceChart(monthly, monthSoFar) {
     policeChart = policeChart || echarts.init($("police-chart"));
+    const asOf = state.asOf.split("-").map(Number); // [year, month, day]
+    const sameYear = monthly.year === asOf[0];
+    const partial = sameYear && asOf[2] < daysInMonth(asOf[0], asOf[1]) ? asOf[1] : null;
+    const label = (m) => m.month + (state.lang === "en" ? "" : t("month")) + (m.month === partial ? "*" : "");
+    const calls = (m) => (sameYear && m.month > asOf[1] ? null : m.current.calls_for_service);
+    const full = monthly.months.map((m) => (m.month === partial ? null : calls(m)));
+    const soFar = monthly.months.map((m) => (m.month === partial || m.month === partial - 1 ? calls(m) : null));
     policeChart.setOption({
       animation: false,
+      aria: ARIA,
       tooltip: { trigger: "axis" },
-      legend: { data: [t("thisYear"), t("lastYear")], textStyle: { color: "#e6eefc" } },
-      xAxis: { type: "category", data: monthly.months.map((m) => m.month + (state.lang === "en" ? "" : t("month"))), axisLabel: { color: "#e6eefc" } },
-      yAxis: { type: "value", axisLabel: { color: "#e6eefc" } },
+      legend: { data: [t("thisYear"), t("monthSoFar"), t("lastYear")], textStyle: AXIS_TEXT },
+      xAxis: { type: "category", data: monthly.months.map(label), axisLabel: AXIS_TEXT },
+      yAxis: { type: "value", axisLabel: AXIS_TEXT },
       series: [
-        { name: t("thisYear"), type: "line", data: monthly.months.map((m) => m.current.calls_for_service), itemStyle: { color: "#f5c542" } },
-        { name: t("lastYear"), type: "line", data: monthly.months.map((m) => m.year_earlier.calls_for_service), itemStyle: { color: "#8aa2c8" } },
+        { name: t("thisYear"), type: "line", data: full, itemStyle: { color: "#f5c542" } },
+        { name: t("monthSoFar"), type: "line", data: soFar, itemStyle: { color: "#f5c542" }, lineStyle: { type: "dashed" }, symbol: "emptyCircle" },
+        { name: t("lastYear"), type: "line", data: monthly.months.map((m) => m.year_earlier.calls_for_service), itemStyle: { color: EARLIER } },
       ],
     }, true);
+    const note = $("police-partial");
+    note.hidden = partial === null;
+    if (partial !== null) {
+      const soFar = monthSoFar.calls_for_service;
+      note.textContent = t("partialNote")
+        .replace("{month}", label({ month: partial }))
+        .replace("{from}", monthSoFar.from).replace("{to}", monthSoFar.to)
+        .replace("{current}", soFar.current).replace("{earlier}", soFar.year_earlier)
+        .replace("{earlierFrom}", monthSoFar.year_earlier_from).replace("{earlierTo}", monthSoFar.year_earlier_to);
+    }
+  }
+
+  const unitName = (r) => (state.lang === "en" ? r.name_en : r.name_zh) || r.name_zh || r.code;
+
+  function drillTo(groupBy, row) {
+    state.path.push({ level: groupBy, code: row.code, name: unitName(row) });
+    render();
   }
 
   function drawChart(rows, groupBy) {
     chart = chart || echarts.init($("coverage-chart"));
-    const name = (r) => (state.lang === "en" ? r.name_en : r.name_zh) || r.code;
     chart.setOption({
       animation: false, // figures appear at once, also when live updates redraw them
+      aria: ARIA,
       tooltip: { trigger: "axis" },
-      legend: { data: [t("covered"), t("lacking")], textStyle: { color: "#e6eefc" } },
-      xAxis: { type: "category", data: rows.map(name), axisLabel: { color: "#e6eefc" } },
-      yAxis: { type: "value", axisLabel: { color: "#e6eefc" } },
+      legend: { data: [t("covered"), t("lacking")], textStyle: AXIS_TEXT },
+      xAxis: { type: "category", data: rows.map(unitName), axisLabel: AXIS_TEXT },
+      yAxis: { type: "value", axisLabel: AXIS_TEXT },
       series: [
-        { name: t("covered"), type: "bar", stack: "v", data: rows.map((r) => r.with_deputy_secretary), itemStyle: { color: "#5ee08a" } },
-        { name: t("lacking"), type: "bar", stack: "v", data: rows.map((r) => r.villages - r.with_deputy_secretary), itemStyle: { color: "#f56c6c" } },
+        { name: t("covered"), type: "bar", stack: "v", data: rows.map((r) => r.with_deputy_secretary), itemStyle: { color: COVERED } },
+        { name: t("lacking"), type: "bar", stack: "v", data: rows.map((r) => r.villages - r.with_deputy_secretary), itemStyle: { color: LACKING } },
       ],
     }, true);
     chart.off("click");
-    chart.on("click", (event) => {
-      const row = rows[event.dataIndex];
-      state.path.push({ level: groupBy, code: row.code, name: name(row) });
-      render();
-    });
+    chart.on("click", (event) => drillTo(groupBy, rows[event.dataIndex]));
+    childTable(rows, groupBy);
     window.govgridChart = { groupBy, rows }; // read by the browser test
   }
 
-  function lackingTable(page) {
+  function cell(row, value, className) {
+    const td = document.createElement("td");
+    if (className) td.className = className;
+    if (value instanceof Node) td.appendChild(value); else td.textContent = value === null || value === undefined ? "" : value;
+    row.appendChild(td);
+  }
+
+  // The chart's figures as a table, each unit a link one level down: drill-down by keyboard, and the
+  // chart's content for screen readers and for anyone who cannot tell its colours apart.
+  function childTable(rows, groupBy) {
+    $("children-unit").textContent = t(groupBy);
+    const body = $("children").querySelector("tbody");
+    body.textContent = "";
+    for (const r of rows) {
+      const row = document.createElement("tr");
+      const link = document.createElement("a");
+      link.href = "#";
+      link.textContent = unitName(r);
+      link.dataset.code = r.code;
+      link.onclick = (event) => { event.preventDefault(); drillTo(groupBy, r); };
+      cell(row, link);
+      cell(row, r.villages, "num");
+      cell(row, "■ " + r.with_deputy_secretary, "num covered");
+      cell(row, "▨ " + (r.villages - r.with_deputy_secretary), "num lacking");
+      cell(row, r.villages ? Math.round((1000 * r.with_deputy_secretary) / r.villages) / 10 + "%" : "–", "num");
+      body.appendChild(row);
+    }
+  }
+
+  // The read API answers codes; the names come from the registry the caller may see.
+  function lackingTable(page, units) {
+    const names = new Map(units.map((u) => [u.code, u]));
+    const nameOf = (code) => (names.has(code) ? unitName(names.get(code)) : code);
     const body = $("lacking").querySelector("tbody");
-    body.innerHTML = "";
+    body.textContent = "";
     for (const v of page.items) {
       const row = document.createElement("tr");
-      for (const value of [v.code, state.lang === "en" ? v.name_en : v.name_zh, v.township_code, v.station_code]) {
-        const cell = document.createElement("td");
-        cell.textContent = value || "";
-        row.appendChild(cell);
-      }
+      for (const value of [v.code, unitName(v), nameOf(v.township_code), nameOf(v.station_code)]) cell(row, value);
       body.appendChild(row);
     }
   }
@@ -186,7 +252,8 @@
     try {
       const current = level();
       const range = { from: firstDay(), to: state.asOf };
-      const [summary, lacking, patrols, police, monthly, disputes, leads, services] = await Promise.all([
+      const monthStart = state.asOf.slice(0, 8) + "01";
+      const [summary, lacking, patrols, police, monthly, disputes, leads, services, monthSoFar, units] = await Promise.all([
         api("/coverage/summary?" + query()),
         api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
         api("/patrols/summary?" + query(range)),
@@ -195,13 +262,16 @@
         api("/disputes/summary?" + query(range)),
         api("/leads/summary?" + query(range)),
         api("/outreach/summary?" + query(range)),
+        api("/police-activity/summary?" + query({ from: monthStart, to: state.asOf })),
+        api("/org-units?" + new URLSearchParams({ as_of: state.asOf })),
       ]);
       cards(summary);
-      lackingTable(lacking);
+      lackingTable(lacking, units);
       patrolCards(patrols);
       policeCards(police);
-      drawPoliceChart(monthly);
+      drawPoliceChart(monthly, monthSoFar);
       otherCards(disputes, leads, services);
+      $("coverage-panel").hidden = !NEXT_GROUP[current]; // a village has no units below it
       if (NEXT_GROUP[current]) drawChart(await api("/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] })), NEXT_GROUP[current]);
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {

@@ -18,6 +18,8 @@ window.GOVGRID_I18N = {
     servicesTitle: "便民服务与营商环境（所选期间）", schoolsServed: "进校办理户籍学校", completion: "目标完成率（%）",
     studentsProcessed: "办理学生人数", enterpriseVisits: "走访企业次数", casesHandled: "办结涉企案件",
     jobsHired: "就业推荐成功",
+    village: "村（社区）", coveredShare: "覆盖率", monthSoFar: "本月至今（不完整）",
+    partialNote: "{month} 为不完整月份（{from} 至 {to}）：接处警 {current} 起，上年同期（{earlierFrom} 至 {earlierTo}）{earlier} 起。",
   },
   "en": {
     title: "Party + Police + Village Affairs · Dual appointments", from: "From", asOf: "As of", live: "live", language: "中文",
@@ -40,5 +42,7 @@ window.GOVGRID_I18N = {
     leadsOverdue: "Overdue", servicesTitle: "Services to residents and enterprises (the period)",
     schoolsServed: "Schools served", completion: "Of the target list (%)", studentsProcessed: "Students processed",
     enterpriseVisits: "Enterprise visits", casesHandled: "Enterprise cases handled", jobsHired: "Job referrals hired",
+    village: "Village", coveredShare: "Covered", monthSoFar: "this month so far (partial)",
+    partialNote: "Month {month} is partial ({from} to {to}): {current} calls for service, against {earlier} in the same days a year earlier ({earlierFrom} to {earlierTo}).",
   },
 };
