@@ -5,6 +5,7 @@ live updates. Saves a screenshot to artifacts/dashboard.png."""
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 from collections.abc import AsyncIterator
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from openpyxl import load_workbook
 from playwright.async_api import Page
 from supervised_platform import dashboard_page, figure
 
@@ -208,4 +210,40 @@ async def test_the_dashboard_names_places_drills_down_by_keyboard_and_marks_the_
         assert await page.evaluate("window.govgridChart.groupBy") == "township"
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "dashboard-named.png"), full_page=True)
+        assert errors == []
+
+
+async def test_each_panel_downloads_its_figures_as_csv_and_excel(read_api: str) -> None:
+    token = mint_token(get_settings(), "leader", Role.TOWNSHIP_OFFICER, ["T01"])
+    async with dashboard_page(f"{read_api}/dashboard/#token={token}&as_of=2026-12-03") as (page, errors):
+        panels = await page.locator("section.panel:not([hidden]) .panel-head").count()
+        with_downloads = await page.locator(".panel-head:has(.downloads button[data-format='xlsx'])").count()
+        assert panels == with_downloads == 8
+
+        # The list of villages lacking a deputy secretary, as the panel shows it: the officer's only.
+        async with page.expect_download() as downloading:
+            await page.click("#lacking-panel button[data-format='csv']")
+        download = await downloading.value
+        assert download.suggested_filename == "coverage-villages-lacking-deputy-secretary_2026-12-03.csv"
+        content = await asyncio.to_thread(Path(await download.path()).read_bytes)
+        assert content.decode("utf-8-sig").splitlines() == [
+            "代码,名称,英文名称,乡镇代码,派出所代码",
+            "V2,V2,V2,T01,S01",
+        ]
+        assert content.startswith(b"\xef\xbb\xbf")
+
+        # In English after the language switch, as Excel.
+        before = await page.evaluate("document.body.dataset.rendered")
+        await page.click("#language")
+        await rendered_after(page, before)
+        async with page.expect_download() as downloading:
+            await page.click("#summary-panel button[data-format='xlsx']")
+        download = await downloading.value
+        assert download.suggested_filename == "coverage-summary_2026-12-03.xlsx"
+        workbook = await asyncio.to_thread(Path(await download.path()).read_bytes)
+        sheet = load_workbook(io.BytesIO(workbook)).active
+        assert sheet is not None
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert rows[0] == ["Figure", "Value"]
+        assert ["Villages", 2] in rows  # T01's two villages
         assert errors == []

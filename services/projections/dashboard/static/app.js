@@ -253,15 +253,20 @@
       const current = level();
       const range = { from: firstDay(), to: state.asOf };
       const monthStart = state.asOf.slice(0, 8) + "01";
+      const asked = {
+        summary: "/coverage/summary?" + query(),
+        lacking: "/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" }),
+        patrols: "/patrols/summary?" + query(range),
+        police: "/police-activity/summary?" + query(range),
+        monthly: "/police-activity/monthly?" + query({ year: state.asOf.slice(0, 4) }),
+        disputes: "/disputes/summary?" + query(range),
+        leads: "/leads/summary?" + query(range),
+        services: "/outreach/summary?" + query(range),
+        breakdown: NEXT_GROUP[current] && "/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] }),
+      };
       const [summary, lacking, patrols, police, monthly, disputes, leads, services, monthSoFar, units] = await Promise.all([
-        api("/coverage/summary?" + query()),
-        api("/coverage/villages-lacking-deputy-secretary?" + query({ page_size: "100" })),
-        api("/patrols/summary?" + query(range)),
-        api("/police-activity/summary?" + query(range)),
-        api("/police-activity/monthly?" + query({ year: state.asOf.slice(0, 4) })),
-        api("/disputes/summary?" + query(range)),
-        api("/leads/summary?" + query(range)),
-        api("/outreach/summary?" + query(range)),
+        api(asked.summary), api(asked.lacking), api(asked.patrols), api(asked.police), api(asked.monthly),
+        api(asked.disputes), api(asked.leads), api(asked.services),
         api("/police-activity/summary?" + query({ from: monthStart, to: state.asOf })),
         api("/org-units?" + new URLSearchParams({ as_of: state.asOf })),
       ]);
@@ -272,11 +277,52 @@
       drawPoliceChart(monthly, monthSoFar);
       otherCards(disputes, leads, services);
       $("coverage-panel").hidden = !NEXT_GROUP[current]; // a village has no units below it
-      if (NEXT_GROUP[current]) drawChart(await api("/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] })), NEXT_GROUP[current]);
+      if (NEXT_GROUP[current]) drawChart(await api(asked.breakdown), NEXT_GROUP[current]);
+      offer("summary-panel", [["summaryFile", asked.summary]]);
+      offer("coverage-panel", [["breakdownFile", asked.breakdown || asked.summary]]);
+      offer("patrols-panel", [["summaryFile", asked.patrols]]);
+      offer("police-panel", [["summaryFile", asked.police], ["monthlyFile", asked.monthly]]);
+      offer("disputes-panel", [["summaryFile", asked.disputes]]);
+      offer("leads-panel", [["summaryFile", asked.leads]]);
+      offer("services-panel", [["summaryFile", asked.services]]);
+      offer("lacking-panel", [["listFile", asked.lacking]]);
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {
       if (error.message !== "401") { $("error").textContent = t("error") + error.message; $("error").hidden = false; }
     }
+  }
+
+  // Each panel offers its figures as files: the read API's /export of the very query the panel drew,
+  // in the page's language. fetch (not a link) because the token travels in a header.
+  function offer(panelId, files) {
+    const box = $(panelId).querySelector(".downloads");
+    box.textContent = "";
+    for (const [key, path] of files) {
+      for (const [format, name] of [["csv", "CSV"], ["xlsx", "Excel"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = "⬇ " + t(key) + " " + name;
+        button.dataset.export = path.split("?")[0];
+        button.dataset.format = format;
+        button.onclick = () => download(path, format);
+        box.appendChild(button);
+      }
+    }
+  }
+
+  async function download(path, format) {
+    const answer = await fetch("/export" + path + "&format=" + format, {
+      headers: { Authorization: "Bearer " + state.token, "Accept-Language": state.lang },
+    });
+    if (!answer.ok) { $("error").textContent = t("error") + answer.status; $("error").hidden = false; return; }
+    const name = /filename="([^"]+)"/.exec(answer.headers.get("Content-Disposition") || "");
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await answer.blob());
+    link.download = name ? name[1] : "govgrid." + format;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   }
 
   function showLogin() { $("login").hidden = false; }
