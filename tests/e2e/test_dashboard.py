@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+import unicodedata
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 import uvicorn
 from openpyxl import load_workbook
 from playwright.async_api import Page
+from pypdf import PdfReader
 from supervised_platform import dashboard_page, figure
 
 from govgrid.auth import Role, mint_token
@@ -97,13 +99,13 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         assert await figure(page, "calls") == str(police["calls_for_service"]["current"])
         assert await figure(page, "patrolsCompleted") == str(patrols["patrols_completed"])
         assert await figure(page, "studentsProcessed") == str(services["students_processed"])
-        assert await page.locator("h1").inner_text() == "党务+警务+村务 · 双向兼职工作台"
+        assert await page.locator("header h1").inner_text() == "党务+警务+村务 · 双向兼职工作台"
 
         # Language switch.
         before = await page.evaluate("document.body.dataset.rendered")
         await page.click("#language")
         await rendered_after(page, before)
-        assert await page.locator("h1").inner_text() == "Party + Police + Village Affairs · Dual appointments"
+        assert await page.locator("header h1").inner_text() == "Party + Police + Village Affairs · Dual appointments"
         assert await page.locator('.card[data-figure="villages"] .label').inner_text() == "Villages"
 
         # Drill-down: click the first township's bar, then its first station's.
@@ -247,3 +249,42 @@ async def test_each_panel_downloads_its_figures_as_csv_and_excel(read_api: str) 
         assert rows[0] == ["Figure", "Value"]
         assert ["Villages", 2] in rows  # T01's two villages
         assert errors == []
+
+
+async def test_the_report_of_a_period_and_place_prints_to_pdf(
+    read_api: str, generations: Generations
+) -> None:
+    await project(generations, READ_MODELS, renamed("T01", "那大镇", "Nada", 1, Jurisdiction(township="T01")))
+    token = mint_token(get_settings(), "leader", Role.CITY_ADMIN, [])
+    async with dashboard_page(f"{read_api}/dashboard/#token={token}&as_of=2026-12-03") as (page, errors):
+        # The dashboard links to the report of what it shows.
+        before = await page.evaluate("document.body.dataset.rendered")
+        await page.click("#children tbody a >> text=那大镇")
+        await rendered_after(page, before)
+        link = await page.get_attribute("#report-link", "href")
+        assert link is not None and link.startswith("?report#token=")
+        assert "from=2026-01-01" in link and "as_of=2026-12-03" in link and "township=T01" in link
+
+        await page.goto(f"{read_api}/dashboard/{link}")
+        await page.wait_for_function("document.body.dataset.rendered")
+        await page.wait_for_function("document.getElementById('report-title').innerText.startsWith('那大镇')")
+        pdf = await page.pdf(format="A4", print_background=True)
+        await page.emulate_media(media="print")
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        assert errors == []
+    (ARTIFACTS / "report.pdf").write_bytes(pdf)
+    # NFKC on both sides: the PDF's font maps some ideographs to look-alike Kangxi radicals (⼤ for 大).
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = nfkc(" ".join(" ".join(p.extract_text().split()) for p in pages))
+    assert nfkc("那大镇 · 党务+警务+村务工作汇报材料") in text
+    assert nfkc("统计期间：2026-01-01 至 2026-12-03（数据截至 2026-12-03）") in text
+    assert nfkc("2 村（社区） 1 已有") in text and "1 尚缺" in text  # T01: V1 covered, V2 not
+    assert "V2 V2 那大镇 S01" in text  # the table of villages lacking a deputy secretary
+    assert "12月*" in text  # the police chart, as text (SVG), its partial month marked
+    for control in ("English", "实时", "CSV", "Excel", "打印"):
+        assert control not in text
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const NEXT_GROUP = { city: "township", township: "station", station: "village" };
+  // /dashboard/?report: the printable report (汇报材料) of the same period and scope, light, no live updates.
+  const REPORT = new URLSearchParams(location.search).has("report");
   const state = {
     lang: localStorage.getItem("govgrid.lang") || "zh-CN",
     asOf: new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10), // today in China
@@ -14,12 +16,16 @@
   const t = (key) => window.GOVGRID_I18N[state.lang][key] || key;
   let chart = null;
 
-  // The address may carry #token=...&from=YYYY-MM-DD&as_of=YYYY-MM-DD (the token is kept for the session).
+  // The address may carry #token=...&from=YYYY-MM-DD&as_of=YYYY-MM-DD&township=..&station=..&village=..
+  // (the token is kept for the session; the place's name is filled in from the registry).
   function readFragment() {
     const fragment = new URLSearchParams(location.hash.slice(1));
     if (fragment.get("token")) sessionStorage.setItem("govgrid.token", fragment.get("token"));
     if (fragment.get("from")) state.from = fragment.get("from");
     if (fragment.get("as_of")) state.asOf = fragment.get("as_of");
+    for (const level of ["township", "station", "village"]) {
+      if (fragment.get(level)) state.path.push({ level, code: fragment.get(level), name: fragment.get(level) });
+    }
     if (location.hash) history.replaceState(null, "", location.pathname); // keep the token out of the address bar
     return sessionStorage.getItem("govgrid.token");
   }
@@ -132,9 +138,12 @@
 
   // Colours safe for colour-blind readers (Okabe-Ito sky blue and orange), with ECharts' decal patterns
   // on top and a table of the same figures below each chart: colour is never the only cue.
-  const COVERED = "#56B4E9", LACKING = "#E69F00", EARLIER = "#8aa2c8";
+  // The report is printed on white: darker text and lines, SVG charts (their text stays text in a PDF).
+  const COVERED = REPORT ? "#0072B2" : "#56B4E9", LACKING = "#E69F00", EARLIER = REPORT ? "#777777" : "#8aa2c8";
+  const THIS_YEAR = REPORT ? "#D55E00" : "#f5c542";
   const ARIA = { enabled: true, decal: { show: true } };
-  const AXIS_TEXT = { color: "#e6eefc" };
+  const AXIS_TEXT = { color: REPORT ? "#1a1a1a" : "#e6eefc" };
+  const initChart = (id) => echarts.init($(id), null, { renderer: REPORT ? "svg" : "canvas" });
   let policeChart = null;
 
   function daysInMonth(year, month) { return new Date(Date.UTC(year, month, 0)).getUTCDate(); }
@@ -143,7 +152,7 @@
   // they were, the line would collapse at the end. Full months are a solid line, the partial month a
   // dashed step to it, later months nothing; the note compares the partial month like with like.
   function drawPoliceChart(monthly, monthSoFar) {
-    policeChart = policeChart || echarts.init($("police-chart"));
+    policeChart = policeChart || initChart("police-chart");
     const asOf = state.asOf.split("-").map(Number); // [year, month, day]
     const sameYear = monthly.year === asOf[0];
     const partial = sameYear && asOf[2] < daysInMonth(asOf[0], asOf[1]) ? asOf[1] : null;
@@ -159,8 +168,8 @@
       xAxis: { type: "category", data: monthly.months.map(label), axisLabel: AXIS_TEXT },
       yAxis: { type: "value", axisLabel: AXIS_TEXT },
       series: [
-        { name: t("thisYear"), type: "line", data: full, itemStyle: { color: "#f5c542" } },
-        { name: t("monthSoFar"), type: "line", data: soFar, itemStyle: { color: "#f5c542" }, lineStyle: { type: "dashed" }, symbol: "emptyCircle" },
+        { name: t("thisYear"), type: "line", data: full, itemStyle: { color: THIS_YEAR } },
+        { name: t("monthSoFar"), type: "line", data: soFar, itemStyle: { color: THIS_YEAR }, lineStyle: { type: "dashed" }, symbol: "emptyCircle" },
         { name: t("lastYear"), type: "line", data: monthly.months.map((m) => m.year_earlier.calls_for_service), itemStyle: { color: EARLIER } },
       ],
     }, true);
@@ -184,7 +193,7 @@
   }
 
   function drawChart(rows, groupBy) {
-    chart = chart || echarts.init($("coverage-chart"));
+    chart = chart || initChart("coverage-chart");
     chart.setOption({
       animation: false, // figures appear at once, also when live updates redraw them
       aria: ARIA,
@@ -270,6 +279,9 @@
         api("/police-activity/summary?" + query({ from: monthStart, to: state.asOf })),
         api("/org-units?" + new URLSearchParams({ as_of: state.asOf })),
       ]);
+      nameThePath(units);
+      crumbs();
+      reportTitle();
       cards(summary);
       lackingTable(lacking, units);
       patrolCards(patrols);
@@ -290,6 +302,24 @@
     } catch (error) {
       if (error.message !== "401") { $("error").textContent = t("error") + error.message; $("error").hidden = false; }
     }
+  }
+
+  // A place given by code in the address gets its name once the registry is read.
+  function nameThePath(units) {
+    const names = new Map(units.map((u) => [u.code, u]));
+    for (const step of state.path) if (names.has(step.code)) step.name = unitName(names.get(step.code));
+  }
+
+  function place() { return state.path.length ? state.path[state.path.length - 1].name : t("city"); }
+
+  // What the printed report says it is: the place, the period and the as-of day.
+  function reportTitle() {
+    $("report-title").textContent = place() + " · " + t("reportTitle");
+    $("report-period").textContent = t("reportPeriod")
+      .replace("{from}", firstDay()).replace("{to}", state.asOf).replace("{asOf}", state.asOf);
+    const report = new URLSearchParams({ token: state.token, from: firstDay(), as_of: state.asOf });
+    for (const step of state.path) report.set(step.level, step.code);
+    $("report-link").href = "?report#" + report.toString();
   }
 
   // Each panel offers its figures as files: the read API's /export of the very query the panel drew,
@@ -349,9 +379,11 @@
       sessionStorage.setItem("govgrid.token", $("token-input").value.trim());
       location.reload();
     };
+    $("print").onclick = () => window.print();
+    if (REPORT) document.body.classList.add("report");
     if (!state.token) { translate(); showLogin(); return; }
     render();
-    follow();
+    if (!REPORT) follow(); // a report is the figures of one moment
   }
 
   start();
