@@ -3,6 +3,7 @@ items alert whom, in which format, once per item and state, within each receiver
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, timedelta
 
@@ -10,8 +11,10 @@ import asyncpg
 import httpx
 
 from govgrid.envelope import EventEnvelope
+from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.projection import ApplyOnce
-from services.alerts.process import PROJECTION, Alerts
+from govgrid.testing.fixtures import wait_until
+from services.alerts.process import PROJECTION, SOURCES, Alerts
 from services.alerts.tests.integration.conftest import (
     NOW,
     T01_V1,
@@ -118,3 +121,76 @@ async def test_each_item_and_state_alerts_the_receivers_that_see_it_once(
     assert overdue["jurisdiction"] == {"township": "T02", "station": "S02", "village": "V3"}
     everything = json.dumps(webhooks.messages, ensure_ascii=False)
     assert "电动车被盗" not in everything and "宅基地" not in everything and "P-1" not in everything
+
+
+SOURCE_OF_STREAM = {
+    "orgunit": "appointments",
+    "appointment": "appointments",
+    "lead": "tips",
+    "dispute": "mediation",
+}
+
+
+async def test_from_kafka_once_across_a_restart(
+    alerts_pool: asyncpg.Pool,
+    database_url: str,
+    schema: str,
+    kafka_bootstrap: str,
+    topic: str,
+    webhooks: Webhooks,
+) -> None:
+    topics = {service: f"{topic}.{service}" for service in SOURCES}
+    await ensure_topics(kafka_bootstrap, {t: 3 for t in topics.values()})
+    producer = idempotent_producer(kafka_bootstrap, "test-writer")
+    await producer.start()
+
+    async def publish(envelopes: list[EventEnvelope]) -> None:
+        for e in envelopes:
+            target = topics[SOURCE_OF_STREAM[e.stream_id.split("-")[0]]]
+            await producer.send_and_wait(target, e.to_json_bytes(), key=e.stream_id.encode())
+
+    settings = settings_for(
+        database_url,
+        schema,
+        webhooks,
+        service_name=f"alerts-{schema}",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        alert_sweep_seconds=0.2,
+        alert_send_seconds=0.2,
+    )
+
+    async def running(until: dict[str, int]) -> None:
+        """The process, from start until the receivers got ``until``, then stopped."""
+        stopping = asyncio.Event()
+        alerts = Alerts(settings, alerts_pool, now=lambda: NOW + timedelta(hours=3), topics=topics)
+        process = asyncio.create_task(alerts.run(stopping))
+        try:
+            await wait_until(lambda: _got(webhooks, until), timeout=60, what=f"the webhooks to get {until}")
+        finally:
+            stopping.set()
+            await process
+
+    try:
+        events = history()
+        await publish(events)
+        await running({"t01-wecom": 3, "city-json": 5, "s02-dingtalk": 2})
+
+        # Restarted, with every event delivered again and one new escalation in T01.
+        await publish(
+            events + dispute("D9", T01_V1, registered=date(2026, 12, 1), escalated=date(2026, 12, 3))
+        )
+        await running({"t01-wecom": 4, "city-json": 6})
+    finally:
+        await producer.stop()
+    assert (webhooks.count("t01-wecom"), webhooks.count("city-json"), webhooks.count("s02-dingtalk")) == (
+        4,
+        6,
+        2,
+    )
+    assert webhooks.messages["city-json"][-1]["notification"] == "dispute-D9:escalated_to_township"
+    items = [m["notification"] for m in webhooks.messages["city-json"]]
+    assert len(items) == len(set(items))
+
+
+async def _got(webhooks: Webhooks, counts: dict[str, int]) -> bool:
+    return all(webhooks.count(name) >= n for name, n in counts.items())
