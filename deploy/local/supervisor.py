@@ -116,6 +116,7 @@ def services(python: str, inst: infra.Instance, logs: Path) -> list[Supervised]:
             env,
             logs / "projections-worker.log",
         ),
+        Supervised("alerts", [python, "-m", "services.alerts"], env, logs / "alerts.log"),
         Supervised(
             "read-api",
             [python, "-m", "services.projections"],
