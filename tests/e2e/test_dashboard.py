@@ -105,7 +105,8 @@ async def test_the_dashboard_shows_the_read_api_and_drills_down(
         before = await page.evaluate("document.body.dataset.rendered")
         await page.click("#language")
         await rendered_after(page, before)
-        assert await page.locator("header h1").inner_text() == "Party + Police + Village Affairs · Dual appointments"
+        title = await page.locator("header h1").inner_text()
+        assert title == "Party + Police + Village Affairs · Dual appointments"
         assert await page.locator('.card[data-figure="villages"] .label').inner_text() == "Villages"
 
         # Drill-down: click the first township's bar, then its first station's.
