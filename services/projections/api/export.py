@@ -59,8 +59,38 @@ def exportable_paths(app: FastAPI) -> list[str]:
     )
 
 
-def _route_exists(app: FastAPI, path: str) -> bool:
-    return any(compile_path(template)[0].fullmatch(path) for template in exportable_paths(app))
+def _template_of(app: FastAPI, path: str) -> str | None:
+    """The exportable route template ``path`` matches, if any."""
+    return next((t for t in exportable_paths(app) if compile_path(t)[0].fullmatch(path)), None)
+
+
+def record_keys(app: FastAPI, template: str) -> list[str]:
+    """The keys of a list's records as the route's response model declares them (flattened), for the
+    header of an empty list; none when the route declares no model."""
+    spec = app.openapi()
+
+    def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema
+
+    def keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
+        properties = resolve(schema).get("properties")
+        if not properties:
+            return [prefix] if prefix else []
+        return [
+            k
+            for name, inner in properties.items()
+            for k in keys(inner, f"{prefix}.{name}" if prefix else name)
+        ]
+
+    answer = spec["paths"][template]["get"]["responses"].get("200", {})
+    schema = resolve(answer.get("content", {}).get("application/json", {}).get("schema", {}))
+    if schema.get("type") == "object" and "items" in schema.get("properties", {}):
+        schema = resolve(schema["properties"]["items"])  # a page
+    if schema.get("type") == "array":
+        return keys(schema.get("items", {}))
+    return []
 
 
 def language(accept_language: str | None) -> Literal["zh", "en"]:
@@ -197,7 +227,8 @@ async def export(
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     target = "/" + path.strip("/")
-    if not _route_exists(request.app, target):
+    template = _template_of(request.app, target)
+    if template is None:
         raise NotFound("figures", target)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
     whole_list = "page" not in dict(params)
@@ -220,6 +251,8 @@ async def export(
         body = {**body, "items": items}
     lang = language(accept_language)
     keys, rows = tabulate(body)
+    if not keys:  # an empty list: the header from the route's response model
+        keys = record_keys(request.app, template)
     header = [label(k, lang) for k in keys]
     cells = [[_cell(v, lang) for v in row] for row in rows]
     if keys[:1] == [FIGURE]:

@@ -8,9 +8,12 @@ import io
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from openpyxl import load_workbook
+from pydantic import BaseModel
 
 from govgrid.auth import Role
+from services.projections.api import export
 from services.projections.api.export import exportable_paths, label, tabulate
 from services.projections.api.export_labels import LABELS
 from services.projections.generations import Generations
@@ -127,3 +130,31 @@ async def test_refusals_are_the_json_answers_and_only_figures_export(
         answer = await read_api.get(path, headers=ADMIN)
         assert answer.status_code == 404, path
         assert answer.json()["error"] == "not_found"
+
+
+async def test_an_empty_list_has_the_header_of_its_response_model() -> None:
+    class Activity(BaseModel):
+        current: int
+        year_earlier: int
+
+    class Row(BaseModel):
+        station_code: str
+        calls_for_service: Activity
+
+    app = FastAPI()
+    app.include_router(export.router)
+
+    @app.get("/rows", response_model=list[Row])
+    async def rows() -> list[Row]:
+        return []
+
+    assert export.record_keys(app, "/rows") == [
+        "station_code",
+        "calls_for_service.current",
+        "calls_for_service.year_earlier",
+    ]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        exported = read_csv(await client.get("/export/rows", headers={"Accept-Language": "en"}))
+    assert exported == [
+        ["Police station code", "Calls for service · This period", "Calls for service · A year earlier"]
+    ]
