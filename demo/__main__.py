@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable
 from datetime import date, timedelta
 
 from demo import appointments, danzhou, mediation, outreach, patrols, tips
@@ -23,20 +24,43 @@ from govgrid.auth.principal import Role
 from govgrid.auth.tokens import mint_token
 from govgrid.china_time import today_in_china
 
+PROGRESS_SECONDS = 30.0
+
+
+async def loaded(platform: Platform, service: str, loading: Awaitable[None]) -> None:
+    """Wait for one service's loader, then say so with its count: loading takes minutes."""
+    started = time.monotonic()
+    await loading
+    count = platform.sent_by_service[service]
+    print(f"demo: {service} loaded: {count} commands in {time.monotonic() - started:.0f}s", flush=True)
+
+
+async def report_progress(platform: Platform) -> None:
+    """A line every PROGRESS_SECONDS with the commands sent so far, per service."""
+    while True:
+        await asyncio.sleep(PROGRESS_SECONDS)
+        so_far = ", ".join(f"{service} {n}" for service, n in sorted(platform.sent_by_service.items()))
+        print(f"demo: {platform.sent} commands sent so far ({so_far})", flush=True)
+
 
 async def load_demo(platform: Platform, year: danzhou.DemoYear) -> bool:
     """Load the demo; False when the platform already has the city and nothing was sent."""
     if (await platform.get("appointments", f"/org-units/{danzhou.CITY_CODE}")).status_code == 200:
         return False
     city = danzhou.build()
-    await appointments.load(platform, city, year)
-    # The other services learn the grid from the appointments topic; their commands wait for it.
-    await asyncio.gather(
-        patrols.load(platform, city, year),
-        tips.load(platform, city, year),
-        mediation.load(platform, city, year),
-        outreach.load(platform, city, year),
-    )
+    print(f"demo: loading {danzhou.CITY_ZH} for {year.first} to {year.last}", flush=True)
+    progress = asyncio.create_task(report_progress(platform))
+    try:
+        await loaded(platform, "appointments", appointments.load(platform, city, year))
+        # The other services learn the grid from the appointments topic; their commands wait for it.
+        await asyncio.gather(
+            loaded(platform, "patrols", patrols.load(platform, city, year)),
+            loaded(platform, "tips", tips.load(platform, city, year)),
+            loaded(platform, "mediation", mediation.load(platform, city, year)),
+            loaded(platform, "outreach", outreach.load(platform, city, year)),
+        )
+    finally:
+        progress.cancel()
     return True
 
 

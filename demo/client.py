@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,7 @@ class Platform:
     run_key: str
     patience_seconds: float = 180.0  # how long a "not yet" may last before it counts as a refusal
     sent: int = 0
+    sent_by_service: Counter[str] = field(default_factory=Counter)  # for the progress lines
     _clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
 
     def client(self, service: str) -> httpx.AsyncClient:
@@ -102,6 +104,7 @@ class Platform:
                 continue
             if answer.is_success:
                 self.sent += 1
+                self.sent_by_service[service] += 1
                 result: dict[str, Any] = answer.json()
                 return result
             if time.monotonic() < deadline and _worth_retrying(answer):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import Forbidden, GovgridError, InvalidInput, NotFound, RuleBroken
+from govgrid.spreadsheets import decode_text, is_xlsx, xlsx_records
 
 MAX_ROWS = 10_000
 
@@ -48,12 +49,9 @@ def parse_rows(content: bytes, content_type: str, row_model: type[R]) -> list[tu
 
 
 def _records(content: bytes, content_type: str) -> list[dict[str, Any]]:
-    try:
-        text = content.decode("utf-8-sig")  # Excel writes a BOM before UTF-8 CSV
-    except UnicodeDecodeError:
-        raise InvalidInput(
-            "not UTF-8", [{"row": None, "field": None, "reason": "the file is not UTF-8"}]
-        ) from None
+    if is_xlsx(content):  # whatever media type it came with
+        return xlsx_records(content)
+    text = decode_text(content)  # UTF-8 (with or without a BOM), else GB18030/GBK
     if "json" in content_type:
         try:
             data = json.loads(text)

@@ -251,6 +251,7 @@ def services(
             log_path=logs / "read-api.log",
             ready_url=f"http://127.0.0.1:{read_port}/healthz",
         ),
+        Supervised("alerts", [python, "-m", "services.alerts"], env, logs / "alerts.log"),
         Supervised(
             "field",
             [python, "-m", "services.field"],

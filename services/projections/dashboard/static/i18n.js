@@ -18,6 +18,11 @@ window.GOVGRID_I18N = {
     servicesTitle: "便民服务与营商环境（所选期间）", schoolsServed: "进校办理户籍学校", completion: "目标完成率（%）",
     studentsProcessed: "办理学生人数", enterpriseVisits: "走访企业次数", casesHandled: "办结涉企案件",
     jobsHired: "就业推荐成功",
+    summaryTitle: "双向兼职覆盖情况（截至所选日期）", summaryFile: "汇总", breakdownFile: "分区域", monthlyFile: "逐月",
+    listFile: "名单", reportLink: "汇报材料", print: "打印 / 存为 PDF", reportTitle: "党务+警务+村务工作汇报材料",
+    reportPeriod: "统计期间：{from} 至 {to}（数据截至 {asOf}）",
+    village: "村（社区）", coveredShare: "覆盖率", monthSoFar: "本月至今（不完整）",
+    partialNote: "{month} 为不完整月份（{from} 至 {to}）：接处警 {current} 起，上年同期（{earlierFrom} 至 {earlierTo}）{earlier} 起。",
   },
   "en": {
     title: "Party + Police + Village Affairs · Dual appointments", from: "From", asOf: "As of", live: "live", language: "中文",
@@ -40,5 +45,10 @@ window.GOVGRID_I18N = {
     leadsOverdue: "Overdue", servicesTitle: "Services to residents and enterprises (the period)",
     schoolsServed: "Schools served", completion: "Of the target list (%)", studentsProcessed: "Students processed",
     enterpriseVisits: "Enterprise visits", casesHandled: "Enterprise cases handled", jobsHired: "Job referrals hired",
+    summaryTitle: "Dual appointments (as of the chosen day)", summaryFile: "Summary", breakdownFile: "By area",
+    monthlyFile: "Monthly", listFile: "List", reportLink: "Printable report", print: "Print / save as PDF",
+    reportTitle: "Party + Police + Village Affairs: report", reportPeriod: "Period: {from} to {to} (figures as of {asOf})",
+    village: "Village", coveredShare: "Covered", monthSoFar: "this month so far (partial)",
+    partialNote: "Month {month} is partial ({from} to {to}): {current} calls for service, against {earlier} in the same days a year earlier ({earlierFrom} to {earlierTo}).",
   },
 };

@@ -1,0 +1,266 @@
+"""The alerts process: feeds of the appointments, tips and mediation topics decide (rules.py) in the
+transaction that records the event as applied, a sweep turns passed deadlines into alerts, and a
+sender posts what is not delivered yet.
+
+Once per item and state: an alert is a row of ``alert_notifications`` keyed by (receiver, item,
+state), inserted in the same transaction as the event's ``applied_events`` row (``ApplyOnce``);
+the Kafka offset is committed after. Redelivered events, replays and restarts therefore decide
+nothing twice. Delivery is recorded (``delivered_at``) right after the webhook accepted the message;
+only a crash between the two could repeat one message (the generic JSON carries a
+``notification`` key for receivers that deduplicate)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.appointments import AppointmentApproved, AppointmentEnded, AppointmentNominated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrganisationUnitRenamed
+from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.kafka import events_topic
+from govgrid.projection import TopicFeed
+from govgrid.stopping import sleep_unless_stopping
+from services.alerts import formats
+from services.alerts.rules import DEPUTY_SECRETARY, Alert, Deadline, Settled, decide
+from services.alerts.settings import AlertsSettings
+
+log = logging.getLogger("govgrid.alerts")
+
+PROJECTION = "alerts"
+SOURCES = ("appointments", "tips", "mediation")
+# The only events read: the others of these topics are skipped without being decoded or recorded.
+EVENT_TYPES = frozenset(
+    {
+        "OrganisationUnitRegistered",
+        "OrganisationUnitRenamed",
+        "AppointmentNominated",
+        "AppointmentApproved",
+        "AppointmentEnded",
+        "LeadReceived",
+        "LeadTriaged",
+        "LeadVerified",
+        "LeadDismissed",
+        "LeadClosed",
+        "DisputeRegistered",
+        "AgreementReached",
+        "DisputeClosed",
+        "DisputeEscalated",
+    }
+)
+SEND_BATCH = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Alerts:
+    def __init__(
+        self,
+        settings: AlertsSettings,
+        pool: asyncpg.Pool,
+        now: Callable[[], datetime] = utc_now,
+        topics: dict[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.now = now
+        self.topics = topics or {service: events_topic(service) for service in SOURCES}
+
+    def feeds(self) -> list[TopicFeed]:
+        return [
+            TopicFeed(
+                self.pool,
+                self.settings.kafka_bootstrap_servers,
+                group_id=f"{self.settings.service_name}-{service}",
+                topic=topic,
+                projection=PROJECTION,
+                applier=self.apply,
+                event_types=EVENT_TYPES,
+            )
+            for service, topic in self.topics.items()
+        ]
+
+    # ------------------------------------------------------------------ deciding
+
+    async def apply(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
+        """Decide on one event, in the transaction that records it as applied."""
+        event = catalogue.decode(envelope)
+        match event:
+            case OrganisationUnitRegistered() | OrganisationUnitRenamed():
+                await conn.execute(
+                    "INSERT INTO alert_places (code, name_zh) VALUES ($1, $2)"
+                    " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh",
+                    event.code,
+                    event.name_zh,
+                )
+                return
+            case AppointmentNominated():
+                await conn.execute(
+                    "INSERT INTO alert_appointments (appointment_id, kind, village_code) VALUES ($1, $2, $3)"
+                    " ON CONFLICT DO NOTHING",
+                    event.appointment_id,
+                    event.kind.value,
+                    event.village_code,
+                )
+                return
+            case AppointmentApproved():
+                await conn.execute(
+                    "UPDATE alert_appointments SET approved = true WHERE appointment_id = $1",
+                    event.appointment_id,
+                )
+                return
+        ended_village = None
+        if isinstance(event, AppointmentEnded):
+            ended_village = await conn.fetchval(
+                "SELECT village_code FROM alert_appointments"
+                " WHERE appointment_id = $1 AND kind = $2 AND approved",
+                event.appointment_id,
+                DEPUTY_SECRETARY,
+            )
+        decisions = decide(
+            event, envelope.jurisdiction, envelope.occurred_at, self.settings.dispute_due_days, ended_village
+        )
+        for decision in decisions:
+            if isinstance(decision, Deadline):
+                await conn.execute(
+                    "INSERT INTO alert_deadlines (item, kind, state, due_at, jurisdiction, facts)"
+                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item) DO UPDATE"
+                    " SET state = excluded.state, due_at = excluded.due_at,"
+                    " jurisdiction = excluded.jurisdiction, facts = alert_deadlines.facts || excluded.facts",
+                    decision.item,
+                    decision.kind,
+                    decision.state,
+                    decision.due_at,
+                    decision.jurisdiction.model_dump_json(),
+                    json.dumps(decision.facts),
+                )
+            elif isinstance(decision, Settled):
+                await conn.execute("DELETE FROM alert_deadlines WHERE item = $1", decision.item)
+            else:
+                await self.notify(conn, decision)
+
+    async def notify(self, conn: asyncpg.Connection, alert: Alert) -> int:
+        """One notification per receiver that sees the alert; none for history. Returns how many
+        were new."""
+        if alert.at < self.now() - timedelta(days=self.settings.alert_lookback_days):
+            return 0
+        receivers = [r for r in self.settings.alert_receivers if r.sees(alert.jurisdiction)]
+        if not receivers:
+            return 0
+        j = alert.jurisdiction
+        codes = [c for c in (j.township, j.station, j.village, alert.facts.get("village")) if c]
+        names = {
+            r["code"]: r["name_zh"]
+            for r in await conn.fetch("SELECT code, name_zh FROM alert_places WHERE code = ANY($1)", codes)
+        }
+        new = 0
+        for receiver in receivers:
+            inserted = await conn.fetchval(
+                "INSERT INTO alert_notifications (receiver, item, state, kind, body)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+                receiver.name,
+                alert.item,
+                alert.state,
+                alert.kind,
+                json.dumps(formats.body(receiver.format, alert, names), ensure_ascii=False),
+            )
+            new += bool(inserted)
+        return new
+
+    async def sweep(self) -> int:
+        """Deadlines passed: each becomes an alert (if recent enough) and is forgotten. Returns the
+        number of notifications decided."""
+        new = 0
+        async with self.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "DELETE FROM alert_deadlines WHERE item IN ("
+                "  SELECT item FROM alert_deadlines WHERE due_at <= $1 FOR UPDATE SKIP LOCKED)"
+                " RETURNING *",
+                self.now(),
+            )
+            for row in rows:
+                deadline = Deadline(
+                    row["item"],
+                    row["kind"],
+                    row["state"],
+                    row["due_at"],
+                    Jurisdiction.model_validate_json(row["jurisdiction"]),
+                    json.loads(row["facts"]),
+                )
+                new += await self.notify(conn, deadline.passed())
+        return new
+
+    # ------------------------------------------------------------------ sending
+
+    async def send_pending(self, client: httpx.AsyncClient) -> int:
+        """Post every undelivered notification once; returns how many were delivered."""
+        urls = {r.name: (str(r.url), r.format) for r in self.settings.alert_receivers}
+        pending = await self.pool.fetch(
+            "SELECT receiver, item, state, body FROM alert_notifications WHERE delivered_at IS NULL"
+            " ORDER BY decided_at LIMIT $1",
+            SEND_BATCH,
+        )
+        delivered = 0
+        for row in pending:
+            if row["receiver"] not in urls:  # a receiver taken out of the settings
+                continue
+            url, format = urls[row["receiver"]]
+            error = await _post(client, url, format, json.loads(row["body"]))
+            await self.pool.execute(
+                "UPDATE alert_notifications SET attempts = attempts + 1, last_error = $4,"
+                " delivered_at = CASE WHEN $4::text IS NULL THEN now() END"
+                " WHERE receiver = $1 AND item = $2 AND state = $3",
+                row["receiver"],
+                row["item"],
+                row["state"],
+                error,
+            )
+            delivered += error is None
+        return delivered
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        async with asyncio.TaskGroup() as tasks:
+            for feed in self.feeds():
+                tasks.create_task(feed.run(stopping))
+            tasks.create_task(self._every(stopping, self.settings.alert_sweep_seconds, self.sweep))
+            async with httpx.AsyncClient(timeout=self.settings.alert_send_timeout_seconds) as client:
+                await self._every(
+                    stopping, self.settings.alert_send_seconds, lambda: self.send_pending(client)
+                )
+
+    @staticmethod
+    async def _every(stopping: asyncio.Event, seconds: float, work: Callable[[], Any]) -> None:
+        while not stopping.is_set():
+            try:
+                await work()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("alerts: %r; trying again in %.0fs", exc, seconds)
+            if await sleep_unless_stopping(stopping, seconds):
+                return
+
+
+async def _post(client: httpx.AsyncClient, url: str, format: str, body: dict[str, Any]) -> str | None:
+    """None when the webhook accepted the message, else why not."""
+    try:
+        answer = await client.post(url, json=body)
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    if not answer.is_success:
+        return f"HTTP {answer.status_code}"
+    if format in ("wecom", "dingtalk"):  # both robots answer 200 with errcode 0 when they took it
+        try:
+            errcode = answer.json().get("errcode")
+        except ValueError:
+            return "not a robot's answer"
+        if errcode != 0:
+            return f"errcode {errcode}: {answer.json().get('errmsg')}"
+    return None
