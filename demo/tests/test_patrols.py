@@ -32,7 +32,7 @@ from govgrid.china_time import china_day, year_earlier
 from services.patrols.application import commands as c
 from services.patrols.domain import clearance, patrols, teams
 from services.patrols.domain.rules import Place
-from services.projections.queries.police_activity import change_percent
+from services.projections.queries.figures import change_percent
 
 pytestmark = pytest.mark.unit
 

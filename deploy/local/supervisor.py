@@ -251,17 +251,19 @@ def services(
             log_path=logs / "read-api.log",
             ready_url=f"http://127.0.0.1:{read_port}/healthz",
         ),
-        Supervised("alerts", [python, "-m", "services.alerts"], env, logs / "alerts.log"),
         Supervised(
-            "field",
-            [python, "-m", "services.field"],
-            {
+            name="alerts", command=[python, "-m", "services.alerts"], env=env, log_path=logs / "alerts.log"
+        ),
+        Supervised(
+            name="field",
+            command=[python, "-m", "services.field"],
+            env={
                 **env,
                 **service_urls(),
                 "READ_API_URL": f"http://127.0.0.1:{read_port}",
                 "HTTP_PORT": os.environ.get("FIELD_PORT", "8106"),
             },
-            logs / "field.log",
+            log_path=logs / "field.log",
             ready_url=f"http://127.0.0.1:{os.environ.get('FIELD_PORT', '8106')}/healthz",
         ),
     ]

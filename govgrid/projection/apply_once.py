@@ -7,8 +7,9 @@ the read-model change commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from uuid import UUID
 
 import asyncpg
 
@@ -31,6 +32,24 @@ async def record_applied(conn: asyncpg.Connection, projection: str, envelope: Ev
         envelope.stream_version,
     )
     return bool(first_time)
+
+
+async def record_applied_many(
+    conn: asyncpg.Connection, projection: str, envelopes: Sequence[EventEnvelope]
+) -> set[UUID]:
+    """Record many events as applied by ``projection`` in one statement, in the caller's transaction
+    (a feed's batch); the ids recorded now. The caller applies those, once each, and no other."""
+    rows = await conn.fetch(
+        "INSERT INTO applied_events (projection, event_id, stream_id, stream_version)"
+        " SELECT $1, event_id, stream_id, stream_version"
+        "   FROM unnest($2::uuid[], $3::text[], $4::integer[]) AS e (event_id, stream_id, stream_version)"
+        " ON CONFLICT DO NOTHING RETURNING event_id",
+        projection,
+        [e.event_id for e in envelopes],
+        [e.stream_id for e in envelopes],
+        [e.stream_version for e in envelopes],
+    )
+    return {row["event_id"] for row in rows}
 
 
 class ApplyOnce:
