@@ -234,7 +234,9 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
     assert set(statuses) <= {"201", "no answer", "409 on a retry", "503 with Retry-After"}, statuses
     acknowledged = sorted(load.acknowledged)
     assert len(set(acknowledged)) == len(acknowledged)
-    assert len(acknowledged) >= 6 * 20  # a steady load ran through every fault
+    # A steady load ran through every fault: commands were answered while each part was away.
+    assert all(fault.answers["201"] > 0 for fault in faults), [fault.answers for fault in faults]
+    assert sum(sum(fault.answers.values()) for fault in faults) <= len(load.answers)
     assert sum(statuses.values()) == len(load.answers)
 
     # Every acknowledged command's event is in the event store exactly once, and nothing else is.
