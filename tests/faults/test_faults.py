@@ -272,7 +272,7 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
 
     # Each part was ready and caught up within 30 s of its fault, but for two measured exceptions
     # (docs/operations.md, *Faults survived*): a dead projection worker's partitions wait for faust's
-    # rebalance (37-102 s measured on a loaded 2-core machine), and while a Kafka node is down the
+    # rebalance (31.7-102 s measured on a loaded 2-core machine), and while a Kafka node is down the
     # read API's lag measure fails for a while (lag unknown: not ready). A killed Kafka node's own
     # start (a JVM) is bounded apart: the cluster serves with two nodes meanwhile.
     assert [fault.name for fault in faults] == [inject.__name__ for inject in FAULTS]
