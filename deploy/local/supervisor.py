@@ -45,6 +45,7 @@ class Part(ABC):
     """Something the supervisor keeps running: a service process or a server (Kafka node, PostgreSQL)."""
 
     name: str
+    log_path: Path
     restarts: int = 0
     backoff: float = 1.0
     restart_at: float = 0.0
@@ -76,7 +77,6 @@ class Part(ABC):
 class Supervised(Part):
     command: list[str]
     env: dict[str, str]
-    log_path: Path
     ready_url: str | None = None
     process: subprocess.Popen[bytes] | None = None
 
@@ -116,7 +116,6 @@ class Supervised(Part):
 class KafkaNodeServer(Part):
     inst: infra.Instance
     node: infra.KafkaNode
-    log_path: Path
 
     def start(self) -> None:
         infra.start_kafka_node(self.inst, self.node)  # returns once the process runs, not when ready
@@ -134,7 +133,6 @@ class KafkaNodeServer(Part):
 @dataclass(kw_only=True)
 class PostgresServer(Part):
     inst: infra.Instance
-    log_path: Path
 
     def start(self) -> None:
         infra.start_postgres(self.inst)  # pg_ctl start -w: returns once it accepts connections
@@ -291,7 +289,7 @@ def keep_running(part: Part, now: float) -> bool:
         part.backoff = 1.0 if now - part.started_at > 60 else min(part.backoff * 2, MAX_BACKOFF_SECONDS)
         part.restart_at = now + part.backoff
         part.exited = f"{ended} at {now_utc()}"
-        say(f"{part.name} {ended}; restart in {part.backoff:.0f}s ({getattr(part, 'log_path', '')})")
+        say(f"{part.name} {ended}; restart in {part.backoff:.0f}s ({part.log_path})")
         return True
     if now < part.restart_at:
         return False

@@ -234,7 +234,9 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
     assert set(statuses) <= {"201", "no answer", "409 on a retry", "503 with Retry-After"}, statuses
     acknowledged = sorted(load.acknowledged)
     assert len(set(acknowledged)) == len(acknowledged)
-    assert len(acknowledged) >= 6 * 20  # a steady load ran through every fault
+    # A steady load ran through every fault: commands were answered while each part was away.
+    assert all(fault.answers["201"] > 0 for fault in faults), [fault.answers for fault in faults]
+    assert sum(sum(fault.answers.values()) for fault in faults) <= len(load.answers)
     assert sum(statuses.values()) == len(load.answers)
 
     # Every acknowledged command's event is in the event store exactly once, and nothing else is.
@@ -270,7 +272,7 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
 
     # Each part was ready and caught up within 30 s of its fault, but for two measured exceptions
     # (docs/operations.md, *Faults survived*): a dead projection worker's partitions wait for faust's
-    # rebalance (37-102 s measured on a loaded 2-core machine), and while a Kafka node is down the
+    # rebalance (31.7-102 s measured on a loaded 2-core machine), and while a Kafka node is down the
     # read API's lag measure fails for a while (lag unknown: not ready). A killed Kafka node's own
     # start (a JVM) is bounded apart: the cluster serves with two nodes meanwhile.
     assert [fault.name for fault in faults] == [inject.__name__ for inject in FAULTS]
