@@ -21,6 +21,9 @@ from services.field.settings import FieldSettings
 # A path segment of the services' routes: ids, codes, days (2026-12-03), action numbers.
 SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9_.~-]*$")
 MAX_PATH_LENGTH = 500
+# The services' operational endpoints are for the platform, not for phones: their documentation pages
+# would run third-party scripts on the origin that keeps officers' tokens.
+NOT_FORWARDED = frozenset({"metrics", "healthz", "readyz", "docs", "redoc", "openapi.json", "dashboard"})
 MAX_BODY_BYTES = 1024 * 1024
 
 # What the page sends that the services read; everything else (cookies...) stays here.
@@ -43,6 +46,8 @@ def upstream_path(path: str) -> str:
         raise InvalidInput(
             "bad path", [{"field": "path", "reason": "segments of letters, digits, '-', '_', '.', '~' only"}]
         )
+    if segments[0] in NOT_FORWARDED:
+        raise NotFound("path", segments[0])
     return "/" + path
 
 
@@ -57,11 +62,6 @@ def forwarding_router(settings: FieldSettings) -> APIRouter:
     router = APIRouter(tags=["forwarding"])
     upstreams = settings.upstreams()
 
-    @router.api_route(
-        "/api/{service}/{path:path}",
-        methods=["GET", "POST"],
-        summary="Forward to a write service or the read API ('read'), with Authorization and Idempotency-Key",
-    )
     async def forward(service: str, path: str, request: Request) -> Response:
         base = upstreams.get(service)
         if base is None:
@@ -83,6 +83,16 @@ def forwarding_router(settings: FieldSettings) -> APIRouter:
             raise DependencyUnavailable(f"{service} does not answer") from exc
         kept = {name: value for name in FORWARDED_RESPONSE_HEADERS if (value := answer.headers.get(name))}
         kept.setdefault("cache-control", "no-store")  # answers are the caller's, never a cache's
+        kept["x-content-type-options"] = "nosniff"
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 
+    for method in ("GET", "POST"):  # one route per method: each its own OpenAPI operation
+        router.add_api_route(
+            "/api/{service}/{path:path}",
+            forward,
+            methods=[method],
+            operation_id=f"forward_{method.lower()}",
+            summary=f"Forward a {method} to a write service or the read API ('read'), with Authorization"
+            " and Idempotency-Key",
+        )
     return router

@@ -38,14 +38,14 @@ TEST_SECRETS = {
 
 def write_services() -> list[str]:
     """Every write service in services/: a package run with ``python -m`` that has its own settings
-    (the read side, services/projections, is deployed as a worker and a read API instead; the field
-    app, services/field, writes nothing itself: it forwards to the write services)."""
+    (the read side, services/projections, is deployed as a worker and a read API instead; the field app
+    forwards to the write services; the alerts process only reads topics)."""
     return sorted(
         path.name
         for path in (REPO / "services").iterdir()
         if (path / "__main__.py").is_file()
         and (path / "settings.py").is_file()
-        and path.name not in {"projections", "field"}
+        and path.name not in {"projections", "field", "alerts"}
     )
 
 
@@ -148,7 +148,9 @@ def settings_class(module: str | None) -> type[BaseSettings]:
     classes = [
         value
         for value in vars(settings_module).values()
-        if isinstance(value, type) and issubclass(value, GovgridSettings) and value is not GovgridSettings
+        if isinstance(value, type)
+        and issubclass(value, GovgridSettings)
+        and value.__module__ == settings_module.__name__  # not the kit's base it imports
     ]
     assert len(classes) == 1, f"services.{service}.settings should define one settings class: {classes}"
     return classes[0]

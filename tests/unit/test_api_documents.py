@@ -20,7 +20,7 @@ ASYNCAPI_CHECK = REPO / "tools" / "asyncapi"
 
 
 def test_every_service_has_an_api() -> None:
-    assert SERVICES == ["appointments", "mediation", "outreach", "patrols", "projections", "tips"]
+    assert SERVICES == ["appointments", "field", "mediation", "outreach", "patrols", "projections", "tips"]
 
 
 @pytest.mark.parametrize("service", SERVICES)
