@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import ConsoleMessage, Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from govgrid.testing.servers import PROJECT_ROOT, free_port_pair
 
@@ -137,6 +138,9 @@ async def dashboard_page(url: str) -> AsyncIterator[tuple[Page, list[str]]]:
         page.on("console", console)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         await page.goto(url)
-        await page.wait_for_function("document.body.dataset.rendered")
+        try:
+            await page.wait_for_function("document.body.dataset.rendered")
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"the dashboard did not render; its errors: {errors}") from None
         yield page, errors
         await browser.close()
