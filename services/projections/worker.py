@@ -70,11 +70,23 @@ async def apply_giving_way(events: list[tuple[EventEnvelope, KafkaPosition]]) ->
             await asyncio.sleep(0.05)
 
 
+def decoded(event: faust.EventT[bytes]) -> tuple[EventEnvelope, KafkaPosition] | None:
+    """The record as an envelope with its position; None, logged with its position, for a record that
+    is no envelope at all (a batch fails as a whole, and faust would ack it: one bad record must not
+    take the others with it)."""
+    at = KafkaPosition.of(event.message)
+    try:
+        return EventEnvelope.from_json_bytes(event.value), at
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        log.error("skipped %s: not an event envelope (%s)", at, type(exc).__name__)
+        return None
+
+
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
         async for batch in values.take_events(BATCH_MAX, within=BATCH_WITHIN):  # type: ignore[attr-defined]
             # The position is what parking keeps and what redelivery is recognised by.
-            events = [(EventEnvelope.from_json_bytes(e.value), KafkaPosition.of(e.message)) for e in batch]
+            events = [event for e in batch if (event := decoded(e)) is not None]
             await until_database_answers(partial(apply_giving_way, events), read_models_away, RETRY_SECONDS)
 
     project_events.__name__ = f"project_{service}"
