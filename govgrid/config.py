@@ -73,7 +73,7 @@ class GovgridSettings(BaseSettings):
     )
     jwt_ttl_seconds: int = Field(default=8 * 3600, ge=60, description="Lifetime of minted tokens.")
 
-    relay_batch_size: int = Field(default=500, ge=1)
+    relay_batch_size: int = Field(default=500, ge=1, le=1000)  # read_positions' id window is 2,000
     relay_poll_interval_seconds: float = Field(
         default=1.0, gt=0, description="Fallback poll; LISTEN/NOTIFY wakes the relay sooner."
     )

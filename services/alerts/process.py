@@ -258,9 +258,11 @@ async def _post(client: httpx.AsyncClient, url: str, format: str, body: dict[str
         return f"HTTP {answer.status_code}"
     if format in ("wecom", "dingtalk"):  # both robots answer 200 with errcode 0 when they took it
         try:
-            errcode = answer.json().get("errcode")
+            said = answer.json()
         except ValueError:
             return "not a robot's answer"
-        if errcode != 0:
-            return f"errcode {errcode}: {answer.json().get('errmsg')}"
+        if not isinstance(said, dict):
+            return "not a robot's answer"
+        if said.get("errcode") != 0:
+            return f"errcode {said.get('errcode')}: {said.get('errmsg')}"
     return None

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 from fastapi import APIRouter, FastAPI, Header, Query, Request
@@ -149,13 +150,24 @@ def tabulate(answer: Any) -> Table:
     return [FIGURE, "value"], [[key, value] for key, value in _flatten(answer)]
 
 
+# Control characters openpyxl refuses (a 500 for everyone exporting that list).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A cell Excel would run as a formula (names and notes are typed by users: "=HYPERLINK(...)").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What may stand in a file name: codes and dates; anything else would break the header.
+PLAIN_NAME_PART = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
 def _cell(value: Any, lang: Literal["zh", "en"]) -> Any:
+    if isinstance(value, str):
+        text = CONTROL_CHARACTERS.sub("", value)
+        return "'" + text if text.startswith(FORMULA_START) else text
     if value is None:
         return ""
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return _cell("; ".join(str(v) for v in value), lang)
     return value
 
 
@@ -208,7 +220,7 @@ def _is_page(answer: Any) -> bool:
 def _file_name(path: str, params: list[tuple[str, str]], extension: str) -> str:
     asked = dict(params)
     parts = [path.strip("/").replace("/", "-")]
-    parts += [asked[name] for name in NAMING_PARAMETERS if name in asked]
+    parts += [asked[name] for name in NAMING_PARAMETERS if PLAIN_NAME_PART.match(asked.get(name, ""))]
     if not {"year", "to", "as_of"} & asked.keys():
         parts.append(today_in_china().isoformat())  # every figure defaults to today
     return "_".join(parts) + "." + extension
@@ -272,5 +284,5 @@ async def export(
     return Response(
         content,
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"},
     )
