@@ -70,7 +70,13 @@ async def project(
 async def apply_batch(pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located]) -> int:
     """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
     were applied (not skipped as seen before, not parked)."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
+        return await apply_batch_on(conn, model, events)
+
+
+async def apply_batch_on(conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located]) -> int:
+    """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's."""
+    async with conn.transaction():
         positions = await Positions.lock(conn, events)
         wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
         applied = 0

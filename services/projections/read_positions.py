@@ -12,8 +12,11 @@ what was applied before, and moves the positions on in the same transaction as i
   the ids of the last ``WINDOW`` events applied from each partition are kept and a copy among them
   is skipped. ``WINDOW`` must stay above twice the relay's batch size.
 
-A rebuild writes the positions of its own generation the same way, so the worker and a rebuild
-catching up together on a new generation apply each event once.
+A rebuild writes the positions of its own generation the same way. When it switches, it holds the
+locks of all its partitions from before the switch until its catch-up has committed: the worker,
+writing to the new generation from the switch on, waits for them, then skips what the catch-up
+applied. (Without that lock the worker's first batch would move a position past events that only the
+catch-up had still to apply, and they would be skipped for good.)
 """
 
 from __future__ import annotations
@@ -41,22 +44,7 @@ class Positions:
 
     @classmethod
     async def lock(cls, conn: asyncpg.Connection, events: Sequence[Located]) -> Positions:
-        partitions = sorted({_partition(at) for _e, at in events})
-        topics, numbers = [p[0] for p in partitions], [p[1] for p in partitions]
-        # Created if new, then locked: a second worker with the same partitions waits here.
-        await conn.execute(
-            "INSERT INTO read_positions (kafka_topic, kafka_partition)"
-            " SELECT * FROM unnest($1::text[], $2::integer[]) ON CONFLICT DO NOTHING",
-            topics,
-            numbers,
-        )
-        rows = await conn.fetch(
-            "SELECT kafka_topic, kafka_partition, next_offset, recent_event_ids FROM read_positions"
-            " WHERE (kafka_topic, kafka_partition) IN (SELECT * FROM unnest($1::text[], $2::integer[]))"
-            " ORDER BY kafka_topic, kafka_partition FOR UPDATE",
-            topics,
-            numbers,
-        )
+        rows = await lock_partitions(conn, sorted({_partition(at) for _e, at in events}))
         return cls(
             {
                 (r["kafka_topic"], r["kafka_partition"]): (r["next_offset"], list(r["recent_event_ids"]))
@@ -98,6 +86,26 @@ class Positions:
                 for (topic, number), (offset, recent) in sorted(reached.items())
             ],
         )
+
+
+async def lock_partitions(conn: asyncpg.Connection, partitions: Sequence[Partition]) -> list[asyncpg.Record]:
+    """The positions of these partitions, created if new, locked for the caller's transaction: another
+    transaction applying events of them waits here until this one ends."""
+    topics, numbers = [p[0] for p in partitions], [p[1] for p in partitions]
+    await conn.execute(
+        "INSERT INTO read_positions (kafka_topic, kafka_partition)"
+        " SELECT * FROM unnest($1::text[], $2::integer[]) ON CONFLICT DO NOTHING",
+        topics,
+        numbers,
+    )
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT kafka_topic, kafka_partition, next_offset, recent_event_ids FROM read_positions"
+        " WHERE (kafka_topic, kafka_partition) IN (SELECT * FROM unnest($1::text[], $2::integer[]))"
+        " ORDER BY kafka_topic, kafka_partition FOR UPDATE",
+        topics,
+        numbers,
+    )
+    return rows
 
 
 def _partition(at: KafkaPosition | None) -> Partition:

@@ -9,8 +9,10 @@
    reads it. The old one is retired (its schema is kept for inspection until someone drops it).
 4. The events that arrived during the rebuild, up to the end offsets seen at the switch, are applied
    too. The worker reads which generation is active for every event it applies, so any event it
-   handled with the old answer had been produced before the switch, and step 4 covers it; events
-   both apply are recognised by the new generation's read_positions.
+   handled with the old answer had been produced before the switch, and step 4 covers it. Steps 3
+   and 4 run in one transaction that holds the new generation's positions of every partition
+   (read_positions.lock_partitions): the worker, once it writes to the new generation, waits for it,
+   then skips what step 4 applied.
 """
 
 from __future__ import annotations
@@ -19,21 +21,23 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import topic_partitions
 from govgrid.observability import configure_logging
-from services.projections.dispatch import apply_batch
+from services.projections.dispatch import apply_batch, apply_batch_on
 from services.projections.generations import Generation, Generations
 from services.projections.positions import KafkaPosition
+from services.projections.read_positions import Located, lock_partitions
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
 
 Progress = Callable[[int, int], None]
+Apply = Callable[[Sequence[Located]], Awaitable[int]]
 BATCH_MAX = 5_000  # events per transaction
 
 
@@ -70,10 +74,19 @@ class Rebuild:
             await consumer.seek_to_beginning(*partitions)
             history = await consumer.end_offsets(partitions)
             total = sum(history.values())
-            await self._consume_until(consumer, pool, history, lambda: progress(self.seen, total))
-            await self._generations.activate(generation)
-            # Events produced during the rebuild (and until the switch) still have to be applied.
-            await self._consume_until(consumer, pool, await consumer.end_offsets(partitions), lambda: None)
+            await self._consume_until(
+                consumer, history, lambda: progress(self.seen, total), partial(apply_batch, pool, self._model)
+            )
+            async with pool.acquire() as conn, conn.transaction():
+                await lock_partitions(conn, sorted((p.topic, p.partition) for p in partitions))
+                await self._generations.activate(generation)
+                # Events produced during the rebuild (and until the switch) still have to be applied.
+                await self._consume_until(
+                    consumer,
+                    await consumer.end_offsets(partitions),
+                    lambda: None,
+                    partial(apply_batch_on, conn, self._model),
+                )
         finally:
             await consumer.stop()
         return generation
@@ -81,9 +94,9 @@ class Rebuild:
     async def _consume_until(
         self,
         consumer: AIOKafkaConsumer,
-        pool: asyncpg.Pool,
         targets: dict[TopicPartition, int],
         tick: Callable[[], None],
+        apply: Apply,
     ) -> None:
         last_tick = 0.0
         while await _behind(consumer, targets):
@@ -96,7 +109,7 @@ class Rebuild:
             ]
             self.seen += len(events)
             if events:
-                self.applied += await apply_batch(pool, self._model, events)
+                self.applied += await apply(events)
             if time.monotonic() - last_tick > 0.3:
                 tick()
                 last_tick = time.monotonic()

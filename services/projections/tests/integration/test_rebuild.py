@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.kafka import ensure_topics, idempotent_producer
-from services.projections.dispatch import project
-from services.projections.generations import Generations
+from services.projections.dispatch import apply_batch, project
+from services.projections.generations import Generation, Generations
 from services.projections.lag import LagWatch, measure
 from services.projections.main import create_app
+from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import drop_generations
-from services.projections.tests.integration.test_coverage import ADMIN, HISTORY
+from services.projections.tests.integration.test_coverage import ADMIN, HISTORY, unit
 
 
 @pytest.fixture
@@ -110,3 +114,45 @@ async def test_lag_counts_the_events_the_worker_has_not_committed(settings: Proj
     relaxed = LagWatch(settings)
     relaxed.latest = watch.latest
     await relaxed.check()  # the default limit (1000) tolerates it
+
+
+async def test_events_of_the_switch_are_applied_once_when_the_worker_writes_to_the_new_generation_at_once(
+    settings: ProjectionsSettings, generations: Generations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events produced while the rebuild ran are the catch-up's; the worker, writing to the new
+    generation from the switch on, must not move its positions past them before the catch-up ran."""
+    extras = [
+        envelope
+        for n in range(10, 30)
+        for envelope in unit(
+            f"V{n}", OrgUnitKind.VILLAGE, "T01", Jurisdiction(township="T01", station="S01", village=f"V{n}")
+        )
+    ]
+    worker: list[asyncio.Task[int]] = []
+    switch = generations.activate
+
+    async def activate_while_events_arrive(generation: Generation) -> None:
+        producer = idempotent_producer(settings.kafka_bootstrap_servers, "test-writer-2")
+        await producer.start()
+        latest: dict[int, tuple[EventEnvelope, KafkaPosition]] = {}
+        for envelope in extras:
+            sent = await producer.send_and_wait(
+                settings.topic_of("appointments"), envelope.to_json_bytes(), key=envelope.stream_id.encode()
+            )
+            latest[sent.partition] = (envelope, KafkaPosition(sent.topic, sent.partition, sent.offset))
+        await producer.stop()
+        await switch(generation)
+        # The worker's next batch: the newest event of each partition, to the generation now active.
+        pool = await generations.active_pool(COVERAGE)
+        worker.append(asyncio.create_task(apply_batch(pool, COVERAGE, list(latest.values()))))
+
+    monkeypatch.setattr(generations, "activate", activate_while_events_arrive)
+    job = Rebuild(settings, generations, COVERAGE)
+    new = await job.run(progress=lambda done, total: None)
+    await worker[0]
+
+    assert (await generations.active(COVERAGE)) == new
+    assert job.applied == len(HISTORY) + len(extras)
+    pool = await generations.pool(new)
+    villages = await pool.fetchval("SELECT count(*) FROM rm_org_units WHERE kind = 'village'")
+    assert villages == 3 + 20
