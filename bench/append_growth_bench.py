@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import statistics
 import time
-from collections.abc import Iterator
 
 import asyncpg
 
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.testing.factories import draft, village_registered
-from govgrid.testing.servers import local_instance
+from govgrid.testing.servers import postgres_server
 
 SMALL = 10_000
 STREAMS = 1_000_000  # streams of the bulk load
@@ -122,21 +120,12 @@ async def measure(url: str, rows: int, appends: int) -> None:
                 await admin.execute(f'DROP SCHEMA "bench_growth_{label}" CASCADE')
 
 
-@contextlib.contextmanager
-def database_url() -> Iterator[str]:
-    if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
-    else:
-        with local_instance("postgres") as instance:
-            yield instance.database_url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--appends", type=int, default=2000)
     args = parser.parse_args()
-    with database_url() as url:
+    with postgres_server() as url:
         asyncio.run(measure(url, args.rows, args.appends))
 
 

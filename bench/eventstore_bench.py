@@ -41,7 +41,7 @@ from govgrid.db import apply_migrations, create_pool
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.testing.factories import draft, village_registered
-from govgrid.testing.servers import local_instance
+from govgrid.testing.servers import postgres_server
 
 POOL_SIZE = 16  # connections per store: one per concurrent writer
 PAYLOAD = village_registered(1)
@@ -335,16 +335,6 @@ def print_summary(rows: list[dict[str, object]]) -> None:
             )
 
 
-@contextlib.contextmanager
-def database_url() -> Iterator[str]:
-    if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
-    else:
-        # Only PostgreSQL: an idle Kafka broker would still take CPU from a small machine.
-        with local_instance("postgres") as instance:
-            yield instance.database_url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=2000, help="timed appends per measurement of a-c")
@@ -360,7 +350,7 @@ def main() -> None:
     args = parser.parse_args()
     workloads = [w for w in WORKLOADS if w.key in args.workloads]
 
-    with database_url() as url:
+    with postgres_server() as url:
         with psycopg.connect(url) as conn:
             server = conn.execute("SHOW server_version").fetchone()
         print(

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import functools
 import os
 import statistics
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
@@ -29,7 +27,7 @@ from govgrid.commands import CommandResult, run_from_command_line
 from govgrid.imports import parse_rows
 from govgrid.reference import apply_org_event
 from govgrid.testing.factories import draft
-from govgrid.testing.servers import local_instance
+from govgrid.testing.servers import postgres_server
 from services.patrols.application.commands import PoliceActivityRow
 from services.patrols.application.imports import import_police_activity
 from services.patrols.bootstrap import start_service
@@ -87,15 +85,6 @@ async def import_once(url: str, schema: str, content: bytes, stations: int) -> t
     return seconds[0], seconds[1], rows
 
 
-@contextlib.contextmanager
-def database_url() -> Iterator[str]:
-    if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
-    else:
-        with local_instance("postgres") as instance:
-            yield instance.database_url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stations", type=int, default=50)
@@ -105,7 +94,7 @@ def main() -> None:
     content = activity_csv(args.stations, args.days)
     firsts: list[float] = []
     agains: list[float] = []
-    with database_url() as url:
+    with postgres_server() as url:
         for repetition in range(1, args.repetitions + 1):
             first, again, rows = asyncio.run(
                 import_once(url, f"bench_import_{repetition}", content, args.stations)
