@@ -14,6 +14,7 @@ from govgrid.china_time import today_in_china
 from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
 from govgrid.service.base import ServiceBase
 from govgrid.web.errors import error_responses
+from govgrid.web.parameters import OffsetParameter, day_parameter
 from services.mediation.application import commands as c
 from services.mediation.application import handlers as h
 from services.mediation.application.index import indexed_due, list_disputes
@@ -131,7 +132,7 @@ async def list_all(
     principal: CurrentPrincipal,
     service: CurrentService,
     overdue: Annotated[bool, Query(description="Only disputes whose escalation is due by `on`.")] = False,
-    on: Annotated[date | None, Query(description="The day to judge by (default: today in China).")] = None,
+    on: Annotated[date | None, day_parameter("The day to judge by (default: today in China).")] = None,
     status: DisputeStatus | None = None,
     level: MediationLevel | None = None,
     category: DisputeCategory | None = None,
@@ -139,7 +140,7 @@ async def list_all(
         str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetParameter = 0,
 ) -> dict[str, Any]:
     return await list_disputes(
         service.pool,

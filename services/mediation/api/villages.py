@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
 from govgrid.service import CurrentService
+from govgrid.web.parameters import day_parameter
 from services.mediation.application.mediators import suggestion_for
 
 router = APIRouter(prefix="/villages", tags=["villages"])
@@ -26,6 +27,6 @@ async def suggested_mediators(
     principal: CurrentPrincipal,
     service: CurrentService,
     code: str = VillageCode,
-    on: Annotated[date | None, Query(description="The day (default: today in China).")] = None,
+    on: Annotated[date | None, day_parameter("The day (default: today in China).")] = None,
 ) -> dict[str, Any]:
     return await suggestion_for(service.pool, principal, code, on or today_in_china())

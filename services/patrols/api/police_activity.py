@@ -4,7 +4,7 @@ bulk from the station's own system."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Path
 
@@ -12,11 +12,14 @@ from govgrid.auth import CurrentPrincipal
 from govgrid.envelope import EventEnvelope
 from govgrid.service import CurrentService, Import, command_router, state_response
 from govgrid.web.errors import error_responses
+from govgrid.web.parameters import day_parameter
 from govgrid.web.reads import read_history, read_state
 from services.patrols.application import imports
 from services.patrols.application.commands import PoliceActivityRow
 from services.patrols.domain import police_activity
 from services.patrols.domain.police_activity import PoliceActivity
+
+StationDay = Annotated[date, day_parameter("The day (China time).", in_path=True)]
 
 router = command_router(
     "/police-activity",
@@ -43,7 +46,7 @@ READ_ERRORS = error_responses(401, 403, 404, 422, 503)
     summary="A station's figures of one day, as last imported",
 )
 async def get(
-    principal: CurrentPrincipal, service: CurrentService, day: date, station_code: str = StationCode
+    principal: CurrentPrincipal, service: CurrentService, day: StationDay, station_code: str = StationCode
 ) -> dict[str, Any]:
     return await read_state(
         service.events,
@@ -62,7 +65,7 @@ async def get(
     summary="Every import and correction of a station-day",
 )
 async def history(
-    principal: CurrentPrincipal, service: CurrentService, day: date, station_code: str = StationCode
+    principal: CurrentPrincipal, service: CurrentService, day: StationDay, station_code: str = StationCode
 ) -> list[dict[str, Any]]:
     return await read_history(
         service.events,

@@ -13,6 +13,7 @@ from fastapi import Depends, Query, Request
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
 from govgrid.errors import InvalidInput
+from govgrid.web.parameters import day_parameter
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.readmodels import ReadModel
@@ -41,7 +42,7 @@ def read_model(model: ReadModel) -> Callable[[Generations], Awaitable[asyncpg.Po
 def get_scope(
     principal: CurrentPrincipal,
     as_of: Annotated[
-        date | None, Query(description="Figures as they stood at the end of this day (China time).")
+        date | None, day_parameter("Figures as they stood at the end of this day (China time).")
     ] = None,
     township: Code = None,
     station: Code = None,
@@ -73,19 +74,19 @@ class Range:
 def get_range(
     from_: Annotated[
         date | None,
-        Query(
+        day_parameter(
+            "First day (China time); default: 1 January of the year of `to`.",
             alias="from",
-            ge=FIRST_DAY,
-            le=LAST_DAY,
-            description="First day (China time); default: 1 January of the year of `to`.",
+            first=FIRST_DAY,
+            last=LAST_DAY,
         ),
     ] = None,
     to: Annotated[
         date | None,
-        Query(
-            ge=FIRST_DAY,
-            le=LAST_DAY,
-            description="Last day (China time): figures as they stood at its end; default: today.",
+        day_parameter(
+            "Last day (China time): figures as they stood at its end; default: today.",
+            first=FIRST_DAY,
+            last=LAST_DAY,
         ),
     ] = None,
 ) -> Range:

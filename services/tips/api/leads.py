@@ -16,6 +16,7 @@ from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadPriority
 from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
 from govgrid.web.commands import IdempotencyKey, execute
 from govgrid.web.errors import error_responses
+from govgrid.web.parameters import OffsetParameter
 from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.application import lead_index
@@ -126,7 +127,7 @@ async def list_leads(
     overdue: Annotated[bool, Query(description="Only leads past the deadline they wait on.")] = False,
     status: LeadStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetParameter = 0,
 ) -> dict[str, Any]:
     READS.ensure_can_read(principal)
     query = lead_index.LeadQuery(overdue=overdue, status=status, limit=limit, offset=offset)

@@ -76,7 +76,8 @@ async def test_a_list_exports_the_rows_and_scope_of_its_json_answer_whole(
     answer = await read_api.get(f"/export{asked}", headers=ADMIN)
     assert [r[0] for r in read_csv(answer)[1:]] == ["V2", "V3"]
     disposition = answer.headers["content-disposition"]
-    assert disposition == 'attachment; filename="coverage-villages-lacking-deputy-secretary_2024-01-01.csv"'
+    name = "coverage-villages-lacking-deputy-secretary_2024-01-01.csv"
+    assert disposition == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
 
     # Unless a page is asked for.
     one = read_csv(await read_api.get(f"/export{asked}&page=2", headers=ADMIN))
