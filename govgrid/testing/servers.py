@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -31,13 +32,17 @@ def free_port_pair() -> int:
     return free_ports(2)
 
 
+# Below Linux's ephemeral range (32768-60999 by default): a port chosen inside it can be taken by any
+# outgoing connection before the server binds it. A Kafka cluster node once failed so: its controller
+# port had become the local port of another node's connection ("Address already in use").
+SERVER_PORTS = range(20_000, 32_000)
+
+
 def free_ports(count: int) -> int:
     """A port P with P, P+1, ... P+count-1 free (a 3-broker Kafka cluster uses 6 from P)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        if port + count <= 65536 and all(_free(port + offset) for offset in range(1, count)):
+    for _ in range(200):
+        port = random.randrange(SERVER_PORTS.start, SERVER_PORTS.stop - count)
+        if all(_free(port + offset) for offset in range(count)):
             return port
     raise RuntimeError(f"no {count} consecutive free ports")
 
