@@ -234,8 +234,12 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
     assert set(statuses) <= {"201", "no answer", "409 on a retry", "503 with Retry-After"}, statuses
     acknowledged = sorted(load.acknowledged)
     assert len(set(acknowledged)) == len(acknowledged)
-    # A steady load ran through every fault: commands were answered while each part was away.
-    assert all(fault.answers["201"] > 0 for fault in faults), [fault.answers for fault in faults]
+    # A steady load ran through every fault: commands were answered while each part was away. With
+    # PostgreSQL away the services can only refuse (503 with Retry-After): a window of only 503s is right.
+    assert all(sum(fault.answers.values()) > 0 for fault in faults), [fault.answers for fault in faults]
+    assert all(
+        fault.answers["201"] > 0 for fault in faults if fault.name != stop_postgres_abruptly.__name__
+    ), [fault.answers for fault in faults]
     assert sum(sum(fault.answers.values()) for fault in faults) <= len(load.answers)
     assert sum(statuses.values()) == len(load.answers)
 
