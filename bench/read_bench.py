@@ -557,14 +557,9 @@ async def summary_p99(generations: Generations, requests: int) -> dict[str, floa
 
 
 async def drop(generations: Generations, database_url: str, schema: str) -> None:
-    schemas = [
-        r["schema_name"]
-        for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")
-    ]
-    await generations.close()
+    await generations.close_and_drop()
     conn = await asyncpg.connect(database_url)
-    for name in [*schemas, schema]:
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     await conn.close()
 
 

@@ -130,14 +130,9 @@ async def rebuild_rate(bootstrap: str, database_url: str, topic: str) -> tuple[f
         await job.run(progress=lambda done, total: None)
         return time.perf_counter() - started, job.applied
     finally:
-        schemas = [
-            r["schema_name"]
-            for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")
-        ]
-        await generations.close()
+        await generations.close_and_drop()
         conn = await asyncpg.connect(database_url)
-        for name in [*schemas, schema]:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         await conn.close()
 
 

@@ -148,3 +148,18 @@ class Generations:
         for pool in self._pools.values():
             await pool.close()
         await self.control.close()
+
+    async def close_and_drop(self) -> None:
+        """Tests and benchmarks only: close, and drop every generation's schema (the control schema
+        is the caller's to drop)."""
+        schemas = [
+            r["schema_name"]
+            for r in await self.control.fetch("SELECT schema_name FROM read_model_generations")
+        ]
+        await self.close()
+        conn = await asyncpg.connect(self.settings.database_url)
+        try:
+            for name in schemas:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        finally:
+            await conn.close()

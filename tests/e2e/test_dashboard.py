@@ -31,7 +31,7 @@ from services.projections.generations import Generations
 from services.projections.main import create_app
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.conftest import Stream, drop_generations
+from services.projections.tests.integration.conftest import Stream
 from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -49,7 +49,7 @@ async def generations(database_url: str, schema: str) -> AsyncIterator[Generatio
     for envelope in HISTORY:
         await project(opened, READ_MODELS, envelope)
     yield opened
-    await drop_generations(opened)
+    await opened.close_and_drop()
 
 
 @pytest.fixture

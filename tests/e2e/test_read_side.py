@@ -24,7 +24,6 @@ from services.projections.lag import measure
 from services.projections.main import create_app as read_api_app
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import (
-    drop_generations,
     projection_worker,
     source_topics,
 )
@@ -48,7 +47,7 @@ async def read_models(database_url: str, read_schema: str) -> AsyncIterator[Gene
         ProjectionsSettings(database_url=database_url, database_schema=read_schema)
     )
     yield generations
-    await drop_generations(generations)
+    await generations.close_and_drop()
     conn = await asyncpg.connect(database_url)
     await conn.execute(f'DROP SCHEMA "{read_schema}" CASCADE')
     await conn.close()

@@ -75,26 +75,11 @@ def projection_worker(
             process.kill()
 
 
-async def drop_generations(generations: Generations) -> None:
-    """Tests only: every generation schema goes with the test (the control schema is the test's)."""
-    schemas = [
-        r["schema_name"]
-        for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")
-    ]
-    await generations.close()
-    conn = await asyncpg.connect(generations.settings.database_url)
-    try:
-        for name in schemas:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 async def generations(database_url: str, schema: str) -> AsyncIterator[Generations]:
     opened = await Generations.open(ProjectionsSettings(database_url=database_url, database_schema=schema))
     yield opened
-    await drop_generations(opened)
+    await opened.close_and_drop()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.conftest import drop_generations
 from services.projections.tests.integration.test_coverage import ADMIN, HISTORY, unit
 
 
@@ -57,7 +56,7 @@ async def settings(database_url: str, kafka_bootstrap: str, schema: str, topic: 
 async def generations(settings: ProjectionsSettings) -> AsyncIterator[Generations]:
     opened = await Generations.open(settings)
     yield opened
-    await drop_generations(opened)
+    await opened.close_and_drop()
 
 
 async def summary(generations: Generations) -> dict[str, Any]:
