@@ -48,6 +48,12 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
         for pid in killed.values():
             assert pid is not None
             os.kill(pid, signal.SIGKILL)  # started by the launcher's process: orphans, never reaped
+        # A signal is delivered when the kernel next schedules the process: until both are seen dead, the
+        # ready checks below could still answer for the killed servers and end the loop at once.
+        deadline = time.monotonic() + 30
+        while any(infra.pid_alive(pid) for pid in killed.values()):
+            assert time.monotonic() < deadline, killed
+            time.sleep(0.05)
 
         deadline = time.monotonic() + 120
         while not (infra.kafka_ready(inst) and infra.postgres_ready(inst)):
