@@ -419,6 +419,32 @@ def pg_running(inst: Instance) -> bool:
     return pg_pid(inst) is not None
 
 
+def processes_in(folder: Path) -> list[int]:
+    """The live processes whose working folder is ``folder`` (those we may look at)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            in_folder = Path(os.readlink(entry / "cwd")) == folder
+        except OSError:  # gone meanwhile, or another user's
+            continue
+        if in_folder and pid_alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_orphaned_children(data: Path, timeout: float = 30.0) -> None:
+    """A killed postmaster's children (checkpointer, walwriter, backends) outlive it until they notice,
+    and hold its shared memory meanwhile: a new postmaster started then refuses ("pre-existing shared
+    memory block is still in use"). They all run in the data folder, so wait until none does."""
+    deadline = time.monotonic() + timeout
+    while (left := processes_in(data.resolve())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if left:
+        raise LauncherError(f"processes {left} of a stopped PostgreSQL still run in {data}")
+
+
 def start_postgres(inst: Instance) -> None:
     if pg_running(inst):
         return
@@ -457,6 +483,7 @@ def start_postgres(inst: Instance) -> None:
             "initdb",
         )
         pwfile.unlink()
+    wait_for_orphaned_children(data)
     options = (
         f"-p {inst.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
         "-c max_connections=300 -c shared_buffers=256MB -c fsync=on"
