@@ -57,7 +57,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         yield running
     finally:
         # Every process's log outlives the run, under pytest's temporary folders (the last 3 runs).
-        running.stop(keep_logs=tmp_path_factory.mktemp("faults-logs"))
+        running.stop_and_keep_logs(tmp_path_factory.mktemp("faults-logs"))
 
 
 def setup_places(platform: Platform, token: str) -> None:
@@ -203,7 +203,7 @@ FAULTS = (
 
 
 def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: Platform) -> None:
-    token = platform.wait_for_line("development token").split(": ")[-1]
+    token = platform.token()
     setup_places(platform, token)
     load = Load(f"http://127.0.0.1:{platform.api_port}", token, TOWNSHIP)
     load.start()
