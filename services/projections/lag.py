@@ -13,6 +13,7 @@ from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Gauge
 
 from govgrid.kafka import topic_partitions
+from govgrid.observability import DependencyAway
 from govgrid.web.health import Progress
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
@@ -78,6 +79,7 @@ class LagWatch:
         self._interval = interval
         self.latest: dict[str, int] | None = None
         self.progress = Progress(stuck_after_seconds=3 * interval)  # not ready while the lag is stuck
+        self._kafka = DependencyAway(log, "Kafka (the read models' lag)")
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
@@ -86,9 +88,10 @@ class LagWatch:
                 self.progress.observe(sum(self.latest.values()), done)
                 for name, lag in self.latest.items():
                     LAG.labels(name).set(lag)
+                self._kafka.back()
             except (KafkaError, OSError, LookupError) as exc:
                 self.latest = None
-                log.warning("could not measure the read models' lag: %r", exc)
+                self._kafka.away(exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), timeout=self._interval)
 
