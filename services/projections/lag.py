@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -72,12 +73,22 @@ async def _committed(admin: AIOKafkaAdminClient, group: str) -> dict[TopicPartit
 
 
 class LagWatch:
-    """Measures the lag every few seconds for /metrics and /readyz."""
+    """Measures the lag every few seconds for /metrics and /readyz.
 
-    def __init__(self, settings: ProjectionsSettings, interval: float = 5.0) -> None:
+    While a Kafka node is lost, the measure fails until the controller has moved its partitions'
+    leaders and the group coordinator to the others (about 10 s: the broker's session timeout, then
+    the clients' metadata refresh). A measure is therefore trusted for ``stale_after`` intervals
+    (4: 20 s) before the lag counts as unknown, so that a node's loss, which the cluster is built to
+    survive, does not take the read API out of service. Stuck is judged by ``Progress`` from the
+    last measures that succeeded: a group that makes no progress is not ready after 15 s whatever
+    the measure does meanwhile."""
+
+    def __init__(self, settings: ProjectionsSettings, interval: float = 5.0, stale_after: int = 4) -> None:
         self._settings = settings
         self._interval = interval
+        self._stale_after_seconds = stale_after * interval
         self.latest: dict[str, int] | None = None
+        self._measured_at = 0.0
         self.progress = Progress(stuck_after_seconds=3 * interval)  # not ready while the lag is stuck
         self._kafka = DependencyAway(log, "Kafka (the read models' lag)")
 
@@ -85,18 +96,20 @@ class LagWatch:
         while not stopping.is_set():
             try:
                 self.latest, done = await measure_with_progress(self._settings)
+                self._measured_at = time.monotonic()
                 self.progress.observe(sum(self.latest.values()), done)
                 for name, lag in self.latest.items():
                     LAG.labels(name).set(lag)
                 self._kafka.back()
             except (KafkaError, OSError, LookupError) as exc:
-                self.latest = None
+                if time.monotonic() - self._measured_at > self._stale_after_seconds:
+                    self.latest = None
                 self._kafka.away(exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), timeout=self._interval)
 
     async def check(self) -> None:
-        """A /readyz check: fails while the lag is unknown or above the limit."""
+        """A /readyz check: fails while the lag is unknown, above the limit, or stuck."""
         if self.latest is None:
             raise LookupError("lag unknown")
         behind = {name: lag for name, lag in self.latest.items() if lag > self._settings.max_ready_lag}

@@ -44,9 +44,11 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
         parts = supervisor.servers(inst)
         assert [part.name for part in parts] == ["postgres", "kafka"]
         state_file = infra.supervisor_state_file(inst)
-        killed = {part.name: part.pid() for part in parts}
-        for pid in killed.values():
+        killed: dict[str, int] = {}
+        for part in parts:
+            pid = part.pid()
             assert pid is not None
+            killed[part.name] = pid
             os.kill(pid, signal.SIGKILL)  # started by the launcher's process: orphans, never reaped
         # A signal is delivered when the kernel next schedules the process: until both are seen dead, the
         # ready checks below could still answer for the killed servers and end the loop at once.
