@@ -65,7 +65,10 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
             time.sleep(0.3)
 
         for part in parts:
-            assert part.restarts == 1
+            # Kafka's first start succeeds; PostgreSQL's may fail while the killed postmaster's children
+            # still hold its shared memory (they exit once they notice): then the supervisor tries again
+            # after its back-off.
+            assert part.restarts == 1 or (part.name == "postgres" and part.restarts >= 1), part.record()
             assert part.exited is not None and part.exited.startswith("died at ")
             assert part.pid() not in (None, killed[part.name])
         status = subprocess.run(
@@ -77,6 +80,11 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
             text=True,
         )
         assert status.returncode == 0, status.stdout + status.stderr
-        restarted = [line for line in status.stdout.splitlines() if "restarts 1" in line]
+        restarted = [
+            line
+            for line in status.stdout.splitlines()
+            for part in parts
+            if line.split()[:1] == [part.name] and f"restarts {part.restarts}" in line
+        ]
         assert [line.split()[0] for line in restarted] == ["postgres", "kafka"]
         assert all("last exit died at" in line for line in restarted)
