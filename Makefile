@@ -49,7 +49,7 @@ test: $(INSTALLED) $(ECHARTS) chromium lint
 	$(PY) -m pytest
 
 ## faults: the fault-injection suite alone (tests/faults: a 3-broker Kafka cluster, replicas, processes
-## killed under load; about 15 minutes). `make test` runs it too.
+## killed under load; about 10 minutes). `make test` runs it too.
 faults: $(INSTALLED)
 	$(PY) -m pytest tests/faults -s
 

@@ -78,12 +78,15 @@ def configure_logging(settings: GovgridSettings) -> None:
     handler.setFormatter(JsonLogFormatter(settings.service_name))
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
-    quiet_repeats("aiokafka")
+    for library in NOISY_LIBRARIES:
+        quiet_repeats(library)
 
 
 # While Kafka is away, aiokafka logs an ERROR for every reconnect attempt of every client: tens of
-# thousands of lines per outage, which hide real errors and fill disks.
+# thousands of lines per outage, which hide real errors and fill disks. While PostgreSQL restarts,
+# asyncpg's pools log a WARNING with a traceback for every connection they fail to open again.
 REPEAT_INTERVAL_SECONDS = 30.0
+NOISY_LIBRARIES = ("aiokafka", "asyncpg")
 
 
 class OncePerInterval(logging.Filter):

@@ -10,7 +10,7 @@ import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no
 import faust
 
 from govgrid.config import GovgridSettings
-from govgrid.observability import DependencyAway, quiet_repeats
+from govgrid.observability import NOISY_LIBRARIES, DependencyAway, quiet_repeats
 from govgrid.web.errors import DATABASE_UNAVAILABLE
 
 # A dead worker's partitions go to the others once Kafka stops hearing from it: after this many
@@ -32,7 +32,8 @@ def projection_app(app_id: str, settings: GovgridSettings) -> faust.App:
     in a loop on a mismatch), never by faust; read models live in PostgreSQL, not in faust tables.
     """
     brokers = [f"kafka://{address.strip()}" for address in settings.kafka_bootstrap_servers.split(",")]
-    quiet_repeats("aiokafka")  # one line per interval, not one per reconnect, while Kafka is away
+    for library in NOISY_LIBRARIES:  # one line per interval, not one per reconnect, while one is away
+        quiet_repeats(library)
     return faust.App(
         app_id,
         broker=brokers,

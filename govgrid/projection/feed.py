@@ -21,6 +21,7 @@ from govgrid.catalogue import UnknownEventType
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore.wakeup import wake_relay
 from govgrid.kafka import topic_partitions
+from govgrid.observability import DependencyAway
 from govgrid.projection.apply_once import Applier, record_applied_many
 from govgrid.stopping import sleep_unless_stopping
 
@@ -60,6 +61,7 @@ class TopicFeed:
         self._applier = applier
         self._event_types = event_types
         self._backoff = FIRST_BACKOFF_SECONDS
+        self._away = DependencyAway(log, f"Kafka or PostgreSQL (feed {group_id})")
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Apply the topic until ``stopping`` is set. Whatever stops a session (an outage, an event
@@ -68,14 +70,12 @@ class TopicFeed:
         while not stopping.is_set():
             try:
                 await self._session(stopping)
+            # An outage is told once per interval with how long it has lasted, not once per retry.
+            except (KafkaError, OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                self._away.away(exc)
             # An event this kernel cannot decode (a newer schema version) stops the feed here rather
             # than being skipped: skipping would lose it for good. Upgrading the service resumes it.
             except (
-                KafkaError,
-                OSError,
-                TimeoutError,
-                asyncpg.PostgresError,
-                asyncpg.InterfaceError,
                 UnknownEventType,
                 ValidationError,
                 RetryLater,
@@ -110,6 +110,7 @@ class TopicFeed:
                 batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_BATCH)
                 records = [record for partition in batches.values() for record in partition]
                 await self._apply(records)
+                self._away.back()
                 if records and await _unless_stopping(stopping, consumer.commit()):
                     self._backoff = FIRST_BACKOFF_SECONDS
         finally:

@@ -15,6 +15,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from govgrid.observability import DependencyAway
+
 logger = logging.getLogger(__name__)
 
 ReadyCheck = Callable[[], Awaitable[None]]
@@ -29,6 +31,9 @@ def health_router(
     """``ready_checks`` raise (or hang) when their dependency is not usable; pass the service's
     ``settings.retry_after_seconds`` so that every 503 of the service says the same."""
     router = APIRouter(tags=["health"])
+    # A probe asks every few seconds: a failing check is logged once, then once per interval, not
+    # once per probe.
+    outages = {name: DependencyAway(logger, f"ready check {name}") for name in ready_checks}
 
     @router.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -39,7 +44,7 @@ def health_router(
     async def readyz() -> JSONResponse:
         # Run concurrently so that the slowest check, not the sum, bounds the answer time.
         results = await asyncio.gather(
-            *(_run_check(name, check, check_timeout_seconds) for name, check in ready_checks.items())
+            *(_run_check(check, outages[name], check_timeout_seconds) for name, check in ready_checks.items())
         )
         checks = dict(zip(ready_checks, results, strict=True))
         if all(result == "ok" for result in results):
@@ -95,15 +100,16 @@ def postgres_ready_check(pool: asyncpg.Pool) -> ReadyCheck:
     return check
 
 
-async def _run_check(name: str, check: ReadyCheck, timeout_seconds: float) -> str:
+async def _run_check(check: ReadyCheck, outage: DependencyAway, timeout_seconds: float) -> str:
     """Return "ok", or a short reason: the exception's type only, since /readyz answers without a token."""
     try:
         async with asyncio.timeout(timeout_seconds):
             await check()
-    except TimeoutError:
-        logger.warning("ready check %s timed out after %ss", name, timeout_seconds)
+    except TimeoutError as exc:
+        outage.away(exc)
         return "timeout"
     except Exception as exc:
-        logger.warning("ready check %s failed: %r", name, exc)
+        outage.away(exc)
         return type(exc).__name__
+    outage.back()
     return "ok"

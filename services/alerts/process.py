@@ -26,6 +26,7 @@ from govgrid.catalogue.appointments import AppointmentApproved, AppointmentEnded
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrganisationUnitRenamed
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.kafka import events_topic
+from govgrid.observability import DependencyAway
 from govgrid.projection import TopicFeed
 from govgrid.stopping import sleep_unless_stopping
 from services.alerts import formats
@@ -231,19 +232,26 @@ class Alerts:
         async with asyncio.TaskGroup() as tasks:
             for feed in self.feeds():
                 tasks.create_task(feed.run(stopping))
-            tasks.create_task(self._every(stopping, self.settings.alert_sweep_seconds, self.sweep))
+            sweeping = DependencyAway(log, "PostgreSQL (alerts' deadline sweep)")
+            tasks.create_task(self._every(stopping, self.settings.alert_sweep_seconds, self.sweep, sweeping))
+            sending = DependencyAway(log, "PostgreSQL (alerts' sender)")
             async with httpx.AsyncClient(timeout=self.settings.alert_send_timeout_seconds) as client:
                 await self._every(
-                    stopping, self.settings.alert_send_seconds, lambda: self.send_pending(client)
+                    stopping, self.settings.alert_send_seconds, lambda: self.send_pending(client), sending
                 )
 
     @staticmethod
-    async def _every(stopping: asyncio.Event, seconds: float, work: Callable[[], Any]) -> None:
+    async def _every(
+        stopping: asyncio.Event, seconds: float, work: Callable[[], Any], outage: DependencyAway
+    ) -> None:
+        """``work()`` every ``seconds``; an outage is logged once per interval, not once per try."""
         while not stopping.is_set():
             try:
                 await work()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("alerts: %r; trying again in %.0fs", exc, seconds)
+                outage.away(exc)
+            else:
+                outage.back()
             if await sleep_unless_stopping(stopping, seconds):
                 return
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -13,6 +15,7 @@ from aiokafka.structs import OffsetAndMetadata
 from prometheus_client import Gauge
 
 from govgrid.kafka import topic_partitions
+from govgrid.observability import DependencyAway
 from govgrid.web.health import Progress
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
@@ -71,30 +74,54 @@ async def _committed(admin: AIOKafkaAdminClient, group: str) -> dict[TopicPartit
 
 
 class LagWatch:
-    """Measures the lag every few seconds for /metrics and /readyz."""
+    """Measures the lag every few seconds for /metrics and /readyz.
 
-    def __init__(self, settings: ProjectionsSettings, interval: float = 5.0) -> None:
+    While a Kafka node is lost, the measure fails until the controller has moved its partitions'
+    leaders and the group coordinator to the others (about 10 s: the broker's session timeout, then
+    the clients' metadata refresh). A measure is therefore trusted for ``trusted_for`` intervals
+    (4: 20 s) before the lag counts as unknown, so that a node's loss, which the cluster is built to
+    survive, does not take the read API out of service. Stuck is judged by ``Progress`` from the
+    measures that succeeded: a group seen making no progress for 15 s is not ready, whatever the
+    measure does meanwhile."""
+
+    def __init__(
+        self,
+        settings: ProjectionsSettings,
+        interval: float = 5.0,
+        trusted_for: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._settings = settings
         self._interval = interval
+        self._trusted_for_seconds = trusted_for * interval
+        self._clock = clock
         self.latest: dict[str, int] | None = None
-        self.progress = Progress(stuck_after_seconds=3 * interval)  # not ready while the lag is stuck
+        self._measured_at = 0.0
+        # Not ready while the lag is stuck.
+        self.progress = Progress(stuck_after_seconds=3 * interval, clock=clock)
+        self._kafka = DependencyAway(log, "Kafka (the read models' lag)", clock=clock)
+
+    def observe(self, lag: dict[str, int], done: int) -> None:
+        """A measure that succeeded: the lag per read model, and the sum of the committed offsets."""
+        self.latest, self._measured_at = lag, self._clock()
+        self.progress.observe(sum(lag.values()), done)
+        for name, behind in lag.items():
+            LAG.labels(name).set(behind)
 
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
             try:
-                self.latest, done = await measure_with_progress(self._settings)
-                self.progress.observe(sum(self.latest.values()), done)
-                for name, lag in self.latest.items():
-                    LAG.labels(name).set(lag)
+                self.observe(*await measure_with_progress(self._settings))
+                self._kafka.back()
             except (KafkaError, OSError, LookupError) as exc:
-                self.latest = None
-                log.warning("could not measure the read models' lag: %r", exc)
+                self._kafka.away(exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), timeout=self._interval)
 
     async def check(self) -> None:
-        """A /readyz check: fails while the lag is unknown or above the limit."""
-        if self.latest is None:
+        """A /readyz check: fails while the lag is unknown (no measure for ``trusted_for``
+        intervals), above the limit, or stuck."""
+        if self.latest is None or self._clock() - self._measured_at > self._trusted_for_seconds:
             raise LookupError("lag unknown")
         behind = {name: lag for name, lag in self.latest.items() if lag > self._settings.max_ready_lag}
         if behind:

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import tempfile
-import threading
-import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -19,9 +14,9 @@ from typing import Any
 from playwright.async_api import ConsoleMessage, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from govgrid.testing.servers import PROJECT_ROOT, free_port_pair
+from govgrid.testing.servers import free_port_pair
+from govgrid.testing.supervised import SupervisorRun
 
-SUPERVISOR = PROJECT_ROOT / "deploy" / "local" / "supervisor.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,9 +30,8 @@ CHROMIUM_ARGS = [
 WRITE_SERVICE_PORTS = ("APPOINTMENTS_PORT", "PATROLS_PORT", "TIPS_PORT", "MEDIATION_PORT", "OUTREACH_PORT")
 
 
-class Platform:
-    """deploy/local/supervisor.py in a home of its own, every port free: the defaults may be taken by a
-    developer's running platform."""
+class Platform(SupervisorRun):
+    """deploy/local/supervisor.py in a home of its own, every port free."""
 
     def __init__(self, home: Path, *args: str) -> None:
         self.kafka_port, self.pg_port = free_port_pair(), free_port_pair()
@@ -45,45 +39,14 @@ class Platform:
         self.field_port = free_port_pair()
         self.ports = {name: free_port_pair() for name in WRITE_SERVICE_PORTS}
         self.api_port = self.ports["APPOINTMENTS_PORT"]
-        env = {
-            **os.environ,
-            "GOVGRID_INFRA_HOME": str(home),
-            "GOVGRID_KAFKA_PORT": str(self.kafka_port),
-            "GOVGRID_PG_PORT": str(self.pg_port),
-            "READ_API_PORT": str(self.read_port),
-            "FIELD_PORT": str(self.field_port),
-            **{name: str(port) for name, port in self.ports.items()},
+        ports = {
+            "GOVGRID_KAFKA_PORT": self.kafka_port,
+            "GOVGRID_PG_PORT": self.pg_port,
+            "READ_API_PORT": self.read_port,
+            "FIELD_PORT": self.field_port,
+            **self.ports,
         }
-        for variable in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"):  # the platform brings its own
-            env.pop(variable, None)
-        self.process = subprocess.Popen(
-            [sys.executable, str(SUPERVISOR), *args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-
-    def wait_for_line(self, *fragments: str, timeout: float = 180) -> str:
-        """The first line of the supervisor's output holding one of ``fragments``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if any(fragment in line for fragment in fragments):
-                    return line
-            assert self.process.poll() is None, "\n".join(self.lines)
-            time.sleep(0.2)
-        raise AssertionError(f"no line with {fragments} after {timeout}s:\n" + "\n".join(self.lines))
-
-    def token(self) -> str:
-        return self.wait_for_line("development token").split(": ")[-1]
+        super().__init__(home, list(args), ports)
 
     def read(self, path: str, token: str) -> Any:
         return request("GET", f"http://127.0.0.1:{self.read_port}{path}", token)[1]
@@ -111,9 +74,7 @@ def run_platform(*args: str) -> Iterator[Platform]:
     try:
         yield running
     finally:
-        if running.process.poll() is None:
-            running.process.send_signal(signal.SIGINT)
-            running.process.wait(timeout=90)
+        running.stop(timeout=90)
         subprocess.run(["rm", "-rf", str(home)], check=False)
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,9 +23,9 @@ from typing import Any
 
 import asyncpg
 
-from govgrid.testing.servers import LAUNCHER, PROJECT_ROOT, free_port_pair, free_ports
+from govgrid.testing.servers import LAUNCHER, free_port_pair, free_ports
+from govgrid.testing.supervised import SupervisorRun
 
-SUPERVISOR = PROJECT_ROOT / "deploy" / "local" / "supervisor.py"
 SERVICE = "appointments"
 RELAY_LOCK_CLASS = 0x7265  # govgrid.outbox.relay.RELAY_LOCK_CLASS
 
@@ -42,61 +40,31 @@ class Answer:
     at: float
 
 
-class Platform:
+class Platform(SupervisorRun):
     """The supervisor in a home of its own, every port free."""
 
     def __init__(self) -> None:
-        self.home = Path(tempfile.mkdtemp(prefix="govgrid-faults-"))
-        self.home.chmod(0o755)
+        home = Path(tempfile.mkdtemp(prefix="govgrid-faults-"))
+        home.chmod(0o755)
         self.kafka_port, self.pg_port = free_ports(6), free_port_pair()
         self.api_port, self.read_port = free_port_pair(), free_port_pair()
-        env = {
-            **os.environ,
-            "GOVGRID_INFRA_HOME": str(self.home),
-            "GOVGRID_KAFKA_PORT": str(self.kafka_port),
-            "GOVGRID_PG_PORT": str(self.pg_port),
-            "APPOINTMENTS_PORT": str(self.api_port),
-            "READ_API_PORT": str(self.read_port),
+        ports = {
+            "GOVGRID_KAFKA_PORT": self.kafka_port,
+            "GOVGRID_PG_PORT": self.pg_port,
+            "APPOINTMENTS_PORT": self.api_port,
+            "READ_API_PORT": self.read_port,
+            "FIELD_PORT": free_port_pair(),
         }
-        for variable in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"):  # the platform brings its own
-            env.pop(variable, None)
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, str(SUPERVISOR), "--no-demo"),
-                *("--brokers", "3", "--replicas", "2", "--services", SERVICE),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        args = ["--no-demo", "--brokers", "3", "--replicas", "2", "--services", SERVICE]
+        super().__init__(home, args, ports)
 
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip())
-
-    def stop(self, keep_logs: Path) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            self.process.wait(timeout=120)
+    def stop_and_keep_logs(self, keep_logs: Path) -> None:
+        self.stop()
         (keep_logs / "supervisor.log").write_text("\n".join(self.lines))
         for log in [*self.home.glob("logs/*.log"), *self.home.glob("kafka/node-*/kafka.log*")]:
             shutil.copy(log, keep_logs / "-".join(log.relative_to(self.home).parts))
         shutil.copy(self.home / "postgres" / "postgres.log", keep_logs / "postgres.log")
         subprocess.run(["rm", "-rf", str(self.home)], check=False)
-
-    def wait_for_line(self, fragment: str, timeout: float = 300) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if fragment in line:
-                    return line
-            assert self.process.poll() is None, "\n".join(self.lines)
-            time.sleep(0.3)
-        raise AssertionError(f"no line with {fragment!r} after {timeout}s:\n" + "\n".join(self.lines))
 
     @property
     def database_url(self) -> str:

@@ -3,9 +3,10 @@
 One platform (3 Kafka brokers, two replicas of the appointments service, two relays, two projection
 workers, the read API, all supervised) under a steady load of village registrations through the public
 API. Meanwhile, one after the other, each fault is injected by process id, and the platform must be
-ready and caught up again within 30 s (but for the measured exceptions in LIMITS). Afterwards every
-acknowledged command must be in the event store exactly once, on its topic, and in the read model;
-and the clients must have seen only 2xx, 409 on their own retries, or 503 with Retry-After.
+ready and caught up again within 30 s, and whole again (the killed part back) within 30 s too but for
+a Kafka node's JVM, bounded apart. Afterwards every acknowledged command must be in the event store
+exactly once, on its topic, and in the read model; and the clients must have seen only 2xx, 409 on
+their own retries, or 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -30,14 +31,15 @@ from govgrid.testing.kafka import read_topic
 pytestmark = pytest.mark.e2e
 
 RECOVERY_LIMIT_SECONDS = 30.0
+# A killed Kafka node's own start (a JVM: 21-48 s measured on this shared 2-core machine, see
+# docs/operations.md) is bounded apart: the cluster serves with two nodes meanwhile, so the platform
+# is ready and caught up within RECOVERY_LIMIT_SECONDS all the same.
+KAFKA_NODE_START_LIMIT_SECONDS = 90.0
 RELAY_BATCH_SIZE: int = GovgridSettings.model_fields["relay_batch_size"].default
 ALARM = re.compile(r'"level": "(WARNING|ERROR)"|\[(WARNING|ERROR)\]')  # JSON lines, faust's lines
-# (ready and caught up, whole again) where the 30 s target is not met yet: see the assertion.
-LIMITS = {
-    "kill_a_projection_worker_mid_batch": (120.0, 120.0),
-    "kill_a_kafka_broker": (45.0, 120.0),
-    "kill_the_kafka_controller_leader": (45.0, 120.0),
-}
+# An outage is told once per interval (30 s) per dependency and client, not once per retry: a few
+# lines per fault and process (the issue saw 15,000-23,000 ERROR lines per service for one outage).
+ALARM_LINES_LIMIT = 60
 CITY, TOWNSHIP = "CF01", "TF01"
 
 
@@ -57,7 +59,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         yield running
     finally:
         # Every process's log outlives the run, under pytest's temporary folders (the last 3 runs).
-        running.stop(keep_logs=tmp_path_factory.mktemp("faults-logs"))
+        running.stop_and_keep_logs(tmp_path_factory.mktemp("faults-logs"))
 
 
 def setup_places(platform: Platform, token: str) -> None:
@@ -203,7 +205,7 @@ FAULTS = (
 
 
 def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: Platform) -> None:
-    token = platform.wait_for_line("development token").split(": ")[-1]
+    token = platform.token()
     setup_places(platform, token)
     load = Load(f"http://127.0.0.1:{platform.api_port}", token, TOWNSHIP)
     load.start()
@@ -273,15 +275,13 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
     }
     print(f"WARNING and ERROR lines per process: {alarms}")
     processes = {name for name in platform.pids() if name != "postgres" and not name.startswith("kafka")}
-    assert set(alarms) == processes and max(alarms.values()) < 300, alarms
+    assert set(alarms) == processes and max(alarms.values()) < ALARM_LINES_LIMIT, alarms
 
-    # Each part was ready and caught up within 30 s of its fault, but for two measured exceptions
-    # (docs/operations.md, *Faults survived*): a dead projection worker's partitions wait for faust's
-    # rebalance (31.7-102 s measured on a loaded 2-core machine), and while a Kafka node is down the
-    # read API's lag measure fails for a while (lag unknown: not ready). A killed Kafka node's own
-    # start (a JVM) is bounded apart: the cluster serves with two nodes meanwhile.
+    # Every part was ready and caught up within 30 s of its fault, and the killed part whole again
+    # within 30 s too; a killed Kafka node's JVM within its own bound.
     assert [fault.name for fault in faults] == [inject.__name__ for inject in FAULTS]
     report = {fault.name: (round(fault.served_after, 1), round(fault.whole_after, 1)) for fault in faults}
+    kafka_nodes = {kill_a_kafka_broker.__name__, kill_the_kafka_controller_leader.__name__}
     for fault in faults:
-        served_limit, whole_limit = LIMITS.get(fault.name, (RECOVERY_LIMIT_SECONDS, RECOVERY_LIMIT_SECONDS))
-        assert fault.served_after <= served_limit and fault.whole_after <= whole_limit, report
+        whole_limit = KAFKA_NODE_START_LIMIT_SECONDS if fault.name in kafka_nodes else RECOVERY_LIMIT_SECONDS
+        assert fault.served_after <= RECOVERY_LIMIT_SECONDS and fault.whole_after <= whole_limit, report

@@ -44,9 +44,11 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
         parts = supervisor.servers(inst)
         assert [part.name for part in parts] == ["postgres", "kafka"]
         state_file = infra.supervisor_state_file(inst)
-        killed = {part.name: part.pid() for part in parts}
-        for pid in killed.values():
+        killed: dict[str, int] = {}
+        for part in parts:
+            pid = part.pid()
             assert pid is not None
+            killed[part.name] = pid
             os.kill(pid, signal.SIGKILL)  # started by the launcher's process: orphans, never reaped
         # A signal is delivered when the kernel next schedules the process: until both are seen dead, the
         # ready checks below could still answer for the killed servers and end the loop at once.
@@ -63,7 +65,10 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
             time.sleep(0.3)
 
         for part in parts:
-            assert part.restarts == 1
+            # Kafka's first start succeeds; PostgreSQL's may fail while the killed postmaster's children
+            # still hold its shared memory (they exit once they notice): then the supervisor tries again
+            # after its back-off.
+            assert part.restarts == 1 or (part.name == "postgres" and part.restarts >= 1), part.record()
             assert part.exited is not None and part.exited.startswith("died at ")
             assert part.pid() not in (None, killed[part.name])
         status = subprocess.run(
@@ -75,6 +80,11 @@ def test_killed_servers_are_started_again_and_status_says_so(tmp_path: Path) -> 
             text=True,
         )
         assert status.returncode == 0, status.stdout + status.stderr
-        restarted = [line for line in status.stdout.splitlines() if "restarts 1" in line]
+        restarted = [
+            line
+            for line in status.stdout.splitlines()
+            for part in parts
+            if line.split()[:1] == [part.name] and f"restarts {part.restarts}" in line
+        ]
         assert [line.split()[0] for line in restarted] == ["postgres", "kafka"]
         assert all("last exit died at" in line for line in restarted)

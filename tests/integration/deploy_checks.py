@@ -163,7 +163,8 @@ def setting_names(cls: type[BaseSettings]) -> set[str]:
 
 # Run a process's real entry point up to the moment it would serve: argparse and click parse the real
 # arguments, uvicorn.run receives the app built from the real settings (its routes are printed), and
-# the worker's topic creation is skipped. Nothing connects to a server.
+# the worker's topic creation is skipped, a process's first database pool ends it. Nothing connects to
+# a server.
 _PROBE = r"""
 import argparse, json, runpy, sys
 module, args = sys.argv[1], sys.argv[2:]
@@ -200,6 +201,11 @@ import govgrid.kafka
 async def no_topics(*a, **k):
     return None
 govgrid.kafka.ensure_topics = no_topics
+
+import govgrid.db
+async def pool_then_stop(*a, **k):
+    done("asyncio")  # a process serving no HTTP (alerts): its settings were read, its pool is next
+govgrid.db.create_pool = pool_then_stop
 
 sys.argv = [module, *args]
 runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -21,6 +21,9 @@ from deploy_checks import (
 from govgrid.kafka import events_topic
 
 WORKLOADS = ("Deployment", "Job")
+# Processes that serve no HTTP, so no probe can ask them (faust --without-web; the alerts process):
+# each retries its dependencies itself and exits on a crash, for the kubelet to restart it.
+NO_HTTP = {"projections-worker": "--without-web", "alerts": "services.alerts"}
 KUBERNETES_VERSION = "1.33.0"  # the oldest Kubernetes the manifests must run on
 
 
@@ -109,7 +112,7 @@ def test_every_container_runs_the_project_image_with_a_command_that_exists(
                 if process.inline_code is None:
                     probe(process, tmp_path)
                     probed += 1
-    assert probed == 2 * len(write_services()) + 3  # and the worker, the read API, the field app
+    assert probed == 2 * len(write_services()) + 4  # and the worker, the read API, the field app, alerts
 
 
 def test_every_write_service_is_deployed_with_replicas_a_service_and_a_relay(
@@ -139,9 +142,9 @@ def test_every_serving_deployment_has_probes_on_paths_the_app_serves(
 ) -> None:
     for name, deployment in of_kind(documents, "Deployment").items():
         (container,) = containers(deployment)
-        if name == "projections-worker":  # faust --without-web serves nothing: no HTTP probe
-            assert "--without-web" in container["command"]
-            assert "readinessProbe" not in container
+        if name in NO_HTTP:
+            assert NO_HTTP[name] in container["command"]
+            assert "readinessProbe" not in container and "ports" not in container, name
             continue
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         probes = {kind: container[kind]["httpGet"] for kind in ("readinessProbe", "livenessProbe")}
@@ -165,6 +168,15 @@ def test_the_worker_is_scaled_within_the_topic_partitions(documents: list[dict[s
     worker = of_kind(documents, "Deployment")["projections-worker"]
     partitions = int(config(documents)["KAFKA_TOPIC_PARTITIONS"])
     assert 1 < worker["spec"]["replicas"] <= partitions
+
+
+def test_alerts_run_once_so_that_no_alert_is_sent_twice(
+    documents: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    alerts = of_kind(documents, "Deployment")["alerts"]
+    assert alerts["spec"]["replicas"] == 1 and alerts["spec"]["strategy"]["type"] == "Recreate"
+    (container,) = containers(alerts)
+    assert probe(process_of(documents, alerts, container), tmp_path) == {"kind": "asyncio"}
 
 
 def test_kafka_is_a_three_node_cluster_that_keeps_two_copies_in_sync(documents: list[dict[str, Any]]) -> None:
@@ -210,8 +222,7 @@ def test_every_workload_has_a_disruption_budget_readiness_and_resource_requests(
             assert workload["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] in budgets, name
             for container in containers(workload):
                 assert container["resources"]["requests"], name
-                # faust --without-web serves nothing to probe: its readiness is the consumer group's
-                assert "readinessProbe" in container or name == "projections-worker", name
+                assert "readinessProbe" in container or name in NO_HTTP, name
 
 
 def test_every_resource_validates_against_the_kubernetes_json_schemas(

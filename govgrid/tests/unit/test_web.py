@@ -305,6 +305,18 @@ def test_readyz_is_503_when_a_check_hangs() -> None:
     assert response.json() == {"status": "not_ready", "checks": {"postgres": "timeout"}}
 
 
+def test_a_failing_check_is_logged_once_not_once_per_probe(caplog: pytest.LogCaptureFixture) -> None:
+    client = health_client({"postgres": failing(), "kafka": passing()})
+    caplog.set_level(logging.INFO, logger="govgrid.web.health")
+
+    answers = [client.get("/readyz").status_code for _ in range(20)]
+
+    assert answers == [503] * 20
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1
+    assert messages[0].startswith("ready check postgres away: ConnectionRefusedError(111,")
+
+
 def test_metrics_is_prometheus_text() -> None:
     response = health_client({}).get("/metrics")
 

@@ -14,7 +14,7 @@ from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.kafka import ensure_topics, idempotent_producer
 from services.projections.dispatch import apply_batch, project
 from services.projections.generations import Generation, Generations
-from services.projections.lag import LagWatch, measure
+from services.projections.lag import LagWatch, measure, measure_with_progress
 from services.projections.main import create_app
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
@@ -107,11 +107,12 @@ async def test_lag_counts_the_events_the_worker_has_not_committed(settings: Proj
     watch = LagWatch(settings.model_copy(update={"max_ready_lag": len(HISTORY) - 1}))
     with pytest.raises(LookupError):
         await watch.check()  # not measured yet
-    watch.latest = await measure(settings)
+    lag, done = await measure_with_progress(settings)
+    watch.observe(lag, done)
     with pytest.raises(RuntimeError, match="coverage"):
         await watch.check()
     relaxed = LagWatch(settings)
-    relaxed.latest = watch.latest
+    relaxed.observe(lag, done)
     await relaxed.check()  # the default limit (1000) tolerates it
 
 
