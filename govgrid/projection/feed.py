@@ -39,7 +39,9 @@ class RetryLater(Exception):
 
 class TopicFeed:
     """Applies the events of ``topic`` whose type is in ``event_types`` (all when None) with
-    ``applier``, each once, recorded under ``projection`` in ``applied_events``."""
+    ``applier``, each once, recorded under ``projection`` in ``applied_events``. ``appends_events``:
+    the applier may append events (a referral opens a dispute), so their relay is woken after a batch;
+    other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing."""
 
     def __init__(
         self,
@@ -51,6 +53,7 @@ class TopicFeed:
         projection: str,
         applier: Applier,
         event_types: frozenset[str] | None = None,
+        appends_events: bool = False,
     ) -> None:
         self._pool = pool
         self._bootstrap_servers = bootstrap_servers
@@ -59,6 +62,7 @@ class TopicFeed:
         self._projection = projection
         self._applier = applier
         self._event_types = event_types
+        self._appends_events = appends_events
         self._backoff = FIRST_BACKOFF_SECONDS
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -132,8 +136,8 @@ class TopicFeed:
                 if envelope.event_id in fresh:
                     fresh.discard(envelope.event_id)  # a batch may hold a republished event twice
                     await self._applier(conn, envelope)
-        # An applier may have appended events (a referral opens a dispute): their relay hears of it.
-        wake_relay(self._pool)
+        if self._appends_events:
+            wake_relay(self._pool)
 
 
 def _envelope(record: ConsumerRecord) -> EventEnvelope | None:

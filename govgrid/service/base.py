@@ -64,8 +64,10 @@ class ServiceBase(Generic[U, Se]):
         projection: str,
         applier: Applier,
         event_types: frozenset[str] | None = None,
+        appends_events: bool = False,
     ) -> Background:
-        """A feed of another service's topic into this service's tables (govgrid.projection.TopicFeed)."""
+        """A feed of another service's topic into this service's tables (govgrid.projection.TopicFeed);
+        ``appends_events`` when its applier appends to this service's store."""
         return TopicFeed(
             self.pool,
             self.settings.kafka_bootstrap_servers,
@@ -74,6 +76,7 @@ class ServiceBase(Generic[U, Se]):
             projection=projection,
             applier=applier,
             event_types=event_types,
+            appends_events=appends_events,
         ).run
 
     def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
