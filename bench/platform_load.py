@@ -3,6 +3,7 @@
     .venv/bin/python bench/platform_load.py rate --rate 500 --seconds 10      one fixed offered rate
     .venv/bin/python bench/platform_load.py knee [--rates 25,50,100,...]     step the rate, then 500/s
     .venv/bin/python bench/platform_load.py cpu [--commands 300]             CPU per command at 10/s
+    .venv/bin/python bench/platform_load.py demo                             seconds of `python -m demo`
     ... [--attach]   use the platform `make up` runs (its ports, its .local/infra) instead of starting one
 
 Without --attach it starts the whole platform itself (deploy/local/supervisor.py --no-demo, its own
@@ -64,6 +65,7 @@ READ_MODEL_DRAIN_SECONDS = 60.0  # how long a run waits, after its last command,
 ANSWER_TIMEOUT_SECONDS = 30.0
 IN_FLIGHT = 64  # commands the client has on the wire at once (and so connections per service)
 RUN_GRACE_SECONDS = 90.0  # how long a run waits, after its last command is due, for the answers
+DEMO_TIMEOUT_SECONDS = 1200
 POLL_PAUSE_SECONDS = 0.01  # between two reads of the read model: its resolution, and its load
 CITY, TOWNSHIP, STATION, VILLAGE = "LC01", "LT01", "LS01", "LV01"  # the seed: one covered village
 
@@ -538,9 +540,22 @@ async def cpu_per_command(client: Client, addresses: Addresses, commands: int, r
 # --- the command line --------------------------------------------------------------------------------
 
 
+def time_demo(addresses: Addresses) -> None:
+    """`python -m demo` (8,658 commands through the HTTP APIs) on the platform, timed."""
+    env = {**os.environ, **{f"{name.upper()}_URL": url for name, url in addresses.services.items()}}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "demo"], env=env, cwd=PROJECT_ROOT, timeout=DEMO_TIMEOUT_SECONDS
+    )
+    print(f"python -m demo: exit {done.returncode} after {time.monotonic() - started:.0f} s", flush=True)
+
+
 async def main_async(args: argparse.Namespace, addresses: Addresses) -> None:
     for url in [*addresses.services.values(), addresses.read_api]:
         refuse_unless_local(url)
+    if args.mode == "demo":
+        time_demo(addresses)
+        return
     token = mint_token(GovgridSettings(), "platform-load", Role.CITY_ADMIN, [], ttl_seconds=3600)
     client = Client(addresses, token)
     run_prefix = f"{int(time.time()) % 100000}"
@@ -575,7 +590,7 @@ async def main_async(args: argparse.Namespace, addresses: Addresses) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=("rate", "knee", "cpu"))
+    parser.add_argument("mode", choices=("rate", "knee", "cpu", "demo"))
     parser.add_argument("--attach", action="store_true", help="load the platform `make up` runs")
     parser.add_argument("--rate", type=float, default=100.0, help="rate: commands per second offered")
     parser.add_argument("--seconds", type=float, default=10.0, help="rate, and knee's 500/s: seconds offered")
