@@ -122,7 +122,7 @@ async def running(service: ServiceBase[Any, Any]) -> AsyncIterator[None]:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=STOP_TIMEOUT_SECONDS)
 
 
-def current_service(request: Request) -> ServiceBase[Any, Any]:
+async def current_service(request: Request) -> ServiceBase[Any, Any]:  # async: no worker thread
     """The started service of the app serving the request (set by the lifespan, or by a test)."""
     service: ServiceBase[Any, Any] = request.app.state.service
     return service
