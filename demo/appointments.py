@@ -140,5 +140,4 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
         ]
         await platform.record(SERVICE, "/appointments", "appointment_id", commands)
 
-    # Alone on the platform (the other services wait for its grid): more in flight than the default.
-    await in_parallel([partial(appoint, plan) for plan in appointment_plans(city, year)], limit=24)
+    await in_parallel([partial(appoint, plan) for plan in appointment_plans(city, year)])
