@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/platform_load.py rate --rate 500 --seconds 10      one fixed offered rate
     .venv/bin/python bench/platform_load.py knee [--rates 25,50,100,...]     step the rate, then 500/s
-    .venv/bin/python bench/platform_load.py cpu [--commands 300]             CPU per command at 10/s
+    .venv/bin/python bench/platform_load.py cpu [--commands 600]             CPU per command at 10/s
     .venv/bin/python bench/platform_load.py demo                             seconds of `python -m demo`
     ... [--attach]   use the platform `make up` runs (its ports, its .local/infra) instead of starting one
 
