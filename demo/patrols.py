@@ -526,7 +526,7 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
     await in_parallel(
         [partial(operation, plan) for plan in clearance_plans(city, year)]
         + [partial(patrol, plan) for plan in patrol_plans(city, year)],
-        limit=12,
+        limit=24,  # the longest loader: it runs alone at the end
     )
     # Last: a file naming a station the service has not learned yet is refused whole rather than
     # retried, and by now every station has a team, so the service knows them all.

@@ -4,14 +4,16 @@ store every event of the file in one statement (instead of a read and an append 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Protocol
 
 import asyncpg
 
 from govgrid.envelope import EventDraft, EventEnvelope
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore.port import check_drafts
+from govgrid.eventstore.port import EventStore, check_drafts
 from govgrid.eventstore.postgres import EVENT_COLUMNS, PostgresEventStore, envelope_from_row, event_columns
 
 # Events and their outbox rows for many streams at once. No version check beyond the constraint: the
@@ -30,7 +32,8 @@ _APPEND_STREAMS = (
 
 class StreamBatch:
     """An event store for the transaction of ``store`` (a command's): ``read_stream`` and ``append``
-    work on the streams ``preload`` read, and ``flush`` stores all the appends. Not for concurrent use."""
+    work in memory on the streams ``preload`` read (a stream not preloaded is read on first use, alone),
+    and ``flush`` stores all the appends. Not for concurrent use."""
 
     def __init__(self, store: PostgresEventStore) -> None:
         self._conn = store.connection
@@ -49,13 +52,13 @@ class StreamBatch:
             self._streams[row["stream_id"]].append(envelope_from_row(row))
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
-        return list(self._loaded(stream_id))
+        return list(await self._loaded(stream_id))
 
     async def append(
         self, stream_id: str, expected_version: int, drafts: Sequence[EventDraft]
     ) -> list[EventEnvelope]:
         check_drafts(stream_id, expected_version, drafts)
-        stream = self._loaded(stream_id)
+        stream = await self._loaded(stream_id)
         if len(stream) != expected_version:
             raise ConcurrencyConflict(stream_id, expected_version, len(stream))
         recorded_at = datetime.now(UTC)
@@ -82,7 +85,32 @@ class StreamBatch:
             raise ConcurrencyConflict(taken.group(1), version - 1, version) from None
         return len(pending)
 
-    def _loaded(self, stream_id: str) -> list[EventEnvelope]:
+    async def _loaded(self, stream_id: str) -> list[EventEnvelope]:
         if stream_id not in self._streams:
-            raise KeyError(f"stream {stream_id!r} was not preloaded")
+            await self.preload([stream_id])
         return self._streams[stream_id]
+
+
+class HasEvents(Protocol):
+    """A unit of work: what a command's handlers reach the event store through."""
+
+    events: EventStore
+
+
+@asynccontextmanager
+async def batched(uow: HasEvents, stream_ids: Iterable[str]) -> AsyncIterator[StreamBatch]:
+    """For a bulk import run through a service's ordinary handlers: inside the block, ``uow.events`` is
+    a StreamBatch of its transaction with ``stream_ids`` preloaded; on leaving the block normally,
+    every append is stored in one statement. If the block raises, nothing is stored (the import's
+    transaction is rolled back anyway)."""
+    store = uow.events
+    if not isinstance(store, PostgresEventStore):
+        raise TypeError(f"a StreamBatch needs a PostgresEventStore, not {type(store).__name__}")
+    batch = StreamBatch(store)
+    await batch.preload(stream_ids)
+    uow.events = batch
+    try:
+        yield batch
+        await batch.flush()
+    finally:
+        uow.events = store

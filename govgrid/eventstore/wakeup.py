@@ -16,7 +16,19 @@ import asyncpg
 
 log = logging.getLogger("govgrid.eventstore.wakeup")
 
-OUTBOX_CHANNEL = "govgrid_outbox"  # NOTIFY payload: the schema that has new outbox rows
+# One channel per schema: a NOTIFY reaches only the relay of the store that has new rows, not every
+# relay of the platform (each woken relay costs a wake-up and a query; with one shared channel, every
+# command woke all five). PostgreSQL truncates channel names to 63 bytes (schemas are ASCII
+# identifiers here): both sides cut alike.
+CHANNEL_PREFIX = "govgrid_outbox_"
+CHANNEL_LENGTH = 63
+
+
+def outbox_channel(schema: str) -> str:
+    """The channel the relay of ``schema`` listens on (RelayWaker's SQL names the same one)."""
+    return (CHANNEL_PREFIX + schema)[:CHANNEL_LENGTH]
+
+
 WAKE_INTERVAL = 0.005  # seconds: the longest a commit waits for its NOTIFY
 
 
@@ -47,7 +59,9 @@ class RelayWaker:
         self._scheduled = False
         self._last_sent = loop.time()
         try:
-            await self.pool.execute("SELECT pg_notify($1, current_schema())", OUTBOX_CHANNEL)
+            await self.pool.execute(
+                "SELECT pg_notify(left($1 || current_schema(), $2), '')", CHANNEL_PREFIX, CHANNEL_LENGTH
+            )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.debug("could not wake the relay (its poll will find the rows): %r", exc)
 

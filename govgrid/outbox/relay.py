@@ -33,7 +33,7 @@ from prometheus_client import Counter, Gauge, start_http_server
 from govgrid.config import GovgridSettings
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS
-from govgrid.eventstore.wakeup import OUTBOX_CHANNEL
+from govgrid.eventstore.wakeup import outbox_channel
 from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
 from govgrid.observability import DependencyAway, configure_logging
 from govgrid.outbox.housekeeping import Housekeeping
@@ -105,7 +105,7 @@ class OutboxRelay:
                 if await sleep_unless_stopping(stopping, self._poll_interval):
                     return
             log.info("publishing %s", self._schema)
-            await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
+            await conn.add_listener(outbox_channel(self._schema), self._on_notify)
             idle = self._poll_interval
             housekeeping_due = time.monotonic()
             while not stopping.is_set():
@@ -122,16 +122,15 @@ class OutboxRelay:
                     await _wait_any(self._wake, stopping, seconds=idle)
         finally:
             with contextlib.suppress(Exception):
-                await conn.remove_listener(OUTBOX_CHANNEL, self._on_notify)
+                await conn.remove_listener(outbox_channel(self._schema), self._on_notify)
             # The pool does not reset released connections (govgrid.db): give the lock back here. If
             # the connection is broken, the server has dropped the lock with the session.
             with contextlib.suppress(Exception):
                 await conn.execute("SELECT pg_advisory_unlock_all()")
             await self._pool.release(conn)
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        if payload == self._schema:
-            self._wake.set()
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, _payload: str) -> None:
+        self._wake.set()
 
     async def publish_pending(self) -> int:
         """Send one batch of unpublished rows; mark the acknowledged prefix published."""

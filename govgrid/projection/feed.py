@@ -2,14 +2,16 @@
 
 At least once from Kafka, once in effect: each batch Kafka hands over is applied in one transaction
 that also records its events in ``applied_events`` (one statement for the batch), which recognises a
-redelivered event; offsets are committed after the batch. Used for reference tables (event-carried
-state transfer) and for service-to-service flows (a lead referred to mediation opens a dispute).
+redelivered event; offsets are committed at most once a second, and when the feed stops. Used for
+reference tables (event-carried state transfer) and for service-to-service flows (a lead referred to
+mediation opens a dispute).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
 
 import asyncpg
@@ -31,6 +33,12 @@ FIRST_BACKOFF_SECONDS = 0.2
 MAX_BACKOFF_SECONDS = 5.0
 POLL_TIMEOUT_MS = 500  # how long a stop may wait for an idle poll to return
 MAX_BATCH = 500
+# Offsets are committed at most once a second, not after every batch: at a few events per second each
+# batch is one event, and every feed's commit per event was a Kafka request (and a write to
+# __consumer_offsets) for each of the platform's dozen feeds. Redelivery after a crash grows to a
+# second of events, which applied_events recognises (once in effect, as before).
+COMMIT_INTERVAL_SECONDS = 1.0
+COMMIT_ON_STOP_SECONDS = 5.0
 
 
 class RetryLater(Exception):
@@ -40,7 +48,9 @@ class RetryLater(Exception):
 
 class TopicFeed:
     """Applies the events of ``topic`` whose type is in ``event_types`` (all when None) with
-    ``applier``, each once, recorded under ``projection`` in ``applied_events``."""
+    ``applier``, each once, recorded under ``projection`` in ``applied_events``. ``appends_events``:
+    the applier may append events (a referral opens a dispute), so their relay is woken after a batch;
+    other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing."""
 
     def __init__(
         self,
@@ -52,6 +62,7 @@ class TopicFeed:
         projection: str,
         applier: Applier,
         event_types: frozenset[str] | None = None,
+        appends_events: bool = False,
     ) -> None:
         self._pool = pool
         self._bootstrap_servers = bootstrap_servers
@@ -60,6 +71,7 @@ class TopicFeed:
         self._projection = projection
         self._applier = applier
         self._event_types = event_types
+        self._appends_events = appends_events
         self._backoff = FIRST_BACKOFF_SECONDS
         self._away = DependencyAway(log, f"Kafka or PostgreSQL (feed {group_id})")
 
@@ -106,13 +118,22 @@ class TopicFeed:
             # start() waits up to 40 s for a topic not created yet, commit() for a lost coordinator.
             if not await _unless_stopping(stopping, consumer.start()):
                 return
+            applied_since_commit, committed_at = False, time.monotonic()
             while not stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=POLL_TIMEOUT_MS, max_records=MAX_BATCH)
                 records = [record for partition in batches.values() for record in partition]
                 await self._apply(records)
                 self._away.back()
-                if records and await _unless_stopping(stopping, consumer.commit()):
+                applied_since_commit = applied_since_commit or bool(records)
+                due = applied_since_commit and time.monotonic() - committed_at >= COMMIT_INTERVAL_SECONDS
+                if due and await _unless_stopping(stopping, consumer.commit()):
                     self._backoff = FIRST_BACKOFF_SECONDS
+                    applied_since_commit, committed_at = False, time.monotonic()
+            if applied_since_commit:  # stopping: what was applied need not be fetched again
+                try:
+                    await asyncio.wait_for(consumer.commit(), timeout=COMMIT_ON_STOP_SECONDS)
+                except (KafkaError, TimeoutError) as exc:
+                    log.info("feed %s stops without committing its last offsets: %r", self._group_id, exc)
         finally:
             await _stop(consumer)
 
@@ -133,8 +154,8 @@ class TopicFeed:
                 if envelope.event_id in fresh:
                     fresh.discard(envelope.event_id)  # a batch may hold a republished event twice
                     await self._applier(conn, envelope)
-        # An applier may have appended events (a referral opens a dispute): their relay hears of it.
-        wake_relay(self._pool)
+        if self._appends_events:
+            wake_relay(self._pool)
 
 
 def _envelope(record: ConsumerRecord) -> EventEnvelope | None:

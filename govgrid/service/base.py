@@ -64,8 +64,10 @@ class ServiceBase(Generic[U, Se]):
         projection: str,
         applier: Applier,
         event_types: frozenset[str] | None = None,
+        appends_events: bool = False,
     ) -> Background:
-        """A feed of another service's topic into this service's tables (govgrid.projection.TopicFeed)."""
+        """A feed of another service's topic into this service's tables (govgrid.projection.TopicFeed);
+        ``appends_events`` when its applier appends to this service's store."""
         return TopicFeed(
             self.pool,
             self.settings.kafka_bootstrap_servers,
@@ -74,6 +76,7 @@ class ServiceBase(Generic[U, Se]):
             projection=projection,
             applier=applier,
             event_types=event_types,
+            appends_events=appends_events,
         ).run
 
     def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
@@ -119,7 +122,7 @@ async def running(service: ServiceBase[Any, Any]) -> AsyncIterator[None]:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=STOP_TIMEOUT_SECONDS)
 
 
-def current_service(request: Request) -> ServiceBase[Any, Any]:
+async def current_service(request: Request) -> ServiceBase[Any, Any]:  # async: no worker thread
     """The started service of the app serving the request (set by the lifespan, or by a test)."""
     service: ServiceBase[Any, Any] = request.app.state.service
     return service

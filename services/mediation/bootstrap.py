@@ -46,6 +46,7 @@ class MediationService(ServiceBase[MediationUnitOfWork, MediationSettings]):
                 projection=referrals.PROJECTION,
                 applier=referrals.referral_applier(self.ladder),
                 event_types=referrals.REFERRAL_EVENT_TYPES,
+                appends_events=True,  # a referral opens a dispute
             ),
         }
 

@@ -6,7 +6,7 @@ import asyncpg
 
 from govgrid.catalogue.appointments import AppointmentKind
 from govgrid.errors import RuleBroken
-from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore import EventStore, PostgresEventStore
 from services.appointments.domain.appointments import NoSecondActiveAppointment
 
 
@@ -14,7 +14,7 @@ class AppointmentsUnitOfWork:
     def __init__(self, conn: asyncpg.Connection, certificate_prefix: str) -> None:
         self.conn = conn
         self.certificate_prefix = certificate_prefix
-        self.events = PostgresEventStore(conn)
+        self.events: EventStore = PostgresEventStore(conn)  # an import's StreamBatch (batched)
 
     async def badge_holder(self, badge_number: str) -> str | None:
         holder: str | None = await self.conn.fetchval(

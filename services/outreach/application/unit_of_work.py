@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from govgrid.errors import RuleBroken
-from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore import EventStore, PostgresEventStore
 from govgrid.reference import OrgReference, PeopleReference
 from services.outreach.domain.enterprise_visits import Officer
 from services.outreach.domain.referrals import NoSecondPendingReferral
@@ -14,7 +14,7 @@ from services.outreach.domain.referrals import NoSecondPendingReferral
 class OutreachUnitOfWork:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
-        self.events = PostgresEventStore(conn)
+        self.events: EventStore = PostgresEventStore(conn)  # an import's StreamBatch (batched)
         # On the command's connection: a command never waits for a second connection of the pool.
         self.orgs = OrgReference(conn)
         self.people = PeopleReference(conn)
