@@ -1,0 +1,160 @@
+"""Verify a service's event log: every event's hash against its content and its predecessor's
+(recomputed here, not trusted from the store), and every checkpoint against the log up to its cut.
+
+    python -m govgrid.eventstore.verify --database-url postgresql://... --schema appointments
+
+Exit 0 when all is well; 1 with the first broken link or checkpoint mismatch, in log order (see
+docs/operations.md, "Verify the event log", for what each means).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass
+
+import asyncpg
+from pydantic import ValidationError
+
+from govgrid.catalogue.eventlog import EventLogCheckpointed
+from govgrid.config import GovgridSettings
+from govgrid.db import check_schema_name
+from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
+
+FETCH_ROWS = 5_000  # events per round trip of the scan
+
+
+class Tampered(Exception):
+    """The first thing found wrong, said so that an operator can find the row."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    events: int
+    streams: int
+    checkpoints: int
+    last_cut: int | None  # events after it are covered by the chain only
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    version: int
+    claimed: EventLogCheckpointed
+
+
+async def verify(conn: asyncpg.Connection) -> Verified:
+    """Scan the log in position order (a stream's versions are in position order: each is inserted
+    after its predecessor committed); raise ``Tampered`` at the first problem."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        checkpoints = await _checkpoints(conn)
+        pending = list(checkpoints)
+        heads: dict[str, Head] = {}
+        events = 0
+        async for row in conn.cursor(
+            f"SELECT {CHAINED_COLUMNS} FROM events ORDER BY global_position", prefetch=FETCH_ROWS
+        ):
+            while pending and pending[0].claimed.up_to_position < row["global_position"]:
+                _compare(pending.pop(0), heads, events)
+            heads[row["stream_id"]] = _link(heads.get(row["stream_id"]), row)
+            events += 1
+        for checkpoint in pending:
+            _compare(checkpoint, heads, events)
+    return Verified(
+        events,
+        len(heads),
+        len(checkpoints),
+        checkpoints[-1].claimed.up_to_position if checkpoints else None,
+    )
+
+
+def _link(previous: Head | None, row: asyncpg.Record) -> Head:
+    stream, version, position = row["stream_id"], row["stream_version"], row["global_position"]
+    expected = 1 if previous is None else previous.version + 1
+    if version != expected:
+        raise Tampered(
+            f"broken link: stream {stream!r} has version {version} at position {position}"
+            f" where version {expected} should come next"
+        )
+    if event_hash(GENESIS if previous is None else previous.hash, row) != row["hash"]:
+        raise Tampered(
+            f"broken link: stream {stream!r} version {version} (position {position}) does not match"
+            " its hash: its content or its predecessor's changed"
+        )
+    return Head(stream, version, row["hash"])
+
+
+def _compare(checkpoint: Checkpoint, heads: dict[str, Head], events: int) -> None:
+    claimed = checkpoint.claimed
+    found = EventLogCheckpointed(
+        up_to_position=claimed.up_to_position,
+        events=events,
+        streams=len(heads),
+        merkle_root=merkle_root(list(heads.values())).hex(),
+    )
+    if found != claimed:
+        raise Tampered(
+            f"checkpoint mismatch: checkpoint {checkpoint.version} (up to position"
+            f" {claimed.up_to_position}) says {claimed.events} events in {claimed.streams} streams,"
+            f" root {claimed.merkle_root}; the log holds {found.events} events in {found.streams}"
+            f" streams, root {found.merkle_root}"
+        )
+
+
+async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
+    rows = await conn.fetch(
+        "SELECT stream_version, global_position, payload FROM events"
+        " WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_version",
+        CHECKPOINT_STREAM,
+        EventLogCheckpointed.event_type,
+    )
+    checkpoints: list[Checkpoint] = []
+    for row in rows:
+        try:
+            claimed = EventLogCheckpointed.model_validate(json.loads(row["payload"]))
+        except ValidationError as exc:
+            raise Tampered(f"checkpoint {row['stream_version']} is malformed: {exc}") from None
+        before = checkpoints[-1].claimed.up_to_position if checkpoints else 0
+        if not before < claimed.up_to_position < row["global_position"]:
+            raise Tampered(
+                f"checkpoint mismatch: checkpoint {row['stream_version']} at position"
+                f" {row['global_position']} claims a cut at {claimed.up_to_position}, not between"
+                f" the previous checkpoint's ({before}) and its own position"
+            )
+        checkpoints.append(Checkpoint(row["stream_version"], claimed))
+    return checkpoints
+
+
+async def run(database_url: str, schema: str) -> int:
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
+    try:
+        result = await verify(conn)
+    except Tampered as found:
+        print(f"{schema}: {found}", file=sys.stderr)
+        return 1
+    finally:
+        await conn.close()
+    covered = (
+        "no checkpoint yet" if result.last_cut is None else f"checkpoints up to position {result.last_cut}"
+    )
+    print(
+        f"{schema}: ok, {result.events} events in {result.streams} streams chained;"
+        f" {result.checkpoints} checkpoints match ({covered})"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--database-url", default=GovgridSettings().database_url, help="default: DATABASE_URL"
+    )
+    parser.add_argument("--schema", required=True, help="the service's schema, e.g. appointments")
+    args = parser.parse_args(argv)
+    return asyncio.run(run(args.database_url, args.schema))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
