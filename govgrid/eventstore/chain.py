@@ -3,8 +3,8 @@ half of migration 0003 (which computes the same hashes inside PostgreSQL, at app
 
 - An event's hash: ``sha256(previous || canonical(event))``; ``previous`` is the hash of the version
   before it in its stream, 32 zero bytes (``GENESIS``) for version 1. ``canonical`` is every stored
-  column of the event, each as its text in UTF-8 after that text's length in bytes (4 bytes,
-  big-endian), so no two different events have the same bytes.
+  column of the event (but its global position and the hash), fixed-width ones in PostgreSQL's
+  binary form, text and jsonb as UTF-8 after their length in bytes (migration 0003 has the layout).
 - A checkpoint's root: the Merkle tree hash of RFC 6962 (Certificate Transparency) over the heads of
   all streams (stream id, version, hash of that version), sorted by the stream id's UTF-8 bytes.
 """
@@ -20,45 +20,45 @@ from typing import Any
 from uuid import UUID
 
 GENESIS = bytes(32)  # the "predecessor" of every stream's first event
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_POSTGRES_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # where PostgreSQL counts timestamps from
 _MICROSECOND = timedelta(microseconds=1)
+_NO_UUID = UUID(int=0)  # an absent causation_id
 
-# The columns an event's hash covers, in this order (read them with CHAINED_COLUMNS).
-HASHED = (
-    "event_id",
-    "stream_id",
-    "stream_version",
-    "event_type",
-    "schema_version",
-    "occurred_at",
-    "recorded_at",
-    "actor",
-    "correlation_id",
-    "causation_id",
-    "jurisdiction",
-    "payload",
+CHAINED_COLUMNS = (
+    "global_position, event_id, stream_id, stream_version, event_type, schema_version, occurred_at,"
+    " recorded_at, actor, correlation_id, causation_id, jurisdiction, payload, hash"
 )
-CHAINED_COLUMNS = "global_position, " + ", ".join(HASHED) + ", hash"
 
 
-def _text(value: Any) -> str:
-    """A column's text as migration 0003 writes it (jsonb arrives from asyncpg as PostgreSQL's text)."""
-    if value is None:  # only causation_id may be absent
-        return ""
-    if isinstance(value, datetime):
-        return str((value - _EPOCH) // _MICROSECOND)
-    if isinstance(value, UUID | int | str):
-        return str(value)
-    raise TypeError(f"no canonical text for {type(value).__name__}")
+def _text(value: str) -> bytes:
+    """Text after its length in bytes (so no two different events have the same bytes)."""
+    encoded = value.encode()
+    return struct.pack(">i", len(encoded)) + encoded
+
+
+def _timestamp(value: datetime) -> bytes:
+    return struct.pack(">q", (value - _POSTGRES_EPOCH) // _MICROSECOND)
 
 
 def canonical(row: Mapping[str, Any]) -> bytes:
-    """The bytes of an event its hash covers, from its stored row."""
-    parts = []
-    for column in HASHED:
-        text = _text(row[column]).encode()
-        parts.append(struct.pack(">I", len(text)) + text)
-    return b"".join(parts)
+    """The bytes of an event its hash covers, from its stored row as asyncpg reads it (jsonb as the
+    text PostgreSQL writes): migration 0003's ``event_hash``, column by column."""
+    return b"".join(
+        (
+            row["event_id"].bytes,
+            _text(row["stream_id"]),
+            struct.pack(">i", row["stream_version"]),
+            _text(row["event_type"]),
+            struct.pack(">i", row["schema_version"]),
+            _timestamp(row["occurred_at"]),
+            _timestamp(row["recorded_at"]),
+            _text(row["actor"]),
+            row["correlation_id"].bytes,
+            (row["causation_id"] or _NO_UUID).bytes,
+            _text(row["jurisdiction"]),
+            _text(row["payload"]),
+        )
+    )
 
 
 def event_hash(previous: bytes, row: Mapping[str, Any]) -> bytes:
