@@ -1,6 +1,7 @@
 """The tamper-evident event log on real PostgreSQL: the chain computed at append (migration 0003)
 is what the verifier recomputes; edits, deletions and reorderings made behind the append-only
-trigger's back are found; checkpoints are published through the outbox and find deleted streams."""
+trigger's back are found; checkpoints are published through the outbox and find deleted streams, and
+their copy on the topic finds a store rewritten together with its own checkpoints."""
 
 from __future__ import annotations
 
@@ -10,20 +11,26 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from govgrid.catalogue import catalogue
 from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.db import apply_migrations, create_pool
+from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.eventstore.batch import StreamBatch
 from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
-from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, Checkpoints, take_cut
-from govgrid.eventstore.verify import Tampered, Verified, verify
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, Checkpoints, checkpoint_at, take_cut
+from govgrid.eventstore.verify import Tampered, Verified, published_checkpoints, verify
 from govgrid.testing.factories import draft, village_registered
+from govgrid.testing.fixtures import wait_until
+from govgrid.testing.relay import drained, make_relay
+from govgrid.testing.relay import running as relay_running
 
 
 def checkpoints(pool: asyncpg.Pool) -> Checkpoints:
@@ -44,9 +51,9 @@ async def three_streams(pool: asyncpg.Pool) -> None:
         assert await batch.flush() == 3
 
 
-async def verified(pool: asyncpg.Pool) -> Verified:
+async def verified(pool: asyncpg.Pool, published: Sequence[EventEnvelope] = ()) -> Verified:
     async with pool.acquire() as conn:
-        return await verify(conn)
+        return await verify(conn, published)
 
 
 async def tampered(pool: asyncpg.Pool) -> str:
@@ -271,3 +278,30 @@ async def test_the_cli_exits_0_on_a_clean_log_and_1_with_the_first_problem(
     broken = await cli()
     assert broken.returncode == 1
     assert f"{schema}: checkpoint mismatch: checkpoint 1" in broken.stderr
+
+
+async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str
+) -> None:
+    await three_streams(pool)
+    checkpoint = await checkpoints(pool).publish()
+    assert checkpoint is not None
+    async with relay_running(make_relay(pool, kafka_bootstrap, topic, schema)):
+        await wait_until(lambda: drained(pool), what="the checkpoint is on the topic")
+    published = await published_checkpoints(kafka_bootstrap, topic)
+    assert [catalogue.decode(e) for e in published] == [checkpoint]
+    assert (await verified(pool, published)).checkpoints == 1
+
+    # Stream b deleted, the checkpoint rewritten to match and rehashed: the store alone looks clean.
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'b'")
+    forged = await checkpoint_at(pool, checkpoint.up_to_position)
+    await behind_the_trigger(
+        pool,
+        f"UPDATE events SET payload = '{forged.model_dump_json()}'::jsonb"
+        f" WHERE stream_id = '{CHECKPOINT_STREAM}';"
+        " UPDATE events AS e SET hash = event_hash(decode(repeat('00', 32), 'hex'), e)"
+        f" WHERE stream_id = '{CHECKPOINT_STREAM}'",
+    )
+    assert (await verified(pool)).streams == 3
+    with pytest.raises(Tampered, match=r"checkpoint 1 as published on the topic .* is not the store's"):
+        await verified(pool, published)
