@@ -11,6 +11,10 @@ Each run also reports the CPU time per append of this process (client) and of ev
 process (server, from /proc/<pid>/stat): where an append's time goes besides waiting.
 
     .venv/bin/python bench/eventstore_bench.py [--events N] [--contended-events N] [--json out.json]
+                                               [--unchained]
+
+--unchained adds a third store, side by side: govgrid's store without the hash chain (migrations
+before 0003_hash_chain, the same Python code), and reports what the chain costs an append.
 
 Uses DATABASE_URL when set, else starts a throw-away PostgreSQL with govgrid.testing.servers.
 """
@@ -22,7 +26,9 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import statistics
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +49,9 @@ from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.testing.factories import draft, village_registered
 from govgrid.testing.servers import postgres_server
 
+CHAIN_MIGRATION = "0003_hash_chain.sql"
+STORES = ("govgrid", "eventsourcing")
+UNCHAINED = "govgrid-unchained"  # --unchained: our store without the hash chain
 POOL_SIZE = 16  # connections per store: one per concurrent writer
 PAYLOAD = village_registered(1)
 # Their recorder stores opaque bytes: give it one of our envelopes, so both write the same event size.
@@ -170,12 +179,23 @@ class TheirWriter:
 
 
 async def measure_ours(
-    url: str, schema: str, workload: Workload, warmup: int, appends: int, cpu: dict[str, float]
+    url: str,
+    schema: str,
+    workload: Workload,
+    warmup: int,
+    appends: int,
+    cpu: dict[str, float],
+    *,
+    chained: bool = True,
 ) -> tuple[float, int]:
     """Seconds and conflicts of ``appends`` appends (split over the writers) after a warm-up."""
     pool = await create_pool(url, schema=schema, min_size=POOL_SIZE, max_size=POOL_SIZE)
     try:
-        await apply_migrations(pool, MIGRATIONS)
+        if chained:
+            await apply_migrations(pool, MIGRATIONS)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                await apply_migrations(pool, migrations_before_the_chain(Path(tmp)))
         writers = [OurWriter(pool, s, workload.contended) for s in workload.streams_by_writer()]
         await asyncio.gather(*(w.run(warmup // workload.writers) for w in writers))
         with cpu_meter(url, cpu):
@@ -184,6 +204,16 @@ async def measure_ours(
             return time.perf_counter() - start, sum(conflicts)
     finally:
         await pool.close()
+
+
+def migrations_before_the_chain(tmp: Path) -> Path:
+    """The event store's migrations before the hash chain (0003), copied under ``tmp``."""
+    directory = tmp / "eventstore" / "migrations"
+    directory.mkdir(parents=True)
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        if path.name < CHAIN_MIGRATION:
+            shutil.copy(path, directory / path.name)
+    return directory
 
 
 def measure_theirs(
@@ -250,7 +280,7 @@ def count_rows(url: str, table: str) -> int:
 
 
 def run_once(url: str, store: str, workload: Workload, repetition: int, events: int) -> Run:
-    schema = f"bench_{store}_{workload.key}_{repetition}"
+    schema = f"bench_{store.replace('-', '_')}_{workload.key}_{repetition}"
     # Round to whole rounds of the writers, so every writer does the same share.
     warmup = events // 10 // workload.writers * workload.writers
     appends = events // workload.writers * workload.writers
@@ -259,8 +289,10 @@ def run_once(url: str, store: str, workload: Workload, repetition: int, events: 
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         cpu: dict[str, float] = {}
-        if store == "govgrid":
-            seconds, conflicts = asyncio.run(measure_ours(url, schema, workload, warmup, appends, cpu))
+        if store in ("govgrid", UNCHAINED):
+            seconds, conflicts = asyncio.run(
+                measure_ours(url, schema, workload, warmup, appends, cpu, chained=store == "govgrid")
+            )
             stored = count_rows(url, f'"{schema}".events')
         else:
             seconds, conflicts = measure_theirs(url, schema, workload, warmup, appends, cpu)
@@ -291,29 +323,47 @@ def summary(runs: list[Run], workloads: list[Workload]) -> list[dict[str, object
         theirs = [r for r in runs if r.workload == w.key and r.store == "eventsourcing"]
         # Runs of one repetition ran back to back: their ratio is the least drift-prone comparison.
         pair_ratios = [o.rate / t.rate for o, t in zip(ours, theirs, strict=True)]
-        rows.append(
-            {
-                "workload": w.key,
-                "title": w.title,
-                "ours_median": statistics.median(r.rate for r in ours),
-                "ours_min": min(r.rate for r in ours),
-                "ours_max": max(r.rate for r in ours),
-                "ours_conflicts_median": statistics.median(r.conflicts for r in ours),
-                "theirs_median": statistics.median(r.rate for r in theirs),
-                "theirs_min": min(r.rate for r in theirs),
-                "theirs_max": max(r.rate for r in theirs),
-                "theirs_conflicts_median": statistics.median(r.conflicts for r in theirs),
-                "ratio_of_medians": statistics.median(r.rate for r in ours)
-                / statistics.median(r.rate for r in theirs),
-                "ours_client_cpu_us": statistics.median(r.client_cpu_us for r in ours),
-                "ours_server_cpu_us": statistics.median(r.server_cpu_us for r in ours),
-                "theirs_client_cpu_us": statistics.median(r.client_cpu_us for r in theirs),
-                "theirs_server_cpu_us": statistics.median(r.server_cpu_us for r in theirs),
-                "pair_ratio_min": min(pair_ratios),
-                "pair_ratio_max": max(pair_ratios),
-            }
-        )
+        unchained = [r for r in runs if r.workload == w.key and r.store == UNCHAINED]
+        row: dict[str, object] = {
+            "workload": w.key,
+            "title": w.title,
+            "ours_median": statistics.median(r.rate for r in ours),
+            "ours_min": min(r.rate for r in ours),
+            "ours_max": max(r.rate for r in ours),
+            "ours_conflicts_median": statistics.median(r.conflicts for r in ours),
+            "theirs_median": statistics.median(r.rate for r in theirs),
+            "theirs_min": min(r.rate for r in theirs),
+            "theirs_max": max(r.rate for r in theirs),
+            "theirs_conflicts_median": statistics.median(r.conflicts for r in theirs),
+            "ratio_of_medians": statistics.median(r.rate for r in ours)
+            / statistics.median(r.rate for r in theirs),
+            "ours_client_cpu_us": statistics.median(r.client_cpu_us for r in ours),
+            "ours_server_cpu_us": statistics.median(r.server_cpu_us for r in ours),
+            "theirs_client_cpu_us": statistics.median(r.client_cpu_us for r in theirs),
+            "theirs_server_cpu_us": statistics.median(r.server_cpu_us for r in theirs),
+            "pair_ratio_min": min(pair_ratios),
+            "pair_ratio_max": max(pair_ratios),
+        }
+        if unchained:
+            row |= chain_cost(ours, unchained)
+        rows.append(row)
     return rows
+
+
+def chain_cost(ours: list[Run], unchained: list[Run]) -> dict[str, object]:
+    """Our store with the hash chain against without it (runs of one repetition ran back to back)."""
+    pairs = [o.rate / u.rate for o, u in zip(ours, unchained, strict=True)]
+    return {
+        "unchained_median": statistics.median(r.rate for r in unchained),
+        "unchained_min": min(r.rate for r in unchained),
+        "unchained_max": max(r.rate for r in unchained),
+        "unchained_client_cpu_us": statistics.median(r.client_cpu_us for r in unchained),
+        "unchained_server_cpu_us": statistics.median(r.server_cpu_us for r in unchained),
+        "chain_ratio_of_medians": statistics.median(r.rate for r in ours)
+        / statistics.median(r.rate for r in unchained),
+        "chain_pair_ratio_min": min(pairs),
+        "chain_pair_ratio_max": max(pairs),
+    }
 
 
 def print_summary(rows: list[dict[str, object]]) -> None:
@@ -328,6 +378,16 @@ def print_summary(rows: list[dict[str, object]]) -> None:
             f" {row['ours_server_cpu_us']:.0f} us; eventsourcing client {row['theirs_client_cpu_us']:.0f} us"
             f" + server {row['theirs_server_cpu_us']:.0f} us"
         )
+        if "unchained_median" in row:
+            unchained = (
+                f"{row['unchained_median']:.0f} ({row['unchained_min']:.0f}-{row['unchained_max']:.0f})"
+            )
+            print(
+                f"   without the hash chain: {unchained}/s, CPU per append client"
+                f" {row['unchained_client_cpu_us']:.0f} us + server {row['unchained_server_cpu_us']:.0f} us;"
+                f" chained/unchained {row['chain_ratio_of_medians']:.2f}"
+                f" (pairs {row['chain_pair_ratio_min']:.2f}-{row['chain_pair_ratio_max']:.2f})"
+            )
         if row["workload"] == "d":
             print(
                 f"   conflicts per run (median): govgrid {row['ours_conflicts_median']:.0f},"
@@ -347,6 +407,9 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--workloads", default="abcd", help="which workloads to run, e.g. ac")
     parser.add_argument("--json", type=Path, help="also write every run and the summary here")
+    parser.add_argument(
+        "--unchained", action="store_true", help="also measure our store without the hash chain"
+    )
     args = parser.parse_args()
     workloads = [w for w in WORKLOADS if w.key in args.workloads]
 
@@ -360,7 +423,7 @@ def main() -> None:
         runs: list[Run] = []
         for repetition in range(1, args.repetitions + 1):
             for workload in workloads:
-                for store in ("govgrid", "eventsourcing"):
+                for store in (UNCHAINED, *STORES) if args.unchained else STORES:
                     events = args.contended_events if workload.contended else args.events
                     run = run_once(url, store, workload, repetition, events)
                     runs.append(run)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from govgrid.catalogue import Catalogue, catalogue
+from govgrid.catalogue.registry import EVERY_SERVICE
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import events_topic
 
@@ -42,16 +43,17 @@ def render(cat: Catalogue = catalogue) -> dict[str, str]:
 
 
 def asyncapi(cat: Catalogue) -> dict[str, Any]:
-    """AsyncAPI 3.0: one channel per write service, one message per event type (latest version)."""
+    """AsyncAPI 3.0: one channel per write service, one message per event type (latest version); the
+    event log's own events (``EVERY_SERVICE``) are on every channel."""
     schemas: dict[str, Any] = {
         "EventEnvelope": EventEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")
     }
     messages: dict[str, Any] = {}
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
-    for entry in cat.entries():
-        if entry.schema_version != cat.latest_version(entry.event_type):
-            continue
+    latest = [e for e in cat.entries() if e.schema_version == cat.latest_version(e.event_type)]
+    services = sorted({e.service for e in latest} - {EVERY_SERVICE})
+    for entry in latest:
         payload_name = entry.event_type
         schemas[payload_name] = entry.model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, definition in schemas[payload_name].pop("$defs", {}).items():
@@ -75,15 +77,16 @@ def asyncapi(cat: Catalogue) -> dict[str, Any]:
             },
             "bindings": {"kafka": {"key": {"type": "string", "description": "the event's stream_id"}}},
         }
-        channel = entry.service
-        channels.setdefault(
-            channel,
-            {
-                "address": events_topic(entry.service),
-                "description": f"Every event of the {entry.service} service; key = stream id; kept forever.",
-                "messages": {},
-            },
-        )["messages"][entry.event_type] = {"$ref": f"#/components/messages/{entry.event_type}"}
+        # An event of the event log itself is on every service's channel.
+        for channel in services if entry.service == EVERY_SERVICE else [entry.service]:
+            channels.setdefault(
+                channel,
+                {
+                    "address": events_topic(channel),
+                    "description": f"Every event of the {channel} service; key = stream id; kept forever.",
+                    "messages": {},
+                },
+            )["messages"][entry.event_type] = {"$ref": f"#/components/messages/{entry.event_type}"}
     for channel, spec in channels.items():
         operations[f"publish_{channel}"] = {
             "action": "send",

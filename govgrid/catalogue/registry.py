@@ -24,6 +24,10 @@ E = TypeVar("E", bound=type[DomainEvent])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+# The service of an event type that every write service emits on its own topic (the event log's own).
+EVERY_SERVICE = "every-service"
+
+
 class UnknownEventType(LookupError):
     pass
 

@@ -19,6 +19,7 @@ from govgrid.commands import PostgresCommandRunner
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore.checkpoint import Checkpoints
 from govgrid.projection import Applier, TopicFeed
 from govgrid.service.settings import ServiceSettings
 from govgrid.web.app import create_service_app
@@ -49,6 +50,16 @@ class ServiceBase(Generic[U, Se]):
 
     def background(self) -> Mapping[str, Background]:
         return {}
+
+    def kit_background(self) -> Mapping[str, Background]:
+        """What the kit runs in every service beside its own ``background``: the checkpoints of its
+        event log (govgrid.eventstore.checkpoint)."""
+        s = self.settings
+        return {
+            "event log checkpoints": Checkpoints(
+                self.pool, s.service_name, s.event_log_checkpoint_interval
+            ).run
+        }
 
     def consumer_group(self, feed: str) -> str:
         """The one naming rule of consumer groups: ``<schema>-<feed>``, after the tables it fills (the
@@ -111,10 +122,11 @@ async def open_pool(settings: ServiceSettings, *migrations: Path, feeds: bool = 
 
 @asynccontextmanager
 async def running(service: ServiceBase[Any, Any]) -> AsyncIterator[None]:
-    """The service's background work runs while the block runs; each piece stops when asked
-    (feeds survive Kafka outages on their own, see govgrid.projection.TopicFeed)."""
+    """The service's background work, and the kit's, runs while the block runs; each piece stops when
+    asked (feeds survive Kafka outages on their own, see govgrid.projection.TopicFeed)."""
     stopping = asyncio.Event()
-    tasks = [asyncio.ensure_future(work(stopping)) for work in service.background().values()]
+    work = {**service.kit_background(), **service.background()}
+    tasks = [asyncio.ensure_future(run(stopping)) for run in work.values()]
     try:
         yield
     finally:

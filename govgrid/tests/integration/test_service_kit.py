@@ -1,10 +1,12 @@
 """A whole service on the kit, as docs/writing-a-service.md builds it: a two-command aggregate (a
 village is registered under its township, then renamed), on real PostgreSQL. The example is the
 first half of this file; the tests check what the kit promises every service: the pipeline's order
-(authorisation before rules), the declared OpenAPI document, the one error body, idempotency."""
+(authorisation before rules), the declared OpenAPI document, the one error body, idempotency, the
+checkpoints of the event log."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,8 @@ from govgrid.catalogue.organisation import OrganisationUnitRegistered, Organisat
 from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner
 from govgrid.config import get_settings
 from govgrid.envelope import Jurisdiction
+from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
 from govgrid.rules import BusinessRule, check
 from govgrid.service import (
     Aggregate,
@@ -29,10 +33,13 @@ from govgrid.service import (
     ServiceBase,
     StateReads,
     command_router,
+    running,
     service_app,
     state_response,
 )
 from govgrid.service.settings import ServiceSettings
+from govgrid.testing.factories import draft
+from govgrid.testing.fixtures import wait_until
 
 # ---------------------------------------------------------------- domain: pure, no I/O
 
@@ -267,3 +274,24 @@ async def test_the_openapi_document_declares_every_answer(api: httpx.AsyncClient
         "name_en",
         "version",
     }
+
+
+async def test_the_kit_checkpoints_every_services_event_log(
+    pool: asyncpg.Pool, database_url: str, schema: str
+) -> None:
+    settings = VillagesSettings(
+        database_url=database_url, database_schema=schema, event_log_checkpoint_interval_seconds=0.2
+    )
+    service = VillagesService(settings, pool, PostgresCommandRunner(pool, EventsOnly))
+    await PostgresEventStore(pool).append("village-V1", 0, [draft()])
+
+    async def checkpointed() -> bool:
+        return bool(
+            await pool.fetchval("SELECT count(*) FROM events WHERE stream_id = $1", CHECKPOINT_STREAM)
+        )
+
+    async with running(service):
+        await wait_until(checkpointed, what="a checkpoint of the service's log")
+    (row,) = await pool.fetch("SELECT actor, payload FROM events WHERE stream_id = $1", CHECKPOINT_STREAM)
+    assert row["actor"] == "villages"
+    assert (json.loads(row["payload"])["events"], json.loads(row["payload"])["streams"]) == (1, 1)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from govgrid.catalogue import Catalogue, DomainEvent, UnknownEventType, catalogue
 from govgrid.catalogue.export import drift, render, write
 from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.registry import EVERY_SERVICE
 from govgrid.envelope import EventEnvelope, Jurisdiction
 
 
@@ -146,5 +147,12 @@ def test_asyncapi_names_each_service_topic_and_event() -> None:
     assert doc["asyncapi"].startswith("3.")
     assert doc["channels"]["appointments"]["address"] == "govgrid.appointments.events"
     assert set(doc["channels"]["appointments"]["messages"]) == {
-        e.event_type for e in catalogue.entries() if e.service == "appointments"
+        e.event_type for e in catalogue.entries() if e.service in ("appointments", EVERY_SERVICE)
     }
+
+
+def test_the_event_logs_own_events_are_on_every_services_channel() -> None:
+    doc = json.loads(render()["asyncapi.json"])
+    assert set(doc["channels"]) == {"appointments", "mediation", "outreach", "patrols", "tips"}
+    for channel in doc["channels"].values():
+        assert "EventLogCheckpointed" in channel["messages"]

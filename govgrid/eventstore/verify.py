@@ -1,0 +1,220 @@
+"""Verify a service's event log: every event's hash against its content and its predecessor's
+(recomputed here, not trusted from the store), and every checkpoint against the log up to its cut.
+
+    python -m govgrid.eventstore.verify --database-url postgresql://... --schema appointments
+        [--kafka-bootstrap-servers HOST:PORT [--topic govgrid.appointments.events]]
+
+With Kafka, the checkpoints as published on the service's topic (a copy the store's owner cannot
+take back) must also be the store's: a store rewritten together with its own checkpoints is found.
+Exit 0 when all is well; 1 with the first broken link or checkpoint mismatch, in log order (see
+docs/operations.md, "Verify the event log", for what each means).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from pydantic import ValidationError
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.eventlog import EventLogCheckpointed
+from govgrid.config import GovgridSettings
+from govgrid.db import check_schema_name
+from govgrid.envelope import EventEnvelope
+from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
+from govgrid.kafka import events_topic, topic_partitions
+
+FETCH_ROWS = 5_000  # events per round trip of the scan
+
+
+class Tampered(Exception):
+    """The first thing found wrong, said so that an operator can find the row."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    events: int
+    streams: int
+    checkpoints: int
+    last_cut: int | None  # events after it are covered by the chain only
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    version: int
+    event_id: UUID
+    claimed: EventLogCheckpointed
+
+
+async def verify(conn: asyncpg.Connection, published: Sequence[EventEnvelope] = ()) -> Verified:
+    """Scan the log in position order (a stream's versions are in position order: each is inserted
+    after its predecessor committed); raise ``Tampered`` at the first problem. ``published``: the
+    checkpoint events as read from the service's topic, which the store must hold unchanged."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        checkpoints = await _checkpoints(conn)
+        _compare_published(checkpoints, published)
+        pending = list(checkpoints)
+        heads: dict[str, Head] = {}
+        events = 0
+        async for row in conn.cursor(
+            f"SELECT {CHAINED_COLUMNS} FROM events ORDER BY global_position", prefetch=FETCH_ROWS
+        ):
+            while pending and pending[0].claimed.up_to_position < row["global_position"]:
+                _compare(pending.pop(0), heads, events)
+            heads[row["stream_id"]] = _link(heads.get(row["stream_id"]), row)
+            events += 1
+        for checkpoint in pending:
+            _compare(checkpoint, heads, events)
+    return Verified(
+        events,
+        len(heads),
+        len(checkpoints),
+        checkpoints[-1].claimed.up_to_position if checkpoints else None,
+    )
+
+
+def _link(previous: Head | None, row: asyncpg.Record) -> Head:
+    stream, version, position = row["stream_id"], row["stream_version"], row["global_position"]
+    expected = 1 if previous is None else previous.version + 1
+    if version != expected:
+        raise Tampered(
+            f"broken link: stream {stream!r} has version {version} at position {position}"
+            f" where version {expected} should come next"
+        )
+    if event_hash(GENESIS if previous is None else previous.hash, row) != row["hash"]:
+        raise Tampered(
+            f"broken link: stream {stream!r} version {version} (position {position}) does not match"
+            " its hash: its content or its predecessor's changed"
+        )
+    return Head(stream, version, row["hash"])
+
+
+def _compare(checkpoint: Checkpoint, heads: dict[str, Head], events: int) -> None:
+    claimed = checkpoint.claimed
+    found = EventLogCheckpointed(
+        up_to_position=claimed.up_to_position,
+        events=events,
+        streams=len(heads),
+        merkle_root=merkle_root(list(heads.values())).hex(),
+    )
+    if found != claimed:
+        raise Tampered(
+            f"checkpoint mismatch: checkpoint {checkpoint.version} (up to position"
+            f" {claimed.up_to_position}) says {claimed.events} events in {claimed.streams} streams,"
+            f" root {claimed.merkle_root}; the log holds {found.events} events in {found.streams}"
+            f" streams, root {found.merkle_root}"
+        )
+
+
+def _compare_published(stored: Sequence[Checkpoint], published: Sequence[EventEnvelope]) -> None:
+    by_version = {c.version: c for c in stored}
+    for envelope in published:
+        mine = by_version.get(envelope.stream_version)
+        if mine is None or mine.event_id != envelope.event_id or mine.claimed != catalogue.decode(envelope):
+            raise Tampered(
+                f"checkpoint mismatch: checkpoint {envelope.stream_version} as published on the topic"
+                f" ({envelope.payload}) is not the store's"
+                f" ({'missing' if mine is None else mine.claimed.model_dump()})"
+            )
+
+
+async def published_checkpoints(bootstrap_servers: str, topic: str) -> list[EventEnvelope]:
+    """The checkpoint events on the service's topic, from its start to its end as of now."""
+    partitions = await topic_partitions(bootstrap_servers, [topic])
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found: list[EventEnvelope] = []
+        while await _behind(consumer, ends):
+            batch = await consumer.getmany(timeout_ms=1000, max_records=FETCH_ROWS)
+            found += [
+                EventEnvelope.from_json_bytes(r.value)
+                for records in batch.values()
+                for r in records
+                if r.key == CHECKPOINT_STREAM.encode() and r.value is not None
+            ]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return True
+    return False
+
+
+async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
+    rows = await conn.fetch(
+        "SELECT stream_version, global_position, event_id, payload FROM events"
+        " WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_version",
+        CHECKPOINT_STREAM,
+        EventLogCheckpointed.event_type,
+    )
+    checkpoints: list[Checkpoint] = []
+    for row in rows:
+        try:
+            claimed = EventLogCheckpointed.model_validate(json.loads(row["payload"]))
+        except ValidationError as exc:
+            raise Tampered(f"checkpoint {row['stream_version']} is malformed: {exc}") from None
+        before = checkpoints[-1].claimed.up_to_position if checkpoints else 0
+        if not before < claimed.up_to_position < row["global_position"]:
+            raise Tampered(
+                f"checkpoint mismatch: checkpoint {row['stream_version']} at position"
+                f" {row['global_position']} claims a cut at {claimed.up_to_position}, not between"
+                f" the previous checkpoint's ({before}) and its own position"
+            )
+        checkpoints.append(Checkpoint(row["stream_version"], row["event_id"], claimed))
+    return checkpoints
+
+
+async def run(database_url: str, schema: str, kafka: str | None = None, topic: str | None = None) -> int:
+    published = [] if kafka is None else await published_checkpoints(kafka, topic or events_topic(schema))
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
+    try:
+        result = await verify(conn, published)
+    except Tampered as found:
+        print(f"{schema}: {found}", file=sys.stderr)
+        return 1
+    finally:
+        await conn.close()
+    covered = (
+        "no checkpoint yet" if result.last_cut is None else f"checkpoints up to position {result.last_cut}"
+    )
+    print(
+        f"{schema}: ok, {result.events} events in {result.streams} streams chained;"
+        f" {result.checkpoints} checkpoints match ({covered})"
+        + ("" if kafka is None else f"; {len({e.event_id for e in published})} of them as published")
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--database-url", default=GovgridSettings().database_url, help="default: DATABASE_URL"
+    )
+    parser.add_argument("--schema", required=True, help="the service's schema, e.g. appointments")
+    parser.add_argument(
+        "--kafka-bootstrap-servers", help="also compare with the checkpoints published on the topic"
+    )
+    parser.add_argument("--topic", help="the service's topic (default: govgrid.<schema>.events)")
+    args = parser.parse_args(argv)
+    return asyncio.run(run(args.database_url, args.schema, args.kafka_bootstrap_servers, args.topic))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

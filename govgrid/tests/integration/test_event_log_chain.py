@@ -1,0 +1,307 @@
+"""The tamper-evident event log on real PostgreSQL: the chain computed at append (migration 0003)
+is what the verifier recomputes; edits, deletions and reorderings made behind the append-only
+trigger's back are found; checkpoints are published through the outbox and find deleted streams, and
+their copy on the topic finds a store rewritten together with its own checkpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.eventlog import EventLogCheckpointed
+from govgrid.db import apply_migrations, create_pool
+from govgrid.envelope import EventEnvelope
+from govgrid.eventstore import MIGRATIONS, PostgresEventStore
+from govgrid.eventstore.batch import StreamBatch
+from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, Checkpoints, checkpoint_at, take_cut
+from govgrid.eventstore.verify import Tampered, Verified, published_checkpoints, verify
+from govgrid.testing.factories import draft, village_registered
+from govgrid.testing.fixtures import wait_until
+from govgrid.testing.relay import drained, make_relay
+from govgrid.testing.relay import running as relay_running
+
+
+def checkpoints(pool: asyncpg.Pool) -> Checkpoints:
+    """Publishes whenever asked (no interval to wait for)."""
+    return Checkpoints(pool, "tests", timedelta(0))
+
+
+async def three_streams(pool: asyncpg.Pool) -> None:
+    """a: 3 events (two in one append), b: 2 events (a bulk write), c: 1 event."""
+    store = PostgresEventStore(pool)
+    await store.append("a", 0, [draft(village_registered(1)), draft(village_registered(2))])
+    await store.append("c", 0, [draft(village_registered(3))])
+    async with pool.acquire() as conn, conn.transaction():
+        batch = StreamBatch(PostgresEventStore(conn))
+        await batch.preload(["a", "b"])
+        await batch.append("a", 2, [draft(village_registered(4))])
+        await batch.append("b", 0, [draft(village_registered(5)), draft(village_registered(6))])
+        assert await batch.flush() == 3
+
+
+async def verified(pool: asyncpg.Pool, published: Sequence[EventEnvelope] = ()) -> Verified:
+    async with pool.acquire() as conn:
+        return await verify(conn, published)
+
+
+async def tampered(pool: asyncpg.Pool) -> str:
+    with pytest.raises(Tampered) as found:
+        await verified(pool)
+    return str(found.value)
+
+
+async def behind_the_trigger(pool: asyncpg.Pool, sql: str) -> None:
+    """What someone with the database's superuser can do: run a statement with the triggers off."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute(sql)
+
+
+async def test_the_stored_hashes_are_the_chain_recomputed_from_the_rows(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    rows = await pool.fetch(f"SELECT {CHAINED_COLUMNS} FROM events ORDER BY stream_id, stream_version")
+    previous: dict[str, bytes] = {}
+    for row in rows:
+        assert row["hash"] == event_hash(previous.get(row["stream_id"], GENESIS), row)
+        previous[row["stream_id"]] = row["hash"]
+    assert [(r["stream_id"], r["stream_version"]) for r in rows] == [
+        ("a", 1),
+        ("a", 2),
+        ("a", 3),
+        ("b", 1),
+        ("b", 2),
+        ("c", 1),
+    ]
+    assert len(set(previous.values())) == 3
+
+
+async def test_a_hash_the_writer_sends_is_replaced_by_the_chained_one(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    await pool.execute(
+        "INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,"
+        " recorded_at, actor, correlation_id, jurisdiction, payload, hash)"
+        " SELECT gen_random_uuid(), stream_id, 4, event_type, schema_version, occurred_at, recorded_at,"
+        "  actor, gen_random_uuid(), jurisdiction, payload, '\\x00'::bytea"
+        " FROM events WHERE stream_id = 'a' AND stream_version = 3"
+    )
+    assert (await verified(pool)).events == 7
+
+
+async def test_a_clean_log_verifies_with_its_checkpoints(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    first = await checkpoints(pool).publish()
+    assert first is not None
+    assert (first.events, first.streams) == (6, 3)
+    heads = await pool.fetch(
+        "SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events"
+        " ORDER BY stream_id, stream_version DESC"
+    )
+    expected = [
+        Head(r["stream_id"], r["stream_version"], r["hash"])
+        for r in heads
+        if r["stream_id"] != CHECKPOINT_STREAM
+    ]
+    assert first.merkle_root == merkle_root(expected).hex()
+    assert await checkpoints(pool).publish() is None  # nothing new since
+
+    await PostgresEventStore(pool).append("c", 1, [draft()])
+    second = await checkpoints(pool).publish()
+    assert second is not None
+    assert (second.events, second.streams) == (8, 4)  # the first checkpoint is in the log it covers
+
+    assert await verified(pool) == Verified(
+        events=9, streams=4, checkpoints=2, last_cut=second.up_to_position
+    )
+
+
+async def test_a_checkpoint_goes_to_the_outbox_like_every_event(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    checkpoint = await checkpoints(pool).publish()
+    (row,) = await pool.fetch("SELECT envelope FROM outbox WHERE stream_id = $1", CHECKPOINT_STREAM)
+    envelope = json.loads(row["envelope"])
+    assert envelope["event_type"] == "EventLogCheckpointed"
+    assert envelope["actor"] == "tests"
+    assert EventLogCheckpointed.model_validate(envelope["payload"]) == checkpoint
+
+
+async def test_an_update_behind_the_triggers_back_breaks_the_link(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    await checkpoints(pool).publish()
+    await behind_the_trigger(
+        pool,
+        "UPDATE events SET payload = jsonb_set(payload, '{name_en}', '\"Elsewhere\"')"
+        " WHERE stream_id = 'a' AND stream_version = 2",
+    )
+    assert "broken link: stream 'a' version 2" in await tampered(pool)
+
+
+async def test_an_update_of_the_hash_too_breaks_the_next_link(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    version_2 = "stream_id = 'a' AND stream_version = 2"
+    await behind_the_trigger(pool, f"UPDATE events SET actor = 'someone else' WHERE {version_2}")
+    # Rehashed as the append would have: version 2 now matches, version 3 no longer does.
+    await behind_the_trigger(
+        pool,
+        "UPDATE events SET hash = event_hash("
+        " (SELECT hash FROM events WHERE stream_id = 'a' AND stream_version = 1),"
+        f" (SELECT e FROM events e WHERE {version_2})) WHERE {version_2}",
+    )
+    assert "broken link: stream 'a' version 3" in await tampered(pool)
+
+
+async def test_a_deleted_event_breaks_the_link(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'a' AND stream_version = 2")
+    assert "stream 'a' has version 3" in await tampered(pool)
+    assert "where version 2 should come next" in await tampered(pool)
+
+
+async def test_a_reordered_pair_breaks_the_link(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    swap_versions = (  # through versions 11 and 12: the unique constraint is checked row by row
+        "UPDATE events SET stream_version = stream_version + 10 WHERE stream_id = 'b';"
+        " UPDATE events SET stream_version = 13 - stream_version WHERE stream_id = 'b'"
+    )
+    await behind_the_trigger(pool, swap_versions)
+    assert "stream 'b' has version 2" in await tampered(pool)
+
+    # Swapping their contents instead (each row keeps its version) breaks the first hash.
+    await behind_the_trigger(pool, swap_versions)
+    await behind_the_trigger(
+        pool,
+        "UPDATE events AS e SET payload = o.payload FROM events AS o"
+        " WHERE e.stream_id = 'b' AND o.stream_id = 'b' AND e.stream_version <> o.stream_version",
+    )
+    assert "broken link: stream 'b' version 1" in await tampered(pool)
+
+
+async def test_a_deleted_stream_is_found_by_the_checkpoint(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    checkpoint = await checkpoints(pool).publish()
+    assert checkpoint is not None
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'b'")
+    found = await tampered(pool)
+    assert found.startswith(f"checkpoint mismatch: checkpoint 1 (up to position {checkpoint.up_to_position})")
+    assert "says 6 events in 3 streams" in found
+    assert "the log holds 4 events in 2 streams" in found
+
+
+async def test_a_deleted_last_event_is_found_by_the_checkpoint(pool: asyncpg.Pool) -> None:
+    await three_streams(pool)
+    await checkpoints(pool).publish()
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'a' AND stream_version = 3")
+    assert "the log holds 5 events in 3 streams" in await tampered(pool)
+
+
+async def test_the_cut_waits_for_appends_in_flight(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool)
+    await store.append("a", 0, [draft()])
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            await PostgresEventStore(conn).append("b", 0, [draft()])
+            # Its position may be below one committed later: no cut while it is in flight.
+            with pytest.raises(asyncpg.LockNotAvailableError):
+                await take_cut(pool)
+        in_flight = await conn.fetchval("SELECT global_position FROM events WHERE stream_id = 'b'")
+    assert await take_cut(pool) == in_flight
+
+
+async def test_events_stored_before_the_chain_are_chained_by_its_migration(
+    database_url: str, schema: str, tmp_path: Path
+) -> None:
+    before = tmp_path / "eventstore" / "migrations"
+    before.mkdir(parents=True)
+    for old in ("0001_event_store.sql", "0002_append_in_one_round_trip.sql"):
+        shutil.copy(MIGRATIONS / old, before / old)
+    pool = await create_pool(database_url, schema=schema)
+    try:
+        await apply_migrations(pool, before)
+        await pool.execute(
+            "SELECT append_events($1, 0, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11)",
+            *_legacy_append(),
+        )
+        assert await apply_migrations(pool, MIGRATIONS) == ["eventstore/0003_hash_chain.sql"]
+        assert (await verified(pool)).events == 2
+        await PostgresEventStore(pool).append("legacy", 2, [draft()])
+        assert (await verified(pool)).events == 3
+    finally:
+        await pool.close()
+
+
+def _legacy_append() -> list[object]:
+    """The arguments of migration 0002's append_events: two events of a new stream."""
+    d = draft()
+    return [
+        "legacy",
+        [uuid.uuid4(), uuid.uuid4()],
+        [d.payload.event_type] * 2,
+        [1, 1],
+        [datetime.now(UTC)] * 2,
+        ["officer-7"] * 2,
+        [uuid.uuid4()] * 2,
+        [None, None],
+        [d.jurisdiction.model_dump_json()] * 2,
+        [d.payload.model_dump_json()] * 2,
+        ["{}"] * 2,
+    ]
+
+
+async def test_the_cli_exits_0_on_a_clean_log_and_1_with_the_first_problem(
+    pool: asyncpg.Pool, database_url: str, schema: str
+) -> None:
+    await three_streams(pool)
+    await checkpoints(pool).publish()
+
+    async def cli() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
+        return await asyncio.to_thread(
+            subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
+        )
+
+    clean = await cli()
+    assert clean.returncode == 0, clean.stderr
+    assert "ok, 7 events in 4 streams chained; 1 checkpoints match" in clean.stdout
+
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'c'")
+    broken = await cli()
+    assert broken.returncode == 1
+    assert f"{schema}: checkpoint mismatch: checkpoint 1" in broken.stderr
+
+
+async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str
+) -> None:
+    await three_streams(pool)
+    checkpoint = await checkpoints(pool).publish()
+    assert checkpoint is not None
+    async with relay_running(make_relay(pool, kafka_bootstrap, topic, schema)):
+        await wait_until(lambda: drained(pool), what="the checkpoint is on the topic")
+    published = await published_checkpoints(kafka_bootstrap, topic)
+    assert [catalogue.decode(e) for e in published] == [checkpoint]
+    assert (await verified(pool, published)).checkpoints == 1
+
+    # Stream b deleted, the checkpoint rewritten to match and rehashed: the store alone looks clean.
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'b'")
+    forged = await checkpoint_at(pool, checkpoint.up_to_position)
+    await behind_the_trigger(
+        pool,
+        f"UPDATE events SET payload = '{forged.model_dump_json()}'::jsonb"
+        f" WHERE stream_id = '{CHECKPOINT_STREAM}';"
+        " UPDATE events AS e SET hash = event_hash(decode(repeat('00', 32), 'hex'), e)"
+        f" WHERE stream_id = '{CHECKPOINT_STREAM}'",
+    )
+    assert (await verified(pool)).streams == 3
+    with pytest.raises(Tampered, match=r"checkpoint 1 as published on the topic .* is not the store's"):
+        await verified(pool, published)
