@@ -65,6 +65,7 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
         ready_checks={"postgres": postgres_ready, "read_model_lag": lag.check},
         lifespan=lifespan,
     )
+    app.state.settings = settings
     mount_dashboard(app)
     return app
 

@@ -150,6 +150,25 @@ def tabulate(answer: Any) -> Table:
     return [FIGURE, "value"], [[key, value] for key, value in _flatten(answer)]
 
 
+def mark_suppressed(answer: Any) -> Any:
+    """Every figure an answer suppressed as a small count (null, its path in ``suppressed``) as "<n",
+    without the two keys that said so: the file shows it in place."""
+    if isinstance(answer, list):
+        return [mark_suppressed(item) for item in answer]
+    if not isinstance(answer, dict):
+        return answer
+    marked = {k: mark_suppressed(v) for k, v in answer.items()}
+    if isinstance(marked.get("suppressed"), list) and "suppressed_below" in marked:
+        shown = f"<{marked.pop('suppressed_below')}"
+        for path in marked.pop("suppressed"):
+            *parents, last = path.split(".")
+            inner = marked
+            for part in parents:
+                inner = inner[part]
+            inner[last] = shown
+    return marked
+
+
 # Control characters openpyxl refuses (a 500 for everyone exporting that list).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A cell Excel would run as a formula (names and notes are typed by users: "=HYPERLINK(...)").
@@ -262,7 +281,7 @@ async def export(
             items += body["items"]
         body = {**body, "items": items}
     lang = language(accept_language)
-    keys, rows = tabulate(body)
+    keys, rows = tabulate(mark_suppressed(body))
     if not keys:  # an empty list: the header from the route's response model
         keys = record_keys(request.app, template)
     header = [label(k, lang) for k in keys]
