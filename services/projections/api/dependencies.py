@@ -14,6 +14,7 @@ from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
 from govgrid.errors import InvalidInput
 from govgrid.web.parameters import day_parameter
+from services.projections.audit import remember_caller
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.queries.small_counts import SmallCounts
@@ -133,6 +134,8 @@ def scope_over(days: Callable[..., Range]) -> Callable[..., Scope]:
     return get_range_scope
 
 
+# Every read route's: the caller, noted for the read audit.
+RECORDED = [Depends(remember_caller)]
 SmallCountsRule = Annotated[SmallCounts, Depends(get_small_counts)]
 CallerScope = Annotated[Scope, Depends(get_scope)]
 CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]

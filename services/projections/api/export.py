@@ -29,17 +29,18 @@ from starlette.routing import compile_path
 
 from govgrid.china_time import CHINA_STANDARD_TIME, today_in_china
 from govgrid.errors import NotFound
+from services.projections.api.dependencies import RECORDED
 from services.projections.api.export_labels import LABELS
 
-router = APIRouter(prefix="/export", tags=["export"])
+router = APIRouter(prefix="/export", tags=["export"], dependencies=RECORDED)
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Routes that answer something other than figures: never exported.
-NOT_FIGURES = ("/export", "/live", "/healthz", "/readyz", "/metrics")
+# Routes that answer something other than figures (the audit of reads among them): never exported.
+NOT_FIGURES = ("/export", "/live", "/audit", "/healthz", "/readyz", "/metrics")
 # The parameters that say which figures a file holds, in the order its name gives them.
 NAMING_PARAMETERS = ("township", "station", "village", "year", "from", "to", "as_of")
 PAGE_SIZE = 500  # the read API's largest page
@@ -137,7 +138,8 @@ def _rows(items: list[Any]) -> tuple[list[str], list[dict[str, Any]]]:
 def tabulate(answer: Any) -> Table:
     """A JSON answer as a header (keys) and rows: a list or a page gives a row per item; an answer
     around one list of records (the months, the age buckets) a row per record; any other answer (a
-    summary) a row per figure."""
+    summary) a row per figure. A suppressed small count is "<n" in its place."""
+    answer = mark_suppressed(answer)
     if isinstance(answer, dict) and isinstance(answer.get("items"), list):
         answer = answer["items"]
     elif isinstance(answer, dict):
@@ -281,7 +283,7 @@ async def export(
             items += body["items"]
         body = {**body, "items": items}
     lang = language(accept_language)
-    keys, rows = tabulate(mark_suppressed(body))
+    keys, rows = tabulate(body)
     if not keys:  # an empty list: the header from the route's response model
         keys = record_keys(request.app, template)
     header = [label(k, lang) for k in keys]

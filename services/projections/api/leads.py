@@ -9,11 +9,11 @@ import asyncpg
 from fastapi import APIRouter, Depends
 
 from services.projections.api.answers import READ_ERRORS, LeadStation, LeadSummary
-from services.projections.api.dependencies import DateRange, RangeScope, SmallCountsRule, read_model
+from services.projections.api.dependencies import RECORDED, DateRange, RangeScope, SmallCountsRule, read_model
 from services.projections.queries import leads
 from services.projections.readmodels.leads import LEADS
 
-router = APIRouter(prefix="/leads", tags=["leads"], responses=READ_ERRORS)
+router = APIRouter(prefix="/leads", tags=["leads"], responses=READ_ERRORS, dependencies=RECORDED)
 
 LeadsModel = Annotated[asyncpg.Pool, Depends(read_model(LEADS))]
 

@@ -24,6 +24,7 @@ KEEP_ALIVE_SECONDS = 15.0
 
 
 def token_in_query(
+    request: Request,
     settings: Annotated[GovgridSettings, Depends(get_settings)],
     access_token: Annotated[
         str | None, Query(description="The bearer token: EventSource cannot send headers.")
@@ -31,7 +32,9 @@ def token_in_query(
 ) -> Principal:
     if access_token is None:
         raise Unauthenticated("expected an access_token query parameter")
-    return read_token(settings, access_token)
+    principal = read_token(settings, access_token)
+    request.state.principal = principal  # for the read audit
+    return principal
 
 
 async def latest_change(generations: Generations) -> str | None:
