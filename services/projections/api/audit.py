@@ -17,7 +17,8 @@ from services.projections.generations import Generations
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_ERRORS, dependencies=RECORDED)
 
-Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+# Printable text only: a NUL byte is not text to PostgreSQL.
+Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 MATCHING = """
   FROM read_audit

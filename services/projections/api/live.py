@@ -13,11 +13,12 @@ from fastapi.responses import StreamingResponse
 from govgrid.auth import Principal, read_token
 from govgrid.config import GovgridSettings, get_settings
 from govgrid.errors import Unauthenticated
+from govgrid.web.errors import error_responses
 from services.projections.api.dependencies import get_generations
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 
-router = APIRouter(tags=["live updates"])
+router = APIRouter(tags=["live updates"], responses=error_responses(401, 422, 503))
 
 POLL_SECONDS = 1.0
 KEEP_ALIVE_SECONDS = 15.0
