@@ -29,10 +29,17 @@ from starlette.routing import compile_path
 
 from govgrid.china_time import CHINA_STANDARD_TIME, today_in_china
 from govgrid.errors import NotFound
+from govgrid.web.errors import error_responses
 from services.projections.api.dependencies import RECORDED
 from services.projections.api.export_labels import LABELS
 
-router = APIRouter(prefix="/export", tags=["export"], dependencies=RECORDED)
+router = APIRouter(
+    prefix="/export",
+    tags=["export"],
+    dependencies=RECORDED,
+    # A refusal of the figures asked for is passed on as the read API answered it.
+    responses=error_responses(401, 403, 404, 422, 503),
+)
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {
