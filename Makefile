@@ -44,7 +44,8 @@ down: $(INSTALLED)
 status: $(INSTALLED)
 	$(INFRA) status
 
-## test: lint, type-check, schema drift check, then every test (unit, integration, e2e) on real servers
+## test: lint, type-check, schema drift check, then every test (unit, integration, e2e) on real servers,
+## the fuzzing of every OpenAPI document with Schemathesis among them (tests/fuzz)
 test: $(INSTALLED) $(ECHARTS) chromium lint
 	$(PY) -m pytest
 

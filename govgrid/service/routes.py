@@ -36,7 +36,8 @@ from govgrid.web.uploads import read_upload, upload_body
 PATH_ID = re.compile(r"{(\w+)}")
 
 # Every command can be refused for these reasons; a path id that names nothing adds 404.
-COMMAND_ERRORS = (401, 403, 409, 422, 503)
+# 400: a body that is not JSON at all (FastAPI answers it before any model).
+COMMAND_ERRORS = (400, 401, 403, 409, 422, 503)
 READ_ERRORS = (401, 403, 404, 422, 503)
 
 

@@ -56,6 +56,7 @@ ERROR_STATUSES: dict[int, str] = {
     401: "Missing, malformed, expired or forged bearer token.",
     403: "The caller's role or jurisdiction does not allow it.",
     404: "The id in the path names nothing.",
+    413: "The body is too large.",
     409: "A business rule refused it (`error` is the rule's code), or the Idempotency-Key was reused.",
     422: "A field is invalid: `detail` lists each field and why.",
     503: "PostgreSQL or Kafka is unavailable right now: retry after Retry-After seconds.",

@@ -16,6 +16,7 @@ import httpx
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 
 from govgrid.errors import DependencyUnavailable, InvalidInput, NotFound
+from govgrid.web.errors import error_responses
 from services.field.settings import FieldSettings
 
 # A path segment of the services' routes: ids, codes, days (2026-12-03), action numbers.
@@ -92,6 +93,12 @@ def forwarding_router(settings: FieldSettings) -> APIRouter:
             forward,
             methods=[method],
             operation_id=f"forward_{method.lower()}",
+            # Whatever the service answered, passed on; 404 for a service it does not know, 413 for a
+            # body over 1 MiB, 503 when the service does not answer.
+            responses={
+                201: {"description": "Created (a command's answer, passed on)."},
+                **error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+            },
             summary=f"Forward a {method} to a write service or the read API ('read'), with Authorization"
             " and Idempotency-Key",
         )

@@ -21,7 +21,11 @@ from services.projections.api import (
     patrols,
     police_activity,
 )
+from services.projections.api import (
+    audit as audit_api,
+)
 from services.projections.api.dashboard import mount_dashboard
+from services.projections.audit import ReadAudit, ReadAuditMiddleware
 from services.projections.generations import Generations
 from services.projections.lag import LagWatch
 from services.projections.settings import ProjectionsSettings
@@ -30,6 +34,7 @@ from services.projections.settings import ProjectionsSettings
 def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
     settings = settings or ProjectionsSettings()
     lag = LagWatch(settings)
+    audit = ReadAudit()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -37,7 +42,8 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
         stopping = asyncio.Event()
         watching = asyncio.create_task(lag.run(stopping))
         try:
-            yield
+            async with audit.running(app.state.generations.control):
+                yield
         finally:
             stopping.set()
             await watching
@@ -59,12 +65,16 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
             disputes.router,
             leads.router,
             activity.router,
+            audit_api.router,
             live.router,
             export.router,
         ],
         ready_checks={"postgres": postgres_ready, "read_model_lag": lag.check},
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.audit = audit
+    app.add_middleware(ReadAuditMiddleware, audit=audit)
     mount_dashboard(app)
     return app
 

@@ -24,5 +24,13 @@ class ProjectionsSettings(GovgridSettings):
         default=1000, ge=0, description="/readyz fails when a read model is further behind."
     )
 
+    lead_suppression_threshold: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Lead counts below this, below station level, are shown as '<n' to roles below city"
+        " level (services/projections/queries/small_counts.py).",
+    )
+
     def topic_of(self, service: str) -> str:
         return self.source_topics.get(service, events_topic(service))

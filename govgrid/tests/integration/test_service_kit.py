@@ -255,7 +255,7 @@ async def test_a_retry_with_the_same_key_replays_the_answer(
 async def test_the_openapi_document_declares_every_answer(api: httpx.AsyncClient) -> None:
     document = (await api.get("/openapi.json")).json()
     rename_op = document["paths"]["/villages/{code}/rename"]["post"]
-    assert set(rename_op["responses"]) == {"200", "401", "403", "404", "409", "422", "503"}
+    assert set(rename_op["responses"]) == {"200", "400", "401", "403", "404", "409", "422", "503"}
     error = {"$ref": "#/components/schemas/ErrorBody"}
     assert all(
         rename_op["responses"][s]["content"]["application/json"]["schema"] == error for s in ("409", "422")

@@ -8,11 +8,11 @@ import asyncpg
 from fastapi import APIRouter, Depends
 
 from services.projections.api.answers import READ_ERRORS, Activity, Paged
-from services.projections.api.dependencies import CallerScope, Paging, read_model
+from services.projections.api.dependencies import RECORDED, CallerScope, Paging, read_model
 from services.projections.queries import activity
 from services.projections.readmodels.activity import ACTIVITY
 
-router = APIRouter(prefix="/activity", tags=["activity"], responses=READ_ERRORS)
+router = APIRouter(prefix="/activity", tags=["activity"], responses=READ_ERRORS, dependencies=RECORDED)
 
 ActivityModel = Annotated[asyncpg.Pool, Depends(read_model(ACTIVITY))]
 

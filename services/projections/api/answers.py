@@ -123,15 +123,32 @@ class Backlog(Answer):
     buckets: list[BacklogBucket]
 
 
-class LeadSummary(Figures):
-    received: int
-    verified: int
-    dismissed: int
-    outcomes: int
-    fugitives_arrested: int
-    open: int
-    overdue: int
-    received_by_channel: dict[str, int]
-    received_by_category: dict[str, int]
-    dismissed_by_reason: dict[str, int]
-    outcomes_by_kind: dict[str, int]
+class Suppressible(Answer):
+    """Lead figures that can single out an informant: a suppressed one is null and its path (``received``,
+    ``received_by_channel.hotline``) is listed in ``suppressed``; show it as "<" + ``suppressed_below``."""
+
+    suppressed: list[str] = Field(description="Paths of the figures suppressed as small counts (null).")
+    suppressed_below: int = Field(description="Counts below this are suppressed: show them as '<n'.")
+
+
+class LeadFigures(Suppressible):
+    received: int | None
+    verified: int | None
+    dismissed: int | None
+    outcomes: int | None
+    fugitives_arrested: int | None
+    open: int | None
+    overdue: int | None
+
+
+class LeadSummary(LeadFigures, Figures):
+    received_by_channel: dict[str, int | None]
+    received_by_category: dict[str, int | None]
+    dismissed_by_reason: dict[str, int | None]
+    outcomes_by_kind: dict[str, int | None]
+
+
+class LeadStation(LeadFigures):
+    station_code: str
+    name_zh: str | None
+    name_en: str | None

@@ -14,10 +14,12 @@ from services.projections.api.answers import (
     Paged,
     VillageLacking,
 )
-from services.projections.api.dependencies import CallerScope, CoverageModel, Paging
+from services.projections.api.dependencies import RECORDED, CallerScope, CoverageModel, Paging
 from services.projections.queries import coverage
 
-router = APIRouter(prefix="/coverage", tags=["appointment coverage"], responses=READ_ERRORS)
+router = APIRouter(
+    prefix="/coverage", tags=["appointment coverage"], responses=READ_ERRORS, dependencies=RECORDED
+)
 
 
 @router.get(

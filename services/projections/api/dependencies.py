@@ -14,13 +14,16 @@ from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
 from govgrid.errors import InvalidInput
 from govgrid.web.parameters import day_parameter
+from services.projections.audit import remember_caller
 from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
+from services.projections.queries.small_counts import SmallCounts
 from services.projections.readmodels import ReadModel
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.readmodels.outreach import OUTREACH
 from services.projections.readmodels.patrols import PATROLS
 from services.projections.readmodels.police_activity import POLICE_ACTIVITY
+from services.projections.settings import ProjectionsSettings
 
 Code = Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -28,6 +31,11 @@ Code = Annotated[str | None, Query(min_length=1, max_length=32, pattern=r"^[A-Za
 def get_generations(request: Request) -> Generations:
     generations: Generations = request.app.state.generations
     return generations
+
+
+def get_small_counts(request: Request) -> SmallCounts:
+    settings: ProjectionsSettings = request.app.state.settings
+    return SmallCounts(settings.lead_suppression_threshold)
 
 
 def read_model(model: ReadModel) -> Callable[[Generations], Awaitable[asyncpg.Pool]]:
@@ -126,6 +134,9 @@ def scope_over(days: Callable[..., Range]) -> Callable[..., Scope]:
     return get_range_scope
 
 
+# Every read route's: the caller, noted for the read audit.
+RECORDED = [Depends(remember_caller)]
+SmallCountsRule = Annotated[SmallCounts, Depends(get_small_counts)]
 CallerScope = Annotated[Scope, Depends(get_scope)]
 CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
 Paging = Annotated[Page, Depends(get_page)]

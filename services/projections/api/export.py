@@ -29,17 +29,25 @@ from starlette.routing import compile_path
 
 from govgrid.china_time import CHINA_STANDARD_TIME, today_in_china
 from govgrid.errors import NotFound
+from govgrid.web.errors import error_responses
+from services.projections.api.dependencies import RECORDED
 from services.projections.api.export_labels import LABELS
 
-router = APIRouter(prefix="/export", tags=["export"])
+router = APIRouter(
+    prefix="/export",
+    tags=["export"],
+    dependencies=RECORDED,
+    # A refusal of the figures asked for is passed on as the read API answered it.
+    responses=error_responses(401, 403, 404, 422, 503),
+)
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Routes that answer something other than figures: never exported.
-NOT_FIGURES = ("/export", "/live", "/healthz", "/readyz", "/metrics")
+# Routes that answer something other than figures (the audit of reads among them): never exported.
+NOT_FIGURES = ("/export", "/live", "/audit", "/healthz", "/readyz", "/metrics")
 # The parameters that say which figures a file holds, in the order its name gives them.
 NAMING_PARAMETERS = ("township", "station", "village", "year", "from", "to", "as_of")
 PAGE_SIZE = 500  # the read API's largest page
@@ -137,7 +145,8 @@ def _rows(items: list[Any]) -> tuple[list[str], list[dict[str, Any]]]:
 def tabulate(answer: Any) -> Table:
     """A JSON answer as a header (keys) and rows: a list or a page gives a row per item; an answer
     around one list of records (the months, the age buckets) a row per record; any other answer (a
-    summary) a row per figure."""
+    summary) a row per figure. A suppressed small count is "<n" in its place."""
+    answer = mark_suppressed(answer)
     if isinstance(answer, dict) and isinstance(answer.get("items"), list):
         answer = answer["items"]
     elif isinstance(answer, dict):
@@ -148,6 +157,25 @@ def tabulate(answer: Any) -> Table:
         keys, flat = _rows(answer)
         return keys, [[row.get(k) for k in keys] for row in flat]
     return [FIGURE, "value"], [[key, value] for key, value in _flatten(answer)]
+
+
+def mark_suppressed(answer: Any) -> Any:
+    """Every figure an answer suppressed as a small count (null, its path in ``suppressed``) as "<n",
+    without the two keys that said so: the file shows it in place."""
+    if isinstance(answer, list):
+        return [mark_suppressed(item) for item in answer]
+    if not isinstance(answer, dict):
+        return answer
+    marked = {k: mark_suppressed(v) for k, v in answer.items()}
+    if isinstance(marked.get("suppressed"), list) and "suppressed_below" in marked:
+        shown = f"<{marked.pop('suppressed_below')}"
+        for path in marked.pop("suppressed"):
+            *parents, last = path.split(".")
+            inner = marked
+            for part in parents:
+                inner = inner[part]
+            inner[last] = shown
+    return marked
 
 
 # Control characters openpyxl refuses (a 500 for everyone exporting that list).

@@ -13,17 +13,19 @@ from fastapi.responses import StreamingResponse
 from govgrid.auth import Principal, read_token
 from govgrid.config import GovgridSettings, get_settings
 from govgrid.errors import Unauthenticated
+from govgrid.web.errors import error_responses
 from services.projections.api.dependencies import get_generations
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 
-router = APIRouter(tags=["live updates"])
+router = APIRouter(tags=["live updates"], responses=error_responses(401, 422, 503))
 
 POLL_SECONDS = 1.0
 KEEP_ALIVE_SECONDS = 15.0
 
 
 def token_in_query(
+    request: Request,
     settings: Annotated[GovgridSettings, Depends(get_settings)],
     access_token: Annotated[
         str | None, Query(description="The bearer token: EventSource cannot send headers.")
@@ -31,7 +33,9 @@ def token_in_query(
 ) -> Principal:
     if access_token is None:
         raise Unauthenticated("expected an access_token query parameter")
-    return read_token(settings, access_token)
+    principal = read_token(settings, access_token)
+    request.state.principal = principal  # for the read audit
+    return principal
 
 
 async def latest_change(generations: Generations) -> str | None:

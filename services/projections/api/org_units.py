@@ -7,10 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from services.projections.api.answers import READ_ERRORS, OrgUnit
-from services.projections.api.dependencies import CallerScope, Code, CoverageModel
+from services.projections.api.dependencies import RECORDED, CallerScope, Code, CoverageModel
 from services.projections.queries import coverage
 
-router = APIRouter(prefix="/org-units", tags=["organisation units"], responses=READ_ERRORS)
+router = APIRouter(
+    prefix="/org-units", tags=["organisation units"], responses=READ_ERRORS, dependencies=RECORDED
+)
 
 Kind = Literal["city", "township", "subdistrict_office", "police_station", "village", "community", "grid"]
 

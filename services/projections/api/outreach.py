@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.projections.api.answers import READ_ERRORS, Answer, Figures
-from services.projections.api.dependencies import DateRange, OutreachModel, RangeScope
+from services.projections.api.dependencies import RECORDED, DateRange, OutreachModel, RangeScope
 from services.projections.queries import outreach
 
-router = APIRouter(prefix="/outreach", tags=["outreach"], responses=READ_ERRORS)
+router = APIRouter(prefix="/outreach", tags=["outreach"], responses=READ_ERRORS, dependencies=RECORDED)
 
 
 @router.get(

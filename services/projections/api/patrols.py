@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from services.projections.api.answers import READ_ERRORS, Answer, Figures, Paged
-from services.projections.api.dependencies import DateRange, Paging, PatrolsModel, RangeScope
+from services.projections.api.dependencies import RECORDED, DateRange, Paging, PatrolsModel, RangeScope
 from services.projections.queries import patrols
 
-router = APIRouter(prefix="/patrols", tags=["patrols"], responses=READ_ERRORS)
+router = APIRouter(prefix="/patrols", tags=["patrols"], responses=READ_ERRORS, dependencies=RECORDED)
 
 Status = Literal["planned", "carried_out", "closed", "cancelled"]
 

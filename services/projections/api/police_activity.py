@@ -7,10 +7,19 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.projections.api.answers import READ_ERRORS, Answer, Figures
-from services.projections.api.dependencies import DateRange, PoliceActivityModel, RangeScope, Year, YearScope
+from services.projections.api.dependencies import (
+    RECORDED,
+    DateRange,
+    PoliceActivityModel,
+    RangeScope,
+    Year,
+    YearScope,
+)
 from services.projections.queries import police_activity
 
-router = APIRouter(prefix="/police-activity", tags=["police activity"], responses=READ_ERRORS)
+router = APIRouter(
+    prefix="/police-activity", tags=["police activity"], responses=READ_ERRORS, dependencies=RECORDED
+)
 
 
 @router.get(

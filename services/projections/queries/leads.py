@@ -9,6 +9,7 @@ What counts where:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.small_counts import SmallCounts, below_station_level
 
 # $1 first day, $2 last day, the scope from $3, $7 the end of the last day. By {key}: the station, or
 # nothing (NULL) for the whole scope.
@@ -44,22 +46,49 @@ SELECT {{key}} AS key,
  GROUP BY 1
 """
 
-# Breakdowns of the whole scope: {column} of the leads received, dismissed, or of the outcomes.
+# Breakdowns: {column} of the leads received, dismissed, or of the outcomes, by {cell} (a village of
+# one station, or nothing for the whole scope).
 RECEIVED_BY = f"""
-SELECT r.{{column}} AS key, count(*) AS n FROM rm_leads r
- WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n FROM rm_leads r
+ WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
 """
 DISMISSED_BY_REASON = f"""
-SELECT r.dismissal_reason AS key, count(*) AS n FROM rm_leads r
- WHERE r.dismissed_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n FROM rm_leads r
+ WHERE r.dismissed_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
 """
 OUTCOMES_BY_KIND = f"""
-SELECT o.outcome AS key, count(*) AS n
+SELECT {{cell}} AS cell, o.outcome AS key, count(*) AS n
   FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
- WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+ WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
 """
+BREAKDOWNS = {
+    "received_by_channel": (RECEIVED_BY.format(cell="{cell}", column="channel"), LeadChannel),
+    "received_by_category": (RECEIVED_BY.format(cell="{cell}", column="category"), LeadCategory),
+    "dismissed_by_reason": (DISMISSED_BY_REASON, DismissalReason),
+    "outcomes_by_kind": (OUTCOMES_BY_KIND, LeadOutcome),
+}
+# A total and its breakdowns (for complementary suppression within an answer).
+TOTAL_OF = {
+    "received_by_channel": "received",
+    "received_by_category": "received",
+    "dismissed_by_reason": "dismissed",
+    "outcomes_by_kind": "outcomes",
+}
 
-WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
+# The cells of stations: (station, village; '' for the station's leads of no village), every one that
+# ever had a lead of the station or is covered by it.
+STATION_CELLS = """
+SELECT station_code, coalesce(village_code, '') AS village FROM rm_leads WHERE station_code = ANY($1)
+UNION
+SELECT station_code, village_code FROM rm_village_coverage WHERE station_code = ANY($1)
+"""
+# The cells a scope counts leads of, whatever their days.
+SCOPE_CELLS = f"""
+SELECT DISTINCT r.station_code, coalesce(r.village_code, '') AS village FROM rm_leads r WHERE {in_scope(1)}
+"""
+CALLER_KINDS = "SELECT DISTINCT kind FROM rm_org_units WHERE code = ANY($1)"
+
+WHOLE_SCOPE, BY_STATION, VILLAGE_CELL = "NULL::text", "r.station_code", "coalesce(r.village_code, '')"
 
 ZEROS = {
     "received": 0,
@@ -70,10 +99,15 @@ ZEROS = {
     "open": 0,
     "overdue": 0,
 }
+BREAKDOWN_ZEROS = {f"{name}.{v.value}": 0 for name, (_, values) in BREAKDOWNS.items() for v in values}
 
 
 def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
-    return first, last, scope.codes, scope.township, scope.station, scope.village
+    return first, last, *_scope_args(scope)
+
+
+def _scope_args(scope: Scope) -> tuple[Any, ...]:
+    return scope.codes, scope.township, scope.station, scope.village
 
 
 async def _figures(
@@ -89,28 +123,111 @@ async def _figures(
     return {k: {**ZEROS, **{f: n for f, n in v.items() if f != "key"}} for k, v in figures.items()}
 
 
-async def _counts(pool: asyncpg.Pool, query: str, scope: Scope, first: date, last: date) -> dict[str, int]:
-    return {r["key"]: r["n"] for r in await pool.fetch(query, *_args(scope, first, last))}
+async def _breakdowns(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, cell: str
+) -> dict[str | None, dict[str, int]]:
+    """Every breakdown by ``cell``, flattened (``received_by_channel.hotline``), zeros included."""
+    found: dict[str | None, dict[str, int]] = {}
+    for name, (query, _) in BREAKDOWNS.items():
+        for row in await pool.fetch(query.format(cell=cell), *_args(scope, first, last)):
+            found.setdefault(row["cell"], {})[f"{name}.{row['key']}"] = row["n"]
+    return {c: {**BREAKDOWN_ZEROS, **counts} for c, counts in found.items()}
 
 
-async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"a.b": 1}`` as ``{"a": {"b": 1}}``."""
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        head, _, tail = path.partition(".")
+        if tail:
+            nested.setdefault(head, {})[tail] = value
+        else:
+            nested[head] = value
+    return nested
+
+
+async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
     figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or ZEROS
-    by_channel = await _counts(pool, RECEIVED_BY.format(column="channel"), scope, first, last)
-    by_category = await _counts(pool, RECEIVED_BY.format(column="category"), scope, first, last)
-    by_reason = await _counts(pool, DISMISSED_BY_REASON, scope, first, last)
-    by_outcome = await _counts(pool, OUTCOMES_BY_KIND, scope, first, last)
+    breakdowns = (await _breakdowns(pool, scope, first, last, WHOLE_SCOPE)).get(None) or BREAKDOWN_ZEROS
+    return {**figures, **breakdowns}
+
+
+async def _hidden_by_station(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, stations: set[str], small: SmallCounts
+) -> dict[str, dict[str, set[str]]]:
+    """Per station, per figure path: the station's hidden cells (villages) over the range."""
+    cells_of: dict[str, set[str]] = {}
+    for row in await pool.fetch(STATION_CELLS, sorted(stations)):
+        cells_of.setdefault(row["station_code"], set()).add(row["village"])
+    hidden: dict[str, dict[str, set[str]]] = {}
+    for station, cells in cells_of.items():
+        whole = Scope(scope.as_of, None, station=station)
+        figures = await _figures(pool, whole, first, last, VILLAGE_CELL)
+        breakdowns = await _breakdowns(pool, whole, first, last, VILLAGE_CELL)
+        counts = {cell: {**ZEROS, **figures.get(cell, {}), **breakdowns.get(cell, {})} for cell in cells}
+        paths = [*ZEROS, *BREAKDOWN_ZEROS]
+        hidden[station] = {
+            path: small.hidden_cells({cell: counts[cell].get(path, 0) for cell in cells}) for path in paths
+        }
+    return hidden
+
+
+async def _suppressed(
+    pool: asyncpg.Pool,
+    scope: Scope,
+    first: date,
+    last: date,
+    figures: dict[str, int],
+    small: SmallCounts,
+    groups: list[tuple[str, list[str]]],
+) -> set[str]:
+    """The paths of ``figures`` (of ``scope``, below station level) its caller sees suppressed: below
+    the threshold, or holding a station's hidden cell; then completed in the answer's groups."""
+    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *_scope_args(scope))}
+    hidden = await _hidden_by_station(pool, scope, first, last, {s for s, _ in touched}, small)
+    suppressed = {
+        path
+        for path, n in figures.items()
+        if n < small.threshold or any(cell in hidden[station].get(path, ()) for station, cell in touched)
+    }
+    suppressed = small.complete_groups(figures, suppressed, groups)
+    # The same count twice: one hidden, both hidden.
+    if {"fugitives_arrested", "outcomes_by_kind.fugitive_arrested"} & suppressed:
+        suppressed |= {"fugitives_arrested", "outcomes_by_kind.fugitive_arrested"}
+    return suppressed
+
+
+async def _caller_kinds(pool: asyncpg.Pool, scope: Scope) -> frozenset[str]:
+    if scope.codes is None:
+        return frozenset()
+    return frozenset(r["kind"] for r in await pool.fetch(CALLER_KINDS, scope.codes))
+
+
+def _shown(figures: dict[str, Any], suppressed: set[str], small: SmallCounts) -> dict[str, Any]:
+    """The figures with the suppressed ones null, and which they are."""
     return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        **figures,
-        "received_by_channel": {c.value: by_channel.get(c.value, 0) for c in LeadChannel},
-        "received_by_category": {c.value: by_category.get(c.value, 0) for c in LeadCategory},
-        "dismissed_by_reason": {r.value: by_reason.get(r.value, 0) for r in DismissalReason},
-        "outcomes_by_kind": {o.value: by_outcome.get(o.value, 0) for o in LeadOutcome},
+        **_nest({path: None if path in suppressed else n for path, n in figures.items()}),
+        "suppressed": sorted(suppressed),
+        "suppressed_below": small.threshold,
     }
 
 
-async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
+async def summary(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, small: SmallCounts
+) -> dict[str, Any]:
+    figures = await _flat_summary(pool, scope, first, last)
+    suppressed: set[str] = set()
+    if below_station_level(scope, await _caller_kinds(pool, scope)):
+        groups = [
+            (total, [p for p in figures if p.startswith(f"{name}.")]) for name, total in TOTAL_OF.items()
+        ]
+        suppressed = await _suppressed(pool, scope, first, last, figures, small, groups)
+    return {"from": first.isoformat(), "to": last.isoformat(), **_shown(figures, suppressed, small)}
+
+
+async def by_station(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, small: SmallCounts
+) -> list[dict[str, Any]]:
     """The summary's totals per handling station, for charts."""
     figures = await _figures(pool, scope, first, last, BY_STATION)
     names = {
@@ -119,12 +236,19 @@ async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) 
             "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
         )
     }
-    return [
-        {
-            "station_code": code,
-            "name_zh": names[code]["name_zh"] if code in names else None,
-            "name_en": names[code]["name_en"] if code in names else None,
-            **figures[code],
-        }
-        for code in sorted(c for c in figures if c is not None)
-    ]
+    kinds = await _caller_kinds(pool, scope)
+    rows = []
+    for code in sorted(c for c in figures if c is not None):
+        station = replace(scope, station=code)
+        suppressed: set[str] = set()
+        if below_station_level(station, kinds):
+            suppressed = await _suppressed(pool, station, first, last, figures[code], small, [])
+        rows.append(
+            {
+                "station_code": code,
+                "name_zh": names[code]["name_zh"] if code in names else None,
+                "name_en": names[code]["name_en"] if code in names else None,
+                **_shown(figures[code], suppressed, small),
+            }
+        )
+    return rows

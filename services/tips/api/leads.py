@@ -144,7 +144,7 @@ class Reveal(BaseModel):
 @router.post(
     "/{lead_id}/informant-contact/reveal",
     response_model=Reveal,
-    responses=error_responses(401, 403, 404, 409, 422, 503),
+    responses=error_responses(400, 401, 403, 404, 409, 422, 503),
     summary="Reveal the informant's contact to the lead's handler or a city admin (recorded either way)",
     description=(
         "200 with `contact` for the handler (a station officer whose token subject is the handler's "

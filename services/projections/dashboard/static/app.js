@@ -106,6 +106,10 @@
 
   const dash = (value) => (value === null || value === undefined ? "–" : value);
 
+  // A lead count the read API suppressed (it could single out an informant): "<3", never a number.
+  const small = (answer, key) =>
+    (answer.suppressed || []).includes(key) ? "<" + answer.suppressed_below : answer[key];
+
   function otherCards(disputes, leads, services) {
     fillCards($("dispute-cards"), [
       ["disputesReceived", disputes.received], ["disputesResolved", disputes.resolved],
@@ -113,8 +117,8 @@
       ["medianDays", dash(disputes.median_days_to_resolve)],
     ]);
     fillCards($("lead-cards"), [
-      ["leadsReceived", leads.received], ["leadsVerified", leads.verified],
-      ["fugitivesArrested", leads.fugitives_arrested], ["leadsOverdue", leads.overdue],
+      ["leadsReceived", small(leads, "received")], ["leadsVerified", small(leads, "verified")],
+      ["fugitivesArrested", small(leads, "fugitives_arrested")], ["leadsOverdue", small(leads, "overdue")],
     ]);
     fillCards($("service-cards"), [
       ["schoolsServed", services.schools_served], ["completion", dash(services.completion_percent)],

@@ -85,8 +85,12 @@ async def generations(database_url: str, schema: str) -> AsyncIterator[Generatio
 @pytest.fixture
 async def read_api(generations: Generations) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
-    app.state.generations = generations  # what the lifespan does under uvicorn
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
+    app.state.generations = generations  # what the lifespan does under uvicorn, with the read audit
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.state.audit.running(generations.control),
+        httpx.AsyncClient(transport=transport, base_url="http://read") as client,
+    ):
         yield client
 
 

@@ -224,6 +224,8 @@ async def test_city_summary_of_november(generations: Generations, read_api: http
             "hazard_removed": 0,
             "referred_to_mediation": 0,
         },
+        "suppressed": [],  # the city sees every count
+        "suppressed_below": 3,
     }
     # As of the end of 28 November: L3's triage was not due yet, L5 not received.
     earlier = await get(read_api, "/leads/summary?from=2023-11-01&to=2023-11-28")
