@@ -162,8 +162,9 @@ def setting_names(cls: type[BaseSettings]) -> set[str]:
 
 
 # Run a process's real entry point up to the moment it would serve: argparse and click parse the real
-# arguments, uvicorn.run receives the app built from the real settings (its routes are printed), and
-# the worker's topic creation is skipped. Nothing connects to a server.
+# arguments, uvicorn.run receives the app built from the real settings (its routes are printed), the
+# worker's topic creation is skipped, and a plain asyncio process stops at its database pool. Nothing
+# connects to a server.
 _PROBE = r"""
 import argparse, json, runpy, sys
 module, args = sys.argv[1], sys.argv[2:]
@@ -200,6 +201,13 @@ import govgrid.kafka
 async def no_topics(*a, **k):
     return None
 govgrid.kafka.ensure_topics = no_topics
+
+# A process with no command line nor web app (the alerts process) has read its settings when it
+# first asks for its database.
+import govgrid.db
+async def no_database(*a, **k):
+    done("asyncio")
+govgrid.db.create_pool = no_database
 
 sys.argv = [module, *args]
 runpy.run_module(module, run_name="__main__", alter_sys=True)

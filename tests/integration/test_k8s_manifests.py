@@ -22,6 +22,8 @@ from govgrid.kafka import events_topic
 
 WORKLOADS = ("Deployment", "Job")
 KUBERNETES_VERSION = "1.33.0"  # the oldest Kubernetes the manifests must run on
+# Processes that serve no HTTP (faust --without-web, the alerts process): nothing to probe.
+SERVES_NOTHING = {"projections-worker", "alerts"}
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +111,7 @@ def test_every_container_runs_the_project_image_with_a_command_that_exists(
                 if process.inline_code is None:
                     probe(process, tmp_path)
                     probed += 1
-    assert probed == 2 * len(write_services()) + 3  # and the worker, the read API, the field app
+    assert probed == 2 * len(write_services()) + 4  # and the worker, the read API, the field app, alerts
 
 
 def test_every_write_service_is_deployed_with_replicas_a_service_and_a_relay(
@@ -128,10 +130,11 @@ def test_every_write_service_is_deployed_with_replicas_a_service_and_a_relay(
         relay = deployments[f"{name}-relay"]
         assert containers(relay)[0]["command"][:5] == ["python", "-m", "govgrid.outbox", "--service", name]
         assert 1 <= relay["spec"]["replicas"] <= 2
-    # only the tips service gets the informant master key
+    # only the tips service gets the informant master key, only the alerts process the webhooks' keys
     for name, deployment in deployments.items():
         env_names = {e["name"] for c in containers(deployment) for e in c.get("env", [])}
         assert ("INFORMANT_MASTER_KEY" in env_names) == (name == "tips"), name
+        assert ("ALERT_RECEIVERS" in env_names) == (name == "alerts"), name
 
 
 def test_every_serving_deployment_has_probes_on_paths_the_app_serves(
@@ -139,9 +142,9 @@ def test_every_serving_deployment_has_probes_on_paths_the_app_serves(
 ) -> None:
     for name, deployment in of_kind(documents, "Deployment").items():
         (container,) = containers(deployment)
-        if name == "projections-worker":  # faust --without-web serves nothing: no HTTP probe
-            assert "--without-web" in container["command"]
-            assert "readinessProbe" not in container
+        if name in SERVES_NOTHING:
+            assert "--without-web" in container["command"] or name == "alerts"
+            assert "readinessProbe" not in container and "ports" not in container
             continue
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         probes = {kind: container[kind]["httpGet"] for kind in ("readinessProbe", "livenessProbe")}
@@ -210,8 +213,7 @@ def test_every_workload_has_a_disruption_budget_readiness_and_resource_requests(
             assert workload["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] in budgets, name
             for container in containers(workload):
                 assert container["resources"]["requests"], name
-                # faust --without-web serves nothing to probe: its readiness is the consumer group's
-                assert "readinessProbe" in container or name == "projections-worker", name
+                assert "readinessProbe" in container or name in SERVES_NOTHING, name
 
 
 def test_every_resource_validates_against_the_kubernetes_json_schemas(
@@ -259,3 +261,11 @@ def test_the_ingress_routes_to_the_read_api(documents: list[dict[str, Any]]) -> 
     service = of_kind(documents, "Service")[backend["name"]]
     assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
     assert service["spec"]["selector"]["app.kubernetes.io/name"] == "read-api"
+
+
+def test_the_alerts_process_runs_alone(documents: list[dict[str, Any]]) -> None:
+    """Its sender does not share undelivered rows with another process: one replica, never two during
+    a rollout."""
+    alerts = of_kind(documents, "Deployment")["alerts"]
+    assert alerts["spec"]["replicas"] == 1 and alerts["spec"]["strategy"]["type"] == "Recreate"
+    assert containers(alerts)[0]["command"] == ["python", "-m", "services.alerts"]
