@@ -38,8 +38,9 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Routes that answer something other than figures: never exported.
-NOT_FIGURES = ("/export", "/live", "/healthz", "/readyz", "/metrics")
+# Routes that answer something other than figures: never exported. The map's GeoJSON is a drawing;
+# its figures per village are the disputes', leads' and coverage's by-village lists.
+NOT_FIGURES = ("/export", "/live", "/healthz", "/readyz", "/metrics", "/map")
 # The parameters that say which figures a file holds, in the order its name gives them.
 NAMING_PARAMETERS = ("township", "station", "village", "year", "from", "to", "as_of")
 PAGE_SIZE = 500  # the read API's largest page
