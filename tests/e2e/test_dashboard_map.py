@@ -133,6 +133,16 @@ async def test_the_map_colours_villages_by_coverage_then_disputes_from_the_platf
         ]
         assert await page.locator("#map-table tbody tr").all_inner_texts() == ["V1\t1", "V2\t0", "V3\t3"]
 
+        # Its figures as files, as every panel's.
+        offered = await page.locator("#map-panel .downloads button").evaluate_all(
+            "(buttons) => buttons.map((b) => b.dataset.export + ' ' + b.dataset.format)"
+        )
+        assert offered == [
+            f"{path} {format}"
+            for path in ("/coverage/breakdown", "/disputes/by-village", "/leads/by-station")
+            for format in ("csv", "xlsx")
+        ]
+
         # Nothing came from anywhere but the platform: no tiles, no CDN.
         resources = await page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
         assert resources and all(url.startswith(read_api) for url in resources), resources

@@ -300,7 +300,7 @@
       offer("lacking-panel", [["listFile", asked.lacking]]);
       // Panels of their own (map.js) draw the same place and period.
       const station = state.path.find((step) => step.level === "station");
-      const detail = { api, query, range, lang: state.lang, report: REPORT, station: station && station.code };
+      const detail = { api, query, range, offer, lang: state.lang, report: REPORT, station: station && station.code };
       document.dispatchEvent(new CustomEvent("govgrid:render", { detail }));
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {

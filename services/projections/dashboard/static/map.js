@@ -143,8 +143,15 @@
   }
 
   async function render(event) {
-    const { api, query, range, lang, report, station } = event.detail;
+    const { api, query, range, offer, lang, report, station } = event.detail;
     translate(lang);
+    // The map's figures as files: per village where the read API has them (coverage, disputes), the
+    // leads per station (their by-village list is the map's table).
+    offer("map-panel", [
+      ["mapCoverageFile", "/coverage/breakdown?" + query({ group_by: "village" })],
+      ["mapDisputesFile", "/disputes/by-village?" + query(range)],
+      ["mapLeadsFile", "/leads/by-station?" + query(range)],
+    ]);
     try {
       const [villages, checkpoints] = await Promise.all([
         api("/map/villages?" + query(range)),
