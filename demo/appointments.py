@@ -10,7 +10,16 @@ from functools import partial
 from typing import Any
 
 from demo.client import Command, Platform, in_parallel
-from demo.danzhou import CITY_CODE, CITY_EN, CITY_ZH, City, DemoYear, deputy_secretary_posts, director_posts
+from demo.danzhou import (
+    CITY_CODE,
+    CITY_EN,
+    CITY_ZH,
+    City,
+    DemoYear,
+    deputy_secretary_posts,
+    director_posts,
+    village_location,
+)
 
 SERVICE = "appointments"
 TERM_YEARS = 3
@@ -36,6 +45,7 @@ def org_unit_rows(city: City, year: DemoYear) -> list[dict[str, Any]]:
         for s in city.stations
     ]
     for v in city.villages:
+        latitude, longitude = village_location(city, v)
         rows.append(
             {
                 "code": v.code,
@@ -45,6 +55,8 @@ def org_unit_rows(city: City, year: DemoYear) -> list[dict[str, Any]]:
                 "parent_code": v.township_code,
                 "station_code": v.station_code,
                 "coverage_from": covered_since,
+                "latitude": latitude,
+                "longitude": longitude,
             }
         )
         rows += [

@@ -7,6 +7,7 @@ The six stations the article names (东城, 西华, 松林海岸, 干冲海岸, 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -253,6 +254,36 @@ def build() -> City:
         for n, village in enumerate(_cadre_villages(stations, villages), start=1)
     )
     return City(townships, stations, tuple(villages), officers, cadres)
+
+
+# Danzhou's seat, 那大 (Nada): the townships ring it, each station's villages spread around theirs.
+NADA = (19.52, 109.58)  # latitude, longitude
+TOWNSHIP_RING_DEGREES = 0.22  # about 24 km: within the city's land, short of the coast to the west
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))  # even spreading without two villages on one spot
+
+
+def township_centre(city: City, township_code: str) -> tuple[float, float]:
+    """Nada (T01) at the seat, the other townships and offices evenly round it (deterministic)."""
+    if township_code == "T01":
+        return NADA
+    others = [t.code for t in city.townships if t.code != "T01"]
+    angle = 2 * math.pi * others.index(township_code) / len(others)
+    return (
+        NADA[0] + TOWNSHIP_RING_DEGREES * math.sin(angle),
+        NADA[1] + TOWNSHIP_RING_DEGREES * math.cos(angle) / math.cos(math.radians(NADA[0])),
+    )
+
+
+def village_location(city: City, village: Village) -> tuple[float, float]:
+    """A plausible point for a village: round its township's centre, on a sunflower spiral over the
+    township's villages (about 1.5 km apart), rounded to 5 decimals (about a metre)."""
+    centre = township_centre(city, village.township_code)
+    own = [v.code for v in city.villages if v.township_code == village.township_code]
+    k = own.index(village.code)
+    radius, angle = 0.015 * math.sqrt(k + 1), k * GOLDEN_ANGLE
+    latitude = centre[0] + radius * math.sin(angle)
+    longitude = centre[1] + radius * math.cos(angle) / math.cos(math.radians(centre[0]))
+    return round(latitude, 5), round(longitude, 5)
 
 
 def _cadre_villages(stations: tuple[Station, ...], villages: list[Village]) -> list[Village]:

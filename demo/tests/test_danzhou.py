@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 import pytest
 
 from demo import published
 from demo.appointments import appointment_plans, org_unit_rows, people_rows
-from demo.danzhou import DemoYear, build, deputy_secretary_posts, director_posts
+from demo.danzhou import City, DemoYear, build, deputy_secretary_posts, director_posts
 
 pytestmark = pytest.mark.unit
 
@@ -74,3 +75,17 @@ def test_every_appointment_is_approved_then_certified_inside_the_year_and_its_te
     for plan in plans:
         assert YEAR.first <= plan.term_start < plan.approved_on < plan.issued_on <= YEAR.last
         assert plan.issued_on < plan.term_end
+
+
+def test_every_village_has_a_plausible_point_around_danzhou_the_same_every_run() -> None:
+    def villages(city: City) -> list[dict[str, Any]]:
+        return [r for r in org_unit_rows(city, YEAR) if r["kind"] in ("village", "community")]
+
+    rows = villages(CITY)
+    points = [(r["latitude"], r["longitude"]) for r in rows]
+    assert len(points) == 204 and len(set(points)) == 204  # no two villages on one spot
+    # Danzhou: about 19.2-19.9°N, 108.9-109.8°E; the demo keeps within 0.3° of its seat, Nada.
+    assert all(19.2 <= lat <= 19.85 and 109.3 <= lon <= 109.85 for lat, lon in points), points
+    assert points == [(r["latitude"], r["longitude"]) for r in villages(build())]
+    nada = [p for r, p in zip(rows, points, strict=True) if r["parent_code"] == "T01"]
+    assert all(abs(lat - 19.52) < 0.1 and abs(lon - 109.58) < 0.1 for lat, lon in nada)  # 36, within 10 km

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated, Any, Self
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.registry import DomainEvent
@@ -29,13 +30,66 @@ class OrgUnitKind(StrEnum):
     GRID = "grid"
 
 
+Latitude = Field(ge=-90, le=90, description="Degrees north (WGS 84); negative south.")
+Longitude = Field(ge=-180, le=180, description="Degrees east (WGS 84); negative west.")
+# [longitude, latitude], the GeoJSON order, so that a boundary is served as it is stored.
+Position = tuple[Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)]]
+BOUNDARY_POINTS = 2000  # a village's outline drawn by hand or simplified from a survey fits well within
+
+
+class Location(BaseModel):
+    """Where a unit is on the map: a point (its office or centre, where its marker goes) and, when
+    known, its boundary: one closed ring of [longitude, latitude] positions, as a GeoJSON Polygon's
+    exterior (first position repeated last)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    latitude: float = Latitude
+    longitude: float = Longitude
+    boundary: list[Position] | None = Field(default=None, min_length=4, max_length=BOUNDARY_POINTS)
+
+    @model_validator(mode="after")
+    def _boundary_is_a_closed_ring(self) -> Self:
+        if self.boundary is not None and self.boundary[0] != self.boundary[-1]:
+            raise ValueError("a boundary is a closed ring: its last position repeats its first")
+        return self
+
+
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 1)
-class OrganisationUnitRegistered(DomainEvent):
+class OrganisationUnitRegisteredV1(DomainEvent):
+    model_config = ConfigDict(frozen=True, extra="forbid", title="OrganisationUnitRegistered")
+
     code: str = OrgCode
     kind: OrgUnitKind
     name_zh: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
     parent_code: str | None = Field(default=None, description="None only for the city.")
+
+
+@catalogue.event(SERVICE, "OrganisationUnitRegistered", 2)
+class OrganisationUnitRegistered(DomainEvent):
+    """v2: with the unit's location, when the registration gave one."""
+
+    code: str = OrgCode
+    kind: OrgUnitKind
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    parent_code: str | None = Field(default=None, description="None only for the city.")
+    location: Location | None = None
+
+
+@catalogue.upcaster("OrganisationUnitRegistered", 1)
+def _registered_without_a_location(payload: dict[str, Any]) -> dict[str, Any]:
+    # Units registered before locations existed have none, until OrganisationUnitLocated gives one.
+    return {**payload, "location": None}
+
+
+@catalogue.event(SERVICE, "OrganisationUnitLocated", 1)
+class OrganisationUnitLocated(DomainEvent):
+    """The unit's location set or corrected (replacing the previous one, boundary included)."""
+
+    code: str = OrgCode
+    location: Location
 
 
 @catalogue.event(SERVICE, "OrganisationUnitRenamed", 1)

@@ -7,7 +7,8 @@ state), inserted in the same transaction as the event's ``applied_events`` row (
 the Kafka offset is committed after. Redelivered events, replays and restarts therefore decide
 nothing twice. Delivery is recorded (``delivered_at``) right after the webhook accepted the message;
 only a crash between the two could repeat one message (the generic JSON carries a
-``notification`` key for receivers that deduplicate)."""
+``notification`` key for receivers that deduplicate). A refusal or outage makes the receiver's rows
+wait an exponential back-off (``next_attempt_at``) while the other receivers' go out."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from govgrid.projection import TopicFeed
 from govgrid.stopping import sleep_unless_stopping
 from services.alerts import formats
 from services.alerts.rules import DEPUTY_SECRETARY, Alert, Deadline, Settled, decide
-from services.alerts.settings import AlertsSettings
+from services.alerts.settings import AlertsSettings, Receiver
 
 log = logging.getLogger("govgrid.alerts")
 
@@ -166,13 +167,14 @@ class Alerts:
         new = 0
         for receiver in receivers:
             inserted = await conn.fetchval(
-                "INSERT INTO alert_notifications (receiver, item, state, kind, body)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+                "INSERT INTO alert_notifications (receiver, item, state, kind, body, next_attempt_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
                 receiver.name,
                 alert.item,
                 alert.state,
                 alert.kind,
                 json.dumps(formats.body(receiver.format, alert, names), ensure_ascii=False),
+                self.now(),  # due at once (the process's clock, which the sender compares with)
             )
             new += bool(inserted)
         return new
@@ -203,29 +205,70 @@ class Alerts:
     # ------------------------------------------------------------------ sending
 
     async def send_pending(self, client: httpx.AsyncClient) -> int:
-        """Post every undelivered notification once; returns how many were delivered."""
-        urls = {r.name: (str(r.url), r.format) for r in self.settings.alert_receivers}
-        pending = await self.pool.fetch(
-            "SELECT receiver, item, state, body FROM alert_notifications WHERE delivered_at IS NULL"
-            " ORDER BY decided_at LIMIT $1",
+        """Post the due undelivered notifications of each configured receiver: receivers side by side,
+        each one's in order. Returns how many were delivered. Rows of a receiver taken out of the
+        settings are not fetched (they would fill the batch and be skipped forever)."""
+        receivers = {r.name: r for r in self.settings.alert_receivers}
+        # Per receiver its own SEND_BATCH (LATERAL): one receiver's backlog cannot fill the round.
+        due = await self.pool.fetch(
+            "SELECT n.* FROM unnest($1::text[]) AS r (name) CROSS JOIN LATERAL ("
+            "  SELECT receiver, item, state, body, attempts FROM alert_notifications"
+            "  WHERE receiver = r.name AND delivered_at IS NULL AND next_attempt_at <= $2"
+            # In the order decided: a group chat reads its alerts in order, and the oldest undelivered
+            # row is the one whose growing back-off paces the receiver through an outage.
+            "  ORDER BY next_attempt_at, decided_at, item, state LIMIT $3) AS n",
+            list(receivers),
+            self.now(),
             SEND_BATCH,
         )
+        by_receiver: dict[str, list[asyncpg.Record]] = {}
+        for row in due:
+            by_receiver.setdefault(row["receiver"], []).append(row)
+        async with asyncio.TaskGroup() as tasks:
+            sending = [
+                tasks.create_task(self._send(client, receivers[name], rows))
+                for name, rows in by_receiver.items()
+            ]
+        return sum(task.result() for task in sending)
+
+    async def _send(self, client: httpx.AsyncClient, receiver: Receiver, rows: list[asyncpg.Record]) -> int:
+        """One receiver's due rows, until the first failure: then that row waits its back-off, and
+        the receiver's other undelivered rows as long (an outage is the receiver's, not the
+        message's: probing it with each of them would keep hitting it every round), while the other
+        receivers go on."""
         delivered = 0
-        for row in pending:
-            if row["receiver"] not in urls:  # a receiver taken out of the settings
+        for row in rows:
+            key = (row["receiver"], row["item"], row["state"])
+            error = await _post(client, str(receiver.url), receiver.format, json.loads(row["body"]))
+            if error is None:
+                await self.pool.execute(
+                    "UPDATE alert_notifications SET attempts = attempts + 1, last_error = NULL,"
+                    " delivered_at = now() WHERE receiver = $1 AND item = $2 AND state = $3",
+                    *key,
+                )
+                delivered += 1
                 continue
-            url, format = urls[row["receiver"]]
-            error = await _post(client, url, format, json.loads(row["body"]))
-            await self.pool.execute(
-                "UPDATE alert_notifications SET attempts = attempts + 1, last_error = $4,"
-                " delivered_at = CASE WHEN $4::text IS NULL THEN now() END"
-                " WHERE receiver = $1 AND item = $2 AND state = $3",
-                row["receiver"],
-                row["item"],
-                row["state"],
-                error,
+            attempts = row["attempts"] + 1
+            wait_until = self.now() + retry_after(
+                attempts, self.settings.alert_retry_seconds, self.settings.alert_retry_max_seconds
             )
-            delivered += error is None
+            log.warning("alerts: %s refused %s:%s (%s); next attempt at %s", *key, error, wait_until)
+            async with self.pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "UPDATE alert_notifications SET attempts = $4, last_error = $5, next_attempt_at = $6"
+                    " WHERE receiver = $1 AND item = $2 AND state = $3",
+                    *key,
+                    attempts,
+                    error,
+                    wait_until,
+                )
+                await conn.execute(
+                    "UPDATE alert_notifications SET next_attempt_at = $2"
+                    " WHERE receiver = $1 AND delivered_at IS NULL AND next_attempt_at < $2",
+                    receiver.name,
+                    wait_until,
+                )
+            break
         return delivered
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -254,6 +297,13 @@ class Alerts:
                 outage.back()
             if await sleep_unless_stopping(stopping, seconds):
                 return
+
+
+def retry_after(attempts: int, first_seconds: float, longest_seconds: float) -> timedelta:
+    """The wait after ``attempts`` failed attempts (1, 2, ...): ``first_seconds``, doubled at each
+    further failure, at most ``longest_seconds``."""
+    doublings = min(attempts - 1, 32)  # 2**32 times any sane first wait is past any sane cap
+    return timedelta(seconds=min(first_seconds * 2**doublings, longest_seconds))
 
 
 async def _post(client: httpx.AsyncClient, url: str, format: str, body: dict[str, Any]) -> str | None:

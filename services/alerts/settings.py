@@ -44,3 +44,9 @@ class AlertsSettings(GovgridSettings):
     alert_sweep_seconds: float = Field(default=30.0, gt=0, description="How often deadlines are checked.")
     alert_send_seconds: float = Field(default=2.0, gt=0, description="How often undelivered alerts are sent.")
     alert_send_timeout_seconds: float = Field(default=10.0, gt=0)
+    alert_retry_seconds: float = Field(
+        default=30.0, gt=0, description="Wait after a receiver's first failure; doubled at each further one."
+    )
+    alert_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="The longest wait between two attempts at a failing receiver."
+    )

@@ -221,7 +221,7 @@ async def test_each_panel_downloads_its_figures_as_csv_and_excel(read_api: str) 
     async with dashboard_page(f"{read_api}/dashboard/#token={token}&as_of=2026-12-03") as (page, errors):
         panels = await page.locator("section.panel:not([hidden]) .panel-head").count()
         with_downloads = await page.locator(".panel-head:has(.downloads button[data-format='xlsx'])").count()
-        assert panels == with_downloads == 8
+        assert panels == with_downloads == 9
 
         # The list of villages lacking a deputy secretary, as the panel shows it: the officer's only.
         async with page.expect_download() as downloading:

@@ -170,7 +170,7 @@ def test_every_project_process_starts_with_its_arguments_and_environment(
     assert {kinds[name] for name in write_services()} == {"uvicorn"}
     assert {kinds[f"{name}-relay"] for name in write_services()} == {"argparse"}
     assert kinds["projections-worker"] == "click" and kinds["read-api"] == "uvicorn"
-    assert kinds["demo"] == "argparse"
+    assert kinds["demo"] == "argparse" and kinds["alerts"] == "asyncio"
 
 
 def test_relays_healthchecks_ask_their_metrics_port(compose: dict[str, Any]) -> None:

@@ -131,10 +131,11 @@ def test_every_write_service_is_deployed_with_replicas_a_service_and_a_relay(
         relay = deployments[f"{name}-relay"]
         assert containers(relay)[0]["command"][:5] == ["python", "-m", "govgrid.outbox", "--service", name]
         assert 1 <= relay["spec"]["replicas"] <= 2
-    # only the tips service gets the informant master key
+    # only the tips service gets the informant master key, only the alerts process the webhooks' keys
     for name, deployment in deployments.items():
         env_names = {e["name"] for c in containers(deployment) for e in c.get("env", [])}
         assert ("INFORMANT_MASTER_KEY" in env_names) == (name == "tips"), name
+        assert ("ALERT_RECEIVERS" in env_names) == (name == "alerts"), name
 
 
 def test_every_serving_deployment_has_probes_on_paths_the_app_serves(
@@ -270,3 +271,11 @@ def test_the_ingress_routes_to_the_read_api(documents: list[dict[str, Any]]) -> 
     service = of_kind(documents, "Service")[backend["name"]]
     assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
     assert service["spec"]["selector"]["app.kubernetes.io/name"] == "read-api"
+
+
+def test_the_alerts_process_runs_alone(documents: list[dict[str, Any]]) -> None:
+    """Its sender does not share undelivered rows with another process: one replica, never two during
+    a rollout."""
+    alerts = of_kind(documents, "Deployment")["alerts"]
+    assert alerts["spec"]["replicas"] == 1 and alerts["spec"]["strategy"]["type"] == "Recreate"
+    assert containers(alerts)[0]["command"] == ["python", "-m", "services.alerts"]

@@ -27,6 +27,13 @@ router = command_router(
         ),
         Command("/{code}/rename", c.RenameOrgUnit, h.rename_unit, "Rename an organisation unit", Answer),
         Command(
+            "/{code}/location",
+            c.LocateOrgUnit,
+            h.locate_unit,
+            "Set or correct where an organisation unit is (its point and, optionally, its boundary)",
+            Answer,
+        ),
+        Command(
             "/{code}/coverage",
             c.AssignVillageCoverage,
             h.assign_coverage,

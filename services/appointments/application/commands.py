@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govgrid.bounds import Day
 from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind, LeavingReason
-from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import Location, OrgUnitKind
 from govgrid.privacy import FreeText
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -25,6 +25,11 @@ class RegisterOrgUnit(Command):
     name_zh: FreeText = Name
     name_en: FreeText = Name
     parent_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    location: Location | None = None
+
+
+class LocateOrgUnit(Command):
+    location: Location
 
 
 class RenameOrgUnit(Command):

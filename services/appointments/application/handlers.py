@@ -77,15 +77,32 @@ async def register_unit(uow: Uow, ctx: CommandContext, cmd: c.RegisterOrgUnit) -
     async def where() -> Jurisdiction:
         # Where the unit hangs decides whose it is: the placement is checked first, then who may place it.
         check(org_units.ParentMustFit(cmd.kind, cmd.parent_code, await parent()))
-        return org_units.jurisdiction_of(OrgUnit(**cmd.model_dump()), await parent())
+        unit = OrgUnit(cmd.code, cmd.kind, cmd.name_zh, cmd.name_en, cmd.parent_code, location=cmd.location)
+        return org_units.jurisdiction_of(unit, await parent())
 
     t = await ORG_UNIT.create(uow, ctx, cmd.code, REGISTRY_EDITORS, where)
-    return await t.record(org_units.register(t.loaded.state, await parent(), **cmd.model_dump()))
+    return await t.record(
+        org_units.register(
+            t.loaded.state,
+            await parent(),
+            code=cmd.code,
+            kind=cmd.kind,
+            name_zh=cmd.name_zh,
+            name_en=cmd.name_en,
+            parent_code=cmd.parent_code,
+            location=cmd.location,
+        )
+    )
 
 
 async def rename_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit) -> CommandResult:
     t = await ORG_UNIT.act(uow, ctx, code, REGISTRY_EDITORS)
     return await t.record(org_units.rename(t.state, **cmd.model_dump()))
+
+
+async def locate_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.LocateOrgUnit) -> CommandResult:
+    t = await ORG_UNIT.act(uow, ctx, code, REGISTRY_EDITORS)
+    return await t.record(org_units.locate(t.state, cmd.location))
 
 
 async def assign_coverage(

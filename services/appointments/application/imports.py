@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from govgrid.bounds import Day
+from govgrid.catalogue.organisation import Location
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.eventstore.batch import batched
@@ -24,16 +25,35 @@ from services.appointments.domain.people import PersonRole
 
 
 class OrgUnitRow(c.RegisterOrgUnit):
-    """A unit, and optionally the station that covers it (villages and communities) from a date."""
+    """A unit, optionally the station that covers it (villages and communities) from a date, and
+    optionally where it is: ``latitude`` and ``longitude`` columns (a spreadsheet's cells), or in
+    JSON a ``location`` (which may carry a boundary)."""
 
     station_code: str | None = Field(default=None, min_length=1, max_length=32, pattern=c.CODE_PATTERN)
     coverage_from: Day | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="Degrees north (WGS 84).")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="Degrees east (WGS 84).")
 
     @model_validator(mode="after")
     def coverage_needs_both(self) -> OrgUnitRow:
         if (self.station_code is None) != (self.coverage_from is None):
             raise ValueError("station_code and coverage_from go together")
         return self
+
+    @model_validator(mode="after")
+    def a_point_needs_both(self) -> OrgUnitRow:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude go together")
+        if self.latitude is not None and self.location is not None:
+            raise ValueError("give latitude and longitude, or location, not both")
+        return self
+
+    def location_given(self, known: Location | None) -> Location | None:
+        """Where the row puts the unit: a point alone moves the known point and keeps its boundary."""
+        if self.latitude is None or self.longitude is None:
+            return self.location
+        boundary = known.boundary if known else None
+        return Location(latitude=self.latitude, longitude=self.longitude, boundary=boundary)
 
 
 class PersonRow(c.Command):
@@ -78,8 +98,9 @@ async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, r
     outcome: Outcome = "unchanged"
     unit = (await handlers.ORG_UNIT.load(uow, row.code)).state
     if unit is None:
+        registration = row.model_dump(include=set(c.RegisterOrgUnit.model_fields) - {"location"})
         await handlers.register_unit(
-            uow, ctx, c.RegisterOrgUnit(**row.model_dump(include=set(c.RegisterOrgUnit.model_fields)))
+            uow, ctx, c.RegisterOrgUnit(**registration, location=row.location_given(None))
         )
         outcome = "imported"
     else:
@@ -92,6 +113,10 @@ async def apply_org_unit_row(uow: AppointmentsUnitOfWork, ctx: CommandContext, r
             await handlers.rename_unit(
                 uow, ctx, row.code, c.RenameOrgUnit(name_zh=row.name_zh, name_en=row.name_en)
             )
+            outcome = "changed"
+        location = row.location_given(unit.location)
+        if location is not None and location != unit.location:
+            await handlers.locate_unit(uow, ctx, row.code, c.LocateOrgUnit(location=location))
             outcome = "changed"
     if row.station_code is not None and row.coverage_from is not None:
         unit = (await handlers.ORG_UNIT.load(uow, row.code)).state

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import (
+    Location,
+    OrganisationUnitLocated,
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
     OrgUnitKind,
@@ -56,6 +58,7 @@ class OrgUnit:
     name_en: str
     parent_code: str | None
     coverage: tuple[CoveragePeriod, ...] = ()
+    location: Location | None = None
 
     @property
     def is_village(self) -> bool:
@@ -76,9 +79,12 @@ class OrgUnit:
 def evolve(state: OrgUnit | None, event: DomainEvent) -> OrgUnit:
     match event:
         case OrganisationUnitRegistered():
-            return OrgUnit(event.code, event.kind, event.name_zh, event.name_en, event.parent_code)
+            e = event
+            return OrgUnit(e.code, e.kind, e.name_zh, e.name_en, e.parent_code, location=e.location)
         case OrganisationUnitRenamed() if state is not None:
             return replace(state, name_zh=event.name_zh, name_en=event.name_en)
+        case OrganisationUnitLocated() if state is not None:
+            return replace(state, location=event.location)
         case VillageCoverageAssigned() if state is not None:
             return replace(
                 state, coverage=(*state.coverage, CoveragePeriod(event.station_code, event.effective_from))
@@ -207,11 +213,12 @@ def register(
     name_zh: str,
     name_en: str,
     parent_code: str | None,
+    location: Location | None = None,
 ) -> list[DomainEvent]:
     check(UnitCodeMustBeFree(existing, code), ParentMustFit(kind, parent_code, parent))
     return [
         OrganisationUnitRegistered(
-            code=code, kind=kind, name_zh=name_zh, name_en=name_en, parent_code=parent_code
+            code=code, kind=kind, name_zh=name_zh, name_en=name_en, parent_code=parent_code, location=location
         )
     ]
 
@@ -220,6 +227,13 @@ def rename(unit: OrgUnit, *, name_zh: str, name_en: str) -> list[DomainEvent]:
     if (unit.name_zh, unit.name_en) == (name_zh, name_en):
         return []  # nothing changed: no event
     return [OrganisationUnitRenamed(code=unit.code, name_zh=name_zh, name_en=name_en)]
+
+
+def locate(unit: OrgUnit, location: Location) -> list[DomainEvent]:
+    """Set or correct where the unit is (the point, and the boundary: a location without one clears it)."""
+    if unit.location == location:
+        return []  # nothing changed: no event
+    return [OrganisationUnitLocated(code=unit.code, location=location)]
 
 
 def assign_coverage(village: OrgUnit, station: OrgUnit, *, effective_from: date) -> list[DomainEvent]:

@@ -47,7 +47,9 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Routes that answer something other than figures (the audit of reads among them): never exported.
-NOT_FIGURES = ("/export", "/live", "/audit", "/healthz", "/readyz", "/metrics")
+# The map's GeoJSON is a drawing; its figures per village are the disputes', leads' and coverage's
+# by-village lists.
+NOT_FIGURES = ("/export", "/live", "/audit", "/healthz", "/readyz", "/metrics", "/map")
 # The parameters that say which figures a file holds, in the order its name gives them.
 NAMING_PARAMETERS = ("township", "station", "village", "year", "from", "to", "as_of")
 PAGE_SIZE = 500  # the read API's largest page

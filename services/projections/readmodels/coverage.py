@@ -3,15 +3,18 @@ joint-defence director, and who was appointed and certified, as of any date."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from govgrid.catalogue.appointments import (
     AppointmentApproved,
     AppointmentCertificateIssued,
     AppointmentEnded,
     AppointmentNominated,
 )
+from govgrid.catalogue.organisation import Location, OrganisationUnitLocated, OrganisationUnitRegistered
 from govgrid.envelope import EventEnvelope
 from services.projections.readmodels.base import Changes, ReadModel, Table
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.organisation import ORG_UNITS, ORGANISATION
 
 APPOINTMENTS = Table("rm_appointments", ("appointment_id",), "appointment")
 
@@ -43,11 +46,38 @@ def ended(c: Changes, e: EventEnvelope, event: AppointmentEnded) -> None:
     c.update(APPOINTMENTS, event.appointment_id, ended_on=event.ended_on)
 
 
+def _where(location: Location | None) -> dict[str, Any]:
+    return {
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+        "boundary": location.boundary if location else None,
+    }
+
+
+# Only this model keeps where units are (its rm_org_units has the columns): the map's villages.
+def unit_registered_where(c: Changes, e: EventEnvelope, event: OrganisationUnitRegistered) -> None:
+    c.insert(
+        ORG_UNITS,
+        code=event.code,
+        kind=event.kind.value,
+        name_zh=event.name_zh,
+        name_en=event.name_en,
+        parent_code=event.parent_code,
+        **_where(event.location),
+    )
+
+
+def unit_located(c: Changes, e: EventEnvelope, event: OrganisationUnitLocated) -> None:
+    c.update_matching(ORG_UNITS, {"code": event.code}, **_where(event.location))
+
+
 COVERAGE = ReadModel(
     name="coverage",
     services=frozenset({"appointments"}),
     appliers={
         **ORGANISATION,
+        "OrganisationUnitRegistered": unit_registered_where,
+        "OrganisationUnitLocated": unit_located,
         "AppointmentNominated": nominated,
         "AppointmentApproved": approved,
         "AppointmentCertificateIssued": certified,

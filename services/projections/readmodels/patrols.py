@@ -70,6 +70,8 @@ def checkpoint_visited(c: Changes, e: EventEnvelope, event: CheckpointVisited) -
         grid_code=event.grid_code,
         visited_at=event.visited_at,
         day=china_day(event.visited_at),
+        latitude=event.latitude,
+        longitude=event.longitude,
     )
 
 

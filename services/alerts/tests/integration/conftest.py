@@ -36,10 +36,12 @@ T02_V3 = Jurisdiction(township="T02", station="S02", village="V3")
 
 
 class Webhooks:
-    """POST /<name> is kept under name; /refusing answers as a robot refusing a message does."""
+    """POST /<name> is kept under name; /refusing answers as a robot refusing a message does; a name
+    in ``down`` answers 503 as a receiver in an outage does."""
 
     def __init__(self) -> None:
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.down: set[str] = set()
         self.port = 0
 
     def url(self, name: str) -> str:
@@ -48,6 +50,8 @@ class Webhooks:
     async def receive(self, request: Request) -> JSONResponse:
         name = request.path_params["name"]
         self.messages.setdefault(name, []).append(json.loads(await request.body()))
+        if name in self.down:
+            return JSONResponse({"error": "unavailable"}, status_code=503)
         if name == "refusing":
             return JSONResponse({"errcode": 93000, "errmsg": "invalid webhook url"})
         return JSONResponse({"errcode": 0, "errmsg": "ok"})

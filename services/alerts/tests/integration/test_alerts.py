@@ -87,22 +87,28 @@ async def test_each_item_and_state_alerts_the_receivers_that_see_it_once(
     assert await restarted.sweep() == 0
     assert sum(len(v) for v in (await decided(alerts_pool)).values()) == 12
 
-    # Sending: each once; a refusing robot's messages stay undelivered and are tried again.
+    # Sending: each once; a refusing robot's messages stay undelivered and wait to be tried again.
     async with httpx.AsyncClient() as client:
         assert await restarted.send_pending(client) == 10
         assert await restarted.send_pending(client) == 0
-    assert {name: webhooks.count(name) for name in webhooks.messages} == {
-        "t01-wecom": 3,
-        "city-json": 5,
-        "s02-dingtalk": 2,
-        "refusing": 4,
-    }
+        assert {name: webhooks.count(name) for name in webhooks.messages} == {
+            "t01-wecom": 3,
+            "city-json": 5,
+            "s02-dingtalk": 2,
+            "refusing": 1,
+        }
+        clock[0] += timedelta(seconds=30)
+        assert await restarted.send_pending(client) == 0
+    assert webhooks.count("refusing") == 2
     failed = await alerts_pool.fetch(
-        "SELECT attempts, last_error FROM alert_notifications WHERE delivered_at IS NULL"
+        "SELECT attempts, last_error, next_attempt_at FROM alert_notifications WHERE delivered_at IS NULL"
+        " ORDER BY attempts"
     )
-    assert [(r["attempts"], r["last_error"]) for r in failed] == [
-        (2, "errcode 93000: invalid webhook url")
-    ] * 2
+    later = clock[0] + timedelta(seconds=60)
+    assert [(r["attempts"], r["last_error"], r["next_attempt_at"]) for r in failed] == [
+        (0, None, later),
+        (2, "errcode 93000: invalid webhook url", later),
+    ]
 
     lost = next(m for m in webhooks.messages["t01-wecom"] if "缺民警副书记" in m["markdown"]["content"])
     assert lost == {

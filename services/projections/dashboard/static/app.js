@@ -302,6 +302,10 @@
       offer("leads-panel", [["summaryFile", asked.leads]]);
       offer("services-panel", [["summaryFile", asked.services]]);
       offer("lacking-panel", [["listFile", asked.lacking]]);
+      // Panels of their own (map.js) draw the same place and period.
+      const station = state.path.find((step) => step.level === "station");
+      const detail = { api, query, range, offer, lang: state.lang, report: REPORT, station: station && station.code };
+      document.dispatchEvent(new CustomEvent("govgrid:render", { detail }));
       document.body.dataset.rendered = String(Date.now());
     } catch (error) {
       if (error.message !== "401") { $("error").textContent = t("error") + error.message; $("error").hidden = false; }

@@ -23,6 +23,7 @@ window.GOVGRID_I18N = {
     reportPeriod: "统计期间：{from} 至 {to}（数据截至 {asOf}）",
     village: "村（社区）", coveredShare: "覆盖率", monthSoFar: "本月至今（不完整）",
     partialNote: "{month} 为不完整月份（{from} 至 {to}）：接处警 {current} 起，上年同期（{earlierFrom} 至 {earlierTo}）{earlier} 起。",
+    mapCoverageFile: "覆盖（分村）", mapDisputesFile: "纠纷（分村）", mapLeadsFile: "线索（分派出所）",
   },
   "en": {
     title: "Party + Police + Village Affairs · Dual appointments", from: "From", asOf: "As of", live: "live", language: "中文",
@@ -50,5 +51,6 @@ window.GOVGRID_I18N = {
     reportTitle: "Party + Police + Village Affairs: report", reportPeriod: "Period: {from} to {to} (figures as of {asOf})",
     village: "Village", coveredShare: "Covered", monthSoFar: "this month so far (partial)",
     partialNote: "Month {month} is partial ({from} to {to}): {current} calls for service, against {earlier} in the same days a year earlier ({earlierFrom} to {earlierTo}).",
+    mapCoverageFile: "Coverage by village", mapDisputesFile: "Disputes by village", mapLeadsFile: "Leads by station",
   },
 };

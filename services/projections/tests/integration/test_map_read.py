@@ -1,0 +1,216 @@
+"""The map's GeoJSON on real Kafka and PostgreSQL: villages where the registry knows their location
+(a registration from before locations included, upcast), their coverage on the last day, the
+disputes and leads received in the range, scoped to the caller in SQL; a station's checkpoints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from govgrid.auth import Role
+from govgrid.catalogue.organisation import (
+    Location,
+    OrganisationUnitLocated,
+    OrganisationUnitRegisteredV1,
+    OrgUnitKind,
+)
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.envelope import EventEnvelope, Jurisdiction
+from services.projections.generations import Generations
+from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
+from services.projections.tests.integration.test_coverage import DEPUTY, appointment
+from services.projections.tests.integration.test_disputes_read import D1, D2, D3, D4, D5, D6, D7, D8
+from services.projections.tests.integration.test_leads_read import L1, L2, L3, L4, L5, L6, L7
+from services.projections.tests.integration.test_patrols_read import (
+    ADMIN,
+    DAY0,
+    GRIDS,
+    NOVEMBER,
+    VILLAGES,
+    Patrol,
+    cst,
+    get,
+    organisation,
+)
+
+RING = [(109.50, 19.60), (109.56, 19.60), (109.56, 19.64), (109.50, 19.60)]
+AT = {
+    "V1": Location(latitude=19.52, longitude=109.58),
+    "V2": Location(latitude=19.62, longitude=109.53, boundary=RING),
+    "V4": Location(latitude=19.48, longitude=109.66),
+}
+
+
+def located(code: str, j: Jurisdiction, version: int) -> EventEnvelope:
+    stream = Stream(f"orgunit-{code}", j)
+    stream.version = version
+    return stream.next(OrganisationUnitLocated(code=code, location=AT[code]), date(2024, 1, 5))
+
+
+def places() -> list[EventEnvelope]:
+    """The grid of the read tests; V1 and V2 located afterwards (registered, covered: version 3);
+    V3 never; V4 registered as version 1 of the event (before locations existed), uncovered."""
+    v4 = Stream("orgunit-V4", Jurisdiction(township="T01", village="V4"))
+    v4_registered = OrganisationUnitRegisteredV1(
+        code="V4", kind=OrgUnitKind.VILLAGE, name_zh="新村", name_en="Xincun", parent_code="T01"
+    )
+    return [
+        *organisation(VILLAGES, GRIDS),
+        located("V1", Jurisdiction(township="T01", station="S01", village="V1"), 2),
+        located("V2", Jurisdiction(township="T02", station="S01", village="V2"), 2),
+        v4.next(v4_registered, DAY0),
+        located("V4", Jurisdiction(township="T01", village="V4"), 1),
+    ]
+
+
+def checkpoints() -> list[EventEnvelope]:
+    """S01's patrol: two located visits in November, one without a location, one in December."""
+    start = cst("2023-11-20T09:00+08:00")
+    patrol = Patrol("P9", "S01", start)
+    visits = [
+        ("G11", start, (19.521, 109.581)),
+        ("G12", start + timedelta(minutes=30), (19.523, 109.584)),
+        ("G11", start + timedelta(hours=1), None),
+        ("G11", cst("2023-12-02T09:00+08:00"), (19.521, 109.581)),
+    ]
+    for grid, at, where in visits:
+        visited = CheckpointVisited(
+            patrol_id="P9",
+            grid_code=grid,
+            visited_at=at,
+            latitude=where[0] if where else None,
+            longitude=where[1] if where else None,
+        )
+        patrol._add(visited, at, Jurisdiction(township="T01", station="S01", village="V1"))
+    return patrol.events
+
+
+def history() -> list[EventEnvelope]:
+    work = (D1, D2, D3, D4, D5, D6, D7, D8, L1, L2, L3, L4, L5, L6, L7)
+    deputy = appointment("a1", DEPUTY, "V1", "S01", "T01", approved=date(2023, 5, 1))
+    return [*places(), *deputy, *(e for x in work for e in x.events), *checkpoints()]
+
+
+def by_code(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["id"]: f for f in collection["features"]}
+
+
+@pytest.fixture
+async def fed(generations: Generations, kafka_log: KafkaLog) -> None:
+    await kafka_log.feed(generations, history())
+
+
+@pytest.mark.usefixtures("fed")
+async def test_villages_with_coverage_and_the_periods_disputes_and_leads(read_api: httpx.AsyncClient) -> None:
+    answer = await get(read_api, f"/map/villages?{NOVEMBER}")
+    assert (answer["type"], answer["from"], answer["to"], answer["unlocated"]) == (
+        "FeatureCollection",
+        "2023-11-01",
+        "2023-11-30",
+        1,  # V3
+    )
+    villages = by_code(answer)
+    assert sorted(villages) == ["V1", "V2", "V4"]
+    assert villages["V1"]["geometry"] == {"type": "Point", "coordinates": [109.58, 19.52]}
+    assert villages["V2"]["geometry"] == {"type": "Polygon", "coordinates": [[list(p) for p in RING]]}
+    assert villages["V4"]["geometry"] == {"type": "Point", "coordinates": [109.66, 19.48]}
+    figures = {
+        code: {k: v for k, v in f["properties"].items() if k not in ("name_zh", "name_en")}
+        for code, f in villages.items()
+    }
+    assert figures == {
+        "V1": {
+            "code": "V1",
+            "township_code": "T01",
+            "station_code": "S01",
+            "centre": [109.58, 19.52],
+            "has_deputy_secretary": True,
+            "disputes_received": 2,  # D2, D6
+            "leads_received": 3,  # L1, L4, L5
+        },
+        "V2": {
+            "code": "V2",
+            "township_code": "T02",
+            "station_code": "S01",
+            "centre": [109.53, 19.62],
+            "has_deputy_secretary": False,
+            "disputes_received": 1,  # D3
+            "leads_received": 1,  # L2
+        },
+        "V4": {
+            "code": "V4",
+            "township_code": "T01",
+            "station_code": None,
+            "centre": [109.66, 19.48],
+            "has_deputy_secretary": False,
+            "disputes_received": 0,
+            "leads_received": 0,
+        },
+    }
+    assert villages["V4"]["properties"]["name_zh"] == "新村"
+
+    # April: other counts, the same places; before the deputy's approval, V1 was not covered.
+    october = by_code(await get(read_api, "/map/villages?from=2023-04-01&to=2023-04-30"))
+    assert {
+        c: (f["properties"]["has_deputy_secretary"], f["properties"]["disputes_received"])
+        for c, f in october.items()
+    } == {
+        "V1": (False, 0),
+        "V2": (False, 0),
+        "V4": (False, 0),
+    }
+
+
+@pytest.mark.usefixtures("fed")
+async def test_the_caller_sees_the_villages_of_their_jurisdiction(read_api: httpx.AsyncClient) -> None:
+    s02 = await get(read_api, f"/map/villages?{NOVEMBER}", bearer(Role.STATION_OFFICER, "S02"))
+    assert (s02["features"], s02["unlocated"]) == ([], 1)  # V3, which has no location
+    s01 = await get(read_api, f"/map/villages?{NOVEMBER}", bearer(Role.STATION_OFFICER, "S01"))
+    assert (sorted(by_code(s01)), s01["unlocated"]) == (["V1", "V2"], 0)
+    t01 = await get(read_api, f"/map/villages?{NOVEMBER}&village=V1", bearer(Role.TOWNSHIP_OFFICER, "T01"))
+    assert [(f["id"], f["properties"]["leads_received"]) for f in t01["features"]] == [("V1", 3)]
+    # A place outside the caller's jurisdiction is empty, not an error that would confirm it.
+    outside = await get(
+        read_api, f"/map/villages?{NOVEMBER}&village=V3", bearer(Role.TOWNSHIP_OFFICER, "T01")
+    )
+    assert (outside["features"], outside["unlocated"]) == ([], 0)
+
+
+@pytest.mark.usefixtures("fed")
+async def test_a_stations_checkpoints_where_phones_gave_them(read_api: httpx.AsyncClient) -> None:
+    answer = await get(read_api, f"/map/checkpoints?station=S01&{NOVEMBER}")
+    assert answer["truncated"] is False
+    assert [(f["properties"]["grid_code"], f["geometry"]["coordinates"]) for f in answer["features"]] == [
+        ("G12", [109.584, 19.523]),  # the latest first
+        ("G11", [109.581, 19.521]),
+    ]
+    assert (
+        answer["features"][0]["properties"]["visited_at"]
+        == datetime.fromisoformat("2023-11-20T01:30:00+00:00").isoformat()
+    )
+    other = await get(read_api, f"/map/checkpoints?station=S02&{NOVEMBER}")
+    assert other["features"] == []
+    hidden = await get(
+        read_api, f"/map/checkpoints?station=S01&{NOVEMBER}", bearer(Role.STATION_OFFICER, "S02")
+    )
+    assert hidden["features"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/map/checkpoints?from=2023-11-01&to=2023-11-30", "query.station"),
+        ("/map/villages?from=2023-12-01&to=2023-11-30", "query.from"),
+        ("/map/villages?to=1999-12-31", "query.to"),
+        ("/map/villages?station=S%2701", "query.station"),
+    ],
+)
+async def test_bad_queries_are_422_naming_the_field(
+    read_api: httpx.AsyncClient, path: str, field: str
+) -> None:
+    answer = await read_api.get(path, headers=ADMIN)
+    assert answer.status_code == 422, answer.text
+    assert field in [e["field"] for e in answer.json()["detail"]]
