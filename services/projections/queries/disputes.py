@@ -8,8 +8,9 @@ What counts where:
   In mediation: open with a pair assigned.
 - Resolution rate: of the disputes whose mediation ended in the range (an agreement, the court or a
   withdrawal), the share that ended in an agreement.
-- A dispute is placed where its latest event was filed, as the mediation service shows it: when a
-  village moves to another station, its open disputes go with it.
+- Each figure counts for the station covering the dispute's village on the figure's day (the open
+  and in-mediation ones, and the backlog, on the last day): when a village moves to another station,
+  its open disputes go with it from that day on, while what happened before stays with the old one.
 """
 
 from __future__ import annotations
@@ -21,38 +22,60 @@ import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
-from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.scope import Scope, in_scope, station_on
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
-    "r.registered_on <= {day}"
-    " AND coalesce(least(r.agreement_on, r.court_on, r.closed_on), 'infinity') > {day}"
+    "d.registered_on <= {day}"
+    " AND coalesce(least(d.agreement_on, d.court_on, d.closed_on), 'infinity') > {day}"
 )
 
-# $1 first day, $2 last day, then the scope from $3. Each figure query groups by {key}: the village,
-# or nothing (NULL) for the whole scope.
+# A dispute's row with the station of ``day`` (the station it was last filed under if no coverage
+# says otherwise).
+PLACED = "d.township_code, d.village_code, coalesce({station}, d.station_code) AS station_code"
+
+# $1 first day, $2 last day: each figure of a dispute as a fact on its day, placed on that day.
+DISPUTE_FACTS = f"""
+SELECT f.figure, d.agreement_on - d.registered_on AS days_to_resolve,
+       {PLACED.format(station=station_on("d.village_code", "f.day"))}
+  FROM rm_disputes d
+ CROSS JOIN LATERAL (VALUES
+       ('received', d.registered_on),
+       ('resolved', d.agreement_on),
+       ('referred_to_court', d.court_on),
+       ('withdrawn', CASE WHEN d.close_outcome = 'withdrawn' THEN d.closed_on END),
+       ('open', CASE WHEN {OPEN_AT.format(day="$2")} THEN $2::date END),
+       ('in_mediation', CASE WHEN {OPEN_AT.format(day="$2")} AND d.mediators_on <= $2 THEN $2::date END)
+       ) AS f(figure, day)
+ WHERE f.day BETWEEN $1 AND $2
+"""
+
+# The scope from $3. Each figure query groups by {key}: the village, or nothing (NULL) for the whole
+# scope.
 DISPUTE_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.registered_on BETWEEN $1 AND $2) AS received,
-       count(*) FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS resolved,
-       count(*) FILTER (WHERE r.court_on BETWEEN $1 AND $2) AS referred_to_court,
-       count(*) FILTER (WHERE r.close_outcome = 'withdrawn' AND r.closed_on BETWEEN $1 AND $2) AS withdrawn,
-       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")}) AS open,
-       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")} AND r.mediators_on <= $2) AS in_mediation,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.agreement_on - r.registered_on)
-           FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS median_days_to_resolve
-  FROM rm_disputes r
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'resolved') AS resolved,
+       count(*) FILTER (WHERE r.figure = 'referred_to_court') AS referred_to_court,
+       count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'in_mediation') AS in_mediation,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve)
+           FILTER (WHERE r.figure = 'resolved') AS median_days_to_resolve
+  FROM ({DISPUTE_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
 
 STEP_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE s.step = 'failed') AS failed,
-       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'township') AS escalated_to_township,
-       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'court') AS escalated_to_court
-  FROM rm_dispute_steps s JOIN rm_disputes r ON r.dispute_id = s.dispute_id
- WHERE s.day BETWEEN $1 AND $2 AND {in_scope(3)}
+       count(*) FILTER (WHERE r.step = 'failed') AS failed,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'township') AS escalated_to_township,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'court') AS escalated_to_court
+  FROM (SELECT s.step, s.level, {PLACED.format(station=station_on("d.village_code", "s.day"))}
+          FROM rm_dispute_steps s JOIN rm_disputes d ON d.dispute_id = s.dispute_id
+         WHERE s.day BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
@@ -148,8 +171,11 @@ SELECT CASE {AGE_CASES}
        count(r.running_since) AS with_running_since,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY r.registered_on - r.running_since)
            AS median_days_running_before_registration
-  FROM rm_disputes r
- WHERE {OPEN_AT.format(day="$1::date")} AND {in_scope(2)}
+  FROM (SELECT d.registered_on, d.running_since,
+               {PLACED.format(station=station_on("d.village_code", "$1::date"))}
+          FROM rm_disputes d
+         WHERE {OPEN_AT.format(day="$1::date")}) r
+ WHERE {in_scope(2)}
  GROUP BY 1
 """
 

@@ -1,8 +1,10 @@
 """Leads received, decided and acted on over a range of China days, per place and per station.
 
 What counts where:
-- A lead counts where and when it was received (its station, township and village then: every later
-  event of the lead keeps that jurisdiction); its decision and each outcome on their own days.
+- Each figure counts on its own day, for the station covering the lead's village that day: received
+  on the day of receipt, a decision and each outcome on theirs, open and overdue at the end of the
+  range. When a village moves to another station, its open leads follow it from that day on, while
+  what happened before stays with the old station.
 - Open at the end of the range: received by then and not closed. Overdue then: waiting past the
   deadline it waits on at that moment, triage first, then a decision (the latest triage's deadline).
 """
@@ -16,47 +18,71 @@ import asyncpg
 
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
-from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.scope import Scope, in_scope, station_on
 
-# $1 first day, $2 last day, the scope from $3, $7 the end of the last day. By {key}: the station, or
-# nothing (NULL) for the whole scope.
+# A lead's row with the station of ``day`` (the lead's own station if no coverage says otherwise).
+PLACED = "l.township_code, l.village_code, coalesce({station}, l.station_code) AS station_code"
+
+# $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
+LEAD_FACTS = f"""
+SELECT f.figure, {PLACED.format(station=station_on("l.village_code", "f.day"))}
+  FROM rm_leads l
+ CROSS JOIN LATERAL (VALUES
+       ('received', l.received_on),
+       ('verified', l.verified_on),
+       ('dismissed', l.dismissed_on),
+       ('open', CASE WHEN l.received_on <= $2 AND coalesce(l.closed_on, 'infinity') > $2 THEN $2::date END),
+       ('overdue', CASE WHEN l.received_at < $7
+                         AND coalesce(least(l.verified_on, l.dismissed_on), 'infinity') > $2
+                         AND CASE WHEN l.triaged_at < $7 THEN l.due_at < $7 ELSE l.triage_due_at < $7 END
+                        THEN $2::date END)
+       ) AS f(figure, day)
+ WHERE f.day BETWEEN $1 AND $2
+"""
+
+# The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
 LEAD_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.received_on BETWEEN $1 AND $2) AS received,
-       count(*) FILTER (WHERE r.verified_on BETWEEN $1 AND $2) AS verified,
-       count(*) FILTER (WHERE r.dismissed_on BETWEEN $1 AND $2) AS dismissed,
-       count(*) FILTER (WHERE r.received_on <= $2 AND coalesce(r.closed_on, 'infinity') > $2) AS open,
-       count(*) FILTER (
-           WHERE r.received_at < $7 AND coalesce(least(r.verified_on, r.dismissed_on), 'infinity') > $2
-             AND CASE WHEN r.triaged_at < $7 THEN r.due_at < $7 ELSE r.triage_due_at < $7 END
-       ) AS overdue
-  FROM rm_leads r
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'verified') AS verified,
+       count(*) FILTER (WHERE r.figure = 'dismissed') AS dismissed,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'overdue') AS overdue
+  FROM ({LEAD_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
+"""
+
+# Outcomes in the range, each placed on its day.
+OUTCOMES = f"""
+SELECT o.outcome, {PLACED.format(station=station_on("l.village_code", "o.outcome_on"))}
+  FROM rm_lead_outcomes o JOIN rm_leads l ON l.lead_id = o.lead_id
+ WHERE o.outcome_on BETWEEN $1 AND $2
 """
 
 OUTCOME_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) AS outcomes,
-       count(*) FILTER (WHERE o.outcome = 'fugitive_arrested') AS fugitives_arrested
-  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
- WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)}
+       count(*) FILTER (WHERE r.outcome = 'fugitive_arrested') AS fugitives_arrested
+  FROM ({OUTCOMES}) r
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
-# Breakdowns of the whole scope: {column} of the leads received, dismissed, or of the outcomes.
+# Breakdowns of the whole scope: {column} of the leads received (placed where they were received),
+# dismissed (placed on the day of the dismissal), or of the outcomes.
 RECEIVED_BY = f"""
 SELECT r.{{column}} AS key, count(*) AS n FROM rm_leads r
  WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
 """
 DISMISSED_BY_REASON = f"""
-SELECT r.dismissal_reason AS key, count(*) AS n FROM rm_leads r
- WHERE r.dismissed_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+SELECT r.dismissal_reason AS key, count(*) AS n
+  FROM (SELECT l.dismissal_reason, {PLACED.format(station=station_on("l.village_code", "l.dismissed_on"))}
+          FROM rm_leads l WHERE l.dismissed_on BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)} GROUP BY 1
 """
 OUTCOMES_BY_KIND = f"""
-SELECT o.outcome AS key, count(*) AS n
-  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
- WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1
+SELECT r.outcome AS key, count(*) AS n FROM ({OUTCOMES}) r WHERE {in_scope(3)} GROUP BY 1
 """
 
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"

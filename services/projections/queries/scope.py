@@ -36,6 +36,16 @@ class Page:
         return (self.number - 1) * self.size
 
 
+def station_on(village: str, day: str) -> str:
+    """SQL: the station covering ``village`` on ``day`` (both SQL expressions), from the read model's
+    own ``rm_village_coverage``: a village's records are its station's of that day, so when it moves,
+    what is open follows it and what happened before stays with the old station."""
+    return f"""(SELECT c.station_code FROM rm_village_coverage c
+                 WHERE c.village_code = {village} AND c.effective_from <= {day}
+                   AND (c.effective_until IS NULL OR c.effective_until >= {day})
+                 ORDER BY c.effective_from DESC LIMIT 1)"""
+
+
 def in_scope(n: int) -> str:
     """A WHERE clause on a row ``r`` with township_code, station_code and village_code: ``$n`` the
     caller's codes (None: everything), ``$n+1`` .. ``$n+3`` the township, station and village asked for."""
