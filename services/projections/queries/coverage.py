@@ -6,15 +6,18 @@ from typing import Any
 
 import asyncpg
 
-from services.projections.queries.scope import Page, Scope, station_on
+from services.projections.queries.scope import Page, Scope
 
 # Villages and communities with their township and the station covering them on as_of, filtered by
 # the place asked for and the caller's jurisdiction. The registry itself is not dated: a village did
 # not start to exist the day someone typed it in; coverage and appointments carry their own dates.
-VILLAGES = f"""
+VILLAGES = """
 WITH village AS (
     SELECT u.code, u.name_zh, u.name_en, u.parent_code AS township_code,
-           {station_on("u.code", "$1")} AS station_code
+           (SELECT c.station_code FROM rm_village_coverage c
+             WHERE c.village_code = u.code AND c.effective_from <= $1
+               AND (c.effective_until IS NULL OR c.effective_until >= $1)
+             ORDER BY c.effective_from DESC LIMIT 1) AS station_code
       FROM rm_org_units u
      WHERE u.kind IN ('village', 'community')
 )

@@ -22,33 +22,31 @@ import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
-from services.projections.queries.scope import Scope, in_scope, station_on
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
-    "d.registered_on <= {day}"
-    " AND coalesce(least(d.agreement_on, d.court_on, d.closed_on), 'infinity') > {day}"
+    "t.registered_on <= {day}"
+    " AND coalesce(least(t.agreement_on, t.court_on, t.closed_on), 'infinity') > {day}"
 )
 
-# A dispute's row with the station of ``day`` (the station it was last filed under if no coverage
-# says otherwise).
-PLACED = "d.township_code, d.village_code, coalesce({station}, d.station_code) AS station_code"
+# A dispute's row with the station of the coverage ``c`` joined for a day (the station it was last
+# filed under if no coverage says otherwise).
+PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_code) AS station_code"
 
 # $1 first day, $2 last day: each figure of a dispute as a fact on its day, placed on that day.
-DISPUTE_FACTS = f"""
-SELECT f.figure, d.agreement_on - d.registered_on AS days_to_resolve,
-       {PLACED.format(station=station_on("d.village_code", "f.day"))}
-  FROM rm_disputes d
- CROSS JOIN LATERAL (VALUES
-       ('received', d.registered_on),
-       ('resolved', d.agreement_on),
-       ('referred_to_court', d.court_on),
-       ('withdrawn', CASE WHEN d.close_outcome = 'withdrawn' THEN d.closed_on END),
-       ('open', CASE WHEN {OPEN_AT.format(day="$2")} THEN $2::date END),
-       ('in_mediation', CASE WHEN {OPEN_AT.format(day="$2")} AND d.mediators_on <= $2 THEN $2::date END)
-       ) AS f(figure, day)
- WHERE f.day BETWEEN $1 AND $2
-"""
+DISPUTE_FACTS = placed_facts(
+    "rm_disputes",
+    [
+        ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
+        ("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2"),
+        ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
+        ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
+        ("open", "$2", OPEN_AT.format(day="$2")),
+        ("in_mediation", "$2", f"{OPEN_AT.format(day='$2')} AND t.mediators_on <= $2"),
+    ],
+    extra=", t.agreement_on - t.registered_on AS days_to_resolve",
+)
 
 # The scope from $3. Each figure query groups by {key}: the village, or nothing (NULL) for the whole
 # scope.
@@ -72,8 +70,9 @@ SELECT {{key}} AS key,
        count(*) FILTER (WHERE r.step = 'failed') AS failed,
        count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'township') AS escalated_to_township,
        count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'court') AS escalated_to_court
-  FROM (SELECT s.step, s.level, {PLACED.format(station=station_on("d.village_code", "s.day"))}
+  FROM (SELECT s.step, s.level, {PLACED}
           FROM rm_dispute_steps s JOIN rm_disputes d ON d.dispute_id = s.dispute_id
+               {covering("d.village_code", "s.day")}
          WHERE s.day BETWEEN $1 AND $2) r
  WHERE {in_scope(3)}
  GROUP BY 1
@@ -171,9 +170,9 @@ SELECT CASE {AGE_CASES}
        count(r.running_since) AS with_running_since,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY r.registered_on - r.running_since)
            AS median_days_running_before_registration
-  FROM (SELECT d.registered_on, d.running_since,
-               {PLACED.format(station=station_on("d.village_code", "$1::date"))}
-          FROM rm_disputes d
+  FROM (SELECT t.registered_on, t.running_since, t.township_code, t.village_code,
+               coalesce(c.station_code, t.station_code) AS station_code
+          FROM rm_disputes t {covering("t.village_code", "$1::date")}
          WHERE {OPEN_AT.format(day="$1::date")}) r
  WHERE {in_scope(2)}
  GROUP BY 1

@@ -18,27 +18,28 @@ import asyncpg
 
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
-from services.projections.queries.scope import Scope, in_scope, station_on
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 
-# A lead's row with the station of ``day`` (the lead's own station if no coverage says otherwise).
-PLACED = "l.township_code, l.village_code, coalesce({station}, l.station_code) AS station_code"
+# A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
+# coverage says otherwise).
+PLACED = "l.township_code, l.village_code, coalesce(c.station_code, l.station_code) AS station_code"
 
 # $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
-LEAD_FACTS = f"""
-SELECT f.figure, {PLACED.format(station=station_on("l.village_code", "f.day"))}
-  FROM rm_leads l
- CROSS JOIN LATERAL (VALUES
-       ('received', l.received_on),
-       ('verified', l.verified_on),
-       ('dismissed', l.dismissed_on),
-       ('open', CASE WHEN l.received_on <= $2 AND coalesce(l.closed_on, 'infinity') > $2 THEN $2::date END),
-       ('overdue', CASE WHEN l.received_at < $7
-                         AND coalesce(least(l.verified_on, l.dismissed_on), 'infinity') > $2
-                         AND CASE WHEN l.triaged_at < $7 THEN l.due_at < $7 ELSE l.triage_due_at < $7 END
-                        THEN $2::date END)
-       ) AS f(figure, day)
- WHERE f.day BETWEEN $1 AND $2
-"""
+LEAD_FACTS = placed_facts(
+    "rm_leads",
+    [
+        ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
+        ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
+        ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
+        ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
+        (
+            "overdue",
+            "$2",
+            "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
+            " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
+        ),
+    ],
+)
 
 # The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
 LEAD_FIGURES = f"""
@@ -55,8 +56,9 @@ SELECT {{key}} AS key,
 
 # Outcomes in the range, each placed on its day.
 OUTCOMES = f"""
-SELECT o.outcome, {PLACED.format(station=station_on("l.village_code", "o.outcome_on"))}
+SELECT o.outcome, {PLACED}
   FROM rm_lead_outcomes o JOIN rm_leads l ON l.lead_id = o.lead_id
+  {covering("l.village_code", "o.outcome_on")}
  WHERE o.outcome_on BETWEEN $1 AND $2
 """
 
@@ -77,8 +79,9 @@ SELECT r.{{column}} AS key, count(*) AS n FROM rm_leads r
 """
 DISMISSED_BY_REASON = f"""
 SELECT r.dismissal_reason AS key, count(*) AS n
-  FROM (SELECT l.dismissal_reason, {PLACED.format(station=station_on("l.village_code", "l.dismissed_on"))}
-          FROM rm_leads l WHERE l.dismissed_on BETWEEN $1 AND $2) r
+  FROM (SELECT l.dismissal_reason, {PLACED}
+          FROM rm_leads l {covering("l.village_code", "l.dismissed_on")}
+         WHERE l.dismissed_on BETWEEN $1 AND $2) r
  WHERE {in_scope(3)} GROUP BY 1
 """
 OUTCOMES_BY_KIND = f"""
