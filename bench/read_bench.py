@@ -375,7 +375,12 @@ def _lead(s: Streams, ident: str, v: Any, day: date, rng: random.Random) -> None
     s.add(
         "tips",
         sid,
-        LeadTriaged(lead_id=ident, priority=LeadPriority.NORMAL, due_at=at + timedelta(days=3)),
+        LeadTriaged(
+            lead_id=ident,
+            priority=LeadPriority.NORMAL,
+            due_at=at + timedelta(days=3),
+            triaged_at=at + timedelta(hours=1),
+        ),
         at + timedelta(hours=1),
         where,
     )

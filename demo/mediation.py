@@ -111,6 +111,7 @@ TEN_YEARS_TERMS = "双方各退一步，重新确定房屋间通道和滴水走�
 
 # Each dated command's field for its day.
 DATE_FIELDS = {
+    "parties": "added_on",
     "mediators": "assigned_on",
     "sessions": "held_on",
     "agreement": "reached_on",
@@ -207,11 +208,10 @@ def mediator_pair(city: City, appointed: Programme, village: Village, day: date)
 
 @dataclass(frozen=True)
 class Act:
-    """One command on a registered dispute: POST /disputes/{id}/{what} with ``body``; ``on`` is its day
-    (None for adding parties, which has no day of its own)."""
+    """One command on a registered dispute: POST /disputes/{id}/{what} with ``body``; ``on`` is its day."""
 
     what: str
-    on: date | None
+    on: date
     body: dict[str, Any]
 
 
@@ -431,15 +431,12 @@ def _acts(
         on = registered_on + timedelta(days=step.offset)
         if on > year.last:
             break
-        body = dict(step.fields)
-        field = DATE_FIELDS.get(step.what)
-        if field is not None:
-            body[field] = on.isoformat()
+        body = {**step.fields, DATE_FIELDS[step.what]: on.isoformat()}
         if step.what == "mediators" and pair is not None:
             body |= {"officer_person_id": pair[0], "cadre_person_id": pair[1]}
         if step.what == "sessions" and pair is not None:
             body["officials_present"] = list(pair)
-        acts.append(Act(step.what, on if field is not None else None, body))
+        acts.append(Act(step.what, on, body))
     return tuple(acts)
 
 

@@ -93,6 +93,11 @@ class DrivePlan:
     school_days: tuple[SchoolDay, ...]  # in date order
     closed_on: date | None  # None: still running at the year's end
 
+    @property
+    def launched_on(self) -> date:
+        """The station announces a drive a week before its window opens."""
+        return self.period_start - timedelta(days=7)
+
 
 def drive_plans(city: City, year: DemoYear) -> list[DrivePlan]:
     """Two drives per station, each targeting the station's schools but those no drive reaches yet:
@@ -495,6 +500,7 @@ async def _run_drive(platform: Platform, drive: DrivePlan) -> None:
         "period_start": drive.period_start.isoformat(),
         "period_end": drive.period_end.isoformat(),
         "target_school_codes": list(drive.target_school_codes),
+        "launched_on": drive.launched_on.isoformat(),
     }
     commands = [Command("", launch, f"{step}-launch")]
     for day in drive.school_days:

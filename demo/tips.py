@@ -96,6 +96,8 @@ class LeadPlan:
     received_at: datetime
     priority: LeadPriority
     officer_person_id: str
+    triaged_at: datetime
+    assigned_at: datetime
     verified_on: date | None = None
     dismissal: DismissalReason | None = None
     dismissed_on: date | None = None
@@ -125,8 +127,16 @@ class LeadPlan:
     def after_receipt(self) -> list[LeadCommand]:
         """Triage, assignment, the decision, each outcome and the closing, as far as the plan goes."""
         commands = [
-            LeadCommand("triage", {"priority": self.priority.value}, "triage"),
-            LeadCommand("assign", {"officer_person_id": self.officer_person_id}, "assign"),
+            LeadCommand(
+                "triage",
+                {"priority": self.priority.value, "triaged_at": self.triaged_at.isoformat()},
+                "triage",
+            ),
+            LeadCommand(
+                "assign",
+                {"officer_person_id": self.officer_person_id, "assigned_at": self.assigned_at.isoformat()},
+                "assign",
+            ),
         ]
         if self.verified_on is not None:
             commands.append(LeadCommand("verify", {"verified_on": self.verified_on.isoformat()}, "verify"))
@@ -259,6 +269,12 @@ def _lead(n: int, script: Script, city: City, year: DemoYear, rng: random.Random
     received_at = datetime.combine(
         received_on, time(rng.randint(7, 21), 5 * rng.randint(0, 11)), CHINA_STANDARD_TIME
     )
+    # Triaged within hours and assigned right after, on the day it arrived (a decision may be due that
+    # day); from n, not from rng, so that the other draws stay as they were.
+    triaged_at = min(
+        received_at + timedelta(hours=1 + n % 4),
+        datetime.combine(received_on, time(22, 30), CHINA_STANDARD_TIME),
+    )
     officer = rng.choice(city.officers_of(script.station_code))
     contact = f"演示举报人{n:03d}（虚构）微信 demo_tipster_{n:03d}" if rng.random() < 0.2 else None
     description = _description(script.category, channel, village, rng)
@@ -274,6 +290,8 @@ def _lead(n: int, script: Script, city: City, year: DemoYear, rng: random.Random
         received_at=received_at,
         priority=script.priority,
         officer_person_id=officer.person_id,
+        triaged_at=triaged_at,
+        assigned_at=triaged_at + timedelta(minutes=20),
     )
     if not script.outcomes and script.dismissal is None:
         return lead
@@ -407,6 +425,7 @@ class ContactGroupPlan:
     village_code: str
     kind: ContactGroupKind
     name: str
+    registered_on: date
 
     def command(self) -> dict[str, Any]:
         return {
@@ -414,6 +433,7 @@ class ContactGroupPlan:
             "village_code": self.village_code,
             "kind": self.kind.value,
             "name": self.name,
+            "registered_on": self.registered_on.isoformat(),
         }
 
 
@@ -424,6 +444,7 @@ class NoticePlan:
     village_codes: tuple[str, ...]
     title: str
     body: str
+    published_at: datetime
 
     def command(self) -> dict[str, Any]:
         return {
@@ -431,7 +452,12 @@ class NoticePlan:
             "village_codes": list(self.village_codes),
             "title": self.title,
             "body": self.body,
+            "published_at": self.published_at.isoformat(),
         }
+
+    def delivered_at(self, nth: int) -> datetime:
+        """When the ``nth`` group (0 first) got it: posted one after another, two minutes apart."""
+        return self.published_at + timedelta(minutes=2 * (nth + 1))
 
 
 def group_villages(city: City) -> list[Village]:
@@ -442,11 +468,16 @@ def group_villages(city: City) -> list[Village]:
     return villages
 
 
-def contact_group_plans(city: City) -> list[ContactGroupPlan]:
-    """Both groups (警民微信联络群, 村居安全防范群) of each village in ``group_villages``."""
+def contact_group_plans(city: City, year: DemoYear) -> list[ContactGroupPlan]:
+    """Both groups (警民微信联络群, 村居安全防范群) of each village in ``group_villages``, set up on the
+    year's first day."""
     return [
         ContactGroupPlan(
-            f"{village.code}-{kind.value.replace('_', '-')}", village.code, kind, village.name_zh + name
+            f"{village.code}-{kind.value.replace('_', '-')}",
+            village.code,
+            kind,
+            village.name_zh + name,
+            year.first,
         )
         for village in group_villages(city)
         for kind, name in GROUP_NAMES.items()
@@ -464,25 +495,32 @@ NOTICES = (
 )
 
 
-def notice_plans(city: City) -> list[NoticePlan]:
-    """前进派出所 posts three notices to all its villages' groups; each other named station posts one
-    to the villages where groups are registered."""
-    villages_with_groups = {g.village_code for g in contact_group_plans(city)}
+def notice_plans(city: City, year: DemoYear) -> list[NoticePlan]:
+    """前进派出所 posts three notices to all its villages' groups (at 10:00 on the year's days 60, 180
+    and 300); each other named station posts one to the villages where groups are registered (day 120
+    and on, a week apart)."""
+    villages_with_groups = {g.village_code for g in contact_group_plans(city, year)}
     qianjin = city.station(QIANJIN).code
+
+    def at_ten(day: int) -> datetime:
+        return datetime.combine(year.day(day), time(10), CHINA_STANDARD_TIME)
+
     plans = [
         NoticePlan(
-            f"notice-{qianjin}-{i}", qianjin, _with_groups(city, qianjin, villages_with_groups), title, body
+            f"notice-{qianjin}-{i}",
+            qianjin,
+            _with_groups(city, qianjin, villages_with_groups),
+            title,
+            body,
+            at_ten(120 * i - 60),
         )
         for i, (title, body) in enumerate(NOTICES[:3], start=1)
     ]
     for i, name in enumerate(NAMED_STATIONS):
         station = city.station(name).code
         title, body = NOTICES[i % len(NOTICES)]
-        plans.append(
-            NoticePlan(
-                f"notice-{station}-1", station, _with_groups(city, station, villages_with_groups), title, body
-            )
-        )
+        villages = _with_groups(city, station, villages_with_groups)
+        plans.append(NoticePlan(f"notice-{station}-1", station, villages, title, body, at_ten(120 + 7 * i)))
     return plans
 
 
@@ -498,11 +536,11 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
         await platform.post(SERVICE, "/contact-groups", group.command(), f"group-{group.group_id}")
 
     async def post_notice(notice: NoticePlan) -> None:
-        # The service dates a notice and its deliveries now: it takes no publication day.
         published_notice = await platform.post(SERVICE, "/notices", notice.command(), f"{notice.key}-publish")
         path = f"/notices/{published_notice['notice_id']}/deliveries"
-        for group_id in sorted(published_notice["group_ids"]):
-            await platform.post(SERVICE, path, {"group_id": group_id}, f"{notice.key}-delivery-{group_id}")
+        for nth, group_id in enumerate(sorted(published_notice["group_ids"])):
+            delivery = {"group_id": group_id, "delivered_at": notice.delivered_at(nth).isoformat()}
+            await platform.post(SERVICE, path, delivery, f"{notice.key}-delivery-{group_id}")
 
     async def handle(lead: LeadPlan) -> None:
         submit = Command("", lead.submission(), f"{lead.key}-submit")
@@ -510,9 +548,9 @@ async def load(platform: Platform, city: City, year: DemoYear) -> None:
         await platform.record(SERVICE, "/leads", "lead_id", [submit, *then])
 
     # Notices reach the groups registered before them.
-    await in_parallel([partial(register, group) for group in contact_group_plans(city)])
+    await in_parallel([partial(register, group) for group in contact_group_plans(city, year)])
     steps: list[Callable[[], Awaitable[None]]] = [
-        partial(post_notice, notice) for notice in notice_plans(city)
+        partial(post_notice, notice) for notice in notice_plans(city, year)
     ]
     steps += [partial(handle, lead) for lead in lead_plans(city, year)]
     await in_parallel(steps)

@@ -64,7 +64,7 @@ def test_every_act_is_dated_inside_the_year_and_in_order(year: DemoYear) -> None
         assert year.first <= registered_on <= year.last, plan.key
         if "running_since" in plan.registration:
             assert date.fromisoformat(plan.registration["running_since"]) <= registered_on
-        days = [registered_on, *(a.on for a in plan.acts if a.on is not None)]
+        days = [registered_on, *(a.on for a in plan.acts)]
         assert days == sorted(days), plan.key
         assert days[-1] <= year.last, plan.key
 
@@ -92,7 +92,8 @@ def replay(city: City, plan: DisputePlan, today: date) -> Dispute:
     for act in plan.acts:
         match act.what:
             case "parties":
-                events = disputes.add_parties(state, c.AddParties.model_validate(act.body).parties)
+                added = c.AddParties.model_validate(act.body)
+                events = disputes.add_parties(state, added.parties, added_on=added.added_on, today=today)
             case "mediators":
                 pair = c.AssignMediators.model_validate(act.body)
                 events = disputes.assign_mediators(
@@ -191,7 +192,6 @@ def test_mediators_belong_to_the_covering_station_and_serve_at_the_time(year: De
     cadre_village = {c.person_id: c.village_code for c in city.cadres}
     for plan in plans(year):
         for act in plan.acts_of("mediators"):
-            assert act.on is not None
             day = act.on
             station = station_of(city, plan.village_code)
             officer, cadre = act.body["officer_person_id"], act.body["cadre_person_id"]

@@ -78,6 +78,7 @@ def test_school_days_fall_inside_their_drive_and_the_year(year: danzhou.DemoYear
     for drive in outreach.drive_plans(CITY, year):
         assert in_year(drive.period_start, year) and in_year(drive.period_end, year)
         assert drive.period_start <= drive.period_end
+        assert in_year(drive.launched_on, year) and drive.launched_on < drive.period_start
         days = [(d.school_code, d.visited_on) for d in drive.school_days]
         assert len(set(days)) == len(days), "one record per school and day"
         for d in drive.school_days:

@@ -115,6 +115,9 @@ def test_every_date_is_inside_the_year_and_in_the_order_the_service_requires(yea
         if lead.closed_on is not None:
             days.append(lead.closed_on)
         assert days == sorted(days) and days[-1] <= year.last, lead.key
+        # Triaged, then assigned, on the day of receipt: before any decision.
+        assert lead.received_at < lead.triaged_at < lead.assigned_at, lead.key
+        assert lead.assigned_at.date() == lead.received_on, lead.key
         assert not (lead.verified_on and lead.dismissed_on), lead.key
         assert not lead.outcomes or lead.verified_on is not None, lead.key  # outcomes only once verified
         if lead.closed_on is not None:  # closed once dismissed, or verified with an outcome
@@ -167,9 +170,9 @@ def test_every_command_passes_the_service_validation_and_keeps_contacts_out_of_f
                 outcome.validate_python(command.body)  # rejects a summary with contact data
             else:
                 after_receipt[command.action].model_validate(command.body)
-    for group in contact_group_plans(CITY):
+    for group in contact_group_plans(CITY, year):
         c.RegisterContactGroup.model_validate(group.command())
-    for notice in notice_plans(CITY):
+    for notice in notice_plans(CITY, year):
         c.PublishSafetyNotice.model_validate(notice.command())
 
 
@@ -184,7 +187,7 @@ def test_case_numbers_are_unique_and_given_exactly_for_arrests_and_opened_cases(
 def test_contact_groups_cover_every_qianjin_village_and_notices_reach_only_their_station(
     year: DemoYear,
 ) -> None:
-    groups = contact_group_plans(CITY)
+    groups = contact_group_plans(CITY, year)
     assert len({g.group_id for g in groups}) == len(groups)
     kinds_by_village: dict[str, set[ContactGroupKind]] = {}
     for group in groups:
@@ -192,8 +195,12 @@ def test_contact_groups_cover_every_qianjin_village_and_notices_reach_only_their
     for village in CITY.villages_of(station_code(CITY, QIANJIN)):
         assert kinds_by_village[village.code] == set(ContactGroupKind)
     station_of = {v.code: v.station_code for v in CITY.villages}
-    for notice in notice_plans(CITY):
+    for notice in notice_plans(CITY, year):
         assert notice.village_codes
+        assert (
+            year.first <= notice.published_at.date() <= notice.delivered_at(len(notice.village_codes)).date()
+        )
+        assert notice.delivered_at(2 * len(notice.village_codes)).date() <= year.last
         assert all(
             station_of[v] == notice.station_code and v in kinds_by_village for v in notice.village_codes
         )
@@ -201,8 +208,8 @@ def test_contact_groups_cover_every_qianjin_village_and_notices_reach_only_their
 
 def test_the_load_stays_under_a_thousand_commands_and_is_the_same_every_run(year: DemoYear) -> None:
     leads = lead_plans(CITY, year)
-    groups = contact_group_plans(CITY)
-    notices = notice_plans(CITY)
+    groups = contact_group_plans(CITY, year)
+    notices = notice_plans(CITY, year)
     deliveries = sum(len([g for g in groups if g.village_code in notice.village_codes]) for notice in notices)
     assert sum(lead.commands for lead in leads) + len(groups) + len(notices) + deliveries < 1000
     assert lead_plans(CITY, year) == leads

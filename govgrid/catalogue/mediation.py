@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.organisation import OrgCode
-from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "mediation"
 
@@ -107,9 +107,24 @@ class DisputeRegistered(DomainEvent):
 
 
 @catalogue.event(SERVICE, "DisputePartiesAdded", 1)
-class DisputePartiesAdded(DomainEvent):
+class DisputePartiesAddedV1(DomainEvent):
+    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
+    model_config = ConfigDict(title="DisputePartiesAdded")
+
     dispute_id: str = DisputeId
     parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
+
+
+@catalogue.event(SERVICE, "DisputePartiesAdded", 2)
+class DisputePartiesAdded(DomainEvent):
+    """Parties joined the dispute (or became known) on ``added_on``."""
+
+    dispute_id: str = DisputeId
+    parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
+    added_on: date
+
+
+catalogue.upcaster_from_envelope("DisputePartiesAdded", 1)(dated_when_recorded("added_on"))
 
 
 @catalogue.event(SERVICE, "MediatorsAssigned", 1)

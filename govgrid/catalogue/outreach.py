@@ -15,12 +15,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.appointments import PersonId
 from govgrid.catalogue.organisation import OrgCode
-from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "outreach"
 
@@ -127,8 +127,11 @@ class EnterpriseRegistered(DomainEvent):
 
 
 @catalogue.event(SERVICE, "RegistrationDriveLaunched", 1)
-class RegistrationDriveLaunched(DomainEvent):
+class RegistrationDriveLaunchedV1(DomainEvent):
     """A police station moves its household-registration window into schools for a period."""
+
+    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
+    model_config = ConfigDict(title="RegistrationDriveLaunched")
 
     drive_id: str = Id
     station_code: str = OrgCode
@@ -138,10 +141,42 @@ class RegistrationDriveLaunched(DomainEvent):
     target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
+@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2)
+class RegistrationDriveLaunched(DomainEvent):
+    """A police station moves its household-registration window into schools for a period; it
+    decided so on ``launched_on`` (before the period, or after it began when entered late)."""
+
+    drive_id: str = Id
+    station_code: str = OrgCode
+    title: str = Field(min_length=1, max_length=200)
+    period_start: date
+    period_end: date = Field(description="Inclusive.")
+    target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
+    launched_on: date
+
+
+catalogue.upcaster_from_envelope("RegistrationDriveLaunched", 1)(dated_when_recorded("launched_on"))
+
+
 @catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 1)
-class RegistrationDriveTargetsAdded(DomainEvent):
+class RegistrationDriveTargetsAddedV1(DomainEvent):
+    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
+    model_config = ConfigDict(title="RegistrationDriveTargetsAdded")
+
     drive_id: str = Id
     school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
+
+
+@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2)
+class RegistrationDriveTargetsAdded(DomainEvent):
+    """Schools added to the drive's targets on ``added_on``: they count as targets from that day."""
+
+    drive_id: str = Id
+    school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
+    added_on: date
+
+
+catalogue.upcaster_from_envelope("RegistrationDriveTargetsAdded", 1)(dated_when_recorded("added_on"))
 
 
 @catalogue.event(SERVICE, "SchoolVisitRecorded", 1)

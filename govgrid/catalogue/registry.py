@@ -8,6 +8,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from govgrid.china_time import CHINA_STANDARD_TIME, china_day
 from govgrid.envelope import EventEnvelope
 
 
@@ -22,6 +23,22 @@ class DomainEvent(BaseModel):
 
 E = TypeVar("E", bound=type[DomainEvent])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+# An upcaster that also reads the stored envelope: a field a new version adds may be known only from
+# it (a business date an old command did not take was the day the event was recorded).
+EnvelopeUpcaster = Callable[[dict[str, Any], EventEnvelope], dict[str, Any]]
+
+
+def dated_when_recorded(field: str, *, moment: bool = False) -> EnvelopeUpcaster:
+    """The upcaster of a version that adds the business date ``field`` (a day, or a ``moment``) to an
+    event whose command took none: the act is taken to have happened when it was recorded, the only
+    date anyone has for it (its China day, or the moment in China time)."""
+
+    def upcast(payload: dict[str, Any], envelope: EventEnvelope) -> dict[str, Any]:
+        at = envelope.recorded_at
+        value = at.astimezone(CHINA_STANDARD_TIME) if moment else china_day(at)
+        return {**payload, field: value.isoformat()}
+
+    return upcast
 
 
 # The service of an event type that every write service emits on its own topic (the event log's own).
@@ -49,7 +66,7 @@ class Catalogue:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, int], CatalogueEntry] = {}
-        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        self._upcasters: dict[tuple[str, int], EnvelopeUpcaster] = {}
 
     def event(self, service: str, event_type: str, version: int = 1) -> Callable[[E], E]:
         def register(model: E) -> E:
@@ -67,6 +84,17 @@ class Catalogue:
         """Register the function that turns a ``from_version`` payload into ``from_version + 1``."""
 
         def register(fn: Upcaster) -> Upcaster:
+            self._upcasters[(event_type, from_version)] = lambda payload, _envelope: fn(payload)
+            return fn
+
+        return register
+
+    def upcaster_from_envelope(
+        self, event_type: str, from_version: int
+    ) -> Callable[[EnvelopeUpcaster], EnvelopeUpcaster]:
+        """As ``upcaster``, for a function that also reads the stored envelope (its ``recorded_at``...)."""
+
+        def register(fn: EnvelopeUpcaster) -> EnvelopeUpcaster:
             self._upcasters[(event_type, from_version)] = fn
             return fn
 
@@ -84,20 +112,22 @@ class Catalogue:
         except KeyError:
             raise UnknownEventType(f"{event_type} v{version}") from None
 
-    def upcast(self, event_type: str, version: int, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def upcast(self, envelope: EventEnvelope) -> tuple[int, dict[str, Any]]:
+        """The envelope's payload brought up to the latest version of its event type."""
+        event_type, version, payload = envelope.event_type, envelope.schema_version, envelope.payload
         latest = self.latest_version(event_type)
         while version < latest:
             try:
                 step = self._upcasters[(event_type, version)]
             except KeyError:
                 raise UnknownEventType(f"no upcaster for {event_type} v{version}") from None
-            payload = step(dict(payload))
+            payload = step(dict(payload), envelope)
             version += 1
         return version, payload
 
     def decode(self, envelope: EventEnvelope) -> DomainEvent:
         """The envelope's payload as the latest model of its event type."""
-        version, payload = self.upcast(envelope.event_type, envelope.schema_version, envelope.payload)
+        version, payload = self.upcast(envelope)
         return self.model(envelope.event_type, version).model_validate(payload)
 
     def entries(self) -> Iterator[CatalogueEntry]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -475,6 +475,7 @@ async def test_a_lead_from_a_resident_to_its_close(field: Field, phone: tuple[Br
     assert CONTACT not in await stored_on_the_phone(page)
     await act(page, "lead.triage")
     await page.select_option("#f-priority", "urgent")
+    pressed = datetime.now(UTC)
     await submit(page)
     await act(page, "lead.assign")
     await page.fill("#f-officer_person_id", "P001")
@@ -497,6 +498,9 @@ async def test_a_lead_from_a_resident_to_its_close(field: Field, phone: tuple[Br
     ]
     state = field.get("tips", f"/leads/{lead}")
     assert (state["anonymous"], state["priority"], state["status"]) == (False, "urgent", "closed")
+    # Left blank, the triage's moment is the one its button was pressed at, stamped by the phone.
+    triaged_at = datetime.fromisoformat(state["triaged_at"])
+    assert pressed - timedelta(seconds=5) <= triaged_at <= pressed + timedelta(seconds=30)
 
 
 async def test_an_enterprise_case_and_a_job_referral(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +156,76 @@ def test_the_event_logs_own_events_are_on_every_services_channel() -> None:
     assert set(doc["channels"]) == {"appointments", "mediation", "outreach", "patrols", "tips"}
     for channel in doc["channels"].values():
         assert "EventLogCheckpointed" in channel["messages"]
+
+
+def test_an_upcaster_may_read_the_stored_envelope() -> None:
+    cat = Catalogue()
+
+    @cat.event("x", "ThingHappened", 1)
+    class ThingHappenedV1(DomainEvent):
+        a: int
+
+    @cat.event("x", "ThingHappened", 2)
+    class ThingHappened(DomainEvent):
+        a: int
+        happened_on: str
+
+    cat.upcaster_from_envelope("ThingHappened", 1)(lambda p, e: {**p, "happened_on": e.stream_id})
+    assert cat.decode(envelope("ThingHappened", 1, {"a": 1})).model_dump() == {"a": 1, "happened_on": "s"}
+
+
+# Recorded at 20:30 UTC on 27 November 2023: already the 28th in China.
+RECORDED_LATE = datetime(2023, 11, 27, 20, 30, tzinfo=UTC)
+LEAD = "4f1c0e6a9b2d4c7e8f0a1b2c3d4e5f60"
+DUE = "2023-11-29T01:30:00Z"
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "field", "expected"),
+    [
+        ("LeadTriaged", {"lead_id": LEAD, "priority": "high", "due_at": DUE}, "triaged_at", RECORDED_LATE),
+        ("LeadAssigned", {"lead_id": LEAD, "officer_person_id": "P1"}, "assigned_at", RECORDED_LATE),
+        (
+            "ContactGroupRegistered",
+            {"group_id": "G1", "village_code": "V0001", "kind": "village_safety", "name": "群"},
+            "registered_on",
+            date(2023, 11, 28),
+        ),
+        (
+            "DisputePartiesAdded",
+            {"dispute_id": "d1", "parties": [{"label": "party-C", "role": "third_party"}]},
+            "added_on",
+            date(2023, 11, 28),
+        ),
+        (
+            "RegistrationDriveLaunched",
+            {
+                "drive_id": "d1",
+                "station_code": "S1",
+                "title": "秋季",
+                "period_start": "2023-09-01",
+                "period_end": "2023-10-31",
+                "target_school_codes": ["A1"],
+            },
+            "launched_on",
+            date(2023, 11, 28),
+        ),
+        (
+            "RegistrationDriveTargetsAdded",
+            {"drive_id": "d1", "school_codes": ["A1"]},
+            "added_on",
+            date(2023, 11, 28),
+        ),
+    ],
+)
+def test_an_act_recorded_without_its_date_is_dated_when_it_was_recorded(
+    event_type: str, payload: dict[str, Any], field: str, expected: date | datetime
+) -> None:
+    """Version 1 of these events had no business date: read now, each carries the moment it was
+    recorded, or that moment's day in China."""
+    stored = envelope(event_type, 1, payload).model_copy(update={"recorded_at": RECORDED_LATE})
+    event = catalogue.decode(stored)
+    assert event.schema_version == 2
+    assert getattr(event, field) == expected
+    assert event.model_dump(mode="json", exclude={field}) == payload  # the rest as it was
+    assert stored.payload == payload  # the stored event is never rewritten

@@ -32,6 +32,8 @@ const ENUMS = {
 
 const f = (name, type, extra = {}) => ({ name, type, required: true, ...extra });
 const optional = (name, type, extra = {}) => ({ name, type, required: false, ...extra });
+// A moment left blank with `stamp` is sent as the moment the button was pressed: a command queued
+// offline and sent hours later still carries when it was done (a past one is typed in).
 
 const ACTION_LIST = [
   // ------------------------------------------------------------ mediation
@@ -113,9 +115,9 @@ const ACTION_LIST = [
     fields: [f("channel", "select", { options: "channel" }), f("category", "select", { options: "leadCategory" }),
       f("place_code", "code"), optional("informant_contact", "secret"), f("description", "textarea"), optional("received_at", "datetime")] },
   { id: "lead.triage", service: "tips", kind: "lead", roles: ROLES.station, path: (id) => `/leads/${id}/triage`,
-    fields: [f("priority", "select", { options: "priority" })] },
+    fields: [f("priority", "select", { options: "priority" }), optional("triaged_at", "datetime", { stamp: true })] },
   { id: "lead.assign", service: "tips", kind: "lead", roles: ROLES.station, path: (id) => `/leads/${id}/assign`,
-    fields: [f("officer_person_id", "code")] },
+    fields: [f("officer_person_id", "code"), optional("assigned_at", "datetime", { stamp: true })] },
   { id: "lead.verify", service: "tips", kind: "lead", roles: ROLES.station, path: (id) => `/leads/${id}/verify`,
     fields: [f("verified_on", "date")] },
   { id: "lead.dismiss", service: "tips", kind: "lead", roles: ROLES.station, path: (id) => `/leads/${id}/dismiss`,

@@ -174,7 +174,7 @@ function formValues(form, action) {
       case "number": value = input.value === "" ? undefined : Number(input.value); break;
       case "list": value = input.value.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean); break;
       case "lines": value = input.value.split("\n").map((s) => s.trim()).filter(Boolean); break;
-      case "datetime": value = input.value ? `${input.value.length === 16 ? input.value + ":00" : input.value}+08:00` : undefined; break;
+      case "datetime": value = input.value ? `${input.value.length === 16 ? input.value + ":00" : input.value}+08:00` : (field.stamp ? new Date().toISOString() : undefined); break;
       default: value = input.value.trim() === "" ? undefined : input.value.trim();
     }
     if (value !== undefined && !(Array.isArray(value) && value.length === 0 && !field.required)) values[field.name] = value;

@@ -51,7 +51,7 @@ const I18N = {
       focus: "清查重点", planned_on: "计划日期", area_codes: "区域编码", carried_out_on: "实施日期",
       places_checked: "检查场所数", people_checked: "检查人数", officers_deployed: "出动民警", volunteers_deployed: "出动志愿者",
       cancelled_on: "取消日期", channel: "渠道", place_code: "地点（村、社区或网格编码）", informant_contact: "举报人联系方式",
-      received_at: "接报时间", priority: "优先级", verified_on: "核实日期", dismissed_on: "排除日期",
+      received_at: "接报时间", triaged_at: "分级时间", assigned_at: "指派时间", priority: "优先级", verified_on: "核实日期", dismissed_on: "排除日期",
       outcome_on: "日期", case_number: "案件编号", dispute_category: "纠纷类别", school_code: "学校标识码",
       students_processed: "办理学生数", id_cards: "身份证", household_changes: "户籍变更", enterprise_code: "企业信用代码",
       kind: "类型", findings: "发现的问题", case_id: "案件编号", opened_on: "立案日期", handled_on: "处理日期",

@@ -72,6 +72,7 @@ class RegisterDispute(Command):
 
 class AddParties(Command):
     parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
+    added_on: Day = Field(description="The day the parties joined the dispute (or became known).")
 
     @field_validator("parties")
     @classmethod

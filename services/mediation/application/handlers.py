@@ -66,8 +66,9 @@ async def register(uow: Uow, ctx: CommandContext, cmd: c.RegisterDispute) -> Com
 
 
 async def add_parties(uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.AddParties) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, FIELD_RECORDERS)
-    return await record(t, disputes.add_parties(t.state, cmd.parties), on=None)
+    t = await DISPUTE.act(uow, ctx, dispute_id, FIELD_RECORDERS, on=cmd.added_on)
+    events = disputes.add_parties(t.state, cmd.parties, added_on=cmd.added_on, today=today_in_china())
+    return await record(t, events, on=cmd.added_on)
 
 
 async def assign_mediators(

@@ -180,6 +180,7 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
                 last_act_on=event.registered_on,
             )
         case DisputePartiesAdded() if state is not None:
+            # Its day does not bound later acts: an old event's day is only the day it was recorded.
             return replace(state, parties=state.parties + event.parties)
         case MediatorsAssigned() if state is not None:
             mediators = Mediators(
@@ -545,13 +546,16 @@ def _registered(registration: Registration) -> DisputeRegistered:
     return DisputeRegistered(**asdict(registration))
 
 
-def add_parties(dispute: Dispute, parties: tuple[Party, ...]) -> list[DomainEvent]:
+def add_parties(
+    dispute: Dispute, parties: tuple[Party, ...], *, added_on: date, today: date
+) -> list[DomainEvent]:
     check(
         NothingChangesAfterClosing(dispute),
         MediationMustBeOpen(dispute),
         PartiesMustBeNew(dispute, tuple(p.label for p in parties)),
+        *_dated(dispute, "the parties' addition", added_on, today),
     )
-    return [DisputePartiesAdded(dispute_id=dispute.dispute_id, parties=parties)]
+    return [DisputePartiesAdded(dispute_id=dispute.dispute_id, parties=parties, added_on=added_on)]
 
 
 def assign_mediators(

@@ -75,10 +75,12 @@ class LaunchRegistrationDrive(Command):
     period_start: Day
     period_end: Day = Field(description="Inclusive.")
     target_school_codes: SchoolCodes
+    launched_on: Day = Field(description="The day the station launched the drive.")
 
 
 class AddDriveTargets(Command):
     school_codes: SchoolCodes
+    added_on: Day = Field(description="The day the schools became targets.")
 
 
 class RecordSchoolVisit(Command):

@@ -109,13 +109,15 @@ async def launch_drive(uow: Uow, ctx: CommandContext, cmd: c.LaunchRegistrationD
         cmd.period_start,
         cmd.period_end,
         tuple(cmd.target_school_codes),
+        cmd.launched_on,
     )
     events = drives.launch(
         launch,
         schools=await schools_named(uow, cmd.target_school_codes),
         covered_villages=await covered_villages(uow, cmd.station_code, cmd.period_start),
+        today=today_in_china(),
     )
-    return await t.record(events)
+    return await t.record(events, on=cmd.launched_on)
 
 
 async def add_drive_targets(
@@ -127,8 +129,10 @@ async def add_drive_targets(
         tuple(cmd.school_codes),
         schools=await schools_named(uow, cmd.school_codes),
         covered_villages=await covered_villages(uow, t.state.station_code, t.state.period_start),
+        added_on=cmd.added_on,
+        today=today_in_china(),
     )
-    return await t.record(events)
+    return await t.record(events, on=cmd.added_on)
 
 
 async def at_school_of(uow: Uow, drive: Drive, school_code: str, on: date) -> Jurisdiction:

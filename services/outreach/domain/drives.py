@@ -45,6 +45,7 @@ class Drive:
     period_start: date
     period_end: date
     target_school_codes: tuple[str, ...]
+    launched_on: date
     visits: tuple[SchoolVisit, ...] = ()
     closed_on: date | None = None
     # Figures derived from the above (kept in the state so that reads show them).
@@ -90,6 +91,7 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
                 event.period_start,
                 event.period_end,
                 event.target_school_codes,
+                event.launched_on,
             )
         case RegistrationDriveTargetsAdded() if state is not None:
             return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
@@ -263,14 +265,19 @@ class Launch:
     period_start: date
     period_end: date
     target_school_codes: tuple[str, ...]
+    launched_on: date
 
 
 def launch(
-    command: Launch, *, schools: Mapping[str, School | None], covered_villages: frozenset[str]
+    command: Launch, *, schools: Mapping[str, School | None], covered_villages: frozenset[str], today: date
 ) -> list[DomainEvent]:
     """``schools``: the target schools by code (None: not registered); ``covered_villages``: the
-    villages and communities the station covers on the first day of the period."""
-    check(NotBefore("the period's end", command.period_end, command.period_start, "its start"))
+    villages and communities the station covers on the first day of the period. The launch may be
+    decided before the period or after it began (recorded late): only not in the future."""
+    check(
+        NotBefore("the period's end", command.period_end, command.period_start, "its start"),
+        NotInTheFuture("the launch", command.launched_on, today),
+    )
     _check_targets(
         command.target_school_codes,
         schools,
@@ -286,6 +293,7 @@ def launch(
             period_start=command.period_start,
             period_end=command.period_end,
             target_school_codes=command.target_school_codes,
+            launched_on=command.launched_on,
         )
     ]
 
@@ -296,9 +304,16 @@ def add_targets(
     *,
     schools: Mapping[str, School | None],
     covered_villages: frozenset[str],
+    added_on: date,
+    today: date,
 ) -> list[DomainEvent]:
-    """Schools already targeted are left as they are; no event when none is new."""
-    check(NothingChangesAfterClosure(drive))
+    """Schools already targeted are left as they are; no event when none is new. They count as
+    targets from ``added_on``, on or after the launch."""
+    check(
+        NothingChangesAfterClosure(drive),
+        NotInTheFuture("the targets' addition", added_on, today),
+        NotBefore("the targets' addition", added_on, drive.launched_on, "the drive's launch"),
+    )
     _check_targets(
         school_codes,
         schools,
@@ -307,7 +322,9 @@ def add_targets(
         on=drive.period_start,
     )
     new = tuple(code for code in dict.fromkeys(school_codes) if code not in drive.target_school_codes)
-    return [RegistrationDriveTargetsAdded(drive_id=drive.drive_id, school_codes=new)] if new else []
+    if not new:
+        return []
+    return [RegistrationDriveTargetsAdded(drive_id=drive.drive_id, school_codes=new, added_on=added_on)]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ What counts where:
   In mediation: open with a pair assigned.
 - Resolution rate: of the disputes whose mediation ended in the range (an agreement, the court or a
   withdrawal), the share that ended in an agreement.
-- A dispute is placed where its latest event was filed, as the mediation service shows it: when a
-  village moves to another station, its open disputes go with it.
+- Each figure counts for the station covering the dispute's village on the figure's day (the open
+  and in-mediation ones, and the backlog, on the last day): when a village moves to another station,
+  its open disputes go with it from that day on, while what happened before stays with the old one.
 """
 
 from __future__ import annotations
@@ -21,38 +22,59 @@ import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
-from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
-    "r.registered_on <= {day}"
-    " AND coalesce(least(r.agreement_on, r.court_on, r.closed_on), 'infinity') > {day}"
+    "t.registered_on <= {day}"
+    " AND coalesce(least(t.agreement_on, t.court_on, t.closed_on), 'infinity') > {day}"
 )
 
-# $1 first day, $2 last day, then the scope from $3. Each figure query groups by {key}: the village,
-# or nothing (NULL) for the whole scope.
+# A dispute's row with the station of the coverage ``c`` joined for a day (the station it was last
+# filed under if no coverage says otherwise).
+PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_code) AS station_code"
+
+# $1 first day, $2 last day: each figure of a dispute as a fact on its day, placed on that day.
+DISPUTE_FACTS = placed_facts(
+    "rm_disputes",
+    [
+        ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
+        ("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2"),
+        ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
+        ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
+        ("open", "$2", OPEN_AT.format(day="$2")),
+        ("in_mediation", "$2", f"{OPEN_AT.format(day='$2')} AND t.mediators_on <= $2"),
+    ],
+    extra=", t.agreement_on - t.registered_on AS days_to_resolve",
+)
+
+# The scope from $3. Each figure query groups by {key}: the village, or nothing (NULL) for the whole
+# scope.
 DISPUTE_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.registered_on BETWEEN $1 AND $2) AS received,
-       count(*) FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS resolved,
-       count(*) FILTER (WHERE r.court_on BETWEEN $1 AND $2) AS referred_to_court,
-       count(*) FILTER (WHERE r.close_outcome = 'withdrawn' AND r.closed_on BETWEEN $1 AND $2) AS withdrawn,
-       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")}) AS open,
-       count(*) FILTER (WHERE {OPEN_AT.format(day="$2")} AND r.mediators_on <= $2) AS in_mediation,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.agreement_on - r.registered_on)
-           FILTER (WHERE r.agreement_on BETWEEN $1 AND $2) AS median_days_to_resolve
-  FROM rm_disputes r
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'resolved') AS resolved,
+       count(*) FILTER (WHERE r.figure = 'referred_to_court') AS referred_to_court,
+       count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'in_mediation') AS in_mediation,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve)
+           FILTER (WHERE r.figure = 'resolved') AS median_days_to_resolve
+  FROM ({DISPUTE_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
 
 STEP_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE s.step = 'failed') AS failed,
-       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'township') AS escalated_to_township,
-       count(*) FILTER (WHERE s.step = 'escalated' AND s.level = 'court') AS escalated_to_court
-  FROM rm_dispute_steps s JOIN rm_disputes r ON r.dispute_id = s.dispute_id
- WHERE s.day BETWEEN $1 AND $2 AND {in_scope(3)}
+       count(*) FILTER (WHERE r.step = 'failed') AS failed,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'township') AS escalated_to_township,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'court') AS escalated_to_court
+  FROM (SELECT s.step, s.level, {PLACED}
+          FROM rm_dispute_steps s JOIN rm_disputes d ON d.dispute_id = s.dispute_id
+               {covering("d.village_code", "s.day")}
+         WHERE s.day BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
@@ -148,8 +170,11 @@ SELECT CASE {AGE_CASES}
        count(r.running_since) AS with_running_since,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY r.registered_on - r.running_since)
            AS median_days_running_before_registration
-  FROM rm_disputes r
- WHERE {OPEN_AT.format(day="$1::date")} AND {in_scope(2)}
+  FROM (SELECT t.registered_on, t.running_since, t.township_code, t.village_code,
+               coalesce(c.station_code, t.station_code) AS station_code
+          FROM rm_disputes t {covering("t.village_code", "$1::date")}
+         WHERE {OPEN_AT.format(day="$1::date")}) r
+ WHERE {in_scope(2)}
  GROUP BY 1
 """
 

@@ -1,8 +1,10 @@
 """Leads received, decided and acted on over a range of China days, per place and per station.
 
 What counts where:
-- A lead counts where and when it was received (its station, township and village then: every later
-  event of the lead keeps that jurisdiction); its decision and each outcome on their own days.
+- Each figure counts on its own day, for the station covering the lead's village that day: received
+  on the day of receipt, a decision and each outcome on theirs, open and overdue at the end of the
+  range. When a village moves to another station, its open leads follow it from that day on, while
+  what happened before stays with the old station.
 - Open at the end of the range: received by then and not closed. Overdue then: waiting past the
   deadline it waits on at that moment, triage first, then a decision (the latest triage's deadline).
 """
@@ -17,49 +19,76 @@ import asyncpg
 
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
-from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 
-# $1 first day, $2 last day, the scope from $3, $7 the end of the last day. By {key}: the station, or
-# nothing (NULL) for the whole scope.
+# A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
+# coverage says otherwise).
+PLACED = "l.township_code, l.village_code, coalesce(c.station_code, l.station_code) AS station_code"
+
+# $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
+LEAD_FACTS = placed_facts(
+    "rm_leads",
+    [
+        ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
+        ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
+        ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
+        ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
+        (
+            "overdue",
+            "$2",
+            "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
+            " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
+        ),
+    ],
+)
+
+# The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
 LEAD_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.received_on BETWEEN $1 AND $2) AS received,
-       count(*) FILTER (WHERE r.verified_on BETWEEN $1 AND $2) AS verified,
-       count(*) FILTER (WHERE r.dismissed_on BETWEEN $1 AND $2) AS dismissed,
-       count(*) FILTER (WHERE r.received_on <= $2 AND coalesce(r.closed_on, 'infinity') > $2) AS open,
-       count(*) FILTER (
-           WHERE r.received_at < $7 AND coalesce(least(r.verified_on, r.dismissed_on), 'infinity') > $2
-             AND CASE WHEN r.triaged_at < $7 THEN r.due_at < $7 ELSE r.triage_due_at < $7 END
-       ) AS overdue
-  FROM rm_leads r
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'verified') AS verified,
+       count(*) FILTER (WHERE r.figure = 'dismissed') AS dismissed,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'overdue') AS overdue
+  FROM ({LEAD_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
+"""
+
+# Outcomes in the range, each placed on its day.
+OUTCOMES = f"""
+SELECT o.outcome, {PLACED}
+  FROM rm_lead_outcomes o JOIN rm_leads l ON l.lead_id = o.lead_id
+  {covering("l.village_code", "o.outcome_on")}
+ WHERE o.outcome_on BETWEEN $1 AND $2
 """
 
 OUTCOME_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) AS outcomes,
-       count(*) FILTER (WHERE o.outcome = 'fugitive_arrested') AS fugitives_arrested
-  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
- WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)}
+       count(*) FILTER (WHERE r.outcome = 'fugitive_arrested') AS fugitives_arrested
+  FROM ({OUTCOMES}) r
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
-# Breakdowns: {column} of the leads received, dismissed, or of the outcomes, by {cell} (a village of
-# one station, or nothing for the whole scope).
+# Breakdowns: {column} of the leads received (placed where they were received), dismissed (placed on
+# the day of the dismissal), or of the outcomes, by {cell} (a village of one station, or nothing for the
+# whole scope).
 RECEIVED_BY = f"""
 SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n FROM rm_leads r
  WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
 """
 DISMISSED_BY_REASON = f"""
-SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n FROM rm_leads r
- WHERE r.dismissed_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
+SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n
+  FROM (SELECT l.dismissal_reason, {PLACED}
+          FROM rm_leads l {covering("l.village_code", "l.dismissed_on")}
+         WHERE l.dismissed_on BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)} GROUP BY 1, 2
 """
 OUTCOMES_BY_KIND = f"""
-SELECT {{cell}} AS cell, o.outcome AS key, count(*) AS n
-  FROM rm_lead_outcomes o JOIN rm_leads r ON r.lead_id = o.lead_id
- WHERE o.outcome_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
+SELECT {{cell}} AS cell, r.outcome AS key, count(*) AS n FROM ({OUTCOMES}) r WHERE {in_scope(3)} GROUP BY 1, 2
 """
 BREAKDOWNS = {
     "received_by_channel": (RECEIVED_BY.format(cell="{cell}", column="channel"), LeadChannel),
@@ -82,9 +111,15 @@ SELECT station_code, coalesce(village_code, '') AS village FROM rm_leads WHERE s
 UNION
 SELECT station_code, village_code FROM rm_village_coverage WHERE station_code = ANY($1)
 """
-# The cells a scope counts leads of, whatever their days.
+# The cells a scope counts leads of, whatever their days: each lead's own station's, and those of every
+# station that ever covered its village (a figure counts at the station covering the village that day).
 SCOPE_CELLS = f"""
-SELECT DISTINCT r.station_code, coalesce(r.village_code, '') AS village FROM rm_leads r WHERE {in_scope(1)}
+SELECT DISTINCT r.station_code, coalesce(r.village_code, '') AS village
+  FROM (SELECT l.township_code, l.village_code, l.station_code FROM rm_leads l
+        UNION
+        SELECT l.township_code, l.village_code, c.station_code
+          FROM rm_leads l JOIN rm_village_coverage c ON c.village_code = l.village_code) r
+ WHERE {in_scope(1)}
 """
 CALLER_KINDS = "SELECT DISTINCT kind FROM rm_org_units WHERE code = ANY($1)"
 

@@ -40,7 +40,7 @@ def received(c: Changes, e: EventEnvelope, event: LeadReceived) -> None:
 
 
 def triaged(c: Changes, e: EventEnvelope, event: LeadTriaged) -> None:
-    c.update(LEADS_TABLE, event.lead_id, triaged_at=e.occurred_at, due_at=event.due_at)
+    c.update(LEADS_TABLE, event.lead_id, triaged_at=event.triaged_at, due_at=event.due_at)
 
 
 def verified(c: Changes, e: EventEnvelope, event: LeadVerified) -> None:

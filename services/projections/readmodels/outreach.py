@@ -61,15 +61,15 @@ def drive_launched(c: Changes, e: EventEnvelope, event: RegistrationDriveLaunche
         period_end=event.period_end,
     )
     # The launch's target list is the drive's plan: it counts from the period's start even when the
-    # drive is recorded after it began (entered after the fact), not from the day it was typed in.
-    counts_from = min(china_day(e.occurred_at), event.period_start)
+    # drive was launched after it began (decided late), else from the launch.
+    counts_from = min(event.launched_on, event.period_start)
     _add_targets(c, event.drive_id, event.target_school_codes, counts_from)
 
 
 def targets_added(c: Changes, e: EventEnvelope, event: RegistrationDriveTargetsAdded) -> None:
     c.update(DRIVES, event.drive_id)  # only requires the drive
-    # Targets added later count from the day they were recorded: the command carries no date.
-    _add_targets(c, event.drive_id, event.school_codes, china_day(e.occurred_at))
+    # Targets added later count from the day they were added.
+    _add_targets(c, event.drive_id, event.school_codes, event.added_on)
 
 
 def _add_targets(c: Changes, drive_id: str, school_codes: tuple[str, ...], counts_from: date) -> None:

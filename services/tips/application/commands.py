@@ -59,10 +59,17 @@ class SubmitLead(Command):
 
 class TriageLead(Command):
     priority: LeadPriority
+    triaged_at: Moment | None = Field(
+        default=None,
+        description="When the lead was triaged (entered later from the duty log); now if left out.",
+    )
 
 
 class AssignLead(Command):
     officer_person_id: str = PersonId
+    assigned_at: Moment | None = Field(
+        default=None, description="When the lead was handed to the officer; now if left out."
+    )
 
 
 class VerifyLead(Command):
@@ -124,6 +131,7 @@ class RegisterContactGroup(Command):
     village_code: str = Code
     kind: ContactGroupKind
     name: FreeText = Field(min_length=1, max_length=100, description="e.g. 干冲村警民联络群")
+    registered_on: Day = Field(description="The day the group was set up.")
 
 
 class PublishSafetyNotice(Command):
@@ -136,6 +144,9 @@ class PublishSafetyNotice(Command):
     )
     title: FreeText = Field(min_length=1, max_length=100)
     body: FreeText = Field(min_length=1, max_length=2000)
+    published_at: Moment | None = Field(
+        default=None, description="When the station issued the notice; now if left out."
+    )
 
 
 class RecordDelivery(Command):

@@ -102,13 +102,23 @@ async def submit_lead(uow: Uow, ctx: CommandContext, cmd: c.SubmitLead) -> Comma
 
 async def triage_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.TriageLead) -> CommandResult:
     t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
-    return await record(t, leads.triage(t.state, priority=cmd.priority, deadlines=uow.deadlines), on=None)
+    moment = now()
+    triaged_at = cmd.triaged_at or moment
+    events = leads.triage(
+        t.state, priority=cmd.priority, triaged_at=triaged_at, now=moment, deadlines=uow.deadlines
+    )
+    return await record(t, events, on=triaged_at)
 
 
 async def assign_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.AssignLead) -> CommandResult:
     t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
     officer = await uow.officer(cmd.officer_person_id)
-    return await record(t, leads.assign(t.state, person_id=cmd.officer_person_id, officer=officer), on=None)
+    moment = now()
+    assigned_at = cmd.assigned_at or moment
+    events = leads.assign(
+        t.state, person_id=cmd.officer_person_id, officer=officer, assigned_at=assigned_at, now=moment
+    )
+    return await record(t, events, on=assigned_at)
 
 
 async def verify_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.VerifyLead) -> CommandResult:
@@ -222,19 +232,27 @@ async def register_contact_group(uow: Uow, ctx: CommandContext, cmd: c.RegisterC
 
     async def where() -> Jurisdiction:
         village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
-        return await uow.orgs.jurisdiction_of(village.code, today_in_china())
+        return await uow.orgs.jurisdiction_of(village.code, cmd.registered_on)
 
     t = await CONTACT_GROUP.create(uow, ctx, cmd.group_id, ANYONE, where)
-    events = contact_groups.register(
-        t.loaded.state, group_id=cmd.group_id, village_code=cmd.village_code, kind=cmd.kind, name=cmd.name
+    registration = contact_groups.Registration(
+        group_id=cmd.group_id,
+        village_code=cmd.village_code,
+        kind=cmd.kind,
+        name=cmd.name,
+        registered_on=cmd.registered_on,
     )
-    recorded = await t.append(events)
+    events = contact_groups.register(t.loaded.state, registration, today=today_in_china())
+    recorded = await t.append(events, on=cmd.registered_on)
     await uow.index_contact_group(recorded.state)
     return recorded.answer(201)
 
 
 async def publish_notice(uow: Uow, ctx: CommandContext, cmd: c.PublishSafetyNotice) -> CommandResult:
-    day = today_in_china()
+    moment = now()
+    published_at = cmd.published_at or moment
+    # The station's villages on the day it issued the notice.
+    day = china_day(published_at)
 
     async def where() -> Jurisdiction:
         station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
@@ -250,14 +268,15 @@ async def publish_notice(uow: Uow, ctx: CommandContext, cmd: c.PublishSafetyNoti
         village_codes=villages,
         title=cmd.title,
         body=cmd.body,
-        published_at=now(),
+        published_at=published_at,
     )
     events = notices.publish(
         publication,
         uncovered=tuple(v for v in villages if v not in covered),
         group_ids=await uow.contact_groups_of(villages),
+        now=moment,
     )
-    return await t.record(events)
+    return await t.record(events, on=published_at)
 
 
 async def record_delivery(
@@ -265,7 +284,6 @@ async def record_delivery(
 ) -> CommandResult:
     t = await NOTICE.act(uow, ctx, notice_id, LEAD_OFFICERS)
     moment = now()
-    events = notices.deliver(
-        t.state, group_id=cmd.group_id, delivered_at=cmd.delivered_at or moment, now=moment
-    )
-    return await t.record(events)
+    delivered_at = cmd.delivered_at or moment
+    events = notices.deliver(t.state, group_id=cmd.group_id, delivered_at=delivered_at, now=moment)
+    return await t.record(events, on=delivered_at)

@@ -4,10 +4,11 @@ posted to. The service knows a group's village, kind and name, never its members
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, NotInTheFuture, check
 
 
 def stream_id(group_id: str) -> str:
@@ -20,12 +21,15 @@ class ContactGroup:
     village_code: str
     kind: ContactGroupKind
     name: str
+    registered_on: date
 
 
 def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
     match event:
         case ContactGroupRegistered():
-            return ContactGroup(event.group_id, event.village_code, event.kind, event.name)
+            return ContactGroup(
+                event.group_id, event.village_code, event.kind, event.name, event.registered_on
+            )
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
@@ -42,8 +46,27 @@ class GroupIdMustBeFree(BusinessRule):
         return f"contact group {self.group_id} is already registered"
 
 
-def register(
-    existing: ContactGroup | None, *, group_id: str, village_code: str, kind: ContactGroupKind, name: str
-) -> list[DomainEvent]:
-    check(GroupIdMustBeFree(existing, group_id))
-    return [ContactGroupRegistered(group_id=group_id, village_code=village_code, kind=kind, name=name)]
+@dataclass(frozen=True)
+class Registration:
+    group_id: str
+    village_code: str
+    kind: ContactGroupKind
+    name: str
+    registered_on: date
+
+
+def register(existing: ContactGroup | None, registration: Registration, *, today: date) -> list[DomainEvent]:
+    r = registration
+    check(
+        GroupIdMustBeFree(existing, r.group_id),
+        NotInTheFuture("the registration", r.registered_on, today),
+    )
+    return [
+        ContactGroupRegistered(
+            group_id=r.group_id,
+            village_code=r.village_code,
+            kind=r.kind,
+            name=r.name,
+            registered_on=r.registered_on,
+        )
+    ]

@@ -102,7 +102,9 @@ class Lead:
     status: LeadStatus = LeadStatus.RECEIVED
     priority: LeadPriority | None = None
     due_at: datetime | None = None  # the decision deadline, once triaged
+    triaged_at: datetime | None = None  # the latest triage
     handler: str | None = None  # the assigned officer's person id
+    assigned_at: datetime | None = None  # the latest assignment
     verified_on: date | None = None
     dismissed_on: date | None = None
     dismissal_reason: DismissalReason | None = None
@@ -126,9 +128,19 @@ class Lead:
         return None
 
     @property
+    def last_moment(self) -> datetime:
+        """The latest of its timed acts (receipt, triage, assignment): a later one cannot predate it."""
+        return max(m for m in (self.received_at, self.triaged_at, self.assigned_at) if m is not None)
+
+    @property
     def last_day(self) -> date:
         """The latest day the lead's history mentions: later acts cannot predate it."""
-        days = [self.received_on, self.verified_on, self.dismissed_on, *(o.outcome_on for o in self.outcomes)]
+        days = [
+            china_day(self.last_moment),
+            self.verified_on,
+            self.dismissed_on,
+            *(o.outcome_on for o in self.outcomes),
+        ]
         return max(d for d in days if d is not None)
 
 
@@ -151,10 +163,18 @@ def evolve(state: Lead | None, event: DomainEvent) -> Lead:
             )
         case LeadTriaged() if state is not None:
             triaged = LeadStatus.TRIAGED if state.status is LeadStatus.RECEIVED else state.status
-            return replace(state, status=triaged, priority=event.priority, due_at=event.due_at)
+            return replace(
+                state,
+                status=triaged,
+                priority=event.priority,
+                due_at=event.due_at,
+                triaged_at=event.triaged_at,
+            )
         case LeadAssigned() if state is not None:
             assigned = LeadStatus.ASSIGNED if state.status is LeadStatus.TRIAGED else state.status
-            return replace(state, status=assigned, handler=event.officer_person_id)
+            return replace(
+                state, status=assigned, handler=event.officer_person_id, assigned_at=event.assigned_at
+            )
         case LeadVerified() if state is not None:
             return replace(state, status=LeadStatus.VERIFIED, verified_on=event.verified_on)
         case LeadDismissed() if state is not None:
@@ -477,18 +497,33 @@ def receive(submission: Submission, *, now: datetime, deadlines: Deadlines) -> l
     ]
 
 
-def triage(lead: Lead, *, priority: LeadPriority, deadlines: Deadlines) -> list[DomainEvent]:
-    """Give the lead a priority, or change it while it awaits a decision; the deadline follows."""
-    check(NothingChangesAfterClosing(lead), MustAwaitDecision(lead), PriorityMustChange(lead, priority))
+def triage(
+    lead: Lead, *, priority: LeadPriority, triaged_at: datetime, now: datetime, deadlines: Deadlines
+) -> list[DomainEvent]:
+    """Give the lead a priority at ``triaged_at``, or change it while it awaits a decision; the
+    deadline follows (counted from receipt, whenever the triage happened)."""
+    check(
+        NothingChangesAfterClosing(lead),
+        MustAwaitDecision(lead),
+        PriorityMustChange(lead, priority),
+        NotInTheFuture("the triage", triaged_at, now + CLOCK_SKEW),
+        NotBefore("the triage", triaged_at, lead.last_moment, "the lead's latest act"),
+    )
     return [
         LeadTriaged(
-            lead_id=lead.lead_id, priority=priority, due_at=deadlines.decision_due(lead.received_at, priority)
+            lead_id=lead.lead_id,
+            priority=priority,
+            due_at=deadlines.decision_due(lead.received_at, priority),
+            triaged_at=triaged_at,
         )
     ]
 
 
-def assign(lead: Lead, *, person_id: str, officer: Officer | None) -> list[DomainEvent]:
-    """Assign the lead, or hand it to another officer of the station (until it is closed)."""
+def assign(
+    lead: Lead, *, person_id: str, officer: Officer | None, assigned_at: datetime, now: datetime
+) -> list[DomainEvent]:
+    """Assign the lead at ``assigned_at``, or hand it to another officer of the station (until it is
+    closed)."""
     check(
         NothingChangesAfterClosing(lead),
         MustNotBeDismissed(lead),
@@ -496,8 +531,14 @@ def assign(lead: Lead, *, person_id: str, officer: Officer | None) -> list[Domai
         OfficerMustBeKnown(person_id, officer),
     )
     assert officer is not None
-    check(OfficerMustServeAtStation(officer, lead.station_code), MustBeANewHandler(lead, person_id))
-    return [LeadAssigned(lead_id=lead.lead_id, officer_person_id=person_id)]
+    check(
+        OfficerMustServeAtStation(officer, lead.station_code),
+        MustBeANewHandler(lead, person_id),
+        NotInTheFuture("the assignment", assigned_at, now + CLOCK_SKEW),
+        NotBefore("the assignment", assigned_at, lead.last_moment, "the lead's latest act"),
+        NotBefore("the assignment", china_day(assigned_at), lead.last_day, "the lead's latest day"),
+    )
+    return [LeadAssigned(lead_id=lead.lead_id, officer_person_id=person_id, assigned_at=assigned_at)]
 
 
 def verify(lead: Lead, *, verified_on: date, today: date) -> list[DomainEvent]:

@@ -122,12 +122,13 @@ class Publication:
 
 
 def publish(
-    publication: Publication, *, uncovered: tuple[str, ...], group_ids: tuple[str, ...]
+    publication: Publication, *, uncovered: tuple[str, ...], group_ids: tuple[str, ...], now: datetime
 ) -> list[DomainEvent]:
-    """``uncovered``: the villages the station does not cover; ``group_ids``: the contact groups of
-    the villages."""
+    """``uncovered``: the villages the station does not cover on the day of publication; ``group_ids``:
+    the contact groups of the villages."""
     p = publication
     check(
+        NotInTheFuture("the publication", p.published_at, now + CLOCK_SKEW),
         VillagesMustBeCoveredByStation(p.station_code, uncovered),
         MustReachAContactGroup(p.village_codes, group_ids),
     )

@@ -168,7 +168,11 @@ def lead(
         )
     ]
     if triaged_due:
-        events.append(stream.next(LeadTriaged(lead_id=ident, priority="high", due_at=triaged_due), received))
+        events.append(
+            stream.next(
+                LeadTriaged(lead_id=ident, priority="high", due_at=triaged_due, triaged_at=received), received
+            )
+        )
     if verified:
         events.append(stream.next(LeadVerified(lead_id=ident, verified_on=received.date()), received))
     return events

@@ -35,7 +35,7 @@ def test_a_lead_waits_on_its_triage_then_its_decision_then_nothing() -> None:
         "overdue_triage",
         DUE,
     )
-    [decision] = decide(LeadTriaged(lead_id="L1", priority="urgent", due_at=DUE), J, AT, 30)
+    [decision] = decide(LeadTriaged(lead_id="L1", priority="urgent", due_at=DUE, triaged_at=AT), J, AT, 30)
     assert isinstance(decision, Deadline) and decision.state == "overdue_decision"
     assert decide(LeadVerified(lead_id="L1", verified_on=date(2026, 12, 3)), J, AT, 30) == [
         Settled("lead-L1")

@@ -57,7 +57,11 @@ async def test_a_village_cadre_and_the_station_mediate_a_dispute_to_a_lasting_ag
 
     third = {"label": "party-C", "role": "third_party"}
     with_c = await ok(
-        await world.post(f"/disputes/{dispute_id}/parties", json={"parties": [third]}, headers=CADRE_V01)
+        await world.post(
+            f"/disputes/{dispute_id}/parties",
+            json={"parties": [third], "added_on": "2024-03-01"},
+            headers=CADRE_V01,
+        )
     )
     assert [p["label"] for p in with_c["parties"]] == ["party-A", "party-B", "party-C"]
     assigned = await ok(await world.post(f"/disputes/{dispute_id}/mediators", json=PAIR, headers=S01))
@@ -390,7 +394,11 @@ async def test_a_registration_breaking_a_rule_is_409_with_its_code(
         ("agreement", {"reached_on": "2024-03-06", "terms": "x"}, "mediators_not_assigned"),
         ("escalate", {"to_level": "township", "escalated_on": "2024-03-06"}, "escalation_needs_failure"),
         ("close", {"outcome": "resolved", "closed_on": "2024-03-06"}, "close_outcome_mismatch"),
-        ("parties", {"parties": [{"label": "party-A", "role": "claimant"}]}, "party_already_recorded"),
+        (
+            "parties",
+            {"parties": [{"label": "party-A", "role": "claimant"}], "added_on": "2024-03-02"},
+            "party_already_recorded",
+        ),
         (
             "follow-ups",
             {
@@ -460,7 +468,7 @@ async def test_a_party_attends_sessions_once_added(world: httpx.AsyncClient) -> 
     await ok(
         await world.post(
             f"/disputes/{dispute_id}/parties",
-            json={"parties": [{"label": "party-C", "role": "third_party"}]},
+            json={"parties": [{"label": "party-C", "role": "third_party"}], "added_on": "2024-03-06"},
             headers=S01,
         )
     )

@@ -149,7 +149,11 @@ async def test_a_referred_lead_opens_a_dispute_once(
     refused = await world.post("/disputes/lead-L1/sessions", json=session("2024-03-06"), headers=S01)
     assert refused.json()["error"] == "parties_not_identified"
     parties = [{"label": "party-A", "role": "claimant"}, {"label": "party-B", "role": "respondent"}]
-    await ok(await world.post("/disputes/lead-L1/parties", json={"parties": parties}, headers=S01))
+    await ok(
+        await world.post(
+            "/disputes/lead-L1/parties", json={"parties": parties, "added_on": "2024-03-05"}, headers=S01
+        )
+    )
     await ok(await world.post("/disputes/lead-L1/sessions", json=session("2024-03-06"), headers=S01))
     listed = await ok(await world.get("/disputes?on=2024-03-06", headers=ADMIN))
     assert [(i["dispute_id"], i["source"]) for i in listed["items"]] == [("lead-L1", "tips_lead")]

@@ -94,7 +94,7 @@ def referred() -> DisputeRegistered:
 
 
 def parties_added(*parties: Party) -> DisputePartiesAdded:
-    return DisputePartiesAdded(dispute_id=DISPUTE, parties=parties)
+    return DisputePartiesAdded(dispute_id=DISPUTE, parties=parties, added_on=REGISTERED_ON)
 
 
 def mediators_assigned(

@@ -95,7 +95,11 @@ def test_a_dispute_has_two_sides() -> None:
             {**REGISTRATION, "parties": [{"label": "party-A", "role": "claimant"}] * 2},
             "parties",
         ),
-        (c.AddParties, {"parties": [{"label": "party-C", "role": "third_party"}] * 2}, "parties"),
+        (
+            c.AddParties,
+            {"parties": [{"label": "party-C", "role": "third_party"}] * 2, "added_on": "2024-03-02"},
+            "parties",
+        ),
         (
             c.RecordSession,
             {

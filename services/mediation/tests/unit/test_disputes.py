@@ -4,7 +4,7 @@ follow up. Every rule: given events, when a decision, then events or the rule's 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -167,12 +167,18 @@ def test_the_dispute_of_a_lead_is_named_after_the_lead() -> None:
 
 
 def test_add_a_party() -> None:
-    then_events(disputes.add_parties(dispute(), (PARTY_C,)), [parties_added(PARTY_C)])
+    then_events(
+        disputes.add_parties(dispute(), (PARTY_C,), added_on=REGISTERED_ON, today=TODAY),
+        [parties_added(PARTY_C)],
+    )
     assert dispute(parties_added(PARTY_C)).parties == (PARTY_A, PARTY_B, PARTY_C)
 
 
 def test_a_party_is_recorded_once() -> None:
-    then_rule_broken("party_already_recorded", lambda: disputes.add_parties(dispute(), (PARTY_C, PARTY_A)))
+    then_rule_broken(
+        "party_already_recorded",
+        lambda: disputes.add_parties(dispute(), (PARTY_C, PARTY_A), added_on=REGISTERED_ON, today=TODAY),
+    )
 
 
 def test_parties_of_a_referred_lead_are_added_later() -> None:
@@ -180,14 +186,32 @@ def test_parties_of_a_referred_lead_are_added_later() -> None:
     assert state.party_labels == {"party-A", "party-B"}
 
 
+def test_parties_are_added_on_a_day_of_the_dispute_and_not_in_the_future() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: disputes.add_parties(
+            dispute(), (PARTY_C,), added_on=REGISTERED_ON - timedelta(days=1), today=TODAY
+        ),
+    )
+    then_rule_broken(
+        "date_in_future",
+        lambda: disputes.add_parties(dispute(), (PARTY_C,), added_on=TODAY + timedelta(days=1), today=TODAY),
+    )
+
+
 def test_no_party_joins_after_the_agreement() -> None:
-    then_rule_broken("mediation_not_in_progress", lambda: disputes.add_parties(agreed(), (PARTY_C,)))
+    then_rule_broken(
+        "mediation_not_in_progress",
+        lambda: disputes.add_parties(agreed(), (PARTY_C,), added_on=REGISTERED_ON, today=TODAY),
+    )
 
 
 def test_no_party_joins_a_closed_dispute() -> None:
     then_rule_broken(
         "dispute_closed",
-        lambda: disputes.add_parties(dispute(closed(outcome=CloseOutcome.WITHDRAWN)), (PARTY_C,)),
+        lambda: disputes.add_parties(
+            dispute(closed(outcome=CloseOutcome.WITHDRAWN)), (PARTY_C,), added_on=REGISTERED_ON, today=TODAY
+        ),
     )
 
 

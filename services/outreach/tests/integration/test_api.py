@@ -31,6 +31,7 @@ DRIVE = {
     "period_start": "2023-09-01",
     "period_end": "2023-10-31",
     "target_school_codes": ["SCH1", "SCH2"],
+    "launched_on": "2023-08-20",
 }
 SCHOOL_DAY = {
     "school_code": "SCH1",
@@ -122,7 +123,9 @@ async def test_targets_added_to_a_drive_lower_its_completion(world: httpx.AsyncC
     await ok(await world.post(f"/registration-drives/{drive}/visits", json=SCHOOL_DAY, headers=S01))
     state = await ok(
         await world.post(
-            f"/registration-drives/{drive}/targets", json={"school_codes": ["SCH2"]}, headers=S01
+            f"/registration-drives/{drive}/targets",
+            json={"school_codes": ["SCH2"], "added_on": "2023-09-05"},
+            headers=S01,
         )
     )
     assert (state["target_school_codes"], state["completion"]) == (["SCH1", "SCH2"], 0.5)
@@ -359,7 +362,12 @@ BROKEN: list[tuple[str, str, dict[str, Any], str]] = [
         {**SCHOOL_DAY, "visited_on": "2023-09-01"},
         "drive_closed",
     ),
-    ("/registration-drives/{closed}/targets", "after closure", {"school_codes": ["SCH2"]}, "drive_closed"),
+    (
+        "/registration-drives/{closed}/targets",
+        "after closure",
+        {"school_codes": ["SCH2"], "added_on": "2023-09-05"},
+        "drive_closed",
+    ),
     ("/registration-drives/{closed}/close", "closed twice", {"closed_on": "2023-09-02"}, "drive_closed"),
     (
         "/enterprise-visits",
@@ -483,7 +491,7 @@ async def test_unknown_ids_are_404(world: httpx.AsyncClient) -> None:
     posts = [
         ("/registration-drives/nope/visits", SCHOOL_DAY),
         ("/registration-drives/nope/close", {"closed_on": "2023-10-31"}),
-        ("/registration-drives/nope/targets", {"school_codes": ["SCH1"]}),
+        ("/registration-drives/nope/targets", {"school_codes": ["SCH1"], "added_on": "2023-09-05"}),
         ("/enterprise-visits/nope/follow-ups", {"action": "复查", "due_on": "2023-12-01"}),
         (f"/enterprise-visits/{ids['visit']}/follow-ups/7/complete", {"completed_on": "2023-10-18"}),
         ("/enterprise-cases/nope/handle", {"handled_on": "2023-10-15", "outcome": "solved"}),

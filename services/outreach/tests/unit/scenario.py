@@ -84,6 +84,7 @@ def enterprise() -> Enterprise:
 DRIVE = "d-2023-autumn"
 PERIOD_START = date(2023, 9, 1)
 PERIOD_END = date(2023, 10, 31)
+LAUNCHED_ON = date(2023, 8, 22)
 
 
 def launched(targets: tuple[str, ...] = (SCHOOL, OTHER_SCHOOL)) -> RegistrationDriveLaunched:
@@ -94,6 +95,7 @@ def launched(targets: tuple[str, ...] = (SCHOOL, OTHER_SCHOOL)) -> RegistrationD
         period_start=PERIOD_START,
         period_end=PERIOD_END,
         target_school_codes=targets,
+        launched_on=LAUNCHED_ON,
     )
 
 

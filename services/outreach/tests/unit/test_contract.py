@@ -82,6 +82,7 @@ LAUNCH = {
     "title": "秋季",
     "period_start": "2023-09-01",
     "period_end": "2023-10-31",
+    "launched_on": "2023-08-22",
 }
 
 
@@ -92,7 +93,9 @@ def test_a_drive_targets_each_school_once() -> None:
     assert refused(c.LaunchRegistrationDrive, {**LAUNCH, "target_school_codes": []}) == [
         "target_school_codes"
     ]
-    assert refused(c.AddDriveTargets, {"school_codes": ["A1", "A1"]}) == ["school_codes"]
+    assert refused(c.AddDriveTargets, {"school_codes": ["A1", "A1"], "added_on": "2023-09-15"}) == [
+        "school_codes"
+    ]
 
 
 VISIT = {"enterprise_code": "E1", "officer_person_id": "P1", "visited_on": "2023-10-10"}

@@ -23,6 +23,7 @@ from services.outreach.tests.unit.scenario import (
     DRIVE,
     FAR_SCHOOL,
     FAR_SCHOOL_REGISTERED,
+    LAUNCHED_ON,
     OTHER_SCHOOL,
     OTHER_SCHOOL_REGISTERED,
     PERIOD_END,
@@ -44,6 +45,7 @@ SCHOOLS: dict[str, School | None] = {
     FAR_SCHOOL: school(FAR_SCHOOL_REGISTERED),
 }
 STATION_AREA = frozenset({VILLAGE})  # 东风派出所 covers 东风社区, not 松林村
+ADDED_ON = date(2023, 9, 15)
 
 
 def launch(
@@ -52,8 +54,10 @@ def launch(
     period_end: date = PERIOD_END,
     covered: frozenset[str] = STATION_AREA,
 ) -> list[DomainEvent]:
-    command = Launch(DRIVE, STATION, "2023年秋季户籍窗口进校园", period_start, period_end, targets)
-    return drives.launch(command, schools=SCHOOLS, covered_villages=covered)
+    command = Launch(
+        DRIVE, STATION, "2023年秋季户籍窗口进校园", period_start, period_end, targets, LAUNCHED_ON
+    )
+    return drives.launch(command, schools=SCHOOLS, covered_villages=covered, today=TODAY)
 
 
 def record(
@@ -142,7 +146,13 @@ def test_no_visit_outside_the_period(visited_on: date) -> None:
 def test_no_visit_recorded_before_it_happened() -> None:
     current = drive()
     state = Drive(
-        DRIVE, STATION, current.title, PERIOD_START, date(2024, 12, 31), current.target_school_codes
+        DRIVE,
+        STATION,
+        current.title,
+        PERIOD_START,
+        date(2024, 12, 31),
+        current.target_school_codes,
+        LAUNCHED_ON,
     )
     then_rule_broken("date_in_future", lambda: record(state, TODAY + timedelta(days=1)))
     then_events(record(state, TODAY), [visited(TODAY)])
@@ -232,15 +242,30 @@ def test_add_a_target_school_lowers_the_completion_figure() -> None:
     )
     known = {**SCHOOLS, "4646001203": school(new_school)}
     state = drive(visited())
-    events = drives.add_targets(state, ("4646001203", SCHOOL), schools=known, covered_villages=STATION_AREA)
-    then_events(events, [RegistrationDriveTargetsAdded(drive_id=DRIVE, school_codes=("4646001203",))])
+    events = drives.add_targets(
+        state,
+        ("4646001203", SCHOOL),
+        schools=known,
+        covered_villages=STATION_AREA,
+        added_on=ADDED_ON,
+        today=TODAY,
+    )
+    then_events(
+        events,
+        [RegistrationDriveTargetsAdded(drive_id=DRIVE, school_codes=("4646001203",), added_on=ADDED_ON)],
+    )
     after = drives.evolve(state, events[0])
     assert after.target_school_codes == (SCHOOL, OTHER_SCHOOL, "4646001203")
     assert after.completion == round(1 / 3, 4)
 
 
 def test_adding_schools_already_targeted_changes_nothing() -> None:
-    assert drives.add_targets(drive(), (SCHOOL,), schools=SCHOOLS, covered_villages=STATION_AREA) == []
+    assert (
+        drives.add_targets(
+            drive(), (SCHOOL,), schools=SCHOOLS, covered_villages=STATION_AREA, added_on=ADDED_ON, today=TODAY
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -248,7 +273,36 @@ def test_adding_schools_already_targeted_changes_nothing() -> None:
 )
 def test_added_targets_follow_the_launch_rules(code: str, rule: str) -> None:
     then_rule_broken(
-        rule, lambda: drives.add_targets(drive(), (code,), schools=SCHOOLS, covered_villages=STATION_AREA)
+        rule,
+        lambda: drives.add_targets(
+            drive(), (code,), schools=SCHOOLS, covered_villages=STATION_AREA, added_on=ADDED_ON, today=TODAY
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("added_on", "rule"),
+    [(LAUNCHED_ON - timedelta(days=1), "dates_incoherent"), (TODAY + timedelta(days=1), "date_in_future")],
+)
+def test_targets_are_added_after_the_launch_and_not_in_the_future(added_on: date, rule: str) -> None:
+    then_rule_broken(
+        rule,
+        lambda: drives.add_targets(
+            drive(),
+            (OTHER_SCHOOL,),
+            schools=SCHOOLS,
+            covered_villages=STATION_AREA,
+            added_on=added_on,
+            today=TODAY,
+        ),
+    )
+
+
+def test_a_drive_is_not_launched_in_the_future() -> None:
+    command = Launch(DRIVE, STATION, "秋季", PERIOD_START, PERIOD_END, (SCHOOL,), TODAY + timedelta(days=1))
+    then_rule_broken(
+        "date_in_future",
+        lambda: drives.launch(command, schools=SCHOOLS, covered_villages=STATION_AREA, today=TODAY),
     )
 
 
@@ -293,6 +347,8 @@ def test_nothing_changes_after_closure() -> None:
     then_rule_broken("drive_closed", lambda: record(closed, school_code=OTHER_SCHOOL))
     then_rule_broken(
         "drive_closed",
-        lambda: drives.add_targets(closed, (SCHOOL,), schools=SCHOOLS, covered_villages=STATION_AREA),
+        lambda: drives.add_targets(
+            closed, (SCHOOL,), schools=SCHOOLS, covered_villages=STATION_AREA, added_on=ADDED_ON, today=TODAY
+        ),
     )
     then_rule_broken("drive_closed", lambda: drives.close(closed, closed_on=PERIOD_END, today=TODAY))

@@ -25,6 +25,7 @@ from govgrid.catalogue.mediation import (
     Party,
     PartyRole,
 )
+from govgrid.catalogue.organisation import VillageCoverageAssigned, VillageCoverageEnded
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from services.projections.generations import Generations
 from services.projections.readmodels.disputes import DISPUTES
@@ -308,13 +309,33 @@ async def test_the_caller_sees_their_jurisdiction(
 async def test_an_open_dispute_follows_its_village_to_another_station(
     generations: Generations, read_api: httpx.AsyncClient
 ) -> None:
+    # V2 moves from S01 to S02 on 15 December (one command of the registry: an end and a start).
+    village = Stream("orgunit-V2", Jurisdiction(township="T02", station="S01", village="V2"))
+    move = [
+        village.next(
+            VillageCoverageEnded(station_code="S01", village_code="V2", effective_until=d(12, 14)), d(12, 14)
+        ),
+        village.next(
+            VillageCoverageAssigned(station_code="S02", village_code="V2", effective_from=d(12, 15)),
+            d(12, 14),
+        ),
+    ]
     moved = Dispute("D9", "V2", d(12, 1))
     moved.stream.jurisdiction = Jurisdiction(township="T02", station="S02", village="V2")  # from 15 December
     moved.session_at(VILLAGE, d(12, 16))
-    await feed(generations, [*organisation(VILLAGES, GRIDS), *moved.events])
+    await feed(generations, [*organisation(VILLAGES, GRIDS), *move, *moved.events])
     december = "from=2023-12-01&to=2023-12-31"
-    assert (await get(read_api, f"/disputes/summary?{december}&station=S02"))["open"] == 1
-    assert (await get(read_api, f"/disputes/summary?{december}&station=S01"))["open"] == 0
+    assert pick(await get(read_api, f"/disputes/summary?{december}&station=S02"), "received", "open") == {
+        "received": 0,
+        "open": 1,
+    }
+    assert pick(await get(read_api, f"/disputes/summary?{december}&station=S01"), "received", "open") == {
+        "received": 1,  # received while V2 was S01's: it stays so
+        "open": 0,
+    }
+    before = "from=2023-12-01&to=2023-12-14"
+    assert (await get(read_api, f"/disputes/summary?{before}&station=S01"))["open"] == 1
+    assert (await get(read_api, f"/disputes/summary?{before}&station=S02"))["open"] == 0
 
 
 async def test_nothing_of_the_parties_reaches_the_read_model(generations: Generations) -> None:

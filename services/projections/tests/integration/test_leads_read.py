@@ -86,7 +86,7 @@ class Lead:
         return self
 
     def triage(self, at: datetime, priority: LeadPriority, due: datetime) -> Lead:
-        return self._add(LeadTriaged(lead_id=self.lead_id, priority=priority, due_at=due), at)
+        return self._add(LeadTriaged(lead_id=self.lead_id, priority=priority, due_at=due, triaged_at=at), at)
 
     def verify(self, on: date) -> Lead:
         return self._add(LeadVerified(lead_id=self.lead_id, verified_on=on), on)

@@ -82,6 +82,7 @@ class Drive:
             period_start=d(period[0]),
             period_end=d(period[1]),
             target_school_codes=targets,
+            launched_on=d(launched),
         )
         self._add(launch, launched)
 
@@ -91,7 +92,9 @@ class Drive:
         return self
 
     def target(self, on: str, *schools: str) -> Drive:
-        return self._add(RegistrationDriveTargetsAdded(drive_id=self.drive_id, school_codes=schools), on)
+        return self._add(
+            RegistrationDriveTargetsAdded(drive_id=self.drive_id, school_codes=schools, added_on=d(on)), on
+        )
 
     def _school_day(self, school: str) -> Jurisdiction:
         village = SCHOOL_VILLAGES[school]

@@ -153,12 +153,14 @@ def today() -> str:
 
 
 async def verified_lead(api: httpx.AsyncClient, verified_on: str | None = None, **changes: Any) -> str:
-    """A lead received, triaged (urgent), assigned to P001 and verified, by 西华派出所."""
+    """A lead received, triaged (urgent), assigned to P001 and verified, by 西华派出所; triaged and
+    assigned the moment it arrived when ``received_at`` says it arrived in the past."""
     lead_id = await submit(api, **changes)
-    await ok(await api.post(f"/leads/{lead_id}/triage", json={"priority": "urgent"}, headers=COLLEAGUE))
-    await ok(
-        await api.post(f"/leads/{lead_id}/assign", json={"officer_person_id": "P001"}, headers=COLLEAGUE)
-    )
+    arrived = changes.get("received_at")
+    triage = {"priority": "urgent"} | ({"triaged_at": arrived} if arrived else {})
+    assignment = {"officer_person_id": "P001"} | ({"assigned_at": arrived} if arrived else {})
+    await ok(await api.post(f"/leads/{lead_id}/triage", json=triage, headers=COLLEAGUE))
+    await ok(await api.post(f"/leads/{lead_id}/assign", json=assignment, headers=COLLEAGUE))
     verification = {"verified_on": verified_on or today()}
     await ok(await api.post(f"/leads/{lead_id}/verify", json=verification, headers=HANDLER))
     return lead_id

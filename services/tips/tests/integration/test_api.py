@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
+from govgrid.china_time import today_in_china
 from services.tips.tests.integration.conftest import (
     ADMIN,
     CADRE,
@@ -398,6 +399,7 @@ async def register_groups(api: httpx.AsyncClient) -> None:
                 "village_code": "V01",
                 "kind": "police_resident",
                 "name": "干冲村警民联络群",
+                "registered_on": "2023-03-01",
             },
             CADRE,
         ),
@@ -407,6 +409,7 @@ async def register_groups(api: httpx.AsyncClient) -> None:
                 "village_code": "V01",
                 "kind": "village_safety",
                 "name": "干冲村安全防范群",
+                "registered_on": "2023-03-01",
             },
             HANDLER,
         ),
@@ -416,6 +419,7 @@ async def register_groups(api: httpx.AsyncClient) -> None:
                 "village_code": "V02",
                 "kind": "police_resident",
                 "name": "前进社区警民群",
+                "registered_on": "2023-03-02",
             },
             TOWNSHIP,
         ),
@@ -433,6 +437,7 @@ async def test_a_station_publishes_a_safety_notice_and_records_its_delivery_per_
         "station_code": "S01",
         "title": "防范电信诈骗",
         "body": "近期冒充公检法诈骗高发，请勿向陌生账户转账。",
+        "published_at": "2023-11-20T10:00:00+08:00",
     }
     published = await ok(await api.post("/notices", json=notice, headers=HANDLER), 201)
     assert (published["village_codes"], published["group_ids"]) == (
@@ -440,15 +445,19 @@ async def test_a_station_publishes_a_safety_notice_and_records_its_delivery_per_
         ["V01-AF", "V01-JM", "V02-JM"],
     )
     notice_id = published["notice_id"]
-    delivered = await ok(
-        await api.post(f"/notices/{notice_id}/deliveries", json={"group_id": "V01-JM"}, headers=HANDLER)
-    )
+    delivery = {"group_id": "V01-JM", "delivered_at": "2023-11-20T10:05:00+08:00"}
+    delivered = await ok(await api.post(f"/notices/{notice_id}/deliveries", json=delivery, headers=HANDLER))
     assert [d["group_id"] for d in delivered["deliveries"]] == ["V01-JM"]
     twice = await api.post(f"/notices/{notice_id}/deliveries", json={"group_id": "V01-JM"}, headers=HANDLER)
     await refused(twice, 409, "notice_already_delivered")
     history = (await api.get(f"/notices/{notice_id}/history", headers=HANDLER)).json()
     assert [e["event_type"] for e in history] == ["SafetyNoticePublished", "SafetyNoticeDelivered"]
     assert history[0]["jurisdiction"] == {"township": None, "station": "S01", "village": None}
+    # Each is dated when it happened in the world, not when it was entered.
+    assert [datetime.fromisoformat(e["occurred_at"]) for e in history] == [
+        datetime.fromisoformat(notice["published_at"]),
+        datetime.fromisoformat(delivery["delivered_at"]),
+    ]
 
     only_v02 = await ok(
         await api.post("/notices", json={**notice, "village_codes": ["V02"]}, headers=ADMIN), 201
@@ -460,10 +469,20 @@ async def test_a_station_publishes_a_safety_notice_and_records_its_delivery_per_
     await refused(other, 409, "group_not_targeted")
 
 
+FUTURE = "date_in_future"
+TOMORROW = (today_in_china() + timedelta(days=1)).isoformat()
+
+
 async def test_safety_notice_errors(api: httpx.AsyncClient) -> None:
     await register_groups(api)
     notice = {"station_code": "S01", "title": "防溺水", "body": "暑期请看护好儿童。"}
-    group = {"group_id": "V01-JM", "village_code": "V01", "kind": "village_safety", "name": "x"}
+    group = {
+        "group_id": "V01-JM",
+        "village_code": "V01",
+        "kind": "village_safety",
+        "name": "x",
+        "registered_on": "2023-03-01",
+    }
     checks = [
         ("/notices", {**notice, "village_codes": ["V03"]}, ADMIN, 409, "village_not_covered_by_station"),
         ("/notices", {**notice, "station_code": "S02"}, S02_OFFICER, 409, "no_contact_groups"),
@@ -479,6 +498,8 @@ async def test_safety_notice_errors(api: httpx.AsyncClient) -> None:
             409,
             "wrong_org_unit_kind",
         ),
+        ("/contact-groups", {**group, "group_id": "V01-NEW", "registered_on": TOMORROW}, ADMIN, 409, FUTURE),
+        ("/notices", {**notice, "published_at": f"{TOMORROW}T10:00:00+08:00"}, ADMIN, 409, FUTURE),
     ]
     for path, body, headers, status, error in checks:
         await refused(await api.post(path, json=body, headers=headers), status, error)

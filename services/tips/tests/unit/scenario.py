@@ -84,6 +84,10 @@ VERIFIED_ON = date(2023, 11, 3)
 ARRESTED_ON = date(2023, 11, 6)
 CLOSED_ON = date(2023, 11, 28)
 TODAY = date(2023, 11, 28)
+NOW = datetime(2023, 11, 28, 2, 0, tzinfo=UTC)  # 10:00 in Danzhou
+TRIAGED_AT = RECEIVED_AT + timedelta(hours=2)
+ASSIGNED_AT = RECEIVED_AT + timedelta(hours=3)
+LATER = datetime(2023, 11, 6, 2, 0, tzinfo=UTC)  # after every act of the lead's life but its closing
 DESCRIPTION = "在逃人员疑似藏身于村东废弃养殖场"
 
 
@@ -103,12 +107,14 @@ def received(informant_ref: str | None = REF, grid_code: str | None = None) -> L
     )
 
 
-def triaged(priority: LeadPriority = LeadPriority.URGENT) -> LeadTriaged:
-    return LeadTriaged(lead_id=LEAD, priority=priority, due_at=RECEIVED_AT + DEADLINES.decision[priority])
+def triaged(priority: LeadPriority = LeadPriority.URGENT, at: datetime = TRIAGED_AT) -> LeadTriaged:
+    return LeadTriaged(
+        lead_id=LEAD, priority=priority, due_at=RECEIVED_AT + DEADLINES.decision[priority], triaged_at=at
+    )
 
 
-def assigned(person_id: str = HANDLER) -> LeadAssigned:
-    return LeadAssigned(lead_id=LEAD, officer_person_id=person_id)
+def assigned(person_id: str = HANDLER, at: datetime = ASSIGNED_AT) -> LeadAssigned:
+    return LeadAssigned(lead_id=LEAD, officer_person_id=person_id, assigned_at=at)
 
 
 def verified(verified_on: date = VERIFIED_ON) -> LeadVerified:

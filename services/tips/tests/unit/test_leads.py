@@ -34,7 +34,9 @@ from services.tips.tests.unit.scenario import (
     GRID,
     HANDLER,
     HANDLER_OFFICER,
+    LATER,
     LEAD,
+    NOW,
     OTHER_OFFICER,
     OTHER_STATION,
     RECEIVED_AT,
@@ -81,7 +83,11 @@ def submission(**changes: Any) -> Submission:
 
 
 def receive(**changes: Any) -> list[DomainEvent]:
-    return leads.receive(submission(**changes), now=RECEIVED_AT + timedelta(hours=1), deadlines=DEADLINES)
+    return leads.receive(
+        submission(**changes),
+        now=RECEIVED_AT + timedelta(hours=1),
+        deadlines=DEADLINES,
+    )
 
 
 # ---------------------------------------------------------------- receive
@@ -141,15 +147,17 @@ def test_triage_sets_the_decision_deadline_of_the_priority_from_receipt(
     priority: LeadPriority, deadline: timedelta
 ) -> None:
     then_events(
-        leads.triage(new_lead(), priority=priority, deadlines=DEADLINES),
-        [LeadTriaged(lead_id=LEAD, priority=priority, due_at=RECEIVED_AT + deadline)],
+        leads.triage(new_lead(), priority=priority, triaged_at=LATER, now=NOW, deadlines=DEADLINES),
+        [LeadTriaged(lead_id=LEAD, priority=priority, due_at=RECEIVED_AT + deadline, triaged_at=LATER)],
     )
     state = lead(triaged(priority))
     assert (state.status, state.pending_deadline) == (LeadStatus.TRIAGED, RECEIVED_AT + deadline)
 
 
 def test_an_assigned_lead_can_be_given_another_priority_and_stays_assigned() -> None:
-    events = leads.triage(assigned_lead(), priority=LeadPriority.LOW, deadlines=DEADLINES)
+    events = leads.triage(
+        assigned_lead(), priority=LeadPriority.LOW, triaged_at=LATER, now=NOW, deadlines=DEADLINES
+    )
     state = lead(triaged(), assigned(), *events)
     assert (state.status, state.priority, state.due_at) == (
         LeadStatus.ASSIGNED,
@@ -161,24 +169,111 @@ def test_an_assigned_lead_can_be_given_another_priority_and_stays_assigned() -> 
 def test_triage_with_the_same_priority_is_refused() -> None:
     then_rule_broken(
         "priority_unchanged",
-        lambda: leads.triage(triaged_lead(), priority=LeadPriority.URGENT, deadlines=DEADLINES),
+        lambda: leads.triage(
+            triaged_lead(), priority=LeadPriority.URGENT, triaged_at=LATER, now=NOW, deadlines=DEADLINES
+        ),
     )
 
 
 def test_a_decided_lead_is_not_triaged_again() -> None:
     then_rule_broken(
         "lead_already_decided",
-        lambda: leads.triage(verified_lead(), priority=LeadPriority.LOW, deadlines=DEADLINES),
+        lambda: leads.triage(
+            verified_lead(), priority=LeadPriority.LOW, triaged_at=LATER, now=NOW, deadlines=DEADLINES
+        ),
+    )
+
+
+def test_a_triage_entered_late_keeps_its_own_moment() -> None:
+    """Triaged the evening it arrived, typed in a month later: the event carries the evening."""
+    evening = RECEIVED_AT + timedelta(hours=10)
+    (event,) = leads.triage(
+        new_lead(), priority=LeadPriority.HIGH, triaged_at=evening, now=NOW, deadlines=DEADLINES
+    )
+    assert isinstance(event, LeadTriaged) and event.triaged_at == evening
+    assert event.due_at == RECEIVED_AT + timedelta(days=3)  # the clock still runs from receipt
+    assert lead(event).triaged_at == evening
+
+
+def test_a_triage_is_neither_in_the_future_nor_before_the_lead_arrived() -> None:
+    then_rule_broken(
+        "date_in_future",
+        lambda: leads.triage(
+            new_lead(),
+            priority=LeadPriority.LOW,
+            triaged_at=NOW + timedelta(minutes=6),
+            now=NOW,
+            deadlines=DEADLINES,
+        ),
+    )
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.triage(
+            new_lead(),
+            priority=LeadPriority.LOW,
+            triaged_at=RECEIVED_AT - timedelta(minutes=1),
+            now=NOW,
+            deadlines=DEADLINES,
+        ),
+    )
+
+
+def test_a_new_priority_is_not_dated_before_the_leads_latest_act() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.triage(
+            assigned_lead(),
+            priority=LeadPriority.LOW,
+            triaged_at=RECEIVED_AT + timedelta(hours=2, minutes=30),  # before the assignment
+            now=NOW,
+            deadlines=DEADLINES,
+        ),
     )
 
 
 # ---------------------------------------------------------------- assign
 
 
+def test_an_assignment_is_not_before_the_triage_nor_in_the_future() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.assign(
+            triaged_lead(),
+            person_id=HANDLER,
+            officer=HANDLER_OFFICER,
+            assigned_at=RECEIVED_AT + timedelta(hours=1),
+            now=NOW,
+        ),
+    )
+    then_rule_broken(
+        "date_in_future",
+        lambda: leads.assign(
+            triaged_lead(),
+            person_id=HANDLER,
+            officer=HANDLER_OFFICER,
+            assigned_at=NOW + timedelta(hours=1),
+            now=NOW,
+        ),
+    )
+
+
+def test_a_handover_is_not_dated_before_the_verification_day() -> None:
+    then_rule_broken(
+        "dates_incoherent",
+        lambda: leads.assign(
+            verified_lead(),
+            person_id=OTHER_OFFICER,
+            officer=COLLEAGUE,
+            assigned_at=RECEIVED_AT + timedelta(hours=5),  # 2 November; verified on the 3rd
+            now=NOW,
+        ),
+    )
+
+
 def test_assign_a_triaged_lead_to_an_officer_of_its_station() -> None:
     then_events(
-        leads.assign(triaged_lead(), person_id=HANDLER, officer=HANDLER_OFFICER),
-        [LeadAssigned(lead_id=LEAD, officer_person_id=HANDLER)],
+        leads.assign(triaged_lead(), person_id=HANDLER, officer=HANDLER_OFFICER, assigned_at=LATER, now=NOW),
+        [LeadAssigned(lead_id=LEAD, officer_person_id=HANDLER, assigned_at=LATER)],
     )
     state = assigned_lead()
     assert (state.status, state.handler) == (LeadStatus.ASSIGNED, HANDLER)
@@ -186,13 +281,17 @@ def test_assign_a_triaged_lead_to_an_officer_of_its_station() -> None:
 
 def test_a_lead_is_triaged_before_it_is_assigned() -> None:
     then_rule_broken(
-        "lead_not_triaged", lambda: leads.assign(new_lead(), person_id=HANDLER, officer=HANDLER_OFFICER)
+        "lead_not_triaged",
+        lambda: leads.assign(
+            new_lead(), person_id=HANDLER, officer=HANDLER_OFFICER, assigned_at=LATER, now=NOW
+        ),
     )
 
 
 def test_an_unknown_officer_cannot_be_assigned() -> None:
     then_rule_broken(
-        "unknown_officer", lambda: leads.assign(triaged_lead(), person_id="P-NOBODY", officer=None)
+        "unknown_officer",
+        lambda: leads.assign(triaged_lead(), person_id="P-NOBODY", officer=None, assigned_at=LATER, now=NOW),
     )
 
 
@@ -203,19 +302,24 @@ def test_an_unknown_officer_cannot_be_assigned() -> None:
 )
 def test_only_an_active_officer_of_the_leads_station_is_assigned(officer: Officer) -> None:
     then_rule_broken(
-        "officer_not_at_station", lambda: leads.assign(triaged_lead(), person_id=HANDLER, officer=officer)
+        "officer_not_at_station",
+        lambda: leads.assign(triaged_lead(), person_id=HANDLER, officer=officer, assigned_at=LATER, now=NOW),
     )
 
 
 def test_assigning_the_current_handler_again_is_refused() -> None:
     then_rule_broken(
         "already_assigned_to_officer",
-        lambda: leads.assign(assigned_lead(), person_id=HANDLER, officer=HANDLER_OFFICER),
+        lambda: leads.assign(
+            assigned_lead(), person_id=HANDLER, officer=HANDLER_OFFICER, assigned_at=LATER, now=NOW
+        ),
     )
 
 
 def test_a_verified_lead_can_be_handed_to_another_officer() -> None:
-    events = leads.assign(verified_lead(), person_id=OTHER_OFFICER, officer=COLLEAGUE)
+    events = leads.assign(
+        verified_lead(), person_id=OTHER_OFFICER, officer=COLLEAGUE, assigned_at=LATER, now=NOW
+    )
     state = lead(triaged(), assigned(), verified(), *events)
     assert (state.status, state.handler) == (LeadStatus.VERIFIED, OTHER_OFFICER)
 
@@ -223,7 +327,13 @@ def test_a_verified_lead_can_be_handed_to_another_officer() -> None:
 def test_a_dismissed_lead_is_not_assigned() -> None:
     then_rule_broken(
         "lead_dismissed",
-        lambda: leads.assign(lead(triaged(), dismissed()), person_id=HANDLER, officer=HANDLER_OFFICER),
+        lambda: leads.assign(
+            lead(triaged(), dismissed()),
+            person_id=HANDLER,
+            officer=HANDLER_OFFICER,
+            assigned_at=LATER,
+            now=NOW,
+        ),
     )
 
 
@@ -423,8 +533,8 @@ def test_a_closing_is_not_dated_before_the_last_outcome() -> None:
 def test_nothing_changes_after_closing() -> None:
     done = closed_lead()
     for decision in [
-        lambda: leads.triage(done, priority=LeadPriority.LOW, deadlines=DEADLINES),
-        lambda: leads.assign(done, person_id=OTHER_OFFICER, officer=COLLEAGUE),
+        lambda: leads.triage(done, priority=LeadPriority.LOW, triaged_at=LATER, now=NOW, deadlines=DEADLINES),
+        lambda: leads.assign(done, person_id=OTHER_OFFICER, officer=COLLEAGUE, assigned_at=LATER, now=NOW),
         lambda: leads.verify(done, verified_on=TODAY, today=TODAY),
         lambda: leads.dismiss(done, reason=DismissalReason.OTHER, dismissed_on=TODAY, today=TODAY),
         lambda: leads.record_outcome(done, arrest("DZ2023-9999", TODAY), today=TODAY),

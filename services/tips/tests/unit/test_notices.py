@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from govgrid.aggregate import fold
 from govgrid.catalogue.tips import (
@@ -17,6 +17,8 @@ from services.tips.tests.unit.scenario import STATION, VILLAGE, then_events, the
 
 NOTICE = "b7e3c1d2a4f5e6d7c8b9a0f1e2d3c4b5"
 PUBLISHED_AT = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)
+NOW = PUBLISHED_AT + timedelta(days=1)
+REGISTERED_ON = date(2023, 3, 1)
 OTHER_VILLAGE = "XINGLONG"
 GROUPS = ("QIANJIN-JM", "QIANJIN-AF")
 
@@ -54,21 +56,20 @@ def delivered(
 # ---------------------------------------------------------------- contact groups
 
 
-def test_register_a_villages_contact_group() -> None:
+def registration(name: str = "前进村警民联络群", on: date = REGISTERED_ON) -> contact_groups.Registration:
+    return contact_groups.Registration(GROUPS[0], VILLAGE, ContactGroupKind.POLICE_RESIDENT, name, on)
+
+
+def test_register_a_villages_contact_group_on_the_day_it_was_set_up() -> None:
     then_events(
-        contact_groups.register(
-            None,
-            group_id=GROUPS[0],
-            village_code=VILLAGE,
-            kind=ContactGroupKind.POLICE_RESIDENT,
-            name="前进村警民联络群",
-        ),
+        contact_groups.register(None, registration(), today=NOW.date()),
         [
             ContactGroupRegistered(
                 group_id=GROUPS[0],
                 village_code=VILLAGE,
                 kind=ContactGroupKind.POLICE_RESIDENT,
                 name="前进村警民联络群",
+                registered_on=REGISTERED_ON,
             )
         ],
     )
@@ -78,14 +79,23 @@ def test_a_group_id_is_registered_once() -> None:
     existing = contact_groups.evolve(
         None,
         ContactGroupRegistered(
-            group_id=GROUPS[0], village_code=VILLAGE, kind=ContactGroupKind.VILLAGE_SAFETY, name="x"
+            group_id=GROUPS[0],
+            village_code=VILLAGE,
+            kind=ContactGroupKind.VILLAGE_SAFETY,
+            name="x",
+            registered_on=REGISTERED_ON,
         ),
     )
     then_rule_broken(
         "contact_group_already_registered",
-        lambda: contact_groups.register(
-            existing, group_id=GROUPS[0], village_code=VILLAGE, kind=ContactGroupKind.VILLAGE_SAFETY, name="y"
-        ),
+        lambda: contact_groups.register(existing, registration("y"), today=NOW.date()),
+    )
+
+
+def test_a_group_is_not_registered_in_the_future() -> None:
+    then_rule_broken(
+        "date_in_future",
+        lambda: contact_groups.register(None, registration(on=date(2023, 11, 22)), today=NOW.date()),
     )
 
 
@@ -93,7 +103,7 @@ def test_a_group_id_is_registered_once() -> None:
 
 
 def test_a_station_publishes_to_every_group_of_its_villages() -> None:
-    then_events(notices.publish(PUBLICATION, uncovered=(), group_ids=GROUPS), [PUBLISHED])
+    then_events(notices.publish(PUBLICATION, uncovered=(), group_ids=GROUPS, now=NOW), [PUBLISHED])
     state = notice()
     assert (state.group_ids, state.deliveries) == (GROUPS, ())
 
@@ -101,13 +111,24 @@ def test_a_station_publishes_to_every_group_of_its_villages() -> None:
 def test_a_station_publishes_to_its_own_villages_only() -> None:
     error = then_rule_broken(
         "village_not_covered_by_station",
-        lambda: notices.publish(PUBLICATION, uncovered=(OTHER_VILLAGE,), group_ids=GROUPS),
+        lambda: notices.publish(PUBLICATION, uncovered=(OTHER_VILLAGE,), group_ids=GROUPS, now=NOW),
     )
     assert OTHER_VILLAGE in error.message
 
 
 def test_a_notice_reaches_at_least_one_contact_group() -> None:
-    then_rule_broken("no_contact_groups", lambda: notices.publish(PUBLICATION, uncovered=(), group_ids=()))
+    then_rule_broken(
+        "no_contact_groups", lambda: notices.publish(PUBLICATION, uncovered=(), group_ids=(), now=NOW)
+    )
+
+
+def test_a_notice_is_not_published_in_the_future() -> None:
+    then_rule_broken(
+        "date_in_future",
+        lambda: notices.publish(
+            PUBLICATION, uncovered=(), group_ids=GROUPS, now=PUBLISHED_AT - timedelta(hours=1)
+        ),
+    )
 
 
 # ---------------------------------------------------------------- deliver
