@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from govgrid.china_time import china_day, occurred_on
@@ -119,3 +120,9 @@ class WorkingDays:
 def end_of(day: date) -> datetime:
     """The moment a deadline ending with ``day`` has passed: the start of the next day in China."""
     return occurred_on(day + ONE_DAY)
+
+
+@cache
+def china_working_days() -> WorkingDays:
+    """The calendar of the notices shipped in govgrid/calendars/, read once per process."""
+    return WorkingDays.load()

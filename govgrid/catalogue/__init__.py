@@ -12,6 +12,7 @@ catalogue = Catalogue()
 # Importing the modules registers their events in `catalogue`.
 from govgrid.catalogue import (  # noqa: E402
     appointments,
+    clocks,
     mediation,
     organisation,
     outreach,
@@ -28,6 +29,7 @@ __all__ = [
     "UnknownEventType",
     "appointments",
     "catalogue",
+    "clocks",
     "mediation",
     "organisation",
     "outreach",
