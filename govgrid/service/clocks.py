@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from govgrid import clocks
@@ -81,15 +81,15 @@ class RecordClocks(Generic[U]):
         self,
         record: Target[Any, U],
         record_id: str,
-        at: datetime,
+        on: date | datetime | None,
         follow: Callable[[Clocks], list[ClockChanged]],
     ) -> None:
         """Append the clock events that a record's events bring (``follow(clocks)``: the stages they
-        start and stop), at the moment ``at`` of the record's act."""
+        start and stop), dated ``on`` like the record's act."""
         target = await self.of(record, record_id)
         brought = follow(target.loaded.state or NO_CLOCKS)
         if brought:
-            await target.append(brought, on=at)
+            await target.append(brought, on=on)
 
     async def _act(
         self, uow: U, ctx: CommandContext, record_id: str, roles: frozenset[Role], at: datetime
