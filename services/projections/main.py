@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from govgrid.web.app import create_service_app, serve
 from services.projections.api import (
     activity,
+    clocks,
     coverage,
     disputes,
     export,
@@ -59,6 +60,7 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
             disputes.router,
             leads.router,
             activity.router,
+            clocks.router,
             live.router,
             export.router,
         ],

@@ -1,0 +1,103 @@
+"""Deadline clocks of leads and disputes (数字城管's case-loop timers): overdue, due within 24 hours,
+paused, carried over (挂账), time per stage, per station and village, as of any day; and which clocks
+were overdue on a day, and why."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends
+from pydantic import Field
+
+from services.projections.api.answers import READ_ERRORS, Answer, Named
+from services.projections.api.dependencies import CallerScope, DateRange, Paging, RangeScope, read_model
+from services.projections.queries import clocks
+from services.projections.readmodels.clocks import CLOCKS
+
+router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS)
+
+ClocksModel = Annotated[asyncpg.Pool, Depends(read_model(CLOCKS))]
+
+
+class ClockFigures(Answer):
+    open: int
+    paused: int
+    overdue: int
+    due_within_24_hours: int
+    carried_over: int
+
+
+class StageTime(Answer):
+    record_kind: str
+    stage: str
+    stopped: int
+    average_hours: float
+    stopped_late: int
+
+
+class ClockSummary(ClockFigures):
+    from_: date = Field(alias="from")
+    as_of: date
+    time_per_stage: list[StageTime]
+
+
+class PlaceClocks(Named, ClockFigures):
+    pass
+
+
+class OverdueClock(Answer):
+    """An overdue clock and why: its stage and owner, its deadline, and what moved it."""
+
+    record_kind: str
+    record_id: str
+    stage: str
+    township_code: str | None
+    station_code: str | None
+    village_code: str | None
+    owner_role: str | None
+    started_at: datetime
+    due_on: date
+    days_late: int
+    pauses: int
+    extended_by: str | None
+    carried_over_from: str | None
+    carried_over_into: str | None
+
+
+class OverduePage(Answer):
+    as_of: date
+    items: list[OverdueClock]
+    total: int
+    page: int
+    page_size: int
+
+
+@router.get(
+    "/summary",
+    response_model=ClockSummary,
+    summary="Open, paused, overdue, due within 24 hours and carried-over clocks at the end of `to`; "
+    "time per stage of the clocks stopped from `from`",
+)
+async def summary(pool: ClocksModel, scope: RangeScope, days: DateRange) -> dict[str, Any]:
+    return await clocks.summary(pool, scope, days.first)
+
+
+@router.get("/by-station", response_model=list[PlaceClocks], summary="The clock figures per police station")
+async def by_station(pool: ClocksModel, scope: CallerScope) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_STATION)
+
+
+@router.get("/by-village", response_model=list[PlaceClocks], summary="The clock figures per village")
+async def by_village(pool: ClocksModel, scope: CallerScope) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_VILLAGE)
+
+
+@router.get(
+    "/overdue",
+    response_model=OverduePage,
+    summary="The clocks overdue at the end of `as_of`, most overdue first, and why",
+)
+async def overdue(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
+    return await clocks.overdue(pool, scope, page)
