@@ -74,6 +74,22 @@ class OverduePage(Answer):
     page_size: int
 
 
+class OpenClock(OverdueClock):
+    """An open clock: running or paused, and whether it is overdue or due within 24 hours."""
+
+    paused: bool
+    overdue: bool
+    due_within_24_hours: bool
+
+
+class OpenPage(Answer):
+    as_of: date
+    items: list[OpenClock]
+    total: int
+    page: int
+    page_size: int
+
+
 @router.get(
     "/summary",
     response_model=ClockSummary,
@@ -101,3 +117,12 @@ async def by_village(pool: ClocksModel, scope: CallerScope) -> list[dict[str, An
 )
 async def overdue(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
     return await clocks.overdue(pool, scope, page)
+
+
+@router.get(
+    "/open",
+    response_model=OpenPage,
+    summary="The clocks open at the end of `as_of` (running or paused), the soonest due first",
+)
+async def open_clocks(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
+    return await clocks.open_clocks(pool, scope, page)

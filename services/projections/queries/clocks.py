@@ -87,6 +87,17 @@ SELECT c.*, $6 - c.due_on AS days_late
  LIMIT $7 OFFSET $8
 """
 
+# $6: day D, $7/$8 the page. Every open clock (a field officer's deadlines), the soonest due first.
+OPEN = f"""
+SELECT c.*, $6 - c.due_on AS days_late,
+       {RUNNING} AND c.due_on <= $6 AS overdue,
+       {RUNNING} AND c.due_on = $6 + 1 AS due_within_24_hours
+  FROM ({CLOCKS_AT}) c
+ WHERE NOT c.stopped
+ ORDER BY c.due_on, c.record_kind, c.record_id, c.stage
+ LIMIT $7 OFFSET $8
+"""
+
 WHOLE_SCOPE, BY_STATION, BY_VILLAGE = "NULL::text", "c.station_code", "c.village_code"
 ZEROS = {"open": 0, "paused": 0, "overdue": 0, "due_within_24_hours": 0, "carried_over": 0}
 
@@ -132,32 +143,36 @@ async def by_place(pool: asyncpg.Pool, scope: Scope, key: str) -> list[dict[str,
     ]
 
 
+def _clock(r: asyncpg.Record) -> dict[str, Any]:
+    keys = (
+        "record_kind",
+        "record_id",
+        "stage",
+        "township_code",
+        "station_code",
+        "village_code",
+        "owner_role",
+        "started_at",
+        "due_on",
+        "days_late",
+        "pauses",
+        "extended_by",
+        "carried_over_from",
+        "carried_over_into",
+    )
+    return {k: r[k] for k in keys}
+
+
 async def overdue(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
     rows = await pool.fetch(OVERDUE, *_args(scope), scope.as_of, page.size, page.offset)
-    items = [
-        {
-            "record_kind": r["record_kind"],
-            "record_id": r["record_id"],
-            "stage": r["stage"],
-            "township_code": r["township_code"],
-            "station_code": r["station_code"],
-            "village_code": r["village_code"],
-            "owner_role": r["owner_role"],
-            "started_at": r["started_at"],
-            "due_on": r["due_on"],
-            "days_late": r["days_late"],
-            "pauses": r["pauses"],
-            "extended_by": r["extended_by"],
-            "carried_over_from": r["carried_over_from"],
-            "carried_over_into": r["carried_over_into"],
-        }
-        for r in rows
-    ]
     total = (await _status(pool, scope, WHOLE_SCOPE)).get(None, ZEROS)["overdue"]
-    return {
-        "as_of": scope.as_of.isoformat(),
-        "items": items,
-        "total": total,
-        "page": page.number,
-        "page_size": page.size,
-    }
+    items = [_clock(r) for r in rows]
+    return {"as_of": scope.as_of, "items": items, "total": total, "page": page.number, "page_size": page.size}
+
+
+async def open_clocks(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
+    rows = await pool.fetch(OPEN, *_args(scope), scope.as_of, page.size, page.offset)
+    total = (await _status(pool, scope, WHOLE_SCOPE)).get(None, ZEROS)["open"]
+    flags = ("paused", "overdue", "due_within_24_hours")
+    items = [{**_clock(r), **{f: r[f] for f in flags}} for r in rows]
+    return {"as_of": scope.as_of, "items": items, "total": total, "page": page.number, "page_size": page.size}

@@ -66,7 +66,7 @@ async def record(
     recorded = await t.append(events, on=on)
     at = on if isinstance(on, datetime) else occurred_on(on) if on is not None else now()
     await LEAD_CLOCKS.bring(
-        t, recorded.state.lead_id, at, lambda c: clock.follow(c, events, at=at, calendar=LEAD_CLOCKS.calendar)
+        t, recorded.state.lead_id, on, lambda c: clock.follow(c, events, at=at, calendar=LEAD_CLOCKS.calendar)
     )
     await t.uow.index_lead(recorded.state, recorded.version, t.jurisdiction)
     for event in events:

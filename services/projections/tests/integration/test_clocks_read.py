@@ -219,6 +219,20 @@ async def test_a_station_sees_its_own_clocks_and_a_replay_changes_nothing(
     outside = await get(read_api, "/clocks/overdue?as_of=2025-06-30&station=S01", s02)
     assert (outside["total"], outside["items"]) == (0, [])
 
+    # A worker's deadlines on 29 June, the soonest first: D1 is due on the 30th too, but paused.
+    open_ = await get(read_api, "/clocks/open?as_of=2025-06-29")
+    flags = [(c["record_id"], c["overdue"], c["due_within_24_hours"], c["paused"]) for c in open_["items"]]
+    assert (open_["total"], flags) == (
+        5,
+        [
+            ("L1", True, False, False),
+            ("D2", True, False, False),
+            ("L2", True, False, False),
+            ("D1", False, False, True),
+            ("L3", False, True, False),
+        ],
+    )
+
     await kafka_log.feed(generations, events)  # delivered again
     assert figures(await get(read_api, "/clocks/summary?from=2025-06-01&to=2025-06-30")) == (5, 1, 3, 0, 1)
     page = await get(read_api, "/clocks/overdue?as_of=2025-06-30&page=2&page_size=2")
