@@ -11,10 +11,20 @@ import asyncpg
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
+from govgrid.auth import CurrentPrincipal, Principal, Role
 from services.projections.api.answers import READ_ERRORS, Answer, Named
 from services.projections.api.dependencies import CallerScope, DateRange, Paging, RangeScope, read_model
 from services.projections.queries import clocks
 from services.projections.readmodels.clocks import CLOCKS
+
+# Leads are police business: their ids are listed to those who act on their clocks (the station, the
+# township that extends them, the city); village cadres and viewers see disputes' only. Figures count all.
+LEAD_CLOCK_READERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION_OFFICER})
+
+
+def listed_kinds(principal: Principal) -> list[str]:
+    return ["dispute", "lead"] if principal.role in LEAD_CLOCK_READERS else ["dispute"]
+
 
 router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS)
 
@@ -115,8 +125,10 @@ async def by_village(pool: ClocksModel, scope: CallerScope) -> list[dict[str, An
     response_model=OverduePage,
     summary="The clocks overdue at the end of `as_of`, most overdue first, and why",
 )
-async def overdue(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
-    return await clocks.overdue(pool, scope, page)
+async def overdue(
+    pool: ClocksModel, scope: CallerScope, page: Paging, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await clocks.overdue(pool, scope, page, listed_kinds(principal))
 
 
 @router.get(
@@ -124,5 +136,7 @@ async def overdue(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[s
     response_model=OpenPage,
     summary="The clocks open at the end of `as_of` (running or paused), the soonest due first",
 )
-async def open_clocks(pool: ClocksModel, scope: CallerScope, page: Paging) -> dict[str, Any]:
-    return await clocks.open_clocks(pool, scope, page)
+async def open_clocks(
+    pool: ClocksModel, scope: CallerScope, page: Paging, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await clocks.open_clocks(pool, scope, page, listed_kinds(principal))

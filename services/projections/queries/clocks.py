@@ -78,24 +78,34 @@ SELECT s.record_kind, s.stage,
  GROUP BY 1, 2 ORDER BY 1, 2
 """
 
-# $6: day D, $7/$8 the page. The overdue clocks and why: most overdue first.
+# $6: day D, $7 the kinds of record listed, $8/$9 the page. The overdue clocks and why: most
+# overdue first.
+OVERDUE_WHERE = f"{RUNNING} AND c.due_on <= $6 AND c.record_kind = ANY($7)"
 OVERDUE = f"""
 SELECT c.*, $6 - c.due_on AS days_late
   FROM ({CLOCKS_AT}) c
- WHERE {RUNNING} AND c.due_on <= $6
+ WHERE {OVERDUE_WHERE}
  ORDER BY c.due_on, c.record_kind, c.record_id, c.stage
- LIMIT $7 OFFSET $8
+ LIMIT $8 OFFSET $9
 """
 
-# $6: day D, $7/$8 the page. Every open clock (a field officer's deadlines), the soonest due first.
+# $6: day D, $7 the kinds of record listed, $8/$9 the page. Every open clock (a field officer's
+# deadlines), the soonest due first.
+OPEN_WHERE = "NOT c.stopped AND c.record_kind = ANY($7)"
 OPEN = f"""
 SELECT c.*, $6 - c.due_on AS days_late,
        {RUNNING} AND c.due_on <= $6 AS overdue,
        {RUNNING} AND c.due_on = $6 + 1 AS due_within_24_hours
   FROM ({CLOCKS_AT}) c
- WHERE NOT c.stopped
+ WHERE {OPEN_WHERE}
  ORDER BY c.due_on, c.record_kind, c.record_id, c.stage
- LIMIT $7 OFFSET $8
+ LIMIT $8 OFFSET $9
+"""
+
+# How many a list has in all (its page may be past the end): $6 day D, $7 the kinds of record (typed
+# here: a list's condition may not use the day).
+LISTED = f"""
+SELECT count(*) FROM ({CLOCKS_AT}) c, (SELECT $6::date AS day, $7::text[] AS kinds) asked WHERE {{where}}
 """
 
 WHOLE_SCOPE, BY_STATION, BY_VILLAGE = "NULL::text", "c.station_code", "c.village_code"
@@ -163,16 +173,22 @@ def _clock(r: asyncpg.Record) -> dict[str, Any]:
     return {k: r[k] for k in keys}
 
 
-async def overdue(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
-    rows = await pool.fetch(OVERDUE, *_args(scope), scope.as_of, page.size, page.offset)
-    total = (await _status(pool, scope, WHOLE_SCOPE)).get(None, ZEROS)["overdue"]
+async def _listed(pool: asyncpg.Pool, scope: Scope, where: str, kinds: list[str]) -> int:
+    total: int = await pool.fetchval(LISTED.format(where=where), *_args(scope), scope.as_of, kinds)
+    return total
+
+
+async def overdue(pool: asyncpg.Pool, scope: Scope, page: Page, kinds: list[str]) -> dict[str, Any]:
+    """The overdue clocks of the ``kinds`` of record the caller may list (the figures count all)."""
+    rows = await pool.fetch(OVERDUE, *_args(scope), scope.as_of, kinds, page.size, page.offset)
     items = [_clock(r) for r in rows]
+    total = await _listed(pool, scope, OVERDUE_WHERE, kinds)
     return {"as_of": scope.as_of, "items": items, "total": total, "page": page.number, "page_size": page.size}
 
 
-async def open_clocks(pool: asyncpg.Pool, scope: Scope, page: Page) -> dict[str, Any]:
-    rows = await pool.fetch(OPEN, *_args(scope), scope.as_of, page.size, page.offset)
-    total = (await _status(pool, scope, WHOLE_SCOPE)).get(None, ZEROS)["open"]
+async def open_clocks(pool: asyncpg.Pool, scope: Scope, page: Page, kinds: list[str]) -> dict[str, Any]:
+    rows = await pool.fetch(OPEN, *_args(scope), scope.as_of, kinds, page.size, page.offset)
     flags = ("paused", "overdue", "due_within_24_hours")
     items = [{**_clock(r), **{f: r[f] for f in flags}} for r in rows]
+    total = await _listed(pool, scope, OPEN_WHERE, kinds)
     return {"as_of": scope.as_of, "items": items, "total": total, "page": page.number, "page_size": page.size}

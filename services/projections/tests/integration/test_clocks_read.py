@@ -218,6 +218,11 @@ async def test_a_station_sees_its_own_clocks_and_a_replay_changes_nothing(
     assert figures(await get(read_api, "/clocks/summary?to=2025-06-30", s02)) == (2, 1, 1, 0, 0)
     outside = await get(read_api, "/clocks/overdue?as_of=2025-06-30&station=S01", s02)
     assert (outside["total"], outside["items"]) == (0, [])
+    # Leads are police business: a village cadre of V1 counts its overdue lead but is not listed it.
+    cadre = bearer(Role.VILLAGE_CADRE, "V1")
+    assert figures(await get(read_api, "/clocks/summary?to=2025-06-30", cadre)) == (2, 0, 1, 0, 1)
+    listed = await get(read_api, "/clocks/open?as_of=2025-06-30", cadre)
+    assert (listed["total"], listed["items"]) == (0, [])
 
     # A worker's deadlines on 29 June, the soonest first: D1 is due on the 30th too, but paused.
     open_ = await get(read_api, "/clocks/open?as_of=2025-06-29")
