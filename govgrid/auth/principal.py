@@ -13,11 +13,18 @@ from govgrid.errors import Forbidden
 
 
 class Role(StrEnum):
+    """The roles, highest on the ladder first."""
+
     CITY_ADMIN = "city_admin"
     TOWNSHIP_OFFICER = "township_officer"
     STATION_OFFICER = "station_officer"
     VILLAGE_CADRE = "village_cadre"
     VIEWER = "viewer"
+
+    def outranks(self, other: Role) -> bool:
+        """Higher on the ladder: what "approved by a role above" (a deadline's extension) asks."""
+        ladder = list(Role)
+        return ladder.index(self) < ladder.index(other)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ catalogue = Catalogue()
 # Importing the modules registers their events in `catalogue`.
 from govgrid.catalogue import (  # noqa: E402
     appointments,
+    clocks,
     eventlog,
     mediation,
     organisation,
@@ -29,6 +30,7 @@ __all__ = [
     "UnknownEventType",
     "appointments",
     "catalogue",
+    "clocks",
     "eventlog",
     "mediation",
     "organisation",

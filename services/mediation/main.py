@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from govgrid.service import service_app
 from govgrid.web.app import serve
-from services.mediation.api import disputes, villages
+from services.mediation.api import clocks, disputes, villages
 from services.mediation.bootstrap import start_service
 from services.mediation.settings import MediationSettings
 
@@ -23,7 +23,7 @@ def create_app(settings: MediationSettings | None = None) -> FastAPI:
             "visits; an escalation ladder with overdue disputes. Leads referred by the tips service open "
             "disputes by themselves."
         ),
-        routers=[disputes.router, villages.router],
+        routers=[disputes.router, clocks.router, villages.router],
     )
 
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from govgrid.web.app import create_service_app, serve
 from services.projections.api import (
     activity,
+    clocks,
     coverage,
     disputes,
     export,
@@ -67,6 +68,7 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
             leads.router,
             activity.router,
             audit_api.router,
+            clocks.router,
             live.router,
             export.router,
             maps.router,

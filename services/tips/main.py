@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from govgrid.service import service_app
 from govgrid.web.app import serve
-from services.tips.api import contact_groups, leads, notices
+from services.tips.api import clocks, contact_groups, leads, notices
 from services.tips.bootstrap import start_service
 from services.tips.settings import TipsSettings
 
@@ -23,7 +23,7 @@ def create_app(settings: TipsSettings | None = None) -> FastAPI:
             "refusal recorded, and destroyed after a retention period. Safety notices (安全提示) to the "
             "villages' contact groups."
         ),
-        routers=[leads.router, contact_groups.router, notices.router],
+        routers=[leads.router, clocks.router, contact_groups.router, notices.router],
     )
 
 

@@ -32,6 +32,7 @@ from services.projections.main import create_app
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.test_clocks_read import scenario as clock_scenario
 from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -221,7 +222,7 @@ async def test_each_panel_downloads_its_figures_as_csv_and_excel(read_api: str) 
     async with dashboard_page(f"{read_api}/dashboard/#token={token}&as_of=2026-12-03") as (page, errors):
         panels = await page.locator("section.panel:not([hidden]) .panel-head").count()
         with_downloads = await page.locator(".panel-head:has(.downloads button[data-format='xlsx'])").count()
-        assert panels == with_downloads == 9
+        assert panels == with_downloads == 10
 
         # The list of villages lacking a deputy secretary, as the panel shows it: the officer's only.
         async with page.expect_download() as downloading:
@@ -289,3 +290,25 @@ async def test_the_report_of_a_period_and_place_prints_to_pdf(
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+async def test_the_deadlines_panel_shows_what_was_overdue_on_a_day_and_why(
+    read_api: str, generations: Generations
+) -> None:
+    for envelope in clock_scenario():
+        await project(generations, READ_MODELS, envelope)
+    token = mint_token(get_settings(), "leader", Role.CITY_ADMIN, [])
+    url = f"{read_api}/dashboard/#token={token}&from=2025-06-01&as_of=2025-06-30"
+    async with dashboard_page(url) as (page, errors):
+        shown = [await figure(page, key) for key in ("clocksOverdue", "clocksDueSoon", "clocksPaused")]
+        assert shown == ["3", "0", "1"]
+        assert await figure(page, "clocksCarriedOver") == "1"
+        rows = page.locator("#overdue-clocks tbody tr")
+        assert await rows.evaluate_all("rows => rows.map((r) => r.dataset.clock)") == [
+            "dispute:D2:assignment",
+            "lead:L2:decision",
+            "lead:L3:decision",
+        ]
+        why = await rows.first.inner_text()
+        assert "指派调解员" in why and "乡镇批准延期" in why and "\t4\t" in why
+        assert errors == []

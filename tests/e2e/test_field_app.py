@@ -558,6 +558,19 @@ async def test_my_work_puts_what_is_overdue_first(field: Field, phone: tuple[Bro
     keys = await page.locator("main [data-work]").evaluate_all("cards => cards.map((c) => c.dataset.work)")
     assert any(key.startswith("lead:") for key in keys)  # the seeded lead, still waiting for triage
     assert len(keys) == len(set(keys))
+
+    # Its clock, once the read model has it: no pair assigned within 3 working days, overdue.
+    def clock_in_the_read_model() -> None:
+        read_api = f"http://127.0.0.1:{field.platform.read_port}"
+        open_clocks = request("GET", read_api + "/clocks/open?page_size=500", field.token)[1]["items"]
+        assert any(c["record_id"] == overdue["dispute_id"] and c["overdue"] for c in open_clocks)
+
+    retried("the dispute's clock in the read model", clock_in_the_read_model)
+    await show(page, "mediation")
+    await show(page, "work")
+    clock = page.locator(f'main [data-work="dispute:{overdue["dispute_id"]}"] [data-clock="assignment"]')
+    assert "overdue" in (await clock.get_attribute("class") or "")
+    assert (await clock.inner_text()).startswith("⏱ 指派调解员")
     await screenshot(page, "my-work-overdue")
 
 

@@ -332,6 +332,28 @@ function openByIdForm(screen, kinds) {
     el("label", { for: "open-id" }, fieldLabel("id")), id, el("button", { type: "submit" }, t("open")));
 }
 
+// Each item's open deadline clocks (working days, from the read API's clocks read model): the stage,
+// its last day, and whether it is overdue, due within 24 hours, paused or carried over (挂账).
+async function attachClocks(items) {
+  const open = await read("read", `/clocks/open?as_of=${todayInChina()}&page_size=500`);
+  const byRecord = new Map();
+  for (const c of open.items) {
+    const key = `${c.record_kind}:${c.record_id}`;
+    byRecord.set(key, [...(byRecord.get(key) || []), c]);
+  }
+  for (const item of items) {
+    item.clocks = byRecord.get(item.key) || [];
+    item.overdue = item.overdue || item.clocks.some((c) => c.overdue);
+  }
+}
+
+function clockLine(c) {
+  const flags = [c.overdue ? t("overdue") : null, c.due_within_24_hours ? t("clock.soon") : null,
+    c.paused ? t("clock.paused") : null, c.carried_over_into ? `${t("clock.carried")} ${c.carried_over_into}` : null];
+  return el("div", { class: `status clock${c.overdue ? " overdue" : ""}`, "data-clock": c.stage },
+    [`⏱ ${words("stages", c.stage)}`, `${t("clock.due")} ${showTime(c.due_on)}`, ...flags].filter(Boolean).join(" · "));
+}
+
 // My work: open items and deadlines in the caller's jurisdiction (the services filter by the token),
 // overdue first, then by deadline.
 async function workScreen() {
@@ -354,6 +376,13 @@ async function workScreen() {
   } catch (unreachable) {
     offline = true;
   }
+  if (!offline) {
+    try {
+      await attachClocks(items);
+    } catch (readApiAway) {
+      // The read API is down while the services answer: the items show without their clocks.
+    }
+  }
   const seen = new Set(items.map((i) => i.key));
   for (const r of await Store.all("records")) {
     if (seen.has(r.key) || ["closed", "completed", "aborted", "handled"].includes((r.state || {}).status)) continue;
@@ -370,6 +399,7 @@ async function workScreen() {
     list.append(el("li", {}, el("div", { class: `card${item.overdue ? " overdue" : ""}`, "data-work": item.key },
       el("div", { class: "item-title", title: item.id }, `${words("kinds", item.kind)} ${shortId(item.id)}`),
       el("div", { class: "status" }, [item.status ? enumLabel(item.status) : null, item.place, item.due ? `${t("due")} ${showTime(item.due)}` : null, item.overdue ? t("overdue") : null].filter(Boolean).join(" · ")),
+      ...(item.clocks || []).map(clockLine),
       el("button", { type: "button", onclick: async () => {
         await Store.put("records", { key: item.key, kind: item.kind, id: item.id, state: item.state || {}, at: Date.now() });
         state.selected[screenOf(item.kind)] = item.key;

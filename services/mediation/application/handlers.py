@@ -14,16 +14,18 @@ from datetime import date
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.mediation import MediationLevel
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.reference.org import VILLAGE_KINDS
 from govgrid.service import Aggregate, Target
+from govgrid.service.clocks import RecordClocks
 from services.mediation.application import commands as c
 from services.mediation.application.index import due_body, write_index
 from services.mediation.application.unit_of_work import MediationUnitOfWork as Uow
-from services.mediation.domain import disputes
+from services.mediation.domain import clock, disputes
 from services.mediation.domain.disputes import Dispute, Registration
 
 # Station and township officers (and the city) run mediations; village cadres register disputes, add
@@ -39,10 +41,19 @@ async def dispute_jurisdiction(uow: Uow, dispute: Dispute, on: date) -> Jurisdic
 
 
 DISPUTE = Aggregate("dispute", disputes.stream_id, disputes.evolve, dispute_jurisdiction)
+# A dispute's deadline clocks (services/mediation/domain/clock.py), extended a rung above their owner.
+DISPUTE_CLOCKS = RecordClocks(DISPUTE, "disputeclock", clock.EVENTS, WRITERS, WRITERS)
 
 
 async def record(t: Target[Dispute, Uow], events: Sequence[DomainEvent], *, on: date | None) -> CommandResult:
+    level = t.loaded.state.level if t.loaded.state is not None else MediationLevel.VILLAGE
     recorded = await t.append(events, on=on)
+    await DISPUTE_CLOCKS.bring(
+        t,
+        recorded.state.dispute_id,
+        on,
+        lambda c: clock.follow(c, events, level=level, calendar=DISPUTE_CLOCKS.calendar),
+    )
     due = await write_index(t.uow.conn, recorded.state, recorded.version, t.jurisdiction, t.uow.ladder)
     # The dispute's state and when it is due to go up the ladder (as GET /disputes/{id} reads it).
     return recorded.answer(t.status_code, escalation_due=due_body(due))

@@ -14,16 +14,19 @@ import logging
 import asyncpg
 
 from govgrid.aggregate import fold, load
-from govgrid.catalogue import catalogue
-from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.catalogue.mediation import DisputeSource, MediationLevel
 from govgrid.catalogue.tips import LeadReferredToMediation
 from govgrid.china_time import occurred_on
+from govgrid.clocks import NO_CLOCKS
 from govgrid.envelope import EventDraft, EventEnvelope
 from govgrid.errors import RuleBroken
 from govgrid.projection import Applier, RetryLater
+from govgrid.working_days import china_working_days
+from services.mediation.application.handlers import DISPUTE_CLOCKS
 from services.mediation.application.index import write_index
 from services.mediation.application.unit_of_work import MediationUnitOfWork
-from services.mediation.domain import disputes
+from services.mediation.domain import clock, disputes
 from services.mediation.domain.disputes import Registration
 from services.mediation.domain.ladder import EscalationLadder
 
@@ -67,18 +70,24 @@ def referral_applier(ladder: EscalationLadder) -> Applier:
             log.info("referral %s of lead %s opens nothing: %s", envelope.event_id, referral.lead_id, broken)
             return
         jurisdiction = await uow.orgs.jurisdiction_of(referral.village_code, referral.referred_on)
-        drafts = [
-            EventDraft(
-                payload=event,
-                occurred_at=occurred_on(referral.referred_on),
-                jurisdiction=jurisdiction,
-                actor=envelope.actor,  # who referred the lead
-                correlation_id=envelope.correlation_id,
-                causation_id=envelope.event_id,
-            )
-            for event in events
-        ]
-        await uow.events.append(loaded.stream_id, loaded.version, drafts)
+
+        def drafts(payloads: list[DomainEvent]) -> list[EventDraft]:
+            return [
+                EventDraft(
+                    payload=event,
+                    occurred_at=occurred_on(referral.referred_on),
+                    jurisdiction=jurisdiction,
+                    actor=envelope.actor,  # who referred the lead
+                    correlation_id=envelope.correlation_id,
+                    causation_id=envelope.event_id,
+                )
+                for event in payloads
+            ]
+
+        await uow.events.append(loaded.stream_id, loaded.version, drafts(events))
+        # A new dispute has no clocks yet: its registration starts the assignment's.
+        started = clock.follow(NO_CLOCKS, events, level=MediationLevel.VILLAGE, calendar=china_working_days())
+        await uow.events.append(DISPUTE_CLOCKS.stream_id(dispute_id), 0, drafts(list(started)))
         dispute = fold(disputes.evolve, events)
         assert dispute is not None
         await write_index(conn, dispute, loaded.version + len(events), jurisdiction, ladder)

@@ -2,6 +2,7 @@
 
 from services.projections.readmodels.activity import ACTIVITY
 from services.projections.readmodels.base import ReadModel
+from services.projections.readmodels.clocks import CLOCKS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.readmodels.disputes import DISPUTES
 from services.projections.readmodels.leads import LEADS
@@ -17,6 +18,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     DISPUTES,
     LEADS,
     ACTIVITY,
+    CLOCKS,
 )
 
 __all__ = ["READ_MODELS", "ReadModel"]

@@ -17,14 +17,15 @@ from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.catalogue.tips import LeadClosed, LeadOutcome
-from govgrid.china_time import china_day, today_in_china
+from govgrid.china_time import china_day, occurred_on, today_in_china
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import InvalidInput, RuleBroken
 from govgrid.service import Aggregate, Target
+from govgrid.service.clocks import RecordClocks
 from services.tips.application import commands as c
 from services.tips.application.unit_of_work import TipsUnitOfWork as Uow
-from services.tips.domain import contact_groups, leads, notices
+from services.tips.domain import clock, contact_groups, leads, notices
 from services.tips.domain.contact_groups import ContactGroup
 from services.tips.domain.informant import mentions_contact
 from services.tips.domain.leads import Caller, Lead, OutcomeRecord, Referral
@@ -40,6 +41,10 @@ PLACE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY, OrgUnitKind.GRID)
 VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
 
 LEAD: Aggregate[Lead, Uow] = Aggregate("lead", leads.stream_id, leads.evolve)
+# A lead's deadline clocks (services/tips/domain/clock.py): an extension is the township's or the city's.
+LEAD_CLOCKS = RecordClocks(
+    LEAD, "leadclock", clock.EVENTS, LEAD_OFFICERS, LEAD_OFFICERS | {Role.TOWNSHIP_OFFICER}
+)
 CONTACT_GROUP: Aggregate[ContactGroup, Uow] = Aggregate(
     "contact group", contact_groups.stream_id, contact_groups.evolve
 )
@@ -56,8 +61,13 @@ def now() -> datetime:
 async def record(
     t: Target[Lead, Uow], events: Sequence[DomainEvent], *, on: date | datetime | None
 ) -> CommandResult:
-    """Append, index the lead as it now is, and schedule the destruction of its contact on closing."""
+    """Append, start and stop the lead's clocks, index the lead as it now is, and schedule the
+    destruction of its contact on closing."""
     recorded = await t.append(events, on=on)
+    at = on if isinstance(on, datetime) else occurred_on(on) if on is not None else now()
+    await LEAD_CLOCKS.bring(
+        t, recorded.state.lead_id, on, lambda c: clock.follow(c, events, at=at, calendar=LEAD_CLOCKS.calendar)
+    )
     await t.uow.index_lead(recorded.state, recorded.version, t.jurisdiction)
     for event in events:
         if isinstance(event, LeadClosed) and event.informant_contact_shred_on is not None:

@@ -130,7 +130,10 @@ async def test_a_referred_lead_opens_a_dispute_once(
     )
     assert registered.occurred_at == occurred_on(date(2024, 3, 4))
     assert registered.jurisdiction.model_dump() == {"township": "T01", "station": "S01", "village": "V01"}
-    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1
+    # The registration and the start of the assignment's clock (on the dispute's clock stream).
+    clocks = await service.events.read_stream("disputeclock-lead-L1")
+    assert [(e.event_type, e.payload["stage"]) for e in clocks] == [("DisputeClockStarted", "assignment")]
+    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 2
 
     state = await ok(await world.get("/disputes/lead-L1", headers=S01))
     assert (state["source"], state["source_reference"], state["parties"], state["grid_code"]) == (

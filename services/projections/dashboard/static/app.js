@@ -189,6 +189,35 @@
     }
   }
 
+  function clockCards(c) {
+    fillCards($("clock-cards"), [
+      ["clocksOverdue", c.overdue], ["clocksDueSoon", c.due_within_24_hours], ["clocksPaused", c.paused],
+      ["clocksCarriedOver", c.carried_over], ["clocksOpen", c.open],
+    ]);
+  }
+
+  // Why a clock is overdue: what moved its deadline (pauses, the extension, carry-overs), or nothing.
+  function clockWhy(c) {
+    const why = [];
+    if (c.pauses) why.push(t("paused").replace("{n}", c.pauses));
+    if (c.extended_by) why.push(t("extendedBy").replace("{role}", t(c.extended_by)));
+    if (c.carried_over_into) why.push(t("carriedOver").replace("{from}", c.carried_over_from).replace("{into}", c.carried_over_into));
+    return why.length ? why.join("; ") : t("noReason");
+  }
+
+  function overdueClocks(page) {
+    const body = $("overdue-clocks").querySelector("tbody");
+    body.textContent = "";
+    for (const c of page.items) {
+      const row = document.createElement("tr");
+      row.dataset.clock = c.record_kind + ":" + c.record_id + ":" + c.stage;
+      for (const value of [t(c.record_kind) + " " + c.record_id.slice(0, 8), t(c.stage), c.station_code, c.village_code, c.due_on]) cell(row, value);
+      cell(row, c.days_late, "num");
+      cell(row, clockWhy(c));
+      body.appendChild(row);
+    }
+  }
+
   const unitName = (r) => (state.lang === "en" ? r.name_en : r.name_zh) || r.name_zh || r.code;
 
   function drillTo(groupBy, row) {
@@ -275,11 +304,13 @@
         disputes: "/disputes/summary?" + query(range),
         leads: "/leads/summary?" + query(range),
         services: "/outreach/summary?" + query(range),
+        clocks: "/clocks/summary?" + query(range),
+        overdueClocks: "/clocks/overdue?" + query({ page_size: "20" }),
         breakdown: NEXT_GROUP[current] && "/coverage/breakdown?" + query({ group_by: NEXT_GROUP[current] }),
       };
-      const [summary, lacking, patrols, police, monthly, disputes, leads, services, monthSoFar, units] = await Promise.all([
+      const [summary, lacking, patrols, police, monthly, disputes, leads, services, clocks, overdue, monthSoFar, units] = await Promise.all([
         api(asked.summary), api(asked.lacking), api(asked.patrols), api(asked.police), api(asked.monthly),
-        api(asked.disputes), api(asked.leads), api(asked.services),
+        api(asked.disputes), api(asked.leads), api(asked.services), api(asked.clocks), api(asked.overdueClocks),
         api("/police-activity/summary?" + query({ from: monthStart, to: state.asOf })),
         api("/org-units?" + new URLSearchParams({ as_of: state.asOf })),
       ]);
@@ -292,6 +323,8 @@
       policeCards(police);
       drawPoliceChart(monthly, monthSoFar);
       otherCards(disputes, leads, services);
+      clockCards(clocks);
+      overdueClocks(overdue);
       $("coverage-panel").hidden = !NEXT_GROUP[current]; // a village has no units below it
       if (NEXT_GROUP[current]) drawChart(await api(asked.breakdown), NEXT_GROUP[current]);
       offer("summary-panel", [["summaryFile", asked.summary]]);
@@ -301,6 +334,7 @@
       offer("disputes-panel", [["summaryFile", asked.disputes]]);
       offer("leads-panel", [["summaryFile", asked.leads]]);
       offer("services-panel", [["summaryFile", asked.services]]);
+      offer("clocks-panel", [["summaryFile", asked.clocks], ["listFile", asked.overdueClocks]]);
       offer("lacking-panel", [["listFile", asked.lacking]]);
       // Panels of their own (map.js) draw the same place and period.
       const station = state.path.find((step) => step.level === "station");

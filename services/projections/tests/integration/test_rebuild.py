@@ -102,7 +102,16 @@ async def test_lag_counts_the_events_the_worker_has_not_committed(settings: Proj
     # reading the appointments topic.
     assert await measure(settings) == {
         name: len(HISTORY)
-        for name in ("coverage", "patrols", "police_activity", "outreach", "disputes", "leads", "activity")
+        for name in (
+            "coverage",
+            "patrols",
+            "police_activity",
+            "outreach",
+            "disputes",
+            "leads",
+            "activity",
+            "clocks",
+        )
     }
     watch = LagWatch(settings.model_copy(update={"max_ready_lag": len(HISTORY) - 1}))
     with pytest.raises(LookupError):

@@ -1,0 +1,141 @@
+"""Deadline clocks (数字城管's case-loop timers) on a lead's or a dispute's own stream.
+
+Each stage of a record (a lead's triage, a dispute's mediation at village level...) has a clock: it is
+started by the event that opens the stage and stopped by the one that ends it; in between it can be
+paused with a reason and resumed, extended once by a role above the stage's owner, and carried over
+(挂账) into the next month with a reason. Every clock event says the stage, the moment it happened
+(China time or any offset) and ``due_on``, the last day the clock allows *after* it, so a read model
+needs no calendar to answer "overdue on 30 June". The stream id names the record.
+
+The payloads are the same for every service; each service registers its own event types below (one
+catalogue entry per type and service, on the service's topic).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import AwareDatetime, Field
+
+from govgrid.auth.principal import Role
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.registry import DomainEvent
+
+StageCode = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$", description="The record's stage.")
+Period = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")
+Note = Field(default="", max_length=500)
+Reason = Field(min_length=1, max_length=500)
+WorkingDayCount = Field(ge=1, le=60)
+
+
+class PauseReason(StrEnum):
+    WAITING_FOR_PARTY = "waiting_for_party"  # a party, witness or another office has to act first
+    HOLIDAY = "holiday"  # a local holiday or closure beyond the State Council's calendar
+    OTHER = "other"  # the note says which
+
+
+class ClockChanged(DomainEvent):
+    """What every clock event says: the stage, when, and the last day allowed after it."""
+
+    stage: str = StageCode
+    at: AwareDatetime
+    due_on: date
+
+
+class ClockStarted(ClockChanged):
+    owner_role: Role = Field(description="Who answers for the stage: an extension needs a role above.")
+    working_days: int = WorkingDayCount
+
+
+class ClockPaused(ClockChanged):
+    reason: PauseReason
+    note: str = Note
+
+
+class ClockResumed(ClockChanged):
+    paused_working_days: int = Field(ge=0, le=3660, description="Working days paused: added to the deadline.")
+
+
+class ClockExtended(ClockChanged):
+    working_days: int = WorkingDayCount
+    approved_by_role: Role
+    reason: str = Reason
+
+
+class ClockCarriedOver(ClockChanged):
+    """挂账: not closed in the month it was due, carried into the next with a reason; due by its end."""
+
+    from_period: str = Period
+    to_period: str = Period
+    reason: str = Reason
+
+
+class ClockStopped(ClockChanged):
+    running_seconds: int = Field(ge=0, description="Time on the clock, pauses left out.")
+
+
+# ---------------------------------------------------------------- tips: a lead's clocks
+
+
+@catalogue.event("tips", "LeadClockStarted", 1)
+class LeadClockStarted(ClockStarted):
+    pass
+
+
+@catalogue.event("tips", "LeadClockPaused", 1)
+class LeadClockPaused(ClockPaused):
+    pass
+
+
+@catalogue.event("tips", "LeadClockResumed", 1)
+class LeadClockResumed(ClockResumed):
+    pass
+
+
+@catalogue.event("tips", "LeadClockExtended", 1)
+class LeadClockExtended(ClockExtended):
+    pass
+
+
+@catalogue.event("tips", "LeadClockCarriedOver", 1)
+class LeadClockCarriedOver(ClockCarriedOver):
+    pass
+
+
+@catalogue.event("tips", "LeadClockStopped", 1)
+class LeadClockStopped(ClockStopped):
+    pass
+
+
+# ---------------------------------------------------------------- mediation: a dispute's clocks
+
+
+@catalogue.event("mediation", "DisputeClockStarted", 1)
+class DisputeClockStarted(ClockStarted):
+    pass
+
+
+@catalogue.event("mediation", "DisputeClockPaused", 1)
+class DisputeClockPaused(ClockPaused):
+    pass
+
+
+@catalogue.event("mediation", "DisputeClockResumed", 1)
+class DisputeClockResumed(ClockResumed):
+    pass
+
+
+@catalogue.event("mediation", "DisputeClockExtended", 1)
+class DisputeClockExtended(ClockExtended):
+    pass
+
+
+@catalogue.event("mediation", "DisputeClockCarriedOver", 1)
+class DisputeClockCarriedOver(ClockCarriedOver):
+    pass
+
+
+@catalogue.event("mediation", "DisputeClockStopped", 1)
+class DisputeClockStopped(ClockStopped):
+    pass

@@ -1,0 +1,95 @@
+"""A lead's deadline clocks: triage from its receipt, then a decision (verified or dismissed) from its
+triage, in working days; the station answers for both.
+
+``follow`` says which clock events the lead's own events bring: the handlers append them in the same
+command, so a clock starts and stops with the stage it times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from govgrid import clocks
+from govgrid.auth.principal import Role
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.clocks import (
+    ClockChanged,
+    LeadClockCarriedOver,
+    LeadClockExtended,
+    LeadClockPaused,
+    LeadClockResumed,
+    LeadClockStarted,
+    LeadClockStopped,
+)
+from govgrid.catalogue.tips import (
+    LeadClosed,
+    LeadDismissed,
+    LeadPriority,
+    LeadReceived,
+    LeadTriaged,
+    LeadVerified,
+)
+from govgrid.clocks import Clocks, ClockState
+from govgrid.working_days import WorkingDays
+
+EVENTS = clocks.ClockEventTypes(
+    started=LeadClockStarted,
+    paused=LeadClockPaused,
+    resumed=LeadClockResumed,
+    extended=LeadClockExtended,
+    carried_over=LeadClockCarriedOver,
+    stopped=LeadClockStopped,
+)
+
+
+class LeadStage(StrEnum):
+    TRIAGE = "triage"
+    DECISION = "decision"
+
+
+# Leads are the station's business: an extension is approved by the township or the city.
+OWNER = Role.STATION_OFFICER
+TRIAGE_WORKING_DAYS = 1
+# An urgent lead (a fugitive seen) is decided on the next working day; a low one within two weeks.
+DECISION_WORKING_DAYS = {
+    LeadPriority.URGENT: 1,
+    LeadPriority.HIGH: 3,
+    LeadPriority.NORMAL: 5,
+    LeadPriority.LOW: 10,
+}
+
+
+def follow(
+    clocks_now: Clocks, events: Sequence[DomainEvent], *, at: datetime, calendar: WorkingDays
+) -> list[ClockChanged]:
+    """The clock events that ``events`` (the lead's, decided at the moment ``at``) start and stop."""
+    brought: list[ClockChanged] = []
+
+    def add(event: ClockChanged) -> None:
+        nonlocal clocks_now
+        brought.append(event)
+        clocks_now = clocks_now.evolve(event)
+
+    for event in events:
+        match event:
+            case LeadReceived():
+                add(
+                    clocks.start(
+                        EVENTS, LeadStage.TRIAGE, OWNER, event.received_at, TRIAGE_WORKING_DAYS, calendar
+                    )
+                )
+            case LeadTriaged():
+                triage = clocks_now.get(LeadStage.TRIAGE)
+                if triage is not None and triage.state is not ClockState.STOPPED:
+                    add(clocks.stop(EVENTS, triage, at))
+                # A priority changed later leaves the decision's clock as it runs: its deadline
+                # moves by extension, which someone above approves.
+                if clocks_now.get(LeadStage.DECISION) is None:
+                    working_days = DECISION_WORKING_DAYS[event.priority]
+                    add(clocks.start(EVENTS, LeadStage.DECISION, OWNER, at, working_days, calendar))
+            case LeadVerified() | LeadDismissed() | LeadClosed():
+                for clock in clocks_now.running():
+                    add(clocks.stop(EVENTS, clock, at))
+    return brought
