@@ -31,7 +31,7 @@ class EventStoreContract:
         assert read == stored
         assert read.event_id == original.event_id
         assert read.correlation_id == correlation
-        assert read.event_type == "OrganisationUnitRegistered" and read.schema_version == 1
+        assert read.event_type == "OrganisationUnitRegistered" and read.schema_version == 2
         assert read.occurred_at == original.occurred_at
         assert read.jurisdiction == original.jurisdiction
         assert catalogue.decode(read) == village_registered(7)
