@@ -45,20 +45,26 @@ class Generations:
         generations = cls(settings, control)
         for model in READ_MODELS:
             await generations._ensure_active(model)
-        await generations._migrate_parking()
+        await generations._migrate_existing()
         return generations
 
-    async def _migrate_parking(self) -> None:
-        # Retired generations too: a parked_events table still holding event payloads (before
-        # 0002_parked_events_keep_kafka_positions.sql) must not outlive the upgrade anywhere.
+    async def _migrate_existing(self) -> None:
+        # A served generation (active or being built) gets its model's migrations added since it was
+        # made: an upgrade that adds a column (the map's locations) must not leave the routes reading it
+        # failing until someone rebuilds. Such a migration only adds what later events fill in; one
+        # whose earlier events must be read again says so, and the model is rebuilt (operations.md).
+        # Retired generations get the shared migrations only: a parked_events table still holding event
+        # payloads (before 0002_parked_events_keep_kafka_positions.sql) must not outlive the upgrade.
+        models = {model.name: model for model in READ_MODELS}
         rows = await self.control.fetch(
             "SELECT read_model, generation, schema_name, status FROM read_model_generations g"
             " WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = g.schema_name) ORDER BY schema_name"
         )
         for row in rows:
             generation = Generation(row["read_model"], row["generation"], row["schema_name"])
-            if row["status"] != "retired":  # served or being built: the pool it is used through
-                await apply_migrations(await self.pool(generation), GENERATION_MIGRATIONS)
+            model = models.get(row["read_model"])
+            if row["status"] != "retired" and model is not None:  # through the pool it is used by
+                await apply_migrations(await self.pool(generation), GENERATION_MIGRATIONS, model.sql)
                 continue
             # A retired generation is not served: a pool of its own, closed at once.
             pool = await create_pool(self.settings.database_url, schema=generation.schema, max_size=1)

@@ -190,5 +190,6 @@ class ReadModel:
 
     @property
     def sql(self) -> Path:
-        """Its tables: readmodels/sql/<name>/NNNN_<name>_*.sql, applied to each new generation."""
+        """Its tables: readmodels/sql/<name>/NNNN_<name>_*.sql, applied to each new generation
+        and, those added since, to the served ones when a process starts (Generations.open)."""
         return Path(__file__).parent / "sql" / self.name

@@ -20,6 +20,8 @@ from govgrid.catalogue.organisation import (
 from govgrid.catalogue.patrols import CheckpointVisited
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from services.projections.generations import Generations
+from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.patrols import PATROLS
 from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
 from services.projections.tests.integration.test_coverage import DEPUTY, appointment
 from services.projections.tests.integration.test_disputes_read import D1, D2, D3, D4, D5, D6, D7, D8
@@ -101,6 +103,32 @@ def by_code(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 async def fed(generations: Generations, kafka_log: KafkaLog) -> None:
     await kafka_log.feed(generations, history())
+
+
+async def test_generations_made_before_the_locations_get_them_when_the_new_release_starts(
+    generations: Generations, kafka_log: KafkaLog, read_api: httpx.AsyncClient
+) -> None:
+    # The coverage and patrols generations as the release before the map left them: no location columns.
+    for model, table, columns, migration in (
+        (COVERAGE, "rm_org_units", ("latitude", "longitude", "boundary"), "0002_org_unit_locations.sql"),
+        (PATROLS, "rm_patrol_checkpoints", ("latitude", "longitude"), "0003_checkpoint_locations.sql"),
+    ):
+        pool = await generations.active_pool(model)
+        await pool.execute(f"ALTER TABLE {table} " + ", ".join(f"DROP COLUMN {c}" for c in columns))
+        assert (
+            await pool.execute("DELETE FROM schema_migrations WHERE name LIKE $1", f"%/{migration}")
+            == "DELETE 1"
+        )
+
+    upgraded = await Generations.open(generations.settings)  # as any process of the new release does
+    await upgraded.close()
+
+    await kafka_log.feed(generations, history())
+    villages = by_code(await get(read_api, f"/map/villages?{NOVEMBER}"))
+    assert sorted(villages) == ["V1", "V2", "V4"]
+    assert villages["V1"]["geometry"] == {"type": "Point", "coordinates": [109.58, 19.52]}
+    checkpoints = await get(read_api, f"/map/checkpoints?station=S01&{NOVEMBER}")
+    assert [f["properties"]["grid_code"] for f in checkpoints["features"]] == ["G12", "G11"]
 
 
 @pytest.mark.usefixtures("fed")
