@@ -155,13 +155,13 @@ async def _apply_pieces(
         for table, key in folded.changes.unknown:
             by_table.setdefault(table, []).append(key)
         for table, keys in by_table.items():
-            there = await existing(conn, table, keys)
+            there = await existing(conn, model.name, table, keys)
             exists.update({(table, key): key in there for key in keys})
         if not all(exists.values()):
             folded = _fold(model, events, blocked, exists)
     try:
         async with conn.transaction():  # a savepoint
-            await write(conn, folded.changes)
+            await write(conn, model.name, folded.changes)
             for envelope, at, reason in folded.parked:
                 await park(conn, model, envelope, at, reason)
     except DATA_ERRORS as exc:

@@ -21,11 +21,13 @@ import asyncpg
 
 from services.projections.readmodels.base import Changes, First, Key, Table, Union
 
-_types: dict[str, dict[str, str]] = {}  # column types by table name: the same in every generation
+# Column types by read model and table: the same in every generation of a model, not across models
+# (only coverage's rm_org_units has the map's location columns).
+_types: dict[tuple[str, str], dict[str, str]] = {}
 
 
-async def column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:
-    if table not in _types:
+async def column_types(conn: asyncpg.Connection, model: str, table: str) -> dict[str, str]:
+    if (model, table) not in _types:
         rows = await conn.fetch(
             "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute"
             " WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
@@ -33,8 +35,8 @@ async def column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:
         )
         if not rows:
             raise LookupError(f"no table {table} in the read model")
-        _types[table] = {r["attname"]: r["type"] for r in rows}
-    return _types[table]
+        _types[model, table] = {r["attname"]: r["type"] for r in rows}
+    return _types[model, table]
 
 
 def _json_value(value: Any) -> Any:
@@ -49,17 +51,17 @@ def as_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, default=_json_value, ensure_ascii=False)
 
 
-async def _recordset(conn: asyncpg.Connection, table: Table, columns: list[str]) -> str:
-    types = await column_types(conn, table.name)
+async def _recordset(conn: asyncpg.Connection, model: str, table: Table, columns: list[str]) -> str:
+    types = await column_types(conn, model, table.name)
     return "jsonb_to_recordset($1::jsonb) AS p (" + ", ".join(f'"{c}" {types[c]}' for c in columns) + ")"
 
 
-async def existing(conn: asyncpg.Connection, table: Table, keys: list[Key]) -> set[Key]:
-    """Which of these rows are in the table."""
+async def existing(conn: asyncpg.Connection, model: str, table: Table, keys: list[Key]) -> set[Key]:
+    """Which of these rows are in the read model ``model``'s table."""
     columns = list(table.key)
     query = (
         f"SELECT {', '.join(f't.{c}' for c in columns)} FROM {table.name} t"
-        f" JOIN {await _recordset(conn, table, columns)} USING ({', '.join(columns)})"
+        f" JOIN {await _recordset(conn, model, table, columns)} USING ({', '.join(columns)})"
     )
     rows = [dict(zip(columns, key, strict=True)) for key in keys]
     return {tuple(r.values()) for r in await conn.fetch(query, as_json(rows))}
@@ -81,18 +83,21 @@ def _value(change: Any) -> Any:
     return change
 
 
-async def write(conn: asyncpg.Connection, changes: Changes) -> None:
+async def write(conn: asyncpg.Connection, model: str, changes: Changes) -> None:
+    """Write the read model ``model``'s changes."""
     for table, patches in changes.patches.items():
-        await _update(conn, table, patches)
+        await _update(conn, model, table, patches)
     for table, where, columns in changes.matching:  # in call order: rare (renames, coverage ends)
-        await _update_matching(conn, table, where, columns)
+        await _update_matching(conn, model, table, where, columns)
     for table, rows in changes.new.items():
-        await _insert(conn, table, rows, upsert=False)
+        await _insert(conn, model, table, rows, upsert=False)
     for table, rows in changes.replaced.items():
-        await _insert(conn, table, rows, upsert=True)
+        await _insert(conn, model, table, rows, upsert=True)
 
 
-async def _update(conn: asyncpg.Connection, table: Table, patches: dict[Key, dict[str, Any]]) -> None:
+async def _update(
+    conn: asyncpg.Connection, model: str, table: Table, patches: dict[Key, dict[str, Any]]
+) -> None:
     # One statement per shape (which columns are set, and how): a patch sets only its own columns.
     shapes: dict[tuple[tuple[str, str], ...], list[dict[str, Any]]] = defaultdict(list)
     for key, patch in sorted(patches.items()):
@@ -108,15 +113,15 @@ async def _update(conn: asyncpg.Connection, table: Table, patches: dict[Key, dic
         match = " AND ".join(f"t.{c} = p.{c}" for c in table.key)
         await conn.execute(
             f"UPDATE {table.name} AS t SET {assignments}"
-            f" FROM {await _recordset(conn, table, [*table.key, *columns])} WHERE {match}",
+            f" FROM {await _recordset(conn, model, table, [*table.key, *columns])} WHERE {match}",
             as_json(rows),
         )
 
 
 async def _update_matching(
-    conn: asyncpg.Connection, table: Table, where: dict[str, Any], columns: dict[str, Any]
+    conn: asyncpg.Connection, model: str, table: Table, where: dict[str, Any], columns: dict[str, Any]
 ) -> None:
-    types = await column_types(conn, table.name)
+    types = await column_types(conn, model, table.name)
     # Compared and set as the columns' types: from the JSON's text by a cast.
     match = [
         f"{c} IS NULL" if value is None else f"{c} = ($1::jsonb->>'w_{c}')::{types[c]}"
@@ -131,7 +136,7 @@ async def _update_matching(
 
 
 async def _insert(
-    conn: asyncpg.Connection, table: Table, rows: dict[Key, dict[str, Any]], upsert: bool
+    conn: asyncpg.Connection, model: str, table: Table, rows: dict[Key, dict[str, Any]], upsert: bool
 ) -> None:
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for _key, row in sorted(rows.items()):
@@ -140,7 +145,7 @@ async def _insert(
         names = ", ".join(columns)
         statement = (
             f"INSERT INTO {table.name} ({names}) SELECT {names}"
-            f" FROM {await _recordset(conn, table, list(columns))}"
+            f" FROM {await _recordset(conn, model, table, list(columns))}"
         )
         if upsert:
             others = [c for c in columns if c not in table.key]

@@ -19,8 +19,11 @@ from govgrid.catalogue.organisation import (
 )
 from govgrid.catalogue.patrols import CheckpointVisited
 from govgrid.envelope import EventEnvelope, Jurisdiction
+from services.projections import writes
+from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.disputes import DISPUTES
 from services.projections.readmodels.patrols import PATROLS
 from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
 from services.projections.tests.integration.test_coverage import DEPUTY, appointment
@@ -103,6 +106,23 @@ def by_code(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 async def fed(generations: Generations, kafka_log: KafkaLog) -> None:
     await kafka_log.feed(generations, history())
+
+
+async def test_a_table_two_read_models_name_alike_is_written_with_each_ones_columns(
+    generations: Generations,
+) -> None:
+    # Disputes' rm_org_units has no location columns, coverage's has: whichever a process writes first,
+    # the other's registration must not park (it did, with KeyError: 'latitude', when the column types
+    # were cached by table name alone).
+    writes._types.clear()
+    for event in places():
+        await project(generations, (DISPUTES, COVERAGE), event)
+    coverage = await generations.active_pool(COVERAGE)
+    located = await coverage.fetch("SELECT code FROM rm_org_units WHERE latitude IS NOT NULL ORDER BY code")
+    assert [r["code"] for r in located] == ["V1", "V2", "V4"]
+    for model in (DISPUTES, COVERAGE):
+        pool = await generations.active_pool(model)
+        assert await pool.fetchval("SELECT count(*) FROM parked_events") == 0, model.name
 
 
 async def test_generations_made_before_the_locations_get_them_when_the_new_release_starts(
