@@ -280,6 +280,32 @@ def stop(types: ClockEventTypes, clock: Clock, at: datetime) -> ClockStopped:
     )
 
 
+class Following:
+    """The clock events a record's own events bring (each service's ``domain/clock.py`` ``follow``):
+    each one added moves ``clocks`` on, so that the next event is decided on the clocks as they are."""
+
+    def __init__(self, types: ClockEventTypes, clocks: Clocks, calendar: WorkingDays) -> None:
+        self.types, self.clocks, self.calendar = types, clocks, calendar
+        self.brought: list[ClockChanged] = []
+
+    def _add(self, event: ClockChanged) -> None:
+        self.brought.append(event)
+        self.clocks = self.clocks.evolve(event)
+
+    def start(self, stage: str, owner: Role, at: datetime, working_days: int) -> None:
+        self._add(start(self.types, stage, owner, at, working_days, self.calendar))
+
+    def stop(self, stage: str, at: datetime) -> None:
+        """Stop the stage's clock, if it has one not stopped yet."""
+        clock = self.clocks.get(stage)
+        if clock is not None and clock.state is not ClockState.STOPPED:
+            self._add(stop(self.types, clock, at))
+
+    def stop_all(self, at: datetime) -> None:
+        for clock in self.clocks.running():
+            self._add(stop(self.types, clock, at))
+
+
 def _existing(clocks: Clocks, stage: str) -> Clock:
     clock = clocks.get(stage)
     check(ClockMustExist(stage, clock))

@@ -77,41 +77,30 @@ def follow(
     clocks_now: Clocks, events: Sequence[DomainEvent], *, level: MediationLevel, calendar: WorkingDays
 ) -> list[ClockChanged]:
     """The clock events that ``events`` bring, for a dispute at ``level`` before them."""
-    brought: list[ClockChanged] = []
-
-    def add(event: ClockChanged) -> None:
-        nonlocal clocks_now
-        brought.append(event)
-        clocks_now = clocks_now.evolve(event)
+    following = clocks.Following(EVENTS, clocks_now, calendar)
 
     def start(stage: DisputeStage, day: date) -> None:
-        add(clocks.start(EVENTS, stage, OWNERS[stage], occurred_on(day), WORKING_DAYS[stage], calendar))
-
-    def stop_all(day: date) -> None:
-        for clock in clocks_now.running():
-            add(clocks.stop(EVENTS, clock, occurred_on(day)))
+        following.start(stage, OWNERS[stage], occurred_on(day), WORKING_DAYS[stage])
 
     for event in events:
         match event:
             case DisputeRegistered():
                 start(DisputeStage.ASSIGNMENT, event.registered_on)
             case MediatorsAssigned():
-                assignment = clocks_now.get(DisputeStage.ASSIGNMENT)
-                if assignment is not None and assignment in clocks_now.running():
-                    add(clocks.stop(EVENTS, assignment, occurred_on(event.assigned_on)))
+                following.stop(DisputeStage.ASSIGNMENT, occurred_on(event.assigned_on))
                 stage = MEDIATION_STAGES.get(level)
                 # A pair replaced mid-mediation leaves the level's clock as it runs.
-                if stage is not None and clocks_now.get(stage) is None:
+                if stage is not None and following.clocks.get(stage) is None:
                     start(stage, event.assigned_on)
             case DisputeEscalated():
-                stop_all(event.escalated_on)
+                following.stop_all(occurred_on(event.escalated_on))
                 level = event.to_level
                 if (stage := MEDIATION_STAGES.get(level)) is not None:
                     start(stage, event.escalated_on)
             case AgreementReached():
-                stop_all(event.reached_on)
+                following.stop_all(occurred_on(event.reached_on))
             case MediationFailed():
-                stop_all(event.failed_on)
+                following.stop_all(occurred_on(event.failed_on))
             case DisputeClosed():
-                stop_all(event.closed_on)
-    return brought
+                following.stop_all(occurred_on(event.closed_on))
+    return following.brought

@@ -31,7 +31,7 @@ from govgrid.catalogue.tips import (
     LeadTriaged,
     LeadVerified,
 )
-from govgrid.clocks import Clocks, ClockState
+from govgrid.clocks import Clocks
 from govgrid.working_days import WorkingDays
 
 EVENTS = clocks.ClockEventTypes(
@@ -65,31 +65,17 @@ def follow(
     clocks_now: Clocks, events: Sequence[DomainEvent], *, at: datetime, calendar: WorkingDays
 ) -> list[ClockChanged]:
     """The clock events that ``events`` (the lead's, decided at the moment ``at``) start and stop."""
-    brought: list[ClockChanged] = []
-
-    def add(event: ClockChanged) -> None:
-        nonlocal clocks_now
-        brought.append(event)
-        clocks_now = clocks_now.evolve(event)
-
+    following = clocks.Following(EVENTS, clocks_now, calendar)
     for event in events:
         match event:
             case LeadReceived():
-                add(
-                    clocks.start(
-                        EVENTS, LeadStage.TRIAGE, OWNER, event.received_at, TRIAGE_WORKING_DAYS, calendar
-                    )
-                )
+                following.start(LeadStage.TRIAGE, OWNER, event.received_at, TRIAGE_WORKING_DAYS)
             case LeadTriaged():
-                triage = clocks_now.get(LeadStage.TRIAGE)
-                if triage is not None and triage.state is not ClockState.STOPPED:
-                    add(clocks.stop(EVENTS, triage, at))
+                following.stop(LeadStage.TRIAGE, at)
                 # A priority changed later leaves the decision's clock as it runs: its deadline
                 # moves by extension, which someone above approves.
-                if clocks_now.get(LeadStage.DECISION) is None:
-                    working_days = DECISION_WORKING_DAYS[event.priority]
-                    add(clocks.start(EVENTS, LeadStage.DECISION, OWNER, at, working_days, calendar))
+                if following.clocks.get(LeadStage.DECISION) is None:
+                    following.start(LeadStage.DECISION, OWNER, at, DECISION_WORKING_DAYS[event.priority])
             case LeadVerified() | LeadDismissed() | LeadClosed():
-                for clock in clocks_now.running():
-                    add(clocks.stop(EVENTS, clock, at))
-    return brought
+                following.stop_all(at)
+    return following.brought
