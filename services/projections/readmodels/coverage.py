@@ -14,7 +14,7 @@ from govgrid.catalogue.appointments import (
 from govgrid.catalogue.organisation import Location, OrganisationUnitLocated, OrganisationUnitRegistered
 from govgrid.envelope import EventEnvelope
 from services.projections.readmodels.base import Changes, ReadModel, Table
-from services.projections.readmodels.organisation import ORG_UNITS, ORGANISATION
+from services.projections.readmodels.organisation import ORG_UNITS, ORGANISATION, unit_row
 
 APPOINTMENTS = Table("rm_appointments", ("appointment_id",), "appointment")
 
@@ -56,15 +56,7 @@ def _where(location: Location | None) -> dict[str, Any]:
 
 # Only this model keeps where units are (its rm_org_units has the columns): the map's villages.
 def unit_registered_where(c: Changes, e: EventEnvelope, event: OrganisationUnitRegistered) -> None:
-    c.insert(
-        ORG_UNITS,
-        code=event.code,
-        kind=event.kind.value,
-        name_zh=event.name_zh,
-        name_en=event.name_en,
-        parent_code=event.parent_code,
-        **_where(event.location),
-    )
+    c.insert(ORG_UNITS, **unit_row(event), **_where(event.location))
 
 
 def unit_located(c: Changes, e: EventEnvelope, event: OrganisationUnitLocated) -> None:

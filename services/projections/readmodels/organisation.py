@@ -4,6 +4,8 @@ village since when, as every read model that names or places things keeps it: th
 
 from __future__ import annotations
 
+from typing import Any
+
 from govgrid.catalogue.organisation import (
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
@@ -19,15 +21,19 @@ VILLAGE_COVERAGE = Table(
 )
 
 
+def unit_row(event: OrganisationUnitRegistered) -> dict[str, Any]:
+    """A unit's row as every model keeps it (coverage adds where it is)."""
+    return {
+        "code": event.code,
+        "kind": event.kind.value,
+        "name_zh": event.name_zh,
+        "name_en": event.name_en,
+        "parent_code": event.parent_code,
+    }
+
+
 def unit_registered(c: Changes, e: EventEnvelope, event: OrganisationUnitRegistered) -> None:
-    c.insert(
-        ORG_UNITS,
-        code=event.code,
-        kind=event.kind.value,
-        name_zh=event.name_zh,
-        name_en=event.name_en,
-        parent_code=event.parent_code,
-    )
+    c.insert(ORG_UNITS, **unit_row(event))
 
 
 def unit_renamed(c: Changes, e: EventEnvelope, event: OrganisationUnitRenamed) -> None:
