@@ -16,6 +16,7 @@ from services.projections.api.dependencies import (
     DateRange,
     PatrolsModel,
     RangeScope,
+    SmallCountsRule,
     read_model,
 )
 from services.projections.queries import maps as geo
@@ -50,7 +51,10 @@ class VillageProperties(Answer):
     centre: Position = Field(description="Its point, where its marker goes (also when it has a boundary).")
     has_deputy_secretary: bool = Field(description="A police deputy party secretary serving on `to`.")
     disputes_received: int = Field(description="Disputes registered from `from` to `to`.")
-    leads_received: int = Field(description="Leads received from `from` to `to`.")
+    leads_received: int | None = Field(
+        description="Leads received from `from` to `to`; null below city level where the count could single"
+        " out an informant (fewer than `suppressed_below`, or a count that would give such a one back)."
+    )
 
 
 class VillageFeature(BaseModel):
@@ -65,6 +69,7 @@ class VillageMap(Answer):
     from_: str = Field(alias="from")
     to: str
     unlocated: int = Field(description="Villages in the scope whose location the registry lacks.")
+    suppressed_below: int = Field(description="A village's lead count below this is null (small counts).")
     features: list[VillageFeature]
 
 
@@ -100,8 +105,9 @@ async def villages(
     leads_pool: LeadsModel,
     scope: RangeScope,
     days: DateRange,
+    small: SmallCountsRule,
 ) -> dict[str, Any]:
-    return await geo.villages(coverage_pool, disputes_pool, leads_pool, scope, days.first, days.last)
+    return await geo.villages(coverage_pool, disputes_pool, leads_pool, scope, days.first, days.last, small)
 
 
 @router.get(

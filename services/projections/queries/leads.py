@@ -232,6 +232,19 @@ async def _suppressed(
     return suppressed
 
 
+async def villages_received_hidden(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, small: SmallCounts
+) -> set[str]:
+    """The villages of ``scope`` whose count of leads received in the range its caller may not see
+    one by one (the map's figure): a village's count is below station level, so below city level it is
+    hidden where it is a hidden cell of any station that counted it (below the threshold included)."""
+    if scope.codes is None:
+        return set()
+    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *_scope_args(scope))}
+    hidden = await _hidden_by_station(pool, scope, first, last, {s for s, _ in touched}, small)
+    return {village for station, village in touched if village in hidden[station]["received"]}
+
+
 async def _caller_kinds(pool: asyncpg.Pool, scope: Scope) -> frozenset[str]:
     if scope.codes is None:
         return frozenset()

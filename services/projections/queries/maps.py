@@ -4,7 +4,9 @@ GeoJSON (RFC 7946): [longitude, latitude], WGS 84.
 
 Each figure comes from its own read model (coverage, disputes, leads), each scoped in SQL by the
 caller's jurisdiction and the place asked for, and they are joined here by village code: a village
-counts what its own read model files under it, as the disputes and leads panels do."""
+counts what its own read model files under it, as the disputes and leads panels do. A village's count
+of leads is a figure below station level: below city level it is null where the leads panel would
+suppress it (queries/small_counts.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from typing import Any
 
 import asyncpg
 
-from services.projections.queries import coverage, patrols
+from services.projections.queries import coverage, leads, patrols
 from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.small_counts import SmallCounts
 
 # The coverage panel's villages ($1 as of, $2 the caller's codes, $3-$5 the place asked for), with
 # where each is.
@@ -48,7 +51,9 @@ SELECT c.patrol_id, c.grid_code, c.visited_at, c.latitude, c.longitude
 """
 
 
-def _village(row: asyncpg.Record, disputes: dict[str, int], leads: dict[str, int]) -> dict[str, Any]:
+def _village(
+    row: asyncpg.Record, disputes: dict[str, int], leads_received: dict[str, int | None]
+) -> dict[str, Any]:
     centre = [row["longitude"], row["latitude"]]
     boundary = json.loads(row["boundary"]) if row["boundary"] is not None else None
     point = {"type": "Point", "coordinates": centre}
@@ -66,7 +71,7 @@ def _village(row: asyncpg.Record, disputes: dict[str, int], leads: dict[str, int
             "centre": centre,
             "has_deputy_secretary": row["has_deputy_secretary"],
             "disputes_received": disputes.get(row["code"], 0),
-            "leads_received": leads.get(row["code"], 0),
+            "leads_received": leads_received[row["code"]],
         },
     }
 
@@ -84,18 +89,28 @@ async def villages(
     scope: Scope,
     first: date,
     last: date,
+    small: SmallCounts,
 ) -> dict[str, Any]:
     place = (scope.codes, scope.township, scope.station, scope.village)
     rows = await coverage_pool.fetch(VILLAGES, scope.as_of, *place)
     disputes = await _per_village(disputes_pool, DISPUTES_RECEIVED, first, last, place)
-    leads = await _per_village(leads_pool, LEADS_RECEIVED, first, last, place)
+    received = await _per_village(leads_pool, LEADS_RECEIVED, first, last, place)
+    hidden = await leads.villages_received_hidden(leads_pool, scope, first, last, small)
+    below_city = scope.codes is not None
+    leads_received: dict[str, int | None] = {
+        r["code"]: None
+        if r["code"] in hidden or (below_city and received.get(r["code"], 0) < small.threshold)
+        else received.get(r["code"], 0)
+        for r in rows
+    }
     located = [r for r in rows if r["latitude"] is not None]
     return {
         "type": "FeatureCollection",
         "from": first.isoformat(),
         "to": last.isoformat(),
         "unlocated": len(rows) - len(located),
-        "features": [_village(r, disputes, leads) for r in located],
+        "suppressed_below": small.threshold,
+        "features": [_village(r, disputes, leads_received) for r in located],
     }
 
 

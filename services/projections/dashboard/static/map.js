@@ -63,7 +63,10 @@
         data: villages.features.filter((f) => f.properties.has_deputy_secretary === c.covered).map(point),
       }));
     }
-    return CLASSES.map((c) => ({
+    // A village's lead count the read API suppressed (it could single out an informant): "<3", its own class.
+    const hidden = { name: "<" + villages.suppressed_below, test: (n) => n === null, color: "#bdbdbd", size: 10 };
+    const classes = villages.features.some((f) => figure(f, measure) === null) ? [hidden, ...CLASSES] : CLASSES;
+    return classes.map((c) => ({
       name: c.name, type: "scatter", coordinateSystem: "geo", symbolSize: c.size,
       itemStyle: { color: c.color, borderColor: outline },
       data: villages.features.filter((f) => c.test(figure(f, measure))).map(point),
@@ -103,7 +106,7 @@
       animation: false,
       // ECharts' aria labels the chart for screen readers: what it shows, rather than every coordinate.
       aria: { enabled: true, decal: { show: true }, label: { description: w.chartLabel.replace("{n}", villages.features.length).replace("{measure}", w[measure]) } },
-      tooltip: { trigger: "item", formatter: (p) => p.name + (measure === "coverage" || p.seriesName === w.checkpoints ? "" : "：" + p.value[2]) },
+      tooltip: { trigger: "item", formatter: (p) => p.name + (measure === "coverage" || p.seriesName === w.checkpoints ? "" : "：" + (p.value[2] ?? "<" + villages.suppressed_below)) },
       legend: { data: drawn.map((s) => s.name), textStyle: text },
       geo: {
         map: MAP, roam: true, silent: true, aspectScale: Math.cos((19.5 * Math.PI) / 180),
@@ -124,7 +127,7 @@
     for (const f of villages.features) {
       const row = document.createElement("tr");
       row.dataset.code = f.id;
-      const value = measure === "coverage" ? (f.properties.has_deputy_secretary ? "■ " + w.covered : "▲ " + w.lacking) : figure(f, measure);
+      const value = measure === "coverage" ? (f.properties.has_deputy_secretary ? "■ " + w.covered : "▲ " + w.lacking) : figure(f, measure) ?? "<" + villages.suppressed_below;
       for (const [text, className] of [[nameOf(f.properties), ""], [value, "num"]]) {
         const td = document.createElement("td");
         td.textContent = text;

@@ -219,7 +219,8 @@ async def test_the_caller_sees_the_villages_of_their_jurisdiction(read_api: http
     s01 = await get(read_api, f"/map/villages?{NOVEMBER}", bearer(Role.STATION_OFFICER, "S01"))
     assert (sorted(by_code(s01)), s01["unlocated"]) == (["V1", "V2"], 0)
     t01 = await get(read_api, f"/map/villages?{NOVEMBER}&village=V1", bearer(Role.TOWNSHIP_OFFICER, "T01"))
-    assert [(f["id"], f["properties"]["leads_received"]) for f in t01["features"]] == [("V1", 3)]
+    # V1's three leads are hidden below city level: S01's V2 has one (the small-count rule).
+    assert [(f["id"], f["properties"]["leads_received"]) for f in t01["features"]] == [("V1", None)]
     # A place outside the caller's jurisdiction is empty, not an error that would confirm it.
     outside = await get(
         read_api, f"/map/villages?{NOVEMBER}&village=V3", bearer(Role.TOWNSHIP_OFFICER, "T01")
@@ -262,3 +263,23 @@ async def test_bad_queries_are_422_naming_the_field(
     answer = await read_api.get(path, headers=ADMIN)
     assert answer.status_code == 422, answer.text
     assert field in [e["field"] for e in answer.json()["detail"]]
+
+
+@pytest.mark.usefixtures("fed")
+async def test_the_map_shows_no_village_lead_count_the_leads_summary_hides(
+    read_api: httpx.AsyncClient,
+) -> None:
+    # A village's leads are a figure below station level: below city level, the small-count rule hides
+    # it on the map as in the leads summary, else the map hands out the cell the summary suppresses.
+    for caller in (bearer(Role.STATION_OFFICER, "S01"), bearer(Role.TOWNSHIP_OFFICER, "T01")):
+        villages = by_code(await get(read_api, f"/map/villages?{NOVEMBER}", caller))
+        assert villages
+        for code, feature in villages.items():
+            summary = await get(read_api, f"/leads/summary?{NOVEMBER}&village={code}", caller)
+            assert feature["properties"]["leads_received"] == summary["received"], (caller, code)
+    s01 = by_code(await get(read_api, f"/map/villages?{NOVEMBER}", bearer(Role.STATION_OFFICER, "S01")))
+    # V2's one lead is below 3; V1's three would give it back from S01's total: both hidden.
+    assert {c: f["properties"]["leads_received"] for c, f in s01.items()} == {"V1": None, "V2": None}
+    assert (
+        by_code(await get(read_api, f"/map/villages?{NOVEMBER}"))["V1"]["properties"]["leads_received"] == 3
+    )
