@@ -17,8 +17,10 @@ from services.projections.api.dependencies import CallerScope, DateRange, Paging
 from services.projections.queries import clocks
 from services.projections.readmodels.clocks import CLOCKS
 
-# Leads are police business: their ids are listed to those who act on their clocks (the station, the
-# township that extends them, the city); village cadres and viewers see disputes' only. Figures count all.
+# Leads are police business: their clocks are listed and counted to those who act on them (the station,
+# the township that extends them, the city); village cadres and viewers see disputes' only. A count of
+# a village's lead clocks would be a lead figure below station level, which the small-count rule
+# (queries/small_counts.py) keeps from them: figures count what the caller may list.
 LEAD_CLOCK_READERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION_OFFICER})
 
 
@@ -106,18 +108,24 @@ class OpenPage(Answer):
     summary="Open, paused, overdue, due within 24 hours and carried-over clocks at the end of `to`; "
     "time per stage of the clocks stopped from `from`",
 )
-async def summary(pool: ClocksModel, scope: RangeScope, days: DateRange) -> dict[str, Any]:
-    return await clocks.summary(pool, scope, days.first)
+async def summary(
+    pool: ClocksModel, scope: RangeScope, days: DateRange, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await clocks.summary(pool, scope, days.first, listed_kinds(principal))
 
 
 @router.get("/by-station", response_model=list[PlaceClocks], summary="The clock figures per police station")
-async def by_station(pool: ClocksModel, scope: CallerScope) -> list[dict[str, Any]]:
-    return await clocks.by_place(pool, scope, clocks.BY_STATION)
+async def by_station(
+    pool: ClocksModel, scope: CallerScope, principal: CurrentPrincipal
+) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_STATION, listed_kinds(principal))
 
 
 @router.get("/by-village", response_model=list[PlaceClocks], summary="The clock figures per village")
-async def by_village(pool: ClocksModel, scope: CallerScope) -> list[dict[str, Any]]:
-    return await clocks.by_place(pool, scope, clocks.BY_VILLAGE)
+async def by_village(
+    pool: ClocksModel, scope: CallerScope, principal: CurrentPrincipal
+) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_VILLAGE, listed_kinds(principal))
 
 
 @router.get(

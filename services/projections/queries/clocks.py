@@ -55,7 +55,8 @@ SELECT r.*, h.started_at, h.owner_role, h.stopped, h.paused, h.pauses, h.extende
 
 RUNNING = "NOT c.stopped AND NOT c.paused"
 
-# $6: day D. Figures by {key}: the station, the village, or nothing (NULL) for the whole scope.
+# $6: day D, $7 the kinds of record counted. Figures by {key}: the station, the village, or nothing
+# (NULL) for the whole scope.
 STATUS_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) FILTER (WHERE NOT c.stopped) AS open,
@@ -64,17 +65,19 @@ SELECT {{key}} AS key,
        count(*) FILTER (WHERE {RUNNING} AND c.due_on = $6 + 1) AS due_within_24_hours,
        count(*) FILTER (WHERE NOT c.stopped AND c.carried_over_into IS NOT NULL) AS carried_over
   FROM ({CLOCKS_AT}) c
+ WHERE c.record_kind = ANY($7)
  GROUP BY 1
 """
 
-# $6: the range's first day. Stopped clocks, their time and lateness, by kind of record and stage.
+# $6: the range's first day, $7 the kinds of record counted. Stopped clocks, their time and lateness,
+# by kind of record and stage.
 TIME_PER_STAGE = f"""
 SELECT s.record_kind, s.stage,
        count(*) AS stopped,
        round(avg(s.running_seconds) / 3600.0, 1)::float AS average_hours,
        count(*) FILTER (WHERE (s.at AT TIME ZONE 'UTC' + interval '8 hours')::date > s.due_on) AS stopped_late
   FROM rm_clock_changes s JOIN ({CLOCKS_AT}) r USING (stream_id, stage)
- WHERE s.change = 'stopped' AND s.at < $1 AND s.at >= $6
+ WHERE s.change = 'stopped' AND s.at < $1 AND s.at >= $6 AND s.record_kind = ANY($7)
  GROUP BY 1, 2 ORDER BY 1, 2
 """
 
@@ -116,14 +119,19 @@ def _args(scope: Scope) -> tuple[Any, ...]:
     return end_of(scope.as_of), scope.codes, scope.township, scope.station, scope.village
 
 
-async def _status(pool: asyncpg.Pool, scope: Scope, key: str) -> dict[str | None, dict[str, int]]:
-    rows = await pool.fetch(STATUS_FIGURES.format(key=key), *_args(scope), scope.as_of)
+async def _status(
+    pool: asyncpg.Pool, scope: Scope, key: str, kinds: list[str]
+) -> dict[str | None, dict[str, int]]:
+    rows = await pool.fetch(STATUS_FIGURES.format(key=key), *_args(scope), scope.as_of, kinds)
     return {r["key"]: {f: r[f] for f in ZEROS} for r in rows}
 
 
-async def summary(pool: asyncpg.Pool, scope: Scope, first: date) -> dict[str, Any]:
-    figures = (await _status(pool, scope, WHOLE_SCOPE)).get(None, ZEROS)
-    stages = await pool.fetch(TIME_PER_STAGE, *_args(scope), end_of(first - timedelta(days=1)))
+async def summary(pool: asyncpg.Pool, scope: Scope, first: date, kinds: list[str]) -> dict[str, Any]:
+    """The figures of the ``kinds`` of record the caller may list: a count of a village's lead clocks
+    is a lead figure below station level, which the small-count rule keeps from those who may not
+    list them (queries/small_counts.py)."""
+    figures = (await _status(pool, scope, WHOLE_SCOPE, kinds)).get(None, ZEROS)
+    stages = await pool.fetch(TIME_PER_STAGE, *_args(scope), end_of(first - timedelta(days=1)), kinds)
     return {
         "from": first.isoformat(),
         "as_of": scope.as_of.isoformat(),
@@ -132,9 +140,10 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date) -> dict[str, An
     }
 
 
-async def by_place(pool: asyncpg.Pool, scope: Scope, key: str) -> list[dict[str, Any]]:
-    """The status figures per station (``BY_STATION``) or village (``BY_VILLAGE``), with names."""
-    figures = await _status(pool, scope, key)
+async def by_place(pool: asyncpg.Pool, scope: Scope, key: str, kinds: list[str]) -> list[dict[str, Any]]:
+    """The status figures of the ``kinds`` of record the caller may list per station (``BY_STATION``)
+    or village (``BY_VILLAGE``), with names."""
+    figures = await _status(pool, scope, key, kinds)
     codes = sorted(c for c in figures if c is not None)
     names = {
         r["code"]: r
