@@ -19,6 +19,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, Field
 
 from govgrid.auth.principal import Role
+from govgrid.bounds import EARLIEST_DAY, LATEST_DAY
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.registry import DomainEvent
 
@@ -54,7 +55,11 @@ class ClockPaused(ClockChanged):
 
 
 class ClockResumed(ClockChanged):
-    paused_working_days: int = Field(ge=0, le=3660, description="Working days paused: added to the deadline.")
+    # Bounded by the days a command's moments may span (govgrid.bounds): a pause entered for a record
+    # of 2001 and resumed today is valid, however long.
+    paused_working_days: int = Field(
+        ge=0, le=(LATEST_DAY - EARLIEST_DAY).days, description="Working days paused: added to the deadline."
+    )
 
 
 class ClockExtended(ClockChanged):

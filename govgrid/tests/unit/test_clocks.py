@@ -202,3 +202,18 @@ def test_time_on_the_clock_leaves_pauses_out() -> None:
     after = state.evolve(stopped)
     assert after.by_stage[0].state is ClockState.STOPPED
     assert after.running() == ()
+
+
+def test_a_pause_of_years_is_resumed_within_the_days_a_moment_may_have() -> None:
+    # A lead received in 2001 and paused then, resumed in 2025: some 6,000 working days, beyond the
+    # ten years' worth the event once allowed (its validation failed: a 500 for a valid command).
+    started = STARTED.model_copy(update={"at": at("2001-01-02T10:00"), "due_on": date(2001, 1, 5)})
+    paused = LeadClockPaused(
+        stage="decision", at=at("2001-01-03T10:00"), due_on=date(2001, 1, 5), reason=PauseReason.HOLIDAY
+    )
+    [resumed] = clocks.resume(
+        EVENTS, given(started, paused), "decision", at=at("2025-12-30T10:00"), now=NOW, calendar=CALENDAR
+    )
+    assert isinstance(resumed, LeadClockResumed)
+    assert resumed.paused_working_days == CALENDAR.between(date(2001, 1, 3), date(2025, 12, 30))
+    assert resumed.due_on == CALENDAR.after(date(2001, 1, 5), resumed.paused_working_days)
