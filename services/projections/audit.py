@@ -129,6 +129,12 @@ def _query_without_secrets(raw: bytes) -> str:
     return urlencode([(k, "***" if k in SECRET_PARAMETERS else v) for k, v in pairs])
 
 
+def _storable(path: str) -> str:
+    """A decoded path as PostgreSQL's text can hold it: a NUL byte as the URL gave it, ``%00`` (a row
+    with one fails its whole batch, and the writer with it)."""
+    return path.replace("\x00", "%00")
+
+
 class ReadAuditMiddleware:
     """Notes every read of the read API (after its answer is sent) for ``ReadAudit`` to write."""
 
@@ -161,8 +167,8 @@ class ReadAuditMiddleware:
                     role=caller.role.value if caller else None,
                     jurisdiction=sorted(caller.jurisdiction) if caller else None,
                     method=scope["method"],
-                    endpoint=str(getattr(scope.get("route"), "path", scope["path"])),
-                    path=scope["path"],
+                    endpoint=_storable(str(getattr(scope.get("route"), "path", scope["path"]))),
+                    path=_storable(scope["path"]),
                     query=_query_without_secrets(scope.get("query_string", b"")),
                     status=status,
                     correlation_id=state.get("correlation_id"),

@@ -120,3 +120,24 @@ async def test_a_normal_shutdown_writes_every_read_noted(generations: Generation
             assert (await client.get("/org-units", headers=OFFICER)).status_code == 200
     # No waiting: leaving `running` wrote them.
     assert await generations.control.fetchval("SELECT count(*) FROM read_audit") == 20
+
+
+async def test_a_path_with_a_nul_byte_is_recorded_and_the_reads_after_it_too(
+    read_api: httpx.AsyncClient,
+) -> None:
+    # PostgreSQL's text holds no NUL byte: its COPY failed and the audit's writer stopped for good, so
+    # no later read was recorded (and reads waited once 50,000 were noted).
+    assert (await read_api.get("/leads/%00summary", headers=OFFICER)).status_code == 404
+    assert (await read_api.get("/org-units", headers=OFFICER)).status_code == 200
+
+    async def both_recorded() -> bool:
+        paths = {r["path"] for r in (await recorded(read_api))["items"]}
+        return {"/org-units", "/leads/%00summary"} <= paths
+
+    await wait_until(both_recorded, timeout=10, what="both reads in the audit")
+    reads = [r for r in (await recorded(read_api))["items"] if r["endpoint"] != "/audit/reads"]
+    # No route matched the first: its caller is unknown (the route's dependency never ran).
+    assert [(r["subject"], r["endpoint"], r["path"], r["status"]) for r in reads] == [
+        ("P001", "/org-units", "/org-units", 200),
+        (None, "/leads/%00summary", "/leads/%00summary", 404),
+    ]
