@@ -113,6 +113,24 @@ class ReadAudit:
                         return
                 logger.warning("read audit: PostgreSQL unavailable, %d reads wait", waiting)
                 await asyncio.sleep(RETRY_SECONDS)
+            except asyncpg.PostgresError:
+                # A record PostgreSQL refuses fails its whole batch; it must neither stop the writer
+                # (nothing later would be recorded) nor take the batch's other reads with it.
+                batch = await self._write_each(pool, batch)
+
+    async def _write_each(self, pool: asyncpg.Pool, batch: list[ReadRecord]) -> list[ReadRecord]:
+        """Write ``batch`` record by record, a refused one in the log instead (in full: the trail
+        keeps it there); return what is left if PostgreSQL went away meanwhile."""
+        for i, record in enumerate(batch):
+            try:
+                await pool.copy_records_to_table("read_audit", records=[astuple(record)], columns=COLUMNS)
+            except DATABASE_UNAVAILABLE:
+                return batch[i:]
+            except asyncpg.PostgresError as exc:
+                logger.error(
+                    "read audit: PostgreSQL refused a read's record (%s), kept here: %r", exc, record
+                )
+        return []
 
     async def _next_batch(self, stopping: asyncio.Event) -> list[ReadRecord]:
         """Up to BATCH records, looking every FLUSH_SECONDS; none once stopping with nothing left."""

@@ -141,3 +141,25 @@ async def test_a_path_with_a_nul_byte_is_recorded_and_the_reads_after_it_too(
         ("P001", "/org-units", "/org-units", 200),
         (None, "/leads/%00summary", "/leads/%00summary", 404),
     ]
+
+
+async def test_a_record_postgresql_refuses_is_logged_and_the_others_are_written(
+    read_api: httpx.AsyncClient, generations: Generations, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No read is known to be refused any more (NUL bytes are escaped): a constraint of this test's own
+    # refuses one, as an unforeseen one would.
+    await generations.control.execute(
+        "ALTER TABLE read_audit ADD CONSTRAINT refuse_one CHECK (path <> '/org-units/refused')"
+    )
+    for path in ("/org-units", "/org-units/refused", "/coverage/summary"):
+        assert (await read_api.get(path, headers=OFFICER)).status_code in (200, 404)
+
+    async def both_others_recorded() -> bool:
+        paths = {r["path"] for r in (await recorded(read_api))["items"]}
+        return {"/org-units", "/coverage/summary"} <= paths
+
+    await wait_until(both_others_recorded, timeout=10, what="the other reads in the audit")
+    paths = [r["path"] for r in (await recorded(read_api))["items"] if r["endpoint"] != "/audit/reads"]
+    assert sorted(paths) == ["/coverage/summary", "/org-units"]
+    refused = [r.getMessage() for r in caplog.records if "refused a read's record" in r.getMessage()]
+    assert len(refused) == 1 and "/org-units/refused" in refused[0]
