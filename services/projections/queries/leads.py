@@ -73,12 +73,16 @@ SELECT {{key}} AS key,
  GROUP BY 1
 """
 
-# Breakdowns: {column} of the leads received (placed where they were received), dismissed (placed on
-# the day of the dismissal), or of the outcomes, by {cell} (a village of one station, or nothing for the
-# whole scope).
+# Breakdowns: {column} of the leads received, dismissed, or of the outcomes, each placed like its total
+# (at the station covering the village on the day of receipt, of the dismissal, of the outcome: a
+# coverage entered with an earlier start must not make total and breakdown differ), by {cell} (a
+# village of one station, or nothing for the whole scope).
 RECEIVED_BY = f"""
-SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n FROM rm_leads r
- WHERE r.received_on BETWEEN $1 AND $2 AND {in_scope(3)} GROUP BY 1, 2
+SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n
+  FROM (SELECT l.channel, l.category, {PLACED}
+          FROM rm_leads l {covering("l.village_code", "l.received_on")}
+         WHERE l.received_on BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)} GROUP BY 1, 2
 """
 DISMISSED_BY_REASON = f"""
 SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n

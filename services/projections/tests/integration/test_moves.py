@@ -256,3 +256,19 @@ async def test_a_transferred_officer_leaves_the_deputy_post_on_the_day_of_the_tr
     }
     lacking = await get(read_api, "/coverage/villages-lacking-deputy-secretary?as_of=2024-01-01&station=S01")
     assert "V01" in [v["code"] for v in lacking["items"]]
+
+
+async def test_a_lead_filed_before_the_move_was_entered_counts_wholly_where_its_figures_place_it(
+    appointments: Registry, generations: Generations, read_api: httpx.AsyncClient
+) -> None:
+    # The move, effective 1 March, is entered after a lead of 6 March was filed under 西华 (S01): the
+    # lead's figures are 东城's (S02), its breakdowns by channel and category too, so that no total
+    # minus its breakdown tells how many leads moved.
+    move = {"station_code": "S02", "effective_from": MOVED_ON.isoformat()}
+    await appointments.post("/org-units/V01/coverage", move)
+    await feed(generations, [*await appointments.events(), *lead("L-late", MOVED_ON + timedelta(days=5))])
+    for station, received in (("S01", 0), ("S02", 1)):
+        answer = await get(read_api, f"/leads/summary?from=2024-01-01&to={AFTER}&station={station}")
+        assert answer["received"] == received, station
+        assert sum(answer["received_by_channel"].values()) == received, station
+        assert sum(answer["received_by_category"].values()) == received, station
