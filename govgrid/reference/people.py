@@ -23,8 +23,7 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import EventEnvelope
-from govgrid.kafka import events_topic
-from govgrid.projection.feed import TopicFeed
+from govgrid.reference.feed import ReferenceFeed, ReferenceTable
 
 PROJECTION = "people_reference"  # its name in applied_events
 PEOPLE_EVENT_TYPES = frozenset(
@@ -103,22 +102,7 @@ class PeopleReference:
         return person if person is not None and person.role == "police_officer" else None
 
 
-class PeopleReferenceFeed(TopicFeed):
-    """Keeps ref_people in step with the appointments topic; run it as a background task."""
+class PeopleReferenceFeed(ReferenceFeed):
+    """Keeps ref_people in step with the appointments topic."""
 
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        bootstrap_servers: str,
-        consumer_name: str,
-        topic: str = events_topic("appointments"),
-    ) -> None:
-        super().__init__(
-            pool,
-            bootstrap_servers,
-            group_id=f"{consumer_name}-people-reference",
-            topic=topic,
-            projection=PROJECTION,
-            applier=apply_person_event,
-            event_types=PEOPLE_EVENT_TYPES,
-        )
+    table = ReferenceTable("people-reference", PROJECTION, apply_person_event, PEOPLE_EVENT_TYPES)
