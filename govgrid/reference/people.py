@@ -23,6 +23,7 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import EventEnvelope
+from govgrid.officers import Officer
 from govgrid.reference.feed import ReferenceFeed, ReferenceTable
 
 PROJECTION = "people_reference"  # its name in applied_events
@@ -100,6 +101,13 @@ class PeopleReference:
     async def officer(self, person_id: str) -> PersonRef | None:
         person = await self.person(person_id)
         return person if person is not None and person.role == "police_officer" else None
+
+    async def current_officer(self, person_id: str) -> Officer | None:
+        """The officer as the registry knows them now: their current station, still serving or not."""
+        ref = await self.officer(person_id)
+        if ref is None or ref.station_code is None:
+            return None
+        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
 
 
 class PeopleReferenceFeed(ReferenceFeed):

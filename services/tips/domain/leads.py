@@ -33,6 +33,7 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
+from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
 
@@ -203,15 +204,6 @@ def evolve(state: Lead | None, event: DomainEvent) -> Lead:
         case InformantContactShredded() if state is not None:
             return replace(state, informant_contact=ContactStatus.SHREDDED)
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
-
-
-@dataclass(frozen=True)
-class Officer:
-    """A police officer as the organisation registry knows them now."""
-
-    person_id: str
-    station_code: str
-    active: bool
 
 
 @dataclass(frozen=True)
