@@ -15,3 +15,7 @@ class Officer:
     person_id: str
     station_code: str  # where they serve now
     active: bool  # False once they left the service
+
+    def serves_at(self, station_code: str) -> bool:
+        """Still serving, and at ``station_code``: who may act for a station now."""
+        return self.active and self.station_code == station_code

@@ -150,9 +150,7 @@ class OfficerMustServeAtTheStation(BusinessRule):
     officer: Officer | None  # None: no such officer on the roster
 
     def is_broken(self) -> bool:
-        return (
-            self.officer is None or not self.officer.active or self.officer.station_code != self.station_code
-        )
+        return self.officer is None or not self.officer.serves_at(self.station_code)
 
     def message(self) -> str:
         if self.officer is None:

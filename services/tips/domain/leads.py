@@ -319,7 +319,7 @@ class OfficerMustServeAtStation(BusinessRule):
     station_code: str
 
     def is_broken(self) -> bool:
-        return not self.officer.active or self.officer.station_code != self.station_code
+        return not self.officer.serves_at(self.station_code)
 
     def message(self) -> str:
         return f"officer {self.officer.person_id} does not serve at {self.station_code}"
