@@ -9,7 +9,7 @@ beyond any real record and inside what every later step can compute with; outsid
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
@@ -22,29 +22,19 @@ LATEST_MOMENT = datetime(2101, 1, 2, tzinfo=UTC)
 MAX_OFFSET = 2**31 - 1
 MAX_PAGE_SIZE = 1000
 
-# pydantic keeps ge/le on dates and datetimes out of the JSON schema: formatMinimum/formatMaximum
-# (the JSON Schema vocabulary for formatted values) put them in the OpenAPI documents.
-Day = Annotated[
-    date,
-    Field(
-        ge=EARLIEST_DAY,
-        le=LATEST_DAY,
-        json_schema_extra={
-            "formatMinimum": EARLIEST_DAY.isoformat(),
-            "formatMaximum": LATEST_DAY.isoformat(),
-        },
-    ),
-]
-Moment = Annotated[
-    AwareDatetime,
-    Field(
-        ge=EARLIEST_MOMENT,
-        le=LATEST_MOMENT,
-        json_schema_extra={
-            "formatMinimum": EARLIEST_MOMENT.isoformat(),
-            "formatMaximum": LATEST_MOMENT.isoformat(),
-        },
-    ),
-]
+
+def _between(earliest: date, latest: date) -> Any:  # a pydantic FieldInfo
+    """``earliest`` to ``latest`` inclusive, in validation and in the OpenAPI documents: pydantic keeps
+    ge/le on dates and datetimes out of the JSON schema, formatMinimum/formatMaximum (the JSON Schema
+    vocabulary for formatted values) put them there."""
+    return Field(
+        ge=earliest,
+        le=latest,
+        json_schema_extra={"formatMinimum": earliest.isoformat(), "formatMaximum": latest.isoformat()},
+    )
+
+
+Day = Annotated[date, _between(EARLIEST_DAY, LATEST_DAY)]
+Moment = Annotated[AwareDatetime, _between(EARLIEST_MOMENT, LATEST_MOMENT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]

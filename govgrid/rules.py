@@ -30,6 +30,39 @@ def check(*rules: BusinessRule) -> None:
             raise RuleBroken(rule.code, rule.message())
 
 
+# Rules about a registry's records, named by their key (a code or an id). A service's subclass names the
+# record (``record``, as the message says it) and keeps its own stable code.
+
+
+@dataclass(frozen=True)
+class _RecordRule(BusinessRule):
+    """A rule about ``found``, the registry's record under ``key`` (None: no record holds it)."""
+
+    record: ClassVar[str]
+    found: object | None
+    key: str
+
+
+class KeyMustBeFree(_RecordRule):
+    """A registration takes a key no record holds yet."""
+
+    def is_broken(self) -> bool:
+        return self.found is not None
+
+    def message(self) -> str:
+        return f"{self.record} {self.key} is already registered"
+
+
+class MustBeRegistered(_RecordRule):
+    """A record named in a command is registered: nothing is recorded about it before that."""
+
+    def is_broken(self) -> bool:
+        return self.found is None
+
+    def message(self) -> str:
+        return f"{self.record} {self.key} is not registered"
+
+
 # Rules every service applies to the dates of the acts it records: one class, one code each.
 
 

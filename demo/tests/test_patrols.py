@@ -29,6 +29,7 @@ from demo.patrols import (
 )
 from govgrid.catalogue.patrols import VolunteerMember
 from govgrid.china_time import china_day, year_earlier
+from govgrid.officers import Officer
 from services.patrols.application import commands as c
 from services.patrols.domain import clearance, patrols, teams
 from services.patrols.domain.rules import Place
@@ -40,7 +41,7 @@ CITY = build()
 YEAR = DemoYear(date(2026, 11, 29))
 GANCHONG_CODE = CITY.station(GANCHONG).code
 STATION_OF = {v.code: v.station_code for v in CITY.villages}
-OFFICERS = {o.person_id: teams.Officer(o.person_id, o.station_code, True) for o in CITY.officers}
+OFFICERS = {o.person_id: Officer(o.person_id, o.station_code, True) for o in CITY.officers}
 # Years whose comparison meets 29 February: in the demo's year (2024-03-10, compared with 28 February),
 # in the year before (2025-03-10), and between the two (2025-02-28: no row for 2024-02-29).
 YEARS = [YEAR, DemoYear(date(2024, 3, 10)), DemoYear(date(2025, 3, 10)), DemoYear(date(2025, 2, 28))]

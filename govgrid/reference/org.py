@@ -36,8 +36,7 @@ from govgrid.catalogue.organisation import (
 )
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.errors import RuleBroken
-from govgrid.kafka import events_topic
-from govgrid.projection.feed import TopicFeed
+from govgrid.reference.feed import ReferenceFeed, ReferenceTable
 
 log = logging.getLogger("govgrid.reference")
 
@@ -221,22 +220,7 @@ def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str
     return next((u.code for u in lineage if u.kind in kinds), None)
 
 
-class OrgReferenceFeed(TopicFeed):
-    """Keeps the reference tables in step with the appointments topic; run it as a background task."""
+class OrgReferenceFeed(ReferenceFeed):
+    """Keeps the units and coverage tables in step with the appointments topic."""
 
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        bootstrap_servers: str,
-        consumer_name: str,
-        topic: str = events_topic("appointments"),
-    ) -> None:
-        super().__init__(
-            pool,
-            bootstrap_servers,
-            group_id=f"{consumer_name}-org-reference",
-            topic=topic,
-            projection=PROJECTION,
-            applier=apply_org_event,
-            event_types=ORG_EVENT_TYPES,
-        )
+    table = ReferenceTable("org-reference", PROJECTION, apply_org_event, ORG_EVENT_TYPES)

@@ -23,8 +23,8 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import EventEnvelope
-from govgrid.kafka import events_topic
-from govgrid.projection.feed import TopicFeed
+from govgrid.officers import Officer
+from govgrid.reference.feed import ReferenceFeed, ReferenceTable
 
 PROJECTION = "people_reference"  # its name in applied_events
 PEOPLE_EVENT_TYPES = frozenset(
@@ -102,23 +102,15 @@ class PeopleReference:
         person = await self.person(person_id)
         return person if person is not None and person.role == "police_officer" else None
 
+    async def current_officer(self, person_id: str) -> Officer | None:
+        """The officer as the registry knows them now: their current station, still serving or not."""
+        ref = await self.officer(person_id)
+        if ref is None or ref.station_code is None:
+            return None
+        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
 
-class PeopleReferenceFeed(TopicFeed):
-    """Keeps ref_people in step with the appointments topic; run it as a background task."""
 
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        bootstrap_servers: str,
-        consumer_name: str,
-        topic: str = events_topic("appointments"),
-    ) -> None:
-        super().__init__(
-            pool,
-            bootstrap_servers,
-            group_id=f"{consumer_name}-people-reference",
-            topic=topic,
-            projection=PROJECTION,
-            applier=apply_person_event,
-            event_types=PEOPLE_EVENT_TYPES,
-        )
+class PeopleReferenceFeed(ReferenceFeed):
+    """Keeps ref_people in step with the appointments topic."""
+
+    table = ReferenceTable("people-reference", PROJECTION, apply_person_event, PEOPLE_EVENT_TYPES)

@@ -19,7 +19,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import Jurisdiction
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, KeyMustBeFree, check
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
 TOWNSHIP_KINDS = frozenset({OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE})
@@ -105,17 +105,9 @@ def evolve(state: OrgUnit | None, event: DomainEvent) -> OrgUnit:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
-class UnitCodeMustBeFree(BusinessRule):
+class UnitCodeMustBeFree(KeyMustBeFree):
     code = "unit_already_registered"
-    existing: OrgUnit | None
-    unit_code: str
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
-
-    def message(self) -> str:
-        return f"organisation unit {self.unit_code} is already registered"
+    record = "organisation unit"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from govgrid.catalogue.appointments import (
     PoliceOfficerTransferred,
     VillageCadreRegistered,
 )
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, KeyMustBeFree, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 
 
@@ -65,17 +65,9 @@ def evolve(state: Person | None, event: DomainEvent) -> Person:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
-class PersonIdMustBeFree(BusinessRule):
+class PersonIdMustBeFree(KeyMustBeFree):
     code = "person_already_registered"
-    existing: Person | None
-    person_id: str
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
-
-    def message(self) -> str:
-        return f"person {self.person_id} is already registered"
+    record = "person"
 
 
 @dataclass(frozen=True)

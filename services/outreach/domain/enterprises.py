@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 
 def stream_id(enterprise_code: str) -> str:
@@ -29,32 +29,16 @@ def evolve(state: Enterprise | None, event: DomainEvent) -> Enterprise:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
-class EnterpriseCodeMustBeFree(BusinessRule):
+class EnterpriseCodeMustBeFree(KeyMustBeFree):
     code = "enterprise_already_registered"
-    existing: Enterprise | None
-    enterprise_code: str
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
-
-    def message(self) -> str:
-        return f"enterprise {self.enterprise_code} is already registered"
+    record = "enterprise"
 
 
-@dataclass(frozen=True)
-class EnterpriseMustExist(BusinessRule):
-    """An enterprise named in a command is registered: no visit, case or referral before that."""
+class EnterpriseMustExist(MustBeRegistered):
+    """No visit, case or referral names an enterprise before it is registered."""
 
     code = "unknown_enterprise"
-    enterprise: Enterprise | None
-    enterprise_code: str
-
-    def is_broken(self) -> bool:
-        return self.enterprise is None
-
-    def message(self) -> str:
-        return f"enterprise {self.enterprise_code} is not registered"
+    record = "enterprise"
 
 
 def register(

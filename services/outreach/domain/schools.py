@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 
 def stream_id(school_code: str) -> str:
@@ -28,32 +28,14 @@ def evolve(state: School | None, event: DomainEvent) -> School:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
-class SchoolCodeMustBeFree(BusinessRule):
+class SchoolCodeMustBeFree(KeyMustBeFree):
     code = "school_already_registered"
-    existing: School | None
-    school_code: str
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
-
-    def message(self) -> str:
-        return f"school {self.school_code} is already registered"
+    record = "school"
 
 
-@dataclass(frozen=True)
-class SchoolMustExist(BusinessRule):
-    """A school named in a command is registered: nothing is recorded about a school before that."""
-
+class SchoolMustExist(MustBeRegistered):
     code = "unknown_school"
-    school: School | None
-    school_code: str
-
-    def is_broken(self) -> bool:
-        return self.school is None
-
-    def message(self) -> str:
-        return f"school {self.school_code} is not registered"
+    record = "school"
 
 
 def register(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 
 from govgrid.eventstore import PostgresEventStore
+from govgrid.officers import Officer
 from govgrid.reference import OrgReference, PeopleReference
-from services.patrols.domain.teams import Officer
 
 
 class PatrolsUnitOfWork:
@@ -18,7 +18,4 @@ class PatrolsUnitOfWork:
 
     async def officer(self, person_id: str) -> Officer | None:
         """The officer as the registry last said; a team's rules do not look at the past."""
-        ref = await self.people.officer(person_id)
-        if ref is None or ref.station_code is None:
-            return None
-        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
+        return await self.people.current_officer(person_id)

@@ -16,21 +16,13 @@ from govgrid.catalogue.patrols import (
     PatrolTeamMemberJoined,
     PatrolTeamMemberLeft,
 )
+from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, check
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
 
 
 def stream_id(team_id: str) -> str:
     return f"patrolteam-{team_id}"
-
-
-@dataclass(frozen=True)
-class Officer:
-    """A police officer as the appointments registry last said (govgrid.reference.PeopleReference)."""
-
-    person_id: str
-    station_code: str
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -158,9 +150,7 @@ class OfficerMustServeAtTheStation(BusinessRule):
     officer: Officer | None  # None: no such officer on the roster
 
     def is_broken(self) -> bool:
-        return (
-            self.officer is None or not self.officer.active or self.officer.station_code != self.station_code
-        )
+        return self.officer is None or not self.officer.serves_at(self.station_code)
 
     def message(self) -> str:
         if self.officer is None:

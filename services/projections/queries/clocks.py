@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from govgrid.working_days import end_of
+from services.projections.queries.places import per_place
 from services.projections.queries.scope import Page, Scope, in_scope
 
 # $1: the end of day D; then the scope from $2. Every clock as it stood at $1 (row ``r``, with the
@@ -143,23 +144,7 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date, kinds: list[str
 async def by_place(pool: asyncpg.Pool, scope: Scope, key: str, kinds: list[str]) -> list[dict[str, Any]]:
     """The status figures of the ``kinds`` of record the caller may list per station (``BY_STATION``)
     or village (``BY_VILLAGE``), with names."""
-    figures = await _status(pool, scope, key, kinds)
-    codes = sorted(c for c in figures if c is not None)
-    names = {
-        r["code"]: r
-        for r in await pool.fetch(
-            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", codes
-        )
-    }
-    return [
-        {
-            "code": code,
-            "name_zh": names[code]["name_zh"] if code in names else None,
-            "name_en": names[code]["name_en"] if code in names else None,
-            **figures[code],
-        }
-        for code in codes
-    ]
+    return await per_place(pool, "code", await _status(pool, scope, key, kinds))
 
 
 def _clock(r: asyncpg.Record) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.projections.queries.scope import Page, Scope
+from services.projections.queries.scope import Page, Scope, in_scope
 
 # Villages and communities with their township and the station covering them on as_of, filtered by
 # the place asked for and the caller's jurisdiction. The registry itself is not dated: a village did
@@ -48,18 +48,14 @@ SELECT u.code, u.name_zh, u.name_en,
    AND ($4::text IS NULL OR u.code = $4)
 """
 
-APPOINTED = """
-SELECT a.kind,
-       count(*) FILTER (WHERE a.approved_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS serving,
-       count(*) FILTER (WHERE a.certified_on <= $1 AND (a.ended_on IS NULL OR a.ended_on > $1)) AS certified,
-       count(DISTINCT a.person_id) FILTER (WHERE a.certified_on <= $1) AS ever_certified
-  FROM rm_appointments a
- WHERE ($2::text[] IS NULL
-        OR a.township_code = ANY($2) OR a.station_code = ANY($2) OR a.village_code = ANY($2))
-   AND ($3::text IS NULL OR a.township_code = $3)
-   AND ($4::text IS NULL OR a.station_code = $4)
-   AND ($5::text IS NULL OR a.village_code = $5)
- GROUP BY a.kind
+APPOINTED = f"""
+SELECT r.kind,
+       count(*) FILTER (WHERE r.approved_on <= $1 AND (r.ended_on IS NULL OR r.ended_on > $1)) AS serving,
+       count(*) FILTER (WHERE r.certified_on <= $1 AND (r.ended_on IS NULL OR r.ended_on > $1)) AS certified,
+       count(DISTINCT r.person_id) FILTER (WHERE r.certified_on <= $1) AS ever_certified
+  FROM rm_appointments r
+ WHERE {in_scope(2)}
+ GROUP BY r.kind
 """
 
 

@@ -22,6 +22,7 @@ import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
+from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
@@ -137,21 +138,16 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> 
 async def by_village(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
     """The summary's figures per village or community, for charts."""
     figures = await _figures(pool, scope, first, last, BY_VILLAGE)
-    names = {
-        r["code"]: r
-        for r in await pool.fetch(
-            "SELECT code, name_zh, name_en, parent_code FROM rm_org_units WHERE code = ANY($1)", list(figures)
-        )
-    }
+    codes = placed_codes(figures)
+    names = await unit_names(pool, codes)
     return [
         {
             "village_code": code,
-            "name_zh": names[code]["name_zh"] if code in names else None,
-            "name_en": names[code]["name_en"] if code in names else None,
+            **names_of(names, code),
             "township_code": names[code]["parent_code"] if code in names else None,
             **figures[code],
         }
-        for code in sorted(c for c in figures if c is not None)
+        for code in codes
     ]
 
 

@@ -19,6 +19,7 @@ import asyncpg
 
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
+from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 
@@ -282,15 +283,11 @@ async def by_station(
 ) -> list[dict[str, Any]]:
     """The summary's totals per handling station, for charts."""
     figures = await _figures(pool, scope, first, last, BY_STATION)
-    names = {
-        r["code"]: r
-        for r in await pool.fetch(
-            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
-        )
-    }
+    codes = placed_codes(figures)
+    names = await unit_names(pool, codes)
     kinds = await _caller_kinds(pool, scope)
     rows = []
-    for code in sorted(c for c in figures if c is not None):
+    for code in codes:
         station = replace(scope, station=code)
         suppressed: set[str] = set()
         if below_station_level(station, kinds):
@@ -298,8 +295,7 @@ async def by_station(
         rows.append(
             {
                 "station_code": code,
-                "name_zh": names[code]["name_zh"] if code in names else None,
-                "name_en": names[code]["name_en"] if code in names else None,
+                **names_of(names, code),
                 **_shown(figures[code], suppressed, small),
             }
         )

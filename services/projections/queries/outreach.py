@@ -27,15 +27,12 @@ import asyncpg
 
 from govgrid.catalogue.outreach import EnterpriseVisitKind
 from services.projections.queries.figures import percent
-from services.projections.queries.scope import Scope
+from services.projections.queries.places import per_place
+from services.projections.queries.scope import Scope, in_scope
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Rows are placed by their three codes.
-IN_SCOPE = """
-    ($3::text[] IS NULL OR r.township_code = ANY($3) OR r.station_code = ANY($3) OR r.village_code = ANY($3))
-    AND ($4::text IS NULL OR r.township_code = $4) AND ($5::text IS NULL OR r.station_code = $5)
-    AND ($6::text IS NULL OR r.village_code = $6)
-"""
+IN_SCOPE = in_scope(3)
 
 # Each figure query groups by {key}: the station, or nothing (NULL) for the whole scope.
 SCHOOL_FIGURES = f"""
@@ -166,19 +163,4 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> 
 
 async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
     """The summary's figures per station, for charts (what no station covered is left out)."""
-    figures = await _figures(pool, scope, first, last, BY_STATION)
-    names = {
-        r["code"]: r
-        for r in await pool.fetch(
-            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
-        )
-    }
-    return [
-        {
-            "station_code": code,
-            "name_zh": names[code]["name_zh"] if code in names else None,
-            "name_en": names[code]["name_en"] if code in names else None,
-            **figures[code],
-        }
-        for code in sorted(c for c in figures if c is not None)
-    ]
+    return await per_place(pool, "station_code", await _figures(pool, scope, first, last, BY_STATION))

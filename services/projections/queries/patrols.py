@@ -22,7 +22,8 @@ import asyncpg
 
 from govgrid.catalogue.patrols import VolunteerAffiliation
 from services.projections.queries.figures import percent
-from services.projections.queries.scope import Page, Scope
+from services.projections.queries.places import per_place
+from services.projections.queries.scope import Page, Scope, in_scope
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.
@@ -74,7 +75,7 @@ SELECT {{key}} AS key,
 
 # Grids with their village, township and the station covering the village on the last day ($2),
 # visible to the caller and at the place asked for.
-GRID_FIGURES = """
+GRID_FIGURES = f"""
 WITH grid AS (
     SELECT g.code, v.code AS village_code, v.parent_code AS township_code,
            (SELECT c.station_code FROM rm_village_coverage c
@@ -84,16 +85,12 @@ WITH grid AS (
       FROM rm_org_units g JOIN rm_org_units v ON v.code = g.parent_code
      WHERE g.kind = 'grid'
 )
-SELECT {key} AS key, count(*) AS grids,
+SELECT {{key}} AS key, count(*) AS grids,
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM rm_patrol_checkpoints k WHERE k.grid_code = r.code AND k.day BETWEEN $1 AND $2
        )) AS grids_visited
   FROM grid r
- WHERE ($3::text[] IS NULL
-        OR r.township_code = ANY($3) OR r.station_code = ANY($3) OR r.village_code = ANY($3))
-   AND ($4::text IS NULL OR r.township_code = $4)
-   AND ($5::text IS NULL OR r.station_code = $5)
-   AND ($6::text IS NULL OR r.village_code = $6)
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
@@ -165,22 +162,7 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> 
 
 async def by_station(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> list[dict[str, Any]]:
     """The summary's figures per station, for charts (grids no station covers are left out)."""
-    figures = await _figures(pool, scope, first, last, BY_STATION)
-    names = {
-        r["code"]: r
-        for r in await pool.fetch(
-            "SELECT code, name_zh, name_en FROM rm_org_units WHERE code = ANY($1)", list(figures)
-        )
-    }
-    return [
-        {
-            "station_code": code,
-            "name_zh": names[code]["name_zh"] if code in names else None,
-            "name_en": names[code]["name_en"] if code in names else None,
-            **figures[code],
-        }
-        for code in sorted(c for c in figures if c is not None)
-    ]
+    return await per_place(pool, "station_code", await _figures(pool, scope, first, last, BY_STATION))
 
 
 CLEARANCE_COLUMNS = (

@@ -8,11 +8,12 @@ import asyncpg
 
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
+from govgrid.officers import Officer
 from govgrid.reference import OrgReference, PeopleReference
 from services.tips.application import lead_index
 from services.tips.application.sealing import SealedContact, Sealer
 from services.tips.domain.contact_groups import ContactGroup
-from services.tips.domain.leads import Deadlines, Lead, Officer
+from services.tips.domain.leads import Deadlines, Lead
 
 
 class TipsUnitOfWork:
@@ -29,10 +30,7 @@ class TipsUnitOfWork:
 
     async def officer(self, person_id: str) -> Officer | None:
         """The officer as the registry knows them now (their current station, still serving or not)."""
-        ref = await self.people.officer(person_id)
-        if ref is None or ref.station_code is None:
-            return None
-        return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
+        return await self.people.current_officer(person_id)
 
     # ------------------------------------------------------------ the sealed store
 

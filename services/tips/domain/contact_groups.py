@@ -8,7 +8,7 @@ from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
-from govgrid.rules import BusinessRule, NotInTheFuture, check
+from govgrid.rules import KeyMustBeFree, NotInTheFuture, check
 
 
 def stream_id(group_id: str) -> str:
@@ -33,17 +33,9 @@ def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
-class GroupIdMustBeFree(BusinessRule):
+class GroupIdMustBeFree(KeyMustBeFree):
     code = "contact_group_already_registered"
-    existing: ContactGroup | None
-    group_id: str
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
-
-    def message(self) -> str:
-        return f"contact group {self.group_id} is already registered"
+    record = "contact group"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
+from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
 
@@ -206,15 +207,6 @@ def evolve(state: Lead | None, event: DomainEvent) -> Lead:
 
 
 @dataclass(frozen=True)
-class Officer:
-    """A police officer as the organisation registry knows them now."""
-
-    person_id: str
-    station_code: str
-    active: bool
-
-
-@dataclass(frozen=True)
 class Caller:
     """Who asks to see an informant's contact: the token's subject and role, and whether the token's
     jurisdiction covers the lead."""
@@ -327,7 +319,7 @@ class OfficerMustServeAtStation(BusinessRule):
     station_code: str
 
     def is_broken(self) -> bool:
-        return not self.officer.active or self.officer.station_code != self.station_code
+        return not self.officer.serves_at(self.station_code)
 
     def message(self) -> str:
         return f"officer {self.officer.person_id} does not serve at {self.station_code}"

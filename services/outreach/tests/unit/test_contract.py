@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from govgrid.catalogue.outreach import JobReferralMade, JobReferralOutcomeRecorded, SchoolVisitRecorded
-from govgrid.rules import BusinessRule
+from govgrid.rules import BusinessRule, KeyMustBeFree, MustBeRegistered
 from services.outreach.application import commands as c
 from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
 
@@ -153,6 +153,7 @@ def test_the_rule_codes_are_the_documented_ones() -> None:
         rule
         for module in modules
         for _, rule in inspect.getmembers(module, inspect.isclass)
-        if issubclass(rule, BusinessRule) and rule is not BusinessRule
+        # The kernel's bases carry no code: each service's subclass of them does.
+        if issubclass(rule, BusinessRule) and rule not in (BusinessRule, KeyMustBeFree, MustBeRegistered)
     }
     assert {rule.code for rule in rules} == RULE_CODES

@@ -21,12 +21,13 @@ from govgrid.catalogue.patrols import (
     VolunteerAffiliation,
     VolunteerMember,
 )
+from govgrid.officers import Officer
 from govgrid.testing.scenario import given
 from services.patrols.domain import clearance, patrols, teams
 from services.patrols.domain.clearance import ClearanceOperation
 from services.patrols.domain.patrols import Patrol
 from services.patrols.domain.rules import Member, Place
-from services.patrols.domain.teams import Officer, PatrolTeam
+from services.patrols.domain.teams import PatrolTeam
 
 # ---------------------------------------------------------------- given / then
 

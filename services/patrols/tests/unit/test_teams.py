@@ -17,9 +17,10 @@ from govgrid.catalogue.patrols import (
     VolunteerAffiliation,
     VolunteerMember,
 )
+from govgrid.officers import Officer
 from govgrid.testing.scenario import then_events, then_rule_broken
 from services.patrols.domain import teams
-from services.patrols.domain.teams import Membership, Officer, PatrolTeam
+from services.patrols.domain.teams import Membership, PatrolTeam
 from services.patrols.tests.unit.scenario import (
     FISHERMAN,
     FORMED_ON,

@@ -26,8 +26,9 @@ from govgrid.catalogue.tips import (
     LeadVerified,
 )
 from govgrid.errors import RuleBroken
+from govgrid.officers import Officer
 from services.tips.domain import leads
-from services.tips.domain.leads import Caller, Deadlines, Lead, Officer
+from services.tips.domain.leads import Caller, Deadlines, Lead
 
 # ---------------------------------------------------------------- given / then
 

@@ -14,8 +14,9 @@ from govgrid.catalogue.tips import (
     InformantRevealRefused,
     RevealRefusal,
 )
+from govgrid.officers import Officer
 from services.tips.domain import leads
-from services.tips.domain.leads import ContactStatus, Officer
+from services.tips.domain.leads import ContactStatus
 from services.tips.tests.unit.scenario import (
     CLOSED_ON,
     COLLEAGUE,

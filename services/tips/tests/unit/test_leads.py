@@ -23,8 +23,9 @@ from govgrid.catalogue.tips import (
     LeadTriaged,
     LeadVerified,
 )
+from govgrid.officers import Officer
 from services.tips.domain import leads
-from services.tips.domain.leads import ContactStatus, LeadStatus, Officer, OutcomeRecord, Referral, Submission
+from services.tips.domain.leads import ContactStatus, LeadStatus, OutcomeRecord, Referral, Submission
 from services.tips.tests.unit.scenario import (
     ARRESTED_ON,
     CLOSED_ON,
