@@ -32,6 +32,7 @@ from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govgrid.auth import CurrentPrincipal, Principal
+from govgrid.observability import DependencyAway
 from govgrid.web.errors import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ class ReadAudit:
     async def _write(self, pool: asyncpg.Pool, stopping: asyncio.Event) -> None:
         batch: list[ReadRecord] = []
         failures_since_stop = 0
+        # An outage is logged once, then once per interval, not at every retry; the reads wait in memory.
+        away = DependencyAway(logger, "PostgreSQL (read audit; reads wait in memory)")
         while True:
             batch = batch or await self._next_batch(stopping)
             if not batch:
@@ -104,14 +107,15 @@ class ReadAudit:
             try:
                 await pool.copy_records_to_table("read_audit", records=map(astuple, batch), columns=COLUMNS)
                 batch = []
-            except DATABASE_UNAVAILABLE:
-                waiting = len(batch) + self._waiting.qsize()
+                away.back()
+            except DATABASE_UNAVAILABLE as exc:
                 if stopping.is_set():
                     failures_since_stop += 1
                     if failures_since_stop > STOP_RETRIES:
-                        logger.error("read audit: PostgreSQL unavailable at shutdown, %d reads lost", waiting)
+                        lost = len(batch) + self._waiting.qsize()
+                        logger.error("read audit: PostgreSQL unavailable at shutdown, %d reads lost", lost)
                         return
-                logger.warning("read audit: PostgreSQL unavailable, %d reads wait", waiting)
+                away.away(exc)
                 await asyncio.sleep(RETRY_SECONDS)
             except asyncpg.PostgresError:
                 # A record PostgreSQL refuses fails its whole batch; it must neither stop the writer
