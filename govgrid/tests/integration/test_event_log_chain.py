@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -31,6 +32,7 @@ from govgrid.testing.factories import draft, village_registered
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.relay import drained, make_relay
 from govgrid.testing.relay import running as relay_running
+from govgrid.testing.servers import free_ports
 
 
 def checkpoints(pool: asyncpg.Pool) -> Checkpoints:
@@ -264,20 +266,37 @@ async def test_the_cli_exits_0_on_a_clean_log_and_1_with_the_first_problem(
     await three_streams(pool)
     await checkpoints(pool).publish()
 
-    async def cli() -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
-        return await asyncio.to_thread(
-            subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
-        )
-
-    clean = await cli()
+    clean = await verify_cli(database_url, schema)
     assert clean.returncode == 0, clean.stderr
     assert "ok, 7 events in 4 streams chained; 1 checkpoints match" in clean.stdout
 
     await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'c'")
-    broken = await cli()
+    broken = await verify_cli(database_url, schema)
     assert broken.returncode == 1
     assert f"{schema}: checkpoint mismatch: checkpoint 1" in broken.stderr
+
+
+async def test_the_cli_exits_2_when_the_log_cannot_be_read(database_url: str) -> None:
+    # A database away, or a schema without an event log, is no finding about a log: a cron raising
+    # the alarm on exit status 1 (something found wrong) must not raise it for an outage.
+    parts = urlsplit(database_url)  # the server's, on a port where nothing listens
+    away = urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{free_ports(1)}"))
+    for url, schema, reason in (
+        (away, "tips", "Connect call failed"),
+        (database_url, f"t_{uuid.uuid4().hex[:16]}", 'relation "events" does not exist'),
+    ):
+        answer = await verify_cli(url, schema)
+        assert answer.returncode == 2, answer.stderr
+        assert f"{schema}: not verified, the log could not be read:" in answer.stderr
+        assert reason in answer.stderr
+        assert "Traceback" not in answer.stderr
+
+
+async def verify_cli(database_url: str, schema: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
+    return await asyncio.to_thread(
+        subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
+    )
 
 
 async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic(
