@@ -23,6 +23,7 @@ from govgrid.catalogue import catalogue
 from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.db import apply_migrations, create_pool
 from govgrid.envelope import EventEnvelope
+from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.eventstore.batch import StreamBatch
 from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
@@ -324,3 +325,22 @@ async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic
     assert (await verified(pool)).streams == 3
     with pytest.raises(Tampered, match=r"checkpoint 1 as published on the topic .* is not the store's"):
         await verified(pool, published)
+
+
+async def test_appends_racing_on_one_stream_conflict_and_the_winner_is_chained(pool: asyncpg.Pool) -> None:
+    # Each writer's trigger looks up its predecessor: a loser whose first version collided with the
+    # winner's, and whose next version then chains to the winner's event, must still get the version
+    # conflict (409), never the trigger's error (500); what is stored verifies.
+    store = PostgresEventStore(pool)
+    await store.append("raced", 0, [draft()])
+    for _ in range(5):
+        version = len(await store.read_stream("raced"))
+        results = await asyncio.gather(
+            *(store.append("raced", version, [draft() for _ in range(n)]) for n in (1, 2, 3, 1, 2, 3)),
+            return_exceptions=True,
+        )
+        wins = [r for r in results if not isinstance(r, BaseException)]
+        assert len(wins) == 1, results
+        assert all(isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, BaseException))
+    verified_log = await verified(pool)
+    assert verified_log.events == len(await store.read_stream("raced"))
