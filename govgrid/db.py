@@ -10,6 +10,10 @@ import asyncpg
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MIGRATIONS_LOCK = 0x6F76_6D69  # advisory lock id: one migrator at a time per database
+# A migration may rewrite a whole table (the event store's 0003 chains every event stored before it:
+# minutes for millions), and a start waits for another process's migrations: neither is held to the
+# pool's command_timeout, which is for ordinary statements, only to this bound (seconds).
+MIGRATION_TIMEOUT = 6 * 3600.0
 
 
 def check_schema_name(schema: str) -> str:
@@ -65,7 +69,7 @@ async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
     """
     applied: list[str] = []
     async with pool.acquire() as conn:
-        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATIONS_LOCK)
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATIONS_LOCK, timeout=MIGRATION_TIMEOUT)
         try:
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -84,7 +88,7 @@ async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
                         await _check_unchanged(conn, name, done[name], checksum(sql))
                         continue
                     async with conn.transaction():
-                        await conn.execute(sql)
+                        await conn.execute(sql, timeout=MIGRATION_TIMEOUT)
                         await conn.execute(
                             "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)",
                             name,

@@ -7,7 +7,8 @@
 With Kafka, the checkpoints as published on the service's topic (a copy the store's owner cannot
 take back) must also be the store's: a store rewritten together with its own checkpoints is found.
 Exit 0 when all is well; 1 with the first broken link or checkpoint mismatch, in log order (see
-docs/operations.md, "Verify the event log", for what each means).
+docs/operations.md, "Verify the event log", for what each means); 2 when the log could not be read
+(the database or Kafka away, a schema without a chained log).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from govgrid.catalogue import catalogue
@@ -34,6 +36,8 @@ from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
 from govgrid.kafka import events_topic, topic_partitions
 
 FETCH_ROWS = 5_000  # events per round trip of the scan
+TAMPERED = 1  # exit status: something in the log is not as it was stored
+NOT_VERIFIED = 2  # exit status: the check could not be made
 
 
 class Tampered(Exception):
@@ -182,15 +186,21 @@ async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
 
 
 async def run(database_url: str, schema: str, kafka: str | None = None, topic: str | None = None) -> int:
-    published = [] if kafka is None else await published_checkpoints(kafka, topic or events_topic(schema))
-    conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
     try:
-        result = await verify(conn, published)
+        published = [] if kafka is None else await published_checkpoints(kafka, topic or events_topic(schema))
+        conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
+        try:
+            result = await verify(conn, published)
+        finally:
+            await conn.close()
     except Tampered as found:
         print(f"{schema}: {found}", file=sys.stderr)
-        return 1
-    finally:
-        await conn.close()
+        return TAMPERED
+    # A database or a broker that does not answer, or a schema without a chained log, is no finding
+    # about the log: a cron that raises the alarm on 1 must not raise it for an outage.
+    except (OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        print(f"{schema}: not verified, the log could not be read: {exc!r}", file=sys.stderr)
+        return NOT_VERIFIED
     covered = (
         "no checkpoint yet" if result.last_cut is None else f"checkpoints up to position {result.last_cut}"
     )

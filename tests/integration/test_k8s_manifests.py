@@ -165,6 +165,17 @@ def test_every_serving_deployment_has_probes_on_paths_the_app_serves(
         assert {"/readyz", "/healthz"} <= set(app["paths"]), name
 
 
+def test_a_write_service_has_the_time_its_migrations_take_to_start(documents: list[dict[str, Any]]) -> None:
+    # It migrates its event store before it serves; the liveness probe would kill a start still
+    # rewriting a large events table (event store 0003) after about a minute, and roll it back.
+    deployments = of_kind(documents, "Deployment")
+    for name in write_services():
+        (container,) = containers(deployments[name])
+        startup = container["startupProbe"]
+        assert startup["httpGet"]["path"] == "/healthz", name
+        assert startup["periodSeconds"] * startup["failureThreshold"] >= 30 * 60, name
+
+
 def test_the_worker_is_scaled_within_the_topic_partitions(documents: list[dict[str, Any]]) -> None:
     worker = of_kind(documents, "Deployment")["projections-worker"]
     partitions = int(config(documents)["KAFKA_TOPIC_PARTITIONS"])

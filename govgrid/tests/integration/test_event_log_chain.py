@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -22,6 +23,7 @@ from govgrid.catalogue import catalogue
 from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.db import apply_migrations, create_pool
 from govgrid.envelope import EventEnvelope
+from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.eventstore.batch import StreamBatch
 from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
@@ -31,6 +33,7 @@ from govgrid.testing.factories import draft, village_registered
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.relay import drained, make_relay
 from govgrid.testing.relay import running as relay_running
+from govgrid.testing.servers import free_ports
 
 
 def checkpoints(pool: asyncpg.Pool) -> Checkpoints:
@@ -264,20 +267,37 @@ async def test_the_cli_exits_0_on_a_clean_log_and_1_with_the_first_problem(
     await three_streams(pool)
     await checkpoints(pool).publish()
 
-    async def cli() -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
-        return await asyncio.to_thread(
-            subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
-        )
-
-    clean = await cli()
+    clean = await verify_cli(database_url, schema)
     assert clean.returncode == 0, clean.stderr
     assert "ok, 7 events in 4 streams chained; 1 checkpoints match" in clean.stdout
 
     await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'c'")
-    broken = await cli()
+    broken = await verify_cli(database_url, schema)
     assert broken.returncode == 1
     assert f"{schema}: checkpoint mismatch: checkpoint 1" in broken.stderr
+
+
+async def test_the_cli_exits_2_when_the_log_cannot_be_read(database_url: str) -> None:
+    # A database away, or a schema without an event log, is no finding about a log: a cron raising
+    # the alarm on exit status 1 (something found wrong) must not raise it for an outage.
+    parts = urlsplit(database_url)  # the server's, on a port where nothing listens
+    away = urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{free_ports(1)}"))
+    for url, schema, reason in (
+        (away, "tips", "Connect call failed"),
+        (database_url, f"t_{uuid.uuid4().hex[:16]}", 'relation "events" does not exist'),
+    ):
+        answer = await verify_cli(url, schema)
+        assert answer.returncode == 2, answer.stderr
+        assert f"{schema}: not verified, the log could not be read:" in answer.stderr
+        assert reason in answer.stderr
+        assert "Traceback" not in answer.stderr
+
+
+async def verify_cli(database_url: str, schema: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
+    return await asyncio.to_thread(
+        subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
+    )
 
 
 async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic(
@@ -305,3 +325,22 @@ async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic
     assert (await verified(pool)).streams == 3
     with pytest.raises(Tampered, match=r"checkpoint 1 as published on the topic .* is not the store's"):
         await verified(pool, published)
+
+
+async def test_appends_racing_on_one_stream_conflict_and_the_winner_is_chained(pool: asyncpg.Pool) -> None:
+    # Each writer's trigger looks up its predecessor: a loser whose first version collided with the
+    # winner's, and whose next version then chains to the winner's event, must still get the version
+    # conflict (409), never the trigger's error (500); what is stored verifies.
+    store = PostgresEventStore(pool)
+    await store.append("raced", 0, [draft()])
+    for _ in range(5):
+        version = len(await store.read_stream("raced"))
+        results = await asyncio.gather(
+            *(store.append("raced", version, [draft() for _ in range(n)]) for n in (1, 2, 3, 1, 2, 3)),
+            return_exceptions=True,
+        )
+        wins = [r for r in results if not isinstance(r, BaseException)]
+        assert len(wins) == 1, results
+        assert all(isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, BaseException))
+    verified_log = await verified(pool)
+    assert verified_log.events == len(await store.read_stream("raced"))

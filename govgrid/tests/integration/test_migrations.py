@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -49,3 +50,30 @@ async def test_files_applied_before_checksums_get_theirs(pool: asyncpg.Pool, tmp
     (directory / "0001_things.sql").write_text("-- edited\nCREATE TABLE things (id int PRIMARY KEY);")
     with pytest.raises(MigrationChanged):
         await apply_migrations(pool, directory)
+
+
+async def test_a_migration_longer_than_the_pools_command_timeout_is_applied(
+    database_url: str, schema: str, tmp_path: Path
+) -> None:
+    # The pools of the services give an ordinary statement 60 s; chaining a store of millions of events
+    # (event store 0003) takes longer, and cut off, the migration is rolled back and the start fails
+    # again at every try. Here the same with a pool of half a second, and another process's migration
+    # to wait for, as a second replica starting at the same time does.
+    directory = migrations_dir(tmp_path)
+    (directory / "0002_slow.sql").write_text("SELECT pg_sleep(1); CREATE TABLE slow (id int);")
+    conn = await asyncpg.connect(database_url)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    await conn.close()
+    pools = [
+        await asyncpg.create_pool(
+            database_url, min_size=1, max_size=2, server_settings={"search_path": schema}, command_timeout=0.5
+        )
+        for _ in range(2)
+    ]
+    try:
+        first, second = await asyncio.gather(*(apply_migrations(p, directory) for p in pools))
+        assert sorted((first, second)) == [[], ["svc/0001_things.sql", "svc/0002_slow.sql"]]
+        assert await pools[0].fetchval("SELECT to_regclass('slow') IS NOT NULL")
+    finally:
+        for p in pools:
+            await p.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from services.tips.bootstrap import TipsService
 from services.tips.tests.integration.conftest import (
     ADMIN,
     COLLEAGUE,
@@ -125,3 +126,23 @@ async def test_authorisation_and_input_come_before_the_clocks_rules(api: httpx.A
         409,
         "clock_not_started",
     )
+
+
+async def test_a_lead_from_before_the_clocks_answers_4xx_and_gets_its_decision_clock_at_triage(
+    api: httpx.AsyncClient, service: TipsService
+) -> None:
+    # A lead received before the upgrade has no clock stream: as if its leadclock- stream were gone.
+    lead_id = await submit(api)
+    async with service.pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("DELETE FROM events WHERE stream_id = $1", f"leadclock-{lead_id}")
+    pause = {"paused_at": moment(), "reason": "waiting_for_party"}
+    url = f"/leads/{lead_id}/clocks"
+    await refused(
+        await api.post(f"{url}/triage/pause", json=pause, headers=HANDLER), 409, "clock_not_started"
+    )
+    await ok(await api.post(f"/leads/{lead_id}/triage", json={"priority": "high"}, headers=COLLEAGUE))
+    paused = await ok(
+        await api.post(f"{url}/decision/pause", json={**pause, "paused_at": moment()}, headers=HANDLER)
+    )
+    assert [(c["stage"], c["state"]) for c in paused["by_stage"]] == [("decision", "paused")]
