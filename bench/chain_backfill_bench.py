@@ -52,7 +52,7 @@ async def measure(database_url: str, events: int) -> None:
     pool = await store_before_the_chain(database_url, events)
     try:
         started = time.perf_counter()
-        assert await apply_migrations(pool, MIGRATIONS) == ["eventstore/0003_hash_chain.sql"]
+        assert (await apply_migrations(pool, MIGRATIONS))[0] == "eventstore/0003_hash_chain.sql"
         took = time.perf_counter() - started
         async with pool.acquire() as conn:
             assert (await verify(conn)).events == events

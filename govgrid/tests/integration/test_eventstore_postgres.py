@@ -33,6 +33,13 @@ async def test_stored_events_cannot_be_changed_or_deleted(pool: asyncpg.Pool) ->
         await pool.execute("UPDATE events SET actor = 'someone else'")
     with pytest.raises(asyncpg.RaiseError, match="append-only"):
         await pool.execute("DELETE FROM events")
+    # TRUNCATE removes rows without a row-level DELETE: its own trigger (migration 0004).
+    with pytest.raises(asyncpg.RaiseError, match=r"append-only \(TRUNCATE refused\)"):
+        await pool.execute("TRUNCATE events")
+    with pytest.raises(asyncpg.RaiseError, match=r"append-only \(TRUNCATE refused\)"):
+        await pool.execute("TRUNCATE events, outbox RESTART IDENTITY CASCADE")
+    assert await pool.fetchval("SELECT count(*) FROM events") == 1
+    assert await pool.fetchval("SELECT count(*) FROM outbox") == 1
 
 
 async def test_a_writer_that_finds_some_of_its_versions_taken_stores_nothing(pool: asyncpg.Pool) -> None:
