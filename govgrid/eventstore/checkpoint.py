@@ -46,8 +46,9 @@ async def take_cut(pool: asyncpg.Pool) -> int:
         return cut
 
 
-async def checkpoint_at(conn: asyncpg.Connection | asyncpg.Pool, cut: int) -> EventLogCheckpointed:
-    """The checkpoint of the log up to ``cut`` (a position from ``take_cut``), from the stored hashes."""
+async def heads_at(conn: asyncpg.Connection | asyncpg.Pool, cut: int) -> tuple[list[Head], int]:
+    """Every stream's head up to ``cut`` with its stored hash (not recomputed), and the count of
+    events up to it."""
     rows = await conn.fetch(
         "SELECT e.stream_id, e.stream_version, e.hash, h.events"
         " FROM (SELECT stream_id, max(stream_version) AS version, count(*) AS events FROM events"
@@ -56,11 +57,14 @@ async def checkpoint_at(conn: asyncpg.Connection | asyncpg.Pool, cut: int) -> Ev
         cut,
     )
     heads = [Head(r["stream_id"], r["stream_version"], r["hash"]) for r in rows]
+    return heads, sum(r["events"] for r in rows)
+
+
+async def checkpoint_at(conn: asyncpg.Connection | asyncpg.Pool, cut: int) -> EventLogCheckpointed:
+    """The checkpoint of the log up to ``cut`` (a position from ``take_cut``), from the stored hashes."""
+    heads, events = await heads_at(conn, cut)
     return EventLogCheckpointed(
-        up_to_position=cut,
-        events=sum(r["events"] for r in rows),
-        streams=len(heads),
-        merkle_root=merkle_root(heads).hex(),
+        up_to_position=cut, events=events, streams=len(heads), merkle_root=merkle_root(heads).hex()
     )
 
 

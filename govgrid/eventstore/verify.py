@@ -3,9 +3,17 @@
 
     python -m govgrid.eventstore.verify --database-url postgresql://... --schema appointments
         [--kafka-bootstrap-servers HOST:PORT [--topic govgrid.appointments.events]]
+        [--since CHECKPOINT_NUMBER | --since 2026-11-01T00:00+08:00]
 
 With Kafka, the checkpoints as published on the service's topic (a copy the store's owner cannot
 take back) must also be the store's: a store rewritten together with its own checkpoints is found.
+
+``--since`` checks only what came after an anchor: the checkpoint of that number, or the last one
+recorded at or before that time. The stored heads at the anchor's cut must give its root and counts
+(so no head's stored hash and no count before the cut changed); from there on every event's hash is
+recomputed and every later checkpoint compared, as in a full check. Not checked: the content of the
+events up to the anchor's cut (an edit there that left the stored hashes alone is found only by a
+full check) and the checkpoints before the anchor. The anchor is trusted: compare it with the topic.
 Exit 0 when all is well; 1 with the first broken link or checkpoint mismatch, in log order (see
 docs/operations.md, "Verify the event log", for what each means); 2 when the log could not be read
 (the database or Kafka away, a schema without a chained log).
@@ -19,6 +27,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -32,7 +41,7 @@ from govgrid.config import GovgridSettings
 from govgrid.db import check_schema_name
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
-from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, heads_at
 from govgrid.kafka import events_topic, topic_partitions
 
 FETCH_ROWS = 5_000  # events per round trip of the scan
@@ -44,33 +53,57 @@ class Tampered(Exception):
     """The first thing found wrong, said so that an operator can find the row."""
 
 
+class NoAnchor(Exception):
+    """``--since`` names a checkpoint the store does not hold."""
+
+
+Since = int | datetime  # a checkpoint's number, or a time: the last checkpoint recorded by then
+
+
 @dataclass(frozen=True)
 class Verified:
     events: int
     streams: int
-    checkpoints: int
+    checkpoints: int  # compared: all, or the anchor and those after it
     last_cut: int | None  # events after it are covered by the chain only
+    anchor: int | None = None  # --since: the checkpoint trusted; events up to its cut not rehashed
+    anchor_cut: int = 0
 
 
 @dataclass(frozen=True)
 class Checkpoint:
     version: int
     event_id: UUID
+    recorded_at: datetime
     claimed: EventLogCheckpointed
 
 
-async def verify(conn: asyncpg.Connection, published: Sequence[EventEnvelope] = ()) -> Verified:
+async def verify(
+    conn: asyncpg.Connection, published: Sequence[EventEnvelope] = (), since: Since | None = None
+) -> Verified:
     """Scan the log in position order (a stream's versions are in position order: each is inserted
     after its predecessor committed); raise ``Tampered`` at the first problem. ``published``: the
-    checkpoint events as read from the service's topic, which the store must hold unchanged."""
+    checkpoint events as read from the service's topic, which the store must hold unchanged.
+    ``since``: start from that checkpoint (the module's doc says what is then left unchecked); a
+    time before the first checkpoint checks the whole log."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         checkpoints = await _checkpoints(conn)
         _compare_published(checkpoints, published)
-        pending = list(checkpoints)
+        anchor = None if since is None else _anchor(checkpoints, since)
         heads: dict[str, Head] = {}
         events = 0
+        after = 0  # events after this position are rehashed
+        if anchor is not None:
+            after = anchor.claimed.up_to_position
+            stored_heads, events = await heads_at(conn, after)
+            heads = {h.stream_id: h for h in stored_heads}
+            _compare(anchor, heads, events)
+        pending = [c for c in checkpoints if c.claimed.up_to_position > after]
+        compared = len(pending) + (anchor is not None)
         async for row in conn.cursor(
-            f"SELECT {CHAINED_COLUMNS} FROM events ORDER BY global_position", prefetch=FETCH_ROWS
+            f"SELECT {CHAINED_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position",
+            after,
+            prefetch=FETCH_ROWS,
         ):
             while pending and pending[0].claimed.up_to_position < row["global_position"]:
                 _compare(pending.pop(0), heads, events)
@@ -81,9 +114,21 @@ async def verify(conn: asyncpg.Connection, published: Sequence[EventEnvelope] = 
     return Verified(
         events,
         len(heads),
-        len(checkpoints),
+        compared,
         checkpoints[-1].claimed.up_to_position if checkpoints else None,
+        None if anchor is None else anchor.version,
+        after,
     )
+
+
+def _anchor(checkpoints: Sequence[Checkpoint], since: Since) -> Checkpoint | None:
+    if isinstance(since, int):
+        for checkpoint in checkpoints:
+            if checkpoint.version == since:
+                return checkpoint
+        raise NoAnchor(f"no checkpoint {since} in the store ({len(checkpoints)} checkpoints)")
+    earlier = [c for c in checkpoints if c.recorded_at <= since]
+    return earlier[-1] if earlier else None
 
 
 def _link(previous: Head | None, row: asyncpg.Record) -> Head:
@@ -163,7 +208,7 @@ async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -
 
 async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
     rows = await conn.fetch(
-        "SELECT stream_version, global_position, event_id, payload FROM events"
+        "SELECT stream_version, global_position, event_id, recorded_at, payload FROM events"
         " WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_version",
         CHECKPOINT_STREAM,
         EventLogCheckpointed.event_type,
@@ -181,16 +226,22 @@ async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
                 f" {row['global_position']} claims a cut at {claimed.up_to_position}, not between"
                 f" the previous checkpoint's ({before}) and its own position"
             )
-        checkpoints.append(Checkpoint(row["stream_version"], row["event_id"], claimed))
+        checkpoints.append(Checkpoint(row["stream_version"], row["event_id"], row["recorded_at"], claimed))
     return checkpoints
 
 
-async def run(database_url: str, schema: str, kafka: str | None = None, topic: str | None = None) -> int:
+async def run(
+    database_url: str,
+    schema: str,
+    kafka: str | None = None,
+    topic: str | None = None,
+    since: Since | None = None,
+) -> int:
     try:
         published = [] if kafka is None else await published_checkpoints(kafka, topic or events_topic(schema))
         conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
         try:
-            result = await verify(conn, published)
+            result = await verify(conn, published, since)
         finally:
             await conn.close()
     except Tampered as found:
@@ -201,15 +252,37 @@ async def run(database_url: str, schema: str, kafka: str | None = None, topic: s
     except (OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         print(f"{schema}: not verified, the log could not be read: {exc!r}", file=sys.stderr)
         return NOT_VERIFIED
+    except NoAnchor as exc:
+        print(f"{schema}: not verified: {exc}", file=sys.stderr)
+        return NOT_VERIFIED
     covered = (
         "no checkpoint yet" if result.last_cut is None else f"checkpoints up to position {result.last_cut}"
     )
+    chained = (
+        "chained"
+        if result.anchor is None
+        else f"chained after checkpoint {result.anchor}'s cut (position {result.anchor_cut});"
+        " the events up to it only through the checkpoint's root (--since)"
+    )
     print(
-        f"{schema}: ok, {result.events} events in {result.streams} streams chained;"
+        f"{schema}: ok, {result.events} events in {result.streams} streams {chained};"
         f" {result.checkpoints} checkpoints match ({covered})"
         + ("" if kafka is None else f"; {len({e.event_id for e in published})} of them as published")
     )
     return 0
+
+
+def since_argument(value: str) -> Since:
+    """A checkpoint's number, or a time with its zone (ISO 8601)."""
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is no checkpoint number nor ISO time") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} has no time zone (e.g. {value}+08:00)")
+    return moment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,8 +295,16 @@ def main(argv: list[str] | None = None) -> int:
         "--kafka-bootstrap-servers", help="also compare with the checkpoints published on the topic"
     )
     parser.add_argument("--topic", help="the service's topic (default: govgrid.<schema>.events)")
+    parser.add_argument(
+        "--since",
+        type=since_argument,
+        help="check from this checkpoint (its number, or the last one recorded by this ISO time)"
+        " on, trusting it; events up to its cut are checked only through its root and counts",
+    )
     args = parser.parse_args(argv)
-    return asyncio.run(run(args.database_url, args.schema, args.kafka_bootstrap_servers, args.topic))
+    return asyncio.run(
+        run(args.database_url, args.schema, args.kafka_bootstrap_servers, args.topic, args.since)
+    )
 
 
 if __name__ == "__main__":

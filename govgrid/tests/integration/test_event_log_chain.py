@@ -294,10 +294,10 @@ async def test_the_cli_exits_2_when_the_log_cannot_be_read(database_url: str) ->
         assert "Traceback" not in answer.stderr
 
 
-async def verify_cli(database_url: str, schema: str) -> subprocess.CompletedProcess[str]:
+async def verify_cli(database_url: str, schema: str, *more: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "govgrid.eventstore.verify", "--database-url", database_url]
     return await asyncio.to_thread(
-        subprocess.run, [*command, "--schema", schema], capture_output=True, text=True, timeout=60
+        subprocess.run, [*command, "--schema", schema, *more], capture_output=True, text=True, timeout=60
     )
 
 
@@ -345,3 +345,113 @@ async def test_appends_racing_on_one_stream_conflict_and_the_winner_is_chained(p
         assert all(isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, BaseException))
     verified_log = await verified(pool)
     assert verified_log.events == len(await store.read_stream("raced"))
+
+
+async def three_checkpoints(pool: asyncpg.Pool) -> list[EventLogCheckpointed]:
+    """The three streams, then a checkpoint after each of three appends to stream c."""
+    await three_streams(pool)
+    published = []
+    for version in (1, 2, 3):
+        await PostgresEventStore(pool).append("c", version, [draft(village_registered(10 + version))])
+        checkpoint = await checkpoints(pool).publish()
+        assert checkpoint is not None
+        published.append(checkpoint)
+    return published
+
+
+async def verified_since(pool: asyncpg.Pool, since: int | datetime) -> Verified:
+    async with pool.acquire() as conn:
+        return await verify(conn, since=since)
+
+
+async def tampered_since(pool: asyncpg.Pool, since: int | datetime) -> str:
+    with pytest.raises(Tampered) as found:
+        await verified_since(pool, since)
+    return str(found.value)
+
+
+async def test_since_a_checkpoint_verifies_from_its_cut_on(pool: asyncpg.Pool) -> None:
+    first, second, third = await three_checkpoints(pool)
+    whole = await verified(pool)
+    assert whole == Verified(events=12, streams=4, checkpoints=3, last_cut=third.up_to_position)
+    assert await verified_since(pool, 2) == Verified(
+        events=12,
+        streams=4,
+        checkpoints=2,  # the anchor and the third
+        last_cut=third.up_to_position,
+        anchor=2,
+        anchor_cut=second.up_to_position,
+    )
+    # By time: the last checkpoint recorded by then; before the first, the whole log.
+    recorded = await pool.fetch(
+        "SELECT recorded_at FROM events WHERE stream_id = $1 ORDER BY stream_version", CHECKPOINT_STREAM
+    )
+    at_third = await verified_since(pool, recorded[2]["recorded_at"])
+    assert (at_third.anchor, at_third.anchor_cut, at_third.checkpoints) == (3, third.up_to_position, 1)
+    between = recorded[0]["recorded_at"] + (recorded[1]["recorded_at"] - recorded[0]["recorded_at"]) / 2
+    assert (await verified_since(pool, between)).anchor == 1
+    assert await verified_since(pool, recorded[0]["recorded_at"] - timedelta(days=1)) == whole
+    assert first.up_to_position < second.up_to_position
+
+
+async def test_since_finds_an_edit_and_deletions_after_the_anchor(pool: asyncpg.Pool) -> None:
+    await three_checkpoints(pool)  # c's versions 2, 3 and 4 each after a checkpoint's cut
+    await behind_the_trigger(
+        pool, "UPDATE events SET actor = 'someone else' WHERE stream_id = 'c' AND stream_version = 4"
+    )
+    assert "broken link: stream 'c' version 4" in await tampered_since(pool, 2)
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'c' AND stream_version = 4")
+    # Its tail cut: the third checkpoint's counts (its cut is after version 4).
+    assert "checkpoint mismatch: checkpoint 3" in await tampered_since(pool, 2)
+    await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'c' AND stream_version = 3")
+    # Version 2 is before checkpoint 2's cut: the anchor's own counts no longer hold.
+    assert "checkpoint mismatch: checkpoint 2" in await tampered_since(pool, 2)
+
+
+async def test_since_finds_a_stream_rewritten_before_the_anchor_through_its_root(pool: asyncpg.Pool) -> None:
+    await three_checkpoints(pool)
+    # Stream b (all before checkpoint 2's cut) edited and rehashed whole: its chain is consistent
+    # again, but its head's hash is no longer the one checkpoint 2's root covers.
+    await behind_the_trigger(
+        pool,
+        "UPDATE events SET actor = 'someone else' WHERE stream_id = 'b' AND stream_version = 1;"
+        " UPDATE events AS e SET hash = event_hash(decode(repeat('00', 32), 'hex'), e)"
+        " WHERE stream_id = 'b' AND stream_version = 1;"
+        " UPDATE events AS e SET hash = event_hash("
+        "  (SELECT hash FROM events WHERE stream_id = 'b' AND stream_version = 1), e)"
+        " WHERE stream_id = 'b' AND stream_version = 2",
+    )
+    found = await tampered_since(pool, 2)
+    assert found.startswith("checkpoint mismatch: checkpoint 2")
+    assert "says 9 events in 4 streams" in found  # the counts hold, the root does not
+    assert "the log holds 9 events in 4 streams" in found
+
+
+async def test_since_does_not_rehash_the_events_before_the_anchor(pool: asyncpg.Pool) -> None:
+    # What --since leaves to a full check: an event before the anchor's cut changed, its stored hash
+    # left alone (the head hashes, hence the root, and the counts still hold).
+    await three_checkpoints(pool)
+    await behind_the_trigger(
+        pool, "UPDATE events SET actor = 'someone else' WHERE stream_id = 'a' AND stream_version = 2"
+    )
+    assert (await verified_since(pool, 2)).events == 12
+    assert "broken link: stream 'a' version 2" in await tampered(pool)
+
+
+async def test_the_cli_verifies_since_a_checkpoint_and_refuses_one_it_does_not_hold(
+    pool: asyncpg.Pool, database_url: str, schema: str
+) -> None:
+    _, second, _ = await three_checkpoints(pool)
+    since = await verify_cli(database_url, schema, "--since", "2")
+    assert since.returncode == 0, since.stderr
+    assert (
+        f"ok, 12 events in 4 streams chained after checkpoint 2's cut (position {second.up_to_position})"
+        in since.stdout
+    )
+    assert "2 checkpoints match" in since.stdout
+    missing = await verify_cli(database_url, schema, "--since", "9")
+    assert missing.returncode == 2
+    assert f"{schema}: not verified: no checkpoint 9 in the store (3 checkpoints)" in missing.stderr
+    naive = await verify_cli(database_url, schema, "--since", "2026-11-01T00:00")
+    assert naive.returncode == 2
+    assert "has no time zone" in naive.stderr
