@@ -5,8 +5,11 @@
         [--kafka-bootstrap-servers HOST:PORT [--topic govgrid.appointments.events]]
         [--since CHECKPOINT_NUMBER | --since 2026-11-01T00:00+08:00]
 
-With Kafka, the checkpoints as published on the service's topic (a copy the store's owner cannot
-take back) must also be the store's: a store rewritten together with its own checkpoints is found.
+With Kafka, what the service's topic holds (a copy the store's owner cannot take back, and what the
+read side was built from) must be the store's events: every record an event of the store with the
+same content, every stored event published unless its outbox row still waits for the relay. So a
+store rewritten together with its own checkpoints is found, and so is an outbox envelope changed,
+written or deleted before the relay published it (the outbox is not chained: this is its check).
 
 ``--since`` checks only what came after an anchor: the checkpoint of that number, or the last one
 recorded at or before that time. The stored heads at the anchor's cut must give its root and counts
@@ -25,17 +28,17 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from govgrid.catalogue import catalogue
 from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.config import GovgridSettings
 from govgrid.db import check_schema_name
@@ -68,6 +71,15 @@ class Verified:
     last_cut: int | None  # events after it are covered by the chain only
     anchor: int | None = None  # --since: the checkpoint trusted; events up to its cut not rehashed
     anchor_cut: int = 0
+    published: int | None = None  # records of the topic compared with the store
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The service's topic: the second party's copy of the log."""
+
+    bootstrap_servers: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -79,16 +91,33 @@ class Checkpoint:
 
 
 async def verify(
-    conn: asyncpg.Connection, published: Sequence[EventEnvelope] = (), since: Since | None = None
+    conn: asyncpg.Connection, topic: Topic | None = None, since: Since | None = None
 ) -> Verified:
     """Scan the log in position order (a stream's versions are in position order: each is inserted
-    after its predecessor committed); raise ``Tampered`` at the first problem. ``published``: the
-    checkpoint events as read from the service's topic, which the store must hold unchanged.
-    ``since``: start from that checkpoint (the module's doc says what is then left unchecked); a
-    time before the first checkpoint checks the whole log."""
+    after its predecessor committed); raise ``Tampered`` at the first problem. ``topic``: also
+    compare the store with the service's topic. ``since``: start from that checkpoint (the module's
+    doc says what is then left unchecked); a time before the first checkpoint checks the whole log."""
+    if topic is None:
+        return await _verify(conn, None, since)
+    async with _reading(topic) as consumer:
+        await conn.execute(_TOPIC_COPY)
+        try:
+            return await _verify(conn, consumer, since)
+        finally:
+            await conn.execute("DROP TABLE pg_temp.topic_copy")  # the connection may be a pool's
+
+
+async def _verify(
+    conn: asyncpg.Connection, consumer: AIOKafkaConsumer | None, since: Since | None
+) -> Verified:
+    # The topic's ends before the store's snapshot: every record below them was published, hence
+    # stored and committed, before the snapshot, so the store must hold it.
+    published_before = None if consumer is None else await consumer.end_offsets(list(consumer.assignment()))
+    published = None
     async with conn.transaction(isolation="repeatable_read", readonly=True):
-        checkpoints = await _checkpoints(conn)
-        _compare_published(checkpoints, published)
+        checkpoints = await _checkpoints(conn)  # the snapshot is taken here
+        if consumer is not None and published_before is not None:
+            published = await _copy_topic(conn, consumer, published_before)
         anchor = None if since is None else _anchor(checkpoints, since)
         heads: dict[str, Head] = {}
         events = 0
@@ -111,6 +140,8 @@ async def verify(
             events += 1
         for checkpoint in pending:
             _compare(checkpoint, heads, events)
+        if published is not None:
+            await _compare_topic(conn, after)
     return Verified(
         events,
         len(heads),
@@ -118,6 +149,7 @@ async def verify(
         checkpoints[-1].claimed.up_to_position if checkpoints else None,
         None if anchor is None else anchor.version,
         after,
+        published,
     )
 
 
@@ -164,39 +196,94 @@ def _compare(checkpoint: Checkpoint, heads: dict[str, Head], events: int) -> Non
         )
 
 
-def _compare_published(stored: Sequence[Checkpoint], published: Sequence[EventEnvelope]) -> None:
-    by_version = {c.version: c for c in stored}
-    for envelope in published:
-        mine = by_version.get(envelope.stream_version)
-        if mine is None or mine.event_id != envelope.event_id or mine.claimed != catalogue.decode(envelope):
-            raise Tampered(
-                f"checkpoint mismatch: checkpoint {envelope.stream_version} as published on the topic"
-                f" ({envelope.payload}) is not the store's"
-                f" ({'missing' if mine is None else mine.claimed.model_dump()})"
-            )
+# What the topic holds, for the length of one check (a temporary table may be filled in a read-only
+# transaction; it is created before it). ``published_before``: below the topic's end as read before
+# the store's snapshot.
+_TOPIC_COPY = (
+    "CREATE TEMPORARY TABLE topic_copy (partition integer NOT NULL, kafka_offset bigint NOT NULL,"
+    " event_id uuid NOT NULL, envelope jsonb NOT NULL, published_before boolean NOT NULL)"
+)
+
+# A record that is not the store's event: absent from the store (only if published before the
+# snapshot: a later one may be newer than it), or with a field unlike the stored column.
+_UNLIKE_THE_STORE = """
+SELECT t.partition, t.kafka_offset, t.event_id, t.envelope->>'stream_id' AS stream_id,
+       t.envelope->>'stream_version' AS stream_version, e.global_position
+FROM topic_copy AS t LEFT JOIN events AS e ON e.event_id = t.event_id
+WHERE CASE WHEN e.event_id IS NULL THEN t.published_before ELSE
+          e.stream_id IS DISTINCT FROM t.envelope->>'stream_id'
+       OR e.stream_version IS DISTINCT FROM (t.envelope->>'stream_version')::integer
+       OR e.event_type IS DISTINCT FROM t.envelope->>'event_type'
+       OR e.schema_version IS DISTINCT FROM (t.envelope->>'schema_version')::integer
+       OR e.occurred_at IS DISTINCT FROM (t.envelope->>'occurred_at')::timestamptz
+       OR e.recorded_at IS DISTINCT FROM (t.envelope->>'recorded_at')::timestamptz
+       OR e.actor IS DISTINCT FROM t.envelope->>'actor'
+       OR e.correlation_id IS DISTINCT FROM (t.envelope->>'correlation_id')::uuid
+       OR e.causation_id IS DISTINCT FROM (t.envelope->>'causation_id')::uuid
+       OR e.jurisdiction IS DISTINCT FROM t.envelope->'jurisdiction'
+       OR e.payload IS DISTINCT FROM t.envelope->'payload' END
+ORDER BY t.partition, t.kafka_offset LIMIT 1
+"""
+
+# A stored event (after the position checked from) that is not on the topic although its outbox row
+# no longer waits for the relay: a row marked published was acknowledged by Kafka before the snapshot,
+# and one deleted by housekeeping had been published; a row deleted unpublished never was.
+_NEVER_PUBLISHED = """
+SELECT e.global_position, e.stream_id, e.stream_version FROM events AS e
+WHERE e.global_position > $1
+  AND NOT EXISTS (SELECT FROM topic_copy AS t WHERE t.event_id = e.event_id)
+  AND NOT EXISTS (SELECT FROM outbox AS o WHERE o.event_id = e.event_id AND o.published_at IS NULL)
+ORDER BY e.global_position LIMIT 1
+"""
 
 
-async def published_checkpoints(bootstrap_servers: str, topic: str) -> list[EventEnvelope]:
-    """The checkpoint events on the service's topic, from its start to its end as of now."""
-    partitions = await topic_partitions(bootstrap_servers, [topic])
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+@asynccontextmanager
+async def _reading(topic: Topic) -> AsyncIterator[AIOKafkaConsumer]:
+    partitions = await topic_partitions(topic.bootstrap_servers, [topic.name])
+    # From the start, also when a position is reset while the store's snapshot is taken.
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=topic.bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        found: list[EventEnvelope] = []
-        while await _behind(consumer, ends):
-            batch = await consumer.getmany(timeout_ms=1000, max_records=FETCH_ROWS)
-            found += [
-                EventEnvelope.from_json_bytes(r.value)
-                for records in batch.values()
-                for r in records
-                if r.key == CHECKPOINT_STREAM.encode() and r.value is not None
-            ]
-        return found
+        yield consumer
     finally:
         await consumer.stop()
+
+
+async def _copy_topic(
+    conn: asyncpg.Connection, consumer: AIOKafkaConsumer, published_before: dict[TopicPartition, int]
+) -> int:
+    """Copy the topic, from its start to its end as of now (after the store's snapshot: every event
+    the snapshot shows published is below it), into ``topic_copy``; the count of records."""
+    partitions = list(consumer.assignment())
+    await consumer.seek_to_beginning(*partitions)
+    ends = await consumer.end_offsets(partitions)
+    copied = 0
+    while await _behind(consumer, ends):
+        batch = await consumer.getmany(timeout_ms=1000, max_records=FETCH_ROWS)
+        rows = [
+            (p.partition, r.offset, *_envelope(p, r), r.offset < published_before[p])
+            for p, records in batch.items()
+            for r in records
+            if r.offset < ends[p]
+        ]
+        await conn.copy_records_to_table("topic_copy", records=rows)
+        copied += len(rows)
+    await conn.execute("ANALYZE pg_temp.topic_copy")
+    return copied
+
+
+def _envelope(partition: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> tuple[UUID, str]:
+    """The record's event as a consumer reads it (id, and the envelope as JSON)."""
+    try:
+        envelope = EventEnvelope.from_json_bytes(record.value or b"")
+    except ValidationError:
+        raise Tampered(
+            f"topic mismatch: partition {partition.partition} offset {record.offset} holds no event envelope"
+        ) from None
+    return envelope.event_id, envelope.model_dump_json()
 
 
 async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
@@ -204,6 +291,31 @@ async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -
         if await consumer.position(partition) < end:
             return True
     return False
+
+
+async def _compare_topic(conn: asyncpg.Connection, after: int) -> None:
+    unlike = await conn.fetchrow(_UNLIKE_THE_STORE)
+    if unlike is not None:
+        record = (
+            f"topic mismatch: partition {unlike['partition']} offset {unlike['kafka_offset']} holds event"
+            f" {unlike['event_id']} (stream {unlike['stream_id']!r} version {unlike['stream_version']})"
+        )
+        if unlike["global_position"] is None:
+            raise Tampered(
+                f"{record}, which the store does not hold: published without being stored (an outbox"
+                " row written behind the store's back) or deleted from the store since"
+            )
+        raise Tampered(
+            f"{record} unlike the store's (position {unlike['global_position']}): its outbox envelope"
+            " was changed before the relay published it, or the stored event since"
+        )
+    never = await conn.fetchrow(_NEVER_PUBLISHED, after)
+    if never is not None:
+        raise Tampered(
+            f"topic mismatch: stream {never['stream_id']!r} version {never['stream_version']} (position"
+            f" {never['global_position']}) is not on the topic, and its outbox row does not wait for the"
+            " relay: the row was deleted before it was published"
+        )
 
 
 async def _checkpoints(conn: asyncpg.Connection) -> list[Checkpoint]:
@@ -238,10 +350,10 @@ async def run(
     since: Since | None = None,
 ) -> int:
     try:
-        published = [] if kafka is None else await published_checkpoints(kafka, topic or events_topic(schema))
         conn = await asyncpg.connect(database_url, server_settings={"search_path": check_schema_name(schema)})
         try:
-            result = await verify(conn, published, since)
+            copy = None if kafka is None else Topic(kafka, topic or events_topic(schema))
+            result = await verify(conn, copy, since)
         finally:
             await conn.close()
     except Tampered as found:
@@ -249,7 +361,7 @@ async def run(
         return TAMPERED
     # A database or a broker that does not answer, or a schema without a chained log, is no finding
     # about the log: a cron that raises the alarm on 1 must not raise it for an outage.
-    except (OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+    except (OSError, KafkaError, LookupError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         print(f"{schema}: not verified, the log could not be read: {exc!r}", file=sys.stderr)
         return NOT_VERIFIED
     except NoAnchor as exc:
@@ -267,7 +379,7 @@ async def run(
     print(
         f"{schema}: ok, {result.events} events in {result.streams} streams {chained};"
         f" {result.checkpoints} checkpoints match ({covered})"
-        + ("" if kafka is None else f"; {len({e.event_id for e in published})} of them as published")
+        + ("" if result.published is None else f"; the topic's {result.published} records are the store's")
     )
     return 0
 
@@ -291,9 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url", default=GovgridSettings().database_url, help="default: DATABASE_URL"
     )
     parser.add_argument("--schema", required=True, help="the service's schema, e.g. appointments")
-    parser.add_argument(
-        "--kafka-bootstrap-servers", help="also compare with the checkpoints published on the topic"
-    )
+    parser.add_argument("--kafka-bootstrap-servers", help="also compare the store with what its topic holds")
     parser.add_argument("--topic", help="the service's topic (default: govgrid.<schema>.events)")
     parser.add_argument(
         "--since",

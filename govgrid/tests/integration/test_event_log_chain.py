@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -19,16 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from govgrid.catalogue import catalogue
 from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.db import apply_migrations, create_pool
-from govgrid.envelope import EventEnvelope
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
 from govgrid.eventstore.batch import StreamBatch
 from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
 from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, Checkpoints, checkpoint_at, take_cut
-from govgrid.eventstore.verify import Tampered, Verified, published_checkpoints, verify
+from govgrid.eventstore.verify import Tampered, Topic, Verified, verify
 from govgrid.testing.factories import draft, village_registered
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.relay import drained, make_relay
@@ -54,9 +51,9 @@ async def three_streams(pool: asyncpg.Pool) -> None:
         assert await batch.flush() == 3
 
 
-async def verified(pool: asyncpg.Pool, published: Sequence[EventEnvelope] = ()) -> Verified:
+async def verified(pool: asyncpg.Pool, topic: Topic | None = None) -> Verified:
     async with pool.acquire() as conn:
-        return await verify(conn, published)
+        return await verify(conn, topic)
 
 
 async def tampered(pool: asyncpg.Pool) -> str:
@@ -307,11 +304,10 @@ async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic
     await three_streams(pool)
     checkpoint = await checkpoints(pool).publish()
     assert checkpoint is not None
-    async with relay_running(make_relay(pool, kafka_bootstrap, topic, schema)):
-        await wait_until(lambda: drained(pool), what="the checkpoint is on the topic")
-    published = await published_checkpoints(kafka_bootstrap, topic)
-    assert [catalogue.decode(e) for e in published] == [checkpoint]
-    assert (await verified(pool, published)).checkpoints == 1
+    await publish_all(pool, kafka_bootstrap, topic, schema)
+    copy = Topic(kafka_bootstrap, topic)
+    clean = await verified(pool, copy)
+    assert (clean.checkpoints, clean.published) == (1, 7)
 
     # Stream b deleted, the checkpoint rewritten to match and rehashed: the store alone looks clean.
     await behind_the_trigger(pool, "DELETE FROM events WHERE stream_id = 'b'")
@@ -324,8 +320,65 @@ async def test_a_store_rewritten_with_its_checkpoints_is_found_against_the_topic
         f" WHERE stream_id = '{CHECKPOINT_STREAM}'",
     )
     assert (await verified(pool)).streams == 3
-    with pytest.raises(Tampered, match=r"checkpoint 1 as published on the topic .* is not the store's"):
-        await verified(pool, published)
+    with pytest.raises(Tampered) as found:
+        await verified(pool, copy)
+    # The first record of the topic unlike the store: b's (deleted) or the checkpoint (rewritten).
+    assert str(found.value).startswith("topic mismatch: partition ")
+    assert "stream 'b' version" in str(found.value) or f"stream '{CHECKPOINT_STREAM}'" in str(found.value)
+
+
+async def publish_all(pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str) -> None:
+    async with relay_running(make_relay(pool, kafka_bootstrap, topic, schema)):
+        await wait_until(lambda: drained(pool), what="the outbox is on the topic")
+
+
+# The outbox is not chained and has no trigger: the service's own role may change it. What the relay
+# published from a changed row is found by comparing the topic with the store.
+OUTBOX_TAMPERING = {
+    "an envelope changed": (
+        "UPDATE outbox SET envelope = jsonb_set(envelope::jsonb, '{actor}', '\"someone else\"')::json"
+        " WHERE stream_id = 'b' AND envelope->>'stream_version' = '2'",
+        r"holds event \S+ \(stream 'b' version 2\) unlike the store's \(position \d+\): its outbox envelope",
+    ),
+    "an envelope written": (
+        "INSERT INTO outbox (event_id, stream_id, envelope)"
+        " SELECT gen_random_uuid(), 'b', jsonb_set(jsonb_set(envelope::jsonb, '{event_id}',"
+        "  to_jsonb(gen_random_uuid()::text)), '{stream_version}', '3')::json"
+        " FROM outbox WHERE stream_id = 'b' AND envelope->>'stream_version' = '2'",
+        r"holds event \S+ \(stream 'b' version 3\), which the store does not hold",
+    ),
+    "an envelope deleted": (
+        "DELETE FROM outbox WHERE stream_id = 'c'",
+        r"stream 'c' version 1 \(position \d+\) is not on the topic, and its outbox row does not wait",
+    ),
+}
+
+
+@pytest.mark.parametrize("tampering", OUTBOX_TAMPERING)
+async def test_an_outbox_row_changed_before_it_was_published_is_found_against_the_topic(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str, tampering: str
+) -> None:
+    await three_streams(pool)
+    sql, found = OUTBOX_TAMPERING[tampering]
+    await pool.execute(sql)  # no trigger to get round: the service's own role may do this
+    await publish_all(pool, kafka_bootstrap, topic, schema)
+    assert (await verified(pool)).events == 6  # the chained log itself is intact
+    with pytest.raises(Tampered, match=found):
+        await verified(pool, Topic(kafka_bootstrap, topic))
+
+
+async def test_an_event_waiting_in_the_outbox_is_not_missing_from_the_topic(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str
+) -> None:
+    await three_streams(pool)
+    await publish_all(pool, kafka_bootstrap, topic, schema)
+    await PostgresEventStore(pool).append("c", 1, [draft()])  # no relay runs: it waits
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 1
+    result = await verified(pool, Topic(kafka_bootstrap, topic))
+    assert (result.events, result.published) == (7, 6)
+    # Published rows pruned by housekeeping were published: not missing either.
+    await pool.execute("DELETE FROM outbox WHERE published_at IS NOT NULL")
+    assert (await verified(pool, Topic(kafka_bootstrap, topic))).published == 6
 
 
 async def test_appends_racing_on_one_stream_conflict_and_the_winner_is_chained(pool: asyncpg.Pool) -> None:
