@@ -112,11 +112,11 @@ async def _verify(
 ) -> Verified:
     # The topic's ends before the store's snapshot: every record below them was published, hence
     # stored and committed, before the snapshot, so the store must hold it.
-    published_before = None if consumer is None else await consumer.end_offsets(list(consumer.assignment()))
+    published_before = {} if consumer is None else await consumer.end_offsets(list(consumer.assignment()))
     published = None
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         checkpoints = await _checkpoints(conn)  # the snapshot is taken here
-        if consumer is not None and published_before is not None:
+        if consumer is not None:
             published = await _copy_topic(conn, consumer, published_before)
         anchor = None if since is None else _anchor(checkpoints, since)
         heads: dict[str, Head] = {}
