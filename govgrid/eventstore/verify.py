@@ -277,12 +277,15 @@ async def _copy_topic(
 
 def _envelope(partition: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> tuple[UUID, str]:
     """The record's event as a consumer reads it (id, and the envelope as JSON)."""
+    where = f"topic mismatch: partition {partition.partition} offset {record.offset}"
     try:
         envelope = EventEnvelope.from_json_bytes(record.value or b"")
     except ValidationError:
-        raise Tampered(
-            f"topic mismatch: partition {partition.partition} offset {record.offset} holds no event envelope"
-        ) from None
+        raise Tampered(f"{where} holds no event envelope") from None
+    # The relay keys a record by the outbox row's stream_id column, not the envelope's: a row whose
+    # column was changed sends the event to another partition, out of its stream's order.
+    if record.key != envelope.stream_id.encode():
+        raise Tampered(f"{where} is keyed {record.key!r}, not by its event's stream {envelope.stream_id!r}")
     return envelope.event_id, envelope.model_dump_json()
 
 

@@ -347,6 +347,10 @@ OUTBOX_TAMPERING = {
         " FROM outbox WHERE stream_id = 'b' AND envelope->>'stream_version' = '2'",
         r"holds event \S+ \(stream 'b' version 3\), which the store does not hold",
     ),
+    "a row's stream changed": (
+        "UPDATE outbox SET stream_id = 'elsewhere' WHERE stream_id = 'c'",
+        r"offset \d+ is keyed b'elsewhere', not by its event's stream 'c'",
+    ),
     "an envelope deleted": (
         "DELETE FROM outbox WHERE stream_id = 'c'",
         r"stream 'c' version 1 \(position \d+\) is not on the topic, and its outbox row does not wait",
