@@ -407,6 +407,11 @@ async def test_appends_racing_on_one_stream_conflict_and_the_winner_is_chained(p
 async def three_checkpoints(pool: asyncpg.Pool) -> list[EventLogCheckpointed]:
     """The three streams, then a checkpoint after each of three appends to stream c."""
     await three_streams(pool)
+    return await three_checkpoints_on(pool)
+
+
+async def three_checkpoints_on(pool: asyncpg.Pool) -> list[EventLogCheckpointed]:
+    """A checkpoint after each of three appends to stream c (of ``three_streams``)."""
     published = []
     for version in (1, 2, 3):
         await PostgresEventStore(pool).append("c", version, [draft(village_registered(10 + version))])
@@ -512,3 +517,18 @@ async def test_the_cli_verifies_since_a_checkpoint_and_refuses_one_it_does_not_h
     naive = await verify_cli(database_url, schema, "--since", "2026-11-01T00:00")
     assert naive.returncode == 2
     assert "has no time zone" in naive.stderr
+
+
+async def test_since_with_the_topic_looks_for_unpublished_events_after_the_anchor_only(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, schema: str
+) -> None:
+    await three_streams(pool)
+    await pool.execute("DELETE FROM outbox WHERE stream_id = 'b'")  # before checkpoint 2's cut
+    await three_checkpoints_on(pool)
+    await publish_all(pool, kafka_bootstrap, topic, schema)
+    copy = Topic(kafka_bootstrap, topic)
+    async with pool.acquire() as conn:
+        since = await verify(conn, copy, since=2)
+        assert (since.anchor, since.checkpoints, since.published) == (2, 2, 10)
+        with pytest.raises(Tampered, match=r"stream 'b' version 1 \(position \d+\) is not on the topic"):
+            await verify(conn, copy)
