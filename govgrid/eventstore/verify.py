@@ -16,10 +16,12 @@ recorded at or before that time. The stored heads at the anchor's cut must give 
 (so no head's stored hash and no count before the cut changed); from there on every event's hash is
 recomputed and every later checkpoint compared, as in a full check. Not checked: the content of the
 events up to the anchor's cut (an edit there that left the stored hashes alone is found only by a
-full check) and the checkpoints before the anchor. The anchor is trusted: compare it with the topic.
-Exit 0 when all is well; 1 with the first broken link or checkpoint mismatch, in log order (see
+full check), the checkpoints before the anchor, and (with Kafka) whether the events up to the cut
+were ever published. The anchor is trusted: compare it with the topic.
+
+Exit 0 when all is well; 1 with the first broken link, checkpoint or topic mismatch (see
 docs/operations.md, "Verify the event log", for what each means); 2 when the log could not be read
-(the database or Kafka away, a schema without a chained log).
+(the database or Kafka away, a schema without a chained log) or ``--since`` names no checkpoint.
 """
 
 from __future__ import annotations
