@@ -119,6 +119,8 @@ async def chain_online(conn: asyncpg.Connection, streams_per_batch: int = STREAM
         events += await _briefly(conn, partial(_chain_batch, streams=batch), migrations_lock=False)
         batches += 1
         longest = max(longest, time.perf_counter() - batch_started)
+    # Even NOT VALID, the CHECK refuses new rows without a hash: added only now, when every stream's
+    # head is chained, so that every append gets its hash from the trigger.
     await _briefly(conn, _check_without_scan, migrations_lock=False)
     # Validation reads the whole table without holding appends (SHARE UPDATE EXCLUSIVE).
     await conn.execute(

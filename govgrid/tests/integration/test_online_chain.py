@@ -17,7 +17,7 @@ import pytest
 from govgrid.db import apply_migrations, create_pool
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.eventstore.online_chain import NotApplicable, chain_online
+from govgrid.eventstore.online_chain import NotApplicable, chain_online, chain_statements
 from govgrid.eventstore.verify import verify
 from govgrid.testing.factories import draft
 
@@ -137,3 +137,19 @@ async def definitions(pool: asyncpg.Pool, schema: str) -> dict[str, object]:
     }
     assert "event_hash" in str(found["functions"]) and "events_chain" in str(found["triggers"])
     return {k: str(v).replace(f"{schema}.", "SCHEMA.") for k, v in found.items()}
+
+
+async def test_a_run_cut_short_is_carried_on_by_the_next(store_before_the_chain: asyncpg.Pool) -> None:
+    pool = store_before_the_chain
+    functions, trigger = chain_statements()
+    async with pool.acquire() as conn:
+        # As a run left it when stopped after its first step, before any batch; the service went on.
+        await conn.execute(functions)
+        await conn.execute(trigger)
+        await PostgresEventStore(pool).append("s0", 5, [draft()])  # its predecessor has no hash yet
+        assert await conn.fetchval("SELECT count(*) FROM events WHERE hash IS NULL") == 101
+        chained = await chain_online(conn, streams_per_batch=7)
+        assert (chained.events, chained.batches) == (101, 3)
+    assert await apply_migrations(pool, MIGRATIONS) == ["eventstore/0004_no_truncate.sql"]
+    async with pool.acquire() as conn:
+        assert (await verify(conn)).events == 101
