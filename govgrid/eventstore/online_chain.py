@@ -3,7 +3,7 @@
 in short transactions instead, then recorded as 0003 applied, so the new release's start skips it.
 
     python -m govgrid.eventstore.online_chain --database-url postgresql://... --schema appointments
-        [--streams-per-batch 500]
+        [--streams-per-batch 100]
 
 Run it on a store at migration 0002 (the release before the chain), before deploying the new release
 (docs/operations.md, "Upgrading"). It is safe to interrupt and to run again: it carries on.
@@ -18,6 +18,8 @@ Run it on a store at migration 0002 (the release before the chain), before deplo
 3. One short transaction (under the migrations' lock): ``hash`` becomes NOT NULL without a scan under
    the exclusive lock (a CHECK validated beforehand, which does not hold appends), and 0003 is
    recorded with its checksum, as the migrator would have recorded it.
+
+``bench/chain_backfill_bench.py`` measures it side by side with the migration.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ CHAIN = "0003_hash_chain.sql"
 CHAIN_NAME = f"eventstore/{CHAIN}"
 BEFORE_THE_CHAIN = "eventstore/0002_append_in_one_round_trip.sql"
 STREAMS_PER_BATCH = 100
-LOCK_TIMEOUT = "2s"  # how long step 1 and 3 may wait for appends in flight before trying again
+LOCK_TIMEOUT = "2s"  # how long a step may wait for transactions in flight before trying again
 
 
 T = TypeVar("T")
