@@ -1,12 +1,14 @@
 """What `verify --since` saves on a long-lived store: a chained store of ``--events`` events spread
 over ``--streams`` streams (every stream gets events all along the log, as a year's records do), with
 a checkpoint after every ``--events / --checkpoints`` events, verified whole and then since the
-checkpoint ``--recent`` from the end, side by side in one run.
+checkpoint ``--recent`` from the end, side by side in one run. With ``--topic``, every event is
+also published to a topic (as the relay would) and the full check is timed again comparing it.
 
     .venv/bin/python bench/verify_since_bench.py [--events 1000000] [--streams 100000]
-        [--checkpoints 20] [--recent 2]
+        [--checkpoints 20] [--recent 2] [--topic]
 
-Starts its own PostgreSQL (govgrid/testing/servers.py). Prints the seconds of each check.
+Starts its own PostgreSQL (and Kafka, with --topic; govgrid/testing/servers.py). Prints the seconds
+of each check.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import asyncio
 import os
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import asyncpg
@@ -22,8 +25,10 @@ import asyncpg
 from govgrid.db import apply_migrations, create_pool
 from govgrid.eventstore import MIGRATIONS
 from govgrid.eventstore.checkpoint import Checkpoints
-from govgrid.eventstore.verify import Verified, verify
-from govgrid.testing.servers import postgres_server
+from govgrid.eventstore.postgres import EVENT_COLUMNS, envelope_from_row
+from govgrid.eventstore.verify import Topic, Verified, verify
+from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.testing.servers import kafka_server, postgres_server
 
 LONG = 3600  # seconds: statements of the build may take long
 
@@ -39,7 +44,7 @@ async def build(pool: asyncpg.Pool, events: int, streams: int, checkpoints: int)
             " occurred_at, recorded_at, actor, correlation_id, jurisdiction, payload)"
             " SELECT gen_random_uuid(), 'orgunit-' || (i % $3), i / $3 + 1, 'OrganisationUnitRenamed', 1,"
             " now(), now(), 'officer-7', gen_random_uuid(),"
-            ' \'{"township_codes": ["469003100"], "village_codes": ["469003100201"]}\','
+            ' \'{"station": "S01", "village": "469003100201", "township": "469003100"}\','
             " jsonb_build_object('code', '469003100' || i, 'name_zh', '村' || i, 'name_en', 'Village ' || i)"
             " FROM generate_series($1::bigint, $2::bigint - 1) AS i ORDER BY i",
             start,
@@ -51,14 +56,33 @@ async def build(pool: asyncpg.Pool, events: int, streams: int, checkpoints: int)
     await pool.execute("VACUUM ANALYZE events", timeout=LONG)
 
 
-async def timed(pool: asyncpg.Pool, since: int | None) -> tuple[Verified, float]:
+async def publish(pool: asyncpg.Pool, topic: Topic) -> None:
+    """Every stored event to the topic, keyed by its stream, as the relay sends it."""
+    await ensure_topics(topic.bootstrap_servers, {topic.name: 6})
+    producer = idempotent_producer(topic.bootstrap_servers, "bench-verify")
+    await producer.start()
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            async for row in conn.cursor(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY global_position"):
+                envelope = envelope_from_row(row)
+                await producer.send(
+                    topic.name, value=envelope.to_json_bytes(), key=envelope.stream_id.encode()
+                )
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def timed(pool: asyncpg.Pool, since: int | None, topic: Topic | None = None) -> tuple[Verified, float]:
     async with pool.acquire() as conn:
         started = time.perf_counter()
-        result = await verify(conn, since=since)
+        result = await verify(conn, topic, since)
         return result, time.perf_counter() - started
 
 
-async def measure(database_url: str, events: int, streams: int, checkpoints: int, recent: int) -> None:
+async def measure(
+    database_url: str, events: int, streams: int, checkpoints: int, recent: int, topic: Topic | None
+) -> None:
     pool = await create_pool(database_url, schema="bench_verify_since")
     try:
         await apply_migrations(pool, MIGRATIONS)
@@ -82,6 +106,14 @@ async def measure(database_url: str, events: int, streams: int, checkpoints: int
             f" position {since.anchor_cut:,} rehashed, {since.checkpoints} checkpoints);"
             f" full / since {whole_s / since_s:.1f}; load {os.getloadavg()[0]:.1f}"
         )
+        if topic is not None:
+            await publish(pool, topic)
+            compared, compared_s = await timed(pool, None, topic)
+            assert compared.published == events + checkpoints
+            print(
+                f"full with the topic: {compared_s:.1f} s ({compared.published:,} records compared);"
+                f" with / without {compared_s / whole_s:.2f}; load {os.getloadavg()[0]:.1f}"
+            )
     finally:
         await pool.execute("DROP SCHEMA IF EXISTS bench_verify_since CASCADE")
         await pool.close()
@@ -93,9 +125,13 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=100_000)
     parser.add_argument("--checkpoints", type=int, default=20)
     parser.add_argument("--recent", type=int, default=2, help="checkpoints checked by --since")
+    parser.add_argument("--topic", action="store_true", help="also time the comparison with a topic")
     args = parser.parse_args()
-    with postgres_server() as url:
-        asyncio.run(measure(url, args.events, args.streams, args.checkpoints, args.recent))
+    with ExitStack() as servers:
+        url = servers.enter_context(postgres_server())
+        bootstrap = servers.enter_context(kafka_server()) if args.topic else None
+        topic = None if bootstrap is None else Topic(bootstrap, "govgrid.bench_verify.events")
+        asyncio.run(measure(url, args.events, args.streams, args.checkpoints, args.recent, topic))
 
 
 if __name__ == "__main__":

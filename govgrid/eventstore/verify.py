@@ -278,7 +278,9 @@ async def _copy_topic(
 
 
 def _envelope(partition: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> tuple[UUID, str]:
-    """The record's event as a consumer reads it (id, and the envelope as JSON)."""
+    """The record's event id and its envelope as published (the outbox row's text, written with the
+    stored columns from one sealed envelope: parsed and written again, an envelope from an older
+    release would gain the fields added since, unlike its stored columns)."""
     where = f"topic mismatch: partition {partition.partition} offset {record.offset}"
     try:
         envelope = EventEnvelope.from_json_bytes(record.value or b"")
@@ -288,7 +290,7 @@ def _envelope(partition: TopicPartition, record: ConsumerRecord[bytes, bytes]) -
     # column was changed sends the event to another partition, out of its stream's order.
     if record.key != envelope.stream_id.encode():
         raise Tampered(f"{where} is keyed {record.key!r}, not by its event's stream {envelope.stream_id!r}")
-    return envelope.event_id, envelope.model_dump_json()
+    return envelope.event_id, (record.value or b"").decode()
 
 
 async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
