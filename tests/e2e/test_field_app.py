@@ -627,11 +627,10 @@ async def refused_as(page: Page, code: str, chinese: str, english: str) -> None:
     assert await refused.locator(".error").get_attribute("data-error") == code
     assert await refused.locator(".error").inner_text() == chinese
     assert await refused.locator("[role=alert]").count() == 1  # announced
-    await page.click("#language")
-    await page.wait_for_function("document.documentElement.lang === 'en'")
-    assert await page.locator('main .card[data-queue="refused"] .error').inner_text() == english
-    await page.click("#language")
-    await page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    for message in (english, chinese):  # the language switched, and back
+        await page.click("#language")
+        shown = "(text) => document.querySelector('main [data-queue=refused] .error').textContent === text"
+        await page.wait_for_function(shown, arg=message)
     await page.click("button[data-discard]")
     await page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
 
