@@ -773,6 +773,42 @@ async def test_a_clock_paused_resumed_extended_and_carried_over_from_my_work(
     assert await page.locator(f"{clock} button").count() == 0
 
 
+async def test_a_lead_clock_paused_from_my_work_and_extended_only_above_the_station(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    _, page = phone
+    lead = {"channel": "hotline", "category": "theft", "place_code": "G01", "description": "电动车被盗"}
+    lead_id = field.post("tips", "/leads", lead)["lead_id"]  # received now: its triage clock starts
+
+    def triage_clock() -> dict[str, Any]:
+        items = field.platform.read("/clocks/open?page_size=500", field.token)["items"]
+        [clock] = [c for c in items if c["record_id"] == lead_id and c["stage"] == "triage"]
+        assert isinstance(clock, dict)
+        return clock
+
+    retried("the lead's clock in the read model", triage_clock)
+    clock = f'main [data-work="lead:{lead_id}"] [data-clock="triage"]'
+    await show(page, "mediation")
+    await show(page, "work")
+    # A city admin is above the station, which answers for a lead's stages.
+    assert await page.locator(f"{clock} button").all_inner_texts() == ["暂停计时", "恢复计时", "延期", "挂账"]
+    await page.click(f'{clock} button[data-action="lead.clock.pause"]')
+    await page.wait_for_selector("#form-title")
+    assert await page.inner_text("#f-note-hint") == "不要写举报人的姓名或联系方式"
+    await page.select_option("#f-reason", "other")
+    await page.fill("#f-note", "等待视频监控调取")
+    await submit(page)
+
+    def paused() -> None:
+        assert triage_clock()["paused"] is True
+
+    retried("the pause in the read model", paused)
+
+    # The station officer answers for it: no extension offered.
+    await sign_in(page, mint_token(get_settings(), "P001", Role.STATION_OFFICER, ["S01"]))
+    assert await page.locator(f"{clock} button").all_inner_texts() == ["暂停计时", "恢复计时", "挂账"]
+
+
 async def test_parties_added_to_a_dispute(field: Field, phone: tuple[BrowserContext, Page]) -> None:
     context, page = phone
     await show(page, "mediation")

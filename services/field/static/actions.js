@@ -47,22 +47,24 @@ const optional = (name, type, extra = {}) => ({ name, type, required: false, ...
 // the same four forms for both, on `{records}/{id}/clocks/{stage}/...`. They are reached from a clock
 // on My work (the record's id and the clock's stage and owner come with it), and `clock` marks them: their
 // answer is the record's clocks, not the record, so the record kept on the phone is left as it is.
-// A lead's free text could repeat its informant: the hint says not to.
+// A lead's free text could repeat its informant: the hint says not to. Their moment, left blank, is the
+// moment the button was pressed, to the second: a clock's last change (a lead received or triaged a
+// moment ago) is to the second too, and the form's minutes would date the command before it.
 function clockActions(kind, service, records, writers, extenders) {
   const on = (id, clock) => `/${records}/${id}/clocks/${clock.stage}`;
   const note = kind === "lead" ? { hint: "clock.lead.hint" } : {};
   return [
     { id: `${kind}.clock.pause`, label: "clock.pause", service, kind, clock: true, roles: writers,
       path: (id, clock) => `${on(id, clock)}/pause`,
-      fields: [f("reason", "select", { options: "pauseReason" }), optional("note", "textarea", note), f("paused_at", "datetime")] },
+      fields: [f("reason", "select", { options: "pauseReason" }), optional("note", "textarea", note), optional("paused_at", "datetime", { stamp: true })] },
     { id: `${kind}.clock.resume`, label: "clock.resume", service, kind, clock: true, roles: writers,
-      path: (id, clock) => `${on(id, clock)}/resume`, fields: [f("resumed_at", "datetime")] },
+      path: (id, clock) => `${on(id, clock)}/resume`, fields: [optional("resumed_at", "datetime", { stamp: true })] },
     { id: `${kind}.clock.extend`, label: "clock.extend", service, kind, clock: true, roles: extenders, aboveOwner: true,
       path: (id, clock) => `${on(id, clock)}/extend`,
-      fields: [f("working_days", "int"), f("reason", "textarea", note), f("extended_at", "datetime")] },
+      fields: [f("working_days", "int"), f("reason", "textarea", note), optional("extended_at", "datetime", { stamp: true })] },
     { id: `${kind}.clock.carryover`, label: "clock.carryover", service, kind, clock: true, roles: writers,
       path: (id, clock) => `${on(id, clock)}/carry-over`,
-      fields: [f("reason", "textarea", note), f("carried_over_at", "datetime")] },
+      fields: [f("reason", "textarea", note), optional("carried_over_at", "datetime", { stamp: true })] },
   ];
 }
 

@@ -438,6 +438,15 @@ async function workScreen() {
   return view;
 }
 
+// A queued command: its action, the record it acts on (once the service gave it its id) and, for a
+// clock's command, the stage (the path is `/{records}/{id}/clocks/{stage}/...`).
+function queuedTitle(item) {
+  const action = ACTIONS[item.action];
+  const stage = action.clock ? words("stages", item.path.split("/")[4]) : null;
+  const record = item.recordId && !item.recordId.startsWith("local-") ? `${words("kinds", action.kind)} ${shortId(item.recordId)}` : null;
+  return [actionTitle(item.action), stage, record].filter(Boolean).join(" · ");
+}
+
 async function queueScreen() {
   const queue = (await Store.all("queue")).sort((a, b) => a.seq - b.seq);
   const ids = new Set((await Store.all("ids")).map((row) => row.local));
@@ -448,7 +457,7 @@ async function queueScreen() {
     const blocked = !refused && ((item.path + JSON.stringify(item.body)).match(/local-[0-9a-f-]{8,}/g) || []).some((local) => !ids.has(local));
     const another = item.subject !== Auth.principal().subject;
     const card = el("div", { class: `card ${refused ? "refused" : "waiting"}`, "data-queue": item.status, "data-seq": item.seq },
-      el("div", { class: "item-title" }, actionTitle(item.action)),
+      el("div", { class: "item-title" }, queuedTitle(item)),
       el("div", { class: "status" }, `${another ? `${t("queue.another")} ${item.subject}` : refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));
     if (refused && !another) {
       card.append(refusal(item), el("div", { class: "row" },
