@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -443,11 +443,12 @@ async def test_a_village_cadre_is_offered_only_what_the_role_may_do(field: Field
         await show(page, "patrols")
         assert await page.locator("button[data-action]").count() == 0
         await show(page, "leads")
-        assert await page.locator("button[data-action]").all_inner_texts() == ["受理线索"]
+        assert await page.locator("button[data-action]").all_inner_texts() == ["受理线索", "登记联络群"]
         await page.fill("#open-id", "someleadid")
         await page.click("#open-id ~ button")
         await page.wait_for_selector('main .card[data-record="lead:someleadid"]')
-        assert await page.locator("button[data-action]").all_inner_texts() == ["受理线索"]  # no triage
+        # No triage, and no clock of a lead (the station's).
+        assert await page.locator("button[data-action]").all_inner_texts() == ["受理线索", "登记联络群"]
         await page.focus('nav button[data-screen="mediation"]')  # the keyboard alone
         await page.keyboard.press("Enter")
         await page.wait_for_function("document.body.dataset.rendered === 'mediation'")
@@ -612,3 +613,317 @@ async def test_a_command_is_sent_only_with_the_token_of_its_maker(
     dispute = sent["record"].split(":")[1]
     [registered] = field.get("mediation", f"/disputes/{dispute}/history")
     assert (registered["event_type"], registered["actor"]) == ("DisputeRegistered", "dev")  # its maker
+
+
+# ---------------------------------------------------------------- the forms for the services' other commands
+
+
+async def refused_as(page: Page, code: str, chinese: str, english: str) -> None:
+    """The queue shows the one refused command with the service's code in Chinese, then in English;
+    then it is discarded."""
+    await show(page, "queue")
+    refused = page.locator('main .card[data-queue="refused"]')
+    assert await refused.count() == 1
+    assert await refused.locator(".error").get_attribute("data-error") == code
+    assert await refused.locator(".error").inner_text() == chinese
+    assert await refused.locator("[role=alert]").count() == 1  # announced
+    for message in (english, chinese):  # the language switched, and back
+        await page.click("#language")
+        shown = "(text) => document.querySelector('main [data-queue=refused] .error').textContent === text"
+        await page.wait_for_function(shown, arg=message)
+    await page.click("button[data-discard]")
+    await page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+
+
+async def sent_when_back_online(context: BrowserContext, page: Page) -> dict[str, Any]:
+    """Back online, the queue is sent (a press of "send now"); the note of the last command sent."""
+    assert await page.text_content("#queue-count") == "1"
+    await context.set_offline(False)
+    await show(page, "queue")
+    await page.click("#send-now")
+    await page.wait_for_function("document.getElementById('queue-count').textContent === '0'")
+    sent: dict[str, Any] = json.loads(await stored_on_the_phone(page))["stores"]["sent"][-1]
+    return sent
+
+
+def registered_dispute(field: Field, on: date) -> str:
+    parties = [{"label": "party-A", "role": "claimant"}, {"label": "party-B", "role": "respondent"}]
+    body = {
+        "source": "walk_in",
+        "village_code": "V01",
+        "category": "neighbour",
+        "parties": parties,
+        "description": "院墙滴水",
+        "registered_on": str(on),
+    }
+    dispute: str = field.post("mediation", "/disputes", body)["dispute_id"]
+    return dispute
+
+
+def assignment_clock(field: Field, dispute: str) -> dict[str, Any]:
+    """The dispute's assignment clock as the read API has it."""
+    items = field.platform.read("/clocks/open?page_size=500", field.token)["items"]
+    [clock] = [c for c in items if c["record_id"] == dispute and c["stage"] == "assignment"]
+    assert isinstance(clock, dict)
+    return clock
+
+
+async def clock_command(page: Page, dispute: str, action: str) -> None:
+    """Presses a command of the dispute's assignment clock on My work (read afresh)."""
+    await show(page, "mediation")
+    await show(page, "work")
+    button = f'main [data-work="dispute:{dispute}"] [data-clock="assignment"] button[data-action="{action}"]'
+    await page.click(button)
+    await page.wait_for_selector("#form-title")
+
+
+async def test_a_clock_paused_resumed_extended_and_carried_over_from_my_work(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    context, page = phone
+    today = today_in_china()
+    running = registered_dispute(field, today)  # its pair is due within 3 working days
+    due_this_month = registered_dispute(field, today.replace(day=1))  # may be carried over this month
+    both = [running, due_this_month]
+    retried("the clocks in the read model", lambda: [assignment_clock(field, dispute) for dispute in both])
+    before = assignment_clock(field, running)
+
+    await clock_command(page, running, "dispute.clock.pause")
+    assert await page.inner_text("#form-title") == f"暂停计时 · 指派调解员 · 纠纷 {running[:8]}…"
+    await page.select_option("#f-reason", "waiting_for_party")
+    await screenshot(page, "clock-pause")
+    await submit(page)
+
+    def paused(pauses: int) -> None:
+        clock = assignment_clock(field, running)
+        assert (clock["paused"], clock["pauses"]) == (True, pauses)
+
+    retried("the pause in the read model", lambda: paused(1))
+    await clock_command(page, running, "dispute.clock.resume")
+    await submit(page)
+
+    def resumed() -> None:
+        clock = assignment_clock(field, running)
+        assert (clock["paused"], clock["pauses"]) == (False, 1)
+
+    retried("the resumption in the read model", resumed)
+    await clock_command(page, running, "dispute.clock.resume")  # not paused: refused
+    await submit(page, sent=False)
+    await refused_as(page, "clock_not_paused", "该环节未暂停，无需恢复", "That clock is not paused")
+
+    # A city admin is above the station, which answers for the assignment: the extension is offered.
+    await clock_command(page, running, "dispute.clock.extend")
+    await page.fill("#f-working_days", "5")
+    await page.fill("#f-reason", "双方当事人外出务工，月底返乡")
+    await submit(page)
+
+    def extended() -> None:
+        clock = assignment_clock(field, running)
+        assert (clock["extended_by"], clock["due_on"] > before["due_on"]) == ("city_admin", True)
+
+    retried("the extension in the read model", extended)
+    await clock_command(page, due_this_month, "dispute.clock.carryover")
+    await page.fill("#f-reason", "调解员人选待乡镇协调")
+    await submit(page)
+    next_month = (today.replace(day=28) + timedelta(days=5)).strftime("%Y-%m")
+
+    def carried_over() -> None:
+        assert assignment_clock(field, due_this_month)["carried_over_into"] == next_month
+
+    retried("the carry-over in the read model", carried_over)
+    await show(page, "mediation")
+    await show(page, "work")
+    await screenshot(page, "my-work-clocks")
+
+    # Offline: the pause waits in the queue; back online it is sent, its first answer lost, then sent
+    # again with the same Idempotency-Key: paused once.
+    await context.set_offline(True)
+    clock = f'main [data-work="dispute:{running}"] [data-clock="assignment"]'
+    await page.click(f'{clock} button[data-action="dispute.clock.pause"]')
+    await page.wait_for_selector("#form-title")
+    await page.select_option("#f-reason", "holiday")
+    await submit(page, sent=False)
+    lost: list[str] = []
+
+    async def lose_the_answer(route: Route) -> None:
+        if lost:
+            await route.continue_()
+            return
+        answer = await route.fetch()
+        lost.append(answer.status_text)
+        await route.abort("connectionreset")
+
+    await page.route(f"**/api/mediation/disputes/{running}/clocks/assignment/pause", lose_the_answer)
+    await context.set_offline(False)
+    await show(page, "queue")
+    deadline = time.monotonic() + 60
+    while await page.text_content("#queue-count") != "0":
+        assert time.monotonic() < deadline, await page.text_content("main")
+        await page.click("#send-now")
+        await page.wait_for_timeout(300)  # the next press of a user, not a condition
+    assert len(lost) == 1
+    sent = json.loads(await stored_on_the_phone(page))["stores"]["sent"][-1]
+    assert (sent["action"], sent["record"]) == ("dispute.clock.pause", f"dispute:{running}")
+    assert sent["replayed"] is True  # the second sending was a replay
+    retried("the offline pause in the read model", lambda: paused(2))
+
+    # A village cadre sees the clock and is offered none of its commands.
+    await sign_in(page, mint_token(get_settings(), "K001", Role.VILLAGE_CADRE, ["V01"]))
+    assert "计时已暂停" in await page.locator(clock).inner_text()
+    assert await page.locator(f"{clock} button").count() == 0
+
+
+async def test_a_lead_clock_paused_from_my_work_and_extended_only_above_the_station(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    _, page = phone
+    lead = {"channel": "hotline", "category": "theft", "place_code": "G01", "description": "电动车被盗"}
+    lead_id = field.post("tips", "/leads", lead)["lead_id"]  # received now: its triage clock starts
+
+    def triage_clock() -> dict[str, Any]:
+        items = field.platform.read("/clocks/open?page_size=500", field.token)["items"]
+        [clock] = [c for c in items if c["record_id"] == lead_id and c["stage"] == "triage"]
+        assert isinstance(clock, dict)
+        return clock
+
+    retried("the lead's clock in the read model", triage_clock)
+    clock = f'main [data-work="lead:{lead_id}"] [data-clock="triage"]'
+    await show(page, "mediation")
+    await show(page, "work")
+    # A city admin is above the station, which answers for a lead's stages.
+    assert await page.locator(f"{clock} button").all_inner_texts() == ["暂停计时", "恢复计时", "延期", "挂账"]
+    await page.click(f'{clock} button[data-action="lead.clock.pause"]')
+    await page.wait_for_selector("#form-title")
+    assert await page.inner_text("#f-note-hint") == "不要写举报人的姓名或联系方式"
+    await page.select_option("#f-reason", "other")
+    await page.fill("#f-note", "等待视频监控调取")
+    await submit(page)
+
+    def paused() -> None:
+        assert triage_clock()["paused"] is True
+
+    retried("the pause in the read model", paused)
+
+    # The station officer answers for it: no extension offered.
+    await sign_in(page, mint_token(get_settings(), "P001", Role.STATION_OFFICER, ["S01"]))
+    assert await page.locator(f"{clock} button").all_inner_texts() == ["暂停计时", "恢复计时", "挂账"]
+
+
+async def test_parties_added_to_a_dispute(field: Field, phone: tuple[BrowserContext, Page]) -> None:
+    context, page = phone
+    await show(page, "mediation")
+    await act(page, "dispute.register")
+    await page.fill("#f-village_code", "V01")
+    await page.fill("#f-description", "三兄弟分家产生争执")
+    await submit(page)
+    dispute = await selected(page, "dispute")
+
+    await act(page, "dispute.parties")
+    assert await page.input_value("#party-label-0") == "party-C"  # the first label free on the dispute
+    assert await page.input_value("#party-role-0") == "third_party"
+    await screenshot(page, "add-parties")
+    await submit(page)
+    parties = field.get("mediation", f"/disputes/{dispute}")["parties"]
+    assert [(p["label"], p["role"]) for p in parties] == [
+        ("party-A", "claimant"),
+        ("party-B", "respondent"),
+        ("party-C", "third_party"),
+    ]
+
+    await act(page, "dispute.parties")
+    await page.fill("#party-label-0", "party-A")  # a party already
+    await submit(page, sent=False)
+    await refused_as(page, "party_already_recorded", "该当事人代号已存在", "Party label already taken")
+
+    await context.set_offline(True)
+    await show(page, "mediation")
+    await act(page, "dispute.parties")
+    assert await page.input_value("#party-label-0") == "party-D"
+    await submit(page, sent=False)
+    sent = await sent_when_back_online(context, page)
+    assert (sent["action"], sent["record"]) == ("dispute.parties", f"dispute:{dispute}")
+    labels = [p["label"] for p in field.get("mediation", f"/disputes/{dispute}")["parties"]]
+    assert labels == ["party-A", "party-B", "party-C", "party-D"]
+    assert event_types(field, "mediation", f"/disputes/{dispute}") == [
+        "DisputeRegistered",
+        "DisputePartiesAdded",
+        "DisputePartiesAdded",
+    ]
+
+
+async def test_a_school_drive_launched_and_its_targets_added(
+    field: Field, phone: tuple[BrowserContext, Page]
+) -> None:
+    context, page = phone
+    schools = ["GC-XX1", "GC-XX2", "GC-ZX1"]
+    for n, school in enumerate(schools):
+        registration = {"school_code": school, "name_zh": f"干冲第{n + 1}学校", "village_code": "V01"}
+        field.post("outreach", "/schools", registration)
+    await show(page, "outreach")
+    await act(page, "drive.launch")
+    await page.fill("#f-station_code", "S01")
+    await page.fill("#f-title", "秋季户籍窗口进校园")
+    await page.fill("#f-period_end", str(today_in_china() + timedelta(days=30)))
+    await page.fill("#f-target_school_codes", "GC-XX1")
+    await screenshot(page, "launch-drive")
+    await submit(page)
+    drive = await selected(page, "drive")
+    assert field.get("outreach", f"/registration-drives/{drive}")["target_school_codes"] == ["GC-XX1"]
+
+    await act(page, "drive.targets")
+    await page.fill("#f-school_codes", "GC-XX2")
+    await submit(page)
+    targets = field.get("outreach", f"/registration-drives/{drive}")["target_school_codes"]
+    assert targets == ["GC-XX1", "GC-XX2"]
+
+    await act(page, "drive.targets")
+    await page.fill("#f-school_codes", "GC-NONE")
+    await submit(page, sent=False)
+    await refused_as(page, "unknown_school", "找不到该学校", "Unknown school")
+
+    await context.set_offline(True)
+    await show(page, "outreach")
+    await act(page, "drive.targets")
+    await page.fill("#f-school_codes", "GC-ZX1")
+    await submit(page, sent=False)
+    sent = await sent_when_back_online(context, page)
+    assert (sent["action"], sent["record"]) == ("drive.targets", f"drive:{drive}")
+    targets = field.get("outreach", f"/registration-drives/{drive}")["target_school_codes"]
+    assert targets == schools
+    assert event_types(field, "outreach", f"/registration-drives/{drive}") == [
+        "RegistrationDriveLaunched",
+        "RegistrationDriveTargetsAdded",
+        "RegistrationDriveTargetsAdded",
+    ]
+
+
+async def test_a_contact_group_registered(field: Field, phone: tuple[BrowserContext, Page]) -> None:
+    context, page = phone
+
+    async def register(group: str, kind: str, name: str, *, sent: bool = True) -> None:
+        await show(page, "leads")
+        await act(page, "group.register")
+        await page.fill("#f-group_id", group)
+        await page.fill("#f-village_code", "V01")
+        await page.select_option("#f-kind", kind)
+        await page.fill("#f-name", name)
+        await submit(page, sent=sent)
+
+    await register("GC-WX-1", "police_resident", "干冲村警民联络群")
+    assert await selected(page, "group") == "GC-WX-1"
+    group = field.get("tips", "/contact-groups/GC-WX-1")
+    assert (group["village_code"], group["kind"]) == ("V01", "police_resident")
+    assert group["name"] == "干冲村警民联络群"
+    await screenshot(page, "contact-group")
+
+    await register("GC-WX-1", "village_safety", "干冲村安全防范群", sent=False)  # the id is taken
+    already = ("contact_group_already_registered", "联络群已登记", "Contact group already registered")
+    await refused_as(page, *already)
+    assert field.get("tips", "/contact-groups/GC-WX-1")["kind"] == "police_resident"
+
+    await context.set_offline(True)
+    await register("GC-WX-2", "village_safety", "干冲村安全防范群", sent=False)
+    sent = await sent_when_back_online(context, page)
+    assert (sent["action"], sent["record"]) == ("group.register", "group:GC-WX-2")
+    assert field.get("tips", "/contact-groups/GC-WX-2")["kind"] == "village_safety"
+    assert event_types(field, "tips", "/contact-groups/GC-WX-2") == ["ContactGroupRegistered"]

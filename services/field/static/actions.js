@@ -7,7 +7,13 @@ const ROLES = {
   mediationAtVillage: ["city_admin", "township_officer", "station_officer", "village_cadre"],
   station: ["city_admin", "station_officer"],
   anyWriter: ["city_admin", "township_officer", "station_officer", "village_cadre"],
+  leadClockExtenders: ["city_admin", "township_officer", "station_officer"],
 };
+
+// The services' role ladder (govgrid.auth.Role's order): an extension is approved only by a role above
+// the clock's owner (`outranks`), so the button is offered only to those.
+const ROLE_LADDER = ["city_admin", "township_officer", "station_officer", "village_cadre", "viewer"];
+const outranks = (role, owner) => owner != null && ROLE_LADDER.indexOf(role) < ROLE_LADDER.indexOf(owner);
 
 const ENUMS = {
   disputeSource: ["walk_in", "patrol", "referral"],
@@ -28,12 +34,39 @@ const ENUMS = {
   caseOutcome: ["solved", "settled", "transferred", "no_offence"],
   referralOutcome: ["hired", "not_hired"],
   notHired: ["declined_by_candidate", "position_filled", "requirements_not_met", "other"],
+  pauseReason: ["waiting_for_party", "holiday", "other"],
+  groupKind: ["police_resident", "village_safety"],
 };
 
 const f = (name, type, extra = {}) => ({ name, type, required: true, ...extra });
 const optional = (name, type, extra = {}) => ({ name, type, required: false, ...extra });
 // A moment left blank with `stamp` is sent as the moment the button was pressed: a command queued
 // offline and sent hours later still carries when it was done (a past one is typed in).
+
+// A record's deadline clock commands (govgrid/service/clocks.py declares them for leads and disputes):
+// the same four forms for both, on `{records}/{id}/clocks/{stage}/...`. They are reached from a clock
+// on My work (the record's id and the clock's stage and owner come with it), and `clock` marks them: their
+// answer is the record's clocks, not the record, so the record kept on the phone is left as it is.
+// A lead's free text could repeat its informant: the hint says not to. Their moment, left blank, is the
+// moment the button was pressed, to the second: a clock's last change (a lead received or triaged a
+// moment ago) is to the second too, and the form's minutes would date the command before it.
+function clockActions(kind, service, records, writers, extenders) {
+  const on = (id, clock) => `/${records}/${id}/clocks/${clock.stage}`;
+  const note = kind === "lead" ? { hint: "clock.lead.hint" } : {};
+  return [
+    { id: `${kind}.clock.pause`, label: "clock.pause", service, kind, clock: true, roles: writers,
+      path: (id, clock) => `${on(id, clock)}/pause`,
+      fields: [f("reason", "select", { options: "pauseReason" }), optional("note", "textarea", note), optional("paused_at", "datetime", { stamp: true })] },
+    { id: `${kind}.clock.resume`, label: "clock.resume", service, kind, clock: true, roles: writers,
+      path: (id, clock) => `${on(id, clock)}/resume`, fields: [optional("resumed_at", "datetime", { stamp: true })] },
+    { id: `${kind}.clock.extend`, label: "clock.extend", service, kind, clock: true, roles: extenders, aboveOwner: true,
+      path: (id, clock) => `${on(id, clock)}/extend`,
+      fields: [f("working_days", "int"), f("reason", "textarea", note), optional("extended_at", "datetime", { stamp: true })] },
+    { id: `${kind}.clock.carryover`, label: "clock.carryover", service, kind, clock: true, roles: writers,
+      path: (id, clock) => `${on(id, clock)}/carry-over`,
+      fields: [f("reason", "textarea", note), optional("carried_over_at", "datetime", { stamp: true })] },
+  ];
+}
 
 const ACTION_LIST = [
   // ------------------------------------------------------------ mediation
@@ -43,6 +76,8 @@ const ACTION_LIST = [
       optional("grid_code", "code"), f("category", "select", { options: "disputeCategory" }),
       f("parties", "parties"), optional("running_since", "date", { blank: true }), f("description", "textarea"),
       f("registered_on", "date")] },
+  { id: "dispute.parties", service: "mediation", kind: "dispute", roles: ROLES.mediationAtVillage,
+    path: (id) => `/disputes/${id}/parties`, fields: [f("parties", "parties", { adding: true }), f("added_on", "date")] },
   { id: "dispute.mediators", service: "mediation", kind: "dispute", roles: ROLES.mediators,
     path: (id) => `/disputes/${id}/mediators`, suggest: true,
     fields: [f("officer_person_id", "code"), f("cadre_person_id", "code"), f("assigned_on", "date")] },
@@ -63,6 +98,7 @@ const ACTION_LIST = [
   { id: "dispute.close", service: "mediation", kind: "dispute", roles: ROLES.mediators,
     path: (id) => `/disputes/${id}/close`,
     fields: [f("outcome", "select", { options: "closeOutcome" }), f("closed_on", "date"), optional("note", "textarea")] },
+  ...clockActions("dispute", "mediation", "disputes", ROLES.mediators, ROLES.mediators),
   // ------------------------------------------------------------ patrols
   { id: "team.form", service: "patrols", kind: "team", roles: ROLES.station, path: () => "/teams",
     creates: { idField: "team_id" }, fields: [f("station_code", "code"), f("name", "text"), f("formed_on", "date")] },
@@ -127,7 +163,18 @@ const ACTION_LIST = [
       optional("dispute_category", "select", { options: "disputeCategory", blank: true }), optional("summary", "textarea")] },
   { id: "lead.close", service: "tips", kind: "lead", roles: ROLES.station, path: (id) => `/leads/${id}/close`,
     fields: [f("closed_on", "date")] },
+  ...clockActions("lead", "tips", "leads", ROLES.station, ROLES.leadClockExtenders),
+  { id: "group.register", service: "tips", kind: "group", roles: ROLES.anyWriter, path: () => "/contact-groups",
+    creates: { idField: "group_id" },
+    fields: [f("group_id", "code"), f("village_code", "code"), f("kind", "select", { options: "groupKind" }),
+      f("name", "text"), f("registered_on", "date")] },
   // ------------------------------------------------------------ outreach
+  { id: "drive.launch", service: "outreach", kind: "drive", roles: ROLES.station, path: () => "/registration-drives",
+    creates: { idField: "drive_id" },
+    fields: [f("station_code", "code"), f("title", "text"), f("period_start", "date"), f("period_end", "date"),
+      f("target_school_codes", "list"), f("launched_on", "date")] },
+  { id: "drive.targets", service: "outreach", kind: "drive", roles: ROLES.station, path: (id) => `/registration-drives/${id}/targets`,
+    fields: [f("school_codes", "list"), f("added_on", "date")] },
   { id: "school.visit", service: "outreach", kind: "drive", roles: ROLES.station, path: (id) => `/registration-drives/${id}/visits`,
     fields: [f("school_code", "code"), f("visited_on", "date"), f("students_processed", "int"), f("id_cards", "int"), f("household_changes", "int")] },
   { id: "enterprise.visit", service: "outreach", kind: "visit", roles: ROLES.station, path: () => "/enterprise-visits",
@@ -154,6 +201,6 @@ const ACTIONS = Object.fromEntries(ACTION_LIST.map((action) => [action.id, actio
 const SCREENS = {
   mediation: { kinds: ["dispute"] },
   patrols: { kinds: ["patrol", "team", "clearance"] },
-  leads: { kinds: ["lead"] },
+  leads: { kinds: ["lead", "group"] },
   outreach: { kinds: ["drive", "visit", "case", "referral"] },
 };

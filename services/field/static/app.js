@@ -40,6 +40,8 @@ const t = (key) => lookup(I18N[state.lang], key) ?? lookup(I18N.zh, key) ?? key;
 const words = (group, key) => I18N[state.lang][group][key] || (state.lang === "zh" ? I18N.zh[group][key] : null) || key.replace(/_/g, " ");
 const fieldLabel = (name) => words("fields", name);
 const enumLabel = (value) => words("enums", value);
+// An action's name; the clock commands of leads and disputes share theirs (`label`).
+const actionTitle = (id) => t(`actions.${(ACTIONS[id] && ACTIONS[id].label) || id}`);
 const errorText = (code) => (ERRORS[code] ? ERRORS[code][state.lang] : code);
 // The services' ids are 32 hex digits: the first 8 tell records apart on a small screen.
 const shortId = (id) => (String(id).length > 12 ? `${String(id).slice(0, 8)}…` : String(id));
@@ -86,7 +88,9 @@ function fieldInput(field, value, recordState) {
   const label = el("label", { for: id }, fieldLabel(field.name) + (field.required ? " *" : ""));
   const common = { id, name: field.name, required: field.required && field.type !== "bool" };
   switch (field.type) {
-    case "textarea": return [label, el("textarea", common, value ?? "")];
+    case "textarea":
+      if (!field.hint) return [label, el("textarea", common, value ?? "")];
+      return [label, el("textarea", { ...common, "aria-describedby": `${id}-hint` }, value ?? ""), el("p", { class: "hint", id: `${id}-hint` }, t(field.hint))];
     case "select":
       return [label, el("select", common,
         field.blank || !field.required ? el("option", { value: "" }, "—") : null,
@@ -102,15 +106,18 @@ function fieldInput(field, value, recordState) {
     case "lines": return [label, el("textarea", { ...common, "aria-describedby": `${id}-hint` }, (value || []).join("\n")), el("p", { class: "hint", id: `${id}-hint` }, t("lines.hint"))];
     case "secret":
       return [label, el("input", { ...common, type: "text", autocomplete: "off", value: value ?? "", "aria-describedby": `${id}-hint` }), el("p", { class: "hint", id: `${id}-hint` }, t("secret.hint"))];
-    case "parties": return partiesInput(field, value);
+    case "parties": return partiesInput(field, value, recordState);
     case "satisfaction": return satisfactionInput(field, value, recordState);
     case "location": return locationInput(field, value);
     default: return [label, el("input", { ...common, type: "text", autocapitalize: "off", value: value ?? "" })];
   }
 }
 
-function partiesInput(field, value) {
+// A dispute's parties, by pseudonym: party-A, party-B... A new row takes the first label free on the
+// dispute (`recordState.parties`, as far as the phone knows them) and in the form.
+function partiesInput(field, value, recordState) {
   const rows = el("div", { id: "f-parties" });
+  const taken = new Set(field.adding && recordState && recordState.parties ? recordState.parties.map((p) => p.label) : []);
   const addRow = (party) => {
     const n = rows.children.length;
     rows.append(el("div", { class: "party" },
@@ -120,8 +127,17 @@ function partiesInput(field, value) {
         el("select", { id: `party-role-${n}`, "data-part": "role" }, ENUMS.partyRole.map((role) => el("option", { value: role, selected: role === party.role }, enumLabel(role))))),
       el("button", { type: "button", "aria-label": `${t("remove")} ${n + 1}`, onclick: (event) => event.target.closest(".party").remove() }, "×")));
   };
-  (value || [{ label: "party-A", role: "claimant" }, { label: "party-B", role: "respondent" }]).forEach(addRow);
-  const next = () => `party-${String.fromCharCode(65 + rows.children.length)}`;
+  const next = () => {
+    const used = new Set([...taken, ...[...rows.querySelectorAll('[data-part="label"]')].map((input) => input.value.trim())]);
+    for (let letter = 0; letter < 26; letter += 1) {
+      const label = `party-${String.fromCharCode(65 + letter)}`;
+      if (!used.has(label)) return label;
+    }
+    return "";
+  };
+  if (value) value.forEach(addRow);
+  else if (field.adding) addRow({ label: next(), role: "third_party" });
+  else [{ label: "party-A", role: "claimant" }, { label: "party-B", role: "respondent" }].forEach(addRow);
   return [el("fieldset", {}, el("legend", {}, fieldLabel(field.name)), rows,
     el("button", { type: "button", onclick: () => addRow({ label: next(), role: "third_party" }) }, t("party.add")))];
 }
@@ -190,7 +206,8 @@ async function openForm(action, record) {
 async function formView(action, record, queued) {
   const recordState = record ? record.state : null;
   const form = el("form", { class: "card", "aria-labelledby": "form-title", novalidate: false });
-  form.append(el("h2", { id: "form-title" }, t(`actions.${action.id}`) + (record ? ` · ${shortId(record.id)}` : "")));
+  const on = record ? [action.clock ? words("stages", record.stage) : null, `${words("kinds", record.kind)} ${shortId(record.id)}`] : [];
+  form.append(el("h2", { id: "form-title" }, [actionTitle(action.id), ...on].filter(Boolean).join(" · ")));
   if (queued) form.append(refusal(queued));
   if (action.suggest && recordState && recordState.village_code) form.append(await suggestion(recordState.village_code, form));
   let prefill = queued ? (action.unshape ? action.unshape(queued.body) : queued.body) : action.fill && record ? action.fill(record) : {};
@@ -259,7 +276,7 @@ async function submit(action, record, body) {
     await Store.put("records", { key: `${action.kind}:${local}`, kind: action.kind, id: local, state: summary, at: Date.now() });
     state.selected[screenOf(action.kind)] = `${action.kind}:${local}`;
   }
-  const path = action.creates ? action.path() : action.path(recordId);
+  const path = action.creates ? action.path() : action.path(recordId, record);
   await Outbox.enqueue(action, path, body, { recordId, local, subject: Auth.principal().subject });
   state.form = null;
   const counts = await flushNow();
@@ -294,7 +311,7 @@ async function recordScreen(screen) {
   const selected = records.find((r) => r.key === selectedKey);
   const creators = ACTION_LIST.filter((a) => kinds.includes(a.kind) && a.creates && !a.on && allowed(a));
   const view = [el("h2", {}, t(`nav.${screen}`))];
-  if (creators.length) view.push(el("div", { class: "row" }, creators.map((a) => el("button", { type: "button", class: "primary", "data-action": a.id, onclick: () => openForm(a, null) }, t(`actions.${a.id}`)))));
+  if (creators.length) view.push(el("div", { class: "row" }, creators.map((a) => el("button", { type: "button", class: "primary", "data-action": a.id, onclick: () => openForm(a, null) }, actionTitle(a.id)))));
   if (selected) view.push(recordCard(selected, true));
   view.push(el("h2", {}, t("records")));
   if (!records.length) view.push(el("p", {}, t("none")));
@@ -313,9 +330,10 @@ function recordCard(record, expanded) {
     card.append(el("button", { type: "button", "data-open": record.key, onclick: () => { state.selected[screenOf(record.kind)] = record.key; state.form = null; render(); } }, t("open")));
     return card;
   }
-  const actions = ACTION_LIST.filter((a) => (a.creates ? a.on === record.kind : a.kind === record.kind) && allowed(a));
+  // A clock's commands are on its clock, on My work.
+  const actions = ACTION_LIST.filter((a) => !a.clock && (a.creates ? a.on === record.kind : a.kind === record.kind) && allowed(a));
   card.append(el("div", { class: "row", role: "group", "aria-label": t("actions") },
-    actions.map((a) => el("button", { type: "button", "data-action": a.id, onclick: () => openForm(a, record) }, t(`actions.${a.id}`)))));
+    actions.map((a) => el("button", { type: "button", "data-action": a.id, onclick: () => openForm(a, record) }, actionTitle(a.id)))));
   return card;
 }
 
@@ -347,11 +365,21 @@ async function attachClocks(items) {
   }
 }
 
-function clockLine(c) {
+// A clock and the commands the caller's role may give it: pause, resume and carry over for those who
+// answer for the record's clocks, an extension only for a role above the clock's owner. Whether the
+// clock is paused or due this month is the service's to decide (the read model can be a moment behind).
+function clockLine(c, item) {
   const flags = [c.overdue ? t("overdue") : null, c.due_within_24_hours ? t("clock.soon") : null,
     c.paused ? t("clock.paused") : null, c.carried_over_into ? `${t("clock.carried")} ${c.carried_over_into}` : null];
-  return el("div", { class: `status clock${c.overdue ? " overdue" : ""}`, "data-clock": c.stage },
-    [`⏱ ${words("stages", c.stage)}`, `${t("clock.due")} ${showTime(c.due_on)}`, ...flags].filter(Boolean).join(" · "));
+  const stage = words("stages", c.stage);
+  const role = Auth.principal().role;
+  const target = { key: item.key, kind: item.kind, id: item.id, state: item.state, stage: c.stage, owner_role: c.owner_role };
+  const commands = ACTION_LIST.filter((a) => a.clock && a.kind === item.kind && allowed(a) && (!a.aboveOwner || outranks(role, c.owner_role)));
+  return el("div", { class: `clock${c.overdue ? " overdue" : ""}`, "data-clock": c.stage },
+    el("div", { class: "status" }, [`⏱ ${stage}`, `${t("clock.due")} ${showTime(c.due_on)}`, ...flags].filter(Boolean).join(" · ")),
+    commands.length ? el("div", { class: "row", role: "group", "aria-label": `${stage} ${t("actions")}` },
+      commands.map((a) => el("button", { type: "button", "data-action": a.id, "aria-label": `${actionTitle(a.id)} · ${stage} · ${words("kinds", item.kind)} ${shortId(item.id)}`,
+        onclick: () => openForm(a, target) }, actionTitle(a.id)))) : null);
 }
 
 // My work: open items and deadlines in the caller's jurisdiction (the services filter by the token),
@@ -399,7 +427,7 @@ async function workScreen() {
     list.append(el("li", {}, el("div", { class: `card${item.overdue ? " overdue" : ""}`, "data-work": item.key },
       el("div", { class: "item-title", title: item.id }, `${words("kinds", item.kind)} ${shortId(item.id)}`),
       el("div", { class: "status" }, [item.status ? enumLabel(item.status) : null, item.place, item.due ? `${t("due")} ${showTime(item.due)}` : null, item.overdue ? t("overdue") : null].filter(Boolean).join(" · ")),
-      ...(item.clocks || []).map(clockLine),
+      ...(item.clocks || []).map((c) => clockLine(c, item)),
       el("button", { type: "button", onclick: async () => {
         await Store.put("records", { key: item.key, kind: item.kind, id: item.id, state: item.state || {}, at: Date.now() });
         state.selected[screenOf(item.kind)] = item.key;
@@ -408,6 +436,15 @@ async function workScreen() {
   }
   view.push(list);
   return view;
+}
+
+// A queued command: its action, the record it acts on (once the service gave it its id) and, for a
+// clock's command, the stage (the path is `/{records}/{id}/clocks/{stage}/...`).
+function queuedTitle(item) {
+  const action = ACTIONS[item.action];
+  const stage = action.clock ? words("stages", item.path.split("/")[4]) : null;
+  const record = item.recordId && !item.recordId.startsWith("local-") ? `${words("kinds", action.kind)} ${shortId(item.recordId)}` : null;
+  return [actionTitle(item.action), stage, record].filter(Boolean).join(" · ");
 }
 
 async function queueScreen() {
@@ -420,7 +457,7 @@ async function queueScreen() {
     const blocked = !refused && ((item.path + JSON.stringify(item.body)).match(/local-[0-9a-f-]{8,}/g) || []).some((local) => !ids.has(local));
     const another = item.subject !== Auth.principal().subject;
     const card = el("div", { class: `card ${refused ? "refused" : "waiting"}`, "data-queue": item.status, "data-seq": item.seq },
-      el("div", { class: "item-title" }, t(`actions.${item.action}`)),
+      el("div", { class: "item-title" }, queuedTitle(item)),
       el("div", { class: "status" }, `${another ? `${t("queue.another")} ${item.subject}` : refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));
     if (refused && !another) {
       card.append(refusal(item), el("div", { class: "row" },
@@ -432,7 +469,7 @@ async function queueScreen() {
   const sent = (await Store.all("sent")).sort((a, b) => b.seq - a.seq).slice(0, 10);
   if (sent.length) {
     view.push(el("h2", {}, t("queue.sent")));
-    for (const s of sent) view.push(el("div", { class: "card", "data-sent": s.action }, `${t(`actions.${s.action}`)} · ${shortId(s.record.split(":")[1])} ${s.replayed ? t("replayed") : ""}`));
+    for (const s of sent) view.push(el("div", { class: "card", "data-sent": s.action }, `${actionTitle(s.action)} · ${shortId(s.record.split(":")[1])} ${s.replayed ? t("replayed") : ""}`));
   }
   return view;
 }

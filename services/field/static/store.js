@@ -107,7 +107,7 @@ const Outbox = (() => {
       await Store.remove("records", `${action.kind}:${item.local}`);
     }
     const record = { key: `${action.kind}:${id}`, kind: action.kind, id, state: summarise(reply), at: Date.now() };
-    await Store.put("records", record);
+    if (!action.clock) await Store.put("records", record); // a clock's answer is the clocks, not the record
     // The command itself is forgotten here, body and all: an informant's contact leaves the device.
     await Store.remove("queue", item.seq);
     await Store.put("sent", { seq: item.seq, action: item.action, record: record.key, replayed, at: Date.now() });
