@@ -116,11 +116,9 @@ class DisputePartiesAddedV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "DisputePartiesAdded", 2)
-class DisputePartiesAdded(DomainEvent):
+class DisputePartiesAdded(DisputePartiesAddedV1):
     """Parties joined the dispute (or became known) on ``added_on``."""
 
-    dispute_id: str = DisputeId
-    parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
     added_on: date
 
 

@@ -67,14 +67,9 @@ class OrganisationUnitRegisteredV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 2)
-class OrganisationUnitRegistered(DomainEvent):
+class OrganisationUnitRegistered(OrganisationUnitRegisteredV1):
     """v2: with the unit's location, when the registration gave one."""
 
-    code: str = OrgCode
-    kind: OrgUnitKind
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
-    parent_code: str | None = Field(default=None, description="None only for the city.")
     location: Location | None = None
 
 

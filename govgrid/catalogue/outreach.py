@@ -142,16 +142,10 @@ class RegistrationDriveLaunchedV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "RegistrationDriveLaunched", 2)
-class RegistrationDriveLaunched(DomainEvent):
+class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
     """A police station moves its household-registration window into schools for a period; it
     decided so on ``launched_on`` (before the period, or after it began when entered late)."""
 
-    drive_id: str = Id
-    station_code: str = OrgCode
-    title: str = Field(min_length=1, max_length=200)
-    period_start: date
-    period_end: date = Field(description="Inclusive.")
-    target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
     launched_on: date
 
 
@@ -168,11 +162,9 @@ class RegistrationDriveTargetsAddedV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2)
-class RegistrationDriveTargetsAdded(DomainEvent):
+class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
     """Schools added to the drive's targets on ``added_on``: they count as targets from that day."""
 
-    drive_id: str = Id
-    school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
     added_on: date
 
 

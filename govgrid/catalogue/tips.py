@@ -130,13 +130,10 @@ class LeadTriagedV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "LeadTriaged", 2)
-class LeadTriaged(DomainEvent):
+class LeadTriaged(LeadTriagedV1):
     """Given (or given again) a priority at ``triaged_at``; ``due_at``: by when it must be verified or
     dismissed."""
 
-    lead_id: str = LeadId
-    priority: LeadPriority
-    due_at: AwareDatetime
     triaged_at: AwareDatetime
 
 
@@ -155,12 +152,10 @@ class LeadAssignedV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "LeadAssigned", 2)
-class LeadAssigned(DomainEvent):
+class LeadAssigned(LeadAssignedV1):
     """The lead's handler is this police officer (a person id of the appointments registry) from
     ``assigned_at`` on."""
 
-    lead_id: str = LeadId
-    officer_person_id: str = PersonId
     assigned_at: AwareDatetime
 
 
@@ -273,14 +268,10 @@ class ContactGroupRegisteredV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "ContactGroupRegistered", 2)
-class ContactGroupRegistered(DomainEvent):
+class ContactGroupRegistered(ContactGroupRegisteredV1):
     """A village's WeChat contact group, which safety notices are posted to (no member data), set up
     on ``registered_on``."""
 
-    group_id: str = GroupId
-    village_code: str = OrgCode
-    kind: ContactGroupKind
-    name: str = Field(min_length=1, max_length=100)
     registered_on: date
 
 

@@ -2,11 +2,19 @@
 
 - ``pipeline``: the one command pipeline (role -> target -> jurisdiction -> decide -> append -> answer);
 - ``routes``: command and read endpoints declared as data, with their full OpenAPI document;
-- ``base``: the service object (pool, command runner, background feeds), its lifespan and app.
+- ``base``: the service object (pool, command runner, background feeds), its lifespan, app and
+  entrypoint.
 See docs/writing-a-service.md.
 """
 
-from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
+from govgrid.service.base import (
+    CurrentService,
+    Entrypoint,
+    ServiceBase,
+    open_pool,
+    running,
+    service_app,
+)
 from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
 from govgrid.service.routes import Command, Import, StateReads, command_router, state_response
 
@@ -14,6 +22,7 @@ __all__ = [
     "Aggregate",
     "Command",
     "CurrentService",
+    "Entrypoint",
     "EventsOnly",
     "Import",
     "Recorded",
