@@ -49,16 +49,13 @@ def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class NothingChangesOnceHandled(BusinessRule):
     code = "enterprise_case_already_handled"
+    says = "case {case.case_id} was handled on {case.handled_on} ({case.outcome})"
     case: EnterpriseCase
 
     def is_broken(self) -> bool:
         return self.case.handled_on is not None
-
-    def message(self) -> str:
-        return f"case {self.case.case_id} was handled on {self.case.handled_on} ({self.case.outcome})"
 
 
 @dataclass(frozen=True)

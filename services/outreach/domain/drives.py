@@ -127,11 +127,14 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class SchoolMustBeInStationArea(BusinessRule):
     """The station moves its window only into schools of villages it covers when the drive starts."""
 
     code = "school_outside_station_area"
+    says = (
+        "school {school.school_code} lies in {school.village_code}, which station {station_code} does "
+        "not cover on {on}"
+    )
     school: School
     station_code: str
     covered_villages: frozenset[str]
@@ -140,39 +143,26 @@ class SchoolMustBeInStationArea(BusinessRule):
     def is_broken(self) -> bool:
         return self.school.village_code not in self.covered_villages
 
-    def message(self) -> str:
-        return (
-            f"school {self.school.school_code} lies in {self.school.village_code}, which station "
-            f"{self.station_code} does not cover on {self.on}"
-        )
 
-
-@dataclass(frozen=True)
 class NothingChangesAfterClosure(BusinessRule):
     code = "drive_closed"
+    says = "registration drive {drive.drive_id} was closed on {drive.closed_on}"
     drive: Drive
 
     def is_broken(self) -> bool:
         return not self.drive.is_open
 
-    def message(self) -> str:
-        return f"registration drive {self.drive.drive_id} was closed on {self.drive.closed_on}"
 
-
-@dataclass(frozen=True)
 class SchoolMustBeTargeted(BusinessRule):
     code = "school_not_targeted"
+    says = "school {school_code} is not a target of drive {drive.drive_id}: add it first"
     drive: Drive
     school_code: str
 
     def is_broken(self) -> bool:
         return self.school_code not in self.drive.target_school_codes
 
-    def message(self) -> str:
-        return f"school {self.school_code} is not a target of drive {self.drive.drive_id}: add it first"
 
-
-@dataclass(frozen=True)
 class VisitWithinPeriod(BusinessRule):
     code = "visit_outside_drive_period"
     drive: Drive
@@ -186,11 +176,11 @@ class VisitWithinPeriod(BusinessRule):
         return f"{self.visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
 
 
-@dataclass(frozen=True)
 class OneVisitPerSchoolAndDay(BusinessRule):
     """A school's figures of one day are one record: a second one would count them twice."""
 
     code = "school_visit_already_recorded"
+    says = "the visit of {school_code} on {visited_on} is already recorded"
     drive: Drive
     school_code: str
     visited_on: date
@@ -198,15 +188,12 @@ class OneVisitPerSchoolAndDay(BusinessRule):
     def is_broken(self) -> bool:
         return self.drive.visit(self.school_code, self.visited_on) is not None
 
-    def message(self) -> str:
-        return f"the visit of {self.school_code} on {self.visited_on} is already recorded"
 
-
-@dataclass(frozen=True)
 class VisitMustBeRecorded(BusinessRule):
     """Only a recorded school day can be corrected."""
 
     code = "school_visit_not_recorded"
+    says = "no visit of {school_code} on {visited_on} is recorded in drive {drive.drive_id}"
     drive: Drive
     school_code: str
     visited_on: date
@@ -214,29 +201,21 @@ class VisitMustBeRecorded(BusinessRule):
     def is_broken(self) -> bool:
         return self.drive.visit(self.school_code, self.visited_on) is None
 
-    def message(self) -> str:
-        return (
-            f"no visit of {self.school_code} on {self.visited_on} is recorded in drive {self.drive.drive_id}"
-        )
 
-
-@dataclass(frozen=True)
 class DocumentsMustNotExceedStudents(BusinessRule):
     """Each ID card and each household-registration change is processed for one student."""
 
     code = "documents_exceed_students"
+    says = (
+        "{id_cards} ID cards and {household_changes} household changes for {students_processed} students "
+        "processed"
+    )
     students_processed: int
     id_cards: int
     household_changes: int
 
     def is_broken(self) -> bool:
         return max(self.id_cards, self.household_changes) > self.students_processed
-
-    def message(self) -> str:
-        return (
-            f"{self.id_cards} ID cards and {self.household_changes} household changes for "
-            f"{self.students_processed} students processed"
-        )
 
 
 # ---------------------------------------------------------------- decisions

@@ -53,25 +53,20 @@ def evolve(state: JobReferral | None, event: DomainEvent) -> JobReferral:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class NoSecondPendingReferral(BusinessRule):
     """A person waits for one answer per enterprise at a time: a second referral would count twice."""
 
     code = "referral_already_pending"
+    says = (
+        "this person's referral {pending_referral_id} to {enterprise_code} is still waiting for its outcome"
+    )
     enterprise_code: str
     pending_referral_id: str | None
 
     def is_broken(self) -> bool:
         return self.pending_referral_id is not None
 
-    def message(self) -> str:
-        return (
-            f"this person's referral {self.pending_referral_id} to {self.enterprise_code} "
-            "is still waiting for its outcome"
-        )
 
-
-@dataclass(frozen=True)
 class OneOutcomePerReferral(BusinessRule):
     code = "referral_outcome_already_recorded"
     referral: JobReferral

@@ -102,7 +102,6 @@ def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOpe
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class NothingChangesAfterClosure(BusinessRule):
     code = "clearance_operation_closed"
     operation: ClearanceOperation
@@ -115,7 +114,6 @@ class NothingChangesAfterClosure(BusinessRule):
         return f"clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
 
 
-@dataclass(frozen=True)
 class MustNotBeCarriedOutYet(BusinessRule):
     code = "clearance_already_carried_out"
     operation: ClearanceOperation
@@ -128,20 +126,15 @@ class MustNotBeCarriedOutYet(BusinessRule):
         return f"clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
 
 
-@dataclass(frozen=True)
 class MustBeCarriedOut(BusinessRule):
     """Closing files the results: there must be some."""
 
     code = "clearance_not_carried_out"
+    says = "clearance operation {operation.operation_id} has not been carried out (cancel it instead)"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.status is ClearanceStatus.PLANNED
-
-    def message(self) -> str:
-        return (
-            f"clearance operation {self.operation.operation_id} has not been carried out (cancel it instead)"
-        )
 
 
 # ---------------------------------------------------------------- decisions
