@@ -193,14 +193,11 @@ class NoCertificateBeforeApproval(BusinessRule):
 
 class OneCertificatePerAppointment(BusinessRule):
     code = "certificate_already_issued"
+    says = "appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
     appointment: Appointment
 
     def is_broken(self) -> bool:
         return self.appointment.certificate_number is not None
-
-    def message(self) -> str:
-        appointment = self.appointment
-        return f"appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
 
 
 # ---------------------------------------------------------------- decisions

@@ -254,14 +254,11 @@ class DisputeMustBeNew(BusinessRule):
     """A dispute id names one dispute; a referred lead opens one dispute, however often it arrives."""
 
     code = "dispute_already_registered"
+    says = "dispute {existing.dispute_id} is already registered"
     existing: Dispute | None
 
     def is_broken(self) -> bool:
         return self.existing is not None
-
-    def message(self) -> str:
-        assert self.existing is not None
-        return f"dispute {self.existing.dispute_id} is already registered"
 
 
 class GridMustBeInTheVillage(BusinessRule):
@@ -379,14 +376,11 @@ class MustBeAVillageCadre(_PersonOfRole):
 
 class PersonMustBeActive(BusinessRule):
     code = "person_not_active"
+    says = "{person.person_id} has left service"
     person: KnownPerson | None
 
     def is_broken(self) -> bool:
         return self.person is not None and not self.person.active
-
-    def message(self) -> str:
-        assert self.person is not None
-        return f"{self.person.person_id} has left service"
 
 
 class AgreementNeedsASession(BusinessRule):

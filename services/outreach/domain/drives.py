@@ -165,15 +165,12 @@ class SchoolMustBeTargeted(BusinessRule):
 
 class VisitWithinPeriod(BusinessRule):
     code = "visit_outside_drive_period"
+    says = "{visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
     drive: Drive
     visited_on: date
 
     def is_broken(self) -> bool:
         return not self.drive.period_start <= self.visited_on <= self.drive.period_end
-
-    def message(self) -> str:
-        drive = self.drive
-        return f"{self.visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
 
 
 class OneVisitPerSchoolAndDay(BusinessRule):

@@ -149,15 +149,12 @@ class FollowUpDueAfterTheVisit(BusinessRule):
 
 class FollowUpCompletedOnce(BusinessRule):
     code = "follow_up_already_completed"
+    says = "action {action.action_no} of visit {visit_id} was completed on {action.completed_on}"
     visit_id: str
     action: FollowUpAction
 
     def is_broken(self) -> bool:
         return self.action.completed_on is not None
-
-    def message(self) -> str:
-        action = self.action
-        return f"action {action.action_no} of visit {self.visit_id} was completed on {action.completed_on}"
 
 
 # ---------------------------------------------------------------- decisions

@@ -69,14 +69,11 @@ class NoSecondPendingReferral(BusinessRule):
 
 class OneOutcomePerReferral(BusinessRule):
     code = "referral_outcome_already_recorded"
+    says = "referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
     referral: JobReferral
 
     def is_broken(self) -> bool:
         return not self.referral.is_pending
-
-    def message(self) -> str:
-        referral = self.referral
-        return f"referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
 
 
 @dataclass(frozen=True)

@@ -104,26 +104,20 @@ def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOpe
 
 class NothingChangesAfterClosure(BusinessRule):
     code = "clearance_operation_closed"
+    says = "clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.is_over
 
-    def message(self) -> str:
-        operation = self.operation
-        return f"clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
-
 
 class MustNotBeCarriedOutYet(BusinessRule):
     code = "clearance_already_carried_out"
+    says = "clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.status is not ClearanceStatus.PLANNED
-
-    def message(self) -> str:
-        operation = self.operation
-        return f"clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
 
 
 class MustBeCarriedOut(BusinessRule):

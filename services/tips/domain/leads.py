@@ -389,16 +389,13 @@ class MustBeClosed(BusinessRule):
 
 class RetentionMustHaveEnded(BusinessRule):
     code = "retention_not_ended"
+    says = "the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
     lead: Lead
     today: date
 
     def is_broken(self) -> bool:
         shred_on = self.lead.informant_contact_shred_on
         return shred_on is None or self.today < shred_on
-
-    def message(self) -> str:
-        lead = self.lead
-        return f"the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
 
 
 # ---------------------------------------------------------------- decisions
