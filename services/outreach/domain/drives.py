@@ -9,7 +9,7 @@ closure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -30,11 +30,18 @@ def stream_id(drive_id: str) -> str:
 
 @dataclass(frozen=True)
 class SchoolVisit:
+    """A day of the window at a school and what it processed: what a visit's command says, its events
+    carry (with the drive's id) and the drive keeps."""
+
     school_code: str
     visited_on: date
     students_processed: int
     id_cards: int
     household_changes: int
+
+    @classmethod
+    def told_by(cls, event: SchoolVisitRecorded | SchoolVisitCorrected) -> SchoolVisit:
+        return cls(**event.model_dump(exclude={"drive_id"}))
 
 
 @dataclass(frozen=True)
@@ -96,22 +103,9 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
         case RegistrationDriveTargetsAdded() if state is not None:
             return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
         case SchoolVisitRecorded() if state is not None:
-            visit = SchoolVisit(
-                event.school_code,
-                event.visited_on,
-                event.students_processed,
-                event.id_cards,
-                event.household_changes,
-            )
-            return replace(state, visits=(*state.visits, visit))
+            return replace(state, visits=(*state.visits, SchoolVisit.told_by(event)))
         case SchoolVisitCorrected() if state is not None:
-            corrected = SchoolVisit(
-                event.school_code,
-                event.visited_on,
-                event.students_processed,
-                event.id_cards,
-                event.household_changes,
-            )
+            corrected = SchoolVisit.told_by(event)
             return replace(
                 state,
                 visits=tuple(
@@ -303,16 +297,7 @@ def add_targets(
     return [RegistrationDriveTargetsAdded(drive_id=drive.drive_id, school_codes=new, added_on=added_on)]
 
 
-@dataclass(frozen=True)
-class Visit:
-    school_code: str
-    visited_on: date
-    students_processed: int
-    id_cards: int
-    household_changes: int
-
-
-def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent]:
+def record_visit(drive: Drive, visit: SchoolVisit, *, today: date) -> list[DomainEvent]:
     check(
         NothingChangesAfterClosure(drive),
         SchoolMustBeTargeted(drive, visit.school_code),
@@ -321,40 +306,19 @@ def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent
         OneVisitPerSchoolAndDay(drive, visit.school_code, visit.visited_on),
         DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
     )
-    return [
-        SchoolVisitRecorded(
-            drive_id=drive.drive_id,
-            school_code=visit.school_code,
-            visited_on=visit.visited_on,
-            students_processed=visit.students_processed,
-            id_cards=visit.id_cards,
-            household_changes=visit.household_changes,
-        )
-    ]
+    return [SchoolVisitRecorded(drive_id=drive.drive_id, **asdict(visit))]
 
 
-def correct_visit(drive: Drive, visit: Visit) -> list[DomainEvent]:
+def correct_visit(drive: Drive, visit: SchoolVisit) -> list[DomainEvent]:
     """The day's complete figures replace the recorded ones; no event when they are the same."""
     check(
         NothingChangesAfterClosure(drive),
         VisitMustBeRecorded(drive, visit.school_code, visit.visited_on),
         DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
     )
-    corrected = SchoolVisit(
-        visit.school_code, visit.visited_on, visit.students_processed, visit.id_cards, visit.household_changes
-    )
-    if drive.visit(visit.school_code, visit.visited_on) == corrected:
+    if drive.visit(visit.school_code, visit.visited_on) == visit:
         return []
-    return [
-        SchoolVisitCorrected(
-            drive_id=drive.drive_id,
-            school_code=visit.school_code,
-            visited_on=visit.visited_on,
-            students_processed=visit.students_processed,
-            id_cards=visit.id_cards,
-            household_changes=visit.household_changes,
-        )
-    ]
+    return [SchoolVisitCorrected(drive_id=drive.drive_id, **asdict(visit))]
 
 
 def close(drive: Drive, *, closed_on: date, today: date) -> list[DomainEvent]:
