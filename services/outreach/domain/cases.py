@@ -3,7 +3,7 @@ how long the handling took is derived from the two days. Nothing changes once it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -72,15 +72,7 @@ def open_case(opening: Opening, *, enterprise: Enterprise | None, today: date) -
         EnterpriseMustExist(enterprise, opening.enterprise_code),
         NotInTheFuture("the case's opening", opening.opened_on, today),
     )
-    return [
-        EnterpriseCaseOpened(
-            case_id=opening.case_id,
-            enterprise_code=opening.enterprise_code,
-            category=opening.category,
-            opened_on=opening.opened_on,
-            summary=opening.summary,
-        )
-    ]
+    return [EnterpriseCaseOpened(**asdict(opening))]
 
 
 def handle(

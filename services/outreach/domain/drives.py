@@ -255,17 +255,7 @@ def launch(
         covered_villages=covered_villages,
         on=command.period_start,
     )
-    return [
-        RegistrationDriveLaunched(
-            drive_id=command.drive_id,
-            station_code=command.station_code,
-            title=command.title,
-            period_start=command.period_start,
-            period_end=command.period_end,
-            target_school_codes=command.target_school_codes,
-            launched_on=command.launched_on,
-        )
-    ]
+    return [RegistrationDriveLaunched(**asdict(command))]
 
 
 def add_targets(

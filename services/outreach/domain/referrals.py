@@ -3,7 +3,7 @@ at a registered enterprise; the outcome (hired, not hired) is recorded once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -94,15 +94,7 @@ def refer(
         NoSecondPendingReferral(referral.enterprise_code, pending_referral_id),
         NotInTheFuture("the referral", referral.referred_on, today),
     )
-    return [
-        JobReferralMade(
-            referral_id=referral.referral_id,
-            person_ref=referral.person_ref,
-            enterprise_code=referral.enterprise_code,
-            position=referral.position,
-            referred_on=referral.referred_on,
-        )
-    ]
+    return [JobReferralMade(**asdict(referral))]
 
 
 def record_outcome(
