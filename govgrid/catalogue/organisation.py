@@ -57,8 +57,6 @@ class Location(BaseModel):
 
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 1)
 class OrganisationUnitRegisteredV1(DomainEvent):
-    model_config = ConfigDict(frozen=True, extra="forbid", title="OrganisationUnitRegistered")
-
     code: str = OrgCode
     kind: OrgUnitKind
     name_zh: str = Field(min_length=1, max_length=200)

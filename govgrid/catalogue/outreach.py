@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.appointments import PersonId
@@ -130,9 +130,6 @@ class EnterpriseRegistered(DomainEvent):
 class RegistrationDriveLaunchedV1(DomainEvent):
     """A police station moves its household-registration window into schools for a period."""
 
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="RegistrationDriveLaunched")
-
     drive_id: str = Id
     station_code: str = OrgCode
     title: str = Field(min_length=1, max_length=200)
@@ -141,7 +138,7 @@ class RegistrationDriveLaunchedV1(DomainEvent):
     target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2)
+@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2, upcast=dated_when_recorded("launched_on"))
 class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
     """A police station moves its household-registration window into schools for a period; it
     decided so on ``launched_on`` (before the period, or after it began when entered late)."""
@@ -149,26 +146,17 @@ class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
     launched_on: date
 
 
-catalogue.upcaster_from_envelope("RegistrationDriveLaunched", 1)(dated_when_recorded("launched_on"))
-
-
 @catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 1)
 class RegistrationDriveTargetsAddedV1(DomainEvent):
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="RegistrationDriveTargetsAdded")
-
     drive_id: str = Id
     school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2)
+@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2, upcast=dated_when_recorded("added_on"))
 class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
     """Schools added to the drive's targets on ``added_on``: they count as targets from that day."""
 
     added_on: date
-
-
-catalogue.upcaster_from_envelope("RegistrationDriveTargetsAdded", 1)(dated_when_recorded("added_on"))
 
 
 @catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
