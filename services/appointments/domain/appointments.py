@@ -70,15 +70,7 @@ class Appointment:
 def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
     match event:
         case AppointmentNominated():
-            return Appointment(
-                event.appointment_id,
-                event.kind,
-                event.person_id,
-                event.station_code,
-                event.village_code,
-                event.term_start,
-                event.term_end,
-            )
+            return Appointment(**dict(event))
         case AppointmentApproved() if state is not None:
             return replace(state, status=AppointmentStatus.APPROVED, approved_on=event.approved_on)
         case AppointmentCertificateIssued() if state is not None:

@@ -166,18 +166,7 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
     match event:
         case DisputeRegistered():
             return Dispute(
-                event.dispute_id,
-                event.source,
-                event.source_reference,
-                event.village_code,
-                event.grid_code,
-                event.category,
-                event.parties,
-                event.running_since,
-                event.description,
-                event.registered_on,
-                level_started_on=event.registered_on,
-                last_act_on=event.registered_on,
+                **dict(event), level_started_on=event.registered_on, last_act_on=event.registered_on
             )
         case DisputePartiesAdded() if state is not None:
             # Its day does not bound later acts: an old event's day is only the day it was recorded.

@@ -91,15 +91,7 @@ class Drive:
 def evolve(state: Drive | None, event: DomainEvent) -> Drive:
     match event:
         case RegistrationDriveLaunched() if state is None:
-            return Drive(
-                event.drive_id,
-                event.station_code,
-                event.title,
-                event.period_start,
-                event.period_end,
-                event.target_school_codes,
-                event.launched_on,
-            )
+            return Drive(**dict(event))
         case RegistrationDriveTargetsAdded() if state is not None:
             return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
         case SchoolVisitRecorded() if state is not None:

@@ -97,14 +97,7 @@ class Patrol:
 def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
     match event:
         case PatrolScheduled():
-            return Patrol(
-                event.patrol_id,
-                event.team_id,
-                event.station_code,
-                event.planned_start,
-                event.planned_end,
-                event.note,
-            )
+            return Patrol(**dict(event))
         case PatrolStarted() if state is not None:
             return replace(
                 state,

@@ -27,9 +27,7 @@ class ContactGroup:
 def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
     match event:
         case ContactGroupRegistered():
-            return ContactGroup(
-                event.group_id, event.village_code, event.kind, event.name, event.registered_on
-            )
+            return ContactGroup(**dict(event))
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
