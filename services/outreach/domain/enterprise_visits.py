@@ -16,6 +16,7 @@ from govgrid.catalogue.outreach import (
     FollowUpActionPlanned,
 )
 from govgrid.errors import NotFound
+from govgrid.officers import OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
@@ -93,16 +94,6 @@ def evolve(state: EnterpriseVisit | None, event: DomainEvent) -> EnterpriseVisit
 
 
 # ---------------------------------------------------------------- rules
-
-
-class OfficerMustBeKnown(BusinessRule):
-    code = "unknown_officer"
-    says = "{person_id} is not a police officer of the registry"
-    officer: Officer | None
-    person_id: str
-
-    def is_broken(self) -> bool:
-        return self.officer is None
 
 
 class OfficerMustServe(BusinessRule):

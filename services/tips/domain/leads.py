@@ -33,7 +33,7 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
-from govgrid.officers import Officer
+from govgrid.officers import Officer, OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
 
@@ -279,16 +279,6 @@ class MustNotBeDismissed(BusinessRule):
         return self.lead.status is LeadStatus.DISMISSED
 
 
-class OfficerMustBeKnown(BusinessRule):
-    code = "unknown_officer"
-    says = "no police officer {person_id} is registered"
-    person_id: str
-    officer: Officer | None
-
-    def is_broken(self) -> bool:
-        return self.officer is None
-
-
 class OfficerMustServeAtStation(BusinessRule):
     """A lead is handled by an active officer of its own station."""
 
@@ -470,7 +460,7 @@ def assign(
         NothingChangesAfterClosing(lead),
         MustNotBeDismissed(lead),
         MustBeTriaged(lead),
-        OfficerMustBeKnown(person_id, officer),
+        OfficerMustBeKnown(officer, person_id),
     )
     assert officer is not None
     check(
