@@ -16,7 +16,15 @@ from govgrid.service.base import (
     service_app,
 )
 from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
-from govgrid.service.routes import Command, Import, StateReads, command_router, state_response
+from govgrid.service.routes import (
+    Command,
+    Import,
+    StateReads,
+    command_router,
+    record_id,
+    registry_code,
+    state_response,
+)
 
 __all__ = [
     "Aggregate",
@@ -31,6 +39,8 @@ __all__ = [
     "Target",
     "command_router",
     "open_pool",
+    "record_id",
+    "registry_code",
     "running",
     "service_app",
     "state_response",

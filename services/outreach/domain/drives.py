@@ -30,8 +30,9 @@ def stream_id(drive_id: str) -> str:
 
 @dataclass(frozen=True)
 class SchoolVisit:
-    """A day of the window at a school and what it processed: what a visit's command says, its events
-    carry (with the drive's id) and the drive keeps."""
+    """A day of the window at a school and what it processed."""
+
+    # What a visit's command says, what its events carry (with the drive's id) and what the drive keeps.
 
     school_code: str
     visited_on: date
