@@ -121,119 +121,94 @@ class ClockEventTypes:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class ClockMustExist(BusinessRule):
     code = "clock_not_started"
+    says = "the {stage} stage has not started: it has no clock"
     stage: str
     clock: Clock | None
 
     def is_broken(self) -> bool:
         return self.clock is None
 
-    def message(self) -> str:
-        return f"the {self.stage} stage has not started: it has no clock"
 
-
-@dataclass(frozen=True)
 class ClockMustNotBeStopped(BusinessRule):
     code = "clock_stopped"
+    says = "the {clock.stage} stage is over: its clock stopped"
     clock: Clock
 
     def is_broken(self) -> bool:
         return self.clock.state is ClockState.STOPPED
 
-    def message(self) -> str:
-        return f"the {self.clock.stage} stage is over: its clock stopped"
 
-
-@dataclass(frozen=True)
 class ClockMustBeRunning(BusinessRule):
     """Only a running clock is paused (a paused one is resumed first)."""
 
     code = "clock_not_running"
+    says = "the {clock.stage} clock is {clock.state.value}, not running"
     clock: Clock
 
     def is_broken(self) -> bool:
         return self.clock.state is not ClockState.RUNNING
 
-    def message(self) -> str:
-        return f"the {self.clock.stage} clock is {self.clock.state.value}, not running"
 
-
-@dataclass(frozen=True)
 class ClockMustBePaused(BusinessRule):
     code = "clock_not_paused"
+    says = "the {clock.stage} clock is {clock.state.value}, not paused"
     clock: Clock
 
     def is_broken(self) -> bool:
         return self.clock.state is not ClockState.PAUSED
 
-    def message(self) -> str:
-        return f"the {self.clock.stage} clock is {self.clock.state.value}, not paused"
 
-
-@dataclass(frozen=True)
 class NotPausedWhenOverdue(BusinessRule):
     """A pause stops a deadline from running out, not one that has run out already: an overdue clock
     stays overdue (or is carried over, with a reason)."""
 
     code = "clock_overdue"
+    says = "the {clock.stage} clock was due on {clock.due_on}: it cannot be paused after that"
     clock: Clock
     at: datetime
 
     def is_broken(self) -> bool:
         return china_day(self.at) > self.clock.due_on
 
-    def message(self) -> str:
-        return f"the {self.clock.stage} clock was due on {self.clock.due_on}: it cannot be paused after that"
 
-
-@dataclass(frozen=True)
 class ReasonGiven(BusinessRule):
     """A pause "for another reason", an extension and a carry-over say why, in words."""
 
     code = "reason_required"
+    says = "{what} needs a reason"
     what: str
     reason: str
 
     def is_broken(self) -> bool:
         return not self.reason.strip()
 
-    def message(self) -> str:
-        return f"{self.what} needs a reason"
 
-
-@dataclass(frozen=True)
 class ExtendedOnlyOnce(BusinessRule):
     code = "clock_already_extended"
+    says = "the {clock.stage} clock was extended already: a deadline is extended once"
     clock: Clock
 
     def is_broken(self) -> bool:
         return self.clock.extended
 
-    def message(self) -> str:
-        return f"the {self.clock.stage} clock was extended already: a deadline is extended once"
 
-
-@dataclass(frozen=True)
 class ExtensionByARoleAbove(BusinessRule):
     """Whoever answers for a stage cannot give themselves more time: someone above them approves it."""
 
     code = "extension_needs_higher_role"
+    says = (
+        "the {clock.stage} stage is answered for by a {clock.owner_role.value}: only a role above it "
+        "extends its deadline, not a {role.value}"
+    )
     clock: Clock
     role: Role
 
     def is_broken(self) -> bool:
         return not self.role.outranks(self.clock.owner_role)
 
-    def message(self) -> str:
-        return (
-            f"the {self.clock.stage} stage is answered for by a {self.clock.owner_role.value}:"
-            f" only a role above it extends its deadline, not a {self.role.value}"
-        )
 
-
-@dataclass(frozen=True)
 class CarriedOverWhenDueInThePeriod(BusinessRule):
     """挂账 closes a month's books: a clock is carried over in the month it is due, not before (it
     may still be closed in time) and not from a month already past."""

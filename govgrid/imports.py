@@ -9,13 +9,13 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext, CommandResult, ServiceWithCommands, run_in_service
 from govgrid.errors import Forbidden, GovgridError, InvalidInput, NotFound, RuleBroken
 from govgrid.spreadsheets import decode_text, is_xlsx, xlsx_records
 
@@ -116,22 +116,35 @@ def read_rows_file(path: Path, row_model: type[R]) -> list[tuple[int, R]]:
     return parse_rows(path.read_bytes(), media_type, row_model)
 
 
+# A file import: the model of its rows, and the handler that imports them ``(uow, ctx, rows)``.
+FileImport = tuple[
+    type[BaseModel], Callable[[U, CommandContext, list[tuple[int, Any]]], Awaitable[CommandResult]]
+]
+
+
 def import_command_line(
     description: str,
-    commands: Sequence[str],
-    run: Callable[[str, Path], Coroutine[Any, Any, CommandResult]],
+    start: Callable[[], Awaitable[ServiceWithCommands[U]]],
+    imports: Mapping[str, FileImport[U]],
     argv: list[str] | None = None,
 ) -> int:
-    """The main of a service's import tool, ``COMMAND FILE``: ``run(command, file)`` imports the file.
-    Prints the report as JSON; exit code 1 when rows were refused (nothing is then imported)."""
+    """The main of a service's import tool, ``COMMAND FILE``: the file's rows are imported by the
+    command's handler in the service ``start()`` starts, as a city admin. Prints the report as JSON;
+    exit code 1 when rows were refused (nothing is then imported)."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("command", choices=list(commands))
+    parser.add_argument("command", choices=list(imports))
     parser.add_argument("file", type=Path, help="a .csv (header line first) or .json (a list of rows) file")
     args = parser.parse_args(argv)
     if not args.file.is_file():
         parser.error(f"{args.file} is not a file")
+    row_model, handler = imports[args.command]
+
+    async def run() -> CommandResult:
+        rows = read_rows_file(args.file, row_model)
+        return await run_in_service(start(), lambda uow, ctx: handler(uow, ctx, rows))
+
     try:
-        result = asyncio.run(run(args.command, args.file))
+        result = asyncio.run(run())
     except InvalidInput as exc:
         print(json.dumps({"error": exc.code, "detail": exc.details}, ensure_ascii=False, indent=2))
         return 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from govgrid.rules import MustBeRegistered
+
 
 @dataclass(frozen=True)
 class Officer:
@@ -19,3 +21,10 @@ class Officer:
     def serves_at(self, station_code: str) -> bool:
         """Still serving, and at ``station_code``: who may act for a station now."""
         return self.active and self.station_code == station_code
+
+
+class OfficerMustBeKnown(MustBeRegistered):
+    """A police officer a command names (a lead's handler, a visiting officer) is in the registry."""
+
+    code = "unknown_officer"
+    record = "police officer"

@@ -1,27 +1,46 @@
 """Business rules as named, testable objects (one class per rule, in the service's domain).
 
-A rule knows its stable machine-readable ``code`` (the 409 body's ``error``) and when it is broken;
-``check`` raises RuleBroken for the first broken rule.
+A rule knows its stable machine-readable ``code`` (the 409 body's ``error``), when it is broken and
+what it says then; ``check`` raises RuleBroken for the first broken rule.
 """
 
 from __future__ import annotations
 
+import re
+import string
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 from govgrid.errors import RuleBroken
 
 
+@dataclass_transform(frozen_default=True)
 class BusinessRule(ABC):
+    """A rule is a frozen dataclass of what it reads (a subclass is made one: no decorator to write).
+
+    ``says`` is its message, a ``str.format`` template over those fields (``"lead {lead.lead_id} was
+    closed on {lead.closed_on}"``), checked against them when the class is made; a rule whose message
+    needs more than the fields' attributes overrides ``message()`` instead."""
+
     code: ClassVar[str]
+    says: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True)(cls)
+        if "says" in cls.__dict__:
+            named = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+            for _, field, _, _ in string.Formatter().parse(cls.says):
+                if field is not None and re.split(r"[.\[]", field)[0] not in named:
+                    raise TypeError(f"{cls.__name__}.says names {field!r}, not a field of the rule")
 
     @abstractmethod
     def is_broken(self) -> bool: ...
 
-    @abstractmethod
-    def message(self) -> str: ...
+    def message(self) -> str:
+        return self.says.format_map({f.name: getattr(self, f.name) for f in fields(self)})  # type: ignore[arg-type]
 
 
 def check(*rules: BusinessRule) -> None:
@@ -34,7 +53,6 @@ def check(*rules: BusinessRule) -> None:
 # record (``record``, as the message says it) and keeps its own stable code.
 
 
-@dataclass(frozen=True)
 class _RecordRule(BusinessRule):
     """A rule about ``found``, the registry's record under ``key`` (None: no record holds it)."""
 
@@ -66,7 +84,6 @@ class MustBeRegistered(_RecordRule):
 # Rules every service applies to the dates of the acts it records: one class, one code each.
 
 
-@dataclass(frozen=True)
 class NotInTheFuture(BusinessRule):
     """An act is recorded once it happened: ``when`` (a day, or a moment) is ``latest`` (today in
     China, or now) at the latest."""
@@ -83,7 +100,6 @@ class NotInTheFuture(BusinessRule):
         return f"{self.what} ({self.when.isoformat()}) is in the future: record it once it happened"
 
 
-@dataclass(frozen=True)
 class NotBefore(BusinessRule):
     """``what`` (on ``when``) cannot be before ``earliest`` (both days, or both moments)."""
 

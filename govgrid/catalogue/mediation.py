@@ -108,23 +108,15 @@ class DisputeRegistered(DomainEvent):
 
 @catalogue.event(SERVICE, "DisputePartiesAdded", 1)
 class DisputePartiesAddedV1(DomainEvent):
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="DisputePartiesAdded")
-
     dispute_id: str = DisputeId
     parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
 
 
-@catalogue.event(SERVICE, "DisputePartiesAdded", 2)
-class DisputePartiesAdded(DomainEvent):
+@catalogue.event(SERVICE, "DisputePartiesAdded", 2, upcast=dated_when_recorded("added_on"))
+class DisputePartiesAdded(DisputePartiesAddedV1):
     """Parties joined the dispute (or became known) on ``added_on``."""
 
-    dispute_id: str = DisputeId
-    parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
     added_on: date
-
-
-catalogue.upcaster_from_envelope("DisputePartiesAdded", 1)(dated_when_recorded("added_on"))
 
 
 @catalogue.event(SERVICE, "MediatorsAssigned", 1)

@@ -57,8 +57,6 @@ class Location(BaseModel):
 
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 1)
 class OrganisationUnitRegisteredV1(DomainEvent):
-    model_config = ConfigDict(frozen=True, extra="forbid", title="OrganisationUnitRegistered")
-
     code: str = OrgCode
     kind: OrgUnitKind
     name_zh: str = Field(min_length=1, max_length=200)
@@ -67,14 +65,9 @@ class OrganisationUnitRegisteredV1(DomainEvent):
 
 
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 2)
-class OrganisationUnitRegistered(DomainEvent):
+class OrganisationUnitRegistered(OrganisationUnitRegisteredV1):
     """v2: with the unit's location, when the registration gave one."""
 
-    code: str = OrgCode
-    kind: OrgUnitKind
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
-    parent_code: str | None = Field(default=None, description="None only for the city.")
     location: Location | None = None
 
 

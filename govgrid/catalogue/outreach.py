@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.appointments import PersonId
@@ -130,9 +130,6 @@ class EnterpriseRegistered(DomainEvent):
 class RegistrationDriveLaunchedV1(DomainEvent):
     """A police station moves its household-registration window into schools for a period."""
 
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="RegistrationDriveLaunched")
-
     drive_id: str = Id
     station_code: str = OrgCode
     title: str = Field(min_length=1, max_length=200)
@@ -141,42 +138,25 @@ class RegistrationDriveLaunchedV1(DomainEvent):
     target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2)
-class RegistrationDriveLaunched(DomainEvent):
+@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2, upcast=dated_when_recorded("launched_on"))
+class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
     """A police station moves its household-registration window into schools for a period; it
     decided so on ``launched_on`` (before the period, or after it began when entered late)."""
 
-    drive_id: str = Id
-    station_code: str = OrgCode
-    title: str = Field(min_length=1, max_length=200)
-    period_start: date
-    period_end: date = Field(description="Inclusive.")
-    target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
     launched_on: date
-
-
-catalogue.upcaster_from_envelope("RegistrationDriveLaunched", 1)(dated_when_recorded("launched_on"))
 
 
 @catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 1)
 class RegistrationDriveTargetsAddedV1(DomainEvent):
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="RegistrationDriveTargetsAdded")
-
     drive_id: str = Id
     school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2)
-class RegistrationDriveTargetsAdded(DomainEvent):
+@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2, upcast=dated_when_recorded("added_on"))
+class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
     """Schools added to the drive's targets on ``added_on``: they count as targets from that day."""
 
-    drive_id: str = Id
-    school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
     added_on: date
-
-
-catalogue.upcaster_from_envelope("RegistrationDriveTargetsAdded", 1)(dated_when_recorded("added_on"))
 
 
 @catalogue.event(SERVICE, "SchoolVisitRecorded", 1)

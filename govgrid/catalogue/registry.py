@@ -68,14 +68,26 @@ class Catalogue:
         self._entries: dict[tuple[str, int], CatalogueEntry] = {}
         self._upcasters: dict[tuple[str, int], EnvelopeUpcaster] = {}
 
-    def event(self, service: str, event_type: str, version: int = 1) -> Callable[[E], E]:
+    def event(
+        self, service: str, event_type: str, version: int = 1, *, upcast: EnvelopeUpcaster | None = None
+    ) -> Callable[[E], E]:
+        """Register ``model`` as ``event_type`` v``version``. ``upcast``: how a payload of the version
+        before is read as this one (else register it with ``upcaster``). A new version is usually the
+        old model plus its new field: ``class LeadAssigned(LeadAssignedV1)`` with ``assigned_at``."""
+
         def register(model: E) -> E:
             key = (event_type, version)
             if key in self._entries:
                 raise ValueError(f"{event_type} v{version} is already in the catalogue")
+            if model.__name__ != event_type and "title" not in model.model_config:
+                # An old version's model (LeadAssignedV1) publishes its schema under the event's name.
+                model.model_config = {**model.model_config, "title": event_type}
+                model.model_rebuild(force=True)
             model.event_type = event_type
             model.schema_version = version
             self._entries[key] = CatalogueEntry(service, event_type, version, model)
+            if upcast is not None:
+                self._upcasters[(event_type, version - 1)] = upcast
             return model
 
         return register

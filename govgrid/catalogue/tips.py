@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.appointments import PersonId
@@ -121,50 +121,33 @@ class LeadReceived(DomainEvent):
 class LeadTriagedV1(DomainEvent):
     """Given (or given again) a priority; ``due_at``: by when it must be verified or dismissed."""
 
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="LeadTriaged")
-
     lead_id: str = LeadId
     priority: LeadPriority
     due_at: AwareDatetime
 
 
-@catalogue.event(SERVICE, "LeadTriaged", 2)
-class LeadTriaged(DomainEvent):
+@catalogue.event(SERVICE, "LeadTriaged", 2, upcast=dated_when_recorded("triaged_at", moment=True))
+class LeadTriaged(LeadTriagedV1):
     """Given (or given again) a priority at ``triaged_at``; ``due_at``: by when it must be verified or
     dismissed."""
 
-    lead_id: str = LeadId
-    priority: LeadPriority
-    due_at: AwareDatetime
     triaged_at: AwareDatetime
-
-
-catalogue.upcaster_from_envelope("LeadTriaged", 1)(dated_when_recorded("triaged_at", moment=True))
 
 
 @catalogue.event(SERVICE, "LeadAssigned", 1)
 class LeadAssignedV1(DomainEvent):
     """The lead's handler is this police officer (a person id of the appointments registry)."""
 
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="LeadAssigned")
-
     lead_id: str = LeadId
     officer_person_id: str = PersonId
 
 
-@catalogue.event(SERVICE, "LeadAssigned", 2)
-class LeadAssigned(DomainEvent):
+@catalogue.event(SERVICE, "LeadAssigned", 2, upcast=dated_when_recorded("assigned_at", moment=True))
+class LeadAssigned(LeadAssignedV1):
     """The lead's handler is this police officer (a person id of the appointments registry) from
     ``assigned_at`` on."""
 
-    lead_id: str = LeadId
-    officer_person_id: str = PersonId
     assigned_at: AwareDatetime
-
-
-catalogue.upcaster_from_envelope("LeadAssigned", 1)(dated_when_recorded("assigned_at", moment=True))
 
 
 @catalogue.event(SERVICE, "LeadVerified", 1)
@@ -263,28 +246,18 @@ class InformantContactShredded(DomainEvent):
 class ContactGroupRegisteredV1(DomainEvent):
     """A village's WeChat contact group, which safety notices are posted to (no member data)."""
 
-    # Version 1 carried no date of its own: read, it is dated the day it was recorded.
-    model_config = ConfigDict(title="ContactGroupRegistered")
-
     group_id: str = GroupId
     village_code: str = OrgCode
     kind: ContactGroupKind
     name: str = Field(min_length=1, max_length=100)
 
 
-@catalogue.event(SERVICE, "ContactGroupRegistered", 2)
-class ContactGroupRegistered(DomainEvent):
+@catalogue.event(SERVICE, "ContactGroupRegistered", 2, upcast=dated_when_recorded("registered_on"))
+class ContactGroupRegistered(ContactGroupRegisteredV1):
     """A village's WeChat contact group, which safety notices are posted to (no member data), set up
     on ``registered_on``."""
 
-    group_id: str = GroupId
-    village_code: str = OrgCode
-    kind: ContactGroupKind
-    name: str = Field(min_length=1, max_length=100)
     registered_on: date
-
-
-catalogue.upcaster_from_envelope("ContactGroupRegistered", 1)(dated_when_recorded("registered_on"))
 
 
 @catalogue.event(SERVICE, "SafetyNoticePublished", 1)

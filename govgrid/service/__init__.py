@@ -2,18 +2,35 @@
 
 - ``pipeline``: the one command pipeline (role -> target -> jurisdiction -> decide -> append -> answer);
 - ``routes``: command and read endpoints declared as data, with their full OpenAPI document;
-- ``base``: the service object (pool, command runner, background feeds), its lifespan and app.
+- ``base``: the service object (pool, command runner, background feeds), its lifespan, app and
+  entrypoint.
 See docs/writing-a-service.md.
 """
 
-from govgrid.service.base import CurrentService, ServiceBase, open_pool, running, service_app
+from govgrid.service.base import (
+    CurrentService,
+    Entrypoint,
+    ServiceBase,
+    open_pool,
+    running,
+    service_app,
+)
 from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
-from govgrid.service.routes import Command, Import, StateReads, command_router, state_response
+from govgrid.service.routes import (
+    Command,
+    Import,
+    StateReads,
+    command_router,
+    record_id,
+    registry_code,
+    state_response,
+)
 
 __all__ = [
     "Aggregate",
     "Command",
     "CurrentService",
+    "Entrypoint",
     "EventsOnly",
     "Import",
     "Recorded",
@@ -22,6 +39,8 @@ __all__ = [
     "Target",
     "command_router",
     "open_pool",
+    "record_id",
+    "registry_code",
     "running",
     "service_app",
     "state_response",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import Checkpoints
 from govgrid.projection import Applier, TopicFeed
 from govgrid.service.settings import ServiceSettings
-from govgrid.web.app import create_service_app
+from govgrid.web.app import create_service_app, serve
 from govgrid.web.health import postgres_ready_check
 
 log = logging.getLogger(__name__)
@@ -176,3 +176,27 @@ def service_app(
         lifespan=lifespan,
     )
     return app
+
+
+@dataclass(frozen=True)
+class Entrypoint(Generic[Se]):
+    """A write service's ``main``: its app (``create_app``, for tests and ``uvicorn --factory``) and its
+    foreground run (``python -m services.<name>``), from its settings class and its start."""
+
+    settings: Callable[[], Se]
+    start: Callable[[Se], Awaitable[ServiceBase[Any, Se]]]
+    title: str
+    description: str
+    routers: Sequence[APIRouter]
+
+    def create_app(self, settings: Se | None = None) -> FastAPI:
+        return service_app(
+            settings or self.settings(),
+            self.start,
+            title=self.title,
+            description=self.description,
+            routers=self.routers,
+        )
+
+    def run(self) -> None:
+        serve(self.create_app, self.settings())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Annotated, Any, get_origin, get_type_hints
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, create_model
@@ -34,6 +34,18 @@ from govgrid.web.reads import read_history, read_state
 from govgrid.web.uploads import read_upload, upload_body
 
 PATH_ID = re.compile(r"{(\w+)}")
+
+
+def record_id() -> Any:
+    """A record's id in a path (a client's code, or a uuid's hex): a malformed one is a 422 before any
+    handler runs. A new ``Path`` each time: FastAPI writes a parameter's name into the one it is given."""
+    return Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+def registry_code() -> Any:
+    """A registry's code in a path (an organisation unit, a school, an enterprise), as ``record_id``."""
+    return Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+
 
 # Every command can be refused for these reasons; a path id that names nothing adds 404.
 # 400: a body that is not JSON at all (FastAPI answers it before any model).

@@ -8,31 +8,22 @@ Prints the import report as JSON; exit code 1 when rows were rejected (nothing i
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from govgrid.commands import CommandResult, ContextHandler, run_in_service
-from govgrid.imports import import_command_line, read_rows_file
+from govgrid.imports import import_command_line
 from services.appointments.application import imports
-from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.bootstrap import start_service
 from services.appointments.settings import AppointmentsSettings
 
 
-def import_work(command: str, path: Path) -> ContextHandler[AppointmentsUnitOfWork]:
-    if command == "import-org-units":
-        units = read_rows_file(path, imports.OrgUnitRow)
-        return lambda uow, ctx: imports.import_org_units(uow, ctx, units)
-    people = read_rows_file(path, imports.PersonRow)
-    return lambda uow, ctx: imports.import_people(uow, ctx, people)
-
-
-async def run(command: str, path: Path) -> CommandResult:
-    return await run_in_service(start_service(AppointmentsSettings()), import_work(command, path))
-
-
 def main(argv: list[str] | None = None) -> int:
-    commands = ["import-org-units", "import-people"]
-    return import_command_line("govgrid appointments: bulk imports", commands, run, argv)
+    return import_command_line(
+        "govgrid appointments: bulk imports",
+        lambda: start_service(AppointmentsSettings()),
+        {
+            "import-org-units": (imports.OrgUnitRow, imports.import_org_units),
+            "import-people": (imports.PersonRow, imports.import_people),
+        },
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -10,31 +10,22 @@ service keeps in step with the appointments topic.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from govgrid.commands import CommandResult, ContextHandler, run_in_service
-from govgrid.imports import import_command_line, read_rows_file
+from govgrid.imports import import_command_line
 from services.outreach.application import imports
-from services.outreach.application.unit_of_work import OutreachUnitOfWork
 from services.outreach.bootstrap import start_service
 from services.outreach.settings import OutreachSettings
 
 
-def import_work(command: str, path: Path) -> ContextHandler[OutreachUnitOfWork]:
-    if command == "import-schools":
-        school_rows = read_rows_file(path, imports.SchoolRow)
-        return lambda uow, ctx: imports.import_schools(uow, ctx, school_rows)
-    enterprise_rows = read_rows_file(path, imports.EnterpriseRow)
-    return lambda uow, ctx: imports.import_enterprises(uow, ctx, enterprise_rows)
-
-
-async def run(command: str, path: Path) -> CommandResult:
-    return await run_in_service(start_service(OutreachSettings()), import_work(command, path))
-
-
 def main(argv: list[str] | None = None) -> int:
-    description = "govgrid outreach: bulk registration of schools and enterprises"
-    return import_command_line(description, ["import-schools", "import-enterprises"], run, argv)
+    return import_command_line(
+        "govgrid outreach: bulk registration of schools and enterprises",
+        lambda: start_service(OutreachSettings()),
+        {
+            "import-schools": (imports.SchoolRow, imports.import_schools),
+            "import-enterprises": (imports.EnterpriseRow, imports.import_enterprises),
+        },
+        argv,
+    )
 
 
 if __name__ == "__main__":

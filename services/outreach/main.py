@@ -1,37 +1,30 @@
-"""The outreach service's entrypoint: ``python -m services.outreach`` (or uvicorn
-``services.outreach.main:app``)."""
+"""The outreach service's entrypoint: ``python -m services.outreach`` (or ``uvicorn --factory
+services.outreach.main:create_app``)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-
-from govgrid.service import service_app
-from govgrid.web.app import serve
+from govgrid.service import Entrypoint
 from services.outreach.api import cases, drives, enterprise_visits, enterprises, referrals, schools
 from services.outreach.bootstrap import start_service
 from services.outreach.settings import OutreachSettings
 
-
-def create_app(settings: OutreachSettings | None = None) -> FastAPI:
-    return service_app(
-        settings or OutreachSettings(),
-        start_service,
-        title="govgrid outreach",
-        description=(
-            "Services to residents and enterprises: school household-registration drives (274 schools, "
-            "85,000+ students), enterprise visits (百警进百企) with follow-up actions, enterprise-related "
-            "cases until handled, and job referrals of people in difficulty."
-        ),
-        routers=[
-            schools.router,
-            enterprises.router,
-            drives.router,
-            enterprise_visits.router,
-            cases.router,
-            referrals.router,
-        ],
-    )
-
-
-def run() -> None:
-    serve(create_app, OutreachSettings())
+SERVICE = Entrypoint(
+    OutreachSettings,
+    start_service,
+    title="govgrid outreach",
+    description=(
+        "Services to residents and enterprises: school household-registration drives (274 schools, "
+        "85,000+ students), enterprise visits (百警进百企) with follow-up actions, enterprise-related "
+        "cases until handled, and job referrals of people in difficulty."
+    ),
+    routers=[
+        schools.router,
+        enterprises.router,
+        drives.router,
+        enterprise_visits.router,
+        cases.router,
+        referrals.router,
+    ],
+)
+create_app = SERVICE.create_app
+run = SERVICE.run

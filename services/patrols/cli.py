@@ -7,25 +7,20 @@ Prints the import report as JSON; exit code 1 when rows were rejected (nothing i
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from govgrid.commands import CommandResult, run_in_service
-from govgrid.imports import import_command_line, read_rows_file
+from govgrid.imports import import_command_line
 from services.patrols.application import imports
 from services.patrols.application.commands import PoliceActivityRow
 from services.patrols.bootstrap import start_service
 from services.patrols.settings import PatrolsSettings
 
 
-async def run(command: str, path: Path) -> CommandResult:
-    rows = read_rows_file(path, PoliceActivityRow)
-    return await run_in_service(
-        start_service(PatrolsSettings()), lambda uow, ctx: imports.import_police_activity(uow, ctx, rows)
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
-    return import_command_line("govgrid patrols: bulk imports", ["import-police-activity"], run, argv)
+    return import_command_line(
+        "govgrid patrols: bulk imports",
+        lambda: start_service(PatrolsSettings()),
+        {"import-police-activity": (PoliceActivityRow, imports.import_police_activity)},
+        argv,
+    )
 
 
 if __name__ == "__main__":

@@ -1,31 +1,25 @@
-"""The tips service's entrypoint: ``python -m services.tips`` (or uvicorn ``services.tips.main:app``)."""
+"""The tips service's entrypoint: ``python -m services.tips`` (or ``uvicorn --factory
+services.tips.main:create_app``)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-
-from govgrid.service import service_app
-from govgrid.web.app import serve
+from govgrid.service import Entrypoint
 from services.tips.api import clocks, contact_groups, leads, notices
 from services.tips.bootstrap import start_service
 from services.tips.settings import TipsSettings
 
-
-def create_app(settings: TipsSettings | None = None) -> FastAPI:
-    return service_app(
-        settings or TipsSettings(),
-        start_service,
-        title="govgrid tips",
-        description=(
-            "Leads (线索) from residents with informant protection: received -> triaged -> assigned -> "
-            "verified or dismissed -> outcome recorded -> closed. The informant's contact is sealed "
-            "(AES-GCM, a key per lead), revealed only to the handler or a city admin, every reveal and "
-            "refusal recorded, and destroyed after a retention period. Safety notices (安全提示) to the "
-            "villages' contact groups."
-        ),
-        routers=[leads.router, clocks.router, contact_groups.router, notices.router],
-    )
-
-
-def run() -> None:
-    serve(create_app, TipsSettings())
+SERVICE = Entrypoint(
+    TipsSettings,
+    start_service,
+    title="govgrid tips",
+    description=(
+        "Leads (线索) from residents with informant protection: received -> triaged -> assigned -> "
+        "verified or dismissed -> outcome recorded -> closed. The informant's contact is sealed "
+        "(AES-GCM, a key per lead), revealed only to the handler or a city admin, every reveal and "
+        "refusal recorded, and destroyed after a retention period. Safety notices (安全提示) to the "
+        "villages' contact groups."
+    ),
+    routers=[leads.router, clocks.router, contact_groups.router, notices.router],
+)
+create_app = SERVICE.create_app
+run = SERVICE.run

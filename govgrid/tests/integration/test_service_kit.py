@@ -67,7 +67,6 @@ def evolve(state: Village | None, event: DomainEvent) -> Village:
     raise ValueError(f"not a village event: {event.event_type}")
 
 
-@dataclass(frozen=True)
 class CodeMustBeFree(BusinessRule):
     code = "village_already_registered"
     existing: Village | None
@@ -80,17 +79,14 @@ class CodeMustBeFree(BusinessRule):
         return f"village {self.existing.code} is already registered"
 
 
-@dataclass(frozen=True)
 class NameMustChange(BusinessRule):
     code = "name_unchanged"
+    says = "village {village.code} is already called {name_zh}"
     village: Village
     name_zh: str
 
     def is_broken(self) -> bool:
         return self.village.name_zh == self.name_zh
-
-    def message(self) -> str:
-        return f"village {self.village.code} is already called {self.name_zh}"
 
 
 def register(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.domain.appointments import Appointment
 
 Answer = state_response(Appointment)
-ID = {"appointment_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")}
+ID = {"appointment_id": record_id()}
 
 router = command_router(
     "/appointments",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, Import, StateReads, command_router, state_response
+from govgrid.service import Command, Import, StateReads, command_router, registry_code, state_response
 from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.application import imports
 from services.appointments.domain.org_units import OrgUnit
 
 Answer = state_response(OrgUnit)
-ID = {"code": Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")}
+ID = {"code": registry_code()}
 
 router = command_router(
     "/org-units",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, Import, StateReads, command_router, state_response
+from govgrid.service import Command, Import, StateReads, command_router, record_id, state_response
 from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.application import imports
 from services.appointments.domain.people import Person
 
 Answer = state_response(Person)
-ID = {"person_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")}
+ID = {"person_id": record_id()}
 
 router = command_router(
     "/people",

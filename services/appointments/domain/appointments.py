@@ -70,15 +70,7 @@ class Appointment:
 def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
     match event:
         case AppointmentNominated():
-            return Appointment(
-                event.appointment_id,
-                event.kind,
-                event.person_id,
-                event.station_code,
-                event.village_code,
-                event.term_start,
-                event.term_end,
-            )
+            return Appointment(**dict(event))
         case AppointmentApproved() if state is not None:
             return replace(state, status=AppointmentStatus.APPROVED, approved_on=event.approved_on)
         case AppointmentCertificateIssued() if state is not None:
@@ -98,26 +90,23 @@ def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class KindMustFitRole(BusinessRule):
     """Officers are appointed deputy party secretaries, village cadres joint-defence directors."""
 
     code = "appointment_kind_mismatch"
+    says = "a {person.role.value} cannot be appointed {kind.value}"
     kind: AppointmentKind
     person: Person
 
     def is_broken(self) -> bool:
         return self.person.role is not ROLE_FOR_KIND[self.kind]
 
-    def message(self) -> str:
-        return f"a {self.person.role.value} cannot be appointed {self.kind.value}"
 
-
-@dataclass(frozen=True)
 class StationMustCoverVillage(BusinessRule):
     """The pair must belong together: the station covers the village on the first day of the term."""
 
     code = "village_not_covered_by_station"
+    says = "station {station_code} does not cover {village.code} on {on}"
     village: OrgUnit
     station_code: str
     on: date
@@ -125,13 +114,10 @@ class StationMustCoverVillage(BusinessRule):
     def is_broken(self) -> bool:
         return self.village.station_on(self.on) != self.station_code
 
-    def message(self) -> str:
-        return f"station {self.station_code} does not cover {self.village.code} on {self.on}"
 
-
-@dataclass(frozen=True)
 class NoSecondActiveAppointment(BusinessRule):
     code = "already_holds_active_appointment"
+    says = "person {person_id} already holds an active {kind.value} appointment"
     person_id: str
     kind: AppointmentKind
     active_appointment_ids: tuple[str, ...]
@@ -139,12 +125,7 @@ class NoSecondActiveAppointment(BusinessRule):
     def is_broken(self) -> bool:
         return bool(self.active_appointment_ids)
 
-    def message(self) -> str:
-        # The appointments are not named: they may be in places the caller may not see.
-        return f"person {self.person_id} already holds an active {self.kind.value} appointment"
 
-
-@dataclass(frozen=True)
 class PairMustBeThePersons(BusinessRule):
     """An officer's pair station is their own station; a cadre's pair village is their own village."""
 
@@ -165,66 +146,50 @@ class PairMustBeThePersons(BusinessRule):
         )
 
 
-@dataclass(frozen=True)
 class TermMustBeCoherent(BusinessRule):
     code = "dates_incoherent"
+    says = "the term ends ({term_end}) on or before it starts ({term_start})"
     term_start: date
     term_end: date
 
     def is_broken(self) -> bool:
         return self.term_end <= self.term_start
 
-    def message(self) -> str:
-        return f"the term ends ({self.term_end}) on or before it starts ({self.term_start})"
 
-
-@dataclass(frozen=True)
 class NothingChangesAfterTheEnd(BusinessRule):
     code = "appointment_ended"
+    says = "appointment {appointment.appointment_id} ended on {appointment.ended_on}"
     appointment: Appointment
 
     def is_broken(self) -> bool:
         return not self.appointment.is_active
 
-    def message(self) -> str:
-        return f"appointment {self.appointment.appointment_id} ended on {self.appointment.ended_on}"
 
-
-@dataclass(frozen=True)
 class MustBeNominated(BusinessRule):
     code = "appointment_already_approved"
+    says = "appointment {appointment.appointment_id} is already {appointment.status.value}"
     appointment: Appointment
 
     def is_broken(self) -> bool:
         return self.appointment.status is not AppointmentStatus.NOMINATED
 
-    def message(self) -> str:
-        return f"appointment {self.appointment.appointment_id} is already {self.appointment.status.value}"
 
-
-@dataclass(frozen=True)
 class NoCertificateBeforeApproval(BusinessRule):
     code = "certificate_before_approval"
+    says = "appointment {appointment.appointment_id} is not approved yet"
     appointment: Appointment
 
     def is_broken(self) -> bool:
         return self.appointment.status is AppointmentStatus.NOMINATED
 
-    def message(self) -> str:
-        return f"appointment {self.appointment.appointment_id} is not approved yet"
 
-
-@dataclass(frozen=True)
 class OneCertificatePerAppointment(BusinessRule):
     code = "certificate_already_issued"
+    says = "appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
     appointment: Appointment
 
     def is_broken(self) -> bool:
         return self.appointment.certificate_number is not None
-
-    def message(self) -> str:
-        appointment = self.appointment
-        return f"appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
 
 
 # ---------------------------------------------------------------- decisions

@@ -110,7 +110,6 @@ class UnitCodeMustBeFree(KeyMustBeFree):
     record = "organisation unit"
 
 
-@dataclass(frozen=True)
 class ParentMustFit(BusinessRule):
     """A unit hangs under a registered parent of the right kind (a village under a township...)."""
 
@@ -133,31 +132,24 @@ class ParentMustFit(BusinessRule):
         )
 
 
-@dataclass(frozen=True)
 class MustBeAVillage(BusinessRule):
     code = "not_a_village"
+    says = "{unit.code} is a {unit.kind.value}, not a village or community"
     unit: OrgUnit
 
     def is_broken(self) -> bool:
         return not self.unit.is_village
 
-    def message(self) -> str:
-        return f"{self.unit.code} is a {self.unit.kind.value}, not a village or community"
 
-
-@dataclass(frozen=True)
 class MustBeAStation(BusinessRule):
     code = "not_a_police_station"
+    says = "{unit.code} is a {unit.kind.value}, not a police station"
     unit: OrgUnit
 
     def is_broken(self) -> bool:
         return self.unit.kind is not OrgUnitKind.POLICE_STATION
 
-    def message(self) -> str:
-        return f"{self.unit.code} is a {self.unit.kind.value}, not a police station"
 
-
-@dataclass(frozen=True)
 class CoverageMustNotGoBackwards(BusinessRule):
     """A new coverage starts after the latest one started and, if that one ended, after its end:
     a village is never covered by two stations on one day."""
@@ -179,18 +171,15 @@ class CoverageMustNotGoBackwards(BusinessRule):
         return f"coverage from {self.effective_from} must start after {floor} (coverage of {station})"
 
 
-@dataclass(frozen=True)
 class MustBeCovered(BusinessRule):
     code = "village_not_covered"
+    says = "village {village.code} is not currently covered by station {station_code}"
     village: OrgUnit
     station_code: str
 
     def is_broken(self) -> bool:
         current = self.village.current_coverage
         return current is None or current.station_code != self.station_code
-
-    def message(self) -> str:
-        return f"village {self.village.code} is not currently covered by station {self.station_code}"
 
 
 # ---------------------------------------------------------------- decisions
@@ -264,17 +253,14 @@ def end_coverage(village: OrgUnit, *, station_code: str, effective_until: date) 
     ]
 
 
-@dataclass(frozen=True)
 class EndMustFollowStart(BusinessRule):
     code = "dates_incoherent"
+    says = "the end ({end}) is before the start ({start})"
     start: date
     end: date
 
     def is_broken(self) -> bool:
         return self.end < self.start
-
-    def message(self) -> str:
-        return f"the end ({self.end}) is before the start ({self.start})"
 
 
 def jurisdiction_of(unit: OrgUnit, parent: OrgUnit | None) -> Jurisdiction:

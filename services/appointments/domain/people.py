@@ -70,7 +70,6 @@ class PersonIdMustBeFree(KeyMustBeFree):
     record = "person"
 
 
-@dataclass(frozen=True)
 class PersonMustBeActive(BusinessRule):
     """Only a registered person still in service can be appointed, transferred or leave."""
 
@@ -86,43 +85,33 @@ class PersonMustBeActive(BusinessRule):
         return f"person {self.person_id} {state}"
 
 
-@dataclass(frozen=True)
 class MustBeAnOfficer(BusinessRule):
     code = "not_a_police_officer"
+    says = "person {person.person_id} is a {person.role.value}, not a police officer"
     person: Person
 
     def is_broken(self) -> bool:
         return self.person.role is not PersonRole.POLICE_OFFICER
 
-    def message(self) -> str:
-        return f"person {self.person.person_id} is a {self.person.role.value}, not a police officer"
 
-
-@dataclass(frozen=True)
 class TransferMustChangeStation(BusinessRule):
     code = "transfer_to_same_station"
+    says = "officer {person.person_id} already serves at {to_station_code}"
     person: Person
     to_station_code: str
 
     def is_broken(self) -> bool:
         return self.person.station_code == self.to_station_code
 
-    def message(self) -> str:
-        return f"officer {self.person.person_id} already serves at {self.to_station_code}"
 
-
-@dataclass(frozen=True)
 class BadgeNumberMustBeFree(BusinessRule):
     code = "badge_number_taken"
+    says = "badge number {badge_number} is taken by another person"
     badge_number: str
     holder: str | None  # the person already holding this badge number, if any
 
     def is_broken(self) -> bool:
         return self.holder is not None
-
-    def message(self) -> str:
-        # The holder is not named: they may be another station's officer, whom the caller may not see.
-        return f"badge number {self.badge_number} is taken by another person"
 
 
 def register_officer(

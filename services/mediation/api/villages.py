@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
-from govgrid.service import CurrentService
+from govgrid.service import CurrentService, registry_code
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import day_parameter
 from services.mediation.application.mediators import suggestion_for
 
 router = APIRouter(prefix="/villages", tags=["villages"], responses=error_responses(401, 403, 404, 422, 503))
 
-VillageCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+VillageCode = registry_code()
 
 
 @router.get(

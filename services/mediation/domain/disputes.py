@@ -166,18 +166,7 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
     match event:
         case DisputeRegistered():
             return Dispute(
-                event.dispute_id,
-                event.source,
-                event.source_reference,
-                event.village_code,
-                event.grid_code,
-                event.category,
-                event.parties,
-                event.running_since,
-                event.description,
-                event.registered_on,
-                level_started_on=event.registered_on,
-                last_act_on=event.registered_on,
+                **dict(event), level_started_on=event.registered_on, last_act_on=event.registered_on
             )
         case DisputePartiesAdded() if state is not None:
             # Its day does not bound later acts: an old event's day is only the day it was recorded.
@@ -250,24 +239,20 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class DisputeMustBeNew(BusinessRule):
     """A dispute id names one dispute; a referred lead opens one dispute, however often it arrives."""
 
     code = "dispute_already_registered"
+    says = "dispute {existing.dispute_id} is already registered"
     existing: Dispute | None
 
     def is_broken(self) -> bool:
         return self.existing is not None
 
-    def message(self) -> str:
-        assert self.existing is not None
-        return f"dispute {self.existing.dispute_id} is already registered"
 
-
-@dataclass(frozen=True)
 class GridMustBeInTheVillage(BusinessRule):
     code = "grid_not_in_village"
+    says = "grid {grid_code} is not a grid of {village_code}"
     grid_code: str
     grid_parent_code: str | None
     village_code: str
@@ -275,11 +260,7 @@ class GridMustBeInTheVillage(BusinessRule):
     def is_broken(self) -> bool:
         return self.grid_parent_code != self.village_code
 
-    def message(self) -> str:
-        return f"grid {self.grid_code} is not a grid of {self.village_code}"
 
-
-@dataclass(frozen=True)
 class NothingChangesAfterClosing(BusinessRule):
     code = "dispute_closed"
     dispute: Dispute
@@ -295,36 +276,27 @@ class NothingChangesAfterClosing(BusinessRule):
         )
 
 
-@dataclass(frozen=True)
 class MediationMustBeOpen(BusinessRule):
     """Parties, mediators, sessions and outcomes belong to a mediation still going on: not after an
     agreement, a failure (escalate first) or a referral to the court."""
 
     code = "mediation_not_in_progress"
+    says = "dispute {dispute.dispute_id} is {dispute.status.value}: mediation is not in progress"
     dispute: Dispute
 
     def is_broken(self) -> bool:
         return self.dispute.status not in OPEN
 
-    def message(self) -> str:
-        return (
-            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: mediation is not in progress"
-        )
 
-
-@dataclass(frozen=True)
 class MediatorsMustBeAssigned(BusinessRule):
     code = "mediators_not_assigned"
+    says = "dispute {dispute.dispute_id} has no mediators assigned yet"
     dispute: Dispute
 
     def is_broken(self) -> bool:
         return self.dispute.mediators is None
 
-    def message(self) -> str:
-        return f"dispute {self.dispute.dispute_id} has no mediators assigned yet"
 
-
-@dataclass(frozen=True)
 class PartiesMustBeIdentified(BusinessRule):
     """A mediation hears two sides at least: a referral may arrive without parties, they are added
     before the first session."""
@@ -339,7 +311,6 @@ class PartiesMustBeIdentified(BusinessRule):
         return f"dispute {self.dispute.dispute_id} has {len(self.dispute.parties)} parties recorded, needs 2"
 
 
-@dataclass(frozen=True)
 class PartiesMustBeKnown(BusinessRule):
     code = "unknown_party"
     dispute: Dispute
@@ -353,7 +324,6 @@ class PartiesMustBeKnown(BusinessRule):
         return f"not a party to dispute {self.dispute.dispute_id}: {', '.join(unknown)}"
 
 
-@dataclass(frozen=True)
 class PartiesMustBeNew(BusinessRule):
     code = "party_already_recorded"
     dispute: Dispute
@@ -367,7 +337,6 @@ class PartiesMustBeNew(BusinessRule):
         return f"already parties to dispute {self.dispute.dispute_id}: {', '.join(known)}"
 
 
-@dataclass(frozen=True)
 class _PersonOfRole(BusinessRule):
     """The pair is a police officer and a village cadre, as the appointments service registered them."""
 
@@ -394,62 +363,49 @@ class MustBeAVillageCadre(_PersonOfRole):
     role = PersonRole.VILLAGE_CADRE
 
 
-@dataclass(frozen=True)
 class PersonMustBeActive(BusinessRule):
     code = "person_not_active"
+    says = "{person.person_id} has left service"
     person: KnownPerson | None
 
     def is_broken(self) -> bool:
         return self.person is not None and not self.person.active
 
-    def message(self) -> str:
-        assert self.person is not None
-        return f"{self.person.person_id} has left service"
 
-
-@dataclass(frozen=True)
 class AgreementNeedsASession(BusinessRule):
     """An agreement is reached at a session held at the dispute's current level."""
 
     code = "no_session_at_level"
+    says = "no session was held at {dispute.level.value} level for {dispute.dispute_id}"
     dispute: Dispute
 
     def is_broken(self) -> bool:
         return not self.dispute.sessions_at_level
 
-    def message(self) -> str:
-        return f"no session was held at {self.dispute.level.value} level for {self.dispute.dispute_id}"
 
-
-@dataclass(frozen=True)
 class EscalationNeedsAFailure(BusinessRule):
     """A dispute goes up the ladder once mediation failed at its level (the overdue list tells the
     mediators when to give up)."""
 
     code = "escalation_needs_failure"
+    says = (
+        "dispute {dispute.dispute_id} is {dispute.status.value}: record the failed mediation before "
+        "escalating"
+    )
     dispute: Dispute
 
     def is_broken(self) -> bool:
         return self.dispute.status is not DisputeStatus.MEDIATION_FAILED
 
-    def message(self) -> str:
-        return (
-            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: "
-            "record the failed mediation before escalating"
-        )
 
-
-@dataclass(frozen=True)
 class EscalationMustGoUp(BusinessRule):
     code = "escalation_must_go_up"
+    says = "dispute {dispute.dispute_id} is at {dispute.level.value} level already"
     dispute: Dispute
     to_level: MediationLevel
 
     def is_broken(self) -> bool:
         return LEVELS.index(self.to_level) <= LEVELS.index(self.dispute.level)
-
-    def message(self) -> str:
-        return f"dispute {self.dispute.dispute_id} is at {self.dispute.level.value} level already"
 
 
 # Which outcome a dispute of each status can be closed with.
@@ -460,35 +416,26 @@ CLOSABLE_WITH: dict[CloseOutcome, frozenset[DisputeStatus]] = {
 }
 
 
-@dataclass(frozen=True)
 class OutcomeMustFitTheStatus(BusinessRule):
     """Resolved needs an agreement, referred_to_court an escalation to the court, withdrawn a
     mediation without an outcome yet."""
 
     code = "close_outcome_mismatch"
+    says = "dispute {dispute.dispute_id} is {dispute.status.value}: it cannot be closed as {outcome.value}"
     dispute: Dispute
     outcome: CloseOutcome
 
     def is_broken(self) -> bool:
         return self.dispute.status not in CLOSABLE_WITH[self.outcome]
 
-    def message(self) -> str:
-        return (
-            f"dispute {self.dispute.dispute_id} is {self.dispute.status.value}: "
-            f"it cannot be closed as {self.outcome.value}"
-        )
 
-
-@dataclass(frozen=True)
 class FollowUpNeedsAnAgreement(BusinessRule):
     code = "no_agreement_to_follow_up"
+    says = "dispute {dispute.dispute_id} reached no agreement to follow up"
     dispute: Dispute
 
     def is_broken(self) -> bool:
         return self.dispute.agreement is None
-
-    def message(self) -> str:
-        return f"dispute {self.dispute.dispute_id} reached no agreement to follow up"
 
 
 # ---------------------------------------------------------------- decisions

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.cases import EnterpriseCase
@@ -14,7 +12,7 @@ Answer = state_response(EnterpriseCase)
 router = command_router(
     "/enterprise-cases",
     ["enterprise cases"],
-    {"case_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"case_id": record_id()},
     [
         Command("", c.OpenEnterpriseCase, h.open_case, "Open an enterprise-related case", Answer, 201),
         Command(

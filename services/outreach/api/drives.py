@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.outreach.api.reads import drive_visible
 from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
@@ -15,7 +13,7 @@ Answer = state_response(Drive)
 router = command_router(
     "/registration-drives",
     ["registration drives"],
-    {"drive_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"drive_id": record_id()},
     [
         Command(
             "",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path
 
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.enterprise_visits import EnterpriseVisit
@@ -17,7 +17,7 @@ router = command_router(
     "/enterprise-visits",
     ["enterprise visits"],
     {
-        "visit_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"),
+        "visit_id": record_id(),
         "action_no": Annotated[int, Path(ge=1, le=1000)],
     },
     [

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.referrals import JobReferral
@@ -14,7 +12,7 @@ Answer = state_response(JobReferral)
 router = command_router(
     "/job-referrals",
     ["job referrals"],
-    {"referral_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"referral_id": record_id()},
     [
         Command(
             "",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, Import, StateReads, command_router, state_response
+from govgrid.service import Command, Import, StateReads, command_router, registry_code, state_response
 from services.outreach.api.reads import placed_today
 from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
@@ -16,7 +14,7 @@ Answer = state_response(School)
 router = command_router(
     "/schools",
     ["schools"],
-    {"code": Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"code": registry_code()},
     [
         Command(
             "",

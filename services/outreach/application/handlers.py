@@ -147,7 +147,7 @@ async def record_school_visit(
     uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
 ) -> CommandResult:
     t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
-    events = drives.record_visit(t.state, drives.Visit(**cmd.model_dump()), today=today_in_china())
+    events = drives.record_visit(t.state, drives.SchoolVisit(**cmd.model_dump()), today=today_in_china())
     at_school = await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
     return await t.record(events, on=cmd.visited_on, jurisdiction=at_school)
 
@@ -156,7 +156,7 @@ async def correct_school_visit(
     uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.RecordSchoolVisit
 ) -> CommandResult:
     t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
-    events = drives.correct_visit(t.state, drives.Visit(**cmd.model_dump()))
+    events = drives.correct_visit(t.state, drives.SchoolVisit(**cmd.model_dump()))
     return await t.record(
         events, jurisdiction=await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
     )

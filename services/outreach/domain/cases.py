@@ -3,7 +3,7 @@ how long the handling took is derived from the two days. Nothing changes once it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -49,16 +49,13 @@ def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class NothingChangesOnceHandled(BusinessRule):
     code = "enterprise_case_already_handled"
+    says = "case {case.case_id} was handled on {case.handled_on} ({case.outcome})"
     case: EnterpriseCase
 
     def is_broken(self) -> bool:
         return self.case.handled_on is not None
-
-    def message(self) -> str:
-        return f"case {self.case.case_id} was handled on {self.case.handled_on} ({self.case.outcome})"
 
 
 @dataclass(frozen=True)
@@ -75,15 +72,7 @@ def open_case(opening: Opening, *, enterprise: Enterprise | None, today: date) -
         EnterpriseMustExist(enterprise, opening.enterprise_code),
         NotInTheFuture("the case's opening", opening.opened_on, today),
     )
-    return [
-        EnterpriseCaseOpened(
-            case_id=opening.case_id,
-            enterprise_code=opening.enterprise_code,
-            category=opening.category,
-            opened_on=opening.opened_on,
-            summary=opening.summary,
-        )
-    ]
+    return [EnterpriseCaseOpened(**asdict(opening))]
 
 
 def handle(

@@ -9,7 +9,7 @@ closure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -30,11 +30,19 @@ def stream_id(drive_id: str) -> str:
 
 @dataclass(frozen=True)
 class SchoolVisit:
+    """A day of the window at a school and what it processed."""
+
+    # What a visit's command says, what its events carry (with the drive's id) and what the drive keeps.
+
     school_code: str
     visited_on: date
     students_processed: int
     id_cards: int
     household_changes: int
+
+    @classmethod
+    def told_by(cls, event: SchoolVisitRecorded | SchoolVisitCorrected) -> SchoolVisit:
+        return cls(**event.model_dump(exclude={"drive_id"}))
 
 
 @dataclass(frozen=True)
@@ -84,34 +92,13 @@ class Drive:
 def evolve(state: Drive | None, event: DomainEvent) -> Drive:
     match event:
         case RegistrationDriveLaunched() if state is None:
-            return Drive(
-                event.drive_id,
-                event.station_code,
-                event.title,
-                event.period_start,
-                event.period_end,
-                event.target_school_codes,
-                event.launched_on,
-            )
+            return Drive(**dict(event))
         case RegistrationDriveTargetsAdded() if state is not None:
             return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
         case SchoolVisitRecorded() if state is not None:
-            visit = SchoolVisit(
-                event.school_code,
-                event.visited_on,
-                event.students_processed,
-                event.id_cards,
-                event.household_changes,
-            )
-            return replace(state, visits=(*state.visits, visit))
+            return replace(state, visits=(*state.visits, SchoolVisit.told_by(event)))
         case SchoolVisitCorrected() if state is not None:
-            corrected = SchoolVisit(
-                event.school_code,
-                event.visited_on,
-                event.students_processed,
-                event.id_cards,
-                event.household_changes,
-            )
+            corrected = SchoolVisit.told_by(event)
             return replace(
                 state,
                 visits=tuple(
@@ -127,11 +114,14 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class SchoolMustBeInStationArea(BusinessRule):
     """The station moves its window only into schools of villages it covers when the drive starts."""
 
     code = "school_outside_station_area"
+    says = (
+        "school {school.school_code} lies in {school.village_code}, which station {station_code} does "
+        "not cover on {on}"
+    )
     school: School
     station_code: str
     covered_villages: frozenset[str]
@@ -140,57 +130,41 @@ class SchoolMustBeInStationArea(BusinessRule):
     def is_broken(self) -> bool:
         return self.school.village_code not in self.covered_villages
 
-    def message(self) -> str:
-        return (
-            f"school {self.school.school_code} lies in {self.school.village_code}, which station "
-            f"{self.station_code} does not cover on {self.on}"
-        )
 
-
-@dataclass(frozen=True)
 class NothingChangesAfterClosure(BusinessRule):
     code = "drive_closed"
+    says = "registration drive {drive.drive_id} was closed on {drive.closed_on}"
     drive: Drive
 
     def is_broken(self) -> bool:
         return not self.drive.is_open
 
-    def message(self) -> str:
-        return f"registration drive {self.drive.drive_id} was closed on {self.drive.closed_on}"
 
-
-@dataclass(frozen=True)
 class SchoolMustBeTargeted(BusinessRule):
     code = "school_not_targeted"
+    says = "school {school_code} is not a target of drive {drive.drive_id}: add it first"
     drive: Drive
     school_code: str
 
     def is_broken(self) -> bool:
         return self.school_code not in self.drive.target_school_codes
 
-    def message(self) -> str:
-        return f"school {self.school_code} is not a target of drive {self.drive.drive_id}: add it first"
 
-
-@dataclass(frozen=True)
 class VisitWithinPeriod(BusinessRule):
     code = "visit_outside_drive_period"
+    says = "{visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
     drive: Drive
     visited_on: date
 
     def is_broken(self) -> bool:
         return not self.drive.period_start <= self.visited_on <= self.drive.period_end
 
-    def message(self) -> str:
-        drive = self.drive
-        return f"{self.visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
 
-
-@dataclass(frozen=True)
 class OneVisitPerSchoolAndDay(BusinessRule):
     """A school's figures of one day are one record: a second one would count them twice."""
 
     code = "school_visit_already_recorded"
+    says = "the visit of {school_code} on {visited_on} is already recorded"
     drive: Drive
     school_code: str
     visited_on: date
@@ -198,15 +172,12 @@ class OneVisitPerSchoolAndDay(BusinessRule):
     def is_broken(self) -> bool:
         return self.drive.visit(self.school_code, self.visited_on) is not None
 
-    def message(self) -> str:
-        return f"the visit of {self.school_code} on {self.visited_on} is already recorded"
 
-
-@dataclass(frozen=True)
 class VisitMustBeRecorded(BusinessRule):
     """Only a recorded school day can be corrected."""
 
     code = "school_visit_not_recorded"
+    says = "no visit of {school_code} on {visited_on} is recorded in drive {drive.drive_id}"
     drive: Drive
     school_code: str
     visited_on: date
@@ -214,29 +185,21 @@ class VisitMustBeRecorded(BusinessRule):
     def is_broken(self) -> bool:
         return self.drive.visit(self.school_code, self.visited_on) is None
 
-    def message(self) -> str:
-        return (
-            f"no visit of {self.school_code} on {self.visited_on} is recorded in drive {self.drive.drive_id}"
-        )
 
-
-@dataclass(frozen=True)
 class DocumentsMustNotExceedStudents(BusinessRule):
     """Each ID card and each household-registration change is processed for one student."""
 
     code = "documents_exceed_students"
+    says = (
+        "{id_cards} ID cards and {household_changes} household changes for {students_processed} students "
+        "processed"
+    )
     students_processed: int
     id_cards: int
     household_changes: int
 
     def is_broken(self) -> bool:
         return max(self.id_cards, self.household_changes) > self.students_processed
-
-    def message(self) -> str:
-        return (
-            f"{self.id_cards} ID cards and {self.household_changes} household changes for "
-            f"{self.students_processed} students processed"
-        )
 
 
 # ---------------------------------------------------------------- decisions
@@ -285,17 +248,7 @@ def launch(
         covered_villages=covered_villages,
         on=command.period_start,
     )
-    return [
-        RegistrationDriveLaunched(
-            drive_id=command.drive_id,
-            station_code=command.station_code,
-            title=command.title,
-            period_start=command.period_start,
-            period_end=command.period_end,
-            target_school_codes=command.target_school_codes,
-            launched_on=command.launched_on,
-        )
-    ]
+    return [RegistrationDriveLaunched(**asdict(command))]
 
 
 def add_targets(
@@ -327,16 +280,7 @@ def add_targets(
     return [RegistrationDriveTargetsAdded(drive_id=drive.drive_id, school_codes=new, added_on=added_on)]
 
 
-@dataclass(frozen=True)
-class Visit:
-    school_code: str
-    visited_on: date
-    students_processed: int
-    id_cards: int
-    household_changes: int
-
-
-def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent]:
+def record_visit(drive: Drive, visit: SchoolVisit, *, today: date) -> list[DomainEvent]:
     check(
         NothingChangesAfterClosure(drive),
         SchoolMustBeTargeted(drive, visit.school_code),
@@ -345,40 +289,19 @@ def record_visit(drive: Drive, visit: Visit, *, today: date) -> list[DomainEvent
         OneVisitPerSchoolAndDay(drive, visit.school_code, visit.visited_on),
         DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
     )
-    return [
-        SchoolVisitRecorded(
-            drive_id=drive.drive_id,
-            school_code=visit.school_code,
-            visited_on=visit.visited_on,
-            students_processed=visit.students_processed,
-            id_cards=visit.id_cards,
-            household_changes=visit.household_changes,
-        )
-    ]
+    return [SchoolVisitRecorded(drive_id=drive.drive_id, **asdict(visit))]
 
 
-def correct_visit(drive: Drive, visit: Visit) -> list[DomainEvent]:
+def correct_visit(drive: Drive, visit: SchoolVisit) -> list[DomainEvent]:
     """The day's complete figures replace the recorded ones; no event when they are the same."""
     check(
         NothingChangesAfterClosure(drive),
         VisitMustBeRecorded(drive, visit.school_code, visit.visited_on),
         DocumentsMustNotExceedStudents(visit.students_processed, visit.id_cards, visit.household_changes),
     )
-    corrected = SchoolVisit(
-        visit.school_code, visit.visited_on, visit.students_processed, visit.id_cards, visit.household_changes
-    )
-    if drive.visit(visit.school_code, visit.visited_on) == corrected:
+    if drive.visit(visit.school_code, visit.visited_on) == visit:
         return []
-    return [
-        SchoolVisitCorrected(
-            drive_id=drive.drive_id,
-            school_code=visit.school_code,
-            visited_on=visit.visited_on,
-            students_processed=visit.students_processed,
-            id_cards=visit.id_cards,
-            household_changes=visit.household_changes,
-        )
-    ]
+    return [SchoolVisitCorrected(drive_id=drive.drive_id, **asdict(visit))]
 
 
 def close(drive: Drive, *, closed_on: date, today: date) -> list[DomainEvent]:

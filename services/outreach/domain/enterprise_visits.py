@@ -16,6 +16,7 @@ from govgrid.catalogue.outreach import (
     FollowUpActionPlanned,
 )
 from govgrid.errors import NotFound
+from govgrid.officers import OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
@@ -95,85 +96,56 @@ def evolve(state: EnterpriseVisit | None, event: DomainEvent) -> EnterpriseVisit
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
-class OfficerMustBeKnown(BusinessRule):
-    code = "unknown_officer"
-    officer: Officer | None
-    person_id: str
-
-    def is_broken(self) -> bool:
-        return self.officer is None
-
-    def message(self) -> str:
-        return f"{self.person_id} is not a police officer of the registry"
-
-
-@dataclass(frozen=True)
 class OfficerMustServe(BusinessRule):
     """The visiting officer was in service on the day of the visit (the day they left included)."""
 
     code = "officer_not_active"
+    says = "officer {officer.person_id} left service on {officer.left_service_on}"
     officer: Officer
     on: date
 
     def is_broken(self) -> bool:
         return not self.officer.serves_on(self.on)
 
-    def message(self) -> str:
-        return f"officer {self.officer.person_id} left service on {self.officer.left_service_on}"
 
-
-@dataclass(frozen=True)
 class CaseMustExist(BusinessRule):
     code = "unknown_enterprise_case"
+    says = "enterprise case {case_id} does not exist"
     case: EnterpriseCase | None
     case_id: str
 
     def is_broken(self) -> bool:
         return self.case is None
 
-    def message(self) -> str:
-        return f"enterprise case {self.case_id} does not exist"
 
-
-@dataclass(frozen=True)
 class CaseMustConcernTheEnterprise(BusinessRule):
     code = "case_of_another_enterprise"
+    says = "case {case.case_id} is not a case of {enterprise_code}"
     case: EnterpriseCase
     enterprise_code: str
 
     def is_broken(self) -> bool:
         return self.case.enterprise_code != self.enterprise_code
 
-    def message(self) -> str:
-        return f"case {self.case.case_id} is not a case of {self.enterprise_code}"
 
-
-@dataclass(frozen=True)
 class FollowUpDueAfterTheVisit(BusinessRule):
     code = "follow_up_due_not_after_visit"
+    says = "a follow-up action due on {due_on} is not after the visit ({visited_on})"
     due_on: date
     visited_on: date
 
     def is_broken(self) -> bool:
         return self.due_on <= self.visited_on
 
-    def message(self) -> str:
-        return f"a follow-up action due on {self.due_on} is not after the visit ({self.visited_on})"
 
-
-@dataclass(frozen=True)
 class FollowUpCompletedOnce(BusinessRule):
     code = "follow_up_already_completed"
+    says = "action {action.action_no} of visit {visit_id} was completed on {action.completed_on}"
     visit_id: str
     action: FollowUpAction
 
     def is_broken(self) -> bool:
         return self.action.completed_on is not None
-
-    def message(self) -> str:
-        action = self.action
-        return f"action {action.action_no} of visit {self.visit_id} was completed on {action.completed_on}"
 
 
 # ---------------------------------------------------------------- decisions

@@ -3,7 +3,7 @@ at a registered enterprise; the outcome (hired, not hired) is recorded once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -53,35 +53,27 @@ def evolve(state: JobReferral | None, event: DomainEvent) -> JobReferral:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class NoSecondPendingReferral(BusinessRule):
     """A person waits for one answer per enterprise at a time: a second referral would count twice."""
 
     code = "referral_already_pending"
+    says = (
+        "this person's referral {pending_referral_id} to {enterprise_code} is still waiting for its outcome"
+    )
     enterprise_code: str
     pending_referral_id: str | None
 
     def is_broken(self) -> bool:
         return self.pending_referral_id is not None
 
-    def message(self) -> str:
-        return (
-            f"this person's referral {self.pending_referral_id} to {self.enterprise_code} "
-            "is still waiting for its outcome"
-        )
 
-
-@dataclass(frozen=True)
 class OneOutcomePerReferral(BusinessRule):
     code = "referral_outcome_already_recorded"
+    says = "referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
     referral: JobReferral
 
     def is_broken(self) -> bool:
         return not self.referral.is_pending
-
-    def message(self) -> str:
-        referral = self.referral
-        return f"referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
 
 
 @dataclass(frozen=True)
@@ -102,15 +94,7 @@ def refer(
         NoSecondPendingReferral(referral.enterprise_code, pending_referral_id),
         NotInTheFuture("the referral", referral.referred_on, today),
     )
-    return [
-        JobReferralMade(
-            referral_id=referral.referral_id,
-            person_ref=referral.person_ref,
-            enterprise_code=referral.enterprise_code,
-            position=referral.position,
-            referred_on=referral.referred_on,
-        )
-    ]
+    return [JobReferralMade(**asdict(referral))]
 
 
 def record_outcome(

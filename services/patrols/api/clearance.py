@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.patrols.application import commands as c
 from services.patrols.application import handlers as h
 from services.patrols.domain.clearance import ClearanceOperation
@@ -14,7 +12,7 @@ Answer = state_response(ClearanceOperation)
 router = command_router(
     "/clearance-operations",
     ["clearance operations"],
-    {"operation_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"operation_id": record_id()},
     [
         Command(
             "",

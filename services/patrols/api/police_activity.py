@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path
-
 from govgrid.auth import CurrentPrincipal
 from govgrid.envelope import EventEnvelope
-from govgrid.service import CurrentService, Import, command_router, state_response
+from govgrid.service import CurrentService, Import, command_router, registry_code, state_response
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import day_parameter
 from govgrid.web.reads import read_history, read_state
@@ -35,7 +33,7 @@ router = command_router(
     ],
 )
 
-StationCode = Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+StationCode = registry_code()
 READ_ERRORS = error_responses(401, 403, 404, 422, 503)
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.patrols.application import commands as c
 from services.patrols.application import handlers as h
 from services.patrols.domain.teams import PatrolTeam
 
 Answer = state_response(PatrolTeam)
 IDS = {
-    "team_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"),
-    "member_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"),
+    "team_id": record_id(),
+    "member_id": record_id(),
 }
 
 router = command_router(

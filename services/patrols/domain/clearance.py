@@ -102,46 +102,33 @@ def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOpe
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class NothingChangesAfterClosure(BusinessRule):
     code = "clearance_operation_closed"
+    says = "clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.is_over
 
-    def message(self) -> str:
-        operation = self.operation
-        return f"clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
 
-
-@dataclass(frozen=True)
 class MustNotBeCarriedOutYet(BusinessRule):
     code = "clearance_already_carried_out"
+    says = "clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.status is not ClearanceStatus.PLANNED
 
-    def message(self) -> str:
-        operation = self.operation
-        return f"clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
 
-
-@dataclass(frozen=True)
 class MustBeCarriedOut(BusinessRule):
     """Closing files the results: there must be some."""
 
     code = "clearance_not_carried_out"
+    says = "clearance operation {operation.operation_id} has not been carried out (cancel it instead)"
     operation: ClearanceOperation
 
     def is_broken(self) -> bool:
         return self.operation.status is ClearanceStatus.PLANNED
-
-    def message(self) -> str:
-        return (
-            f"clearance operation {self.operation.operation_id} has not been carried out (cancel it instead)"
-        )
 
 
 # ---------------------------------------------------------------- decisions

@@ -97,14 +97,7 @@ class Patrol:
 def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
     match event:
         case PatrolScheduled():
-            return Patrol(
-                event.patrol_id,
-                event.team_id,
-                event.station_code,
-                event.planned_start,
-                event.planned_end,
-                event.note,
-            )
+            return Patrol(**dict(event))
         case PatrolStarted() if state is not None:
             return replace(
                 state,
@@ -136,42 +129,33 @@ def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class NothingChangesAfterTheEnd(BusinessRule):
     code = "patrol_finished"
+    says = "patrol {patrol.patrol_id} is {patrol.status.value}: nothing changes any more"
     patrol: Patrol
 
     def is_broken(self) -> bool:
         return self.patrol.is_finished
 
-    def message(self) -> str:
-        return f"patrol {self.patrol.patrol_id} is {self.patrol.status.value}: nothing changes any more"
 
-
-@dataclass(frozen=True)
 class MustHaveStarted(BusinessRule):
     """No checkpoint, observation or completion before the start."""
 
     code = "patrol_not_started"
+    says = "patrol {patrol.patrol_id} has not started"
     patrol: Patrol
 
     def is_broken(self) -> bool:
         return self.patrol.status is PatrolStatus.SCHEDULED
 
-    def message(self) -> str:
-        return f"patrol {self.patrol.patrol_id} has not started"
 
-
-@dataclass(frozen=True)
 class MustNotHaveStarted(BusinessRule):
     code = "patrol_already_started"
+    says = "patrol {patrol.patrol_id} started at {patrol.started_at}"
     patrol: Patrol
 
     def is_broken(self) -> bool:
         return self.patrol.status is not PatrolStatus.SCHEDULED
-
-    def message(self) -> str:
-        return f"patrol {self.patrol.patrol_id} started at {self.patrol.started_at}"
 
 
 # ---------------------------------------------------------------- decisions

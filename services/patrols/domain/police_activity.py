@@ -44,19 +44,16 @@ def evolve(state: PoliceActivity | None, event: DomainEvent) -> PoliceActivity:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class DayMustHaveBegun(BusinessRule):
     """Figures of a day that has not begun in China yet are a mistake in the file."""
 
     code = "day_in_the_future"
+    says = "{day} is after today ({today})"
     day: date
     today: date
 
     def is_broken(self) -> bool:
         return self.day > self.today
-
-    def message(self) -> str:
-        return f"{self.day} is after today ({self.today})"
 
 
 def record(

@@ -12,7 +12,6 @@ from govgrid.rules import BusinessRule
 Member = OfficerMember | VolunteerMember
 
 
-@dataclass(frozen=True)
 class TimeMustNotGoBackwards(BusinessRule):
     """What a record says happened cannot come before what its aggregate already knows. ``when``
     and ``earliest`` are both dates or both datetimes."""
@@ -38,15 +37,12 @@ class Place:
     station_code: str | None
 
 
-@dataclass(frozen=True)
 class MustBeInStationCoverage(BusinessRule):
     code = "outside_station_coverage"
+    says = "{place.code} is not covered by station {station_code} on {on}"
     place: Place
     station_code: str
     on: date
 
     def is_broken(self) -> bool:
         return self.place.station_code != self.station_code
-
-    def message(self) -> str:
-        return f"{self.place.code} is not covered by station {self.station_code} on {self.on}"

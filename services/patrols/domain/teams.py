@@ -96,32 +96,25 @@ def evolve(state: PatrolTeam | None, event: DomainEvent) -> PatrolTeam:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class TeamMustNotBeDisbanded(BusinessRule):
     code = "team_disbanded"
+    says = "patrol team {team.team_id} was disbanded on {team.disbanded_on}"
     team: PatrolTeam
 
     def is_broken(self) -> bool:
         return self.team.disbanded_on is not None
 
-    def message(self) -> str:
-        return f"patrol team {self.team.team_id} was disbanded on {self.team.disbanded_on}"
 
-
-@dataclass(frozen=True)
 class MustNotAlreadyBeAMember(BusinessRule):
     code = "already_a_team_member"
+    says = "{member_id} is already a member of patrol team {team.team_id}"
     team: PatrolTeam
     member_id: str
 
     def is_broken(self) -> bool:
         return self.team.current(self.member_id) is not None
 
-    def message(self) -> str:
-        return f"{self.member_id} is already a member of patrol team {self.team.team_id}"
 
-
-@dataclass(frozen=True)
 class MustBeAMember(BusinessRule):
     """On the team on ``on``, or today when ``on`` is None."""
 
@@ -140,7 +133,6 @@ class MustBeAMember(BusinessRule):
         return f"{self.member_id} is not a member of patrol team {self.team.team_id}{when}"
 
 
-@dataclass(frozen=True)
 class OfficerMustServeAtTheStation(BusinessRule):
     """An officer member is an active officer of the team's own station."""
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fastapi import Path
 
-from govgrid.service import command_router
-from services.tips.api.leads import LeadId
+from govgrid.service import command_router, record_id
 from services.tips.application.handlers import LEAD_CLOCKS
 from services.tips.domain.clock import LeadStage
 
 Stage = Path(pattern="^(" + "|".join(LeadStage) + ")$", description="The stage whose clock this is.")
 
 router = command_router(
-    "/leads", ["lead clocks"], {"lead_id": LeadId, "stage": Stage}, LEAD_CLOCKS.commands("lead_id")
+    "/leads", ["lead clocks"], {"lead_id": record_id(), "stage": Stage}, LEAD_CLOCKS.commands("lead_id")
 )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.domain.contact_groups import ContactGroup
@@ -14,7 +12,7 @@ Answer = state_response(ContactGroup)
 router = command_router(
     "/contact-groups",
     ["contact groups"],
-    {"group_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"group_id": record_id()},
     [
         Command(
             "",

@@ -7,13 +7,13 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from govgrid.auth import CurrentPrincipal, Role
 from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadPriority
-from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
+from govgrid.service import Command, CurrentService, StateReads, command_router, record_id, state_response
 from govgrid.web.commands import IdempotencyKey, execute
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import OffsetParameter
@@ -28,7 +28,6 @@ LEAD_READERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
 NO_STORE = {"Cache-Control": "no-store"}
 
 Answer = state_response(Lead)
-LeadId = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 READS = StateReads(
     h.LEAD, Answer, readers=LEAD_READERS, summary="Current state of a lead (no informant data)"
 )
@@ -36,7 +35,7 @@ READS = StateReads(
 router = command_router(
     "/leads",
     ["leads"],
-    {"lead_id": LeadId},
+    {"lead_id": record_id()},
     [
         Command(
             "",
@@ -157,7 +156,7 @@ async def reveal_informant_contact(
     body: c.RevealInformantContact,
     principal: CurrentPrincipal,
     service: CurrentService,
-    lead_id: Annotated[str, LeadId],
+    lead_id: Annotated[str, record_id()],
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     shown = h.RevealedContact()

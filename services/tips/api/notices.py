@@ -3,9 +3,7 @@ by group."""
 
 from __future__ import annotations
 
-from fastapi import Path
-
-from govgrid.service import Command, StateReads, command_router, state_response
+from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.domain.notices import SafetyNotice
@@ -15,7 +13,7 @@ Answer = state_response(SafetyNotice)
 router = command_router(
     "/notices",
     ["safety notices"],
-    {"notice_id": Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")},
+    {"notice_id": record_id()},
     [
         Command(
             "",

@@ -3,7 +3,7 @@ posted to. The service knows a group's village, kind and name, never its members
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -27,9 +27,7 @@ class ContactGroup:
 def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
     match event:
         case ContactGroupRegistered():
-            return ContactGroup(
-                event.group_id, event.village_code, event.kind, event.name, event.registered_on
-            )
+            return ContactGroup(**dict(event))
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
@@ -48,17 +46,8 @@ class Registration:
 
 
 def register(existing: ContactGroup | None, registration: Registration, *, today: date) -> list[DomainEvent]:
-    r = registration
     check(
-        GroupIdMustBeFree(existing, r.group_id),
-        NotInTheFuture("the registration", r.registered_on, today),
+        GroupIdMustBeFree(existing, registration.group_id),
+        NotInTheFuture("the registration", registration.registered_on, today),
     )
-    return [
-        ContactGroupRegistered(
-            group_id=r.group_id,
-            village_code=r.village_code,
-            kind=r.kind,
-            name=r.name,
-            registered_on=r.registered_on,
-        )
-    ]
+    return [ContactGroupRegistered(**asdict(registration))]

@@ -33,7 +33,7 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
-from govgrid.officers import Officer
+from govgrid.officers import Officer, OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
 
@@ -219,152 +219,108 @@ class Caller:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True)
 class PlaceMustHaveAStation(BusinessRule):
     """Every lead is handled by the station covering its village on the day it arrives."""
 
     code = "village_not_covered"
+    says = "no police station covers {place_code} on that day"
     place_code: str
     station_code: str | None
 
     def is_broken(self) -> bool:
         return self.station_code is None
 
-    def message(self) -> str:
-        return f"no police station covers {self.place_code} on that day"
 
-
-@dataclass(frozen=True)
 class NothingChangesAfterClosing(BusinessRule):
     code = "lead_closed"
+    says = "lead {lead.lead_id} was closed on {lead.closed_on}"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status is LeadStatus.CLOSED
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} was closed on {self.lead.closed_on}"
 
-
-@dataclass(frozen=True)
 class MustAwaitDecision(BusinessRule):
     """Triage, verification and dismissal happen before the lead is verified or dismissed."""
 
     code = "lead_already_decided"
+    says = "lead {lead.lead_id} is already {lead.status.value}"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status in DECIDED
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is already {self.lead.status.value}"
 
-
-@dataclass(frozen=True)
 class PriorityMustChange(BusinessRule):
     code = "priority_unchanged"
+    says = "lead {lead.lead_id} already has priority {priority.value}"
     lead: Lead
     priority: LeadPriority
 
     def is_broken(self) -> bool:
         return self.lead.priority is self.priority
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} already has priority {self.priority.value}"
 
-
-@dataclass(frozen=True)
 class MustBeTriaged(BusinessRule):
     code = "lead_not_triaged"
+    says = "lead {lead.lead_id} has no priority yet: triage it first"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status is LeadStatus.RECEIVED
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} has no priority yet: triage it first"
 
-
-@dataclass(frozen=True)
 class MustNotBeDismissed(BusinessRule):
     code = "lead_dismissed"
+    says = "lead {lead.lead_id} was dismissed"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status is LeadStatus.DISMISSED
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} was dismissed"
 
-
-@dataclass(frozen=True)
-class OfficerMustBeKnown(BusinessRule):
-    code = "unknown_officer"
-    person_id: str
-    officer: Officer | None
-
-    def is_broken(self) -> bool:
-        return self.officer is None
-
-    def message(self) -> str:
-        return f"no police officer {self.person_id} is registered"
-
-
-@dataclass(frozen=True)
 class OfficerMustServeAtStation(BusinessRule):
     """A lead is handled by an active officer of its own station."""
 
     code = "officer_not_at_station"
+    says = "officer {officer.person_id} does not serve at {station_code}"
     officer: Officer
     station_code: str
 
     def is_broken(self) -> bool:
         return not self.officer.serves_at(self.station_code)
 
-    def message(self) -> str:
-        return f"officer {self.officer.person_id} does not serve at {self.station_code}"
 
-
-@dataclass(frozen=True)
 class MustBeANewHandler(BusinessRule):
     code = "already_assigned_to_officer"
+    says = "lead {lead.lead_id} is already assigned to {person_id}"
     lead: Lead
     person_id: str
 
     def is_broken(self) -> bool:
         return self.lead.handler == self.person_id
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is already assigned to {self.person_id}"
 
-
-@dataclass(frozen=True)
 class MustBeAssigned(BusinessRule):
     """Only a lead someone was assigned to check can be verified."""
 
     code = "lead_not_assigned"
+    says = "lead {lead.lead_id} is not assigned to an officer"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.handler is None
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is not assigned to an officer"
 
-
-@dataclass(frozen=True)
 class MustBeVerified(BusinessRule):
     code = "lead_not_verified"
+    says = "lead {lead.lead_id} is {lead.status.value}, not verified"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status not in (LeadStatus.VERIFIED, LeadStatus.OUTCOME_RECORDED)
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is {self.lead.status.value}, not verified"
 
-
-@dataclass(frozen=True)
 class OutcomeOnlyOnce(BusinessRule):
     """The same outcome (with the same case number) is not recorded twice: a second arrest needs its own
     case number, and a lead is referred to mediation once (a second referral would open a second
@@ -383,69 +339,53 @@ class OutcomeOnlyOnce(BusinessRule):
         return f"lead {self.lead.lead_id} already has the outcome {self.outcome.value}{case}"
 
 
-@dataclass(frozen=True)
 class MustBeConcluded(BusinessRule):
     """A lead closes once dismissed, or verified with at least one outcome."""
 
     code = "lead_not_concluded"
+    says = "lead {lead.lead_id} is {lead.status.value}: dismiss it or record an outcome first"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status not in (LeadStatus.DISMISSED, LeadStatus.OUTCOME_RECORDED)
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is {self.lead.status.value}: dismiss it or record an outcome first"
 
-
-@dataclass(frozen=True)
 class MustHaveAContact(BusinessRule):
     code = "no_informant_contact"
+    says = "lead {lead.lead_id} is anonymous: there is no informant contact"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.informant_contact is ContactStatus.NONE
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is anonymous: there is no informant contact"
 
-
-@dataclass(frozen=True)
 class ContactMustNotBeShredded(BusinessRule):
     code = "informant_contact_shredded"
+    says = "the informant contact of lead {lead.lead_id} was destroyed"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.informant_contact is ContactStatus.SHREDDED
 
-    def message(self) -> str:
-        return f"the informant contact of lead {self.lead.lead_id} was destroyed"
 
-
-@dataclass(frozen=True)
 class MustBeClosed(BusinessRule):
     code = "lead_not_closed"
+    says = "lead {lead.lead_id} is still open"
     lead: Lead
 
     def is_broken(self) -> bool:
         return self.lead.status is not LeadStatus.CLOSED
 
-    def message(self) -> str:
-        return f"lead {self.lead.lead_id} is still open"
 
-
-@dataclass(frozen=True)
 class RetentionMustHaveEnded(BusinessRule):
     code = "retention_not_ended"
+    says = "the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
     lead: Lead
     today: date
 
     def is_broken(self) -> bool:
         shred_on = self.lead.informant_contact_shred_on
         return shred_on is None or self.today < shred_on
-
-    def message(self) -> str:
-        lead = self.lead
-        return f"the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
 
 
 # ---------------------------------------------------------------- decisions
@@ -520,7 +460,7 @@ def assign(
         NothingChangesAfterClosing(lead),
         MustNotBeDismissed(lead),
         MustBeTriaged(lead),
-        OfficerMustBeKnown(person_id, officer),
+        OfficerMustBeKnown(officer, person_id),
     )
     assert officer is not None
     check(

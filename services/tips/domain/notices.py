@@ -56,7 +56,6 @@ def evolve(state: SafetyNotice | None, event: DomainEvent) -> SafetyNotice:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-@dataclass(frozen=True)
 class VillagesMustBeCoveredByStation(BusinessRule):
     """A station publishes to its own villages only."""
 
@@ -71,7 +70,6 @@ class VillagesMustBeCoveredByStation(BusinessRule):
         return f"station {self.station_code} does not cover {', '.join(self.uncovered)}"
 
 
-@dataclass(frozen=True)
 class MustReachAContactGroup(BusinessRule):
     code = "no_contact_groups"
     village_codes: tuple[str, ...]
@@ -85,30 +83,24 @@ class MustReachAContactGroup(BusinessRule):
         return f"no contact group is registered for {villages}"
 
 
-@dataclass(frozen=True)
 class GroupMustBeTargeted(BusinessRule):
     code = "group_not_targeted"
+    says = "notice {notice.notice_id} was not published to group {group_id}"
     notice: SafetyNotice
     group_id: str
 
     def is_broken(self) -> bool:
         return self.group_id not in self.notice.group_ids
 
-    def message(self) -> str:
-        return f"notice {self.notice.notice_id} was not published to group {self.group_id}"
 
-
-@dataclass(frozen=True)
 class DeliveredOnce(BusinessRule):
     code = "notice_already_delivered"
+    says = "notice {notice.notice_id} was already delivered to group {group_id}"
     notice: SafetyNotice
     group_id: str
 
     def is_broken(self) -> bool:
         return self.group_id in self.notice.delivered_group_ids
-
-    def message(self) -> str:
-        return f"notice {self.notice.notice_id} was already delivered to group {self.group_id}"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from govgrid.catalogue.outreach import (
 )
 from govgrid.testing.scenario import then_events, then_rule_broken
 from services.outreach.domain import drives
-from services.outreach.domain.drives import Drive, Launch, SchoolVisit, Visit
+from services.outreach.domain.drives import Drive, Launch, SchoolVisit
 from services.outreach.domain.schools import School
 from services.outreach.tests.unit.scenario import (
     DRIVE,
@@ -69,7 +69,7 @@ def record(
     household_changes: int = 15,
 ) -> list[DomainEvent]:
     return drives.record_visit(
-        state, Visit(school_code, visited_on, students, id_cards, household_changes), today=TODAY
+        state, SchoolVisit(school_code, visited_on, students, id_cards, household_changes), today=TODAY
     )
 
 
@@ -195,7 +195,9 @@ def test_figures_up_to_the_students_processed(students: int, id_cards: int, hous
 def correct(
     state: Drive, students: int = 125, id_cards: int = 80, household_changes: int = 15
 ) -> list[DomainEvent]:
-    return drives.correct_visit(state, Visit(SCHOOL, date(2023, 9, 5), students, id_cards, household_changes))
+    return drives.correct_visit(
+        state, SchoolVisit(SCHOOL, date(2023, 9, 5), students, id_cards, household_changes)
+    )
 
 
 def test_a_recorded_day_is_corrected_with_its_complete_figures() -> None:
