@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import asyncpg
+import uvloop
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from prometheus_client import Counter, Gauge, start_http_server
@@ -239,5 +240,5 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     if args.metrics_port:
         start_http_server(args.metrics_port, addr=args.metrics_host)
-    asyncio.run(serve(settings, args.service, args.schema or args.service.replace("-", "_")))
+    uvloop.run(serve(settings, args.service, args.schema or args.service.replace("-", "_")))
     return 0
