@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -28,6 +28,10 @@ from govgrid.projection.apply_once import Applier, record_applied_many
 from govgrid.stopping import sleep_unless_stopping
 
 log = logging.getLogger("govgrid.feed")
+
+# Applies a batch's fresh events, in topic order, in the batch's transaction (several in one
+# statement where it can); the default applies them one by one with the feed's applier.
+BatchApplier = Callable[[asyncpg.Connection, Sequence[EventEnvelope]], Awaitable[None]]
 
 FIRST_BACKOFF_SECONDS = 0.2
 MAX_BACKOFF_SECONDS = 5.0
@@ -57,7 +61,8 @@ class TopicFeed:
     """Applies the events of ``topic`` whose type is in ``event_types`` (all when None) with
     ``applier``, each once, recorded under ``projection`` in ``applied_events``. ``appends_events``:
     the applier may append events (a referral opens a dispute), so their relay is woken after a batch;
-    other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing."""
+    other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing.
+    ``batch_applier``: applies a batch's fresh events in place of ``applier`` one by one."""
 
     def __init__(
         self,
@@ -70,6 +75,7 @@ class TopicFeed:
         applier: Applier,
         event_types: frozenset[str] | None = None,
         appends_events: bool = False,
+        batch_applier: BatchApplier | None = None,
     ) -> None:
         self._pool = pool
         self._bootstrap_servers = bootstrap_servers
@@ -79,6 +85,7 @@ class TopicFeed:
         self._applier = applier
         self._event_types = event_types
         self._appends_events = appends_events
+        self._batch_applier = batch_applier or self._one_by_one
         self._backoff = FIRST_BACKOFF_SECONDS
         self._away = DependencyAway(log, f"Kafka or PostgreSQL (feed {group_id})")
 
@@ -159,12 +166,18 @@ class TopicFeed:
             return
         async with self._pool.acquire() as conn, conn.transaction():
             fresh = await record_applied_many(conn, self._projection, envelopes)
+            first_time = []
             for envelope in envelopes:
                 if envelope.event_id in fresh:
                     fresh.discard(envelope.event_id)  # a batch may hold a republished event twice
-                    await self._applier(conn, envelope)
+                    first_time.append(envelope)
+            await self._batch_applier(conn, first_time)
         if self._appends_events:
             wake_relay(self._pool)
+
+    async def _one_by_one(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+        for envelope in envelopes:
+            await self._applier(conn, envelope)
 
 
 def _envelope(record: ConsumerRecord) -> EventEnvelope | None:
