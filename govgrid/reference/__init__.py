@@ -15,6 +15,7 @@ from govgrid.reference.org import (
     OrgReferenceFeed,
     OrgUnitRef,
     apply_org_event,
+    apply_org_events,
 )
 from govgrid.reference.people import (
     PEOPLE_EVENT_TYPES,
@@ -39,5 +40,6 @@ __all__ = [
     "PeopleReferenceFeed",
     "PersonRef",
     "apply_org_event",
+    "apply_org_events",
     "apply_person_event",
 ]

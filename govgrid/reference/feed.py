@@ -13,7 +13,7 @@ import asyncpg
 
 from govgrid.kafka import events_topic
 from govgrid.projection.apply_once import Applier
-from govgrid.projection.feed import TopicFeed
+from govgrid.projection.feed import BatchApplier, TopicFeed
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class ReferenceTable:
     projection: str  # its name in applied_events
     applier: Applier
     event_types: frozenset[str]
+    batch_applier: BatchApplier | None = None  # a batch in few statements (see TopicFeed)
 
 
 class ReferenceFeed(TopicFeed):
@@ -44,4 +45,5 @@ class ReferenceFeed(TopicFeed):
             projection=self.table.projection,
             applier=self.table.applier,
             event_types=self.table.event_types,
+            batch_applier=self.table.batch_applier,
         )

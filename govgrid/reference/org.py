@@ -23,10 +23,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 
 import asyncpg
 
-from govgrid.catalogue import catalogue
+from govgrid.catalogue import DomainEvent, catalogue
 from govgrid.catalogue.organisation import (
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
@@ -121,6 +122,39 @@ async def apply_org_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> 
                 event.station_code,
                 envelope.event_id,
             )
+
+
+_REGISTERED = OrganisationUnitRegistered.event_type
+
+
+async def apply_org_events(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+    """A feed's batch in topic order: each run of registrations in one statement (an import or a
+    busy registry sends hundreds together), every other event as ``apply_org_event``."""
+    for registrations, run in groupby(envelopes, key=lambda e: e.event_type == _REGISTERED):
+        events = list(run)
+        if registrations and len(events) > 1:
+            await _register_units(conn, [catalogue.decode(e) for e in events])
+        else:
+            for envelope in events:
+                await apply_org_event(conn, envelope)
+
+
+async def _register_units(conn: asyncpg.Connection, events: Sequence[DomainEvent]) -> None:
+    units = [e for e in events if isinstance(e, OrganisationUnitRegistered)]
+    # A statement may not upsert one row twice; a unit is registered once (its stream's version 1),
+    # so only bad data would repeat a code: the later one wins, as one by one.
+    latest = {unit.code: unit for unit in units}
+    await conn.execute(
+        "INSERT INTO ref_org_units (code, kind, name_zh, name_en, parent_code)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+        " ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name_zh = EXCLUDED.name_zh,"
+        " name_en = EXCLUDED.name_en, parent_code = EXCLUDED.parent_code",
+        list(latest),
+        [u.kind.value for u in latest.values()],
+        [u.name_zh for u in latest.values()],
+        [u.name_en for u in latest.values()],
+        [u.parent_code for u in latest.values()],
+    )
 
 
 # A coverage period includes both its first and its last day.
@@ -223,4 +257,4 @@ def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str
 class OrgReferenceFeed(ReferenceFeed):
     """Keeps the units and coverage tables in step with the appointments topic."""
 
-    table = ReferenceTable("org-reference", PROJECTION, apply_org_event, ORG_EVENT_TYPES)
+    table = ReferenceTable("org-reference", PROJECTION, apply_org_event, ORG_EVENT_TYPES, apply_org_events)

@@ -6,6 +6,8 @@ import asyncio
 import signal
 from pathlib import Path
 
+import uvloop
+
 from govgrid.db import apply_migrations, create_pool
 from govgrid.observability import configure_logging
 from govgrid.projection import MIGRATIONS
@@ -31,4 +33,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    uvloop.run(main())

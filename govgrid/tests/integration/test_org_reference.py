@@ -29,7 +29,7 @@ from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.projection import ApplyOnce
-from govgrid.reference import MIGRATIONS, OrgReference, OrgReferenceFeed, apply_org_event
+from govgrid.reference import MIGRATIONS, OrgReference, OrgReferenceFeed, apply_org_event, apply_org_events
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
@@ -83,6 +83,28 @@ async def apply_tree(apply_once: ApplyOnce) -> list[EventEnvelope]:
     for envelope in applied:
         await apply_once.apply(envelope, apply_org_event)
     return applied
+
+
+async def test_a_batch_in_few_statements_ends_as_one_by_one(org_pool: asyncpg.Pool) -> None:
+    # Runs of registrations go in one statement each; a rename between two runs must still follow
+    # its unit's registration, and coverage its village's.
+    rename = OrganisationUnitRenamed(code="V1", name_zh="新名", name_en="Renamed")
+    batch = [sealed(event, f"org-{event.code}") for event in TREE[:3]]
+    batch += [sealed(rename, "org-V1", 2)]
+    batch += [sealed(event, f"org-{event.code}") for event in TREE[3:]]
+    batch += [sealed(e, "org-V1", version) for version, e in enumerate(COVERAGE["V1"], start=3)]
+    table = "SELECT code, kind, name_zh, name_en, parent_code FROM ref_org_units ORDER BY code"
+    coverage = "SELECT * FROM ref_village_coverage ORDER BY village_code, effective_from"
+    async with org_pool.acquire() as conn, conn.transaction():
+        for envelope in batch:
+            await apply_org_event(conn, envelope)
+        one_by_one = (await conn.fetch(table), await conn.fetch(coverage))
+        await conn.execute("TRUNCATE ref_org_units, ref_village_coverage")
+        await apply_org_events(conn, batch)
+        assert (await conn.fetch(table), await conn.fetch(coverage)) == one_by_one
+    assert len(one_by_one[0]) == len(TREE)
+    assert [tuple(r)[2:4] for r in one_by_one[0] if r["code"] == "V1"] == [("新名", "Renamed")]
+    assert len(one_by_one[1]) == 2
 
 
 async def test_require_checks_that_the_unit_exists_and_is_of_an_expected_kind(org_pool: asyncpg.Pool) -> None:

@@ -71,20 +71,21 @@ APPOINTMENT = Aggregate("appointment", appointments.stream_id, appointments.evol
 
 
 async def register_unit(uow: Uow, ctx: CommandContext, cmd: c.RegisterOrgUnit) -> CommandResult:
-    async def parent() -> OrgUnit | None:
-        return (await ORG_UNIT.load(uow, cmd.parent_code)).state if cmd.parent_code else None
+    parent: OrgUnit | None = None  # read once, by where(): each read is a round trip and a fold
 
     async def where() -> Jurisdiction:
+        nonlocal parent
+        parent = (await ORG_UNIT.load(uow, cmd.parent_code)).state if cmd.parent_code else None
         # Where the unit hangs decides whose it is: the placement is checked first, then who may place it.
-        check(org_units.ParentMustFit(cmd.kind, cmd.parent_code, await parent()))
+        check(org_units.ParentMustFit(cmd.kind, cmd.parent_code, parent))
         unit = OrgUnit(cmd.code, cmd.kind, cmd.name_zh, cmd.name_en, cmd.parent_code, location=cmd.location)
-        return org_units.jurisdiction_of(unit, await parent())
+        return org_units.jurisdiction_of(unit, parent)
 
     t = await ORG_UNIT.create(uow, ctx, cmd.code, REGISTRY_EDITORS, where)
     return await t.record(
         org_units.register(
             t.loaded.state,
-            await parent(),
+            parent,
             code=cmd.code,
             kind=cmd.kind,
             name_zh=cmd.name_zh,
