@@ -67,6 +67,7 @@ class Catalogue:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, int], CatalogueEntry] = {}
         self._upcasters: dict[tuple[str, int], EnvelopeUpcaster] = {}
+        self._latest: dict[str, int] = {}  # by event type: asked for every event a projection decodes
 
     def event(self, service: str, event_type: str, version: int = 1) -> Callable[[E], E]:
         def register(model: E) -> E:
@@ -76,6 +77,7 @@ class Catalogue:
             model.event_type = event_type
             model.schema_version = version
             self._entries[key] = CatalogueEntry(service, event_type, version, model)
+            self._latest[event_type] = max(version, self._latest.get(event_type, 0))
             return model
 
         return register
@@ -101,10 +103,10 @@ class Catalogue:
         return register
 
     def latest_version(self, event_type: str) -> int:
-        versions = [v for (t, v) in self._entries if t == event_type]
-        if not versions:
-            raise UnknownEventType(event_type)
-        return max(versions)
+        try:
+            return self._latest[event_type]
+        except KeyError:
+            raise UnknownEventType(event_type) from None
 
     def model(self, event_type: str, version: int) -> type[DomainEvent]:
         try:
