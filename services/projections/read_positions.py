@@ -39,9 +39,12 @@ Partition = tuple[str, int]
 class Positions:
     """The positions of a batch's partitions, locked for its transaction."""
 
-    def __init__(self, next_offsets: dict[Partition, int], seen: set[UUID]) -> None:
+    def __init__(self, next_offsets: dict[Partition, int], seen: set[UUID], any_parked: bool) -> None:
         self._next_offsets = next_offsets
         self._seen = seen  # the batch's event ids already in a window
+        # Whether the generation has parked events: only then does the batch ask which of its streams
+        # wait behind one (dispatch.py). Asked by the same statement: one round trip fewer per batch.
+        self.any_parked = any_parked
 
     @classmethod
     async def lock(cls, conn: asyncpg.Connection, events: Sequence[Located]) -> Positions:
@@ -54,6 +57,7 @@ class Positions:
         return cls(
             {(r["kafka_topic"], r["kafka_partition"]): r["next_offset"] for r in rows},
             {event_id for r in rows for event_id in r["seen"]},
+            any(r["any_parked"] for r in rows),
         )
 
     def fresh(self, events: Sequence[Located]) -> list[Located]:
@@ -101,7 +105,7 @@ async def lock_partitions(
 ) -> list[asyncpg.Record]:
     """The positions of these partitions, created if new, locked for the caller's transaction: another
     transaction applying events of them waits here until this one ends. ``seen``: which of
-    ``event_ids`` are in each one's window."""
+    ``event_ids`` are in each one's window; ``any_parked``: whether the generation has parked events."""
     topics, numbers = [p[0] for p in partitions], [p[1] for p in partitions]
     # One statement: an upsert locks the row it finds as FOR UPDATE would, in the order given.
     rows: list[asyncpg.Record] = await conn.fetch(
@@ -109,7 +113,8 @@ async def lock_partitions(
         " SELECT * FROM unnest($1::text[], $2::integer[]) AS u ORDER BY 1, 2"
         " ON CONFLICT (kafka_topic, kafka_partition) DO UPDATE SET next_offset = p.next_offset"
         " RETURNING kafka_topic, kafka_partition, next_offset,"
-        " ARRAY(SELECT unnest(p.recent_event_ids) INTERSECT SELECT unnest($3::uuid[])) AS seen",
+        " ARRAY(SELECT unnest(p.recent_event_ids) INTERSECT SELECT unnest($3::uuid[])) AS seen,"
+        " EXISTS (SELECT FROM parked_events) AS any_parked",
         topics,
         numbers,
         list(event_ids),
