@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,18 @@ class EventEnvelope(BaseModel):
     @classmethod
     def from_json_bytes(cls, raw: bytes | str) -> EventEnvelope:
         return cls.model_validate_json(raw)
+
+
+# How every envelope written by ``to_json_bytes`` begins (pydantic writes the fields in their order).
+_HEAD = re.compile(rb'\{"event_id":"[0-9a-f-]{36}","event_type":"([A-Za-z0-9_]+)"')
+
+
+def event_type_of(raw: bytes) -> str | None:
+    """The event type of an envelope as ``to_json_bytes`` wrote it, read without decoding it (a
+    rebuild reads every record of its topics and wants only some types); None when the record does
+    not begin that way: decode it to know."""
+    head = _HEAD.match(raw)
+    return head.group(1).decode() if head else None
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ class Catalogue:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, int], CatalogueEntry] = {}
         self._upcasters: dict[tuple[str, int], EnvelopeUpcaster] = {}
+        self._latest: dict[str, int] = {}  # by event type: asked for every event a projection decodes
 
     def event(
         self, service: str, event_type: str, version: int = 1, *, upcast: EnvelopeUpcaster | None = None
@@ -86,6 +87,7 @@ class Catalogue:
             model.event_type = event_type
             model.schema_version = version
             self._entries[key] = CatalogueEntry(service, event_type, version, model)
+            self._latest[event_type] = max(version, self._latest.get(event_type, 0))
             if upcast is not None:
                 self._upcasters[(event_type, version - 1)] = upcast
             return model
@@ -113,10 +115,10 @@ class Catalogue:
         return register
 
     def latest_version(self, event_type: str) -> int:
-        versions = [v for (t, v) in self._entries if t == event_type]
-        if not versions:
-            raise UnknownEventType(event_type)
-        return max(versions)
+        try:
+            return self._latest[event_type]
+        except KeyError:
+            raise UnknownEventType(event_type) from None
 
     def model(self, event_type: str, version: int) -> type[DomainEvent]:
         try:

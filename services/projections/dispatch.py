@@ -69,22 +69,43 @@ async def project(
 
 async def apply_batch(pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located]) -> int:
     """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
-    were applied (not skipped as seen before, not parked)."""
+    were applied (not skipped as seen before, not parked).
+
+    The batch is written as a whole first, without a savepoint (two round trips fewer for every
+    batch). If PostgreSQL refuses it, that transaction is rolled back and the batch applied again in a
+    new one, in savepoints, halving it down to the event that parks."""
     async with pool.acquire() as conn:
+        try:
+            async with conn.transaction():
+                return await _apply(conn, model, events, in_savepoints=False)
+        except DATA_ERRORS:
+            pass
         return await apply_batch_on(conn, model, events)
 
 
 async def apply_batch_on(conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located]) -> int:
-    """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's."""
+    """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's; what
+    PostgreSQL refuses is found in savepoints."""
     async with conn.transaction():
-        positions = await Positions.lock(conn, events)
-        wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
-        applied = 0
-        if wanted:
-            blocked = await _parked_streams(conn, model, wanted)
+        return await _apply(conn, model, events, in_savepoints=True)
+
+
+async def _apply(
+    conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located], in_savepoints: bool
+) -> int:
+    positions = await Positions.lock(conn, events)
+    wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
+    applied = 0
+    if wanted:
+        blocked = await _parked_streams(conn, model, wanted) if positions.any_parked else {}
+        if in_savepoints:
             applied = await _apply_pieces(conn, model, wanted, blocked)
-        await positions.advance(conn, events, wanted)
-        return applied
+        else:
+            folded = await _folded(conn, model, wanted, blocked)
+            await _write(conn, model, folded)
+            applied = folded.applied
+    await positions.advance(conn, events, wanted)
+    return applied
 
 
 @dataclass
@@ -141,11 +162,9 @@ def _fold(
     return folded
 
 
-async def _apply_pieces(
+async def _folded(
     conn: asyncpg.Connection, model: ReadModel, events: list[Located], blocked: dict[str, _Blocker]
-) -> int:
-    """Fold and write ``events``; if PostgreSQL refuses the writing, in halves (updating ``blocked``
-    with what parked)."""
+) -> _Folded:
     exists: dict[tuple[Table, Key], bool] = {}
     folded = _fold(model, events, blocked, exists)
     if folded.changes.unknown:
@@ -159,11 +178,24 @@ async def _apply_pieces(
             exists.update({(table, key): key in there for key in keys})
         if not all(exists.values()):
             folded = _fold(model, events, blocked, exists)
+    return folded
+
+
+async def _write(conn: asyncpg.Connection, model: ReadModel, folded: _Folded) -> None:
+    await write(conn, model.name, folded.changes)
+    for envelope, at, reason in folded.parked:
+        await park(conn, model, envelope, at, reason)
+
+
+async def _apply_pieces(
+    conn: asyncpg.Connection, model: ReadModel, events: list[Located], blocked: dict[str, _Blocker]
+) -> int:
+    """Fold and write ``events`` in a savepoint; if PostgreSQL refuses the writing, in halves
+    (updating ``blocked`` with what parked)."""
+    folded = await _folded(conn, model, events, blocked)
     try:
         async with conn.transaction():  # a savepoint
-            await write(conn, model.name, folded.changes)
-            for envelope, at, reason in folded.parked:
-                await park(conn, model, envelope, at, reason)
+            await _write(conn, model, folded)
     except DATA_ERRORS as exc:
         if len(events) == 1:
             envelope, at = events[0]

@@ -150,6 +150,19 @@ class Generations:
     async def active_pool(self, model: ReadModel) -> asyncpg.Pool:
         return await self.pool(await self.active(model))
 
+    async def active_pools(self, models: list[ReadModel]) -> list[asyncpg.Pool]:
+        """``active_pool`` of each model, looked up in one query (the worker asks for every batch)."""
+        rows = await self.control.fetch(
+            "SELECT read_model, generation, schema_name FROM read_model_generations"
+            " WHERE read_model = ANY($1::text[]) AND status = 'active'",
+            [model.name for model in models],
+        )
+        active = {r["read_model"]: Generation(*r) for r in rows}
+        missing = [model.name for model in models if model.name not in active]
+        if missing:
+            raise LookupError(f"read models {', '.join(missing)} have no active generation")
+        return [await self.pool(active[model.name]) for model in models]
+
     async def close(self) -> None:
         for pool in self._pools.values():
             await pool.close()

@@ -39,26 +39,34 @@ Partition = tuple[str, int]
 class Positions:
     """The positions of a batch's partitions, locked for its transaction."""
 
-    def __init__(self, rows: dict[Partition, tuple[int, list[UUID]]]) -> None:
-        self._rows = rows
+    def __init__(self, next_offsets: dict[Partition, int], seen: set[UUID], any_parked: bool) -> None:
+        self._next_offsets = next_offsets
+        self._seen = seen  # the batch's event ids already in a window
+        # Whether the generation has parked events: only then does the batch ask which of its streams
+        # wait behind one (dispatch.py). Asked by the same statement: one round trip fewer per batch.
+        self.any_parked = any_parked
 
     @classmethod
     async def lock(cls, conn: asyncpg.Connection, events: Sequence[Located]) -> Positions:
-        rows = await lock_partitions(conn, sorted({_partition(at) for _e, at in events}))
+        """Lock the batch's partitions; the window is searched in PostgreSQL for the batch's ids, and
+        only those found come back (not the window itself: a few thousand ids per partition, each
+        batch, would cost more than the batch)."""
+        rows = await lock_partitions(
+            conn, sorted({_partition(at) for _e, at in events}), [e.event_id for e, _at in events]
+        )
         return cls(
-            {
-                (r["kafka_topic"], r["kafka_partition"]): (r["next_offset"], list(r["recent_event_ids"]))
-                for r in rows
-            }
+            {(r["kafka_topic"], r["kafka_partition"]): r["next_offset"] for r in rows},
+            {event_id for r in rows for event_id in r["seen"]},
+            any(r["any_parked"] for r in rows),
         )
 
     def fresh(self, events: Sequence[Located]) -> list[Located]:
         """The events not applied before: above their partition's position, not among its recent
         ids, and each once (the same event twice in one batch)."""
-        seen = {event_id for _offset, recent in self._rows.values() for event_id in recent}
+        seen = set(self._seen)
         fresh = []
         for envelope, at in events:
-            if at is not None and at.offset < self._rows[_partition(at)][0]:
+            if at is not None and at.offset < self._next_offsets[(at.topic, at.partition)]:
                 continue
             if envelope.event_id in seen:
                 continue
@@ -69,41 +77,47 @@ class Positions:
     async def advance(
         self, conn: asyncpg.Connection, events: Sequence[Located], applied: Sequence[Located]
     ) -> None:
-        """Past every event of the batch; the ids of ``applied`` (the read model's) join the window."""
-        reached = dict(self._rows)
+        """Past every event of the batch; the ids of ``applied`` (the read model's) join the window,
+        which PostgreSQL cuts to its last ``WINDOW`` ids."""
+        reached = dict(self._next_offsets)
         for _envelope, at in events:
-            partition = _partition(at)
-            offset = at.offset + 1 if at is not None else 0
-            reached[partition] = (max(reached[partition][0], offset), reached[partition][1])
+            if at is not None:
+                partition = (at.topic, at.partition)
+                reached[partition] = max(reached[partition], at.offset + 1)
+        joining: dict[Partition, list[UUID]] = {partition: [] for partition in reached}
         for envelope, at in applied:
-            partition = _partition(at)
-            reached[partition][1].append(envelope.event_id)
+            joining[_partition(at)].append(envelope.event_id)
         await conn.executemany(
-            "UPDATE read_positions SET next_offset = $3, recent_event_ids = $4::uuid[], updated_at = now()"
+            "UPDATE read_positions SET next_offset = $3, updated_at = now(), recent_event_ids ="
+            " CASE WHEN cardinality($4::uuid[]) = 0 THEN recent_event_ids"
+            " ELSE (recent_event_ids || $4::uuid[])"
+            f"[greatest(1, cardinality(recent_event_ids) + cardinality($4::uuid[]) - {WINDOW - 1}):] END"
             " WHERE kafka_topic = $1 AND kafka_partition = $2",
             [
-                (topic, number, offset, recent[-WINDOW:])
-                for (topic, number), (offset, recent) in sorted(reached.items())
+                (topic, number, offset, joining[topic, number])
+                for (topic, number), offset in sorted(reached.items())
             ],
         )
 
 
-async def lock_partitions(conn: asyncpg.Connection, partitions: Sequence[Partition]) -> list[asyncpg.Record]:
+async def lock_partitions(
+    conn: asyncpg.Connection, partitions: Sequence[Partition], event_ids: Sequence[UUID] = ()
+) -> list[asyncpg.Record]:
     """The positions of these partitions, created if new, locked for the caller's transaction: another
-    transaction applying events of them waits here until this one ends."""
+    transaction applying events of them waits here until this one ends. ``seen``: which of
+    ``event_ids`` are in each one's window; ``any_parked``: whether the generation has parked events."""
     topics, numbers = [p[0] for p in partitions], [p[1] for p in partitions]
-    await conn.execute(
-        "INSERT INTO read_positions (kafka_topic, kafka_partition)"
-        " SELECT * FROM unnest($1::text[], $2::integer[]) ON CONFLICT DO NOTHING",
-        topics,
-        numbers,
-    )
+    # One statement: an upsert locks the row it finds as FOR UPDATE would, in the order given.
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT kafka_topic, kafka_partition, next_offset, recent_event_ids FROM read_positions"
-        " WHERE (kafka_topic, kafka_partition) IN (SELECT * FROM unnest($1::text[], $2::integer[]))"
-        " ORDER BY kafka_topic, kafka_partition FOR UPDATE",
+        "INSERT INTO read_positions AS p (kafka_topic, kafka_partition)"
+        " SELECT * FROM unnest($1::text[], $2::integer[]) AS u ORDER BY 1, 2"
+        " ON CONFLICT (kafka_topic, kafka_partition) DO UPDATE SET next_offset = p.next_offset"
+        " RETURNING kafka_topic, kafka_partition, next_offset,"
+        " ARRAY(SELECT unnest(p.recent_event_ids) INTERSECT SELECT unnest($3::uuid[])) AS seen,"
+        " EXISTS (SELECT FROM parked_events) AS any_parked",
         topics,
         numbers,
+        list(event_ids),
     )
     return rows
 

@@ -52,7 +52,7 @@ async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
     by side (each model has its own pool and transaction)."""
     opened = await generations()
     models = [m for m in READ_MODELS if any(e.event_type in m.appliers for e, _at in events)]
-    pools = [await opened.active_pool(model) for model in models]
+    pools = await opened.active_pools(models)
     await asyncio.gather(
         *(apply_batch(pool, model, events) for pool, model in zip(pools, models, strict=True))
     )
