@@ -24,6 +24,7 @@ from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
+from services.projections.queries.together import fetch_together
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
@@ -104,8 +105,11 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     figures: dict[str | None, dict[str, Any]] = {}
-    for query in (DISPUTE_FIGURES, STEP_FIGURES):
-        for row in await pool.fetch(query.format(key=key), *_args(scope, first, last)):
+    args = _args(scope, first, last)
+    for rows in await fetch_together(
+        pool, [(q.format(key=key), args) for q in (DISPUTE_FIGURES, STEP_FIGURES)]
+    ):
+        for row in rows:
             figures.setdefault(row["key"], {}).update(row)
     return {k: _complete(v) for k, v in figures.items()}
 
