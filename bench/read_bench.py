@@ -17,7 +17,13 @@ dismissed, closed), enterprise visits and cases, and appointments - on one topic
 
     .venv/bin/python bench/read_bench.py [--events 200000] [--small 10000] [--requests 200] [--json out.json]
 
-Starts its own servers (govgrid/testing/servers.py).
+Starts its own servers (govgrid/testing/servers.py), or uses DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS.
+
+Iterating on the read API (3.) without making 1 M events again: with servers of your own
+(deploy/local/infra.py start --home DIR), ``--summaries-only --keep`` makes the data, rebuilds it and
+measures the summaries only (no ceiling, no live phase) and keeps both read-model schemas, named in the
+output as ``kept``; ``--reuse BIG,SMALL`` then measures the summaries on them again (opening them
+applies the read models' migrations added since), in seconds. Drop them by hand when done.
 """
 
 from __future__ import annotations
@@ -532,8 +538,8 @@ async def parked(generations: Generations) -> int:
     return sum(counts)
 
 
-async def summary_p99(generations: Generations, requests: int) -> dict[str, float]:
-    """p99 in ms of each summary, city scope, the last year of the data."""
+async def summary_times(generations: Generations, requests: int) -> dict[str, list[float]]:
+    """The times in ms of each summary's requests, city scope, the last year of the data."""
     app = create_app()
     app.state.generations = generations
     token = mint_token(get_settings(), "bench", Role.CITY_ADMIN, ())
@@ -547,7 +553,7 @@ async def summary_p99(generations: Generations, requests: int) -> dict[str, floa
         "leads": f"/leads/summary?{year}",
         "outreach": f"/outreach/summary?{year}",
     }
-    p99 = {}
+    measured = {}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
         for name, path in paths.items():
             times = []
@@ -558,8 +564,17 @@ async def summary_p99(generations: Generations, requests: int) -> dict[str, floa
                 assert answer.status_code == 200, (path, answer.text)
                 if i >= 10:  # warmed up
                     times.append(elapsed * 1000)
-            p99[name] = statistics.quantiles(times, n=100)[98]
-    return p99
+            measured[name] = times
+    return measured
+
+
+async def summary_p99(generations: Generations, requests: int) -> dict[str, float]:
+    """p99 in ms of each summary, city scope, the last year of the data."""
+    return {name: p99_of(times) for name, times in (await summary_times(generations, requests)).items()}
+
+
+def p99_of(times: list[float]) -> float:
+    return statistics.quantiles(times, n=100)[98]
 
 
 async def drop(generations: Generations, database_url: str, schema: str) -> None:
@@ -619,7 +634,39 @@ async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, fl
         await drop(generations, settings.database_url, settings.database_schema)
 
 
+async def summaries(result: dict[str, Any], big: Generations, small: Generations, requests: int) -> None:
+    """3. the summaries on the large data set, then on the small one, side by side in one run."""
+    big_times = await summary_times(big, requests)
+    small_times = await summary_times(small, requests)
+    big_p99 = {name: p99_of(times) for name, times in big_times.items()}
+    small_p99 = {name: p99_of(times) for name, times in small_times.items()}
+    # The median beside the p99: on a shared machine a p99 of 100 requests is mostly the load's.
+    result["summary_p50_ms"] = {name: round(statistics.median(t), 1) for name, t in big_times.items()}
+    result["summary_p50_ms_small"] = {name: round(statistics.median(t), 1) for name, t in small_times.items()}
+    result["summary_p99_ms"] = {name: round(ms, 1) for name, ms in big_p99.items()}
+    result["summary_p99_ms_small"] = {name: round(ms, 1) for name, ms in small_p99.items()}
+    result["summary_p99_ms_worst"] = round(max(big_p99.values()), 1)
+    result["summary_p99_growth_worst"] = round(max(big_p99[n] / small_p99[n] for n in big_p99), 2)
+    result["load_average"] = [round(load, 2) for load in os.getloadavg()]
+
+
+async def reuse(args: argparse.Namespace, database_url: str, bootstrap: str) -> dict[str, Any]:
+    """The summaries measured again on the read-model schemas a ``--keep`` run left."""
+    big_schema, small_schema = args.reuse.split(",")
+    result: dict[str, Any] = {"requests": args.requests, "reused": [big_schema, small_schema]}
+    big = await Generations.open(settings_for(database_url, bootstrap, "unused", big_schema))
+    small = await Generations.open(settings_for(database_url, bootstrap, "unused", small_schema))
+    try:
+        await summaries(result, big, small, args.requests)
+    finally:
+        await big.close()
+        await small.close()
+    return result
+
+
 async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> dict[str, Any]:
+    if args.reuse:
+        return await reuse(args, database_url, bootstrap)
     result: dict[str, Any] = {
         "events": args.events,
         "small": args.small,
@@ -637,6 +684,22 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
     await produce(bootstrap, small, few)
     del events, few
     print(f"produced in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+
+    if args.summaries_only:
+        settings = settings_for(database_url, bootstrap, big, f"bench_big_{uuid.uuid4().hex[:6]}")
+        small_settings = settings_for(database_url, bootstrap, small, f"bench_small_{uuid.uuid4().hex[:6]}")
+        _s, _r, _a, generations = await rebuild_all(settings)
+        _s, _r, _a, small_generations = await rebuild_all(small_settings)
+        result["parked"] = await parked(generations) + await parked(small_generations)
+        await summaries(result, generations, small_generations, args.requests)
+        if args.keep:
+            result["kept"] = [settings.database_schema, small_settings.database_schema]
+            await generations.close()
+            await small_generations.close()
+        else:
+            await drop(generations, database_url, settings.database_schema)
+            await drop(small_generations, database_url, small_settings.database_schema)
+        return result
 
     # 1. the raw ceiling and the rebuild, side by side on the same topics
     topics = [topic_of(big, s) for s in SERVICES]
@@ -683,7 +746,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--worker-log", default="/tmp/read_bench_worker.log")
     parser.add_argument("--json")
+    parser.add_argument("--summaries-only", action="store_true", help="no raw ceiling, no live phase")
+    parser.add_argument("--keep", action="store_true", help="with --summaries-only: keep the read models")
+    parser.add_argument("--reuse", metavar="BIG,SMALL", help="measure the summaries on kept schemas")
     args = parser.parse_args()
+    if (args.keep or args.reuse) and not os.environ.get("DATABASE_URL"):
+        parser.error("--keep and --reuse need DATABASE_URL: a throw-away server keeps nothing")
+    if args.keep and not args.summaries_only:
+        parser.error("--keep goes with --summaries-only")
 
     async def with_servers() -> dict[str, Any]:
         with postgres_server() as database_url, kafka_server() as bootstrap:

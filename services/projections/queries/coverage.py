@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 
 from services.projections.queries.scope import Page, Scope, in_scope
+from services.projections.queries.together import fetch_together
 
 # Villages and communities with their township and the station covering them on as_of, filtered by
 # the place asked for and the caller's jurisdiction. The registry itself is not dated: a village did
@@ -64,9 +65,12 @@ def _args(scope: Scope) -> tuple[Any, ...]:
 
 
 async def summary(pool: asyncpg.Pool, scope: Scope) -> dict[str, Any]:
-    villages = await pool.fetch(VILLAGES, *_args(scope))
-    stations = await pool.fetch(STATIONS, *_args(scope)[:4]) if scope.village is None else []
-    appointed = {r["kind"]: r for r in await pool.fetch(APPOINTED, *_args(scope))}
+    statements = [(VILLAGES, _args(scope)), (APPOINTED, _args(scope))]
+    if scope.village is None:
+        statements.append((STATIONS, _args(scope)[:4]))
+    villages, appointed_rows, *station_rows = await fetch_together(pool, statements)
+    stations = station_rows[0] if station_rows else []
+    appointed = {r["kind"]: r for r in appointed_rows}
 
     def count(kind: str, column: str) -> int:
         row = appointed.get(kind)

@@ -24,6 +24,7 @@ from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
+from services.projections.queries.together import fetch_together
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
@@ -35,34 +36,49 @@ OPEN_AT = (
 # filed under if no coverage says otherwise).
 PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_code) AS station_code"
 
-# $1 first day, $2 last day: each figure of a dispute as a fact on its day, placed on that day.
-DISPUTE_FACTS = placed_facts(
+# $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day.
+ACT_FACTS = placed_facts(
     "rm_disputes",
     [
         ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
         ("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2"),
         ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
         ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
-        ("open", "$2", OPEN_AT.format(day="$2")),
-        ("in_mediation", "$2", f"{OPEN_AT.format(day='$2')} AND t.mediators_on <= $2"),
     ],
     extra=", t.agreement_on - t.registered_on AS days_to_resolve",
 )
+# $1 the last day: the disputes open at its end, placed on it. A statement apart from the acts:
+# the two are about as many rows each (the backlog grows with the years), and sent together
+# (queries/together.py) each waits for itself only.
+STATE_FACTS = placed_facts(
+    "rm_disputes",
+    [
+        ("open", "$1", OPEN_AT.format(day="$1")),
+        ("in_mediation", "$1", f"{OPEN_AT.format(day='$1')} AND t.mediators_on <= $1"),
+    ],
+)
 
-# The scope from $3. Each figure query groups by {key}: the village, or nothing (NULL) for the whole
-# scope.
-DISPUTE_FIGURES = f"""
+# The scope from $3 (from $2 for the state at the end of the range). Each figure query groups by
+# {key}: the village, or nothing (NULL) for the whole scope.
+ACT_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) FILTER (WHERE r.figure = 'received') AS received,
        count(*) FILTER (WHERE r.figure = 'resolved') AS resolved,
        count(*) FILTER (WHERE r.figure = 'referred_to_court') AS referred_to_court,
        count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn,
-       count(*) FILTER (WHERE r.figure = 'open') AS open,
-       count(*) FILTER (WHERE r.figure = 'in_mediation') AS in_mediation,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve)
            FILTER (WHERE r.figure = 'resolved') AS median_days_to_resolve
-  FROM ({DISPUTE_FACTS}) r
+  FROM ({ACT_FACTS}) r
  WHERE {in_scope(3)}
+ GROUP BY 1
+"""
+
+STATE_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'in_mediation') AS in_mediation
+  FROM ({STATE_FACTS}) r
+ WHERE {in_scope(2)}
  GROUP BY 1
 """
 
@@ -104,8 +120,14 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     figures: dict[str | None, dict[str, Any]] = {}
-    for query in (DISPUTE_FIGURES, STEP_FIGURES):
-        for row in await pool.fetch(query.format(key=key), *_args(scope, first, last)):
+    args, at_end = _args(scope, first, last), _args(scope, last)
+    statements = [
+        (ACT_FIGURES.format(key=key), args),
+        (STATE_FIGURES.format(key=key), at_end),
+        (STEP_FIGURES.format(key=key), args),
+    ]
+    for rows in await fetch_together(pool, statements):
+        for row in rows:
             figures.setdefault(row["key"], {}).update(row)
     return {k: _complete(v) for k, v in figures.items()}
 

@@ -11,6 +11,7 @@ What counts where:
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
+from services.projections.queries.together import fetch_together
 
 # A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
 # coverage says otherwise).
@@ -155,11 +157,15 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     end_of_last_day = occurred_on(last + timedelta(days=1))
+    args = _args(scope, first, last)
     figures: dict[str | None, dict[str, Any]] = {}
-    for row in await pool.fetch(LEAD_FIGURES.format(key=key), *_args(scope, first, last), end_of_last_day):
-        figures.setdefault(row["key"], {}).update(row)
-    for row in await pool.fetch(OUTCOME_FIGURES.format(key=key), *_args(scope, first, last)):
-        figures.setdefault(row["key"], {}).update(row)
+    statements = [
+        (LEAD_FIGURES.format(key=key), (*args, end_of_last_day)),
+        (OUTCOME_FIGURES.format(key=key), args),
+    ]
+    for rows in await fetch_together(pool, statements):
+        for row in rows:
+            figures.setdefault(row["key"], {}).update(row)
     return {k: {**ZEROS, **{f: n for f, n in v.items() if f != "key"}} for k, v in figures.items()}
 
 
@@ -168,8 +174,10 @@ async def _breakdowns(
 ) -> dict[str | None, dict[str, int]]:
     """Every breakdown by ``cell``, flattened (``received_by_channel.hotline``), zeros included."""
     found: dict[str | None, dict[str, int]] = {}
-    for name, (query, _) in BREAKDOWNS.items():
-        for row in await pool.fetch(query.format(cell=cell), *_args(scope, first, last)):
+    args = _args(scope, first, last)
+    statements = [(query.format(cell=cell), args) for query, _ in BREAKDOWNS.values()]
+    for name, rows in zip(BREAKDOWNS, await fetch_together(pool, statements), strict=True):
+        for row in rows:
             found.setdefault(row["cell"], {})[f"{name}.{row['key']}"] = row["n"]
     return {c: {**BREAKDOWN_ZEROS, **counts} for c, counts in found.items()}
 
@@ -187,9 +195,10 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
-    figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or ZEROS
-    breakdowns = (await _breakdowns(pool, scope, first, last, WHOLE_SCOPE)).get(None) or BREAKDOWN_ZEROS
-    return {**figures, **breakdowns}
+    whole, cells = await asyncio.gather(
+        _figures(pool, scope, first, last, WHOLE_SCOPE), _breakdowns(pool, scope, first, last, WHOLE_SCOPE)
+    )
+    return {**(whole.get(None) or ZEROS), **(cells.get(None) or BREAKDOWN_ZEROS)}
 
 
 async def _hidden_by_station(
@@ -202,8 +211,10 @@ async def _hidden_by_station(
     hidden: dict[str, dict[str, set[str]]] = {}
     for station, cells in cells_of.items():
         whole = Scope(scope.as_of, None, station=station)
-        figures = await _figures(pool, whole, first, last, VILLAGE_CELL)
-        breakdowns = await _breakdowns(pool, whole, first, last, VILLAGE_CELL)
+        figures, breakdowns = await asyncio.gather(
+            _figures(pool, whole, first, last, VILLAGE_CELL),
+            _breakdowns(pool, whole, first, last, VILLAGE_CELL),
+        )
         counts = {cell: {**ZEROS, **figures.get(cell, {}), **breakdowns.get(cell, {})} for cell in cells}
         paths = [*ZEROS, *BREAKDOWN_ZEROS]
         hidden[station] = {

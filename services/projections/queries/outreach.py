@@ -29,6 +29,7 @@ from govgrid.catalogue.outreach import EnterpriseVisitKind
 from services.projections.queries.figures import percent
 from services.projections.queries.places import per_place
 from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries.together import fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Rows are placed by their three codes.
@@ -105,6 +106,7 @@ SELECT {{key}} AS key, r.kind, count(*) AS visits
  GROUP BY 1, 2
 """
 
+FIGURES = (SCHOOL_FIGURES, SCHOOL_DAY_FIGURES, FOLLOW_UP_FIGURES, CASE_FIGURES, REFERRAL_FIGURES)
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
 
 ZEROS = {
@@ -135,12 +137,15 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     args = _args(scope, first, last)
+    *figure_rows, visit_rows = await fetch_together(
+        pool, [(q.format(key=key), args) for q in (*FIGURES, VISITS_BY_KIND)]
+    )
     found: dict[str | None, dict[str, Any]] = {}
-    for query in (SCHOOL_FIGURES, SCHOOL_DAY_FIGURES, FOLLOW_UP_FIGURES, CASE_FIGURES, REFERRAL_FIGURES):
-        for row in await pool.fetch(query.format(key=key), *args):
+    for rows in figure_rows:
+        for row in rows:
             found.setdefault(row["key"], {}).update({k: v for k, v in row.items() if k != "key"})
     visits: dict[str | None, dict[str, int]] = {}
-    for row in await pool.fetch(VISITS_BY_KIND.format(key=key), *args):
+    for row in visit_rows:
         visits.setdefault(row["key"], {})[row["kind"]] = row["visits"]
     return {k: _complete(found.get(k, {}), visits.get(k, {})) for k in found.keys() | visits.keys()}
 

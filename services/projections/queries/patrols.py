@@ -15,6 +15,7 @@ What counts where:
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from govgrid.catalogue.patrols import VolunteerAffiliation
 from services.projections.queries.figures import percent
 from services.projections.queries.places import per_place
 from services.projections.queries.scope import Page, Scope, in_scope
+from services.projections.queries.together import fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.
@@ -38,22 +40,26 @@ SELECT {{key}} AS key,
        count(*) FILTER (WHERE r.completed_at IS NOT NULL) AS patrols_completed,
        count(*) FILTER (WHERE r.aborted_at IS NOT NULL) AS patrols_aborted,
        round(coalesce(sum(r.duration_minutes), 0) / 60.0, 2) AS patrol_hours,
-       coalesce(sum(r.distance_km), 0) AS patrol_distance_km
+       coalesce(sum(r.distance_km), 0) AS patrol_distance_km,
+       sum(r.officer_participations) AS officer_participations,
+       sum(r.volunteer_participations) AS volunteer_participations
   FROM rm_patrols r
  WHERE r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
  GROUP BY 1
 """
 
-PARTICIPATION_FIGURES = f"""
+# Participations are counted on the patrols' rows (above); distinct volunteers need the members: only
+# the volunteers' rows are joined (officers are most of them and counted already).
+VOLUNTEER_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE m.kind = 'officer') AS officer_participations,
-       count(*) FILTER (WHERE m.kind = 'volunteer') AS volunteer_participations,
-       count(DISTINCT (r.station_code, m.member_id)) FILTER (WHERE m.kind = 'volunteer') AS volunteers,
+       count(*) AS volunteer_participations,
+       count(DISTINCT (r.station_code, m.member_id)) AS volunteers,
        count(DISTINCT (r.station_code, m.member_id)) FILTER (WHERE m.party_member) AS party_member_volunteers
   FROM rm_patrols r JOIN rm_patrol_participants m ON m.patrol_id = r.patrol_id
- WHERE r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
+ WHERE m.kind = 'volunteer' AND r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
  GROUP BY 1
 """
+VOLUNTEERS = ("volunteers", "party_member_volunteers")
 
 CLEARANCE_OPERATIONS = f"""
 SELECT r.*, coalesce(r.carried_out_on, r.planned_on) AS day
@@ -94,6 +100,7 @@ SELECT {{key}} AS key, count(*) AS grids,
  GROUP BY 1
 """
 
+FIGURES = (PATROL_FIGURES, CLEARANCE_FIGURES, GRID_FIGURES)
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
 
 
@@ -105,10 +112,16 @@ async def _figures(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
+    args = _args(scope, first, last)
+    *found, volunteers = await fetch_together(
+        pool, [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
+    )
     figures: dict[str | None, dict[str, Any]] = {}
-    for query in (PATROL_FIGURES, PARTICIPATION_FIGURES, CLEARANCE_FIGURES, GRID_FIGURES):
-        for row in await pool.fetch(query.format(key=key), *_args(scope, first, last)):
+    for rows in found:
+        for row in rows:
             figures.setdefault(row["key"], {}).update(row)
+    for row in volunteers:
+        figures.setdefault(row["key"], {}).update({column: row[column] for column in VOLUNTEERS})
     return {k: _complete(v) for k, v in figures.items()}
 
 
@@ -141,13 +154,14 @@ def _complete(found: dict[str, Any]) -> dict[str, Any]:
 
 
 async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
-    figures = (await _figures(pool, scope, first, last, WHOLE_SCOPE)).get(None) or _complete({})
+    whole, affiliations = await asyncio.gather(
+        _figures(pool, scope, first, last, WHOLE_SCOPE),
+        pool.fetch(VOLUNTEER_FIGURES.format(key="m.affiliation"), *_args(scope, first, last)),
+    )
+    figures = whole.get(None) or _complete({})
     by_affiliation = {
         row["key"]: {"participations": row["volunteer_participations"], "volunteers": row["volunteers"]}
-        for row in await pool.fetch(
-            PARTICIPATION_FIGURES.format(key="m.affiliation"), *_args(scope, first, last)
-        )
-        if row["key"] is not None  # officers have no affiliation
+        for row in affiliations
     }
     return {
         "from": first.isoformat(),

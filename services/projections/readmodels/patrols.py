@@ -48,7 +48,17 @@ def scheduled(c: Changes, e: EventEnvelope, event: PatrolScheduled) -> None:
 
 
 def started(c: Changes, e: EventEnvelope, event: PatrolStarted) -> None:
-    _update_patrol(c, e, event.patrol_id, started_at=event.started_at, day=china_day(event.started_at))
+    # The participations counted on the patrol too: the summaries need no join for them.
+    volunteers = sum(1 for member in event.participants if isinstance(member, VolunteerMember))
+    _update_patrol(
+        c,
+        e,
+        event.patrol_id,
+        started_at=event.started_at,
+        day=china_day(event.started_at),
+        officer_participations=len(event.participants) - volunteers,
+        volunteer_participations=volunteers,
+    )
     for member in event.participants:
         volunteer = member if isinstance(member, VolunteerMember) else None
         c.insert(
