@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -32,6 +33,10 @@ log = logging.getLogger("govgrid.feed")
 # Applies a batch's fresh events, in topic order, in the batch's transaction (several in one
 # statement where it can); the default applies them one by one with the feed's applier.
 BatchApplier = Callable[[asyncpg.Connection, Sequence[EventEnvelope]], Awaitable[None]]
+# The name an event is recorded under in applied_events: one for the feed, or one per event for a
+# feed that fills several tables (each keeps its own name, so a consumer merged from two recognises
+# what either applied).
+Projection = str | Callable[[EventEnvelope], str]
 
 FIRST_BACKOFF_SECONDS = 0.2
 MAX_BACKOFF_SECONDS = 5.0
@@ -62,7 +67,8 @@ class TopicFeed:
     ``applier``, each once, recorded under ``projection`` in ``applied_events``. ``appends_events``:
     the applier may append events (a referral opens a dispute), so their relay is woken after a batch;
     other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing.
-    ``batch_applier``: applies a batch's fresh events in place of ``applier`` one by one."""
+    ``batch_applier``: applies a batch's fresh events in place of ``applier`` one by one.
+    ``projection``: a name, or the name of each event's table (see Projection)."""
 
     def __init__(
         self,
@@ -71,7 +77,7 @@ class TopicFeed:
         *,
         group_id: str,
         topic: str,
-        projection: str,
+        projection: Projection,
         applier: Applier,
         event_types: frozenset[str] | None = None,
         appends_events: bool = False,
@@ -81,7 +87,7 @@ class TopicFeed:
         self._bootstrap_servers = bootstrap_servers
         self._group_id = group_id
         self._topic = topic
-        self._projection = projection
+        self._projection_of = _named(projection) if isinstance(projection, str) else projection
         self._applier = applier
         self._event_types = event_types
         self._appends_events = appends_events
@@ -164,8 +170,13 @@ class TopicFeed:
         ]
         if not envelopes:
             return
+        by_projection: dict[str, list[EventEnvelope]] = {}
+        for envelope in envelopes:
+            by_projection.setdefault(self._projection_of(envelope), []).append(envelope)
         async with self._pool.acquire() as conn, conn.transaction():
-            fresh = await record_applied_many(conn, self._projection, envelopes)
+            fresh: set[UUID] = set()
+            for projection, recorded in by_projection.items():
+                fresh |= await record_applied_many(conn, projection, recorded)
             first_time = []
             for envelope in envelopes:
                 if envelope.event_id in fresh:
@@ -178,6 +189,10 @@ class TopicFeed:
     async def _one_by_one(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
         for envelope in envelopes:
             await self._applier(conn, envelope)
+
+
+def _named(projection: str) -> Callable[[EventEnvelope], str]:
+    return lambda _envelope: projection
 
 
 def _envelope(record: ConsumerRecord) -> EventEnvelope | None:

@@ -19,8 +19,8 @@ from govgrid.reference.org import (
 )
 from govgrid.reference.people import (
     PEOPLE_EVENT_TYPES,
+    OrgAndPeopleReferenceFeed,
     PeopleReference,
-    PeopleReferenceFeed,
     PersonRef,
     apply_person_event,
 )
@@ -33,11 +33,11 @@ __all__ = [
     "PEOPLE_EVENT_TYPES",
     "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
+    "OrgAndPeopleReferenceFeed",
     "OrgReference",
     "OrgReferenceFeed",
     "OrgUnitRef",
     "PeopleReference",
-    "PeopleReferenceFeed",
     "PersonRef",
     "apply_org_event",
     "apply_org_events",

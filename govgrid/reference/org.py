@@ -254,7 +254,12 @@ def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str
     return next((u.code for u in lineage if u.kind in kinds), None)
 
 
-class OrgReferenceFeed(ReferenceFeed):
-    """Keeps the units and coverage tables in step with the appointments topic."""
+ORG_TABLES = ReferenceTable(PROJECTION, apply_org_event, ORG_EVENT_TYPES, apply_org_events)
 
-    table = ReferenceTable("org-reference", PROJECTION, apply_org_event, ORG_EVENT_TYPES, apply_org_events)
+
+class OrgReferenceFeed(ReferenceFeed):
+    """Keeps the units and coverage tables in step with the appointments topic (a service that keeps
+    no people: with people, see OrgAndPeopleReferenceFeed)."""
+
+    group = "org-reference"
+    tables = (ORG_TABLES,)

@@ -1,9 +1,10 @@
 """Police officers and village cadres as any service sees them: a local table fed from the
 appointments topic, so naming an officer in a command never needs a call to another service.
 
-A person's events are one stream, so they arrive in order. Wire it like the organisation reference::
+A person's events are one stream, so they arrive in order. The feed keeps the organisation tables
+too (one consumer for both, group ``<consumer_name>-reference``)::
 
-    feed = reference.PeopleReferenceFeed(pool, settings.kafka_bootstrap_servers, consumer_name="patrols")
+    feed = reference.OrgAndPeopleReferenceFeed(pool, settings.kafka_bootstrap_servers, "patrols")
     people = reference.PeopleReference(conn)  # in a command handler
     officer = await people.officer(person_id)
 """
@@ -25,6 +26,7 @@ from govgrid.catalogue.appointments import (
 from govgrid.envelope import EventEnvelope
 from govgrid.officers import Officer
 from govgrid.reference.feed import ReferenceFeed, ReferenceTable
+from govgrid.reference.org import ORG_TABLES
 
 PROJECTION = "people_reference"  # its name in applied_events
 PEOPLE_EVENT_TYPES = frozenset(
@@ -110,7 +112,12 @@ class PeopleReference:
         return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
 
 
-class PeopleReferenceFeed(ReferenceFeed):
-    """Keeps ref_people in step with the appointments topic."""
+PEOPLE_TABLE = ReferenceTable(PROJECTION, apply_person_event, PEOPLE_EVENT_TYPES)
 
-    table = ReferenceTable("people-reference", PROJECTION, apply_person_event, PEOPLE_EVENT_TYPES)
+
+class OrgAndPeopleReferenceFeed(ReferenceFeed):
+    """Keeps ref_people and the organisation tables in step with the appointments topic, with one
+    consumer: every service that names people also places things in org units."""
+
+    group = "reference"
+    tables = (ORG_TABLES, PEOPLE_TABLE)

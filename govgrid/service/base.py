@@ -91,18 +91,12 @@ class ServiceBase(Generic[U, Se]):
         ).run
 
     def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
-        """The organisation (and people) reference tables, fed from the appointments topic; their
-        groups are ``<schema>-org-reference`` and ``<schema>-people-reference``."""
+        """The organisation (and people) reference tables, fed from the appointments topic by one
+        consumer: group ``<schema>-reference`` with people, ``<schema>-org-reference`` without."""
         s = self.settings
         name, kafka, appointments_topic = s.database_schema, s.kafka_bootstrap_servers, s.appointments_topic
-        feeds: dict[str, Background] = {
-            "org reference": reference.OrgReferenceFeed(self.pool, kafka, name, appointments_topic).run
-        }
-        if people:
-            feeds["people reference"] = reference.PeopleReferenceFeed(
-                self.pool, kafka, name, appointments_topic
-            ).run
-        return feeds
+        feed = reference.OrgAndPeopleReferenceFeed if people else reference.OrgReferenceFeed
+        return {"reference": feed(self.pool, kafka, name, appointments_topic).run}
 
 
 async def open_pool(settings: ServiceSettings, *migrations: Path, feeds: bool = False) -> asyncpg.Pool:

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from govgrid.catalogue import DomainEvent
+from govgrid.catalogue.appointments import PoliceOfficerRegistered, PoliceOfficerTransferred
 from govgrid.catalogue.organisation import (
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
@@ -29,7 +30,17 @@ from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import ensure_topics, idempotent_producer
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.projection import ApplyOnce
-from govgrid.reference import MIGRATIONS, OrgReference, OrgReferenceFeed, apply_org_event, apply_org_events
+from govgrid.reference import (
+    MIGRATIONS,
+    OrgAndPeopleReferenceFeed,
+    OrgReference,
+    OrgReferenceFeed,
+    PeopleReference,
+    apply_org_event,
+    apply_org_events,
+)
+from govgrid.reference.org import PROJECTION as ORG_PROJECTION
+from govgrid.reference.people import PROJECTION as PEOPLE_PROJECTION
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
@@ -224,7 +235,7 @@ async def service_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @contextlib.asynccontextmanager
-async def feeding(feed: OrgReferenceFeed) -> AsyncIterator[None]:
+async def feeding(feed: OrgReferenceFeed | OrgAndPeopleReferenceFeed) -> AsyncIterator[None]:
     stopping = asyncio.Event()
     task = asyncio.create_task(feed.run(stopping))
     try:
@@ -311,6 +322,59 @@ async def test_the_feed_fills_another_services_tables_from_kafka_and_resumes_whe
             await wait_until(lambda: named(orgs, "V3", "New village"), what="the restarted feed to apply")
     applied = await service_pool.fetch("SELECT event_id FROM applied_events")
     assert [r["event_id"] for r in applied] == [renamed.event_id]
+
+
+async def test_one_consumer_feeds_units_and_people_and_recognises_what_the_two_old_feeds_applied(
+    pool: asyncpg.Pool,
+    service_pool: asyncpg.Pool,
+    kafka_bootstrap: str,
+    topic: str,
+    schema: str,
+    service_name: str,
+) -> None:
+    store = PostgresEventStore(pool)  # the appointments service's event store
+    units = [await append_unit(store, event) for event in reversed(TREE)]
+    officer = PoliceOfficerRegistered(
+        person_id="P1", badge_number="B1", station_code=STATION, display_name="Officer One"
+    )
+    (registration,) = await store.append("person-P1", 0, [draft(officer)])
+    transfer = PoliceOfficerTransferred(
+        person_id="P1", from_station_code=STATION, to_station_code=OTHER_STATION, effective_on=CHANGE_DAY
+    )
+    await store.append("person-P1", 1, [draft(transfer)])
+    second = PoliceOfficerRegistered(
+        person_id="P2", badge_number="B2", station_code=STATION, display_name="Officer Two"
+    )
+    await store.append("person-P2", 0, [draft(second)])
+    # What the two feeds before this one (a group each) had applied, recorded under their own names
+    # but left out of the tables: had the merged feed applied any of it again, it would show.
+    city = next(u for u in units if u.stream_id == f"org-{CITY}")
+    await ApplyOnce(service_pool, ORG_PROJECTION).apply(city, lambda _conn, _envelope: asyncio.sleep(0))
+    await ApplyOnce(service_pool, PEOPLE_PROJECTION).apply(registration, lambda _conn, _e: asyncio.sleep(0))
+
+    orgs, people = OrgReference(service_pool), PeopleReference(service_pool)
+    consumer_name = f"{service_name}-reader"
+    async with running(make_relay(pool, kafka_bootstrap, topic, schema)):
+        feed = OrgAndPeopleReferenceFeed(service_pool, kafka_bootstrap, consumer_name, topic=topic)
+        async with feeding(feed):
+            await wait_until(lambda: knows(orgs, "G1"), what="the feed to apply the tree")
+            await wait_until(lambda: drained(pool), what="outbox drained")
+            await wait_until(lambda: applied(service_pool, len(TREE) + 3), what="every event applied")
+        committed, ends = await offsets(kafka_bootstrap, topic, f"{consumer_name}-reference")
+    assert committed == ends
+    assert not await knows(orgs, CITY)  # recorded as applied by the old org feed: not applied again
+    assert await knows(orgs, TOWNSHIP)
+    assert await people.person("P1") is None  # the registration likewise; the transfer alone updates nothing
+    p2 = await people.officer("P2")
+    assert p2 is not None and p2.station_code == STATION
+    by_projection = await service_pool.fetch(
+        "SELECT projection, count(*) FROM applied_events GROUP BY projection ORDER BY projection"
+    )
+    assert [tuple(r) for r in by_projection] == [(ORG_PROJECTION, len(TREE)), (PEOPLE_PROJECTION, 3)]
+
+
+async def applied(pool: asyncpg.Pool, events: int) -> bool:
+    return bool(await pool.fetchval("SELECT count(*) FROM applied_events") == events)
 
 
 async def covered_by_station(orgs: OrgReference, village: str) -> bool:
