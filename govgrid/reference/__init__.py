@@ -7,19 +7,20 @@ See ``govgrid.reference.org`` and ``govgrid.reference.people`` for how a service
 
 from pathlib import Path
 
+from govgrid.reference.feed import ReferenceFeed, ReferenceTable
 from govgrid.reference.org import (
     ORG_EVENT_TYPES,
+    ORG_TABLES,
     TOWNSHIP_KINDS,
     VILLAGE_KINDS,
     OrgReference,
-    OrgReferenceFeed,
     OrgUnitRef,
     apply_org_event,
     apply_org_events,
 )
 from govgrid.reference.people import (
     PEOPLE_EVENT_TYPES,
-    OrgAndPeopleReferenceFeed,
+    PEOPLE_TABLE,
     PeopleReference,
     PersonRef,
     apply_person_event,
@@ -30,15 +31,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 __all__ = [
     "MIGRATIONS",
     "ORG_EVENT_TYPES",
+    "ORG_TABLES",
     "PEOPLE_EVENT_TYPES",
+    "PEOPLE_TABLE",
     "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
-    "OrgAndPeopleReferenceFeed",
     "OrgReference",
-    "OrgReferenceFeed",
     "OrgUnitRef",
     "PeopleReference",
     "PersonRef",
+    "ReferenceFeed",
+    "ReferenceTable",
     "apply_org_event",
     "apply_org_events",
     "apply_person_event",

@@ -1,10 +1,10 @@
 """How reference tables follow the appointments topic: one consumer per service for all its tables.
 
-A service that keeps reference tables reads the whole topic for itself, in its own consumer group
-``<consumer_name>-<feed's group>``, and records what it applied to each table under that table's
-projection name. One consumer for the organisation and people tables, not one each: every consumer
-fetches the whole topic several times a second and applies each batch in a transaction, so a second
-one doubled a service's cost per event for the same work.
+A service that keeps tables fed from the appointments topic reads the whole topic for itself, in one
+consumer group ``<consumer_name>-reference``, and records what it applied to each table under that
+table's projection name. One consumer for all of them, not one per table: every consumer fetches the
+whole topic five times a second and applies each batch in a transaction of its own, so each more
+consumer paid the service's cost per event again for the same events.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import ClassVar
 
 import asyncpg
 
@@ -24,6 +23,8 @@ from govgrid.projection.feed import BatchApplier, TopicFeed
 
 @dataclass(frozen=True)
 class ReferenceTable:
+    """A table (or a few kept together) fed from the appointments topic."""
+
     projection: str  # its name in applied_events
     applier: Applier
     event_types: frozenset[str]
@@ -38,23 +39,25 @@ class ReferenceTable:
 
 
 class ReferenceFeed(TopicFeed):
-    """Keeps ``tables`` in step with the appointments topic; run it as a background task."""
-
-    group: ClassVar[str]  # the tail of the consumer group
-    tables: ClassVar[tuple[ReferenceTable, ...]]
+    """Keeps ``tables`` in step with the appointments topic with one consumer; run it as a background
+    task. Each event type feeds one of the tables (an event recorded under two projections would need
+    two rows in applied_events, which the feed does not write)."""
 
     def __init__(
         self,
         pool: asyncpg.Pool,
         bootstrap_servers: str,
         consumer_name: str,
+        tables: Sequence[ReferenceTable],
         topic: str = events_topic("appointments"),
     ) -> None:
-        self._table_of = {event_type: table for table in self.tables for event_type in table.event_types}
+        self._table_of = {event_type: table for table in tables for event_type in table.event_types}
+        if len(self._table_of) != sum(len(table.event_types) for table in tables):
+            raise ValueError("an event type feeds one table of a reference feed, not several")
         super().__init__(
             pool,
             bootstrap_servers,
-            group_id=f"{consumer_name}-{self.group}",
+            group_id=f"{consumer_name}-reference",
             topic=topic,
             projection=lambda envelope: self._table_of[envelope.event_type].projection,
             applier=self._apply_one,

@@ -9,7 +9,7 @@ Wire it into a service's bootstrap (``stopping`` is the service's shutdown event
 
     pool = await create_pool(settings.database_url, schema="patrols")
     await apply_migrations(pool, projection.MIGRATIONS, reference.MIGRATIONS)
-    feed = reference.OrgReferenceFeed(pool, settings.kafka_bootstrap_servers, consumer_name="patrols")
+    feed = reference.ReferenceFeed(pool, settings.kafka_bootstrap_servers, "patrols", [reference.ORG_TABLES])
     feed_task = asyncio.create_task(feed.run(stopping))
 
     orgs = reference.OrgReference(pool)  # in a command handler:
@@ -37,7 +37,7 @@ from govgrid.catalogue.organisation import (
 )
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from govgrid.errors import RuleBroken
-from govgrid.reference.feed import ReferenceFeed, ReferenceTable
+from govgrid.reference.feed import ReferenceTable
 
 log = logging.getLogger("govgrid.reference")
 
@@ -254,12 +254,5 @@ def _nearest(lineage: Sequence[OrgUnitRef], kinds: Sequence[OrgUnitKind]) -> str
     return next((u.code for u in lineage if u.kind in kinds), None)
 
 
+# The units and coverage tables, for a ReferenceFeed.
 ORG_TABLES = ReferenceTable(PROJECTION, apply_org_event, ORG_EVENT_TYPES, apply_org_events)
-
-
-class OrgReferenceFeed(ReferenceFeed):
-    """Keeps the units and coverage tables in step with the appointments topic (a service that keeps
-    no people: with people, see OrgAndPeopleReferenceFeed)."""
-
-    group = "org-reference"
-    tables = (ORG_TABLES,)

@@ -1,10 +1,11 @@
 """Police officers and village cadres as any service sees them: a local table fed from the
 appointments topic, so naming an officer in a command never needs a call to another service.
 
-A person's events are one stream, so they arrive in order. The feed keeps the organisation tables
-too (one consumer for both, group ``<consumer_name>-reference``)::
+A person's events are one stream, so they arrive in order. One consumer keeps it with the
+organisation tables (group ``<consumer_name>-reference``)::
 
-    feed = reference.OrgAndPeopleReferenceFeed(pool, settings.kafka_bootstrap_servers, "patrols")
+    tables = (reference.ORG_TABLES, reference.PEOPLE_TABLE)
+    feed = reference.ReferenceFeed(pool, settings.kafka_bootstrap_servers, "patrols", tables)
     people = reference.PeopleReference(conn)  # in a command handler
     officer = await people.officer(person_id)
 """
@@ -25,8 +26,7 @@ from govgrid.catalogue.appointments import (
 )
 from govgrid.envelope import EventEnvelope
 from govgrid.officers import Officer
-from govgrid.reference.feed import ReferenceFeed, ReferenceTable
-from govgrid.reference.org import ORG_TABLES
+from govgrid.reference.feed import ReferenceTable
 
 PROJECTION = "people_reference"  # its name in applied_events
 PEOPLE_EVENT_TYPES = frozenset(
@@ -112,12 +112,5 @@ class PeopleReference:
         return Officer(ref.person_id, ref.station_code, active=ref.left_service_on is None)
 
 
+# ref_people, for a ReferenceFeed.
 PEOPLE_TABLE = ReferenceTable(PROJECTION, apply_person_event, PEOPLE_EVENT_TYPES)
-
-
-class OrgAndPeopleReferenceFeed(ReferenceFeed):
-    """Keeps ref_people and the organisation tables in step with the appointments topic, with one
-    consumer: every service that names people also places things in org units."""
-
-    group = "reference"
-    tables = (ORG_TABLES, PEOPLE_TABLE)

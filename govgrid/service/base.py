@@ -90,13 +90,17 @@ class ServiceBase(Generic[U, Se]):
             appends_events=appends_events,
         ).run
 
-    def reference_feeds(self, *, people: bool = True) -> dict[str, Background]:
-        """The organisation (and people) reference tables, fed from the appointments topic by one
-        consumer: group ``<schema>-reference`` with people, ``<schema>-org-reference`` without."""
+    def reference_feeds(
+        self, *, people: bool = True, more: Sequence[reference.ReferenceTable] = ()
+    ) -> dict[str, Background]:
+        """The organisation (and people) reference tables, and ``more`` of the service's own tables
+        fed from the appointments topic, all by one consumer (``consumer_group("reference")``)."""
         s = self.settings
-        name, kafka, appointments_topic = s.database_schema, s.kafka_bootstrap_servers, s.appointments_topic
-        feed = reference.OrgAndPeopleReferenceFeed if people else reference.OrgReferenceFeed
-        return {"reference": feed(self.pool, kafka, name, appointments_topic).run}
+        tables = [reference.ORG_TABLES, *([reference.PEOPLE_TABLE] if people else []), *more]
+        feed = reference.ReferenceFeed(
+            self.pool, s.kafka_bootstrap_servers, s.database_schema, tables, s.appointments_topic
+        )
+        return {"reference": feed.run}
 
 
 async def open_pool(settings: ServiceSettings, *migrations: Path, feeds: bool = False) -> asyncpg.Pool:

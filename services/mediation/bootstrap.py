@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from govgrid.commands import PostgresCommandRunner
+from govgrid.reference import ReferenceTable
 from govgrid.service import ServiceBase, open_pool
 from govgrid.service.base import Background
 from services.mediation.application import mediators, referrals
@@ -31,15 +32,13 @@ class MediationService(ServiceBase[MediationUnitOfWork, MediationSettings]):
         """What the service learns from other services' topics, each into its own tables: the
         organisation reference, the current dual-appointment holders, the tips referrals."""
         s = self.settings
+        # The mediators come from the appointments topic too: the organisation reference's consumer
+        # feeds them (one consumer per topic and service).
+        mediator_table = ReferenceTable(
+            mediators.PROJECTION, mediators.apply_mediator_event, mediators.MEDIATOR_EVENT_TYPES
+        )
         return {
-            **self.reference_feeds(people=False),
-            "mediators": self.feed(
-                "mediators",
-                topic=s.appointments_topic,
-                projection=mediators.PROJECTION,
-                applier=mediators.apply_mediator_event,
-                event_types=mediators.MEDIATOR_EVENT_TYPES,
-            ),
+            **self.reference_feeds(people=False, more=[mediator_table]),
             "tips referrals": self.feed(
                 "tips-referrals",
                 topic=s.tips_topic,

@@ -32,10 +32,12 @@ from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.projection import ApplyOnce
 from govgrid.reference import (
     MIGRATIONS,
-    OrgAndPeopleReferenceFeed,
+    ORG_TABLES,
+    PEOPLE_TABLE,
     OrgReference,
-    OrgReferenceFeed,
     PeopleReference,
+    ReferenceFeed,
+    ReferenceTable,
     apply_org_event,
     apply_org_events,
 )
@@ -235,7 +237,7 @@ async def service_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @contextlib.asynccontextmanager
-async def feeding(feed: OrgReferenceFeed | OrgAndPeopleReferenceFeed) -> AsyncIterator[None]:
+async def feeding(feed: ReferenceFeed) -> AsyncIterator[None]:
     stopping = asyncio.Event()
     task = asyncio.create_task(feed.run(stopping))
     try:
@@ -293,8 +295,9 @@ async def test_the_feed_fills_another_services_tables_from_kafka_and_resumes_whe
 
     orgs = OrgReference(service_pool)
     consumer_name = f"{service_name}-reader"
+    feed = ReferenceFeed(service_pool, kafka_bootstrap, consumer_name, [ORG_TABLES], topic=topic)
     async with running(make_relay(pool, kafka_bootstrap, topic, schema)):
-        async with feeding(OrgReferenceFeed(service_pool, kafka_bootstrap, consumer_name, topic=topic)):
+        async with feeding(feed):
             await wait_until(lambda: knows(orgs, "G1"), what="the feed to apply the tree")
             new_village = await append_unit(store, registered("V3", OrgUnitKind.VILLAGE, TOWNSHIP))
             cover = VillageCoverageAssigned(
@@ -307,7 +310,7 @@ async def test_the_feed_fills_another_services_tables_from_kafka_and_resumes_whe
             )
             await wait_until(lambda: drained(pool), what="outbox drained")
 
-        committed, ends = await offsets(kafka_bootstrap, topic, f"{consumer_name}-org-reference")
+        committed, ends = await offsets(kafka_bootstrap, topic, f"{consumer_name}-reference")
         assert committed == ends  # the stray record included: skipped, not retried
         assert await service_pool.fetchval("SELECT count(*) FROM applied_events") == len(TREE) + 2
         assert await orgs.jurisdiction_of("V3", CHANGE_DAY) == Jurisdiction(
@@ -318,7 +321,8 @@ async def test_the_feed_fills_another_services_tables_from_kafka_and_resumes_whe
         await service_pool.execute("DELETE FROM applied_events")
         rename = OrganisationUnitRenamed(code="V3", name_zh="新村", name_en="New village")
         (renamed,) = await store.append(new_village.stream_id, 2, [draft(rename)])
-        async with feeding(OrgReferenceFeed(service_pool, kafka_bootstrap, consumer_name, topic=topic)):
+        restarted = ReferenceFeed(service_pool, kafka_bootstrap, consumer_name, [ORG_TABLES], topic=topic)
+        async with feeding(restarted):
             await wait_until(lambda: named(orgs, "V3", "New village"), what="the restarted feed to apply")
     applied = await service_pool.fetch("SELECT event_id FROM applied_events")
     assert [r["event_id"] for r in applied] == [renamed.event_id]
@@ -355,7 +359,8 @@ async def test_one_consumer_feeds_units_and_people_and_recognises_what_the_two_o
     orgs, people = OrgReference(service_pool), PeopleReference(service_pool)
     consumer_name = f"{service_name}-reader"
     async with running(make_relay(pool, kafka_bootstrap, topic, schema)):
-        feed = OrgAndPeopleReferenceFeed(service_pool, kafka_bootstrap, consumer_name, topic=topic)
+        tables = [ORG_TABLES, PEOPLE_TABLE]
+        feed = ReferenceFeed(service_pool, kafka_bootstrap, consumer_name, tables, topic=topic)
         async with feeding(feed):
             await wait_until(lambda: knows(orgs, "G1"), what="the feed to apply the tree")
             await wait_until(lambda: drained(pool), what="outbox drained")
@@ -393,7 +398,7 @@ async def test_the_feed_waits_out_a_broker_outage_and_stops_promptly(
     store = PostgresEventStore(pool)
     orgs = OrgReference(service_pool)
     private_kafka.stop()
-    async with feeding(OrgReferenceFeed(service_pool, bootstrap, "outage", topic=topic)):
+    async with feeding(ReferenceFeed(service_pool, bootstrap, "outage", [ORG_TABLES], topic=topic)):
         await append_unit(store, registered("V1", OrgUnitKind.VILLAGE, TOWNSHIP))
         await asyncio.sleep(1)  # let the feed fail to connect at least once
         private_kafka.start()
@@ -410,5 +415,11 @@ async def test_the_feed_waits_out_a_broker_outage_and_stops_promptly(
 async def test_the_feed_stops_promptly_while_it_waits_for_its_topic_to_exist(
     service_pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
 ) -> None:
-    async with feeding(OrgReferenceFeed(service_pool, kafka_bootstrap, "early", topic=topic)):
+    async with feeding(ReferenceFeed(service_pool, kafka_bootstrap, "early", [ORG_TABLES], topic=topic)):
         await asyncio.sleep(1)  # the consumer's start() is waiting for the topic now
+
+
+async def test_an_event_type_feeds_one_table_of_a_reference_feed(service_pool: asyncpg.Pool) -> None:
+    twice = ReferenceTable("people_again", apply_org_event, PEOPLE_TABLE.event_types)
+    with pytest.raises(ValueError, match="one table"):
+        ReferenceFeed(service_pool, "127.0.0.1:9", "twice", [ORG_TABLES, PEOPLE_TABLE, twice])

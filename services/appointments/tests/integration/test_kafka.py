@@ -16,7 +16,7 @@ from govgrid.db import apply_migrations, create_pool
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.reference import MIGRATIONS as REFERENCE_MIGRATIONS
-from govgrid.reference import OrgReference, OrgReferenceFeed
+from govgrid.reference import ORG_TABLES, OrgReference, ReferenceFeed
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
 from govgrid.testing.relay import drained, make_relay, running, stored_events
@@ -98,8 +98,8 @@ async def test_another_service_learns_a_new_village_from_the_topic(
     schema: str,
 ) -> None:
     reference = OrgReference(other_service_pool)
-    feed = OrgReferenceFeed(
-        other_service_pool, kafka_bootstrap, f"patrols-{uuid.uuid4().hex[:8]}", topic=topic
+    feed = ReferenceFeed(
+        other_service_pool, kafka_bootstrap, f"patrols-{uuid.uuid4().hex[:8]}", [ORG_TABLES], topic=topic
     )
     stopping = asyncio.Event()
     async with running(make_relay(service.pool, kafka_bootstrap, topic, schema)):
