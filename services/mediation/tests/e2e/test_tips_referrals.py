@@ -1,6 +1,6 @@
 """Leads referred to mediation flow from the tips topic into disputes, on real Kafka, exactly once:
 the tips service's events are appended to an event store of their own and relayed by the kernel's
-relay; the mediation service's three feeds run as in production. A referral arriving before its
+relay; the mediation service's two feeds run as in production. A referral arriving before its
 village is known waits for it; a referral delivered twice, and a lead referred twice, open one dispute.
 """
 
