@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from govgrid.auth import CurrentPrincipal, Principal, Role, mint_token, read_token, require_role
+from govgrid.auth.dependencies import current_settings
 from govgrid.auth.development import signing_key
 from govgrid.auth.mint import main as mint_main
 from govgrid.config import DEVELOPMENT_ISSUER, GovgridSettings, get_settings
@@ -377,7 +378,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def build_app() -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
-    app.dependency_overrides[get_settings] = lambda: SETTINGS
+    app.dependency_overrides[current_settings] = lambda: SETTINGS
 
     @app.get("/stations/{station}")
     def read_station(station: str, principal: CurrentPrincipal) -> dict[str, str]:

@@ -11,7 +11,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from govgrid.config import GovgridSettings, get_settings
+from govgrid.auth.dependencies import current_settings
+from govgrid.config import GovgridSettings
 from govgrid.testing.identity_provider import IdentityProvider, hydra_server
 from services.appointments.bootstrap import AppointmentsService
 from services.appointments.main import create_app
@@ -39,7 +40,7 @@ async def api(service: AppointmentsService, provider: IdentityProvider) -> Async
     )
     app = create_app(service.settings)
     app.state.service = service
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[current_settings] = lambda: settings
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://appointments"
     ) as client:
