@@ -335,17 +335,7 @@ def _visit_plan(
     twenty is not done, one in ten done late, the others done before they are due."""
     officer = rng.choice(city.officers_of(enterprise.station_code))
     actions = rng.choice((0, 1, 1, 2)) if (year.last - visited_on).days > FOLLOW_UP_DAYS[1] else 0
-    if actions == 0:
-        return EnterpriseVisitPlan(
-            step,
-            enterprise.enterprise_code,
-            officer.person_id,
-            kind,
-            visited_on,
-            (NOTHING_TO_FOLLOW_UP[kind],),
-            (),
-        )
-    found = rng.sample(FINDINGS[kind], actions)
+    found = rng.sample(FINDINGS[kind], actions) if actions else []
     follow_ups: list[FollowUpPlan] = []
     for _, action in found:
         due_on = visited_on + timedelta(days=rng.randint(*FOLLOW_UP_DAYS))
@@ -357,14 +347,10 @@ def _visit_plan(
         else:
             completed_on = visited_on + timedelta(days=rng.randint(1, (due_on - visited_on).days))
         follow_ups.append(FollowUpPlan(action, due_on, completed_on))
+    # A visit without a follow-up action found nothing to follow up, and says so.
+    findings = tuple(finding for finding, _ in found) or (NOTHING_TO_FOLLOW_UP[kind],)
     return EnterpriseVisitPlan(
-        step,
-        enterprise.enterprise_code,
-        officer.person_id,
-        kind,
-        visited_on,
-        tuple(finding for finding, _ in found),
-        tuple(follow_ups),
+        step, enterprise.enterprise_code, officer.person_id, kind, visited_on, findings, tuple(follow_ups)
     )
 
 

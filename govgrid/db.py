@@ -9,6 +9,8 @@ from pathlib import Path
 import asyncpg
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# psql's include relative to the file, on a line of its own: a block that several migrations share.
+INCLUDE = re.compile(r"^\\ir (\S+)$", re.MULTILINE)
 MIGRATIONS_LOCK = 0x6F76_6D69  # advisory lock id: one migrator at a time per database
 # A migration may rewrite a whole table (the event store's 0003 chains every event stored before it:
 # minutes for millions), and a start waits for another process's migrations: neither is held to the
@@ -48,6 +50,16 @@ class MigrationChanged(RuntimeError):
     """An applied migration's file is not what was applied: the schema is not what the code expects."""
 
 
+def migration_sql(path: Path) -> str:
+    """A migration's SQL: its file, each ``\\ir other.sql`` line replaced by that file's text (path
+    relative to the migration, its last newline dropped; no nested includes).
+
+    The checksum is of this text, so moving a block that several applied migrations repeat (the read
+    models' organisation tables) into one included file changes no applied migration; editing the
+    included file changes every migration that includes it, and is refused like any other edit."""
+    return INCLUDE.sub(lambda m: (path.parent / m.group(1)).read_text().removesuffix("\n"), path.read_text())
+
+
 def checksum(sql: str) -> str:
     return hashlib.sha256(sql.encode()).hexdigest()
 
@@ -83,7 +95,7 @@ async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
             for directory in directories:
                 for path in sorted(directory.glob("*.sql")):
                     name = f"{directory.parent.name}/{path.name}"
-                    sql = path.read_text()
+                    sql = migration_sql(path)
                     if name in done:
                         await _check_unchanged(conn, name, done[name], checksum(sql))
                         continue

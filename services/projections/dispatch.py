@@ -26,7 +26,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
-from govgrid.catalogue import UnknownEventType, catalogue
+from govgrid.catalogue import DomainEvent, UnknownEventType, catalogue
 from govgrid.envelope import EventEnvelope
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
@@ -51,6 +51,22 @@ DATA_ERRORS = (
 Located = tuple[EventEnvelope, KafkaPosition | None]
 
 
+class Payloads:
+    """The payloads of a batch's events, each decoded and upcast once and shared by every read model
+    that folds it (an organisation event goes to all of them: it was validated once per model). A
+    payload is frozen, so sharing it is safe; one that does not validate is decoded again by each
+    model, which parks it with the error."""
+
+    def __init__(self) -> None:
+        self._decoded: dict[UUID, DomainEvent] = {}
+
+    def of(self, envelope: EventEnvelope) -> DomainEvent:
+        payload = self._decoded.get(envelope.event_id)
+        if payload is None:
+            payload = self._decoded[envelope.event_id] = catalogue.decode(envelope)
+        return payload
+
+
 async def project(
     generations: Generations,
     read_models: tuple[ReadModel, ...],
@@ -67,31 +83,41 @@ async def project(
             await apply_batch(await generations.active_pool(model), model, [(envelope, at)])
 
 
-async def apply_batch(pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located]) -> int:
+async def apply_batch(
+    pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located], payloads: Payloads | None = None
+) -> int:
     """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
-    were applied (not skipped as seen before, not parked).
+    were applied (not skipped as seen before, not parked). ``payloads``: shared with the other read
+    models the batch goes to.
 
     The batch is written as a whole first, without a savepoint (two round trips fewer for every
     batch). If PostgreSQL refuses it, that transaction is rolled back and the batch applied again in a
     new one, in savepoints, halving it down to the event that parks."""
+    payloads = payloads or Payloads()
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
-                return await _apply(conn, model, events, in_savepoints=False)
+                return await _apply(conn, model, events, payloads, in_savepoints=False)
         except DATA_ERRORS:
             pass
-        return await apply_batch_on(conn, model, events)
+        return await apply_batch_on(conn, model, events, payloads)
 
 
-async def apply_batch_on(conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located]) -> int:
+async def apply_batch_on(
+    conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located], payloads: Payloads | None = None
+) -> int:
     """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's; what
     PostgreSQL refuses is found in savepoints."""
     async with conn.transaction():
-        return await _apply(conn, model, events, in_savepoints=True)
+        return await _apply(conn, model, events, payloads or Payloads(), in_savepoints=True)
 
 
 async def _apply(
-    conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located], in_savepoints: bool
+    conn: asyncpg.Connection,
+    model: ReadModel,
+    events: Sequence[Located],
+    payloads: Payloads,
+    in_savepoints: bool,
 ) -> int:
     positions = await Positions.lock(conn, events)
     wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
@@ -99,9 +125,9 @@ async def _apply(
     if wanted:
         blocked = await _parked_streams(conn, model, wanted) if positions.any_parked else {}
         if in_savepoints:
-            applied = await _apply_pieces(conn, model, wanted, blocked)
+            applied = await _apply_pieces(conn, model, wanted, blocked, payloads)
         else:
-            folded = await _folded(conn, model, wanted, blocked)
+            folded = await _folded(conn, model, wanted, blocked, payloads)
             await _write(conn, model, folded)
             applied = folded.applied
     await positions.advance(conn, events, wanted)
@@ -140,6 +166,7 @@ def _fold(
     events: list[Located],
     blocked: dict[str, _Blocker],
     exists: dict[tuple[Table, Key], bool],
+    payloads: Payloads,
 ) -> _Folded:
     folded = _Folded(Changes(lambda table, key: exists.get((table, key))), 0, [], dict(blocked))
     for envelope, at in events:
@@ -149,7 +176,7 @@ def _fold(
             folded.parked.append((envelope, at, reason))
             continue
         try:
-            model.appliers[envelope.event_type](folded.changes, envelope, catalogue.decode(envelope))
+            model.appliers[envelope.event_type](folded.changes, envelope, payloads.of(envelope))
         except DATA_ERRORS as exc:
             folded.changes.undo_event()
             folded.parked.append((envelope, at, reason_of(exc)))
@@ -163,10 +190,14 @@ def _fold(
 
 
 async def _folded(
-    conn: asyncpg.Connection, model: ReadModel, events: list[Located], blocked: dict[str, _Blocker]
+    conn: asyncpg.Connection,
+    model: ReadModel,
+    events: list[Located],
+    blocked: dict[str, _Blocker],
+    payloads: Payloads,
 ) -> _Folded:
     exists: dict[tuple[Table, Key], bool] = {}
-    folded = _fold(model, events, blocked, exists)
+    folded = _fold(model, events, blocked, exists, payloads)
     if folded.changes.unknown:
         # Which rows changed by the batch were there before it: one query per table. If one is
         # missing, fold again knowing it: the event changing it parks, and its stream behind it.
@@ -177,7 +208,7 @@ async def _folded(
             there = await existing(conn, model.name, table, keys)
             exists.update({(table, key): key in there for key in keys})
         if not all(exists.values()):
-            folded = _fold(model, events, blocked, exists)
+            folded = _fold(model, events, blocked, exists, payloads)
     return folded
 
 
@@ -188,11 +219,15 @@ async def _write(conn: asyncpg.Connection, model: ReadModel, folded: _Folded) ->
 
 
 async def _apply_pieces(
-    conn: asyncpg.Connection, model: ReadModel, events: list[Located], blocked: dict[str, _Blocker]
+    conn: asyncpg.Connection,
+    model: ReadModel,
+    events: list[Located],
+    blocked: dict[str, _Blocker],
+    payloads: Payloads,
 ) -> int:
     """Fold and write ``events`` in a savepoint; if PostgreSQL refuses the writing, in halves
     (updating ``blocked`` with what parked)."""
-    folded = await _folded(conn, model, events, blocked)
+    folded = await _folded(conn, model, events, blocked, payloads)
     try:
         async with conn.transaction():  # a savepoint
             await _write(conn, model, folded)
@@ -203,8 +238,8 @@ async def _apply_pieces(
             blocked.setdefault(envelope.stream_id, _Blocker(envelope.stream_version, envelope.event_id))
             return 0
         middle = len(events) // 2
-        first = await _apply_pieces(conn, model, events[:middle], blocked)
-        return first + await _apply_pieces(conn, model, events[middle:], blocked)
+        first = await _apply_pieces(conn, model, events[:middle], blocked, payloads)
+        return first + await _apply_pieces(conn, model, events[middle:], blocked, payloads)
     blocked.update(folded.blocked)
     return folded.applied
 
@@ -316,7 +351,7 @@ async def _apply_parked(
     still fails. Its position is behind the read model's: it is applied as given, not skipped."""
     async with pool.acquire() as conn, conn.transaction():
         blocked = await _parked_streams(conn, model, [(envelope, at)])  # itself: not behind itself
-        if not await _apply_pieces(conn, model, [(envelope, at)], blocked):
+        if not await _apply_pieces(conn, model, [(envelope, at)], blocked, Payloads()):
             return False
         await conn.execute(
             "DELETE FROM parked_events WHERE read_model = $1 AND event_id = $2", model.name, envelope.event_id

@@ -19,7 +19,7 @@ from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.observability import DependencyAway
 from govgrid.projection.faust_app import events_source, projection_app, until_database_answers
-from services.projections.dispatch import apply_batch
+from services.projections.dispatch import Payloads, apply_batch
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
@@ -51,10 +51,12 @@ async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
     """Apply a batch to the active generation of every read model that wants any of its events, side
     by side (each model has its own pool and transaction)."""
     opened = await generations()
-    models = [m for m in READ_MODELS if any(e.event_type in m.appliers for e, _at in events)]
+    types = {e.event_type for e, _at in events}
+    models = [m for m in READ_MODELS if not types.isdisjoint(m.appliers)]
     pools = await opened.active_pools(models)
+    payloads = Payloads()  # each payload decoded once, whichever models fold it
     await asyncio.gather(
-        *(apply_batch(pool, model, events) for pool, model in zip(pools, models, strict=True))
+        *(apply_batch(pool, model, events, payloads) for pool, model in zip(pools, models, strict=True))
     )
 
 

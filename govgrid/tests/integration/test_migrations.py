@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from govgrid.db import MigrationChanged, apply_migrations
+from govgrid.db import MigrationChanged, apply_migrations, checksum, migration_sql
 
 
 def migrations_dir(tmp_path: Path) -> Path:
@@ -50,6 +50,41 @@ async def test_files_applied_before_checksums_get_theirs(pool: asyncpg.Pool, tmp
     (directory / "0001_things.sql").write_text("-- edited\nCREATE TABLE things (id int PRIMARY KEY);")
     with pytest.raises(MigrationChanged):
         await apply_migrations(pool, directory)
+
+
+async def test_a_block_moved_to_an_included_file_changes_no_applied_migration(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    # The read models' organisation tables were written out in each model's 0001; now each includes one
+    # file (psql's \\ir). The migration, and its checksum, is the text with the file in place of the
+    # line: a deployment that applied the written-out text starts as before.
+    directory = migrations_dir(tmp_path)
+    uses_shared = directory / "0002_uses_shared.sql"
+    uses_shared.write_text("-- before\nCREATE TABLE shared (id int);\nCREATE TABLE after (id int);\n")
+    assert await apply_migrations(pool, directory) == ["svc/0001_things.sql", "svc/0002_uses_shared.sql"]
+    recorded = await pool.fetchval(
+        "SELECT checksum FROM schema_migrations WHERE name = 'svc/0002_uses_shared.sql'"
+    )
+
+    (directory.parent / "shared.sql").write_text("CREATE TABLE shared (id int);\n")
+    uses_shared.write_text("-- before\n\\ir ../shared.sql\nCREATE TABLE after (id int);\n")
+    assert await apply_migrations(pool, directory) == []
+    assert checksum(migration_sql(uses_shared)) == recorded
+
+    # Editing the included file edits every applied migration that includes it.
+    (directory.parent / "shared.sql").write_text("CREATE TABLE shared (id bigint);\n")
+    with pytest.raises(MigrationChanged, match=r"svc/0002_uses_shared\.sql"):
+        await apply_migrations(pool, directory)
+
+
+async def test_an_included_file_is_applied_with_its_migration(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    directory = migrations_dir(tmp_path)
+    (directory.parent / "shared.sql").write_text("CREATE TABLE shared (id int);\n")
+    (directory / "0002_uses_shared.sql").write_text("\\ir ../shared.sql\nCREATE TABLE after (id int);\n")
+
+    assert await apply_migrations(pool, directory) == ["svc/0001_things.sql", "svc/0002_uses_shared.sql"]
+    assert await pool.fetchval("SELECT to_regclass('shared') IS NOT NULL")
+    assert await pool.fetchval("SELECT to_regclass('after') IS NOT NULL")
 
 
 async def test_a_migration_longer_than_the_pools_command_timeout_is_applied(

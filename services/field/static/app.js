@@ -268,6 +268,7 @@ async function suggestion(village, form) {
 // Every command goes through the queue, online or not: it is stored (with its Idempotency-Key) before it
 // is sent, so a tab closed mid-request loses nothing and a resend is applied once.
 async function submit(action, record, body) {
+  const subject = Auth.principal().subject; // before any wait: a sign-out may come in between
   let local = null, recordId = record && !action.creates ? record.id : null;
   if (action.creates) {
     local = `local-${newKey()}`;
@@ -277,7 +278,7 @@ async function submit(action, record, body) {
     state.selected[screenOf(action.kind)] = `${action.kind}:${local}`;
   }
   const path = action.creates ? action.path() : action.path(recordId, record);
-  await Outbox.enqueue(action, path, body, { recordId, local, subject: Auth.principal().subject });
+  await Outbox.enqueue(action, path, body, { recordId, local, subject });
   state.form = null;
   const counts = await flushNow();
   toast(counts.refused ? t("toast.refused") : counts.sent ? t("queued.sent") : t("queued.offline"));
@@ -368,11 +369,11 @@ async function attachClocks(items) {
 // A clock and the commands the caller's role may give it: pause, resume and carry over for those who
 // answer for the record's clocks, an extension only for a role above the clock's owner. Whether the
 // clock is paused or due this month is the service's to decide (the read model can be a moment behind).
-function clockLine(c, item) {
+// `role` is the one the screen was drawn for: the user may sign out while its reads are in flight.
+function clockLine(c, item, role) {
   const flags = [c.overdue ? t("overdue") : null, c.due_within_24_hours ? t("clock.soon") : null,
     c.paused ? t("clock.paused") : null, c.carried_over_into ? `${t("clock.carried")} ${c.carried_over_into}` : null];
   const stage = words("stages", c.stage);
-  const role = Auth.principal().role;
   const target = { key: item.key, kind: item.kind, id: item.id, state: item.state, stage: c.stage, owner_role: c.owner_role };
   const commands = ACTION_LIST.filter((a) => a.clock && a.kind === item.kind && allowed(a) && (!a.aboveOwner || outranks(role, c.owner_role)));
   return el("div", { class: `clock${c.overdue ? " overdue" : ""}`, "data-clock": c.stage },
@@ -427,7 +428,7 @@ async function workScreen() {
     list.append(el("li", {}, el("div", { class: `card${item.overdue ? " overdue" : ""}`, "data-work": item.key },
       el("div", { class: "item-title", title: item.id }, `${words("kinds", item.kind)} ${shortId(item.id)}`),
       el("div", { class: "status" }, [item.status ? enumLabel(item.status) : null, item.place, item.due ? `${t("due")} ${showTime(item.due)}` : null, item.overdue ? t("overdue") : null].filter(Boolean).join(" · ")),
-      ...(item.clocks || []).map((c) => clockLine(c, item)),
+      ...(item.clocks || []).map((c) => clockLine(c, item, principal.role)),
       el("button", { type: "button", onclick: async () => {
         await Store.put("records", { key: item.key, kind: item.kind, id: item.id, state: item.state || {}, at: Date.now() });
         state.selected[screenOf(item.kind)] = item.key;
@@ -448,6 +449,7 @@ function queuedTitle(item) {
 }
 
 async function queueScreen() {
+  const { subject } = Auth.principal(); // before any wait: a sign-out may come in between
   const queue = (await Store.all("queue")).sort((a, b) => a.seq - b.seq);
   const ids = new Set((await Store.all("ids")).map((row) => row.local));
   const view = [el("h2", {}, t("nav.queue")), el("button", { type: "button", id: "send-now", class: "primary", onclick: async () => { await flushNow(); render(); } }, t("sendnow"))];
@@ -455,7 +457,7 @@ async function queueScreen() {
   for (const item of queue) {
     const refused = item.status === "refused";
     const blocked = !refused && ((item.path + JSON.stringify(item.body)).match(/local-[0-9a-f-]{8,}/g) || []).some((local) => !ids.has(local));
-    const another = item.subject !== Auth.principal().subject;
+    const another = item.subject !== subject;
     const card = el("div", { class: `card ${refused ? "refused" : "waiting"}`, "data-queue": item.status, "data-seq": item.seq },
       el("div", { class: "item-title" }, queuedTitle(item)),
       el("div", { class: "status" }, `${another ? `${t("queue.another")} ${item.subject}` : refused ? t("queue.refused") : blocked ? t("queue.blocked") : t("queue.waiting")} · ${showTime(new Date(item.createdAt).toISOString())}`));

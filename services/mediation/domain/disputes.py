@@ -130,7 +130,9 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
-class Dispute:
+class Registration:
+    """What a dispute's registration says (a registration command, or a lead referred by tips)."""
+
     dispute_id: str
     source: DisputeSource
     source_reference: str | None
@@ -141,6 +143,12 @@ class Dispute:
     running_since: date | None
     description: str
     registered_on: date
+
+
+@dataclass(frozen=True)
+class Dispute(Registration):
+    """A dispute: the facts of its registration (with the parties added since), and what happened to it."""
+
     status: DisputeStatus = DisputeStatus.REGISTERED
     level: MediationLevel = MediationLevel.VILLAGE
     level_started_on: date = date.min  # when mediation at the current level began
@@ -444,20 +452,6 @@ class FollowUpNeedsAnAgreement(BusinessRule):
 def _dated(dispute: Dispute, what: str, when: date, today: date) -> tuple[BusinessRule, ...]:
     """An act's date: after everything the dispute's history mentions, and not after today."""
     return (NotBefore(what, when, dispute.last_act_on), NotInTheFuture(what, when, today))
-
-
-@dataclass(frozen=True)
-class Registration:
-    dispute_id: str
-    source: DisputeSource
-    source_reference: str | None
-    village_code: str
-    grid_code: str | None
-    category: DisputeCategory
-    parties: tuple[Party, ...]
-    running_since: date | None
-    description: str
-    registered_on: date
 
 
 def register(

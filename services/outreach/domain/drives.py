@@ -46,7 +46,9 @@ class SchoolVisit:
 
 
 @dataclass(frozen=True)
-class Drive:
+class Launch:
+    """What a drive's launch says."""
+
     drive_id: str
     station_code: str
     title: str
@@ -54,6 +56,12 @@ class Drive:
     period_end: date
     target_school_codes: tuple[str, ...]
     launched_on: date
+
+
+@dataclass(frozen=True)
+class Drive(Launch):
+    """A drive: its launch (with the target schools added since), and its visits and closure."""
+
     visits: tuple[SchoolVisit, ...] = ()
     closed_on: date | None = None
     # Figures derived from the above (kept in the state so that reads show them).
@@ -218,17 +226,6 @@ def _check_targets(
         check(SchoolMustExist(school, code))
         assert school is not None
         check(SchoolMustBeInStationArea(school, station_code, covered_villages, on))
-
-
-@dataclass(frozen=True)
-class Launch:
-    drive_id: str
-    station_code: str
-    title: str
-    period_start: date
-    period_end: date
-    target_school_codes: tuple[str, ...]
-    launched_on: date
 
 
 def launch(

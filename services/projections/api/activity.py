@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from services.projections.api.answers import READ_ERRORS, Activity, Paged
-from services.projections.api.dependencies import RECORDED, CallerScope, Paging, read_model
+from services.projections.api.dependencies import RECORDED, ActivityModel, CallerScope, Paging
 from services.projections.queries import activity
-from services.projections.readmodels.activity import ACTIVITY
 
 router = APIRouter(prefix="/activity", tags=["activity"], responses=READ_ERRORS, dependencies=RECORDED)
-
-ActivityModel = Annotated[asyncpg.Pool, Depends(read_model(ACTIVITY))]
 
 
 @router.get(

@@ -5,17 +5,15 @@ were overdue on a day, and why."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import Field
 
 from govgrid.auth import CurrentPrincipal, Principal, Role
 from services.projections.api.answers import READ_ERRORS, Answer, Named
-from services.projections.api.dependencies import CallerScope, DateRange, Paging, RangeScope, read_model
+from services.projections.api.dependencies import CallerScope, ClocksModel, DateRange, Paging, RangeScope
 from services.projections.queries import clocks
-from services.projections.readmodels.clocks import CLOCKS
 
 # Leads are police business: their clocks are listed and counted to those who act on them (the station,
 # the township that extends them, the city); village cadres and viewers see disputes' only. A count of
@@ -29,8 +27,6 @@ def listed_kinds(principal: Principal) -> list[str]:
 
 
 router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS)
-
-ClocksModel = Annotated[asyncpg.Pool, Depends(read_model(CLOCKS))]
 
 
 class ClockFigures(Answer):

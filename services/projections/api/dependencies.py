@@ -19,7 +19,11 @@ from services.projections.generations import Generations
 from services.projections.queries.scope import Page, Scope
 from services.projections.queries.small_counts import SmallCounts
 from services.projections.readmodels import ReadModel
+from services.projections.readmodels.activity import ACTIVITY
+from services.projections.readmodels.clocks import CLOCKS
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.readmodels.disputes import DISPUTES
+from services.projections.readmodels.leads import LEADS
 from services.projections.readmodels.outreach import OUTREACH
 from services.projections.readmodels.patrols import PATROLS
 from services.projections.readmodels.police_activity import POLICE_ACTIVITY
@@ -138,12 +142,17 @@ def scope_over(days: Callable[..., Range]) -> Callable[..., Scope]:
 RECORDED = [Depends(remember_caller)]
 SmallCountsRule = Annotated[SmallCounts, Depends(get_small_counts)]
 CallerScope = Annotated[Scope, Depends(get_scope)]
-CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
 Paging = Annotated[Page, Depends(get_page)]
 DateRange = Annotated[Range, Depends(get_range)]
 RangeScope = Annotated[Scope, Depends(scope_over(get_range))]
 Year = Annotated[Range, Depends(get_year)]
 YearScope = Annotated[Scope, Depends(scope_over(get_year))]
+# Each read model's active generation, one name each.
+ActivityModel = Annotated[asyncpg.Pool, Depends(read_model(ACTIVITY))]
+ClocksModel = Annotated[asyncpg.Pool, Depends(read_model(CLOCKS))]
+CoverageModel = Annotated[asyncpg.Pool, Depends(read_model(COVERAGE))]
+DisputesModel = Annotated[asyncpg.Pool, Depends(read_model(DISPUTES))]
+LeadsModel = Annotated[asyncpg.Pool, Depends(read_model(LEADS))]
+OutreachModel = Annotated[asyncpg.Pool, Depends(read_model(OUTREACH))]
 PatrolsModel = Annotated[asyncpg.Pool, Depends(read_model(PATROLS))]
 PoliceActivityModel = Annotated[asyncpg.Pool, Depends(read_model(POLICE_ACTIVITY))]
-OutreachModel = Annotated[asyncpg.Pool, Depends(read_model(OUTREACH))]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from services.projections.api.answers import READ_ERRORS, Backlog, DisputeSummary, VillageDisputes
-from services.projections.api.dependencies import RECORDED, CallerScope, DateRange, RangeScope, read_model
+from services.projections.api.dependencies import RECORDED, CallerScope, DateRange, DisputesModel, RangeScope
 from services.projections.queries import disputes
-from services.projections.readmodels.disputes import DISPUTES
 
 router = APIRouter(prefix="/disputes", tags=["disputes"], responses=READ_ERRORS, dependencies=RECORDED)
-
-DisputesModel = Annotated[asyncpg.Pool, Depends(read_model(DISPUTES))]
 
 
 @router.get(

@@ -3,19 +3,15 @@ Small counts below station level are suppressed for callers below city level (qu
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from services.projections.api.answers import READ_ERRORS, LeadStation, LeadSummary
-from services.projections.api.dependencies import RECORDED, DateRange, RangeScope, SmallCountsRule, read_model
+from services.projections.api.dependencies import RECORDED, DateRange, LeadsModel, RangeScope, SmallCountsRule
 from services.projections.queries import leads
-from services.projections.readmodels.leads import LEADS
 
 router = APIRouter(prefix="/leads", tags=["leads"], responses=READ_ERRORS, dependencies=RECORDED)
-
-LeadsModel = Annotated[asyncpg.Pool, Depends(read_model(LEADS))]
 
 
 @router.get(

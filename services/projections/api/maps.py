@@ -3,10 +3,9 @@ checkpoints. Served by the platform itself: the dashboard draws it without tiles
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-import asyncpg
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from govgrid.errors import InvalidInput
@@ -14,19 +13,16 @@ from services.projections.api.answers import READ_ERRORS, Answer
 from services.projections.api.dependencies import (
     CoverageModel,
     DateRange,
+    DisputesModel,
+    LeadsModel,
     PatrolsModel,
     RangeScope,
     SmallCountsRule,
-    read_model,
 )
 from services.projections.queries import maps as geo
-from services.projections.readmodels.disputes import DISPUTES
-from services.projections.readmodels.leads import LEADS
 
 router = APIRouter(prefix="/map", tags=["map"], responses=READ_ERRORS)
 
-DisputesModel = Annotated[asyncpg.Pool, Depends(read_model(DISPUTES))]
-LeadsModel = Annotated[asyncpg.Pool, Depends(read_model(LEADS))]
 
 # [longitude, latitude], RFC 7946.
 Position = tuple[float, float]

@@ -117,7 +117,7 @@ ZEROS = {"open": 0, "paused": 0, "overdue": 0, "due_within_24_hours": 0, "carrie
 
 
 def _args(scope: Scope) -> tuple[Any, ...]:
-    return end_of(scope.as_of), scope.codes, scope.township, scope.station, scope.village
+    return end_of(scope.as_of), *scope.params
 
 
 async def _status(

@@ -61,7 +61,7 @@ SELECT r.kind,
 
 
 def _args(scope: Scope) -> tuple[Any, ...]:
-    return scope.as_of, scope.codes, scope.township, scope.station, scope.village
+    return scope.as_of, *scope.params
 
 
 async def summary(pool: asyncpg.Pool, scope: Scope) -> dict[str, Any]:

@@ -91,7 +91,7 @@ async def villages(
     last: date,
     small: SmallCounts,
 ) -> dict[str, Any]:
-    place = (scope.codes, scope.township, scope.station, scope.village)
+    place = scope.params
     rows = await coverage_pool.fetch(VILLAGES, scope.as_of, *place)
     disputes = await _per_village(disputes_pool, DISPUTES_RECEIVED, first, last, place)
     received = await _per_village(leads_pool, LEADS_RECEIVED, first, last, place)
@@ -115,9 +115,7 @@ async def villages(
 
 
 async def checkpoints(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
-    rows = await pool.fetch(
-        CHECKPOINTS, first, last, scope.codes, scope.township, scope.station, scope.village
-    )
+    rows = await pool.fetch(CHECKPOINTS, first, last, *scope.params)
     return {
         "type": "FeatureCollection",
         "from": first.isoformat(),

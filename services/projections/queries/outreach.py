@@ -128,15 +128,11 @@ ZEROS = {
 }
 
 
-def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
-    return first, last, scope.codes, scope.township, scope.station, scope.village
-
-
 async def _figures(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
-    args = _args(scope, first, last)
+    args = (first, last, *scope.params)
     *figure_rows, visit_rows = await fetch_together(
         pool, [(q.format(key=key), args) for q in (*FIGURES, VISITS_BY_KIND)]
     )

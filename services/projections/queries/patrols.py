@@ -104,15 +104,11 @@ FIGURES = (PATROL_FIGURES, CLEARANCE_FIGURES, GRID_FIGURES)
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
 
 
-def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
-    return first, last, scope.codes, scope.township, scope.station, scope.village
-
-
 async def _figures(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
-    args = _args(scope, first, last)
+    args = (first, last, *scope.params)
     *found, volunteers = await fetch_together(
         pool, [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
     )
@@ -156,7 +152,7 @@ def _complete(found: dict[str, Any]) -> dict[str, Any]:
 async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
     whole, affiliations = await asyncio.gather(
         _figures(pool, scope, first, last, WHOLE_SCOPE),
-        pool.fetch(VOLUNTEER_FIGURES.format(key="m.affiliation"), *_args(scope, first, last)),
+        pool.fetch(VOLUNTEER_FIGURES.format(key="m.affiliation"), first, last, *scope.params),
     )
     figures = whole.get(None) or _complete({})
     by_affiliation = {
@@ -201,7 +197,7 @@ async def clearance_operations(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, status: str | None, page: Page
 ) -> dict[str, Any]:
     """Operations carried out (or, if not, planned) in the range, the latest first."""
-    args = (*_args(scope, first, last), status)
+    args = (first, last, *scope.params, status)
     operations = f"SELECT * FROM ({CLEARANCE_OPERATIONS}) r WHERE ($7::text IS NULL OR r.status = $7)"
     rows = await pool.fetch(
         f"{operations} ORDER BY day DESC, operation_id LIMIT $8 OFFSET $9", *args, page.size, page.offset

@@ -40,7 +40,7 @@ SELECT a.* FROM rm_police_activity a
 
 
 def _args(scope: Scope) -> tuple[Any, ...]:
-    return scope.as_of, scope.codes, scope.township, scope.station, scope.village
+    return scope.as_of, *scope.params
 
 
 async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:

@@ -26,6 +26,12 @@ class Scope:
     ) -> Scope:
         return cls(as_of, visible_codes(principal), township, station, village)
 
+    @property
+    def params(self) -> tuple[list[str] | None, str | None, str | None, str | None]:
+        """What ``in_scope(n)`` reads from ``$n`` to ``$n+3``: the caller's codes, then the township,
+        station and village asked for."""
+        return self.codes, self.township, self.station, self.village
+
 
 @dataclass(frozen=True)
 class Page:

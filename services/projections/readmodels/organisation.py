@@ -1,6 +1,7 @@
 """The organisation registry (townships, stations, villages, grids) and which station covers each
 village since when, as every read model that names or places things keeps it: the same two tables
-(sql/<model>/…: rm_org_units, rm_village_coverage) filled by the same folds."""
+(rm_org_units, rm_village_coverage: sql/organisation_tables.sql, which each such model's 0001
+migration includes) filled by the same folds."""
 
 from __future__ import annotations
 

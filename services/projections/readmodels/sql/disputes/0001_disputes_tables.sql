@@ -2,21 +2,7 @@
 -- No party, pseudonym, official or free text reaches it.
 
 -- The registry, filled by the coverage model's appliers (readmodels/coverage.py): same shape as there.
-CREATE TABLE rm_org_units (
-    code          text PRIMARY KEY,
-    kind          text NOT NULL,
-    name_zh       text NOT NULL,
-    name_en       text NOT NULL,
-    parent_code   text
-);
-
-CREATE TABLE rm_village_coverage (
-    village_code    text NOT NULL,
-    station_code    text NOT NULL,
-    effective_from  date NOT NULL,
-    effective_until date,
-    PRIMARY KEY (village_code, station_code, effective_from)
-);
+\ir ../organisation_tables.sql
 
 CREATE TABLE rm_disputes (
     dispute_id         text PRIMARY KEY,
