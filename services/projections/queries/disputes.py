@@ -32,86 +32,63 @@ OPEN_AT = (
     " AND coalesce(least(t.agreement_on, t.court_on, t.closed_on), 'infinity') > {day}"
 )
 
+# A dispute's row with the station of the coverage ``c`` joined for a day (the station it was last
+# filed under if no coverage says otherwise).
+PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_code) AS station_code"
 
-# $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day, counted
-# by place and, for an agreement, days it took.
+# $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day.
 ACT_FACTS = placed_facts(
-    "rm_disputes t",
+    "rm_disputes",
     [
         ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
         ("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2"),
         ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
         ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
     ],
-    "$1",
-    "$2",
-    {"days_to_resolve": {"resolved": "t.agreement_on - t.registered_on"}},
+    extra=", t.agreement_on - t.registered_on AS days_to_resolve",
 )
-# $1 the last day: the disputes open at its end, placed on it, counted by place and whether a pair was
-# assigned (in mediation). A statement apart from the acts: the two are about as many rows each (the
-# backlog grows with the years), and sent together (queries/together.py) each waits for itself only.
+# $1 the last day: the disputes open at its end, placed on it, with the day a pair was first assigned
+# (in mediation: open, and a pair by then). One scan: the open and the in-mediation ones as two
+# figures read the backlog twice. A statement apart from the acts: the two are about as many rows
+# each (the backlog grows with the years), and sent together (queries/together.py) each waits for
+# itself only.
 STATE_FACTS = placed_facts(
-    "rm_disputes t",
-    [("open", "$1", OPEN_AT.format(day="$1"))],
-    "$1",
-    "$1",
-    {"in_mediation": {"open": "coalesce(t.mediators_on <= $1, false)"}},
+    "rm_disputes", [("open", "$1", OPEN_AT.format(day="$1"))], extra=", t.mediators_on"
 )
 
 # The scope from $3 (from $2 for the state at the end of the range). Each figure query groups by
-# {key}: the village, or nothing (NULL) for the whole scope. The median of the days to resolve is
-# percentile_cont(0.5)'s, from the counts of each number of days: the two middle agreements in the
-# order of their days (one if their number is odd), and halfway between them.
+# {key}: the village, or nothing (NULL) for the whole scope.
 ACT_FIGURES = f"""
-WITH r AS (
-    SELECT {{key}} AS key, r.figure, r.days_to_resolve, sum(r.n) AS n
-      FROM ({ACT_FACTS}) r
-     WHERE {in_scope(3)}
-     GROUP BY 1, 2, 3
-), resolved AS (
-    SELECT key, days_to_resolve AS days, sum(n) OVER (PARTITION BY key ORDER BY days_to_resolve) AS upto,
-           (sum(n) OVER (PARTITION BY key) - 1) * 0.5 AS middle
-      FROM r WHERE figure = 'resolved'
-), median AS (
-    SELECT key, min(days) FILTER (WHERE upto > floor(middle)) AS below,
-           min(days) FILTER (WHERE upto > ceil(middle)) AS above, max(middle - floor(middle)) AS part
-      FROM resolved GROUP BY 1
-)
-SELECT r.key,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'received'), 0)::bigint AS received,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'resolved'), 0)::bigint AS resolved,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'referred_to_court'), 0)::bigint AS referred_to_court,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'withdrawn'), 0)::bigint AS withdrawn,
-       min(m.below::float8 + (m.above - m.below)::float8 * m.part::float8) AS median_days_to_resolve
-  FROM r LEFT JOIN median m ON m.key IS NOT DISTINCT FROM r.key
+SELECT {{key}} AS key,
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'resolved') AS resolved,
+       count(*) FILTER (WHERE r.figure = 'referred_to_court') AS referred_to_court,
+       count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve)
+           FILTER (WHERE r.figure = 'resolved') AS median_days_to_resolve
+  FROM ({ACT_FACTS}) r
+ WHERE {in_scope(3)}
  GROUP BY 1
 """
 
 STATE_FIGURES = f"""
-SELECT {{key}} AS key, sum(r.n)::bigint AS open,
-       coalesce(sum(r.n) FILTER (WHERE r.in_mediation), 0)::bigint AS in_mediation
+SELECT {{key}} AS key,
+       count(*) AS open,
+       count(*) FILTER (WHERE r.mediators_on <= $1) AS in_mediation
   FROM ({STATE_FACTS}) r
  WHERE {in_scope(2)}
  GROUP BY 1
 """
 
-# Failures and escalations in the range, each placed on its day, counted by step and level.
-STEP_FACTS = placed_facts(
-    "rm_dispute_steps s JOIN rm_disputes t ON t.dispute_id = s.dispute_id",
-    [("step", "s.day", "s.day BETWEEN $1 AND $2")],
-    "$1",
-    "$2",
-    {"step": {"step": "s.step"}, "level": {"step": "s.level"}},
-)
-
 STEP_FIGURES = f"""
 SELECT {{key}} AS key,
-       coalesce(sum(r.n) FILTER (WHERE r.step = 'failed'), 0)::bigint AS failed,
-       coalesce(sum(r.n) FILTER (WHERE r.step = 'escalated' AND r.level = 'township'), 0)::bigint
-           AS escalated_to_township,
-       coalesce(sum(r.n) FILTER (WHERE r.step = 'escalated' AND r.level = 'court'), 0)::bigint
-           AS escalated_to_court
-  FROM ({STEP_FACTS}) r
+       count(*) FILTER (WHERE r.step = 'failed') AS failed,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'township') AS escalated_to_township,
+       count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'court') AS escalated_to_court
+  FROM (SELECT s.step, s.level, {PLACED}
+          FROM rm_dispute_steps s JOIN rm_disputes d ON d.dispute_id = s.dispute_id
+               {covering("d.village_code", "s.day")}
+         WHERE s.day BETWEEN $1 AND $2) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """

@@ -21,13 +21,17 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Scope, in_scope, placed_facts
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 from services.projections.queries.together import fetch_together
 
+# A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
+# coverage says otherwise).
+PLACED = "l.township_code, l.village_code, coalesce(c.station_code, l.station_code) AS station_code"
+
 # $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
 LEAD_FACTS = placed_facts(
-    "rm_leads t",
+    "rm_leads",
     [
         ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
         ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
@@ -40,68 +44,64 @@ LEAD_FACTS = placed_facts(
             " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
         ),
     ],
-    "$1",
-    "$2",
 )
 
 # The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
 LEAD_FIGURES = f"""
 SELECT {{key}} AS key,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'received'), 0)::bigint AS received,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'verified'), 0)::bigint AS verified,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'dismissed'), 0)::bigint AS dismissed,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'open'), 0)::bigint AS open,
-       coalesce(sum(r.n) FILTER (WHERE r.figure = 'overdue'), 0)::bigint AS overdue
+       count(*) FILTER (WHERE r.figure = 'received') AS received,
+       count(*) FILTER (WHERE r.figure = 'verified') AS verified,
+       count(*) FILTER (WHERE r.figure = 'dismissed') AS dismissed,
+       count(*) FILTER (WHERE r.figure = 'open') AS open,
+       count(*) FILTER (WHERE r.figure = 'overdue') AS overdue
   FROM ({LEAD_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
 
-# Outcomes in the range, each placed on its day, counted by place and kind.
-OUTCOMES = placed_facts(
-    "rm_lead_outcomes o JOIN rm_leads t ON t.lead_id = o.lead_id",
-    [("outcome", "o.outcome_on", "o.outcome_on BETWEEN $1 AND $2")],
-    "$1",
-    "$2",
-    {"outcome": {"outcome": "o.outcome"}},
-)
+# Outcomes in the range, each placed on its day.
+OUTCOMES = f"""
+SELECT o.outcome, {PLACED}
+  FROM rm_lead_outcomes o JOIN rm_leads l ON l.lead_id = o.lead_id
+  {covering("l.village_code", "o.outcome_on")}
+ WHERE o.outcome_on BETWEEN $1 AND $2
+"""
 
 OUTCOME_FIGURES = f"""
 SELECT {{key}} AS key,
-       sum(r.n)::bigint AS outcomes,
-       coalesce(sum(r.n) FILTER (WHERE r.outcome = 'fugitive_arrested'), 0)::bigint AS fugitives_arrested
+       count(*) AS outcomes,
+       count(*) FILTER (WHERE r.outcome = 'fugitive_arrested') AS fugitives_arrested
   FROM ({OUTCOMES}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
 
-
-def _breakdown(facts: str, column: str) -> str:
-    """SQL: the counts of ``facts`` (placed_facts with ``column``) by {cell} and ``column``."""
-    return f"""
-SELECT {{cell}} AS cell, r.{column} AS key, sum(r.n)::bigint AS n
-  FROM ({facts}) r
- WHERE {in_scope(3)} GROUP BY 1, 2
-"""
-
-
-def _of_leads(figure: str, day: str, column: str) -> str:
-    """SQL: the leads' ``figure`` on ``day`` (a column of ``rm_leads``) in the range, counted by place
-    and ``column``."""
-    facts = [(figure, f"t.{day}", f"t.{day} BETWEEN $1 AND $2")]
-    counted = placed_facts("rm_leads t", facts, "$1", "$2", {column: {figure: f"t.{column}"}})
-    return _breakdown(counted, column)
-
-
-# Breakdowns: a column of the leads received, dismissed, or of the outcomes, each placed like its total
+# Breakdowns: {column} of the leads received, dismissed, or of the outcomes, each placed like its total
 # (at the station covering the village on the day of receipt, of the dismissal, of the outcome: a
 # coverage entered with an earlier start must not make total and breakdown differ), by {cell} (a
 # village of one station, or nothing for the whole scope).
+RECEIVED_BY = f"""
+SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n
+  FROM (SELECT l.channel, l.category, {PLACED}
+          FROM rm_leads l {covering("l.village_code", "l.received_on")}
+         WHERE l.received_on BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)} GROUP BY 1, 2
+"""
+DISMISSED_BY_REASON = f"""
+SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n
+  FROM (SELECT l.dismissal_reason, {PLACED}
+          FROM rm_leads l {covering("l.village_code", "l.dismissed_on")}
+         WHERE l.dismissed_on BETWEEN $1 AND $2) r
+ WHERE {in_scope(3)} GROUP BY 1, 2
+"""
+OUTCOMES_BY_KIND = f"""
+SELECT {{cell}} AS cell, r.outcome AS key, count(*) AS n FROM ({OUTCOMES}) r WHERE {in_scope(3)} GROUP BY 1, 2
+"""
 BREAKDOWNS = {
-    "received_by_channel": (_of_leads("received", "received_on", "channel"), LeadChannel),
-    "received_by_category": (_of_leads("received", "received_on", "category"), LeadCategory),
-    "dismissed_by_reason": (_of_leads("dismissed", "dismissed_on", "dismissal_reason"), DismissalReason),
-    "outcomes_by_kind": (_breakdown(OUTCOMES, "outcome"), LeadOutcome),
+    "received_by_channel": (RECEIVED_BY.format(cell="{cell}", column="channel"), LeadChannel),
+    "received_by_category": (RECEIVED_BY.format(cell="{cell}", column="category"), LeadCategory),
+    "dismissed_by_reason": (DISMISSED_BY_REASON, DismissalReason),
+    "outcomes_by_kind": (OUTCOMES_BY_KIND, LeadOutcome),
 }
 # A total and its breakdowns (for complementary suppression within an answer).
 TOTAL_OF = {

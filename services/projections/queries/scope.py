@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,54 +51,18 @@ def covering(village: str, day: str) -> str:
 Fact = tuple[str, str, str]  # a figure, its day, and when a row has it (SQL on the row ``t``)
 
 
-def placed_facts(
-    rows: str,
-    facts: Sequence[Fact],
-    first: str,
-    last: str,
-    columns: Mapping[str, Mapping[str, str]] | None = None,
-) -> str:
-    """SQL: the facts of the ``rows`` (a FROM item: the row ``t`` with its township_code, village_code
-    and station_code, possibly joined), each placed at the station covering its village
-    on the fact's day (the row's own station if no coverage says otherwise), counted: a row (figure,
-    township_code, village_code, station_code, n, *columns) per group of ``n`` such facts.
-    ``first`` and ``last`` (SQL) bound every fact's day; ``columns`` are SQL on ``t`` per figure (NULL
-    for the other figures), by name.
-
-    Placing each fact on its own cost more than everything else the summaries do (a year of disputes
-    at 1 M events is 15 k facts). But a village's station changes only where a coverage starts or ends:
-    a village with one coverage over the whole range, or none, has one station for all its facts, so
-    they are counted first and the count is placed once. Only the villages a coverage starts or ends
-    in within the range (a move) have their facts placed one by one, each on its day. One simple
-    filtered scan per figure: expanding every row into all its figures first cost four to ten times."""
-    columns = columns or {}
+def placed_facts(table: str, facts: Sequence[Fact], extra: str = "") -> str:
+    """SQL: a row (figure, day, township_code, village_code, station_code ``extra``) for each fact of
+    each row ``t`` of ``table``, placed at the station covering its village on the fact's day (the
+    row's own station if no coverage says otherwise). One simple filtered scan per figure: expanding
+    every row into all its figures first cost four to ten times the old query."""
     scans = " UNION ALL ".join(
-        f"SELECT '{figure}' AS figure, t.township_code, t.village_code, t.station_code AS own_station,"
-        + "".join(f" {columns[name].get(figure, 'NULL')} AS {name}," for name in columns)
-        + f" ({day})::date AS day FROM {rows} WHERE {where}"
+        f"SELECT '{figure}' AS figure, ({day})::date AS day, t.township_code, t.village_code,"
+        f" t.station_code AS own_station{extra} FROM {table} t WHERE {where}"
         for figure, day, where in facts
     )
-    kept = "".join(f", {name}" for name in columns)
-    moving = MOVING.format(first=first, last=last)
-    return f"""SELECT g.figure, g.township_code, g.village_code, g.n{kept},
-       coalesce(c.station_code, g.own_station) AS station_code
-  FROM (SELECT figure, township_code, village_code, own_station{kept},
-               CASE WHEN village_code IN ({moving}) THEN day END AS day, count(*) AS n
-          FROM ({scans}) f
-         GROUP BY {", ".join(str(n) for n in range(1, 6 + len(columns)))}) g
-  LEFT JOIN rm_village_coverage c
-    ON c.village_code = g.village_code AND c.effective_from <= coalesce(g.day, {last})
-   AND (c.effective_until IS NULL OR c.effective_until >= coalesce(g.day, {first}))"""
-
-
-# The villages whose station changes between {first} and {last}: more than one coverage in the range,
-# or one that starts after its first day or ends before its last. Every other village has at most
-# one coverage in the range, holding every day of it.
-MOVING = """SELECT m.village_code FROM rm_village_coverage m
- WHERE m.effective_from <= {last} AND (m.effective_until IS NULL OR m.effective_until >= {first})
- GROUP BY m.village_code
-HAVING count(*) > 1 OR min(m.effective_from) > {first}
-    OR max(coalesce(m.effective_until, 'infinity')) < {last}"""
+    return f"""SELECT f.*, coalesce(c.station_code, f.own_station) AS station_code
+  FROM ({scans}) f {covering("f.village_code", "f.day")}"""
 
 
 def in_scope(n: int) -> str:
