@@ -21,7 +21,7 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
+from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 from services.projections.queries.together import fetch_together
 
@@ -30,34 +30,39 @@ from services.projections.queries.together import fetch_together
 PLACED = "l.township_code, l.village_code, coalesce(c.station_code, l.station_code) AS station_code"
 
 # $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
-LEAD_FACTS = placed_facts(
-    "rm_leads",
-    [
-        ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
-        ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
-        ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
-        ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
-        (
-            "overdue",
-            "$2",
-            "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
-            " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
-        ),
-    ],
-)
+LEAD_FACTS: list[Fact] = [
+    ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
+    ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
+    ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
+    ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
+    (
+        "overdue",
+        "$2",
+        "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
+        " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
+    ),
+]
 
-# The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
-LEAD_FIGURES = f"""
+
+def _lead_figures(facts: list[Fact]) -> str:
+    """SQL: the count of each of ``facts``, the scope from $3. By {key}: the station, a village, or
+    nothing (NULL) for the whole scope."""
+    counts = ",\n".join(f"       count(*) FILTER (WHERE r.figure = '{f}') AS {f}" for f, _, _ in facts)
+    return f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.figure = 'received') AS received,
-       count(*) FILTER (WHERE r.figure = 'verified') AS verified,
-       count(*) FILTER (WHERE r.figure = 'dismissed') AS dismissed,
-       count(*) FILTER (WHERE r.figure = 'open') AS open,
-       count(*) FILTER (WHERE r.figure = 'overdue') AS overdue
-  FROM ({LEAD_FACTS}) r
+{counts}
+  FROM ({placed_facts("rm_leads", facts)}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
+
+
+# Totals that are the sum of a breakdown (every lead received has a channel, every dismissal a reason):
+# where the breakdowns are counted too, the totals are taken from them instead of reading and placing
+# the same leads again (the leads received are half of a year's lead facts).
+SUM_OF = {"received": "received_by_channel", "dismissed": "dismissed_by_reason"}
+LEAD_FIGURES = _lead_figures(LEAD_FACTS)
+LEAD_FIGURES_BESIDE_BREAKDOWNS = _lead_figures([fact for fact in LEAD_FACTS if fact[0] not in SUM_OF])
 
 # Outcomes in the range, each placed on its day.
 OUTCOMES = f"""
@@ -161,14 +166,15 @@ def _scope_args(scope: Scope) -> tuple[Any, ...]:
 
 
 async def _figures(
-    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str, lead_figures: str = LEAD_FIGURES
 ) -> dict[str | None, dict[str, Any]]:
-    """Every figure by ``key``; zeros where a query found nothing."""
+    """Every figure by ``key`` (those ``lead_figures`` counts, and the outcomes); zeros where a query
+    found nothing."""
     end_of_last_day = occurred_on(last + timedelta(days=1))
     args = _args(scope, first, last)
     figures: dict[str | None, dict[str, Any]] = {}
     statements = [
-        (LEAD_FIGURES.format(key=key), (*args, end_of_last_day)),
+        (lead_figures.format(key=key), (*args, end_of_last_day)),
         (OUTCOME_FIGURES.format(key=key), args),
     ]
     for rows in await fetch_together(pool, statements):
@@ -202,11 +208,28 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     return nested
 
 
-async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
-    whole, cells = await asyncio.gather(
-        _figures(pool, scope, first, last, WHOLE_SCOPE), _breakdowns(pool, scope, first, last, WHOLE_SCOPE)
+async def _counts(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, cell: str
+) -> dict[str | None, dict[str, int]]:
+    """Every figure and breakdown by ``cell``, flattened, zeros included; the totals of SUM_OF from
+    their breakdowns."""
+    figures, breakdowns = await asyncio.gather(
+        _figures(pool, scope, first, last, cell, LEAD_FIGURES_BESIDE_BREAKDOWNS),
+        _breakdowns(pool, scope, first, last, cell),
     )
-    return {**(whole.get(None) or ZEROS), **(cells.get(None) or BREAKDOWN_ZEROS)}
+    counts: dict[str | None, dict[str, int]] = {}
+    for c in {*figures, *breakdowns}:
+        counted = breakdowns.get(c, BREAKDOWN_ZEROS)
+        sums = {
+            total: sum(n for path, n in counted.items() if path.startswith(f"{name}."))
+            for total, name in SUM_OF.items()
+        }
+        counts[c] = {**ZEROS, **figures.get(c, {}), **sums, **counted}
+    return counts
+
+
+async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
+    return (await _counts(pool, scope, first, last, WHOLE_SCOPE)).get(None) or {**ZEROS, **BREAKDOWN_ZEROS}
 
 
 async def _hidden_by_station(
@@ -219,14 +242,11 @@ async def _hidden_by_station(
     hidden: dict[str, dict[str, set[str]]] = {}
     for station, cells in cells_of.items():
         whole = Scope(scope.as_of, None, station=station)
-        figures, breakdowns = await asyncio.gather(
-            _figures(pool, whole, first, last, VILLAGE_CELL),
-            _breakdowns(pool, whole, first, last, VILLAGE_CELL),
-        )
-        counts = {cell: {**ZEROS, **figures.get(cell, {}), **breakdowns.get(cell, {})} for cell in cells}
+        counts = await _counts(pool, whole, first, last, VILLAGE_CELL)
         paths = [*ZEROS, *BREAKDOWN_ZEROS]
         hidden[station] = {
-            path: small.hidden_cells({cell: counts[cell].get(path, 0) for cell in cells}) for path in paths
+            path: small.hidden_cells({cell: counts.get(cell, {}).get(path, 0) for cell in cells})
+            for path in paths
         }
     return hidden
 
