@@ -47,15 +47,13 @@ ACT_FACTS = placed_facts(
     ],
     extra=", t.agreement_on - t.registered_on AS days_to_resolve",
 )
-# $1 the last day: the disputes open at its end, placed on it. A statement apart from the acts:
-# the two are about as many rows each (the backlog grows with the years), and sent together
-# (queries/together.py) each waits for itself only.
+# $1 the last day: the disputes open at its end, placed on it, with the day a pair was first assigned
+# (in mediation: open, and a pair by then). One scan: the open and the in-mediation ones as two
+# figures read the backlog twice. A statement apart from the acts: the two are about as many rows
+# each (the backlog grows with the years), and sent together (queries/together.py) each waits for
+# itself only.
 STATE_FACTS = placed_facts(
-    "rm_disputes",
-    [
-        ("open", "$1", OPEN_AT.format(day="$1")),
-        ("in_mediation", "$1", f"{OPEN_AT.format(day='$1')} AND t.mediators_on <= $1"),
-    ],
+    "rm_disputes", [("open", "$1", OPEN_AT.format(day="$1"))], extra=", t.mediators_on"
 )
 
 # The scope from $3 (from $2 for the state at the end of the range). Each figure query groups by
@@ -75,8 +73,8 @@ SELECT {{key}} AS key,
 
 STATE_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.figure = 'open') AS open,
-       count(*) FILTER (WHERE r.figure = 'in_mediation') AS in_mediation
+       count(*) AS open,
+       count(*) FILTER (WHERE r.mediators_on <= $1) AS in_mediation
   FROM ({STATE_FACTS}) r
  WHERE {in_scope(2)}
  GROUP BY 1

@@ -21,7 +21,7 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
+from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 from services.projections.queries.together import fetch_together
 
@@ -30,34 +30,39 @@ from services.projections.queries.together import fetch_together
 PLACED = "l.township_code, l.village_code, coalesce(c.station_code, l.station_code) AS station_code"
 
 # $1 first day, $2 last day, $7 the end of the last day: each figure of a lead as a fact on its day.
-LEAD_FACTS = placed_facts(
-    "rm_leads",
-    [
-        ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
-        ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
-        ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
-        ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
-        (
-            "overdue",
-            "$2",
-            "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
-            " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
-        ),
-    ],
-)
+LEAD_FACTS: list[Fact] = [
+    ("received", "t.received_on", "t.received_on BETWEEN $1 AND $2"),
+    ("verified", "t.verified_on", "t.verified_on BETWEEN $1 AND $2"),
+    ("dismissed", "t.dismissed_on", "t.dismissed_on BETWEEN $1 AND $2"),
+    ("open", "$2", "t.received_on <= $2 AND coalesce(t.closed_on, 'infinity') > $2"),
+    (
+        "overdue",
+        "$2",
+        "t.received_at < $7 AND coalesce(least(t.verified_on, t.dismissed_on), 'infinity') > $2"
+        " AND CASE WHEN t.triaged_at < $7 THEN t.due_at < $7 ELSE t.triage_due_at < $7 END",
+    ),
+]
 
-# The scope from $3. By {key}: the station, or nothing (NULL) for the whole scope.
-LEAD_FIGURES = f"""
+
+def _lead_figures(facts: list[Fact]) -> str:
+    """SQL: the count of each of ``facts``, the scope from $3. By {key}: the station, a village, or
+    nothing (NULL) for the whole scope."""
+    counts = ",\n".join(f"       count(*) FILTER (WHERE r.figure = '{f}') AS {f}" for f, _, _ in facts)
+    return f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.figure = 'received') AS received,
-       count(*) FILTER (WHERE r.figure = 'verified') AS verified,
-       count(*) FILTER (WHERE r.figure = 'dismissed') AS dismissed,
-       count(*) FILTER (WHERE r.figure = 'open') AS open,
-       count(*) FILTER (WHERE r.figure = 'overdue') AS overdue
-  FROM ({LEAD_FACTS}) r
+{counts}
+  FROM ({placed_facts("rm_leads", facts)}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
+
+
+# Totals that are the sum of a breakdown (every lead received has a channel, every dismissal a reason):
+# where the breakdowns are counted too, the totals are taken from them instead of reading and placing
+# the same leads again (the leads received are half of a year's lead facts).
+SUM_OF = {"received": "received_by_channel", "dismissed": "dismissed_by_reason"}
+LEAD_FIGURES = _lead_figures(LEAD_FACTS)
+LEAD_FIGURES_BESIDE_BREAKDOWNS = _lead_figures([fact for fact in LEAD_FACTS if fact[0] not in SUM_OF])
 
 # Outcomes in the range, each placed on its day.
 OUTCOMES = f"""
@@ -76,32 +81,40 @@ SELECT {{key}} AS key,
  GROUP BY 1
 """
 
-# Breakdowns: {column} of the leads received, dismissed, or of the outcomes, each placed like its total
+# Breakdowns: a column of the leads received, dismissed, or of the outcomes, each placed like its total
 # (at the station covering the village on the day of receipt, of the dismissal, of the outcome: a
 # coverage entered with an earlier start must not make total and breakdown differ), by {cell} (a
-# village of one station, or nothing for the whole scope).
+# village of one station, or nothing for the whole scope). A row (cell, breakdown, key, n) per count.
+# The leads received by channel and by category are one scan, grouped twice (GROUPING SETS): two
+# statements read and placed every lead of the range twice.
 RECEIVED_BY = f"""
-SELECT {{cell}} AS cell, r.{{column}} AS key, count(*) AS n
+SELECT {{cell}} AS cell,
+       CASE WHEN grouping(r.channel) = 0 THEN 'received_by_channel' ELSE 'received_by_category' END
+           AS breakdown,
+       coalesce(r.channel, r.category) AS key, count(*) AS n
   FROM (SELECT l.channel, l.category, {PLACED}
           FROM rm_leads l {covering("l.village_code", "l.received_on")}
          WHERE l.received_on BETWEEN $1 AND $2) r
- WHERE {in_scope(3)} GROUP BY 1, 2
+ WHERE {in_scope(3)} GROUP BY GROUPING SETS (({{cell}}, r.channel), ({{cell}}, r.category))
 """
 DISMISSED_BY_REASON = f"""
-SELECT {{cell}} AS cell, r.dismissal_reason AS key, count(*) AS n
+SELECT {{cell}} AS cell, 'dismissed_by_reason' AS breakdown, r.dismissal_reason AS key, count(*) AS n
   FROM (SELECT l.dismissal_reason, {PLACED}
           FROM rm_leads l {covering("l.village_code", "l.dismissed_on")}
          WHERE l.dismissed_on BETWEEN $1 AND $2) r
- WHERE {in_scope(3)} GROUP BY 1, 2
+ WHERE {in_scope(3)} GROUP BY 1, 3
 """
 OUTCOMES_BY_KIND = f"""
-SELECT {{cell}} AS cell, r.outcome AS key, count(*) AS n FROM ({OUTCOMES}) r WHERE {in_scope(3)} GROUP BY 1, 2
+SELECT {{cell}} AS cell, 'outcomes_by_kind' AS breakdown, r.outcome AS key, count(*) AS n
+  FROM ({OUTCOMES}) r WHERE {in_scope(3)} GROUP BY 1, 3
 """
+BREAKDOWN_QUERIES = (RECEIVED_BY, DISMISSED_BY_REASON, OUTCOMES_BY_KIND)
+# Each breakdown and the values it counts.
 BREAKDOWNS = {
-    "received_by_channel": (RECEIVED_BY.format(cell="{cell}", column="channel"), LeadChannel),
-    "received_by_category": (RECEIVED_BY.format(cell="{cell}", column="category"), LeadCategory),
-    "dismissed_by_reason": (DISMISSED_BY_REASON, DismissalReason),
-    "outcomes_by_kind": (OUTCOMES_BY_KIND, LeadOutcome),
+    "received_by_channel": LeadChannel,
+    "received_by_category": LeadCategory,
+    "dismissed_by_reason": DismissalReason,
+    "outcomes_by_kind": LeadOutcome,
 }
 # A total and its breakdowns (for complementary suppression within an answer).
 TOTAL_OF = {
@@ -141,7 +154,7 @@ ZEROS = {
     "open": 0,
     "overdue": 0,
 }
-BREAKDOWN_ZEROS = {f"{name}.{v.value}": 0 for name, (_, values) in BREAKDOWNS.items() for v in values}
+BREAKDOWN_ZEROS = {f"{name}.{v.value}": 0 for name, values in BREAKDOWNS.items() for v in values}
 
 
 def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
@@ -153,14 +166,15 @@ def _scope_args(scope: Scope) -> tuple[Any, ...]:
 
 
 async def _figures(
-    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str, lead_figures: str = LEAD_FIGURES
 ) -> dict[str | None, dict[str, Any]]:
-    """Every figure by ``key``; zeros where a query found nothing."""
+    """Every figure by ``key`` (those ``lead_figures`` counts, and the outcomes); zeros where a query
+    found nothing."""
     end_of_last_day = occurred_on(last + timedelta(days=1))
     args = _args(scope, first, last)
     figures: dict[str | None, dict[str, Any]] = {}
     statements = [
-        (LEAD_FIGURES.format(key=key), (*args, end_of_last_day)),
+        (lead_figures.format(key=key), (*args, end_of_last_day)),
         (OUTCOME_FIGURES.format(key=key), args),
     ]
     for rows in await fetch_together(pool, statements):
@@ -175,10 +189,10 @@ async def _breakdowns(
     """Every breakdown by ``cell``, flattened (``received_by_channel.hotline``), zeros included."""
     found: dict[str | None, dict[str, int]] = {}
     args = _args(scope, first, last)
-    statements = [(query.format(cell=cell), args) for query, _ in BREAKDOWNS.values()]
-    for name, rows in zip(BREAKDOWNS, await fetch_together(pool, statements), strict=True):
+    statements = [(query.format(cell=cell), args) for query in BREAKDOWN_QUERIES]
+    for rows in await fetch_together(pool, statements):
         for row in rows:
-            found.setdefault(row["cell"], {})[f"{name}.{row['key']}"] = row["n"]
+            found.setdefault(row["cell"], {})[f"{row['breakdown']}.{row['key']}"] = row["n"]
     return {c: {**BREAKDOWN_ZEROS, **counts} for c, counts in found.items()}
 
 
@@ -194,11 +208,28 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     return nested
 
 
-async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
-    whole, cells = await asyncio.gather(
-        _figures(pool, scope, first, last, WHOLE_SCOPE), _breakdowns(pool, scope, first, last, WHOLE_SCOPE)
+async def _counts(
+    pool: asyncpg.Pool, scope: Scope, first: date, last: date, cell: str
+) -> dict[str | None, dict[str, int]]:
+    """Every figure and breakdown by ``cell``, flattened, zeros included; the totals of SUM_OF from
+    their breakdowns."""
+    figures, breakdowns = await asyncio.gather(
+        _figures(pool, scope, first, last, cell, LEAD_FIGURES_BESIDE_BREAKDOWNS),
+        _breakdowns(pool, scope, first, last, cell),
     )
-    return {**(whole.get(None) or ZEROS), **(cells.get(None) or BREAKDOWN_ZEROS)}
+    counts: dict[str | None, dict[str, int]] = {}
+    for c in {*figures, *breakdowns}:
+        counted = breakdowns.get(c, BREAKDOWN_ZEROS)
+        sums = {
+            total: sum(n for path, n in counted.items() if path.startswith(f"{name}."))
+            for total, name in SUM_OF.items()
+        }
+        counts[c] = {**ZEROS, **figures.get(c, {}), **sums, **counted}
+    return counts
+
+
+async def _flat_summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, int]:
+    return (await _counts(pool, scope, first, last, WHOLE_SCOPE)).get(None) or {**ZEROS, **BREAKDOWN_ZEROS}
 
 
 async def _hidden_by_station(
@@ -211,14 +242,11 @@ async def _hidden_by_station(
     hidden: dict[str, dict[str, set[str]]] = {}
     for station, cells in cells_of.items():
         whole = Scope(scope.as_of, None, station=station)
-        figures, breakdowns = await asyncio.gather(
-            _figures(pool, whole, first, last, VILLAGE_CELL),
-            _breakdowns(pool, whole, first, last, VILLAGE_CELL),
-        )
-        counts = {cell: {**ZEROS, **figures.get(cell, {}), **breakdowns.get(cell, {})} for cell in cells}
+        counts = await _counts(pool, whole, first, last, VILLAGE_CELL)
         paths = [*ZEROS, *BREAKDOWN_ZEROS]
         hidden[station] = {
-            path: small.hidden_cells({cell: counts[cell].get(path, 0) for cell in cells}) for path in paths
+            path: small.hidden_cells({cell: counts.get(cell, {}).get(path, 0) for cell in cells})
+            for path in paths
         }
     return hidden
 
