@@ -67,7 +67,7 @@ class TopicFeed:
     ``applier``, each once, recorded under ``projection`` in ``applied_events``. ``appends_events``:
     the applier may append events (a referral opens a dispute), so their relay is woken after a batch;
     other feeds do not wake it, as each wake-up is a NOTIFY and a relay query for nothing.
-    ``batch_applier``: applies a batch's fresh events in place of ``applier`` one by one.
+    ``batch_applier``: applies a batch's fresh events, given in place of ``applier`` (one of the two).
     ``projection``: a name, or the name of each event's table (see Projection)."""
 
     def __init__(
@@ -78,7 +78,7 @@ class TopicFeed:
         group_id: str,
         topic: str,
         projection: Projection,
-        applier: Applier,
+        applier: Applier | None = None,
         event_types: frozenset[str] | None = None,
         appends_events: bool = False,
         batch_applier: BatchApplier | None = None,
@@ -88,10 +88,14 @@ class TopicFeed:
         self._group_id = group_id
         self._topic = topic
         self._projection_of = _named(projection) if isinstance(projection, str) else projection
-        self._applier = applier
         self._event_types = event_types
         self._appends_events = appends_events
-        self._batch_applier = batch_applier or self._one_by_one
+        if applier is not None and batch_applier is None:
+            self._batch_applier = one_by_one(applier)
+        elif batch_applier is not None and applier is None:
+            self._batch_applier = batch_applier
+        else:
+            raise ValueError("a feed takes an applier or a batch applier, one of the two")
         self._backoff = FIRST_BACKOFF_SECONDS
         self._away = DependencyAway(log, f"Kafka or PostgreSQL (feed {group_id})")
 
@@ -186,9 +190,15 @@ class TopicFeed:
         if self._appends_events:
             wake_relay(self._pool)
 
-    async def _one_by_one(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+
+def one_by_one(applier: Applier) -> BatchApplier:
+    """A batch applier that applies each event of the batch with ``applier``, in order."""
+
+    async def apply(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
         for envelope in envelopes:
-            await self._applier(conn, envelope)
+            await applier(conn, envelope)
+
+    return apply
 
 
 def _named(projection: str) -> Callable[[EventEnvelope], str]:

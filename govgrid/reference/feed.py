@@ -18,7 +18,7 @@ import asyncpg
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import events_topic
 from govgrid.projection.apply_once import Applier
-from govgrid.projection.feed import BatchApplier, TopicFeed
+from govgrid.projection.feed import BatchApplier, TopicFeed, one_by_one
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,7 @@ class ReferenceTable:
     batch_applier: BatchApplier | None = None  # a batch in few statements (see TopicFeed)
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
-        if self.batch_applier is not None:
-            await self.batch_applier(conn, envelopes)
-        else:
-            for envelope in envelopes:
-                await self.applier(conn, envelope)
+        await (self.batch_applier or one_by_one(self.applier))(conn, envelopes)
 
 
 class ReferenceFeed(TopicFeed):
@@ -60,13 +56,9 @@ class ReferenceFeed(TopicFeed):
             group_id=f"{consumer_name}-reference",
             topic=topic,
             projection=lambda envelope: self._table_of[envelope.event_type].projection,
-            applier=self._apply_one,
             event_types=frozenset(self._table_of),
             batch_applier=self._apply_batch,
         )
-
-    async def _apply_one(self, conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
-        await self._table_of[envelope.event_type].applier(conn, envelope)
 
     async def _apply_batch(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
         """In topic order: each run of one table's events with that table's batch applier."""
