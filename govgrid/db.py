@@ -64,6 +64,20 @@ def checksum(sql: str) -> str:
     return hashlib.sha256(sql.encode()).hexdigest()
 
 
+def migration_name(path: Path) -> str:
+    """A migration's name in ``schema_migrations``: its owner's folder and its file."""
+    return f"{path.parent.parent.name}/{path.name}"
+
+
+async def record_migration(conn: asyncpg.Connection, path: Path) -> None:
+    """Record the migration at ``path`` as applied, with the checksum a later start compares."""
+    await conn.execute(
+        "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)",
+        migration_name(path),
+        checksum(migration_sql(path)),
+    )
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """On release, asyncpg has already rolled back an open transaction; by default it would then send
     a reset query (unlock advisory locks, UNLISTEN, RESET ALL), a round trip on every use of the pool
@@ -94,18 +108,14 @@ async def apply_migrations(pool: asyncpg.Pool, *directories: Path) -> list[str]:
             }
             for directory in directories:
                 for path in sorted(directory.glob("*.sql")):
-                    name = f"{directory.parent.name}/{path.name}"
+                    name = migration_name(path)
                     sql = migration_sql(path)
                     if name in done:
                         await _check_unchanged(conn, name, done[name], checksum(sql))
                         continue
                     async with conn.transaction():
                         await conn.execute(sql, timeout=MIGRATION_TIMEOUT)
-                        await conn.execute(
-                            "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)",
-                            name,
-                            checksum(sql),
-                        )
+                        await record_migration(conn, path)
                     applied.append(name)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATIONS_LOCK)

@@ -36,11 +36,11 @@ from typing import TypeVar
 import asyncpg
 
 from govgrid.config import GovgridSettings
-from govgrid.db import MIGRATION_TIMEOUT, MIGRATIONS_LOCK, check_schema_name, checksum
+from govgrid.db import MIGRATION_TIMEOUT, MIGRATIONS_LOCK, check_schema_name, migration_name, record_migration
 from govgrid.eventstore import MIGRATIONS
 
 CHAIN = "0003_hash_chain.sql"
-CHAIN_NAME = f"eventstore/{CHAIN}"
+CHAIN_NAME = migration_name(MIGRATIONS / CHAIN)
 BEFORE_THE_CHAIN = "eventstore/0002_append_in_one_round_trip.sql"
 STREAMS_PER_BATCH = 100
 LOCK_TIMEOUT = "2s"  # how long a step may wait for transactions in flight before trying again
@@ -187,11 +187,7 @@ async def _check_without_scan(conn: asyncpg.Connection) -> None:
 async def _finish(conn: asyncpg.Connection) -> None:
     await conn.execute("ALTER TABLE events ALTER COLUMN hash SET NOT NULL")  # uses the valid CHECK: no scan
     await conn.execute("ALTER TABLE events DROP CONSTRAINT events_hash_present")
-    await conn.execute(
-        "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)",
-        CHAIN_NAME,
-        checksum((MIGRATIONS / CHAIN).read_text()),
-    )
+    await record_migration(conn, MIGRATIONS / CHAIN)
 
 
 async def run(database_url: str, schema: str, streams_per_batch: int) -> int:
