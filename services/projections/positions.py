@@ -8,6 +8,7 @@ Retrying a parked event reads it again at its position.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from types import TracebackType
@@ -36,6 +37,9 @@ class KafkaPosition:
 
     def __str__(self) -> str:
         return f"{self.topic} partition {self.partition} offset {self.offset}"
+
+
+Located = tuple[EventEnvelope, KafkaPosition]
 
 
 class NotInKafka(LookupError):
@@ -108,6 +112,36 @@ class KafkaRecords:
                     )
                 return envelope
         raise TimeoutError(f"Kafka did not return {at} within {READ_TIMEOUT_SECONDS:.0f}s")
+
+    async def ends(self, topics: list[str]) -> dict[tuple[str, int], int]:
+        """The end offset (the next record's) of every partition of ``topics``."""
+        ends = await self._consumer.end_offsets(await topic_partitions(self._bootstrap_servers, topics))
+        return {(tp.topic, tp.partition): end for tp, end in ends.items()}
+
+    async def read_range(self, topic: str, partition: int, start: int, end: int) -> list[Located]:
+        """The events of ``topic`` partition ``partition`` from offset ``start`` up to ``end`` (not
+        included), with their positions; what Kafka no longer holds (retention) is not there, nor is
+        a record that is no envelope (the worker skips those too)."""
+        tp = TopicPartition(topic, partition)
+        self._consumer.assign([tp])
+        start = max(start, (await self._consumer.beginning_offsets([tp]))[tp])
+        end = min(end, (await self._consumer.end_offsets([tp]))[tp])
+        found: list[Located] = []
+        if start >= end:
+            return found
+        self._consumer.seek(tp, start)
+        deadline = time.monotonic() + READ_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            for record in (await self._consumer.getmany(tp, timeout_ms=1000, max_records=end - start)).get(
+                tp, []
+            ):
+                if record.offset >= end:
+                    return found
+                with contextlib.suppress(ValueError):  # pydantic's ValidationError is a ValueError
+                    found.append((EventEnvelope.from_json_bytes(record.value), KafkaPosition.of(record)))
+                if record.offset == end - 1:
+                    return found
+        raise TimeoutError(f"Kafka did not return {topic} partition {partition} up to offset {end} in time")
 
     async def _partition_count(self, topic: str) -> int:
         if topic not in self._partitions:

@@ -14,14 +14,24 @@ from functools import partial
 
 import asyncpg
 import faust
+from aiokafka.errors import KafkaError
 
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.observability import DependencyAway
-from govgrid.projection.faust_app import events_source, projection_app, until_database_answers
+from govgrid.projection.faust_app import DATABASE_AWAY, events_source, projection_app, until_database_answers
+from services.projections.delivery import (
+    Gap,
+    Partition,
+    behind,
+    delivered_positions,
+    missing,
+    record_delivered,
+    stalled,
+)
 from services.projections.dispatch import Payloads, apply_batch
 from services.projections.generations import Generations
-from services.projections.positions import KafkaPosition
+from services.projections.positions import KafkaPosition, KafkaRecords
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -31,12 +41,14 @@ SOURCES = tuple(sorted({service for model in READ_MODELS for service in model.se
 RETRY_SECONDS = 2.0
 BATCH_MAX = 2_000  # events per batch: bigger batches, fewer transactions
 BATCH_WITHIN = 0.2  # seconds a batch waits to fill: what a lone event waits at most
+SWEEP_SECONDS = 10.0  # a partition not moving for this long while behind is read from Kafka directly
 
 settings = ProjectionsSettings()
 app = projection_app(settings.app_id, settings)
 state: dict[str, Generations] = {}
 opening = asyncio.Lock()
 read_models_away = DependencyAway(log, "PostgreSQL (read models)")
+swept: dict[Partition, int] = {}  # the partitions behind at the last sweep, with where they stood
 
 
 async def generations() -> Generations:
@@ -47,10 +59,37 @@ async def generations() -> Generations:
     return state["generations"]
 
 
-async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
+async def apply(events: list[tuple[EventEnvelope, KafkaPosition]], batch: list[KafkaPosition]) -> None:
+    """Apply a batch (``events``, the envelopes among the records at ``batch``), after whatever the
+    consumer skipped before it (delivery.py), and record that the worker delivered it."""
+    opened = await generations()
+    gaps = missing(
+        await delivered_positions(opened.control, ((at.topic, at.partition) for at in batch)), batch
+    )
+    if gaps:
+        async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
+            for gap in gaps:
+                log.warning("a batch came without %s: read from Kafka and applied first", gap)
+                await apply_from_kafka(opened, records, gap)
+    await apply_to_read_models(opened, events)
+    await record_delivered(opened.control, batch)
+
+
+async def apply_from_kafka(opened: Generations, records: KafkaRecords, gap: Gap) -> None:
+    """The events of ``gap``, read from Kafka and applied BATCH_MAX at a time."""
+    for start in range(gap.start, gap.end, BATCH_MAX):
+        stop = min(start + BATCH_MAX, gap.end)
+        await apply_to_read_models(opened, await records.read_range(gap.topic, gap.partition, start, stop))
+        await record_delivered(opened.control, [KafkaPosition(gap.topic, gap.partition, stop - 1)])
+
+
+async def apply_to_read_models(
+    opened: Generations, events: list[tuple[EventEnvelope, KafkaPosition]]
+) -> None:
     """Apply a batch to the active generation of every read model that wants any of its events, side
     by side (each model has its own pool and transaction)."""
-    opened = await generations()
+    if not events:
+        return
     types = {e.event_type for e, _at in events}
     models = [m for m in READ_MODELS if not types.isdisjoint(m.appliers)]
     pools = await opened.active_pools(models)
@@ -60,23 +99,24 @@ async def apply(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
     )
 
 
-async def apply_giving_way(events: list[tuple[EventEnvelope, KafkaPosition]]) -> None:
+async def apply_giving_way(
+    events: list[tuple[EventEnvelope, KafkaPosition]], batch: list[KafkaPosition]
+) -> None:
     """Apply a batch; a transaction chosen to give way (a deadlock, a serialisation failure) is tried
     again. PostgreSQL being away is the caller's (until_database_answers): offsets stay uncommitted."""
     while True:
         try:
-            await apply(events)
+            await apply(events, batch)
             return
         except asyncpg.TransactionRollbackError as exc:
             log.info("a read model's transaction gave way (%r); applying the batch again", exc)
             await asyncio.sleep(0.05)
 
 
-def decoded(event: faust.EventT[bytes]) -> tuple[EventEnvelope, KafkaPosition] | None:
+def decoded(event: faust.EventT[bytes], at: KafkaPosition) -> tuple[EventEnvelope, KafkaPosition] | None:
     """The record as an envelope with its position; None, logged with its position, for a record that
     is no envelope at all (a batch fails as a whole, and faust would ack it: one bad record must not
     take the others with it)."""
-    at = KafkaPosition.of(event.message)
     try:
         return EventEnvelope.from_json_bytes(event.value), at
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
@@ -88,13 +128,35 @@ def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]
     async def project_events(values: faust.StreamT[bytes]) -> None:
         async for batch in values.take_events(BATCH_MAX, within=BATCH_WITHIN):  # type: ignore[attr-defined]
             # The position is what parking keeps and what redelivery is recognised by.
-            events = [event for e in batch if (event := decoded(e)) is not None]
-            await until_database_answers(partial(apply_giving_way, events), read_models_away, RETRY_SECONDS)
+            at = [KafkaPosition.of(e.message) for e in batch]
+            events = [event for e, p in zip(batch, at, strict=True) if (event := decoded(e, p)) is not None]
+            await until_database_answers(
+                partial(apply_giving_way, events, at), read_models_away, RETRY_SECONDS
+            )
 
     project_events.__name__ = f"project_{service}"
     return project_events
 
 
+async def sweep() -> None:
+    """Read from Kafka what the consumer is not bringing: a partition behind its topic's end whose
+    delivered position has not moved since the last sweep (delivery.py). Every worker sweeps every
+    partition; the read models' positions make it harmless when two apply the same events."""
+    try:
+        opened = await generations()
+        async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
+            ends = await records.ends([settings.topic_of(source) for source in SOURCES])
+            now = behind(await delivered_positions(opened.control, ends), ends)
+            for gap in stalled(now, swept, ends):
+                log.warning("%s not brought by the consumer for %.0f s: read from Kafka", gap, SWEEP_SECONDS)
+                await apply_from_kafka(opened, records, gap)
+    except (*DATABASE_AWAY, KafkaError, asyncpg.TransactionRollbackError):
+        return  # told by the agents and the lag watch; the next sweep looks again
+    swept.clear()
+    swept.update(now)
+
+
+app.timer(SWEEP_SECONDS)(sweep)
 for source in SOURCES:
     app.agent(events_source(app, settings.topic_of(source)), name=f"project-{source}")(agent_for(source))
 

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from platform_under_faults import SERVICE, Load, Platform, answer_kinds, call, runs
@@ -124,11 +125,30 @@ def measure_recovery(
         time.sleep(0.5)
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+def wait_until(condition: Callable[[], bool], what: str | Callable[[], str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, what
+        assert time.monotonic() < deadline, what if isinstance(what, str) else what()
         time.sleep(0.2)
+
+
+def positions_reached(platform: Platform, ends: dict[int, int]) -> list[str]:
+    """Each read model's Kafka positions (what it applied) beside the topic's end: a read model short
+    of its villages with its positions at the end lost events; one behind them is stuck."""
+    schemas = platform.query(
+        "SELECT table_schema FROM information_schema.tables WHERE table_name = 'read_positions'"
+    )
+    lines = [f"the topic's partitions end at {ends}"]
+    for row in schemas:
+        reached = platform.query(
+            f"SELECT kafka_topic, kafka_partition, next_offset FROM {row[0]}.read_positions ORDER BY 1, 2"
+        )
+        lines.append(f"{row[0]}: {[tuple(r) for r in reached]}")
+    return lines
+
+
+def tail(log: Path, lines: int) -> list[str]:
+    return [f"{log.stem}: {line}" for line in log.read_text(errors="replace").splitlines()[-lines:]]
 
 
 def end(pid: int, sig: signal.Signals) -> float:
@@ -264,8 +284,19 @@ def test_faults_lose_nothing_and_every_part_recovers_in_bounded_time(platform: P
     print(f"events stored: {len(stored)}; on the topic: {len(on_topic)} records, {sent_twice} sent twice")
     assert 0 <= sent_twice <= RELAY_BATCH_SIZE
 
+    ends = {r.partition: r.offset + 1 for r in sorted(records, key=lambda r: r.offset)}
     # The read model counts each acknowledged village once: nothing lost, nothing counted twice.
-    wait_until(lambda: villages_seen(platform, token) == len(acknowledged), "read model not caught up")
+    wait_until(
+        lambda: villages_seen(platform, token) == len(acknowledged),
+        lambda: "\n".join(
+            [
+                f"read model counts {villages_seen(platform, token)} of {len(acknowledged)} villages",
+                *positions_reached(platform, ends),
+                *platform.lines[-20:],
+                *(line for log in platform.home.glob("logs/projections*.log") for line in tail(log, 15)),
+            ]
+        ),
+    )
     assert villages_seen(platform, token) == len(acknowledged)
 
     # Outages are logged once per interval, not once per retry: a few lines per process, not thousands.
