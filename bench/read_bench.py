@@ -101,9 +101,11 @@ from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
 from govgrid.testing.relay import PARTITIONS
 from govgrid.testing.servers import kafka_server, postgres_server
+from services.projections.delivery import delivered_positions
 from services.projections.generations import Generations
 from services.projections.lag import measure_with_progress
 from services.projections.main import create_app
+from services.projections.positions import KafkaRecords
 from services.projections.readmodels import READ_MODELS
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
@@ -604,6 +606,15 @@ def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[b
         )
 
 
+async def all_delivered(generations: Generations, settings: ProjectionsSettings) -> bool:
+    """Whether the worker has applied every record of its topics (faust commits a batch's offsets
+    before it is applied: the lag reaches 0 while the last batch is still being written)."""
+    async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
+        ends = await records.ends(list(settings.source_topics.values()))
+    delivered = await delivered_positions(generations.control, ends)
+    return all(delivered.get(partition, 0) >= end for partition, end in ends.items())
+
+
 async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, float]:
     """The worker started on the whole backlog: seconds from its start, and from its first committed
     batch, until its consumer group has committed the topics' ends (lag 0 for every read model, what
@@ -619,7 +630,7 @@ async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, fl
             lag, committed = await measure_with_progress(settings)
             if first is None and committed:
                 first = time.perf_counter()
-            if set(lag.values()) == {0}:
+            if set(lag.values()) == {0} and await all_delivered(generations, settings):
                 done = time.perf_counter()
                 return done - started, done - (first or started)
             if time.perf_counter() - started > 1800:
