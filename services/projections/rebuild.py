@@ -101,38 +101,25 @@ class Rebuild:
         tick: Callable[[], None],
         apply: Apply,
     ) -> None:
-        """Fetch and decode the next batch while PostgreSQL writes the one before: one batch applies
-        at a time, in order, and the event loop decodes while it waits for the database."""
         last_tick = 0.0
-        applying: asyncio.Task[int] | None = None
-        try:
-            while await _behind(consumer, targets):
-                batch = await consumer.getmany(timeout_ms=500, max_records=BATCH_MAX)
-                # Each partition's records are in order, so each stream's events stay in order. Events
-                # of types the model has no fold for are left out undecoded: they would change
-                # nothing, and a batch of none of its events costs no transaction. (Its positions then
-                # stop at its last event; the worker skips the others by type as well.)
-                events = [
-                    (EventEnvelope.from_json_bytes(r.value), KafkaPosition.of(r))
-                    for records in batch.values()
-                    for r in records
-                    if event_type_of(r.value) in self._wanted
-                ]
-                self.seen += sum(len(records) for records in batch.values())
-                if applying is not None:
-                    self.applied += await applying
-                    applying = None
-                if events:
-                    applying = asyncio.ensure_future(apply(events))
-                if time.monotonic() - last_tick > 0.3:
-                    tick()
-                    last_tick = time.monotonic()
-            if applying is not None:
-                self.applied += await applying
-                applying = None
-        finally:
-            if applying is not None:  # the loop failed: the batch in flight is not waited for
-                applying.cancel()
+        while await _behind(consumer, targets):
+            batch = await consumer.getmany(timeout_ms=500, max_records=BATCH_MAX)
+            # Each partition's records are in order, so each stream's events stay in order. Events of
+            # types the model has no fold for are left out undecoded: they would change nothing, and
+            # a batch of none of its events costs no transaction. (Its positions then stop at its
+            # last event; the worker skips the others by type as well.)
+            events = [
+                (EventEnvelope.from_json_bytes(r.value), KafkaPosition.of(r))
+                for records in batch.values()
+                for r in records
+                if event_type_of(r.value) in self._wanted
+            ]
+            self.seen += sum(len(records) for records in batch.values())
+            if events:
+                self.applied += await apply(events)
+            if time.monotonic() - last_tick > 0.3:
+                tick()
+                last_tick = time.monotonic()
         tick()
 
 

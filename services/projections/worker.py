@@ -126,19 +126,12 @@ def decoded(event: faust.EventT[bytes], at: KafkaPosition) -> tuple[EventEnvelop
 
 def agent_for(service: str) -> Callable[[faust.StreamT[bytes]], Awaitable[None]]:
     async def project_events(values: faust.StreamT[bytes]) -> None:
-        # One batch applies while faust fills the next (take_events fills its buffer only between
-        # batches): the event loop takes records in while it waits for PostgreSQL. Batches apply one
-        # at a time, in order. faust acks a batch once it is handed over, before it is applied; a
-        # worker that dies meanwhile leaves it to the next batch or the sweep (delivery.py).
-        applying: asyncio.Future[None] | None = None
         async for batch in values.take_events(BATCH_MAX, within=BATCH_WITHIN):  # type: ignore[attr-defined]
             # The position is what parking keeps and what redelivery is recognised by.
             at = [KafkaPosition.of(e.message) for e in batch]
             events = [event for e, p in zip(batch, at, strict=True) if (event := decoded(e, p)) is not None]
-            if applying is not None:
-                await applying
-            applying = asyncio.ensure_future(
-                until_database_answers(partial(apply_giving_way, events, at), read_models_away, RETRY_SECONDS)
+            await until_database_answers(
+                partial(apply_giving_way, events, at), read_models_away, RETRY_SECONDS
             )
 
     project_events.__name__ = f"project_{service}"
