@@ -34,7 +34,8 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from rebuild_bench import village_events
 
-from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
+from govgrid.kafka import ensure_topics, topic_partitions
+from govgrid.testing.kafka import produce_all
 from govgrid.testing.servers import kafka_server, postgres_server
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
@@ -45,21 +46,6 @@ SOURCES = sorted({service for model in READ_MODELS for service in model.services
 # The read models a village registration changes: the others never see a batch of them, so their
 # read_positions stay where they are.
 MODELS = [model for model in READ_MODELS if "OrganisationUnitRegistered" in model.appliers]
-
-
-async def produce(bootstrap: str, topic: str, events: int) -> None:
-    producer = idempotent_producer(bootstrap, "bench-partitions")
-    await producer.start()
-    try:
-        pending = []
-        for key, value in village_events(events):
-            pending.append(await producer.send(topic, value, key=key))
-            if len(pending) >= 5000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
 
 
 def start_worker(settings: ProjectionsSettings, folder: Path, number: int) -> subprocess.Popen[bytes]:
@@ -119,7 +105,9 @@ async def case(
     prefix = f"bench-partitions-{uuid.uuid4().hex[:6]}"
     topics = {service: f"{prefix}.{service}" for service in SOURCES}
     await ensure_topics(bootstrap, {topic: partitions for topic in topics.values()})
-    await produce(bootstrap, topics["appointments"], events)
+    await produce_all(
+        bootstrap, "bench-partitions", ((topics["appointments"], k, v) for k, v in village_events(events))
+    )
     schema = f"bench_partitions_{uuid.uuid4().hex[:6]}"
     settings = ProjectionsSettings(
         database_url=database_url,

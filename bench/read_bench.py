@@ -47,7 +47,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer
+from rebuild_bench import raw_ceiling
 
 from demo.danzhou import City, build
 from govgrid.auth import Role, mint_token
@@ -98,7 +98,8 @@ from govgrid.catalogue.tips import (
 from govgrid.china_time import occurred_on
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, Jurisdiction
-from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
+from govgrid.kafka import ensure_topics
+from govgrid.testing.kafka import produce_all
 from govgrid.testing.relay import PARTITIONS
 from govgrid.testing.servers import kafka_server, postgres_server
 from services.projections.delivery import delivered_positions
@@ -463,18 +464,9 @@ def topic_of(prefix: str, service: str) -> str:
 
 async def produce(bootstrap: str, prefix: str, events: list[tuple[str, bytes, bytes]]) -> None:
     await ensure_topics(bootstrap, {topic_of(prefix, service): PARTITIONS for service in SERVICES})
-    producer = idempotent_producer(bootstrap, f"bench-{prefix}")
-    await producer.start()
-    try:
-        pending = []
-        for service, key, value in events:
-            pending.append(await producer.send(topic_of(prefix, service), value, key=key))
-            if len(pending) >= 5000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
+    await produce_all(
+        bootstrap, f"bench-{prefix}", ((topic_of(prefix, s), key, value) for s, key, value in events)
+    )
 
 
 def settings_for(
@@ -488,34 +480,6 @@ def settings_for(
         source_topics={service: topic_of(prefix, service) for service in SERVICES},
         app_id=app_id or f"bench-{schema}",
     )
-
-
-async def raw_ceiling(bootstrap: str, database_url: str, topics: list[str]) -> tuple[float, int]:
-    """Read every record of ``topics`` and COPY it into a table: what any projection costs at least."""
-    schema = f"bench_raw_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(database_url)
-    await conn.execute(f'CREATE SCHEMA "{schema}"')
-    await conn.execute(f'CREATE TABLE "{schema}".raw (stream_id text, envelope text)')
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = await topic_partitions(bootstrap, topics)
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        total = sum((await consumer.end_offsets(partitions)).values())
-        started = time.perf_counter()
-        seen = 0
-        while seen < total:
-            batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
-            rows = [(r.key.decode(), r.value.decode()) for records in batch.values() for r in records]
-            if rows:
-                await conn.copy_records_to_table("raw", records=rows, schema_name=schema)
-                seen += len(rows)
-        return time.perf_counter() - started, seen
-    finally:
-        await consumer.stop()
-        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await conn.close()
 
 
 async def rebuild_all(settings: ProjectionsSettings) -> tuple[float, int, int, Generations]:

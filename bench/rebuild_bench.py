@@ -40,8 +40,9 @@ from govgrid.auth import Role, mint_token
 from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, Jurisdiction
-from govgrid.kafka import ensure_topics, idempotent_producer, topic_partitions
+from govgrid.kafka import ensure_topics, topic_partitions
 from govgrid.testing.fixtures import wait_until
+from govgrid.testing.kafka import produce_all
 from govgrid.testing.relay import PARTITIONS, make_relay, running
 from govgrid.testing.servers import kafka_server, postgres_server
 from services.appointments.bootstrap import start_service
@@ -70,45 +71,33 @@ def village_events(n: int) -> Iterator[tuple[bytes, bytes]]:
 
 async def produce(bootstrap: str, topic: str, n: int) -> float:
     await ensure_topics(bootstrap, {topic: PARTITIONS})
-    producer = idempotent_producer(bootstrap, "bench-writer")
-    await producer.start()
     started = time.perf_counter()
-    try:
-        pending = []
-        for key, value in village_events(n):
-            pending.append(await producer.send(topic, value, key=key))
-            if len(pending) >= 5000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
+    await produce_all(bootstrap, "bench-writer", ((topic, key, value) for key, value in village_events(n)))
     return time.perf_counter() - started
 
 
-async def raw_ceiling(bootstrap: str, database_url: str, topic: str, n: int) -> float:
-    """Read every record and COPY it into a table: what any projection costs at least here."""
+async def raw_ceiling(bootstrap: str, database_url: str, topics: list[str]) -> tuple[float, int]:
+    """Read every record of ``topics`` and COPY it into a table: what any projection costs at least."""
     schema = f"bench_raw_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(database_url)
     await conn.execute(f'CREATE SCHEMA "{schema}"')
     await conn.execute(f'CREATE TABLE "{schema}".raw (stream_id text, envelope text)')
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, max_partition_fetch_bytes=4 << 20
-    )
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = await topic_partitions(bootstrap, [topic])
+        partitions = await topic_partitions(bootstrap, topics)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        total = sum((await consumer.end_offsets(partitions)).values())
         started = time.perf_counter()
         seen = 0
-        while seen < n:
+        while seen < total:
             batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
             rows = [(r.key.decode(), r.value.decode()) for records in batch.values() for r in records]
             if rows:
                 await conn.copy_records_to_table("raw", records=rows, schema_name=schema)
                 seen += len(rows)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, seen
     finally:
         await consumer.stop()
         await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -242,7 +231,7 @@ async def main(args: argparse.Namespace, bootstrap: str, database_url: str) -> d
     topic = f"govgrid.benchrebuild{uuid.uuid4().hex[:8]}.events"
     produce_s = await produce(bootstrap, topic, args.events)
     print(f"produced {args.events} events in {produce_s:.1f}s", file=sys.stderr)
-    raw_s = await raw_ceiling(bootstrap, database_url, topic, args.events)
+    raw_s, _seen = await raw_ceiling(bootstrap, database_url, [topic])
     print(f"raw ceiling: {args.events / raw_s:.0f} events/s", file=sys.stderr)
     rebuild_s, applied = await rebuild_rate(bootstrap, database_url, topic)
     print(f"rebuild: {args.events / rebuild_s:.0f} events/s ({applied} applied)", file=sys.stderr)

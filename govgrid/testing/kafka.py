@@ -1,14 +1,34 @@
-"""Reading a topic back, and how it is replicated, in tests."""
+"""Writing records to topics in bulk, reading a topic back, and how it is replicated (tests, benchmarks)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+from govgrid.kafka import idempotent_producer
+
+
+async def produce_all(bootstrap: str, client_id: str, records: Iterable[tuple[str, bytes, bytes]]) -> None:
+    """Send every (topic, key, value) with the project's idempotent producer, 5,000 in flight at most:
+    each topic's records keep their order per key, as a relay's do."""
+    producer = idempotent_producer(bootstrap, client_id)
+    await producer.start()
+    try:
+        pending = []
+        for topic, key, value in records:
+            pending.append(await producer.send(topic, value, key=key))
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
 
 
 async def read_topic(
