@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from govgrid.auth import Principal, read_token
-from govgrid.config import GovgridSettings, get_settings
+from govgrid.auth.dependencies import current_settings
+from govgrid.config import GovgridSettings
 from govgrid.errors import Unauthenticated
 from govgrid.web.errors import error_responses
 from services.projections.api.dependencies import get_generations
@@ -24,9 +25,9 @@ POLL_SECONDS = 1.0
 KEEP_ALIVE_SECONDS = 15.0
 
 
-def token_in_query(
+async def token_in_query(
     request: Request,
-    settings: Annotated[GovgridSettings, Depends(get_settings)],
+    settings: Annotated[GovgridSettings, Depends(current_settings)],
     access_token: Annotated[
         str | None, Query(description="The bearer token: EventSource cannot send headers.")
     ] = None,
