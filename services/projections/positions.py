@@ -39,7 +39,7 @@ class KafkaPosition:
         return f"{self.topic} partition {self.partition} offset {self.offset}"
 
 
-Located = tuple[EventEnvelope, KafkaPosition]
+Positioned = tuple[EventEnvelope, KafkaPosition]  # an event with where it was read
 
 
 class NotInKafka(LookupError):
@@ -118,7 +118,7 @@ class KafkaRecords:
         ends = await self._consumer.end_offsets(await topic_partitions(self._bootstrap_servers, topics))
         return {(tp.topic, tp.partition): end for tp, end in ends.items()}
 
-    async def read_range(self, topic: str, partition: int, start: int, end: int) -> list[Located]:
+    async def read_range(self, topic: str, partition: int, start: int, end: int) -> list[Positioned]:
         """The events of ``topic`` partition ``partition`` from offset ``start`` up to ``end`` (not
         included), with their positions; what Kafka no longer holds (retention) is not there, nor is
         a record that is no envelope (the worker skips those too)."""
@@ -126,7 +126,7 @@ class KafkaRecords:
         self._consumer.assign([tp])
         start = max(start, (await self._consumer.beginning_offsets([tp]))[tp])
         end = min(end, (await self._consumer.end_offsets([tp]))[tp])
-        found: list[Located] = []
+        found: list[Positioned] = []
         if start >= end:
             return found
         self._consumer.seek(tp, start)

@@ -31,7 +31,7 @@ from services.projections.delivery import (
 )
 from services.projections.dispatch import Payloads, apply_batch
 from services.projections.generations import Generations
-from services.projections.positions import KafkaPosition, KafkaRecords
+from services.projections.positions import KafkaPosition, KafkaRecords, Positioned
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 
@@ -59,7 +59,7 @@ async def generations() -> Generations:
     return state["generations"]
 
 
-async def apply(events: list[tuple[EventEnvelope, KafkaPosition]], batch: list[KafkaPosition]) -> None:
+async def apply(events: list[Positioned], batch: list[KafkaPosition]) -> None:
     """Apply a batch (``events``, the envelopes among the records at ``batch``), after whatever the
     consumer skipped before it (delivery.py), and record that the worker delivered it."""
     opened = await generations()
@@ -83,9 +83,7 @@ async def apply_from_kafka(opened: Generations, records: KafkaRecords, gap: Gap)
         await record_delivered(opened.control, [KafkaPosition(gap.topic, gap.partition, stop - 1)])
 
 
-async def apply_to_read_models(
-    opened: Generations, events: list[tuple[EventEnvelope, KafkaPosition]]
-) -> None:
+async def apply_to_read_models(opened: Generations, events: list[Positioned]) -> None:
     """Apply a batch to the active generation of every read model that wants any of its events, side
     by side (each model has its own pool and transaction)."""
     if not events:
@@ -99,9 +97,7 @@ async def apply_to_read_models(
     )
 
 
-async def apply_giving_way(
-    events: list[tuple[EventEnvelope, KafkaPosition]], batch: list[KafkaPosition]
-) -> None:
+async def apply_giving_way(events: list[Positioned], batch: list[KafkaPosition]) -> None:
     """Apply a batch; a transaction chosen to give way (a deadlock, a serialisation failure) is tried
     again. PostgreSQL being away is the caller's (until_database_answers): offsets stay uncommitted."""
     while True:
@@ -113,7 +109,7 @@ async def apply_giving_way(
             await asyncio.sleep(0.05)
 
 
-def decoded(event: faust.EventT[bytes], at: KafkaPosition) -> tuple[EventEnvelope, KafkaPosition] | None:
+def decoded(event: faust.EventT[bytes], at: KafkaPosition) -> Positioned | None:
     """The record as an envelope with its position; None, logged with its position, for a record that
     is no envelope at all (a batch fails as a whole, and faust would ack it: one bad record must not
     take the others with it)."""
