@@ -56,6 +56,17 @@ class EventEnvelope(BaseModel):
         return cls.model_validate_json(raw)
 
 
+@dataclass(frozen=True)
+class StreamNaming:
+    """How a kind of record names its stream: the kind, a hyphen, the record's id (``patrol-P1``). The
+    names are stored in every event and read models match on them: a kind's prefix never changes."""
+
+    kind: str
+
+    def __call__(self, record_id: str) -> str:
+        return f"{self.kind}-{record_id}"
+
+
 # How every envelope written by ``to_json_bytes`` begins (pydantic writes the fields in their order).
 _HEAD = re.compile(rb'\{"event_id":"[0-9a-f-]{36}","event_type":"([A-Za-z0-9_]+)"')
 

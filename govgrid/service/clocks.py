@@ -30,6 +30,7 @@ from govgrid.clocks import (
     ResumeClock,
 )
 from govgrid.commands import CommandContext, CommandResult
+from govgrid.envelope import StreamNaming
 from govgrid.service.pipeline import Aggregate, Target, UnitOfWork
 from govgrid.service.routes import Command, state_response
 from govgrid.working_days import WorkingDays, china_working_days
@@ -70,7 +71,7 @@ class RecordClocks(Generic[U]):
         return Aggregate(f"{self.record.kind} clocks", self.stream_id, evolve_clocks)
 
     def stream_id(self, record_id: str) -> str:
-        return f"{self.prefix}-{record_id}"
+        return StreamNaming(self.prefix)(record_id)
 
     async def of(self, record: Target[Any, U], record_id: str) -> Target[Clocks, U]:
         """The clocks of a record a command was allowed to act on: its checks stand for theirs."""

@@ -20,6 +20,7 @@ from govgrid.catalogue.appointments import (
     AppointmentKind,
     AppointmentNominated,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
@@ -37,8 +38,7 @@ class AppointmentStatus(StrEnum):
     ENDED = "ended"
 
 
-def stream_id(appointment_id: str) -> str:
-    return f"appointment-{appointment_id}"
+stream_id = StreamNaming("appointment")
 
 
 @dataclass(frozen=True)

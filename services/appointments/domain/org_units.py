@@ -18,7 +18,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageAssigned,
     VillageCoverageEnded,
 )
-from govgrid.envelope import Jurisdiction
+from govgrid.envelope import Jurisdiction, StreamNaming
 from govgrid.rules import BusinessRule, KeyMustBeFree, check
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
@@ -36,8 +36,7 @@ ALLOWED_PARENT: dict[OrgUnitKind, frozenset[OrgUnitKind | None]] = {
 }
 
 
-def stream_id(code: str) -> str:
-    return f"orgunit-{code}"
+stream_id = StreamNaming("orgunit")
 
 
 @dataclass(frozen=True)

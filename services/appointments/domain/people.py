@@ -14,6 +14,7 @@ from govgrid.catalogue.appointments import (
     PoliceOfficerTransferred,
     VillageCadreRegistered,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, KeyMustBeFree, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 
@@ -23,8 +24,7 @@ class PersonRole(StrEnum):
     VILLAGE_CADRE = "village_cadre"
 
 
-def stream_id(person_id: str) -> str:
-    return f"person-{person_id}"
+stream_id = StreamNaming("person")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from govgrid.catalogue.mediation import (
     Party,
     PartySatisfaction,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 
 LEVELS = tuple(MediationLevel)  # lowest first
@@ -62,8 +63,7 @@ class KnownPerson:
     active: bool
 
 
-def stream_id(dispute_id: str) -> str:
-    return f"dispute-{dispute_id}"
+stream_id = StreamNaming("dispute")
 
 
 def referral_dispute_id(lead_id: str) -> str:

@@ -13,12 +13,11 @@ from govgrid.catalogue.outreach import (
     EnterpriseCaseOpened,
     EnterpriseCaseOutcome,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
-
-def stream_id(case_id: str) -> str:
-    return f"enterprisecase-{case_id}"
+stream_id = StreamNaming("enterprisecase")
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,11 @@ from govgrid.catalogue.outreach import (
     SchoolVisitCorrected,
     SchoolVisitRecorded,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.schools import School, SchoolMustExist
 
-
-def stream_id(drive_id: str) -> str:
-    return f"drive-{drive_id}"
+stream_id = StreamNaming("drive")
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,14 @@ from govgrid.catalogue.outreach import (
     FollowUpActionCompleted,
     FollowUpActionPlanned,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.errors import NotFound
 from govgrid.officers import OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
-
-def stream_id(visit_id: str) -> str:
-    return f"enterprisevisit-{visit_id}"
+stream_id = StreamNaming("enterprisevisit")
 
 
 @dataclass(frozen=True)

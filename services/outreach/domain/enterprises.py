@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
+from govgrid.envelope import StreamNaming
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
-
-def stream_id(enterprise_code: str) -> str:
-    return f"enterprise-{enterprise_code}"
+stream_id = StreamNaming("enterprise")
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from govgrid.catalogue.outreach import (
     JobReferralOutcomeRecorded,
     NotHiredReason,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
-
-def stream_id(referral_id: str) -> str:
-    return f"jobreferral-{referral_id}"
+stream_id = StreamNaming("jobreferral")
 
 
 @dataclass(frozen=True)

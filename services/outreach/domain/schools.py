@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
+from govgrid.envelope import StreamNaming
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
-
-def stream_id(school_code: str) -> str:
-    return f"school-{school_code}"
+stream_id = StreamNaming("school")
 
 
 @dataclass(frozen=True)

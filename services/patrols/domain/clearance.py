@@ -19,6 +19,7 @@ from govgrid.catalogue.patrols import (
     ClearanceOperationClosed,
     ClearanceOperationPlanned,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, check
 from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
 
@@ -30,8 +31,7 @@ class ClearanceStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def stream_id(operation_id: str) -> str:
-    return f"clearance-{operation_id}"
+stream_id = StreamNaming("clearance")
 
 
 @dataclass(frozen=True)

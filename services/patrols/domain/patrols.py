@@ -23,6 +23,7 @@ from govgrid.catalogue.patrols import (
     PatrolStarted,
 )
 from govgrid.china_time import china_day
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, check
 from services.patrols.domain.rules import (
     Member,
@@ -40,8 +41,7 @@ class PatrolStatus(StrEnum):
     ABORTED = "aborted"
 
 
-def stream_id(patrol_id: str) -> str:
-    return f"patrol-{patrol_id}"
+stream_id = StreamNaming("patrol")
 
 
 @dataclass(frozen=True)

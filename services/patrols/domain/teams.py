@@ -16,13 +16,12 @@ from govgrid.catalogue.patrols import (
     PatrolTeamMemberJoined,
     PatrolTeamMemberLeft,
 )
+from govgrid.envelope import StreamNaming
 from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, check
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
 
-
-def stream_id(team_id: str) -> str:
-    return f"patrolteam-{team_id}"
+stream_id = StreamNaming("patrolteam")
 
 
 @dataclass(frozen=True)

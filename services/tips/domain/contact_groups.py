@@ -8,11 +8,10 @@ from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
+from govgrid.envelope import StreamNaming
 from govgrid.rules import KeyMustBeFree, NotInTheFuture, check
 
-
-def stream_id(group_id: str) -> str:
-    return f"contactgroup-{group_id}"
+stream_id = StreamNaming("contactgroup")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from govgrid.catalogue.tips import (
     RevealRefusal,
 )
 from govgrid.china_time import china_day
+from govgrid.envelope import StreamNaming
 from govgrid.officers import Officer, OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
@@ -60,8 +61,7 @@ class ContactStatus(StrEnum):
     SHREDDED = "shredded"
 
 
-def stream_id(lead_id: str) -> str:
-    return f"lead-{lead_id}"
+stream_id = StreamNaming("lead")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
+from govgrid.envelope import StreamNaming
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
 from services.tips.domain.timing import CLOCK_SKEW
 
-
-def stream_id(notice_id: str) -> str:
-    return f"notice-{notice_id}"
+stream_id = StreamNaming("notice")
 
 
 @dataclass(frozen=True)
