@@ -99,6 +99,7 @@ from govgrid.china_time import occurred_on
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.kafka import ensure_topics
+from govgrid.runtime import collect_garbage_in_bulk
 from govgrid.testing.kafka import produce_all
 from govgrid.testing.relay import PARTITIONS
 from govgrid.testing.servers import kafka_server, postgres_server
@@ -729,6 +730,8 @@ def main() -> None:
         parser.error("--keep and --reuse need DATABASE_URL: a throw-away server keeps nothing")
     if args.keep and not args.summaries_only:
         parser.error("--keep goes with --summaries-only")
+
+    collect_garbage_in_bulk()  # as the rebuild command and the worker do: this process rebuilds
 
     async def with_servers() -> dict[str, Any]:
         with postgres_server() as database_url, kafka_server() as bootstrap:

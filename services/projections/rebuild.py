@@ -29,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from govgrid.envelope import EventEnvelope, event_type_of
 from govgrid.kafka import topic_partitions
 from govgrid.observability import configure_logging
+from govgrid.runtime import collect_garbage_in_bulk
 from services.projections.dispatch import apply_batch, apply_batch_on
 from services.projections.generations import Generation, Generations
 from services.projections.positions import KafkaPosition
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = ProjectionsSettings()
     configure_logging(settings)
+    collect_garbage_in_bulk()
     return asyncio.run(rebuild(settings, args.read_model))
 
 

@@ -20,6 +20,7 @@ from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.observability import DependencyAway
 from govgrid.projection.faust_app import DATABASE_AWAY, events_source, projection_app, until_database_answers
+from govgrid.runtime import collect_garbage_in_bulk
 from services.projections.delivery import (
     Gap,
     Partition,
@@ -158,6 +159,7 @@ for source in SOURCES:
 
 
 def main() -> None:
+    collect_garbage_in_bulk()
     # faust crashes in a loop on a missing topic or a partition mismatch: create them first.
     topics = {settings.topic_of(service): settings.kafka_topic_partitions for service in SOURCES}
     asyncio.run(ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_replication_factor))
