@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import OffsetOutOfRangeError
 
 from govgrid.envelope import EventEnvelope
@@ -47,8 +47,8 @@ class NotInKafka(LookupError):
 
 
 class KafkaRecords:
-    """Reads single events back by position: partitions assigned by hand, no consumer group, nothing
-    committed, so the worker's offsets are not touched.
+    """Reads events back by position, one or a range: partitions assigned by hand, no consumer group,
+    nothing committed, so the worker's offsets are not touched.
 
         async with KafkaRecords(bootstrap_servers) as records:
             envelope = await records.read(position, event_id)
@@ -81,9 +81,7 @@ class KafkaRecords:
             raise NotInKafka(
                 f"event {event_id} is not in Kafka: there is no {at.topic} partition {at.partition}"
             )
-        self._consumer.assign([partition])
-        first = (await self._consumer.beginning_offsets([partition]))[partition]
-        end = (await self._consumer.end_offsets([partition]))[partition]
+        first, end = await self._bounds(partition)
         if at.offset < first:
             raise NotInKafka(
                 f"event {event_id} is no longer in Kafka: {at.topic} partition {at.partition} now starts"
@@ -94,24 +92,19 @@ class KafkaRecords:
                 f"event {event_id} is not in Kafka: {at.topic} partition {at.partition} ends before"
                 f" offset {at.offset} (was the topic recreated?)"
             )
-        self._consumer.seek(partition, at.offset)
-        deadline = time.monotonic() + READ_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                batch = await self._consumer.getmany(partition, timeout_ms=1000, max_records=1)
-            except OffsetOutOfRangeError as exc:  # deleted between the check above and the fetch
-                raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}") from exc
-            for record in batch.get(partition, []):
-                if record.offset != at.offset:  # the record itself is gone, later ones remain
-                    raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}")
-                envelope = EventEnvelope.from_json_bytes(record.value)
-                if envelope.event_id != event_id:
-                    raise NotInKafka(
-                        f"event {event_id} is not in Kafka at {at}: event {envelope.event_id} is"
-                        " (was the topic recreated?)"
-                    )
-                return envelope
-        raise TimeoutError(f"Kafka did not return {at} within {READ_TIMEOUT_SECONDS:.0f}s")
+        try:
+            records = await self._records(partition, at.offset, at.offset + 1)
+        except OffsetOutOfRangeError as exc:  # deleted between the check above and the fetch
+            raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}") from exc
+        if not records:  # the record itself is gone, later ones remain
+            raise NotInKafka(f"event {event_id} is no longer in Kafka at {at}")
+        envelope = EventEnvelope.from_json_bytes(records[0].value)
+        if envelope.event_id != event_id:
+            raise NotInKafka(
+                f"event {event_id} is not in Kafka at {at}: event {envelope.event_id} is"
+                " (was the topic recreated?)"
+            )
+        return envelope
 
     async def ends(self, topics: list[str]) -> dict[tuple[str, int], int]:
         """The end offset (the next record's) of every partition of ``topics``."""
@@ -123,10 +116,24 @@ class KafkaRecords:
         included), with their positions; what Kafka no longer holds (retention) is not there, nor is
         a record that is no envelope (the worker skips those too)."""
         tp = TopicPartition(topic, partition)
-        self._consumer.assign([tp])
-        start = max(start, (await self._consumer.beginning_offsets([tp]))[tp])
-        end = min(end, (await self._consumer.end_offsets([tp]))[tp])
+        first, last = await self._bounds(tp)
         found: list[Positioned] = []
+        for record in await self._records(tp, max(start, first), min(end, last)):
+            with contextlib.suppress(ValueError):  # pydantic's ValidationError is a ValueError
+                found.append((EventEnvelope.from_json_bytes(record.value), KafkaPosition.of(record)))
+        return found
+
+    async def _bounds(self, tp: TopicPartition) -> tuple[int, int]:
+        """The partition assigned to this reader, and where it starts and ends (the next record's
+        offset)."""
+        self._consumer.assign([tp])
+        first = (await self._consumer.beginning_offsets([tp]))[tp]
+        return first, (await self._consumer.end_offsets([tp]))[tp]
+
+    async def _records(self, tp: TopicPartition, start: int, end: int) -> list[ConsumerRecord]:
+        """The records Kafka holds of the assigned ``tp`` from offset ``start`` up to ``end`` (not
+        included): a record no longer there is left out."""
+        found: list[ConsumerRecord] = []
         if start >= end:
             return found
         self._consumer.seek(tp, start)
@@ -137,11 +144,13 @@ class KafkaRecords:
             ):
                 if record.offset >= end:
                     return found
-                with contextlib.suppress(ValueError):  # pydantic's ValidationError is a ValueError
-                    found.append((EventEnvelope.from_json_bytes(record.value), KafkaPosition.of(record)))
+                found.append(record)
                 if record.offset == end - 1:
                     return found
-        raise TimeoutError(f"Kafka did not return {topic} partition {partition} up to offset {end} in time")
+        raise TimeoutError(
+            f"Kafka did not return {tp.topic} partition {tp.partition} up to offset {end}"
+            f" within {READ_TIMEOUT_SECONDS:.0f}s"
+        )
 
     async def _partition_count(self, topic: str) -> int:
         if topic not in self._partitions:
