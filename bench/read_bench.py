@@ -572,8 +572,9 @@ def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[b
 
 
 async def all_delivered(generations: Generations, settings: ProjectionsSettings) -> bool:
-    """Whether the worker has applied every record of its topics (faust commits a batch's offsets
-    before it is applied: the lag reaches 0 while the last batch is still being written)."""
+    """Whether the worker has applied every record of its topics, by its own delivered positions
+    (faust's committed offsets can pass records it skipped, which the worker then reads from Kafka
+    itself: services/projections/delivery.py)."""
     async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
         ends = await records.ends(list(settings.source_topics.values()))
     delivered = await delivered_positions(generations.control, ends)
@@ -583,8 +584,9 @@ async def all_delivered(generations: Generations, settings: ProjectionsSettings)
 async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, float]:
     """The worker started on the whole backlog: seconds from its start, and from its first committed
     batch, until its consumer group has committed the topics' ends (lag 0 for every read model, what
-    the read API's readiness asks). Not the read models' own positions: a batch with none of a model's
-    event types is not handed to it, so its positions stop at its last event."""
+    the read API's readiness asks) and its delivered positions reached them too. Not the read models'
+    own positions: a batch with none of a model's event types is not handed to it, so its positions
+    stop at its last event."""
     generations = await Generations.open(settings)
     worker = start_worker(settings, log)
     started = time.perf_counter()
