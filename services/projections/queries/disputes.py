@@ -80,13 +80,19 @@ SELECT {{key}} AS key,
  GROUP BY 1
 """
 
+# Each step's dispute looked up by its key: a plain join let the planner read every dispute ever
+# registered (a hash or merge join) to place the few hundred steps of a year, the one part of the
+# summary that grew with the whole history (10.8 ms against 2.5 ms, 1 M events). OFFSET 0 keeps
+# PostgreSQL from flattening the subquery back into that join.
 STEP_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) FILTER (WHERE r.step = 'failed') AS failed,
        count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'township') AS escalated_to_township,
        count(*) FILTER (WHERE r.step = 'escalated' AND r.level = 'court') AS escalated_to_court
   FROM (SELECT s.step, s.level, {PLACED}
-          FROM rm_dispute_steps s JOIN rm_disputes d ON d.dispute_id = s.dispute_id
+          FROM rm_dispute_steps s
+               CROSS JOIN LATERAL (SELECT x.township_code, x.station_code, x.village_code
+                                     FROM rm_disputes x WHERE x.dispute_id = s.dispute_id OFFSET 0) d
                {covering("d.village_code", "s.day")}
          WHERE s.day BETWEEN $1 AND $2) r
  WHERE {in_scope(3)}
