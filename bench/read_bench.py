@@ -506,9 +506,10 @@ async def parked(generations: Generations) -> int:
 
 
 async def summary_times(generations: Generations, requests: int) -> dict[str, list[float]]:
-    """The times in ms of each summary's requests, city scope, the last year of the data."""
+    """The times in ms of each summary's requests, city scope, the last year of the data, through the
+    read API's app on generations opened as its lifespan opens them."""
     app = create_app()
-    app.state.generations = generations
+    app.state.generations = await Generations.open(generations.settings, reading=True)
     token = mint_token(get_settings(), "bench", Role.CITY_ADMIN, ())
     headers = {"Authorization": f"Bearer {token}"}
     year = f"from={LAST_DAY - timedelta(days=364)}&to={LAST_DAY}"
@@ -521,17 +522,21 @@ async def summary_times(generations: Generations, requests: int) -> dict[str, li
         "outreach": f"/outreach/summary?{year}",
     }
     measured = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://read") as client:
-        for name, path in paths.items():
-            times = []
-            for i in range(requests + 10):
-                started = time.perf_counter()
-                answer = await client.get(path, headers=headers)
-                elapsed = time.perf_counter() - started
-                assert answer.status_code == 200, (path, answer.text)
-                if i >= 10:  # warmed up
-                    times.append(elapsed * 1000)
-            measured[name] = times
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://read") as client:
+            for name, path in paths.items():
+                times = []
+                for i in range(requests + 10):
+                    started = time.perf_counter()
+                    answer = await client.get(path, headers=headers)
+                    elapsed = time.perf_counter() - started
+                    assert answer.status_code == 200, (path, answer.text)
+                    if i >= 10:  # warmed up
+                        times.append(elapsed * 1000)
+                measured[name] = times
+    finally:
+        await app.state.generations.close()
     return measured
 
 

@@ -25,9 +25,15 @@ def check_schema_name(schema: str) -> str:
 
 
 async def create_pool(
-    database_url: str, *, schema: str = "public", min_size: int = 1, max_size: int = 10
+    database_url: str,
+    *,
+    schema: str = "public",
+    min_size: int = 1,
+    max_size: int = 10,
+    server_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool:
-    """A pool whose connections work in ``schema`` (created if missing)."""
+    """A pool whose connections work in ``schema`` (created if missing), with ``server_settings``
+    (PostgreSQL settings of each connection) besides."""
     check_schema_name(schema)
     conn = await asyncpg.connect(database_url)
     try:
@@ -38,7 +44,7 @@ async def create_pool(
         database_url,
         min_size=min_size,
         max_size=max_size,
-        server_settings={"search_path": schema},
+        server_settings={**(server_settings or {}), "search_path": schema},
         command_timeout=60,
         reset=_keep_session,
     )

@@ -32,17 +32,30 @@ class Generation:
     schema: str
 
 
+# The read API's summaries are prepared statements whose best plan depends on the values: asyncpg
+# prepares each once per connection, and after five runs PostgreSQL may keep a generic plan made
+# without them. For the disputes open at a day that generic plan walked every dispute registered
+# before it (the whole history, through rm_disputes_registered) instead of the few still open
+# (rm_disputes_open_until): 13.7 ms against 3.7 with 1 M events. Planning each time costs a fraction
+# of a millisecond; the worker's statements keep their cached plans.
+PLANNED_FOR_ITS_VALUES = {"plan_cache_mode": "force_custom_plan"}
+
+
 class Generations:
-    def __init__(self, settings: ProjectionsSettings, control: asyncpg.Pool) -> None:
+    def __init__(
+        self, settings: ProjectionsSettings, control: asyncpg.Pool, server_settings: dict[str, str]
+    ) -> None:
         self.settings = settings
         self.control = control
+        self.server_settings = server_settings
         self._pools: dict[str, asyncpg.Pool] = {}
 
     @classmethod
-    async def open(cls, settings: ProjectionsSettings) -> Generations:
+    async def open(cls, settings: ProjectionsSettings, *, reading: bool = False) -> Generations:
+        """The generations, migrated; ``reading``: for the read API (see PLANNED_FOR_ITS_VALUES)."""
         control = await create_pool(settings.database_url, schema=settings.database_schema, max_size=4)
         await apply_migrations(control, CONTROL_MIGRATIONS)
-        generations = cls(settings, control)
+        generations = cls(settings, control, PLANNED_FOR_ITS_VALUES if reading else {})
         for model in READ_MODELS:
             await generations._ensure_active(model)
         await generations._migrate_existing()
@@ -144,6 +157,7 @@ class Generations:
                 self.settings.database_url,
                 schema=generation.schema,
                 max_size=self.settings.database_pool_max,
+                server_settings=self.server_settings,
             )
         return self._pools[generation.schema]
 

@@ -40,7 +40,7 @@ def create_app(settings: ProjectionsSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.generations = await Generations.open(settings)
+        app.state.generations = await Generations.open(settings, reading=True)
         stopping = asyncio.Event()
         watching = asyncio.create_task(lag.run(stopping))
         try:
