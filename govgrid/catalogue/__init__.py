@@ -5,7 +5,7 @@ service that emits it, decorate it with ``@catalogue.event(service, "EventName",
 regenerate the checked-in schemas: ``python -m govgrid.catalogue.export``.
 """
 
-from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, UnknownEventType
+from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, UnknownEventType, event_types
 
 catalogue = Catalogue()
 
@@ -31,6 +31,7 @@ __all__ = [
     "appointments",
     "catalogue",
     "clocks",
+    "event_types",
     "eventlog",
     "mediation",
     "organisation",

@@ -21,6 +21,12 @@ class DomainEvent(BaseModel):
     schema_version: ClassVar[int]
 
 
+def event_types(*models: type[DomainEvent]) -> frozenset[str]:
+    """The event types of ``models``: what a reader that applies only these events filters its topics
+    on, before decoding anything."""
+    return frozenset(model.event_type for model in models)
+
+
 E = TypeVar("E", bound=type[DomainEvent])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 # An upcaster that also reads the stored envelope: a field a new version adds may be known only from

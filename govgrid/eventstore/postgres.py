@@ -69,22 +69,19 @@ class PostgresEventStore:
 
 
 def append_arguments(sealed: Sequence[EventEnvelope]) -> list[Any]:
-    """The arguments of ``append_events`` for the sealed events of one stream."""
+    """The arguments of ``append_events`` for the sealed events of one stream: their columns, but one
+    stream, the version it must be at and one recorded_at instead of a column of each."""
     first = sealed[0]
+    ids, _streams, _versions, types, schema_versions, occurred, _recorded, *rest = event_columns(sealed)
     return [
         first.stream_id,
         first.stream_version - 1,
-        [e.event_id for e in sealed],
-        [e.event_type for e in sealed],
-        [e.schema_version for e in sealed],
-        [e.occurred_at for e in sealed],
+        ids,
+        types,
+        schema_versions,
+        occurred,
         first.recorded_at,
-        [e.actor for e in sealed],
-        [e.correlation_id for e in sealed],
-        [e.causation_id for e in sealed],
-        [e.jurisdiction.model_dump_json() for e in sealed],
-        [json.dumps(e.payload, ensure_ascii=False) for e in sealed],
-        [e.model_dump_json() for e in sealed],
+        *rest,
     ]
 
 

@@ -27,7 +27,7 @@ from itertools import groupby
 
 import asyncpg
 
-from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.catalogue import DomainEvent, catalogue, event_types
 from govgrid.catalogue.organisation import (
     OrganisationUnitRegistered,
     OrganisationUnitRenamed,
@@ -42,14 +42,8 @@ from govgrid.reference.feed import ReferenceTable
 log = logging.getLogger("govgrid.reference")
 
 PROJECTION = "org_reference"  # its name in applied_events
-ORG_EVENT_TYPES = frozenset(
-    model.event_type
-    for model in (
-        OrganisationUnitRegistered,
-        OrganisationUnitRenamed,
-        VillageCoverageAssigned,
-        VillageCoverageEnded,
-    )
+ORG_EVENT_TYPES = event_types(
+    OrganisationUnitRegistered, OrganisationUnitRenamed, VillageCoverageAssigned, VillageCoverageEnded
 )
 TOWNSHIP_KINDS = (OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE)
 VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)

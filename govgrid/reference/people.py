@@ -17,7 +17,7 @@ from datetime import date
 
 import asyncpg
 
-from govgrid.catalogue import catalogue
+from govgrid.catalogue import catalogue, event_types
 from govgrid.catalogue.appointments import (
     PersonLeftService,
     PoliceOfficerRegistered,
@@ -29,14 +29,8 @@ from govgrid.officers import Officer
 from govgrid.reference.feed import ReferenceTable
 
 PROJECTION = "people_reference"  # its name in applied_events
-PEOPLE_EVENT_TYPES = frozenset(
-    model.event_type
-    for model in (
-        PoliceOfficerRegistered,
-        VillageCadreRegistered,
-        PoliceOfficerTransferred,
-        PersonLeftService,
-    )
+PEOPLE_EVENT_TYPES = event_types(
+    PoliceOfficerRegistered, VillageCadreRegistered, PoliceOfficerTransferred, PersonLeftService
 )
 
 

@@ -9,7 +9,7 @@ station covering the village that day, the village): responsibility follows the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from govgrid.auth import Role
@@ -59,6 +59,22 @@ async def record(t: Target[Dispute, Uow], events: Sequence[DomainEvent], *, on: 
     return recorded.answer(t.status_code, escalation_due=due_body(due))
 
 
+async def decide(
+    uow: Uow,
+    ctx: CommandContext,
+    dispute_id: str,
+    roles: frozenset[Role],
+    rule: Callable[..., Sequence[DomainEvent]],
+    cmd: c.Command,
+    *,
+    on: date,
+) -> CommandResult:
+    """The act of a command whose fields are all its rule's arguments (the dispute and today aside):
+    the caller allowed on the act's day ``on``, then the rule decides and its events are recorded."""
+    t = await DISPUTE.act(uow, ctx, dispute_id, roles, on=on)
+    return await record(t, rule(t.state, **dict(cmd), today=today_in_china()), on=on)
+
+
 async def register(uow: Uow, ctx: CommandContext, cmd: c.RegisterDispute) -> CommandResult:
     async def where() -> Jurisdiction:
         village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
@@ -103,42 +119,30 @@ async def assign_mediators(
 async def record_session(
     uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.RecordSession
 ) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, FIELD_RECORDERS, on=cmd.held_on)
-    events = disputes.hold_session(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.held_on)
+    return await decide(uow, ctx, dispute_id, FIELD_RECORDERS, disputes.hold_session, cmd, on=cmd.held_on)
 
 
 async def record_agreement(
     uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.RecordAgreement
 ) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, WRITERS, on=cmd.reached_on)
-    events = disputes.reach_agreement(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.reached_on)
+    return await decide(uow, ctx, dispute_id, WRITERS, disputes.reach_agreement, cmd, on=cmd.reached_on)
 
 
 async def record_failure(
     uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.RecordFailure
 ) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, WRITERS, on=cmd.failed_on)
-    events = disputes.record_failure(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.failed_on)
+    return await decide(uow, ctx, dispute_id, WRITERS, disputes.record_failure, cmd, on=cmd.failed_on)
 
 
 async def escalate(uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.EscalateDispute) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, WRITERS, on=cmd.escalated_on)
-    events = disputes.escalate(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.escalated_on)
+    return await decide(uow, ctx, dispute_id, WRITERS, disputes.escalate, cmd, on=cmd.escalated_on)
 
 
 async def close(uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.CloseDispute) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, WRITERS, on=cmd.closed_on)
-    events = disputes.close(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.closed_on)
+    return await decide(uow, ctx, dispute_id, WRITERS, disputes.close, cmd, on=cmd.closed_on)
 
 
 async def record_follow_up(
     uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.RecordFollowUp
 ) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, WRITERS, on=cmd.visited_on)
-    events = disputes.follow_up(t.state, **dict(cmd), today=today_in_china())
-    return await record(t, events, on=cmd.visited_on)
+    return await decide(uow, ctx, dispute_id, WRITERS, disputes.follow_up, cmd, on=cmd.visited_on)

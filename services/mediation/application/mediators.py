@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 
 from govgrid.auth import Principal
-from govgrid.catalogue import catalogue
+from govgrid.catalogue import catalogue, event_types
 from govgrid.catalogue.appointments import (
     AppointmentApproved,
     AppointmentCertificateIssued,
@@ -36,9 +36,8 @@ from services.mediation.domain.disputes import KnownPerson, PersonRole
 log = logging.getLogger("services.mediation.mediators")
 
 PROJECTION = "mediator_reference"  # its name in applied_events
-APPOINTMENT_EVENT_TYPES = frozenset(
-    model.event_type
-    for model in (AppointmentNominated, AppointmentApproved, AppointmentCertificateIssued, AppointmentEnded)
+APPOINTMENT_EVENT_TYPES = event_types(
+    AppointmentNominated, AppointmentApproved, AppointmentCertificateIssued, AppointmentEnded
 )
 MEDIATOR_EVENT_TYPES = PEOPLE_EVENT_TYPES | APPOINTMENT_EVENT_TYPES
 # The appointment's status after each event that changes it.

@@ -14,7 +14,7 @@ import logging
 import asyncpg
 
 from govgrid.aggregate import fold, load
-from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.catalogue import DomainEvent, catalogue, event_types
 from govgrid.catalogue.mediation import DisputeSource, MediationLevel
 from govgrid.catalogue.tips import LeadReferredToMediation
 from govgrid.china_time import occurred_on
@@ -33,7 +33,7 @@ from services.mediation.domain.ladder import EscalationLadder
 log = logging.getLogger("services.mediation.referrals")
 
 PROJECTION = "tips_referrals"  # its name in applied_events
-REFERRAL_EVENT_TYPES = frozenset({LeadReferredToMediation.event_type})
+REFERRAL_EVENT_TYPES = event_types(LeadReferredToMediation)
 
 
 class VillageNotKnownYet(RetryLater):

@@ -24,7 +24,7 @@ from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
-from services.projections.queries.together import fetch_together
+from services.projections.queries.together import by_key, fetch_together
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (
@@ -116,28 +116,25 @@ ZEROS = {
 
 
 def _args(scope: Scope, *days: date) -> tuple[Any, ...]:
-    return *days, scope.codes, scope.township, scope.station, scope.village
+    return *days, *scope.params
 
 
 async def _figures(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
-    figures: dict[str | None, dict[str, Any]] = {}
     args, at_end = _args(scope, first, last), _args(scope, last)
     statements = [
         (ACT_FIGURES.format(key=key), args),
         (STATE_FIGURES.format(key=key), at_end),
         (STEP_FIGURES.format(key=key), args),
     ]
-    for rows in await fetch_together(pool, statements):
-        for row in rows:
-            figures.setdefault(row["key"], {}).update(row)
+    figures = by_key(await fetch_together(pool, statements))
     return {k: _complete(v) for k, v in figures.items()}
 
 
 def _complete(found: dict[str, Any]) -> dict[str, Any]:
-    figures = {**ZEROS, **{k: v for k, v in found.items() if k != "key"}}
+    figures = {**ZEROS, **found}
     ended = figures["resolved"] + figures["referred_to_court"] + figures["withdrawn"]
     return {
         "received": figures["received"],

@@ -23,7 +23,7 @@ from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts
 from services.projections.queries.small_counts import SmallCounts, below_station_level
-from services.projections.queries.together import fetch_together
+from services.projections.queries.together import by_key, fetch_together
 
 # A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
 # coverage says otherwise).
@@ -158,11 +158,7 @@ BREAKDOWN_ZEROS = {f"{name}.{v.value}": 0 for name, values in BREAKDOWNS.items()
 
 
 def _args(scope: Scope, first: date, last: date) -> tuple[Any, ...]:
-    return first, last, *_scope_args(scope)
-
-
-def _scope_args(scope: Scope) -> tuple[Any, ...]:
-    return scope.codes, scope.township, scope.station, scope.village
+    return first, last, *scope.params
 
 
 async def _figures(
@@ -172,15 +168,12 @@ async def _figures(
     found nothing."""
     end_of_last_day = occurred_on(last + timedelta(days=1))
     args = _args(scope, first, last)
-    figures: dict[str | None, dict[str, Any]] = {}
     statements = [
         (lead_figures.format(key=key), (*args, end_of_last_day)),
         (OUTCOME_FIGURES.format(key=key), args),
     ]
-    for rows in await fetch_together(pool, statements):
-        for row in rows:
-            figures.setdefault(row["key"], {}).update(row)
-    return {k: {**ZEROS, **{f: n for f, n in v.items() if f != "key"}} for k, v in figures.items()}
+    figures = by_key(await fetch_together(pool, statements))
+    return {k: {**ZEROS, **v} for k, v in figures.items()}
 
 
 async def _breakdowns(
@@ -262,7 +255,7 @@ async def _suppressed(
 ) -> set[str]:
     """The paths of ``figures`` (of ``scope``, below station level) its caller sees suppressed: below
     the threshold, or holding a station's hidden cell; then completed in the answer's groups."""
-    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *_scope_args(scope))}
+    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *scope.params)}
     hidden = await _hidden_by_station(pool, scope, first, last, {s for s, _ in touched}, small)
     suppressed = {
         path
@@ -284,7 +277,7 @@ async def villages_received_hidden(
     hidden where it is a hidden cell of any station that counted it (below the threshold included)."""
     if scope.codes is None:
         return set()
-    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *_scope_args(scope))}
+    touched = {(r["station_code"], r["village"]) for r in await pool.fetch(SCOPE_CELLS, *scope.params)}
     hidden = await _hidden_by_station(pool, scope, first, last, {s for s, _ in touched}, small)
     return {village for station, village in touched if village in hidden[station]["received"]}
 

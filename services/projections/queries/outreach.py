@@ -29,7 +29,7 @@ from govgrid.catalogue.outreach import EnterpriseVisitKind
 from services.projections.queries.figures import percent
 from services.projections.queries.places import per_place
 from services.projections.queries.scope import Scope, in_scope
-from services.projections.queries.together import fetch_together
+from services.projections.queries.together import by_key, fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Rows are placed by their three codes.
@@ -136,10 +136,7 @@ async def _figures(
     *figure_rows, visit_rows = await fetch_together(
         pool, [(q.format(key=key), args) for q in (*FIGURES, VISITS_BY_KIND)]
     )
-    found: dict[str | None, dict[str, Any]] = {}
-    for rows in figure_rows:
-        for row in rows:
-            found.setdefault(row["key"], {}).update({k: v for k, v in row.items() if k != "key"})
+    found = by_key(figure_rows)
     visits: dict[str | None, dict[str, int]] = {}
     for row in visit_rows:
         visits.setdefault(row["key"], {})[row["kind"]] = row["visits"]

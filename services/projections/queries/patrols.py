@@ -25,7 +25,7 @@ from govgrid.catalogue.patrols import VolunteerAffiliation
 from services.projections.queries.figures import percent
 from services.projections.queries.places import per_place
 from services.projections.queries.scope import Page, Scope, in_scope
-from services.projections.queries.together import fetch_together
+from services.projections.queries.together import by_key, fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.
@@ -112,10 +112,7 @@ async def _figures(
     *found, volunteers = await fetch_together(
         pool, [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
     )
-    figures: dict[str | None, dict[str, Any]] = {}
-    for rows in found:
-        for row in rows:
-            figures.setdefault(row["key"], {}).update(row)
+    figures = by_key(found)
     for row in volunteers:
         figures.setdefault(row["key"], {}).update({column: row[column] for column in VOLUNTEERS})
     return {k: _complete(v) for k, v in figures.items()}
@@ -142,7 +139,7 @@ ZEROS = {
 
 
 def _complete(found: dict[str, Any]) -> dict[str, Any]:
-    figures = {**ZEROS, **{k: v for k, v in found.items() if k != "key"}}
+    figures = {**ZEROS, **found}
     figures["patrol_hours"] = float(figures["patrol_hours"])
     figures["patrol_distance_km"] = float(figures["patrol_distance_km"])
     figures["grids_visited_percent"] = percent(figures["grids_visited"], figures["grids"])

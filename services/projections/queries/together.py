@@ -20,3 +20,13 @@ Statement = tuple[str, Sequence[Any]]  # SQL and its arguments
 async def fetch_together(pool: asyncpg.Pool, statements: Iterable[Statement]) -> list[list[asyncpg.Record]]:
     """The rows of each statement, in the order given."""
     return list(await asyncio.gather(*(pool.fetch(sql, *args) for sql, args in statements)))
+
+
+def by_key(answers: Iterable[list[asyncpg.Record]]) -> dict[str | None, dict[str, Any]]:
+    """The figures of statements that each count a group of them per ``key`` (a place, or None for the
+    whole scope), put together per key; the ``key`` column itself is left out."""
+    figures: dict[str | None, dict[str, Any]] = {}
+    for rows in answers:
+        for row in rows:
+            figures.setdefault(row["key"], {}).update((k, v) for k, v in row.items() if k != "key")
+    return figures

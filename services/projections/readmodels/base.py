@@ -24,6 +24,12 @@ from govgrid.envelope import EventEnvelope
 Key = tuple[Any, ...]
 
 
+def place(e: EventEnvelope) -> dict[str, str | None]:
+    """Township, station and village the event was filed under, as the columns of a row."""
+    where = e.jurisdiction
+    return {"township_code": where.township, "station_code": where.station, "village_code": where.village}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str

@@ -20,7 +20,7 @@ from govgrid.catalogue.clocks import (
     ClockStopped,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, ReadModel, Table
+from services.projections.readmodels.base import Changes, Fold, ReadModel, Table, place
 from services.projections.readmodels.organisation import ORGANISATION
 
 CLOCK_CHANGES = Table("rm_clock_changes", ("event_id",), "clock change")
@@ -63,9 +63,7 @@ def changed(c: Changes, e: EventEnvelope, event: ClockChanged) -> None:
         change=change,
         at=event.at,
         due_on=event.due_on,
-        township_code=e.jurisdiction.township,
-        station_code=e.jurisdiction.station,
-        village_code=e.jurisdiction.village,
+        **place(e),
         **details,
     )
 

@@ -24,7 +24,7 @@ from govgrid.catalogue.outreach import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table
+from services.projections.readmodels.base import Changes, ReadModel, Table, place
 from services.projections.readmodels.organisation import ORGANISATION
 
 SCHOOLS = Table("rm_schools", ("school_code",), "school")
@@ -35,12 +35,6 @@ ENTERPRISE_VISITS = Table("rm_enterprise_visits", ("visit_id",), "enterprise vis
 FOLLOW_UPS = Table("rm_follow_up_actions", ("visit_id", "action_no"), "follow-up action of enterprise visit")
 CASES = Table("rm_enterprise_cases", ("case_id",), "enterprise case")
 REFERRALS = Table("rm_job_referrals", ("referral_id",), "job referral")
-
-
-def place(e: EventEnvelope) -> dict[str, str | None]:
-    """Township, station and village the event was filed under."""
-    where = e.jurisdiction
-    return {"township_code": where.township, "station_code": where.station, "village_code": where.village}
 
 
 def school_registered(c: Changes, e: EventEnvelope, event: SchoolRegistered) -> None:
