@@ -10,7 +10,9 @@ dismissed, closed), enterprise visits and cases, and appointments - on one topic
    second over all of them, beside the raw ceiling measured in the same run on the same topics: an
    aiokafka consumer reading every record plus asyncpg COPY of the raw rows, no logic at all.
 2. Live: the real faust worker (python -m services.projections.worker) started on the whole backlog,
-   timed until every read model's read_positions reach the topics' ends.
+   timed until its delivered positions reach the topics' ends; one replica, then two sharing the
+   partitions (``--replicas``), each on a schema of its own. The topics have the platform's default
+   partitions (6).
 3. Read API: each summary (coverage, patrols, police activity, disputes, leads, outreach), city scope,
    a one-year period, p99 over R requests through the app in process, with the large data set and
    with a small one (10 k events): the growth is the ratio.
@@ -96,12 +98,11 @@ from govgrid.catalogue.tips import (
     LeadVerified,
 )
 from govgrid.china_time import occurred_on
-from govgrid.config import get_settings
+from govgrid.config import GovgridSettings, get_settings
 from govgrid.envelope import EventDraft, Jurisdiction
 from govgrid.kafka import ensure_topics
 from govgrid.runtime import collect_garbage_in_bulk
 from govgrid.testing.kafka import produce_all
-from govgrid.testing.relay import PARTITIONS
 from govgrid.testing.servers import kafka_server, postgres_server
 from services.projections.delivery import delivered_positions
 from services.projections.generations import Generations
@@ -112,6 +113,9 @@ from services.projections.readmodels import READ_MODELS
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
 
+# Each topic with as many partitions as the platform makes by default (govgrid/config.py): what the
+# worker's replicas share among them.
+PARTITIONS: int = GovgridSettings.model_fields["kafka_topic_partitions"].default
 SERVICES = ("appointments", "patrols", "mediation", "tips", "outreach")
 YEARS = 5
 LAST_DAY = date(2026, 11, 30)
@@ -557,6 +561,7 @@ async def drop(generations: Generations, database_url: str, schema: str) -> None
 
 
 def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[bytes]:
+    """One replica of the worker, its output in ``log``."""
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url,
@@ -586,19 +591,24 @@ async def all_delivered(generations: Generations, settings: ProjectionsSettings)
     return all(delivered.get(partition, 0) >= end for partition, end in ends.items())
 
 
-async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, float]:
-    """The worker started on the whole backlog: seconds from its start, and from its first committed
-    batch, until its consumer group has committed the topics' ends (lag 0 for every read model, what
-    the read API's readiness asks) and its delivered positions reached them too. Not the read models'
-    own positions: a batch with none of a model's event types is not handed to it, so its positions
-    stop at its last event."""
+async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> tuple[float, float]:
+    """``replicas`` workers started together on the whole backlog (one consumer group: Kafka shares the
+    partitions among them): seconds from their start, and from their first committed batch, until the
+    group has committed the topics' ends (lag 0 for every read model, what the read API's readiness
+    asks) and the delivered positions reached them too. Not the read models' own positions: a batch
+    with none of a model's event types is not handed to it, so its positions stop at its last event.
+    Each replica works in a directory of its own beside ``log`` (faust's data directory), its output
+    in ``log``'s name there."""
     generations = await Generations.open(settings)
-    worker = start_worker(settings, log)
+    logs = [log.parent / f"{log.stem}-{replicas}-{n}" / log.name for n in range(replicas)]
+    for replica_log in logs:
+        replica_log.parent.mkdir(exist_ok=True)
+    workers = [start_worker(settings, replica_log) for replica_log in logs]
     started = time.perf_counter()
     first: float | None = None
     try:
         while True:
-            assert worker.poll() is None, f"the worker stopped: see {log}"
+            assert all(w.poll() is None for w in workers), f"a worker stopped: see {logs}"
             lag, committed = await measure_with_progress(settings)
             if first is None and committed:
                 first = time.perf_counter()
@@ -606,14 +616,16 @@ async def live_rate(settings: ProjectionsSettings, log: Path) -> tuple[float, fl
                 done = time.perf_counter()
                 return done - started, done - (first or started)
             if time.perf_counter() - started > 1800:
-                raise TimeoutError(f"the worker did not catch up: {lag}")
+                raise TimeoutError(f"the workers did not catch up: {lag}")
             await asyncio.sleep(0.5)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         await drop(generations, settings.database_url, settings.database_schema)
 
 
@@ -713,12 +725,14 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
     result["summary_p99_growth_worst"] = round(max(big_p99[n] / small_p99[n] for n in big_p99), 2)
     print(json.dumps(result), file=sys.stderr)
 
-    # 2. the worker catching up the whole backlog (a consumer group and schema of its own)
-    live = settings_for(database_url, bootstrap, big, f"bench_live_{uuid.uuid4().hex[:6]}")
-    total, from_first = await live_rate(live, Path(args.worker_log))
-    result["live_seconds"] = round(total, 1)
-    result["live_events_per_s"] = round(seen / total)
-    result["live_events_per_s_from_first_batch"] = round(seen / from_first)
+    # 2. the workers catching up the whole backlog, each count of replicas with a consumer group and
+    # schema of its own
+    for replicas in args.replicas:
+        live = settings_for(database_url, bootstrap, big, f"bench_live_{uuid.uuid4().hex[:6]}")
+        total, from_first = await live_rate(live, Path(args.worker_log), replicas)
+        result[f"live_seconds_{replicas}"] = round(total, 1)
+        result[f"live_events_per_s_{replicas}"] = round(seen / total)
+        result[f"live_events_per_s_from_first_batch_{replicas}"] = round(seen / from_first)
     return result
 
 
@@ -729,6 +743,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--worker-log", default="/tmp/read_bench_worker.log")
     parser.add_argument("--json")
+    parser.add_argument(
+        "--replicas",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="live: the counts of worker replicas measured, one after the other (default 1,2)",
+    )
     parser.add_argument("--summaries-only", action="store_true", help="no raw ceiling, no live phase")
     parser.add_argument("--keep", action="store_true", help="with --summaries-only: keep the read models")
     parser.add_argument("--reuse", metavar="BIG,SMALL", help="measure the summaries on kept schemas")

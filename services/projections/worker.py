@@ -153,6 +153,16 @@ async def sweep() -> None:
     swept.update(now)
 
 
+async def open_generations() -> None:
+    """Open the generations while the consumer joins its group, not when the first batch waits for
+    them; a database that is away then is the first batch's to wait for (until_database_answers)."""
+    try:
+        await generations()
+    except DATABASE_AWAY as exc:
+        log.info("read models not opened at start (%r): the first batch opens them", exc)
+
+
+app.task(open_generations)
 app.timer(SWEEP_SECONDS)(sweep)
 for source in SOURCES:
     app.agent(events_source(app, settings.topic_of(source)), name=f"project-{source}")(agent_for(source))
