@@ -10,14 +10,11 @@ transactions writing the same rows take their locks in the same order.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 import asyncpg
+import pydantic_core
 
 from services.projections.readmodels.base import Changes, First, Key, Table, Union
 
@@ -39,16 +36,12 @@ async def column_types(conn: asyncpg.Connection, model: str, table: str) -> dict
     return _types[model, table]
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal | UUID):
-        return str(value)  # a decimal as text: exact
-    raise TypeError(f"cannot write {type(value).__name__} to a read model")
-
-
-def as_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, default=_json_value, ensure_ascii=False)
+def as_json(values: Any) -> str:
+    """``values`` as JSON text for PostgreSQL: dates and times in ISO 8601, decimals as text (exact),
+    UUIDs as text. pydantic-core's encoder: the standard library's called back into Python for every
+    date, and took about 6 % of a rebuild's CPU (11.4 against 2.2 ms for 2,000 rows). A value it
+    cannot encode raises a ValueError, which parks the event like any bad value."""
+    return pydantic_core.to_json(values).decode()
 
 
 async def _recordset(conn: asyncpg.Connection, model: str, table: Table, columns: list[str]) -> str:
@@ -131,7 +124,7 @@ async def _update_matching(
     values = {**{f"w_{c}": v for c, v in where.items()}, **{f"s_{c}": v for c, v in columns.items()}}
     await conn.execute(
         f"UPDATE {table.name} SET {', '.join(assignments)} WHERE {' AND '.join(match)}",
-        json.dumps(values, default=_json_value),
+        as_json(values),
     )
 
 
