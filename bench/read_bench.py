@@ -10,7 +10,8 @@ dismissed, closed), enterprise visits and cases, and appointments - on one topic
    second over all of them, beside the raw ceiling measured in the same run on the same topics: an
    aiokafka consumer reading every record plus asyncpg COPY of the raw rows, no logic at all.
 2. Live: the real faust worker (python -m services.projections.worker) started on the whole backlog,
-   timed until its delivered positions reach the topics' ends; one replica, then two sharing the
+   timed until its delivered positions reach the topics' ends (and, reported beside, until its
+   consumer group has committed them); one replica, then two sharing the
    partitions (``--replicas``), each on a schema of its own. The topics have the platform's default
    partitions (6).
 3. Read API: each summary (coverage, patrols, police activity, disputes, leads, outreach), city scope,
@@ -581,25 +582,29 @@ def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[b
         )
 
 
-async def all_delivered(generations: Generations, settings: ProjectionsSettings) -> bool:
-    """Whether the worker has applied every record of its topics, by its own delivered positions
-    (faust's committed offsets can pass records it skipped, which the worker then reads from Kafka
-    itself: services/projections/delivery.py)."""
+@dataclass(frozen=True)
+class LiveRun:
+    """Seconds from the workers' start until their delivered positions reached the topics' ends (every
+    event applied to the read models), from their first applied batch until then, and from their start
+    until their consumer group had also committed the ends (lag 0, what the read API's readiness asks;
+    faust commits every few seconds, so this one is later by up to its commit interval)."""
+
+    applied: float
+    applied_from_first_batch: float
+    committed: float
+
+
+async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> LiveRun:
+    """``replicas`` workers started together on the whole backlog (one consumer group: Kafka shares the
+    partitions among them). Applied is read from the workers' delivered positions, not faust's
+    committed offsets (which can pass records faust skipped and the worker then read from Kafka itself:
+    services/projections/delivery.py), nor the read models' own positions (a batch with none of a
+    model's event types is not handed to it, so its positions stop at its last event). Nothing is
+    produced meanwhile, so the topics' ends are read once. Each replica works in a directory of its
+    own beside ``log`` (faust's data directory), its output in ``log``'s name there."""
+    generations = await Generations.open(settings)
     async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
         ends = await records.ends(list(settings.source_topics.values()))
-    delivered = await delivered_positions(generations.control, ends)
-    return all(delivered.get(partition, 0) >= end for partition, end in ends.items())
-
-
-async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> tuple[float, float]:
-    """``replicas`` workers started together on the whole backlog (one consumer group: Kafka shares the
-    partitions among them): seconds from their start, and from their first committed batch, until the
-    group has committed the topics' ends (lag 0 for every read model, what the read API's readiness
-    asks) and the delivered positions reached them too. Not the read models' own positions: a batch
-    with none of a model's event types is not handed to it, so its positions stop at its last event.
-    Each replica works in a directory of its own beside ``log`` (faust's data directory), its output
-    in ``log``'s name there."""
-    generations = await Generations.open(settings)
     logs = [log.parent / f"{log.stem}-{replicas}-{n}" / log.name for n in range(replicas)]
     for replica_log in logs:
         replica_log.parent.mkdir(exist_ok=True)
@@ -609,15 +614,21 @@ async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> 
     try:
         while True:
             assert all(w.poll() is None for w in workers), f"a worker stopped: see {logs}"
-            lag, committed = await measure_with_progress(settings)
-            if first is None and committed:
-                first = time.perf_counter()
-            if set(lag.values()) == {0} and await all_delivered(generations, settings):
-                done = time.perf_counter()
-                return done - started, done - (first or started)
-            if time.perf_counter() - started > 1800:
-                raise TimeoutError(f"the workers did not catch up: {lag}")
+            delivered = await delivered_positions(generations.control, ends)
+            now = time.perf_counter()
+            if first is None and delivered:
+                first = now
+            if all(delivered.get(partition, 0) >= end for partition, end in ends.items()):
+                applied = now
+                break
+            if now - started > 1800:
+                raise TimeoutError(f"the workers did not catch up: {delivered} of {ends}")
             await asyncio.sleep(0.5)
+        while set((await measure_with_progress(settings))[0].values()) != {0}:
+            assert time.perf_counter() - started < 1800, "the workers did not commit the topics' ends"
+            await asyncio.sleep(0.5)
+        committed = time.perf_counter()
+        return LiveRun(applied - started, applied - (first or started), committed - started)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -729,10 +740,11 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
     # schema of its own
     for replicas in args.replicas:
         live = settings_for(database_url, bootstrap, big, f"bench_live_{uuid.uuid4().hex[:6]}")
-        total, from_first = await live_rate(live, Path(args.worker_log), replicas)
-        result[f"live_seconds_{replicas}"] = round(total, 1)
-        result[f"live_events_per_s_{replicas}"] = round(seen / total)
-        result[f"live_events_per_s_from_first_batch_{replicas}"] = round(seen / from_first)
+        run = await live_rate(live, Path(args.worker_log), replicas)
+        result[f"live_seconds_{replicas}"] = round(run.applied, 1)
+        result[f"live_events_per_s_{replicas}"] = round(seen / run.applied)
+        result[f"live_events_per_s_from_first_batch_{replicas}"] = round(seen / run.applied_from_first_batch)
+        result[f"live_seconds_to_lag_0_{replicas}"] = round(run.committed, 1)
     return result
 
 
