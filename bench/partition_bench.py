@@ -21,8 +21,6 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,34 +38,13 @@ from govgrid.testing.servers import kafka_server, postgres_server
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
+from services.projections.worker_process import start_worker, stop_workers
 
 # The worker's topics (services.projections.worker.SOURCES; importing it would build its faust app).
 SOURCES = sorted({service for model in READ_MODELS for service in model.services})
 # The read models a village registration changes: the others never see a batch of them, so their
 # read_positions stay where they are.
 MODELS = [model for model in READ_MODELS if "OrganisationUnitRegistered" in model.appliers]
-
-
-def start_worker(settings: ProjectionsSettings, folder: Path, number: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "DATABASE_SCHEMA": settings.database_schema,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "KAFKA_TOPIC_PARTITIONS": str(settings.kafka_topic_partitions),
-        "APP_ID": settings.app_id,
-        "SOURCE_TOPICS": json.dumps(settings.source_topics),
-    }
-    home = folder / f"worker-{number}"  # faust's data directory: one per worker
-    home.mkdir()
-    with (home / "worker.log").open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=home,
-        )
 
 
 async def reached(generations: Generations) -> dict[str, int]:
@@ -121,7 +98,7 @@ async def case(
     target = await ends(settings)
     assert target["coverage"] == events, target
     folder = Path(tempfile.mkdtemp(prefix="partition-bench-"))
-    running = [start_worker(settings, folder, n) for n in range(1, workers + 1)]
+    running = [start_worker(settings, folder / f"worker-{n}") for n in range(1, workers + 1)]
     started = time.perf_counter()
     first: float | None = None
     try:
@@ -135,13 +112,7 @@ async def case(
                 first = time.perf_counter()
         done = time.perf_counter()
     finally:
-        for worker in running:
-            worker.send_signal(signal.SIGTERM)
-        for worker in running:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_workers(running)
         await generations.close_and_drop()
         conn = await asyncpg.connect(database_url)
         await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -37,9 +37,7 @@ import json
 import os
 import platform
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -113,6 +111,7 @@ from services.projections.positions import KafkaRecords
 from services.projections.readmodels import READ_MODELS
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
+from services.projections.worker_process import start_worker, stop_workers
 
 # Each topic with as many partitions as the platform makes by default (govgrid/config.py): what the
 # worker's replicas share among them.
@@ -561,27 +560,6 @@ async def drop(generations: Generations, database_url: str, schema: str) -> None
     await conn.close()
 
 
-def start_worker(settings: ProjectionsSettings, log: Path) -> subprocess.Popen[bytes]:
-    """One replica of the worker, its output in ``log``."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "DATABASE_SCHEMA": settings.database_schema,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
-        "APP_ID": settings.app_id,
-        "SOURCE_TOPICS": json.dumps(settings.source_topics),
-    }
-    with log.open("wb") as out:  # faust's data directory beside the log, not in the checkout
-        return subprocess.Popen(
-            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=log.parent,
-        )
-
-
 @dataclass(frozen=True)
 class LiveRun:
     """Seconds from the workers' start until their delivered positions reached the topics' ends (every
@@ -594,26 +572,24 @@ class LiveRun:
     committed: float
 
 
-async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> LiveRun:
+async def live_rate(settings: ProjectionsSettings, folder: Path, replicas: int) -> LiveRun:
     """``replicas`` workers started together on the whole backlog (one consumer group: Kafka shares the
     partitions among them). Applied is read from the workers' delivered positions, not faust's
     committed offsets (which can pass records faust skipped and the worker then read from Kafka itself:
     services/projections/delivery.py), nor the read models' own positions (a batch with none of a
     model's event types is not handed to it, so its positions stop at its last event). Nothing is
     produced meanwhile, so the topics' ends are read once. Each replica works in a directory of its
-    own beside ``log`` (faust's data directory), its output in ``log``'s name there."""
+    own in ``folder`` (services/projections/worker_process.py)."""
     generations = await Generations.open(settings)
     async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
         ends = await records.ends(list(settings.source_topics.values()))
-    logs = [log.parent / f"{log.stem}-{replicas}-{n}" / log.name for n in range(replicas)]
-    for replica_log in logs:
-        replica_log.parent.mkdir(exist_ok=True)
-    workers = [start_worker(settings, replica_log) for replica_log in logs]
+    homes = [folder / f"{replicas}-{n}" for n in range(replicas)]
+    workers = [start_worker(settings, home) for home in homes]
     started = time.perf_counter()
     first: float | None = None
     try:
         while True:
-            assert all(w.poll() is None for w in workers), f"a worker stopped: see {logs}"
+            assert all(w.poll() is None for w in workers), f"a worker stopped: see {folder}"
             delivered = await delivered_positions(generations.control, ends)
             now = time.perf_counter()
             if first is None and delivered:
@@ -630,13 +606,7 @@ async def live_rate(settings: ProjectionsSettings, log: Path, replicas: int) -> 
         committed = time.perf_counter()
         return LiveRun(applied - started, applied - (first or started), committed - started)
     finally:
-        for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_workers(workers)
         await drop(generations, settings.database_url, settings.database_schema)
 
 
@@ -740,7 +710,7 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
     # schema of its own
     for replicas in args.replicas:
         live = settings_for(database_url, bootstrap, big, f"bench_live_{uuid.uuid4().hex[:6]}")
-        run = await live_rate(live, Path(args.worker_log), replicas)
+        run = await live_rate(live, Path(args.worker_folder), replicas)
         result[f"live_seconds_{replicas}"] = round(run.applied, 1)
         result[f"live_events_per_s_{replicas}"] = round(seen / run.applied)
         result[f"live_events_per_s_from_first_batch_{replicas}"] = round(seen / run.applied_from_first_batch)
@@ -753,7 +723,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--worker-log", default="/tmp/read_bench_worker.log")
+    parser.add_argument("--worker-folder", default="/tmp/read_bench_workers", help="live: the workers' homes")
     parser.add_argument("--json")
     parser.add_argument(
         "--replicas",

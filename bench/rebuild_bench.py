@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -53,6 +51,7 @@ from services.projections.main import create_app as read_api_app
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
+from services.projections.worker_process import start_worker, stop_workers
 
 
 def village_events(n: int) -> Iterator[tuple[bytes, bytes]]:
@@ -125,15 +124,6 @@ async def rebuild_rate(bootstrap: str, database_url: str, topic: str) -> tuple[f
         await conn.close()
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 async def shows(read_api: httpx.AsyncClient, villages: int) -> bool:
     return bool((await read_api.get("/coverage/summary")).json()["villages"] >= villages)
 
@@ -155,21 +145,20 @@ async def latency(bootstrap: str, database_url: str, commands: int, rate: float)
     generations = await Generations.open(
         ProjectionsSettings(database_url=database_url, database_schema=read_schema)
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_SCHEMA": read_schema,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
-        "APP_ID": f"bench-{run}",
-        "SOURCE_TOPICS": json.dumps(
-            {
+    worker = start_worker(
+        ProjectionsSettings(
+            database_url=database_url,
+            database_schema=read_schema,
+            kafka_bootstrap_servers=bootstrap,
+            kafka_topic_partitions=PARTITIONS,
+            app_id=f"bench-{run}",
+            source_topics={
                 s: topic if s == "appointments" else f"{topic}.none"
                 for s in ("appointments", "patrols", "tips", "mediation", "outreach")
-            }
+            },
         ),
-    }
-    worker = start_worker(env)
+        Path(tempfile.mkdtemp(prefix="latency-bench-")),
+    )
     headers = {"Authorization": f"Bearer {mint_token(get_settings(), 'bench', Role.CITY_ADMIN, [])}"}
     write, read = appointments_app(service.settings), read_api_app()
     write.state.service, read.state.generations = service, generations
@@ -205,9 +194,7 @@ async def latency(bootstrap: str, database_url: str, commands: int, rate: float)
                     samples.append(time.perf_counter() - sent)
                 await asyncio.sleep(max(0.0, 1 / rate - (time.perf_counter() - tick)))
     finally:
-        worker.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=30)
+        stop_workers([worker])
         schemas = [
             r["schema_name"]
             for r in await generations.control.fetch("SELECT schema_name FROM read_model_generations")

@@ -3,11 +3,7 @@ or through a real Kafka topic as the worker gets them (with the positions that p
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -31,6 +27,7 @@ from services.projections.main import create_app
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS, ReadModel
 from services.projections.settings import ProjectionsSettings
+from services.projections.worker_process import start_worker, stop_workers
 
 WORKER_PARTITIONS = 3
 
@@ -48,31 +45,19 @@ def projection_worker(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """The real faust worker (`python -m services.projections.worker`) reading ``source_topics(topic)``
     into the generations of ``schema``; its output in tmp_path/worker.log; stopped with SIGTERM."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATABASE_SCHEMA": schema,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
-        "KAFKA_TOPIC_PARTITIONS": str(WORKER_PARTITIONS),
-        "APP_ID": app_id,
-        "SOURCE_TOPICS": json.dumps(source_topics(topic)),
-    }
-    with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.projections.worker", "worker", "--without-web", "-l", "warn"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
-        )
+    settings = ProjectionsSettings(
+        database_url=database_url,
+        database_schema=schema,
+        kafka_bootstrap_servers=bootstrap_servers,
+        kafka_topic_partitions=WORKER_PARTITIONS,
+        app_id=app_id,
+        source_topics=source_topics(topic),
+    )
+    process = start_worker(settings, tmp_path)
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_workers([process])
 
 
 @pytest.fixture
