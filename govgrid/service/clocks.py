@@ -1,5 +1,5 @@
 """A record's deadline clocks (govgrid.clocks) in the service kit: a stream beside the record's own,
-``<prefix>-<record id>``, and the four clock commands as declared routes.
+``<kind>-<record id>`` (its own StreamNaming), and the four clock commands as declared routes.
 
 The clocks have a stream of their own so that the record's history and versions stay what they
 were (a client's expected version of a lead does not move when its clock is paused), and are written
@@ -57,7 +57,7 @@ class RecordClocks(Generic[U]):
     the roles that may pause, resume and carry over (``writers``) or ask for an extension."""
 
     record: Aggregate[Any, U]
-    prefix: str  # the clock stream is <prefix>-<record id>
+    stream_id: StreamNaming  # the clock stream's name from the record's id
     events: ClockEventTypes
     writers: frozenset[Role]
     extenders: frozenset[Role]
@@ -69,9 +69,6 @@ class RecordClocks(Generic[U]):
     @property
     def aggregate(self) -> Aggregate[Clocks, U]:
         return Aggregate(f"{self.record.kind} clocks", self.stream_id, evolve_clocks)
-
-    def stream_id(self, record_id: str) -> str:
-        return StreamNaming(self.prefix)(record_id)
 
     async def of(self, record: Target[Any, U], record_id: str) -> Target[Clocks, U]:
         """The clocks of a record a command was allowed to act on: its checks stand for theirs."""

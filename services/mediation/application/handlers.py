@@ -18,7 +18,7 @@ from govgrid.catalogue.mediation import MediationLevel
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext, CommandResult
-from govgrid.envelope import Jurisdiction
+from govgrid.envelope import Jurisdiction, StreamNaming
 from govgrid.reference.org import VILLAGE_KINDS
 from govgrid.service import Aggregate, Target
 from govgrid.service.clocks import RecordClocks
@@ -42,7 +42,7 @@ async def dispute_jurisdiction(uow: Uow, dispute: Dispute, on: date) -> Jurisdic
 
 DISPUTE = Aggregate("dispute", disputes.stream_id, disputes.evolve, dispute_jurisdiction)
 # A dispute's deadline clocks (services/mediation/domain/clock.py), extended a rung above their owner.
-DISPUTE_CLOCKS = RecordClocks(DISPUTE, "disputeclock", clock.EVENTS, WRITERS, WRITERS)
+DISPUTE_CLOCKS = RecordClocks(DISPUTE, StreamNaming("disputeclock"), clock.EVENTS, WRITERS, WRITERS)
 
 
 async def record(t: Target[Dispute, Uow], events: Sequence[DomainEvent], *, on: date | None) -> CommandResult:

@@ -19,7 +19,7 @@ from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.catalogue.tips import LeadClosed, LeadOutcome
 from govgrid.china_time import china_day, occurred_on, today_in_china
 from govgrid.commands import CommandContext, CommandResult
-from govgrid.envelope import Jurisdiction
+from govgrid.envelope import Jurisdiction, StreamNaming
 from govgrid.errors import InvalidInput, RuleBroken
 from govgrid.service import Aggregate, Target
 from govgrid.service.clocks import RecordClocks
@@ -43,7 +43,7 @@ VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
 LEAD: Aggregate[Lead, Uow] = Aggregate("lead", leads.stream_id, leads.evolve)
 # A lead's deadline clocks (services/tips/domain/clock.py): an extension is the township's or the city's.
 LEAD_CLOCKS = RecordClocks(
-    LEAD, "leadclock", clock.EVENTS, LEAD_OFFICERS, LEAD_OFFICERS | {Role.TOWNSHIP_OFFICER}
+    LEAD, StreamNaming("leadclock"), clock.EVENTS, LEAD_OFFICERS, LEAD_OFFICERS | {Role.TOWNSHIP_OFFICER}
 )
 CONTACT_GROUP: Aggregate[ContactGroup, Uow] = Aggregate(
     "contact group", contact_groups.stream_id, contact_groups.evolve
