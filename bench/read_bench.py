@@ -509,11 +509,11 @@ async def parked(generations: Generations) -> int:
     return sum(counts)
 
 
-async def summary_times(generations: Generations, requests: int) -> dict[str, list[float]]:
+async def summary_times(settings: ProjectionsSettings, requests: int) -> dict[str, list[float]]:
     """The times in ms of each summary's requests, city scope, the last year of the data, through the
-    read API's app on generations opened as its lifespan opens them."""
+    read API's app on the generations of ``settings`` opened as its lifespan opens them."""
     app = create_app()
-    app.state.generations = await Generations.open(generations.settings, reading=True)
+    app.state.generations = await Generations.open(settings, reading=True)
     token = mint_token(get_settings(), "bench", Role.CITY_ADMIN, ())
     headers = {"Authorization": f"Bearer {token}"}
     year = f"from={LAST_DAY - timedelta(days=364)}&to={LAST_DAY}"
@@ -542,11 +542,6 @@ async def summary_times(generations: Generations, requests: int) -> dict[str, li
     finally:
         await app.state.generations.close()
     return measured
-
-
-async def summary_p99(generations: Generations, requests: int) -> dict[str, float]:
-    """p99 in ms of each summary, city scope, the last year of the data."""
-    return {name: p99_of(times) for name, times in (await summary_times(generations, requests)).items()}
 
 
 def p99_of(times: list[float]) -> float:
@@ -610,7 +605,9 @@ async def live_rate(settings: ProjectionsSettings, folder: Path, replicas: int) 
         await drop(generations, settings.database_url, settings.database_schema)
 
 
-async def summaries(result: dict[str, Any], big: Generations, small: Generations, requests: int) -> None:
+async def summaries(
+    result: dict[str, Any], big: ProjectionsSettings, small: ProjectionsSettings, requests: int
+) -> None:
     """3. the summaries on the large data set, then on the small one, side by side in one run."""
     big_times = await summary_times(big, requests)
     small_times = await summary_times(small, requests)
@@ -630,13 +627,9 @@ async def reuse(args: argparse.Namespace, database_url: str, bootstrap: str) -> 
     """The summaries measured again on the read-model schemas a ``--keep`` run left."""
     big_schema, small_schema = args.reuse.split(",")
     result: dict[str, Any] = {"requests": args.requests, "reused": [big_schema, small_schema]}
-    big = await Generations.open(settings_for(database_url, bootstrap, "unused", big_schema))
-    small = await Generations.open(settings_for(database_url, bootstrap, "unused", small_schema))
-    try:
-        await summaries(result, big, small, args.requests)
-    finally:
-        await big.close()
-        await small.close()
+    big = settings_for(database_url, bootstrap, "unused", big_schema)
+    small = settings_for(database_url, bootstrap, "unused", small_schema)
+    await summaries(result, big, small, args.requests)
     return result
 
 
@@ -667,7 +660,7 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
         _s, _r, _a, generations = await rebuild_all(settings)
         _s, _r, _a, small_generations = await rebuild_all(small_settings)
         result["parked"] = await parked(generations) + await parked(small_generations)
-        await summaries(result, generations, small_generations, args.requests)
+        await summaries(result, settings, small_settings, args.requests)
         if args.keep:
             result["kept"] = [settings.database_schema, small_settings.database_schema]
             await generations.close()
@@ -693,17 +686,13 @@ async def run(args: argparse.Namespace, database_url: str, bootstrap: str) -> di
     result["parked"] = await parked(generations)
     print(json.dumps(result), file=sys.stderr)
 
-    # 3. the summaries on the large data set, then on the small one
-    big_p99 = await summary_p99(generations, args.requests)
-    await drop(generations, database_url, settings.database_schema)
+    # 3. the summaries on the large data set and on the small one
     small_settings = settings_for(database_url, bootstrap, small, f"bench_small_{uuid.uuid4().hex[:6]}")
     _s, _r, _a, small_generations = await rebuild_all(small_settings)
-    small_p99 = await summary_p99(small_generations, args.requests)
+    result["parked"] += await parked(small_generations)
+    await summaries(result, settings, small_settings, args.requests)
+    await drop(generations, database_url, settings.database_schema)
     await drop(small_generations, database_url, small_settings.database_schema)
-    result["summary_p99_ms"] = {name: round(ms, 1) for name, ms in big_p99.items()}
-    result["summary_p99_ms_small"] = {name: round(ms, 1) for name, ms in small_p99.items()}
-    result["summary_p99_ms_worst"] = round(max(big_p99.values()), 1)
-    result["summary_p99_growth_worst"] = round(max(big_p99[n] / small_p99[n] for n in big_p99), 2)
     print(json.dumps(result), file=sys.stderr)
 
     # 2. the workers catching up the whole backlog, each count of replicas with a consumer group and
