@@ -34,7 +34,7 @@ from govgrid.catalogue.clocks import (
 )
 from govgrid.china_time import china_day
 from govgrid.privacy import FreeText
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
 from govgrid.working_days import WorkingDays
 
 
@@ -121,92 +121,57 @@ class ClockEventTypes:
 # ---------------------------------------------------------------- rules
 
 
-class ClockMustExist(BusinessRule):
-    code = "clock_not_started"
-    says = "the {stage} stage has not started: it has no clock"
-    stage: str
-    clock: Clock | None
-
-    def is_broken(self) -> bool:
-        return self.clock is None
+@broken_if("clock_not_started", "the {stage} stage has not started: it has no clock")
+def ClockMustExist(stage: str, clock: Clock | None) -> bool:
+    return clock is None
 
 
-class ClockMustNotBeStopped(BusinessRule):
-    code = "clock_stopped"
-    says = "the {clock.stage} stage is over: its clock stopped"
-    clock: Clock
-
-    def is_broken(self) -> bool:
-        return self.clock.state is ClockState.STOPPED
+@broken_if("clock_stopped", "the {clock.stage} stage is over: its clock stopped")
+def ClockMustNotBeStopped(clock: Clock) -> bool:
+    return clock.state is ClockState.STOPPED
 
 
-class ClockMustBeRunning(BusinessRule):
+@broken_if("clock_not_running", "the {clock.stage} clock is {clock.state.value}, not running")
+def ClockMustBeRunning(clock: Clock) -> bool:
     """Only a running clock is paused (a paused one is resumed first)."""
-
-    code = "clock_not_running"
-    says = "the {clock.stage} clock is {clock.state.value}, not running"
-    clock: Clock
-
-    def is_broken(self) -> bool:
-        return self.clock.state is not ClockState.RUNNING
+    return clock.state is not ClockState.RUNNING
 
 
-class ClockMustBePaused(BusinessRule):
-    code = "clock_not_paused"
-    says = "the {clock.stage} clock is {clock.state.value}, not paused"
-    clock: Clock
-
-    def is_broken(self) -> bool:
-        return self.clock.state is not ClockState.PAUSED
+@broken_if("clock_not_paused", "the {clock.stage} clock is {clock.state.value}, not paused")
+def ClockMustBePaused(clock: Clock) -> bool:
+    return clock.state is not ClockState.PAUSED
 
 
-class NotPausedWhenOverdue(BusinessRule):
+@broken_if(
+    "clock_overdue", "the {clock.stage} clock was due on {clock.due_on}: it cannot be paused after that"
+)
+def NotPausedWhenOverdue(clock: Clock, at: datetime) -> bool:
     """A pause stops a deadline from running out, not one that has run out already: an overdue clock
     stays overdue (or is carried over, with a reason)."""
-
-    code = "clock_overdue"
-    says = "the {clock.stage} clock was due on {clock.due_on}: it cannot be paused after that"
-    clock: Clock
-    at: datetime
-
-    def is_broken(self) -> bool:
-        return china_day(self.at) > self.clock.due_on
+    return china_day(at) > clock.due_on
 
 
-class ReasonGiven(BusinessRule):
+@broken_if("reason_required", "{what} needs a reason")
+def ReasonGiven(what: str, reason: str) -> bool:
     """A pause "for another reason", an extension and a carry-over say why, in words."""
-
-    code = "reason_required"
-    says = "{what} needs a reason"
-    what: str
-    reason: str
-
-    def is_broken(self) -> bool:
-        return not self.reason.strip()
+    return not reason.strip()
 
 
-class ExtendedOnlyOnce(BusinessRule):
-    code = "clock_already_extended"
-    says = "the {clock.stage} clock was extended already: a deadline is extended once"
-    clock: Clock
-
-    def is_broken(self) -> bool:
-        return self.clock.extended
+@broken_if(
+    "clock_already_extended", "the {clock.stage} clock was extended already: a deadline is extended once"
+)
+def ExtendedOnlyOnce(clock: Clock) -> bool:
+    return clock.extended
 
 
-class ExtensionByARoleAbove(BusinessRule):
+@broken_if(
+    "extension_needs_higher_role",
+    "the {clock.stage} stage is answered for by a {clock.owner_role.value}: only a role above it "
+    "extends its deadline, not a {role.value}",
+)
+def ExtensionByARoleAbove(clock: Clock, role: Role) -> bool:
     """Whoever answers for a stage cannot give themselves more time: someone above them approves it."""
-
-    code = "extension_needs_higher_role"
-    says = (
-        "the {clock.stage} stage is answered for by a {clock.owner_role.value}: only a role above it "
-        "extends its deadline, not a {role.value}"
-    )
-    clock: Clock
-    role: Role
-
-    def is_broken(self) -> bool:
-        return not self.role.outranks(self.clock.owner_role)
+    return not role.outranks(clock.owner_role)
 
 
 class CarriedOverWhenDueInThePeriod(BusinessRule):
@@ -288,7 +253,7 @@ def _existing(clocks: Clocks, stage: str) -> Clock:
     return clock
 
 
-def _when(what: str, clock: Clock, at: datetime, now: datetime) -> list[BusinessRule]:
+def _when(what: str, clock: Clock, at: datetime, now: datetime) -> list[Rule]:
     return [
         NotInTheFuture(what, at, now),
         NotBefore(what, at, clock.last_at, f"the {clock.stage} clock's last change"),
@@ -306,7 +271,7 @@ def pause(
     now: datetime,
 ) -> list[ClockChanged]:
     clock = _existing(clocks, stage)
-    rules: list[BusinessRule] = [ClockMustBeRunning(clock), *_when("the pause", clock, at, now)]
+    rules: list[Rule] = [ClockMustBeRunning(clock), *_when("the pause", clock, at, now)]
     if reason is PauseReason.OTHER:
         rules.append(ReasonGiven("a pause for another reason", note))
     check(*rules, NotPausedWhenOverdue(clock, at))

@@ -1,28 +1,110 @@
-"""Business rules as named, testable objects (one class per rule, in the service's domain).
+"""Business rules as named, testable objects, in the service's domain.
 
 A rule knows its stable machine-readable ``code`` (the 409 body's ``error``), when it is broken and
 what it says then; ``check`` raises RuleBroken for the first broken rule.
+
+Most rules are a test and a message: write them as a function under ``@broken_if(code, says)``
+(calling it with what the rule reads makes the rule). A rule whose message is more than a template,
+or a family of rules a service specialises (``KeyMustBeFree``), is a ``BusinessRule`` subclass.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import string
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any, ClassVar, dataclass_transform
+from typing import Any, ClassVar, Generic, ParamSpec, Protocol, dataclass_transform
 
 from govgrid.errors import RuleBroken
+
+P = ParamSpec("P")
+
+
+class Rule(Protocol):
+    """What ``check`` asks of a rule."""
+
+    @property
+    def code(self) -> str: ...
+
+    def is_broken(self) -> bool: ...
+
+    def message(self) -> str: ...
+
+
+def check(*rules: Rule) -> None:
+    for rule in rules:
+        if rule.is_broken():
+            raise RuleBroken(rule.code, rule.message())
+
+
+def _check_says(name: str, says: str, reads: Collection[str]) -> None:
+    """A message names only what its rule reads (checked when the rule is declared, not when broken)."""
+    for _, field, _, _ in string.Formatter().parse(says):
+        if field is not None and re.split(r"[.\[]", field)[0] not in reads:
+            raise TypeError(f"{name}'s message names {field!r}, not something the rule reads")
+
+
+def broken_if(code: str, says: str) -> Callable[[Callable[P, bool]], RuleOf[P]]:
+    """``@broken_if(code, says)`` over a function that answers whether the rule is broken by its
+    arguments makes that function a rule: ``MustBeTriaged(lead)`` is the rule about that lead.
+
+    ``says`` is the message, a ``str.format`` template over the function's parameters (``"lead
+    {lead.lead_id} has no priority yet"``). The function keeps its name, written as a class's since
+    calling it makes a rule."""
+
+    def declared(broken: Callable[P, bool]) -> RuleOf[P]:
+        return RuleOf(code, says, broken)
+
+    return declared
+
+
+class RuleOf(Generic[P]):
+    """A rule declared by ``@broken_if``: its code and message, and the test over what it reads."""
+
+    def __init__(self, code: str, says: str, broken: Callable[P, bool]) -> None:
+        self.code = code
+        self.says = says
+        self.broken = broken
+        self.signature = inspect.signature(broken)
+        _check_says(broken.__name__, says, self.signature.parameters)
+        self.__name__ = broken.__name__
+        self.__doc__ = broken.__doc__
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> AppliedRule:
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return AppliedRule(self, bound.arguments)
+
+
+@dataclass(frozen=True)
+class AppliedRule:
+    """A declared rule and what it reads."""
+
+    rule: RuleOf[Any]
+    reads: Mapping[str, Any]
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    def is_broken(self) -> bool:
+        return self.rule.broken(**self.reads)
+
+    def message(self) -> str:
+        return self.rule.says.format_map(self.reads)
 
 
 @dataclass_transform(frozen_default=True)
 class BusinessRule(ABC):
-    """A rule is a frozen dataclass of what it reads (a subclass is made one: no decorator to write).
+    """A rule as a class: a frozen dataclass of what it reads (a subclass is made one: no decorator).
 
-    ``says`` is its message, a ``str.format`` template over those fields (``"lead {lead.lead_id} was
-    closed on {lead.closed_on}"``), checked against them when the class is made; a rule whose message
-    needs more than the fields' attributes overrides ``message()`` instead."""
+    ``says`` is its message, a ``str.format`` template over those fields, checked against them when
+    the class is made; a rule whose message needs more than the fields' attributes overrides
+    ``message()`` instead."""
 
     code: ClassVar[str]
     says: ClassVar[str]
@@ -31,22 +113,13 @@ class BusinessRule(ABC):
         super().__init_subclass__(**kwargs)
         dataclass(frozen=True)(cls)
         if "says" in cls.__dict__:
-            named = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-            for _, field, _, _ in string.Formatter().parse(cls.says):
-                if field is not None and re.split(r"[.\[]", field)[0] not in named:
-                    raise TypeError(f"{cls.__name__}.says names {field!r}, not a field of the rule")
+            _check_says(cls.__name__, cls.says, [f.name for f in fields(cls)])  # type: ignore[arg-type]
 
     @abstractmethod
     def is_broken(self) -> bool: ...
 
     def message(self) -> str:
         return self.says.format_map({f.name: getattr(self, f.name) for f in fields(self)})  # type: ignore[arg-type]
-
-
-def check(*rules: BusinessRule) -> None:
-    for rule in rules:
-        if rule.is_broken():
-            raise RuleBroken(rule.code, rule.message())
 
 
 # Rules about a registry's records, named by their key (a code or an id). A service's subclass names the

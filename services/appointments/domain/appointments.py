@@ -21,7 +21,7 @@ from govgrid.catalogue.appointments import (
     AppointmentNominated,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, check
+from govgrid.rules import BusinessRule, NotBefore, broken_if, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
 
@@ -90,40 +90,25 @@ def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
 # ---------------------------------------------------------------- rules
 
 
-class KindMustFitRole(BusinessRule):
+@broken_if("appointment_kind_mismatch", "a {person.role.value} cannot be appointed {kind.value}")
+def KindMustFitRole(kind: AppointmentKind, person: Person) -> bool:
     """Officers are appointed deputy party secretaries, village cadres joint-defence directors."""
-
-    code = "appointment_kind_mismatch"
-    says = "a {person.role.value} cannot be appointed {kind.value}"
-    kind: AppointmentKind
-    person: Person
-
-    def is_broken(self) -> bool:
-        return self.person.role is not ROLE_FOR_KIND[self.kind]
+    return person.role is not ROLE_FOR_KIND[kind]
 
 
-class StationMustCoverVillage(BusinessRule):
+@broken_if("village_not_covered_by_station", "station {station_code} does not cover {village.code} on {on}")
+def StationMustCoverVillage(village: OrgUnit, station_code: str, on: date) -> bool:
     """The pair must belong together: the station covers the village on the first day of the term."""
-
-    code = "village_not_covered_by_station"
-    says = "station {station_code} does not cover {village.code} on {on}"
-    village: OrgUnit
-    station_code: str
-    on: date
-
-    def is_broken(self) -> bool:
-        return self.village.station_on(self.on) != self.station_code
+    return village.station_on(on) != station_code
 
 
-class NoSecondActiveAppointment(BusinessRule):
-    code = "already_holds_active_appointment"
-    says = "person {person_id} already holds an active {kind.value} appointment"
-    person_id: str
-    kind: AppointmentKind
-    active_appointment_ids: tuple[str, ...]
-
-    def is_broken(self) -> bool:
-        return bool(self.active_appointment_ids)
+@broken_if(
+    "already_holds_active_appointment", "person {person_id} already holds an active {kind.value} appointment"
+)
+def NoSecondActiveAppointment(
+    person_id: str, kind: AppointmentKind, active_appointment_ids: tuple[str, ...]
+) -> bool:
+    return bool(active_appointment_ids)
 
 
 class PairMustBeThePersons(BusinessRule):
@@ -146,50 +131,35 @@ class PairMustBeThePersons(BusinessRule):
         )
 
 
-class TermMustBeCoherent(BusinessRule):
-    code = "dates_incoherent"
-    says = "the term ends ({term_end}) on or before it starts ({term_start})"
-    term_start: date
-    term_end: date
-
-    def is_broken(self) -> bool:
-        return self.term_end <= self.term_start
+@broken_if("dates_incoherent", "the term ends ({term_end}) on or before it starts ({term_start})")
+def TermMustBeCoherent(term_start: date, term_end: date) -> bool:
+    return term_end <= term_start
 
 
-class NothingChangesAfterTheEnd(BusinessRule):
-    code = "appointment_ended"
-    says = "appointment {appointment.appointment_id} ended on {appointment.ended_on}"
-    appointment: Appointment
-
-    def is_broken(self) -> bool:
-        return not self.appointment.is_active
+@broken_if("appointment_ended", "appointment {appointment.appointment_id} ended on {appointment.ended_on}")
+def NothingChangesAfterTheEnd(appointment: Appointment) -> bool:
+    return not appointment.is_active
 
 
-class MustBeNominated(BusinessRule):
-    code = "appointment_already_approved"
-    says = "appointment {appointment.appointment_id} is already {appointment.status.value}"
-    appointment: Appointment
-
-    def is_broken(self) -> bool:
-        return self.appointment.status is not AppointmentStatus.NOMINATED
-
-
-class NoCertificateBeforeApproval(BusinessRule):
-    code = "certificate_before_approval"
-    says = "appointment {appointment.appointment_id} is not approved yet"
-    appointment: Appointment
-
-    def is_broken(self) -> bool:
-        return self.appointment.status is AppointmentStatus.NOMINATED
+@broken_if(
+    "appointment_already_approved",
+    "appointment {appointment.appointment_id} is already {appointment.status.value}",
+)
+def MustBeNominated(appointment: Appointment) -> bool:
+    return appointment.status is not AppointmentStatus.NOMINATED
 
 
-class OneCertificatePerAppointment(BusinessRule):
-    code = "certificate_already_issued"
-    says = "appointment {appointment.appointment_id} has certificate {appointment.certificate_number}"
-    appointment: Appointment
+@broken_if("certificate_before_approval", "appointment {appointment.appointment_id} is not approved yet")
+def NoCertificateBeforeApproval(appointment: Appointment) -> bool:
+    return appointment.status is AppointmentStatus.NOMINATED
 
-    def is_broken(self) -> bool:
-        return self.appointment.certificate_number is not None
+
+@broken_if(
+    "certificate_already_issued",
+    "appointment {appointment.appointment_id} has certificate {appointment.certificate_number}",
+)
+def OneCertificatePerAppointment(appointment: Appointment) -> bool:
+    return appointment.certificate_number is not None
 
 
 # ---------------------------------------------------------------- decisions

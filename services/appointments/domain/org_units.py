@@ -19,7 +19,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import Jurisdiction, StreamNaming
-from govgrid.rules import BusinessRule, KeyMustBeFree, check
+from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
 TOWNSHIP_KINDS = frozenset({OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE})
@@ -131,22 +131,14 @@ class ParentMustFit(BusinessRule):
         )
 
 
-class MustBeAVillage(BusinessRule):
-    code = "not_a_village"
-    says = "{unit.code} is a {unit.kind.value}, not a village or community"
-    unit: OrgUnit
-
-    def is_broken(self) -> bool:
-        return not self.unit.is_village
+@broken_if("not_a_village", "{unit.code} is a {unit.kind.value}, not a village or community")
+def MustBeAVillage(unit: OrgUnit) -> bool:
+    return not unit.is_village
 
 
-class MustBeAStation(BusinessRule):
-    code = "not_a_police_station"
-    says = "{unit.code} is a {unit.kind.value}, not a police station"
-    unit: OrgUnit
-
-    def is_broken(self) -> bool:
-        return self.unit.kind is not OrgUnitKind.POLICE_STATION
+@broken_if("not_a_police_station", "{unit.code} is a {unit.kind.value}, not a police station")
+def MustBeAStation(unit: OrgUnit) -> bool:
+    return unit.kind is not OrgUnitKind.POLICE_STATION
 
 
 class CoverageMustNotGoBackwards(BusinessRule):
@@ -170,15 +162,10 @@ class CoverageMustNotGoBackwards(BusinessRule):
         return f"coverage from {self.effective_from} must start after {floor} (coverage of {station})"
 
 
-class MustBeCovered(BusinessRule):
-    code = "village_not_covered"
-    says = "village {village.code} is not currently covered by station {station_code}"
-    village: OrgUnit
-    station_code: str
-
-    def is_broken(self) -> bool:
-        current = self.village.current_coverage
-        return current is None or current.station_code != self.station_code
+@broken_if("village_not_covered", "village {village.code} is not currently covered by station {station_code}")
+def MustBeCovered(village: OrgUnit, station_code: str) -> bool:
+    current = village.current_coverage
+    return current is None or current.station_code != station_code
 
 
 # ---------------------------------------------------------------- decisions
@@ -252,14 +239,9 @@ def end_coverage(village: OrgUnit, *, station_code: str, effective_until: date) 
     ]
 
 
-class EndMustFollowStart(BusinessRule):
-    code = "dates_incoherent"
-    says = "the end ({end}) is before the start ({start})"
-    start: date
-    end: date
-
-    def is_broken(self) -> bool:
-        return self.end < self.start
+@broken_if("dates_incoherent", "the end ({end}) is before the start ({start})")
+def EndMustFollowStart(start: date, end: date) -> bool:
+    return end < start
 
 
 def jurisdiction_of(unit: OrgUnit, parent: OrgUnit | None) -> Jurisdiction:

@@ -15,7 +15,7 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, KeyMustBeFree, check
+from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 
 
@@ -85,33 +85,19 @@ class PersonMustBeActive(BusinessRule):
         return f"person {self.person_id} {state}"
 
 
-class MustBeAnOfficer(BusinessRule):
-    code = "not_a_police_officer"
-    says = "person {person.person_id} is a {person.role.value}, not a police officer"
-    person: Person
-
-    def is_broken(self) -> bool:
-        return self.person.role is not PersonRole.POLICE_OFFICER
+@broken_if("not_a_police_officer", "person {person.person_id} is a {person.role.value}, not a police officer")
+def MustBeAnOfficer(person: Person) -> bool:
+    return person.role is not PersonRole.POLICE_OFFICER
 
 
-class TransferMustChangeStation(BusinessRule):
-    code = "transfer_to_same_station"
-    says = "officer {person.person_id} already serves at {to_station_code}"
-    person: Person
-    to_station_code: str
-
-    def is_broken(self) -> bool:
-        return self.person.station_code == self.to_station_code
+@broken_if("transfer_to_same_station", "officer {person.person_id} already serves at {to_station_code}")
+def TransferMustChangeStation(person: Person, to_station_code: str) -> bool:
+    return person.station_code == to_station_code
 
 
-class BadgeNumberMustBeFree(BusinessRule):
-    code = "badge_number_taken"
-    says = "badge number {badge_number} is taken by another person"
-    badge_number: str
-    holder: str | None  # the person already holding this badge number, if any
-
-    def is_broken(self) -> bool:
-        return self.holder is not None
+@broken_if("badge_number_taken", "badge number {badge_number} is taken by another person")
+def BadgeNumberMustBeFree(badge_number: str, holder: str | None) -> bool:
+    return holder is not None
 
 
 def register_officer(

@@ -31,7 +31,7 @@ from govgrid.catalogue.mediation import (
     PartySatisfaction,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
 
 LEVELS = tuple(MediationLevel)  # lowest first
 
@@ -247,26 +247,15 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
 # ---------------------------------------------------------------- rules
 
 
-class DisputeMustBeNew(BusinessRule):
+@broken_if("dispute_already_registered", "dispute {existing.dispute_id} is already registered")
+def DisputeMustBeNew(existing: Dispute | None) -> bool:
     """A dispute id names one dispute; a referred lead opens one dispute, however often it arrives."""
-
-    code = "dispute_already_registered"
-    says = "dispute {existing.dispute_id} is already registered"
-    existing: Dispute | None
-
-    def is_broken(self) -> bool:
-        return self.existing is not None
+    return existing is not None
 
 
-class GridMustBeInTheVillage(BusinessRule):
-    code = "grid_not_in_village"
-    says = "grid {grid_code} is not a grid of {village_code}"
-    grid_code: str
-    grid_parent_code: str | None
-    village_code: str
-
-    def is_broken(self) -> bool:
-        return self.grid_parent_code != self.village_code
+@broken_if("grid_not_in_village", "grid {grid_code} is not a grid of {village_code}")
+def GridMustBeInTheVillage(grid_code: str, grid_parent_code: str | None, village_code: str) -> bool:
+    return grid_parent_code != village_code
 
 
 class NothingChangesAfterClosing(BusinessRule):
@@ -284,25 +273,19 @@ class NothingChangesAfterClosing(BusinessRule):
         )
 
 
-class MediationMustBeOpen(BusinessRule):
+@broken_if(
+    "mediation_not_in_progress",
+    "dispute {dispute.dispute_id} is {dispute.status.value}: mediation is not in progress",
+)
+def MediationMustBeOpen(dispute: Dispute) -> bool:
     """Parties, mediators, sessions and outcomes belong to a mediation still going on: not after an
     agreement, a failure (escalate first) or a referral to the court."""
-
-    code = "mediation_not_in_progress"
-    says = "dispute {dispute.dispute_id} is {dispute.status.value}: mediation is not in progress"
-    dispute: Dispute
-
-    def is_broken(self) -> bool:
-        return self.dispute.status not in OPEN
+    return dispute.status not in OPEN
 
 
-class MediatorsMustBeAssigned(BusinessRule):
-    code = "mediators_not_assigned"
-    says = "dispute {dispute.dispute_id} has no mediators assigned yet"
-    dispute: Dispute
-
-    def is_broken(self) -> bool:
-        return self.dispute.mediators is None
+@broken_if("mediators_not_assigned", "dispute {dispute.dispute_id} has no mediators assigned yet")
+def MediatorsMustBeAssigned(dispute: Dispute) -> bool:
+    return dispute.mediators is None
 
 
 class PartiesMustBeIdentified(BusinessRule):
@@ -371,49 +354,32 @@ class MustBeAVillageCadre(_PersonOfRole):
     role = PersonRole.VILLAGE_CADRE
 
 
-class PersonMustBeActive(BusinessRule):
-    code = "person_not_active"
-    says = "{person.person_id} has left service"
-    person: KnownPerson | None
-
-    def is_broken(self) -> bool:
-        return self.person is not None and not self.person.active
+@broken_if("person_not_active", "{person.person_id} has left service")
+def PersonMustBeActive(person: KnownPerson | None) -> bool:
+    return person is not None and not person.active
 
 
-class AgreementNeedsASession(BusinessRule):
+@broken_if(
+    "no_session_at_level", "no session was held at {dispute.level.value} level for {dispute.dispute_id}"
+)
+def AgreementNeedsASession(dispute: Dispute) -> bool:
     """An agreement is reached at a session held at the dispute's current level."""
-
-    code = "no_session_at_level"
-    says = "no session was held at {dispute.level.value} level for {dispute.dispute_id}"
-    dispute: Dispute
-
-    def is_broken(self) -> bool:
-        return not self.dispute.sessions_at_level
+    return not dispute.sessions_at_level
 
 
-class EscalationNeedsAFailure(BusinessRule):
+@broken_if(
+    "escalation_needs_failure",
+    "dispute {dispute.dispute_id} is {dispute.status.value}: record the failed mediation before escalating",
+)
+def EscalationNeedsAFailure(dispute: Dispute) -> bool:
     """A dispute goes up the ladder once mediation failed at its level (the overdue list tells the
     mediators when to give up)."""
-
-    code = "escalation_needs_failure"
-    says = (
-        "dispute {dispute.dispute_id} is {dispute.status.value}: record the failed mediation before "
-        "escalating"
-    )
-    dispute: Dispute
-
-    def is_broken(self) -> bool:
-        return self.dispute.status is not DisputeStatus.MEDIATION_FAILED
+    return dispute.status is not DisputeStatus.MEDIATION_FAILED
 
 
-class EscalationMustGoUp(BusinessRule):
-    code = "escalation_must_go_up"
-    says = "dispute {dispute.dispute_id} is at {dispute.level.value} level already"
-    dispute: Dispute
-    to_level: MediationLevel
-
-    def is_broken(self) -> bool:
-        return LEVELS.index(self.to_level) <= LEVELS.index(self.dispute.level)
+@broken_if("escalation_must_go_up", "dispute {dispute.dispute_id} is at {dispute.level.value} level already")
+def EscalationMustGoUp(dispute: Dispute, to_level: MediationLevel) -> bool:
+    return LEVELS.index(to_level) <= LEVELS.index(dispute.level)
 
 
 # Which outcome a dispute of each status can be closed with.
@@ -424,32 +390,25 @@ CLOSABLE_WITH: dict[CloseOutcome, frozenset[DisputeStatus]] = {
 }
 
 
-class OutcomeMustFitTheStatus(BusinessRule):
+@broken_if(
+    "close_outcome_mismatch",
+    "dispute {dispute.dispute_id} is {dispute.status.value}: it cannot be closed as {outcome.value}",
+)
+def OutcomeMustFitTheStatus(dispute: Dispute, outcome: CloseOutcome) -> bool:
     """Resolved needs an agreement, referred_to_court an escalation to the court, withdrawn a
     mediation without an outcome yet."""
-
-    code = "close_outcome_mismatch"
-    says = "dispute {dispute.dispute_id} is {dispute.status.value}: it cannot be closed as {outcome.value}"
-    dispute: Dispute
-    outcome: CloseOutcome
-
-    def is_broken(self) -> bool:
-        return self.dispute.status not in CLOSABLE_WITH[self.outcome]
+    return dispute.status not in CLOSABLE_WITH[outcome]
 
 
-class FollowUpNeedsAnAgreement(BusinessRule):
-    code = "no_agreement_to_follow_up"
-    says = "dispute {dispute.dispute_id} reached no agreement to follow up"
-    dispute: Dispute
-
-    def is_broken(self) -> bool:
-        return self.dispute.agreement is None
+@broken_if("no_agreement_to_follow_up", "dispute {dispute.dispute_id} reached no agreement to follow up")
+def FollowUpNeedsAnAgreement(dispute: Dispute) -> bool:
+    return dispute.agreement is None
 
 
 # ---------------------------------------------------------------- decisions
 
 
-def _dated(dispute: Dispute, what: str, when: date, today: date) -> tuple[BusinessRule, ...]:
+def _dated(dispute: Dispute, what: str, when: date, today: date) -> tuple[Rule, ...]:
     """An act's date: after everything the dispute's history mentions, and not after today."""
     return (NotBefore(what, when, dispute.last_act_on), NotInTheFuture(what, when, today))
 
@@ -462,7 +421,7 @@ def register(
     today: date,
 ) -> list[DomainEvent]:
     """``grid_parent_code``: the village of the grid named, looked up by the caller."""
-    rules: list[BusinessRule] = [
+    rules: list[Rule] = [
         DisputeMustBeNew(existing),
         NotInTheFuture("the registration", registration.registered_on, today),
     ]
@@ -533,7 +492,7 @@ def assign_mediators(
     ]
 
 
-def _mediating(dispute: Dispute) -> tuple[BusinessRule, ...]:
+def _mediating(dispute: Dispute) -> tuple[Rule, ...]:
     return (
         NothingChangesAfterClosing(dispute),
         MediationMustBeOpen(dispute),

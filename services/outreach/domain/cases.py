@@ -14,7 +14,7 @@ from govgrid.catalogue.outreach import (
     EnterpriseCaseOutcome,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 stream_id = StreamNaming("enterprisecase")
@@ -48,13 +48,11 @@ def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-class NothingChangesOnceHandled(BusinessRule):
-    code = "enterprise_case_already_handled"
-    says = "case {case.case_id} was handled on {case.handled_on} ({case.outcome})"
-    case: EnterpriseCase
-
-    def is_broken(self) -> bool:
-        return self.case.handled_on is not None
+@broken_if(
+    "enterprise_case_already_handled", "case {case.case_id} was handled on {case.handled_on} ({case.outcome})"
+)
+def NothingChangesOnceHandled(case: EnterpriseCase) -> bool:
+    return case.handled_on is not None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from govgrid.catalogue.outreach import (
     SchoolVisitRecorded,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.schools import School, SchoolMustExist
 
 stream_id = StreamNaming("drive")
@@ -121,92 +121,61 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
 # ---------------------------------------------------------------- rules
 
 
-class SchoolMustBeInStationArea(BusinessRule):
+@broken_if(
+    "school_outside_station_area",
+    "school {school.school_code} lies in {school.village_code}, which station {station_code} does "
+    "not cover on {on}",
+)
+def SchoolMustBeInStationArea(
+    school: School, station_code: str, covered_villages: frozenset[str], on: date
+) -> bool:
     """The station moves its window only into schools of villages it covers when the drive starts."""
-
-    code = "school_outside_station_area"
-    says = (
-        "school {school.school_code} lies in {school.village_code}, which station {station_code} does "
-        "not cover on {on}"
-    )
-    school: School
-    station_code: str
-    covered_villages: frozenset[str]
-    on: date
-
-    def is_broken(self) -> bool:
-        return self.school.village_code not in self.covered_villages
+    return school.village_code not in covered_villages
 
 
-class NothingChangesAfterClosure(BusinessRule):
-    code = "drive_closed"
-    says = "registration drive {drive.drive_id} was closed on {drive.closed_on}"
-    drive: Drive
-
-    def is_broken(self) -> bool:
-        return not self.drive.is_open
+@broken_if("drive_closed", "registration drive {drive.drive_id} was closed on {drive.closed_on}")
+def NothingChangesAfterClosure(drive: Drive) -> bool:
+    return not drive.is_open
 
 
-class SchoolMustBeTargeted(BusinessRule):
-    code = "school_not_targeted"
-    says = "school {school_code} is not a target of drive {drive.drive_id}: add it first"
-    drive: Drive
-    school_code: str
-
-    def is_broken(self) -> bool:
-        return self.school_code not in self.drive.target_school_codes
+@broken_if(
+    "school_not_targeted", "school {school_code} is not a target of drive {drive.drive_id}: add it first"
+)
+def SchoolMustBeTargeted(drive: Drive, school_code: str) -> bool:
+    return school_code not in drive.target_school_codes
 
 
-class VisitWithinPeriod(BusinessRule):
-    code = "visit_outside_drive_period"
-    says = "{visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}"
-    drive: Drive
-    visited_on: date
-
-    def is_broken(self) -> bool:
-        return not self.drive.period_start <= self.visited_on <= self.drive.period_end
+@broken_if(
+    "visit_outside_drive_period",
+    "{visited_on} is outside the drive's period {drive.period_start} - {drive.period_end}",
+)
+def VisitWithinPeriod(drive: Drive, visited_on: date) -> bool:
+    return not drive.period_start <= visited_on <= drive.period_end
 
 
-class OneVisitPerSchoolAndDay(BusinessRule):
+@broken_if("school_visit_already_recorded", "the visit of {school_code} on {visited_on} is already recorded")
+def OneVisitPerSchoolAndDay(drive: Drive, school_code: str, visited_on: date) -> bool:
     """A school's figures of one day are one record: a second one would count them twice."""
-
-    code = "school_visit_already_recorded"
-    says = "the visit of {school_code} on {visited_on} is already recorded"
-    drive: Drive
-    school_code: str
-    visited_on: date
-
-    def is_broken(self) -> bool:
-        return self.drive.visit(self.school_code, self.visited_on) is not None
+    return drive.visit(school_code, visited_on) is not None
 
 
-class VisitMustBeRecorded(BusinessRule):
+@broken_if(
+    "school_visit_not_recorded",
+    "no visit of {school_code} on {visited_on} is recorded in drive {drive.drive_id}",
+)
+def VisitMustBeRecorded(drive: Drive, school_code: str, visited_on: date) -> bool:
     """Only a recorded school day can be corrected."""
-
-    code = "school_visit_not_recorded"
-    says = "no visit of {school_code} on {visited_on} is recorded in drive {drive.drive_id}"
-    drive: Drive
-    school_code: str
-    visited_on: date
-
-    def is_broken(self) -> bool:
-        return self.drive.visit(self.school_code, self.visited_on) is None
+    return drive.visit(school_code, visited_on) is None
 
 
-class DocumentsMustNotExceedStudents(BusinessRule):
+@broken_if(
+    "documents_exceed_students",
+    "{id_cards} ID cards and {household_changes} household changes for {students_processed} students "
+    "processed",
+)
+def DocumentsMustNotExceedStudents(students_processed: int, id_cards: int, household_changes: int) -> bool:
     """Each ID card and each household-registration change is processed for one student."""
-
-    code = "documents_exceed_students"
-    says = (
-        "{id_cards} ID cards and {household_changes} household changes for {students_processed} students "
-        "processed"
-    )
-    students_processed: int
-    id_cards: int
-    household_changes: int
-
-    def is_broken(self) -> bool:
-        return max(self.id_cards, self.household_changes) > self.students_processed
+    return max(id_cards, household_changes) > students_processed
 
 
 # ---------------------------------------------------------------- decisions

@@ -18,7 +18,7 @@ from govgrid.catalogue.outreach import (
 from govgrid.envelope import StreamNaming
 from govgrid.errors import NotFound
 from govgrid.officers import OfficerMustBeKnown
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
@@ -95,56 +95,36 @@ def evolve(state: EnterpriseVisit | None, event: DomainEvent) -> EnterpriseVisit
 # ---------------------------------------------------------------- rules
 
 
-class OfficerMustServe(BusinessRule):
+@broken_if("officer_not_active", "officer {officer.person_id} left service on {officer.left_service_on}")
+def OfficerMustServe(officer: Officer, on: date) -> bool:
     """The visiting officer was in service on the day of the visit (the day they left included)."""
-
-    code = "officer_not_active"
-    says = "officer {officer.person_id} left service on {officer.left_service_on}"
-    officer: Officer
-    on: date
-
-    def is_broken(self) -> bool:
-        return not self.officer.serves_on(self.on)
+    return not officer.serves_on(on)
 
 
-class CaseMustExist(BusinessRule):
-    code = "unknown_enterprise_case"
-    says = "enterprise case {case_id} does not exist"
-    case: EnterpriseCase | None
-    case_id: str
-
-    def is_broken(self) -> bool:
-        return self.case is None
+@broken_if("unknown_enterprise_case", "enterprise case {case_id} does not exist")
+def CaseMustExist(case: EnterpriseCase | None, case_id: str) -> bool:
+    return case is None
 
 
-class CaseMustConcernTheEnterprise(BusinessRule):
-    code = "case_of_another_enterprise"
-    says = "case {case.case_id} is not a case of {enterprise_code}"
-    case: EnterpriseCase
-    enterprise_code: str
-
-    def is_broken(self) -> bool:
-        return self.case.enterprise_code != self.enterprise_code
+@broken_if("case_of_another_enterprise", "case {case.case_id} is not a case of {enterprise_code}")
+def CaseMustConcernTheEnterprise(case: EnterpriseCase, enterprise_code: str) -> bool:
+    return case.enterprise_code != enterprise_code
 
 
-class FollowUpDueAfterTheVisit(BusinessRule):
-    code = "follow_up_due_not_after_visit"
-    says = "a follow-up action due on {due_on} is not after the visit ({visited_on})"
-    due_on: date
-    visited_on: date
-
-    def is_broken(self) -> bool:
-        return self.due_on <= self.visited_on
+@broken_if(
+    "follow_up_due_not_after_visit",
+    "a follow-up action due on {due_on} is not after the visit ({visited_on})",
+)
+def FollowUpDueAfterTheVisit(due_on: date, visited_on: date) -> bool:
+    return due_on <= visited_on
 
 
-class FollowUpCompletedOnce(BusinessRule):
-    code = "follow_up_already_completed"
-    says = "action {action.action_no} of visit {visit_id} was completed on {action.completed_on}"
-    visit_id: str
-    action: FollowUpAction
-
-    def is_broken(self) -> bool:
-        return self.action.completed_on is not None
+@broken_if(
+    "follow_up_already_completed",
+    "action {action.action_no} of visit {visit_id} was completed on {action.completed_on}",
+)
+def FollowUpCompletedOnce(visit_id: str, action: FollowUpAction) -> bool:
+    return action.completed_on is not None
 
 
 # ---------------------------------------------------------------- decisions

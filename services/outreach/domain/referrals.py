@@ -14,7 +14,7 @@ from govgrid.catalogue.outreach import (
     NotHiredReason,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 stream_id = StreamNaming("jobreferral")
@@ -52,27 +52,21 @@ def evolve(state: JobReferral | None, event: DomainEvent) -> JobReferral:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-class NoSecondPendingReferral(BusinessRule):
+@broken_if(
+    "referral_already_pending",
+    "this person's referral {pending_referral_id} to {enterprise_code} is still waiting for its outcome",
+)
+def NoSecondPendingReferral(enterprise_code: str, pending_referral_id: str | None) -> bool:
     """A person waits for one answer per enterprise at a time: a second referral would count twice."""
-
-    code = "referral_already_pending"
-    says = (
-        "this person's referral {pending_referral_id} to {enterprise_code} is still waiting for its outcome"
-    )
-    enterprise_code: str
-    pending_referral_id: str | None
-
-    def is_broken(self) -> bool:
-        return self.pending_referral_id is not None
+    return pending_referral_id is not None
 
 
-class OneOutcomePerReferral(BusinessRule):
-    code = "referral_outcome_already_recorded"
-    says = "referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}"
-    referral: JobReferral
-
-    def is_broken(self) -> bool:
-        return not self.referral.is_pending
+@broken_if(
+    "referral_outcome_already_recorded",
+    "referral {referral.referral_id} ended {referral.outcome} on {referral.decided_on}",
+)
+def OneOutcomePerReferral(referral: JobReferral) -> bool:
+    return not referral.is_pending
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from govgrid.catalogue.patrols import (
     ClearanceOperationPlanned,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import broken_if, check
 from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
 
 
@@ -102,33 +102,29 @@ def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOpe
 # ---------------------------------------------------------------- rules
 
 
-class NothingChangesAfterClosure(BusinessRule):
-    code = "clearance_operation_closed"
-    says = "clearance operation {operation.operation_id} is {operation.status.value}: nothing changes"
-    operation: ClearanceOperation
-
-    def is_broken(self) -> bool:
-        return self.operation.is_over
-
-
-class MustNotBeCarriedOutYet(BusinessRule):
-    code = "clearance_already_carried_out"
-    says = "clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}"
-    operation: ClearanceOperation
-
-    def is_broken(self) -> bool:
-        return self.operation.status is not ClearanceStatus.PLANNED
+@broken_if(
+    "clearance_operation_closed",
+    "clearance operation {operation.operation_id} is {operation.status.value}: nothing changes",
+)
+def NothingChangesAfterClosure(operation: ClearanceOperation) -> bool:
+    return operation.is_over
 
 
-class MustBeCarriedOut(BusinessRule):
+@broken_if(
+    "clearance_already_carried_out",
+    "clearance operation {operation.operation_id} was carried out on {operation.carried_out_on}",
+)
+def MustNotBeCarriedOutYet(operation: ClearanceOperation) -> bool:
+    return operation.status is not ClearanceStatus.PLANNED
+
+
+@broken_if(
+    "clearance_not_carried_out",
+    "clearance operation {operation.operation_id} has not been carried out (cancel it instead)",
+)
+def MustBeCarriedOut(operation: ClearanceOperation) -> bool:
     """Closing files the results: there must be some."""
-
-    code = "clearance_not_carried_out"
-    says = "clearance operation {operation.operation_id} has not been carried out (cancel it instead)"
-    operation: ClearanceOperation
-
-    def is_broken(self) -> bool:
-        return self.operation.status is ClearanceStatus.PLANNED
+    return operation.status is ClearanceStatus.PLANNED
 
 
 # ---------------------------------------------------------------- decisions

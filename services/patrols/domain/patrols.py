@@ -24,7 +24,7 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import broken_if, check
 from services.patrols.domain.rules import (
     Member,
     MustBeInStationCoverage,
@@ -129,33 +129,20 @@ def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
 # ---------------------------------------------------------------- rules
 
 
-class NothingChangesAfterTheEnd(BusinessRule):
-    code = "patrol_finished"
-    says = "patrol {patrol.patrol_id} is {patrol.status.value}: nothing changes any more"
-    patrol: Patrol
-
-    def is_broken(self) -> bool:
-        return self.patrol.is_finished
+@broken_if("patrol_finished", "patrol {patrol.patrol_id} is {patrol.status.value}: nothing changes any more")
+def NothingChangesAfterTheEnd(patrol: Patrol) -> bool:
+    return patrol.is_finished
 
 
-class MustHaveStarted(BusinessRule):
+@broken_if("patrol_not_started", "patrol {patrol.patrol_id} has not started")
+def MustHaveStarted(patrol: Patrol) -> bool:
     """No checkpoint, observation or completion before the start."""
-
-    code = "patrol_not_started"
-    says = "patrol {patrol.patrol_id} has not started"
-    patrol: Patrol
-
-    def is_broken(self) -> bool:
-        return self.patrol.status is PatrolStatus.SCHEDULED
+    return patrol.status is PatrolStatus.SCHEDULED
 
 
-class MustNotHaveStarted(BusinessRule):
-    code = "patrol_already_started"
-    says = "patrol {patrol.patrol_id} started at {patrol.started_at}"
-    patrol: Patrol
-
-    def is_broken(self) -> bool:
-        return self.patrol.status is not PatrolStatus.SCHEDULED
+@broken_if("patrol_already_started", "patrol {patrol.patrol_id} started at {patrol.started_at}")
+def MustNotHaveStarted(patrol: Patrol) -> bool:
+    return patrol.status is not PatrolStatus.SCHEDULED
 
 
 # ---------------------------------------------------------------- decisions

@@ -12,7 +12,7 @@ from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import broken_if, check
 
 
 def stream_id(station_code: str, day: date) -> str:
@@ -44,16 +44,10 @@ def evolve(state: PoliceActivity | None, event: DomainEvent) -> PoliceActivity:
     raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
 
 
-class DayMustHaveBegun(BusinessRule):
+@broken_if("day_in_the_future", "{day} is after today ({today})")
+def DayMustHaveBegun(day: date, today: date) -> bool:
     """Figures of a day that has not begun in China yet are a mistake in the file."""
-
-    code = "day_in_the_future"
-    says = "{day} is after today ({today})"
-    day: date
-    today: date
-
-    def is_broken(self) -> bool:
-        return self.day > self.today
+    return day > today
 
 
 def record(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from govgrid.catalogue.patrols import OfficerMember, VolunteerMember
-from govgrid.rules import BusinessRule
+from govgrid.rules import BusinessRule, broken_if
 
 Member = OfficerMember | VolunteerMember
 
@@ -37,12 +37,6 @@ class Place:
     station_code: str | None
 
 
-class MustBeInStationCoverage(BusinessRule):
-    code = "outside_station_coverage"
-    says = "{place.code} is not covered by station {station_code} on {on}"
-    place: Place
-    station_code: str
-    on: date
-
-    def is_broken(self) -> bool:
-        return self.place.station_code != self.station_code
+@broken_if("outside_station_coverage", "{place.code} is not covered by station {station_code} on {on}")
+def MustBeInStationCoverage(place: Place, station_code: str, on: date) -> bool:
+    return place.station_code != station_code

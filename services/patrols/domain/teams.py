@@ -18,7 +18,7 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.envelope import StreamNaming
 from govgrid.officers import Officer
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, broken_if, check
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
 
 stream_id = StreamNaming("patrolteam")
@@ -95,23 +95,14 @@ def evolve(state: PatrolTeam | None, event: DomainEvent) -> PatrolTeam:
 # ---------------------------------------------------------------- rules
 
 
-class TeamMustNotBeDisbanded(BusinessRule):
-    code = "team_disbanded"
-    says = "patrol team {team.team_id} was disbanded on {team.disbanded_on}"
-    team: PatrolTeam
-
-    def is_broken(self) -> bool:
-        return self.team.disbanded_on is not None
+@broken_if("team_disbanded", "patrol team {team.team_id} was disbanded on {team.disbanded_on}")
+def TeamMustNotBeDisbanded(team: PatrolTeam) -> bool:
+    return team.disbanded_on is not None
 
 
-class MustNotAlreadyBeAMember(BusinessRule):
-    code = "already_a_team_member"
-    says = "{member_id} is already a member of patrol team {team.team_id}"
-    team: PatrolTeam
-    member_id: str
-
-    def is_broken(self) -> bool:
-        return self.team.current(self.member_id) is not None
+@broken_if("already_a_team_member", "{member_id} is already a member of patrol team {team.team_id}")
+def MustNotAlreadyBeAMember(team: PatrolTeam, member_id: str) -> bool:
+    return team.current(member_id) is not None
 
 
 class MustBeAMember(BusinessRule):

@@ -35,7 +35,7 @@ from govgrid.catalogue.tips import (
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
 from govgrid.officers import Officer, OfficerMustBeKnown
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
 from services.tips.domain.timing import CLOCK_SKEW
 
 
@@ -219,106 +219,58 @@ class Caller:
 # ---------------------------------------------------------------- rules
 
 
-class PlaceMustHaveAStation(BusinessRule):
+@broken_if("village_not_covered", "no police station covers {place_code} on that day")
+def PlaceMustHaveAStation(place_code: str, station_code: str | None) -> bool:
     """Every lead is handled by the station covering its village on the day it arrives."""
-
-    code = "village_not_covered"
-    says = "no police station covers {place_code} on that day"
-    place_code: str
-    station_code: str | None
-
-    def is_broken(self) -> bool:
-        return self.station_code is None
+    return station_code is None
 
 
-class NothingChangesAfterClosing(BusinessRule):
-    code = "lead_closed"
-    says = "lead {lead.lead_id} was closed on {lead.closed_on}"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status is LeadStatus.CLOSED
+@broken_if("lead_closed", "lead {lead.lead_id} was closed on {lead.closed_on}")
+def NothingChangesAfterClosing(lead: Lead) -> bool:
+    return lead.status is LeadStatus.CLOSED
 
 
-class MustAwaitDecision(BusinessRule):
+@broken_if("lead_already_decided", "lead {lead.lead_id} is already {lead.status.value}")
+def MustAwaitDecision(lead: Lead) -> bool:
     """Triage, verification and dismissal happen before the lead is verified or dismissed."""
-
-    code = "lead_already_decided"
-    says = "lead {lead.lead_id} is already {lead.status.value}"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status in DECIDED
+    return lead.status in DECIDED
 
 
-class PriorityMustChange(BusinessRule):
-    code = "priority_unchanged"
-    says = "lead {lead.lead_id} already has priority {priority.value}"
-    lead: Lead
-    priority: LeadPriority
-
-    def is_broken(self) -> bool:
-        return self.lead.priority is self.priority
+@broken_if("priority_unchanged", "lead {lead.lead_id} already has priority {priority.value}")
+def PriorityMustChange(lead: Lead, priority: LeadPriority) -> bool:
+    return lead.priority is priority
 
 
-class MustBeTriaged(BusinessRule):
-    code = "lead_not_triaged"
-    says = "lead {lead.lead_id} has no priority yet: triage it first"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status is LeadStatus.RECEIVED
+@broken_if("lead_not_triaged", "lead {lead.lead_id} has no priority yet: triage it first")
+def MustBeTriaged(lead: Lead) -> bool:
+    return lead.status is LeadStatus.RECEIVED
 
 
-class MustNotBeDismissed(BusinessRule):
-    code = "lead_dismissed"
-    says = "lead {lead.lead_id} was dismissed"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status is LeadStatus.DISMISSED
+@broken_if("lead_dismissed", "lead {lead.lead_id} was dismissed")
+def MustNotBeDismissed(lead: Lead) -> bool:
+    return lead.status is LeadStatus.DISMISSED
 
 
-class OfficerMustServeAtStation(BusinessRule):
+@broken_if("officer_not_at_station", "officer {officer.person_id} does not serve at {station_code}")
+def OfficerMustServeAtStation(officer: Officer, station_code: str) -> bool:
     """A lead is handled by an active officer of its own station."""
-
-    code = "officer_not_at_station"
-    says = "officer {officer.person_id} does not serve at {station_code}"
-    officer: Officer
-    station_code: str
-
-    def is_broken(self) -> bool:
-        return not self.officer.serves_at(self.station_code)
+    return not officer.serves_at(station_code)
 
 
-class MustBeANewHandler(BusinessRule):
-    code = "already_assigned_to_officer"
-    says = "lead {lead.lead_id} is already assigned to {person_id}"
-    lead: Lead
-    person_id: str
-
-    def is_broken(self) -> bool:
-        return self.lead.handler == self.person_id
+@broken_if("already_assigned_to_officer", "lead {lead.lead_id} is already assigned to {person_id}")
+def MustBeANewHandler(lead: Lead, person_id: str) -> bool:
+    return lead.handler == person_id
 
 
-class MustBeAssigned(BusinessRule):
+@broken_if("lead_not_assigned", "lead {lead.lead_id} is not assigned to an officer")
+def MustBeAssigned(lead: Lead) -> bool:
     """Only a lead someone was assigned to check can be verified."""
-
-    code = "lead_not_assigned"
-    says = "lead {lead.lead_id} is not assigned to an officer"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.handler is None
+    return lead.handler is None
 
 
-class MustBeVerified(BusinessRule):
-    code = "lead_not_verified"
-    says = "lead {lead.lead_id} is {lead.status.value}, not verified"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status not in (LeadStatus.VERIFIED, LeadStatus.OUTCOME_RECORDED)
+@broken_if("lead_not_verified", "lead {lead.lead_id} is {lead.status.value}, not verified")
+def MustBeVerified(lead: Lead) -> bool:
+    return lead.status not in (LeadStatus.VERIFIED, LeadStatus.OUTCOME_RECORDED)
 
 
 class OutcomeOnlyOnce(BusinessRule):
@@ -339,53 +291,36 @@ class OutcomeOnlyOnce(BusinessRule):
         return f"lead {self.lead.lead_id} already has the outcome {self.outcome.value}{case}"
 
 
-class MustBeConcluded(BusinessRule):
+@broken_if(
+    "lead_not_concluded", "lead {lead.lead_id} is {lead.status.value}: dismiss it or record an outcome first"
+)
+def MustBeConcluded(lead: Lead) -> bool:
     """A lead closes once dismissed, or verified with at least one outcome."""
-
-    code = "lead_not_concluded"
-    says = "lead {lead.lead_id} is {lead.status.value}: dismiss it or record an outcome first"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status not in (LeadStatus.DISMISSED, LeadStatus.OUTCOME_RECORDED)
+    return lead.status not in (LeadStatus.DISMISSED, LeadStatus.OUTCOME_RECORDED)
 
 
-class MustHaveAContact(BusinessRule):
-    code = "no_informant_contact"
-    says = "lead {lead.lead_id} is anonymous: there is no informant contact"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.informant_contact is ContactStatus.NONE
+@broken_if("no_informant_contact", "lead {lead.lead_id} is anonymous: there is no informant contact")
+def MustHaveAContact(lead: Lead) -> bool:
+    return lead.informant_contact is ContactStatus.NONE
 
 
-class ContactMustNotBeShredded(BusinessRule):
-    code = "informant_contact_shredded"
-    says = "the informant contact of lead {lead.lead_id} was destroyed"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.informant_contact is ContactStatus.SHREDDED
+@broken_if("informant_contact_shredded", "the informant contact of lead {lead.lead_id} was destroyed")
+def ContactMustNotBeShredded(lead: Lead) -> bool:
+    return lead.informant_contact is ContactStatus.SHREDDED
 
 
-class MustBeClosed(BusinessRule):
-    code = "lead_not_closed"
-    says = "lead {lead.lead_id} is still open"
-    lead: Lead
-
-    def is_broken(self) -> bool:
-        return self.lead.status is not LeadStatus.CLOSED
+@broken_if("lead_not_closed", "lead {lead.lead_id} is still open")
+def MustBeClosed(lead: Lead) -> bool:
+    return lead.status is not LeadStatus.CLOSED
 
 
-class RetentionMustHaveEnded(BusinessRule):
-    code = "retention_not_ended"
-    says = "the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}"
-    lead: Lead
-    today: date
-
-    def is_broken(self) -> bool:
-        shred_on = self.lead.informant_contact_shred_on
-        return shred_on is None or self.today < shred_on
+@broken_if(
+    "retention_not_ended",
+    "the informant contact of lead {lead.lead_id} is kept until {lead.informant_contact_shred_on}",
+)
+def RetentionMustHaveEnded(lead: Lead, today: date) -> bool:
+    shred_on = lead.informant_contact_shred_on
+    return shred_on is None or today < shred_on
 
 
 # ---------------------------------------------------------------- decisions

@@ -9,7 +9,7 @@ from datetime import datetime
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, check
+from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
 from services.tips.domain.timing import CLOCK_SKEW
 
 stream_id = StreamNaming("notice")
@@ -82,24 +82,14 @@ class MustReachAContactGroup(BusinessRule):
         return f"no contact group is registered for {villages}"
 
 
-class GroupMustBeTargeted(BusinessRule):
-    code = "group_not_targeted"
-    says = "notice {notice.notice_id} was not published to group {group_id}"
-    notice: SafetyNotice
-    group_id: str
-
-    def is_broken(self) -> bool:
-        return self.group_id not in self.notice.group_ids
+@broken_if("group_not_targeted", "notice {notice.notice_id} was not published to group {group_id}")
+def GroupMustBeTargeted(notice: SafetyNotice, group_id: str) -> bool:
+    return group_id not in notice.group_ids
 
 
-class DeliveredOnce(BusinessRule):
-    code = "notice_already_delivered"
-    says = "notice {notice.notice_id} was already delivered to group {group_id}"
-    notice: SafetyNotice
-    group_id: str
-
-    def is_broken(self) -> bool:
-        return self.group_id in self.notice.delivered_group_ids
+@broken_if("notice_already_delivered", "notice {notice.notice_id} was already delivered to group {group_id}")
+def DeliveredOnce(notice: SafetyNotice, group_id: str) -> bool:
+    return group_id in notice.delivered_group_ids
 
 
 @dataclass(frozen=True)
