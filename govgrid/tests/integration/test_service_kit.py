@@ -25,7 +25,7 @@ from govgrid.config import get_settings
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
-from govgrid.rules import BusinessRule, check
+from govgrid.rules import BusinessRule, broken_if, check
 from govgrid.service import (
     Aggregate,
     Command,
@@ -79,14 +79,9 @@ class CodeMustBeFree(BusinessRule):
         return f"village {self.existing.code} is already registered"
 
 
-class NameMustChange(BusinessRule):
-    code = "name_unchanged"
-    says = "village {village.code} is already called {name_zh}"
-    village: Village
-    name_zh: str
-
-    def is_broken(self) -> bool:
-        return self.village.name_zh == self.name_zh
+@broken_if("name_unchanged", "village {village.code} is already called {name_zh}")
+def NameMustChange(village: Village, name_zh: str) -> bool:
+    return village.name_zh == name_zh
 
 
 def register(
