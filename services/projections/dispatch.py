@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -84,11 +84,15 @@ async def project(
 
 
 async def apply_batch(
-    pool: asyncpg.Pool, model: ReadModel, events: Sequence[Located], payloads: Payloads | None = None
+    pool: asyncpg.Pool,
+    model: ReadModel,
+    events: Sequence[Located],
+    payloads: Payloads | None = None,
+    copies: Set[KafkaPosition] = frozenset(),
 ) -> int:
     """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
-    were applied (not skipped as seen before, not parked). ``payloads``: shared with the other read
-    models the batch goes to.
+    were applied (not skipped as seen before or as the relay's ``copies``, not parked). ``payloads``:
+    shared with the other read models the batch goes to.
 
     The batch is written as a whole first, without a savepoint (two round trips fewer for every
     batch). If PostgreSQL refuses it, that transaction is rolled back and the batch applied again in a
@@ -97,19 +101,23 @@ async def apply_batch(
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
-                return await _apply(conn, model, events, payloads, in_savepoints=False)
+                return await _apply(conn, model, events, payloads, copies, in_savepoints=False)
         except DATA_ERRORS:
             pass
-        return await apply_batch_on(conn, model, events, payloads)
+        return await apply_batch_on(conn, model, events, payloads, copies)
 
 
 async def apply_batch_on(
-    conn: asyncpg.Connection, model: ReadModel, events: Sequence[Located], payloads: Payloads | None = None
+    conn: asyncpg.Connection,
+    model: ReadModel,
+    events: Sequence[Located],
+    payloads: Payloads | None = None,
+    copies: Set[KafkaPosition] = frozenset(),
 ) -> int:
     """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's; what
     PostgreSQL refuses is found in savepoints."""
     async with conn.transaction():
-        return await _apply(conn, model, events, payloads or Payloads(), in_savepoints=True)
+        return await _apply(conn, model, events, payloads or Payloads(), copies, in_savepoints=True)
 
 
 async def _apply(
@@ -117,10 +125,11 @@ async def _apply(
     model: ReadModel,
     events: Sequence[Located],
     payloads: Payloads,
+    copies: Set[KafkaPosition],
     in_savepoints: bool,
 ) -> int:
     positions = await Positions.lock(conn, events)
-    wanted = [(e, at) for e, at in positions.fresh(events) if e.event_type in model.appliers]
+    wanted = [(e, at) for e, at in positions.fresh(events, copies) if e.event_type in model.appliers]
     applied = 0
     if wanted:
         blocked = await _parked_streams(conn, model, wanted) if positions.any_parked else {}
@@ -130,7 +139,7 @@ async def _apply(
             folded = await _folded(conn, model, wanted, blocked, payloads)
             await _write(conn, model, folded)
             applied = folded.applied
-    await positions.advance(conn, events, wanted)
+    await positions.advance(conn, events)
     return applied
 
 

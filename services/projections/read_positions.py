@@ -8,9 +8,8 @@ what was applied before, and moves the positions on in the same transaction as i
   position; the second transaction waits for the first one's lock, then skips them;
 - a worker killed mid-batch: its transaction never commits, position and changes alike;
 - a relay duplicate (the relay republishes what Kafka acknowledged just before it crashed): the copy
-  is a new record at a later offset, at most two relay batches (2 x 500 records) after the first;
-  the ids of the last ``WINDOW`` events applied from each partition are kept and a copy among them
-  is skipped. ``WINDOW`` must stay above twice the relay's batch size.
+  is a new record at a later offset; the reader of the log recognises it (relay_copies.py) and the
+  batch skips it, moving the position past it like past any event.
 
 A rebuild writes the positions of its own generation the same way. When it switches, it holds the
 locks of all its partitions from before the switch until its catch-up has committed: the worker,
@@ -21,7 +20,7 @@ catch-up had still to apply, and they would be skipped for good.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from uuid import UUID
 
 import asyncpg
@@ -29,7 +28,6 @@ import asyncpg
 from govgrid.envelope import EventEnvelope
 from services.projections.positions import KafkaPosition
 
-WINDOW = 2_000  # recent event ids kept per partition: > 2 x the relay's batch size (500)
 NO_POSITION = ("", -1)  # where events applied without a Kafka position (tests, seeding) are stamped
 
 Located = tuple[EventEnvelope, KafkaPosition | None]
@@ -39,34 +37,27 @@ Partition = tuple[str, int]
 class Positions:
     """The positions of a batch's partitions, locked for its transaction."""
 
-    def __init__(self, next_offsets: dict[Partition, int], seen: set[UUID], any_parked: bool) -> None:
+    def __init__(self, next_offsets: dict[Partition, int], any_parked: bool) -> None:
         self._next_offsets = next_offsets
-        self._seen = seen  # the batch's event ids already in a window
         # Whether the generation has parked events: only then does the batch ask which of its streams
         # wait behind one (dispatch.py). Asked by the same statement: one round trip fewer per batch.
         self.any_parked = any_parked
 
     @classmethod
     async def lock(cls, conn: asyncpg.Connection, events: Sequence[Located]) -> Positions:
-        """Lock the batch's partitions; the window is searched in PostgreSQL for the batch's ids, and
-        only those found come back (not the window itself: a few thousand ids per partition, each
-        batch, would cost more than the batch)."""
-        rows = await lock_partitions(
-            conn, sorted({_partition(at) for _e, at in events}), [e.event_id for e, _at in events]
-        )
+        rows = await lock_partitions(conn, sorted({_partition(at) for _e, at in events}))
         return cls(
             {(r["kafka_topic"], r["kafka_partition"]): r["next_offset"] for r in rows},
-            {event_id for r in rows for event_id in r["seen"]},
             any(r["any_parked"] for r in rows),
         )
 
-    def fresh(self, events: Sequence[Located]) -> list[Located]:
-        """The events not applied before: above their partition's position, not among its recent
-        ids, and each once (the same event twice in one batch)."""
-        seen = set(self._seen)
+    def fresh(self, events: Sequence[Located], copies: Set[KafkaPosition]) -> list[Located]:
+        """The events not applied before: above their partition's position, not a relay's copy
+        (relay_copies.py), and each once (the same event twice in one batch)."""
+        seen: set[UUID] = set()
         fresh = []
         for envelope, at in events:
-            if at is not None and at.offset < self._next_offsets[(at.topic, at.partition)]:
+            if at is not None and (at.offset < self._next_offsets[(at.topic, at.partition)] or at in copies):
                 continue
             if envelope.event_id in seen:
                 continue
@@ -74,38 +65,24 @@ class Positions:
             fresh.append((envelope, at))
         return fresh
 
-    async def advance(
-        self, conn: asyncpg.Connection, events: Sequence[Located], applied: Sequence[Located]
-    ) -> None:
-        """Past every event of the batch; the ids of ``applied`` (the read model's) join the window,
-        which PostgreSQL cuts to its last ``WINDOW`` ids."""
+    async def advance(self, conn: asyncpg.Connection, events: Sequence[Located]) -> None:
+        """Past every event of the batch."""
         reached = dict(self._next_offsets)
         for _envelope, at in events:
             if at is not None:
                 partition = (at.topic, at.partition)
                 reached[partition] = max(reached[partition], at.offset + 1)
-        joining: dict[Partition, list[UUID]] = {partition: [] for partition in reached}
-        for envelope, at in applied:
-            joining[_partition(at)].append(envelope.event_id)
         await conn.executemany(
-            "UPDATE read_positions SET next_offset = $3, updated_at = now(), recent_event_ids ="
-            " CASE WHEN cardinality($4::uuid[]) = 0 THEN recent_event_ids"
-            " ELSE (recent_event_ids || $4::uuid[])"
-            f"[greatest(1, cardinality(recent_event_ids) + cardinality($4::uuid[]) - {WINDOW - 1}):] END"
+            "UPDATE read_positions SET next_offset = $3, updated_at = now()"
             " WHERE kafka_topic = $1 AND kafka_partition = $2",
-            [
-                (topic, number, offset, joining[topic, number])
-                for (topic, number), offset in sorted(reached.items())
-            ],
+            [(topic, number, offset) for (topic, number), offset in sorted(reached.items())],
         )
 
 
-async def lock_partitions(
-    conn: asyncpg.Connection, partitions: Sequence[Partition], event_ids: Sequence[UUID] = ()
-) -> list[asyncpg.Record]:
+async def lock_partitions(conn: asyncpg.Connection, partitions: Sequence[Partition]) -> list[asyncpg.Record]:
     """The positions of these partitions, created if new, locked for the caller's transaction: another
-    transaction applying events of them waits here until this one ends. ``seen``: which of
-    ``event_ids`` are in each one's window; ``any_parked``: whether the generation has parked events."""
+    transaction applying events of them waits here until this one ends. ``any_parked``: whether the
+    generation has parked events."""
     topics, numbers = [p[0] for p in partitions], [p[1] for p in partitions]
     # One statement: an upsert locks the row it finds as FOR UPDATE would, in the order given.
     rows: list[asyncpg.Record] = await conn.fetch(
@@ -113,11 +90,9 @@ async def lock_partitions(
         " SELECT * FROM unnest($1::text[], $2::integer[]) AS u ORDER BY 1, 2"
         " ON CONFLICT (kafka_topic, kafka_partition) DO UPDATE SET next_offset = p.next_offset"
         " RETURNING kafka_topic, kafka_partition, next_offset,"
-        " ARRAY(SELECT unnest(p.recent_event_ids) INTERSECT SELECT unnest($3::uuid[])) AS seen,"
         " EXISTS (SELECT FROM parked_events) AS any_parked",
         topics,
         numbers,
-        list(event_ids),
     )
     return rows
 

@@ -21,8 +21,7 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
+from collections.abc import Awaitable, Callable, Sequence, Set
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -35,10 +34,11 @@ from services.projections.generations import Generation, Generations
 from services.projections.positions import KafkaPosition
 from services.projections.read_positions import Located, lock_partitions
 from services.projections.readmodels import READ_MODELS, ReadModel
+from services.projections.relay_copies import RelayCopies, read_back_from
 from services.projections.settings import ProjectionsSettings
 
 Progress = Callable[[int, int], None]
-Apply = Callable[[Sequence[Located]], Awaitable[int]]
+Apply = Callable[[Sequence[Located], Set[KafkaPosition]], Awaitable[int]]  # events, the relay's copies
 BATCH_MAX = 5_000  # events per transaction
 
 
@@ -63,6 +63,7 @@ class Rebuild:
         # The event types to decode: the model's, and None (a record whose type cannot be read
         # without decoding it).
         self._wanted: set[str | None] = {*model.appliers, None}
+        self._copies = RelayCopies(read_back_from(settings.kafka_bootstrap_servers))
 
     async def run(self, progress: Progress = progress_bar) -> Generation:
         generation = await self._generations.create(self._model)
@@ -79,7 +80,10 @@ class Rebuild:
             history = await consumer.end_offsets(partitions)
             total = sum(history.values())
             await self._consume_until(
-                consumer, history, lambda: progress(self.seen, total), partial(apply_batch, pool, self._model)
+                consumer,
+                history,
+                lambda: progress(self.seen, total),
+                lambda events, copies: apply_batch(pool, self._model, events, copies=copies),
             )
             async with pool.acquire() as conn, conn.transaction():
                 await lock_partitions(conn, sorted((p.topic, p.partition) for p in partitions))
@@ -89,7 +93,7 @@ class Rebuild:
                     consumer,
                     await consumer.end_offsets(partitions),
                     lambda: None,
-                    partial(apply_batch_on, conn, self._model),
+                    lambda events, copies: apply_batch_on(conn, self._model, events, copies=copies),
                 )
         finally:
             await consumer.stop()
@@ -115,9 +119,11 @@ class Rebuild:
                 for r in records
                 if event_type_of(r.value) in self._wanted
             ]
-            self.seen += sum(len(records) for records in batch.values())
+            read = [KafkaPosition.of(r) for records in batch.values() for r in records]
+            self.seen += len(read)
+            copies = await self._copies.among(events, read)  # every batch: where the windows end
             if events:
-                self.applied += await apply(events)
+                self.applied += await apply(events, copies)
             if time.monotonic() - last_tick > 0.3:
                 tick()
                 last_tick = time.monotonic()

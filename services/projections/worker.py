@@ -34,6 +34,7 @@ from services.projections.dispatch import Payloads, apply_batch
 from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition, KafkaRecords, Positioned
 from services.projections.readmodels import READ_MODELS
+from services.projections.relay_copies import RelayCopies, read_back_from
 from services.projections.settings import ProjectionsSettings
 
 log = logging.getLogger("govgrid.projections.worker")
@@ -50,6 +51,7 @@ state: dict[str, Generations] = {}
 opening = asyncio.Lock()
 read_models_away = DependencyAway(log, "PostgreSQL (read models)")
 swept: dict[Partition, int] = {}  # the partitions behind at the last sweep, with where they stood
+relay_copies = RelayCopies(read_back_from(settings.kafka_bootstrap_servers))
 
 
 async def generations() -> Generations:
@@ -72,7 +74,7 @@ async def apply(events: list[Positioned], batch: list[KafkaPosition]) -> None:
             for gap in gaps:
                 log.warning("a batch came without %s: read from Kafka and applied first", gap)
                 await apply_from_kafka(opened, records, gap)
-    await apply_to_read_models(opened, events)
+    await apply_to_read_models(opened, events, batch)
     await record_delivered(opened.control, batch)
 
 
@@ -80,27 +82,37 @@ async def apply_from_kafka(opened: Generations, records: KafkaRecords, gap: Gap)
     """The events of ``gap``, read from Kafka and applied BATCH_MAX at a time."""
     for start in range(gap.start, gap.end, BATCH_MAX):
         stop = min(start + BATCH_MAX, gap.end)
-        await apply_to_read_models(opened, await records.read_range(gap.topic, gap.partition, start, stop))
+        events = await records.read_range(gap.topic, gap.partition, start, stop)
+        read = [KafkaPosition(gap.topic, gap.partition, offset) for offset in range(start, stop)]
+        await apply_to_read_models(opened, events, read)
         await record_delivered(opened.control, [KafkaPosition(gap.topic, gap.partition, stop - 1)])
 
 
-async def apply_to_read_models(opened: Generations, events: list[Positioned]) -> None:
-    """Apply a batch to the active generation of every read model that wants any of its events, side
-    by side (each model has its own pool and transaction)."""
+async def apply_to_read_models(
+    opened: Generations, events: list[Positioned], read: list[KafkaPosition]
+) -> None:
+    """Apply a batch (the events among the records at ``read``) to the active generation of every read
+    model that wants any of its events, side by side (each model has its own pool and transaction),
+    leaving out the relay's copies."""
     if not events:
         return
+    copies = await relay_copies.among(events, read)
     types = {e.event_type for e, _at in events}
     models = [m for m in READ_MODELS if not types.isdisjoint(m.appliers)]
     pools = await opened.active_pools(models)
     payloads = Payloads()  # each payload decoded once, whichever models fold it
     await asyncio.gather(
-        *(apply_batch(pool, model, events, payloads) for pool, model in zip(pools, models, strict=True))
+        *(
+            apply_batch(pool, model, events, payloads, copies)
+            for pool, model in zip(pools, models, strict=True)
+        )
     )
 
 
 async def apply_giving_way(events: list[Positioned], batch: list[KafkaPosition]) -> None:
     """Apply a batch; a transaction chosen to give way (a deadlock, a serialisation failure) is tried
-    again. PostgreSQL being away is the caller's (until_database_answers): offsets stay uncommitted."""
+    again, and so is a batch whose earlier records could not be read back from Kafka. PostgreSQL being
+    away is the caller's (until_database_answers): offsets stay uncommitted."""
     while True:
         try:
             await apply(events, batch)
@@ -108,6 +120,9 @@ async def apply_giving_way(events: list[Positioned], batch: list[KafkaPosition])
         except asyncpg.TransactionRollbackError as exc:
             log.info("a read model's transaction gave way (%r); applying the batch again", exc)
             await asyncio.sleep(0.05)
+        except (KafkaError, TimeoutError) as exc:
+            log.warning("Kafka did not give back the records before a batch (%r); trying again", exc)
+            await asyncio.sleep(RETRY_SECONDS)
 
 
 def decoded(event: faust.EventT[bytes], at: KafkaPosition) -> Positioned | None:

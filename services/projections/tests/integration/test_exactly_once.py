@@ -1,6 +1,6 @@
-"""Exactly once in effect without a row per event (services/projections/read_positions.py): a
-redelivered batch and the relay's duplicates change nothing, and neither do a worker killed mid-batch
-nor a rebalance between two workers of one group."""
+"""Exactly once in effect without a row per event (services/projections/read_positions.py,
+relay_copies.py): a redelivered batch and the relay's duplicates change nothing, and neither do a
+worker killed mid-batch nor a rebalance between two workers of one group."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from govgrid.envelope import EventEnvelope
 from govgrid.testing.fixtures import wait_until
 from services.projections.dispatch import apply_batch
 from services.projections.generations import Generations
-from services.projections.read_positions import WINDOW
+from services.projections.positions import Positioned
 from services.projections.readmodels.activity import ACTIVITY
 from services.projections.readmodels.coverage import COVERAGE
+from services.projections.relay_copies import RelayCopies, read_back_from
 from services.projections.tests.integration.conftest import KafkaLog, projection_worker
 from services.projections.tests.integration.test_coverage import DEPUTY, appointment, grid
 
@@ -34,20 +35,28 @@ async def test_a_redelivered_batch_and_the_relays_duplicates_change_nothing(
     generations: Generations, kafka_log: KafkaLog
 ) -> None:
     coverage = await generations.active_pool(COVERAGE)
+    worker = RelayCopies(read_back_from(kafka_log.bootstrap_servers))  # reads the log as it comes
+
+    async def applied(batch: list[Positioned], copies: RelayCopies) -> int:
+        found = await copies.among(batch, [at for _e, at in batch])
+        return await apply_batch(coverage, COVERAGE, batch, copies=found)
+
     events = [*grid(), *appointments("x", 20)]
     first = await kafka_log.put(events)
-    assert await apply_batch(coverage, COVERAGE, first) == len(events)
+    assert await applied(first, worker) == len(events)
     assert await apply_batch(coverage, COVERAGE, first) == 0  # redelivered: at or below the positions
     # The relay crashed after Kafka acknowledged the last 30 and republished them: new offsets.
     again = await kafka_log.put(events[-30:])
     assert {at for _e, at in again}.isdisjoint({at for _e, at in first})
-    assert await apply_batch(coverage, COVERAGE, again) == 0
+    # A worker that read the first ones knows them; one that just started reads them back from Kafka.
+    started = RelayCopies(read_back_from(kafka_log.bootstrap_servers))
+    assert await started.among(again, [at for _e, at in again]) == {at for _e, at in again}
+    assert await applied(again, worker) == 0
     assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 20
     assert await coverage.fetchval("SELECT count(*) FROM parked_events") == 0
-    # One row per partition, however many events: the window keeps at most WINDOW ids each.
-    rows = await coverage.fetch("SELECT kafka_partition, next_offset, recent_event_ids FROM read_positions")
+    # One row per partition, however many events, holding where the model got to: past the copies.
+    rows = await coverage.fetch("SELECT kafka_partition, next_offset FROM read_positions")
     assert len(rows) == len({at.partition for _e, at in first})
-    assert sum(len(r["recent_event_ids"]) for r in rows) == len(events) <= WINDOW
     assert {r["kafka_partition"]: r["next_offset"] for r in rows} == {
         p: 1 + max(at.offset for _e, at in [*first, *again] if at.partition == p)
         for p in {r["kafka_partition"] for r in rows}
