@@ -94,9 +94,9 @@ async def apply_to_read_models(
     """Apply a batch (the events among the records at ``read``) to the active generation of every read
     model that wants any of its events, side by side (each model has its own pool and transaction),
     leaving out the relay's copies."""
+    copies = await relay_copies.among(events, read)  # every batch: where the windows end
     if not events:
         return
-    copies = await relay_copies.among(events, read)
     types = {e.event_type for e, _at in events}
     models = [m for m in READ_MODELS if not types.isdisjoint(m.appliers)]
     pools = await opened.active_pools(models)
@@ -121,7 +121,7 @@ async def apply_giving_way(events: list[Positioned], batch: list[KafkaPosition])
             log.info("a read model's transaction gave way (%r); applying the batch again", exc)
             await asyncio.sleep(0.05)
         except (KafkaError, TimeoutError) as exc:
-            log.warning("Kafka did not give back the records before a batch (%r); trying again", exc)
+            log.warning("records to read back from Kafka did not come (%r); applying the batch again", exc)
             await asyncio.sleep(RETRY_SECONDS)
 
 
