@@ -68,7 +68,7 @@ class StreamNaming:
 
 
 # How every envelope written by ``to_json_bytes`` begins (pydantic writes the fields in their order).
-_HEAD = re.compile(rb'\{"event_id":"[0-9a-f-]{36}","event_type":"([A-Za-z0-9_]+)"')
+_HEAD = re.compile(rb'\{"event_id":"([0-9a-f-]{36})","event_type":"([A-Za-z0-9_]+)"')
 
 
 def event_type_of(raw: bytes) -> str | None:
@@ -76,7 +76,14 @@ def event_type_of(raw: bytes) -> str | None:
     rebuild reads every record of its topics and wants only some types); None when the record does
     not begin that way: decode it to know."""
     head = _HEAD.match(raw)
-    return head.group(1).decode() if head else None
+    return head.group(2).decode() if head else None
+
+
+def event_id_of(raw: bytes) -> UUID | None:
+    """The event id of an envelope as ``to_json_bytes`` wrote it, read without decoding it (a worker
+    reading a partition's last records back to know their ids); None as for ``event_type_of``."""
+    head = _HEAD.match(raw)
+    return UUID(head.group(1).decode()) if head else None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from uuid import UUID
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import OffsetOutOfRangeError
 
-from govgrid.envelope import EventEnvelope
+from govgrid.envelope import EventEnvelope, event_id_of
 from govgrid.kafka import topic_partitions
 
 READ_TIMEOUT_SECONDS = 30.0
@@ -121,6 +121,21 @@ class KafkaRecords:
         for record in await self._records(tp, max(start, first), min(end, last)):
             with contextlib.suppress(ValueError):  # pydantic's ValidationError is a ValueError
                 found.append((EventEnvelope.from_json_bytes(record.value), KafkaPosition.of(record)))
+        return found
+
+    async def read_ids(self, topic: str, partition: int, start: int, end: int) -> list[tuple[int, UUID]]:
+        """The offsets and event ids of the events ``read_range`` would give, most read from the
+        envelope's first bytes (``event_id_of``) rather than decoded: a 20th of the CPU."""
+        tp = TopicPartition(topic, partition)
+        first, last = await self._bounds(tp)
+        found: list[tuple[int, UUID]] = []
+        for record in await self._records(tp, max(start, first), min(end, last)):
+            event_id = event_id_of(record.value)
+            if event_id is None:
+                with contextlib.suppress(ValueError):  # not an envelope: no id, as in read_range
+                    event_id = EventEnvelope.from_json_bytes(record.value).event_id
+            if event_id is not None:
+                found.append((record.offset, event_id))
         return found
 
     async def _bounds(self, tp: TopicPartition) -> tuple[int, int]:

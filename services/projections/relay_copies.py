@@ -25,7 +25,7 @@ WINDOW = 2_000  # records per partition: > 2 x the relay's batch size (500)
 
 Partition = tuple[str, int]
 Span = tuple[str, int, int, int]  # topic, partition, first offset, end offset (not included)
-ReadBack = Callable[[list[Span]], Awaitable[list[list[Positioned]]]]  # the events of each span
+ReadBack = Callable[[list[Span]], Awaitable[list[list[tuple[int, UUID]]]]]  # each span's offsets, ids
 
 
 class _Window:
@@ -52,9 +52,9 @@ class _Window:
 def read_back_from(bootstrap_servers: str) -> ReadBack:
     """Reads the records before a batch from Kafka (rarely: once a partition, then on a jump)."""
 
-    async def read_back(spans: list[Span]) -> list[list[Positioned]]:
+    async def read_back(spans: list[Span]) -> list[list[tuple[int, UUID]]]:
         async with KafkaRecords(bootstrap_servers) as records:
-            return [await records.read_range(*span) for span in spans]
+            return [await records.read_ids(*span) for span in spans]
 
     return read_back
 
@@ -91,7 +91,7 @@ class RelayCopies:
                 follows = i == 0 and held is not None and held.end == first
                 if first > 0 and not follows:
                     unread.append((*partition, max(0, first - WINDOW), first))
-        before: dict[tuple[str, int, int], list[Positioned]] = {}
+        before: dict[tuple[str, int, int], list[tuple[int, UUID]]] = {}
         if unread:
             for (topic, number, _start, first), records in zip(
                 unread, await self._read_back(unread), strict=True
@@ -108,8 +108,8 @@ class RelayCopies:
             for first, last in partition_runs:
                 if window is None or window.end != first:
                     window = _Window()
-                    for envelope, at in before.get((*partition, first), []):
-                        window.add(at.offset, envelope.event_id)
+                    for offset, event_id in before.get((*partition, first), []):
+                        window.add(offset, event_id)
                 while event is not None and event[1].offset <= last:
                     envelope, at = event
                     if window.holds(envelope.event_id):

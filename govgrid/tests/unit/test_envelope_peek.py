@@ -1,4 +1,5 @@
-"""Reading an envelope's event type without decoding it (what a rebuild skips records by)."""
+"""Reading an envelope's event type and id without decoding it (what a rebuild skips records by, and
+what a worker knows the last records of a partition by)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from govgrid.catalogue.patrols import PatrolScheduled
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction, event_type_of
+from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction, event_id_of, event_type_of
 
 pytestmark = pytest.mark.unit
 
@@ -21,6 +22,7 @@ def test_the_event_type_of_an_envelope_as_it_is_written_is_read_from_its_first_b
     raw = EventDraft(scheduled, at, Jurisdiction(station="S1"), "a", uuid.uuid4()).seal("patrol-P1", 1, at)
     assert event_type_of(raw.to_json_bytes()) == "PatrolScheduled"
     assert EventEnvelope.from_json_bytes(raw.to_json_bytes()).event_type == "PatrolScheduled"
+    assert event_id_of(raw.to_json_bytes()) == raw.event_id
 
 
 @pytest.mark.parametrize(
@@ -34,3 +36,4 @@ def test_the_event_type_of_an_envelope_as_it_is_written_is_read_from_its_first_b
 )
 def test_a_record_written_otherwise_has_no_type_without_decoding(raw: bytes) -> None:
     assert event_type_of(raw) is None
+    assert event_id_of(raw) is None

@@ -3,6 +3,8 @@ offsets of its partition had; what the reader did not read just before a batch i
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from services.projections.positions import KafkaPosition, Positioned
 from services.projections.relay_copies import WINDOW, RelayCopies, Span
 from services.projections.tests.unit.test_payloads import registered
@@ -25,10 +27,10 @@ class Log:
         records.extend(added)
         return added
 
-    async def back(self, spans: list[Span]) -> list[list[Positioned]]:
+    async def back(self, spans: list[Span]) -> list[list[tuple[int, UUID]]]:
         self.read_back.append(spans)
         return [
-            [(e, at) for e, at in self.records.get(partition, []) if start <= at.offset < end]
+            [(at.offset, e.event_id) for e, at in self.records.get(partition, []) if start <= at.offset < end]
             for _topic, partition, start, end in spans
         ]
 
