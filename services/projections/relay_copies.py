@@ -31,10 +31,13 @@ ReadBack = Callable[[list[Span]], Awaitable[list[list[tuple[int, UUID]]]]]  # ea
 class _Window:
     """The event ids of a partition's records up to ``end`` (the next offset), the last WINDOW."""
 
-    def __init__(self) -> None:
+    def __init__(self, records: Iterable[tuple[int, UUID]]) -> None:
+        """A window beginning with ``records`` (offset and event id, in order)."""
         self.end = 0
         self._records: deque[tuple[int, UUID]] = deque()
         self._ids: Counter[UUID] = Counter()
+        for offset, event_id in records:
+            self.add(offset, event_id)
 
     def holds(self, event_id: UUID) -> bool:
         return self._ids[event_id] > 0
@@ -83,20 +86,15 @@ class RelayCopies:
         self, events: Sequence[Positioned], runs: dict[Partition, list[tuple[int, int]]]
     ) -> frozenset[KafkaPosition]:
         # Each run of offsets that does not follow what the window holds (a start, a partition taken
-        # over, a jump, a hole in the batch) is checked against the records before it, read back.
-        unread: list[Span] = []
-        for partition, partition_runs in runs.items():
-            held = self._windows.get(partition)
-            for i, (first, _last) in enumerate(partition_runs):
-                follows = i == 0 and held is not None and held.end == first
-                if first > 0 and not follows:
-                    unread.append((*partition, max(0, first - WINDOW), first))
-        before: dict[tuple[str, int, int], list[tuple[int, UUID]]] = {}
-        if unread:
-            for (topic, number, _start, first), records in zip(
-                unread, await self._read_back(unread), strict=True
-            ):
-                before[(topic, number, first)] = records
+        # over, a jump, a hole in the batch) begins a window of its own: the records before it, read back.
+        starts = {
+            (*partition, first)
+            for partition, partition_runs in runs.items()
+            for i, (first, _last) in enumerate(partition_runs)
+            if i > 0 or (held := self._windows.get(partition)) is None or held.end != first
+        }
+        spans = {start: (*start[:2], max(0, start[2] - WINDOW), start[2]) for start in starts if start[2] > 0}
+        before = dict(zip(spans, await self._read_back(list(spans.values())), strict=True)) if spans else {}
         by_partition: dict[Partition, list[Positioned]] = {}
         for envelope, at in events:
             by_partition.setdefault((at.topic, at.partition), []).append((envelope, at))
@@ -106,10 +104,9 @@ class RelayCopies:
             pending = iter(by_partition.get(partition, []))
             event = next(pending, None)
             for first, last in partition_runs:
-                if window is None or window.end != first:
-                    window = _Window()
-                    for offset, event_id in before.get((*partition, first), []):
-                        window.add(offset, event_id)
+                if (*partition, first) in starts:
+                    window = _Window(before.get((*partition, first), []))
+                assert window is not None  # a first run that starts none follows the held window
                 while event is not None and event[1].offset <= last:
                     envelope, at = event
                     if window.holds(envelope.event_id):
@@ -117,8 +114,7 @@ class RelayCopies:
                     window.add(at.offset, envelope.event_id)
                     event = next(pending, None)
                 window.end = last + 1
-            assert window is not None
-            self._windows[partition] = window
+                self._windows[partition] = window
         return frozenset(copies)
 
 
