@@ -23,7 +23,7 @@ import asyncpg
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Scope, covering, in_scope, placed_facts
+from services.projections.queries.scope import Scope, covering, in_scope, placed_facts, placed_if_read
 from services.projections.queries.together import by_key, fetch_together
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
@@ -36,15 +36,21 @@ OPEN_AT = (
 # filed under if no coverage says otherwise).
 PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_code) AS station_code"
 
-# $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day.
+# $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day; the
+# agreements apart (with the days they took). Two statements sent together (queries/together.py), each
+# about half of a year's acts, wait for the slower half only: one read them all (at 1 M events, 5.8 ms
+# against 2.6).
 ACT_FACTS = placed_facts(
     "rm_disputes",
     [
         ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
-        ("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2"),
         ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
         ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
     ],
+)
+AGREEMENT_FACTS = placed_facts(
+    "rm_disputes",
+    [("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2")],
     extra=", t.agreement_on - t.registered_on AS days_to_resolve",
 )
 # $1 the last day: the disputes open at its end, placed on it, with the day a pair was first assigned
@@ -61,12 +67,18 @@ STATE_FACTS = placed_facts(
 ACT_FIGURES = f"""
 SELECT {{key}} AS key,
        count(*) FILTER (WHERE r.figure = 'received') AS received,
-       count(*) FILTER (WHERE r.figure = 'resolved') AS resolved,
        count(*) FILTER (WHERE r.figure = 'referred_to_court') AS referred_to_court,
-       count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve)
-           FILTER (WHERE r.figure = 'resolved') AS median_days_to_resolve
+       count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn
   FROM ({ACT_FACTS}) r
+ WHERE {in_scope(3)}
+ GROUP BY 1
+"""
+
+AGREEMENT_FIGURES = f"""
+SELECT {{key}} AS key,
+       count(*) AS resolved,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve) AS median_days_to_resolve
+  FROM ({AGREEMENT_FACTS}) r
  WHERE {in_scope(3)}
  GROUP BY 1
 """
@@ -125,11 +137,14 @@ async def _figures(
     """Every figure by ``key``; zeros where a query found nothing."""
     args, at_end = _args(scope, first, last), _args(scope, last)
     statements = [
-        (ACT_FIGURES.format(key=key), args),
-        (STATE_FIGURES.format(key=key), at_end),
-        (STEP_FIGURES.format(key=key), args),
+        (ACT_FIGURES, args),
+        (AGREEMENT_FIGURES, args),
+        (STATE_FIGURES, at_end),
+        (STEP_FIGURES, args),
     ]
-    figures = by_key(await fetch_together(pool, statements))
+    figures = by_key(
+        await fetch_together(pool, [(placed_if_read(sql.format(key=key), scope), a) for sql, a in statements])
+    )
     return {k: _complete(v) for k, v in figures.items()}
 
 
@@ -204,7 +219,12 @@ async def backlog(pool: asyncpg.Pool, scope: Scope) -> dict[str, Any]:
     rows = {
         r["bucket"]: r
         for r in await pool.fetch(
-            BACKLOG, scope.as_of, scope.codes, scope.township, scope.station, scope.village
+            placed_if_read(BACKLOG, scope),
+            scope.as_of,
+            scope.codes,
+            scope.township,
+            scope.station,
+            scope.village,
         )
     }
     buckets = []

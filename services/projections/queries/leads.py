@@ -12,6 +12,7 @@ What counts where:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -21,9 +22,9 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts
+from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts, placed_if_read
 from services.projections.queries.small_counts import SmallCounts, below_station_level
-from services.projections.queries.together import by_key, fetch_together
+from services.projections.queries.together import Statement, by_key, fetch_together
 
 # A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
 # coverage says otherwise).
@@ -172,7 +173,7 @@ async def _figures(
         (lead_figures.format(key=key), (*args, end_of_last_day)),
         (OUTCOME_FIGURES.format(key=key), args),
     ]
-    figures = by_key(await fetch_together(pool, statements))
+    figures = by_key(await fetch_together(pool, _placed(statements, scope, key)))
     return {k: {**ZEROS, **v} for k, v in figures.items()}
 
 
@@ -183,10 +184,14 @@ async def _breakdowns(
     found: dict[str | None, dict[str, int]] = {}
     args = _args(scope, first, last)
     statements = [(query.format(cell=cell), args) for query in BREAKDOWN_QUERIES]
-    for rows in await fetch_together(pool, statements):
+    for rows in await fetch_together(pool, _placed(statements, scope, cell)):
         for row in rows:
             found.setdefault(row["cell"], {})[f"{row['breakdown']}.{row['key']}"] = row["n"]
     return {c: {**BREAKDOWN_ZEROS, **counts} for c, counts in found.items()}
+
+
+def _placed(statements: Iterable[Statement], scope: Scope, key: str) -> list[Statement]:
+    return [(placed_if_read(sql, scope, by_station=key == BY_STATION), args) for sql, args in statements]
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,13 @@ class Scope:
         return cls(as_of, visible_codes(principal), township, station, village)
 
     @property
+    def reads_stations(self) -> bool:
+        """Whether which station a row is placed at can matter: the caller sees only some codes (a
+        station's among them, perhaps), or asked for a station. A city admin's answer for the whole
+        city, a township or a village reads none (the township and the village are the row's own)."""
+        return self.codes is not None or self.station is not None
+
+    @property
     def params(self) -> tuple[list[str] | None, str | None, str | None, str | None]:
         """What ``in_scope(n)`` reads from ``$n`` to ``$n+3``: the caller's codes, then the township,
         station and village asked for."""
@@ -43,15 +50,27 @@ class Page:
         return (self.number - 1) * self.size
 
 
+COVERED = "LEFT JOIN rm_village_coverage c ON "
+# The same join on nothing: PostgreSQL drops it from the plan, and each row keeps its own station.
+NOT_COVERED = f"{COVERED}false AND "
+
+
 def covering(village: str, day: str) -> str:
     """SQL: a LEFT JOIN of ``c``, the coverage period of ``village`` that holds ``day`` (both SQL
     expressions), from the read model's own ``rm_village_coverage`` (one station at a time: at most one
     row). A village's records are its station's of that day, so when it moves, what is open follows it
     and what happened before stays with the old station. A join, not a subquery per row: PostgreSQL
     evaluates a correlated subquery again at each reference to its column (scope, grouping)."""
-    return f"""LEFT JOIN rm_village_coverage c
-    ON c.village_code = {village} AND c.effective_from <= {day}
+    return f"""{COVERED}c.village_code = {village} AND c.effective_from <= {day}
    AND (c.effective_until IS NULL OR c.effective_until >= {day})"""
+
+
+def placed_if_read(sql: str, scope: Scope, by_station: bool = False) -> str:
+    """``sql`` with its ``covering`` joins, or without them where nothing reads the station they
+    place a row at: neither ``scope`` (Scope.reads_stations) nor the grouping (``by_station``). A city
+    admin's year of disputes placed every act of the year for nothing: at 1 M events, the received
+    ones 2.6 ms placed, 1.2 ms not (docs/benchmarks.md, "Stop 27")."""
+    return sql if scope.reads_stations or by_station else sql.replace(COVERED, NOT_COVERED)
 
 
 Fact = tuple[str, str, str]  # a figure, its day, and when a row has it (SQL on the row ``t``)

@@ -222,6 +222,19 @@ async def test_open_leads_and_disputes_follow_a_moved_village_and_earlier_figure
     assert await disputes("S01", AFTER) == {"received": 2, "resolved": 0, "open": 0, "in_mediation": 0}
     assert await disputes("S02", AFTER) == {"received": 0, "resolved": 1, "open": 1, "in_mediation": 1}
 
+    # The whole city's figures (its statements place nothing: queries/scope.py, placed_if_read) are
+    # the stations' together, and so are the village's.
+    city = "from=2024-01-01&to=" + AFTER.isoformat()
+    assert figures(await get(read_api, f"/leads/summary?{city}"), "received", "verified", "open") == {
+        "received": 2,
+        "verified": 1,
+        "open": 1,
+    }
+    whole = {"received": 2, "resolved": 1, "open": 1, "in_mediation": 1}
+    assert figures(await get(read_api, f"/disputes/summary?{city}"), *whole) == whole
+    [v01] = await get(read_api, f"/disputes/by-village?{city}")
+    assert (v01["village_code"], figures(v01, *whole)) == ("V01", whole)
+
     # The stations' own officers see the same, and the per-station rows split the same way.
     s02 = bearer(Role.STATION_OFFICER, "S02")
     assert (await get(read_api, f"/leads/summary?from=2024-01-01&to={BEFORE}", s02))["open"] == 0
