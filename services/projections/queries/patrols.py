@@ -23,9 +23,10 @@ import asyncpg
 
 from govgrid.catalogue.patrols import VolunteerAffiliation
 from services.projections.queries.figures import percent
+from services.projections.queries.months import months_and_days, whole_months
 from services.projections.queries.places import per_place
 from services.projections.queries.scope import Page, Scope, in_scope
-from services.projections.queries.together import by_key, fetch_together
+from services.projections.queries.together import Statement, by_key, fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.
@@ -34,17 +35,33 @@ IN_SCOPE = """
     AND ($5::text IS NULL OR r.station_code = $5) AND ($6::text IS NULL OR $6 = ANY(r.codes))
 """
 
+# The patrols of the range: the monthly sums for its whole months ($7 the first day of the first, $8
+# the day after the last: queries/months.py), each patrol for the days around them, as the sums are
+# kept (readmodels/sql/patrols/0005_patrols_by_month.sql).
+PATROLS_SUMMED = months_and_days(
+    """SELECT station_code, codes, patrols_completed, patrols_aborted, duration_minutes, distance_km,
+       officer_participations, volunteer_participations
+  FROM rm_patrols_by_month""",
+    """SELECT station_code, codes, (completed_at IS NOT NULL)::integer, (aborted_at IS NOT NULL)::integer,
+       duration_minutes, distance_km, officer_participations, volunteer_participations
+  FROM rm_patrols""",
+    first="$1",
+    last="$2",
+    start="$7",
+    end="$8",
+)
+
 # Each figure query groups by {key}: the station, or nothing (NULL) for the whole scope.
 PATROL_FIGURES = f"""
 SELECT {{key}} AS key,
-       count(*) FILTER (WHERE r.completed_at IS NOT NULL) AS patrols_completed,
-       count(*) FILTER (WHERE r.aborted_at IS NOT NULL) AS patrols_aborted,
+       sum(r.patrols_completed) AS patrols_completed,
+       sum(r.patrols_aborted) AS patrols_aborted,
        round(coalesce(sum(r.duration_minutes), 0) / 60.0, 2) AS patrol_hours,
        coalesce(sum(r.distance_km), 0) AS patrol_distance_km,
        sum(r.officer_participations) AS officer_participations,
        sum(r.volunteer_participations) AS volunteer_participations
-  FROM rm_patrols r
- WHERE r.day BETWEEN $1 AND $2 AND {IN_SCOPE}
+  FROM ({PATROLS_SUMMED}) r
+ WHERE {IN_SCOPE}
  GROUP BY 1
 """
 
@@ -100,7 +117,7 @@ SELECT {{key}} AS key, count(*) AS grids,
  GROUP BY 1
 """
 
-FIGURES = (PATROL_FIGURES, CLEARANCE_FIGURES, GRID_FIGURES)
+FIGURES = (CLEARANCE_FIGURES, GRID_FIGURES)
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
 
 
@@ -109,9 +126,9 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     args = (first, last, *scope.params)
-    *found, volunteers = await fetch_together(
-        pool, [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
-    )
+    statements: list[Statement] = [(PATROL_FIGURES.format(key=key), (*args, *whole_months(first, last)))]
+    statements += [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
+    *found, volunteers = await fetch_together(pool, statements)
     figures = by_key(found)
     for row in volunteers:
         figures.setdefault(row["key"], {}).update({column: row[column] for column in VOLUNTEERS})

@@ -37,6 +37,8 @@ from govgrid.catalogue.patrols import (
 from govgrid.envelope import EventEnvelope, Jurisdiction
 from services.projections.dispatch import Retried, project, retry_parked
 from services.projections.generations import Generations
+from services.projections.queries import patrols
+from services.projections.queries.months import whole_months
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.patrols import PATROLS
 from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
@@ -521,6 +523,63 @@ async def test_replaying_every_event_changes_nothing(
     before = [await get(read_api, path) for path in paths]
     await feed(generations, HISTORY)
     assert [await get(read_api, path) for path in paths] == before
+
+
+# Planned for the evening of 30 November, started the next morning: a December patrol, which moves
+# from November's sums to December's when it starts.
+P6 = (
+    Patrol("P6", "S02", cst("2023-11-30T20:00+08:00"))
+    .start(cst("2023-12-01T09:00+08:00"), OfficerMember(person_id="P101"))
+    .visit("G31", cst("2023-12-01T09:20+08:00"))
+    .complete(cst("2023-12-01T09:45+08:00"), 45, 1.2)
+)
+# The monthly sums with figures, and the patrols added up the same way: each must hold the other.
+SUMS = """
+SELECT month, station_code, codes, patrols_completed, patrols_aborted, duration_minutes, distance_km,
+       officer_participations, volunteer_participations
+  FROM rm_patrols_by_month
+ WHERE (patrols_completed, patrols_aborted, duration_minutes, distance_km, officer_participations,
+        volunteer_participations) <> (0, 0, 0, 0, 0, 0)
+"""
+PATROLS_ADDED_UP = """
+SELECT date_trunc('month', day)::date, station_code, codes,
+       count(*) FILTER (WHERE completed_at IS NOT NULL), count(*) FILTER (WHERE aborted_at IS NOT NULL),
+       coalesce(sum(duration_minutes), 0), coalesce(sum(distance_km), 0), sum(officer_participations),
+       sum(volunteer_participations)
+  FROM rm_patrols GROUP BY 1, 2, 3
+"""
+
+
+async def test_the_monthly_sums_are_the_patrols_and_every_range_adds_up_the_same(
+    generations: Generations, kafka_log: KafkaLog
+) -> None:
+    pool = await generations.active_pool(PATROLS)
+    # One event at a time (each its own statements), then P6's others as a batch from Kafka: it is
+    # scheduled for November, then starts in December.
+    await feed(generations, [*HISTORY, *P6.events[:1]])
+    assert await pool.fetch(f"{SUMS} EXCEPT {PATROLS_ADDED_UP}") == []
+    await kafka_log.feed(generations, P6.events[1:])
+    completed = await pool.fetch(
+        "SELECT month, sum(patrols_completed) AS n FROM rm_patrols_by_month GROUP BY 1 ORDER BY 1"
+    )
+    assert [(r["month"], r["n"]) for r in completed] == [(date(2023, 11, 1), 2), (date(2023, 12, 1), 2)]
+    assert await pool.fetch(f"{SUMS} EXCEPT {PATROLS_ADDED_UP}") == []
+    assert await pool.fetch(f"{PATROLS_ADDED_UP} EXCEPT {SUMS}") == []
+
+    ranges = [
+        (date(2023, 11, 1), date(2023, 11, 30)),  # a whole month
+        (date(2023, 11, 20), date(2023, 12, 1)),  # days of two months
+        (date(2023, 11, 21), date(2023, 11, 22)),  # days of one
+        (date(2023, 10, 15), date(2024, 1, 10)),  # two whole months and days around them
+        (date(2023, 12, 1), date(2023, 12, 1)),
+    ]
+    by_station = patrols.PATROL_FIGURES.format(key=patrols.BY_STATION)
+    for first, last in ranges:
+        args = (first, last, None, None, None, None)
+        summed = await pool.fetch(by_station, *args, *whole_months(first, last))
+        counted = await pool.fetch(by_station, *args, first, first)  # no whole month: every patrol read
+        assert summed, (first, last)
+        assert sorted(map(tuple, summed)) == sorted(map(tuple, counted)), (first, last)
 
 
 async def test_a_patrol_whose_scheduling_is_missing_is_parked_until_it_arrives(
