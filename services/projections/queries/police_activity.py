@@ -16,18 +16,19 @@ import asyncpg
 
 from govgrid.china_time import year_earlier
 from services.projections.queries.figures import change_percent
+from services.projections.queries.months import months_and_days, whole_months
 from services.projections.queries.scope import Scope
 
 MEASURES = ("calls_for_service", "criminal_cases", "public_security_cases")
 
-# The stations' daily rows in scope ($1 as of, $2 the caller's codes, $3 township, $4 station, $5 village).
-ACTIVITY = """
+# The stations' {rows} in scope ($1 as of, $2 the caller's codes, $3 township, $4 station, $5 village).
+IN_SCOPE = """
 WITH covered AS (
     SELECT c.station_code, c.village_code, v.parent_code AS township_code
       FROM rm_village_coverage c LEFT JOIN rm_org_units v ON v.code = c.village_code
      WHERE c.effective_from <= $1 AND (c.effective_until IS NULL OR c.effective_until >= $1)
 )
-SELECT a.* FROM rm_police_activity a
+SELECT a.* FROM ({rows}) a
  WHERE ($2::text[] IS NULL OR a.station_code = ANY($2) OR EXISTS (
         SELECT 1 FROM covered c
          WHERE c.station_code = a.station_code AND (c.village_code = ANY($2) OR c.township_code = ANY($2))))
@@ -38,6 +39,34 @@ SELECT a.* FROM rm_police_activity a
         SELECT 1 FROM covered c WHERE c.station_code = a.station_code AND c.village_code = $5))
 """
 
+COLUMNS = f"station_code, {', '.join(MEASURES)}"
+BY_MONTH = f"SELECT month, {COLUMNS} FROM rm_police_activity_by_month"
+
+
+def _period(name: str, first: str, last: str, start: str, end: str) -> str:
+    """SQL: the figures of a range of days, from the monthly sums and the days around them."""
+    days = months_and_days(
+        f"SELECT {COLUMNS} FROM rm_police_activity_by_month",
+        f"SELECT {COLUMNS} FROM rm_police_activity",
+        first,
+        last,
+        start,
+        end,
+    )
+    return f"SELECT '{name}' AS period, r.* FROM ({days}) r"
+
+
+# $6, $7 the range, $8, $9 the same days a year earlier; $10 to $13 their whole months (months.py).
+PERIODS = (
+    f"{_period('current', '$6', '$7', '$10', '$11')} UNION ALL {_period('earlier', '$8', '$9', '$12', '$13')}"
+)
+TOTALS = ", ".join(
+    f"coalesce(sum({m}) FILTER (WHERE period = 'current'), 0) AS {m},"
+    f" coalesce(sum({m}) FILTER (WHERE period = 'earlier'), 0) AS {m}_earlier"
+    for m in MEASURES
+)
+SUMMARY = f"SELECT {TOTALS} FROM ({IN_SCOPE.format(rows=PERIODS)}) a"
+
 
 def _args(scope: Scope) -> tuple[Any, ...]:
     return scope.as_of, *scope.params
@@ -45,18 +74,15 @@ def _args(scope: Scope) -> tuple[Any, ...]:
 
 async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> dict[str, Any]:
     earlier_first, earlier_last = year_earlier(first), year_earlier(last)
-    totals = ", ".join(
-        f"coalesce(sum({m}) FILTER (WHERE day BETWEEN $6 AND $7), 0) AS {m},"
-        f" coalesce(sum({m}) FILTER (WHERE day BETWEEN $8 AND $9), 0) AS {m}_earlier"
-        for m in MEASURES
-    )
     row = await pool.fetchrow(
-        f"SELECT {totals} FROM ({ACTIVITY}) a WHERE day BETWEEN $6 AND $7 OR day BETWEEN $8 AND $9",
+        SUMMARY,
         *_args(scope),
         first,
         last,
         earlier_first,
         earlier_last,
+        *whole_months(first, last),
+        *whole_months(earlier_first, earlier_last),
     )
     return {
         "from": first.isoformat(),
@@ -77,12 +103,12 @@ async def summary(pool: asyncpg.Pool, scope: Scope, first: date, last: date) -> 
 async def monthly(pool: asyncpg.Pool, scope: Scope, year: int) -> dict[str, Any]:
     """The twelve months of ``year`` and of the year before, for a chart."""
     sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-    rows = await pool.fetch(
-        "SELECT extract(year FROM day)::int AS year, extract(month FROM day)::int AS month,"
-        f" {sums} FROM ({ACTIVITY}) a WHERE day BETWEEN $6 AND $7 GROUP BY 1, 2",
+    rows = await pool.fetch(  # whole months: the monthly sums only
+        "SELECT extract(year FROM month)::int AS year, extract(month FROM month)::int AS month,"
+        f" {sums} FROM ({IN_SCOPE.format(rows=BY_MONTH)}) a WHERE month BETWEEN $6 AND $7 GROUP BY 1, 2",
         *_args(scope),
         date(year - 1, 1, 1),
-        date(year, 12, 31),
+        date(year, 12, 1),
     )
     figures = {(r["year"], r["month"]): r for r in rows}
 

@@ -164,6 +164,24 @@ async def test_every_event_delivered_again_changes_nothing(
     assert await pool.fetchval("SELECT count(*) FROM parked_events") == 0
 
 
+async def test_the_monthly_sums_are_the_days_as_corrected(generations: Generations) -> None:
+    await feed(generations, HISTORY)
+    pool = await generations.active_pool(POLICE_ACTIVITY)
+    sums = await pool.fetch(
+        "SELECT month, station_code, calls_for_service, criminal_cases, public_security_cases"
+        " FROM rm_police_activity_by_month ORDER BY 1, 2"
+    )
+    assert [tuple(r) for r in sums] == [
+        (date(2022, 3, 1), "S01", 120, 4, 70),
+        (date(2022, 8, 1), "S01", 80, 3, 55),
+        (date(2022, 11, 1), "S01", 11, 1, 1),
+        (date(2023, 3, 1), "S01", 100, 2, 50),
+        (date(2023, 3, 1), "S02", 30, 0, 5),
+        (date(2023, 9, 1), "S01", 70, 2, 44),  # 75, 3, 40 first, then corrected
+        (date(2023, 11, 1), "S01", 13, 1, 1),
+    ]
+
+
 async def test_a_correction_needs_no_earlier_row(
     generations: Generations, read_api: httpx.AsyncClient
 ) -> None:

@@ -1,14 +1,7 @@
 -- The patrols of each month added up per station and codes (the places they were filed under): what a
--- summary of a range adds up for its whole months (queries/patrols.py reads the days before and after
--- them from rm_patrols). At 1 M events a year holds 20 k patrols and 2.4 k of these rows.
---
--- Kept by PostgreSQL as rm_patrols changes, whatever writes it (the worker, a rebuild, a retry, this
--- file's own first sums): each statement's rows before (OLD TABLE) are taken away from their month
--- and its rows after (NEW TABLE) added to theirs, so a patrol that starts on another day than planned,
--- or passes through one more village, moves with its figures. Additions commute, so a batch applied
--- while another worker applies its own needs no snapshot of theirs; they take turns instead (one
--- lock per generation, held to the commit), since two transactions adding to the same months in two
--- statements each could each hold what the other waits for.
+-- summary of a range adds up for its whole months (queries/patrols.py). At 1 M events a year holds
+-- 20 k patrols and 2.4 k of these rows. Kept as monthly_sums.sql says.
+\ir ../monthly_sums.sql
 
 CREATE TABLE rm_patrols_by_month (
     month                    date NOT NULL,  -- its first day
@@ -23,8 +16,6 @@ CREATE TABLE rm_patrols_by_month (
     PRIMARY KEY (month, station_code, codes)
 );
 
--- Adds the rows ``added`` to their months and takes the rows ``removed`` away from theirs.
--- (Both functions work in this generation's schema, whoever's connection fires them.)
 CREATE FUNCTION rm_patrols_by_month_add(removed rm_patrols[], added rm_patrols[]) RETURNS void
 LANGUAGE sql SET search_path FROM CURRENT AS $$
     INSERT INTO rm_patrols_by_month AS m (month, station_code, codes, patrols_completed, patrols_aborted,
@@ -56,29 +47,4 @@ LANGUAGE sql SET search_path FROM CURRENT AS $$
         volunteer_participations = m.volunteer_participations + excluded.volunteer_participations
 $$;
 
-CREATE FUNCTION rm_patrols_by_month_kept() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext(TG_TABLE_SCHEMA), hashtext('rm_patrols_by_month'));
-    IF TG_OP = 'INSERT' THEN
-        PERFORM rm_patrols_by_month_add('{}', ARRAY(SELECT t::rm_patrols FROM new_rows t));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM rm_patrols_by_month_add(ARRAY(SELECT t::rm_patrols FROM old_rows t), ARRAY(SELECT t::rm_patrols FROM new_rows t));
-    ELSE
-        PERFORM rm_patrols_by_month_add(ARRAY(SELECT t::rm_patrols FROM old_rows t), '{}');
-    END IF;
-    RETURN NULL;
-END
-$$;
-
--- Nothing writes rm_patrols between this file's first sums and its triggers.
-LOCK TABLE rm_patrols IN SHARE ROW EXCLUSIVE MODE;
-SELECT rm_patrols_by_month_add('{}', ARRAY(SELECT t FROM rm_patrols t));
-
-CREATE TRIGGER rm_patrols_by_month_inserted AFTER INSERT ON rm_patrols
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rm_patrols_by_month_kept();
-CREATE TRIGGER rm_patrols_by_month_updated AFTER UPDATE ON rm_patrols
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rm_patrols_by_month_kept();
-CREATE TRIGGER rm_patrols_by_month_deleted AFTER DELETE ON rm_patrols
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rm_patrols_by_month_kept();
+SELECT keep_by_month('rm_patrols');
