@@ -25,10 +25,10 @@ def whole_months(first: date, last: date) -> tuple[date, date]:
 
 
 def months_and_days(months: str, days: str, first: str, last: str, start: str, end: str) -> str:
-    """SQL: the rows of ``months`` (a SELECT from monthly sums, with their ``month``) for the months
-    from ``start`` until ``end``, and of ``days`` (the same columns, from the rows summed, with their
-    ``day``) for the other days from ``first`` to ``last``. The four are SQL expressions, parameters
-    mostly: ``start`` and ``end`` from ``whole_months``."""
-    return f"""{months} WHERE month >= {start} AND month < {end}
-UNION ALL {days} WHERE day BETWEEN {first} AND {last} AND day < {start}
-UNION ALL {days} WHERE day BETWEEN {first} AND {last} AND day >= {end}"""
+    """SQL: the rows of ``months`` (a SELECT from monthly sums, its first column their ``month``) for
+    the months from ``start`` until ``end``, and of ``days`` (the same columns, from the rows summed,
+    the first their ``day``) for the other days from ``first`` to ``last``. The four are SQL
+    expressions, parameters mostly: ``start`` and ``end`` from ``whole_months``."""
+    return f"""SELECT * FROM ({months}) m WHERE m.month >= {start} AND m.month < {end}
+UNION ALL SELECT * FROM ({days}) d WHERE d.day BETWEEN {first} AND {last} AND d.day < {start}
+UNION ALL SELECT * FROM ({days}) d WHERE d.day BETWEEN {first} AND {last} AND d.day >= {end}"""

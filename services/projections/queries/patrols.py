@@ -39,11 +39,12 @@ IN_SCOPE = """
 # the day after the last: queries/months.py), each patrol for the days around them, as the sums are
 # kept (readmodels/sql/patrols/0005_patrols_by_month.sql).
 PATROLS_SUMMED = months_and_days(
-    """SELECT station_code, codes, patrols_completed, patrols_aborted, duration_minutes, distance_km,
-       officer_participations, volunteer_participations
+    """SELECT month, station_code, codes, patrols_completed, patrols_aborted, duration_minutes,
+       distance_km, officer_participations, volunteer_participations
   FROM rm_patrols_by_month""",
-    """SELECT station_code, codes, (completed_at IS NOT NULL)::integer, (aborted_at IS NOT NULL)::integer,
-       duration_minutes, distance_km, officer_participations, volunteer_participations
+    """SELECT day, station_code, codes, (completed_at IS NOT NULL)::integer,
+       (aborted_at IS NOT NULL)::integer, duration_minutes, distance_km, officer_participations,
+       volunteer_participations
   FROM rm_patrols""",
     first="$1",
     last="$2",
@@ -96,6 +97,17 @@ SELECT {{key}} AS key,
  GROUP BY 1
 """
 
+# The grids with a checkpoint in the range: the monthly counts for its whole months, the checkpoints
+# for the days around them ($7, $8 as for the patrols).
+VISITED = months_and_days(
+    "SELECT month, grid_code FROM rm_patrol_checkpoints_by_month WHERE visits > 0",
+    "SELECT day, grid_code FROM rm_patrol_checkpoints",
+    first="$1",
+    last="$2",
+    start="$7",
+    end="$8",
+)
+
 # Grids with their village, township and the station covering the village on the last day ($2),
 # visible to the caller and at the place asked for.
 GRID_FIGURES = f"""
@@ -107,17 +119,15 @@ WITH grid AS (
              ORDER BY c.effective_from DESC LIMIT 1) AS station_code
       FROM rm_org_units g JOIN rm_org_units v ON v.code = g.parent_code
      WHERE g.kind = 'grid'
-)
-SELECT {{key}} AS key, count(*) AS grids,
-       count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM rm_patrol_checkpoints k WHERE k.grid_code = r.code AND k.day BETWEEN $1 AND $2
-       )) AS grids_visited
-  FROM grid r
+),
+visited AS (SELECT DISTINCT grid_code FROM ({VISITED}) k)
+SELECT {{key}} AS key, count(*) AS grids, count(k.grid_code) AS grids_visited
+  FROM grid r LEFT JOIN visited k ON k.grid_code = r.code
  WHERE {in_scope(3)}
  GROUP BY 1
 """
 
-FIGURES = (CLEARANCE_FIGURES, GRID_FIGURES)
+SUMMED = (PATROL_FIGURES, GRID_FIGURES)  # with their whole months
 WHOLE_SCOPE, BY_STATION = "NULL::text", "r.station_code"
 
 
@@ -126,8 +136,9 @@ async def _figures(
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
     args = (first, last, *scope.params)
-    statements: list[Statement] = [(PATROL_FIGURES.format(key=key), (*args, *whole_months(first, last)))]
-    statements += [(query.format(key=key), args) for query in (*FIGURES, VOLUNTEER_FIGURES)]
+    with_months = (*args, *whole_months(first, last))
+    statements: list[Statement] = [(query.format(key=key), with_months) for query in SUMMED]
+    statements += [(query.format(key=key), args) for query in (CLEARANCE_FIGURES, VOLUNTEER_FIGURES)]
     *found, volunteers = await fetch_together(pool, statements)
     figures = by_key(found)
     for row in volunteers:

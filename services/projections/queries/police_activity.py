@@ -46,8 +46,8 @@ BY_MONTH = f"SELECT month, {COLUMNS} FROM rm_police_activity_by_month"
 def _period(name: str, first: str, last: str, start: str, end: str) -> str:
     """SQL: the figures of a range of days, from the monthly sums and the days around them."""
     days = months_and_days(
-        f"SELECT {COLUMNS} FROM rm_police_activity_by_month",
-        f"SELECT {COLUMNS} FROM rm_police_activity",
+        BY_MONTH,
+        f"SELECT day, {COLUMNS} FROM rm_police_activity",
         first,
         last,
         start,

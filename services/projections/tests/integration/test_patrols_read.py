@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -533,7 +534,8 @@ P6 = (
     .visit("G31", cst("2023-12-01T09:20+08:00"))
     .complete(cst("2023-12-01T09:45+08:00"), 45, 1.2)
 )
-# The monthly sums with figures, and the patrols added up the same way: each must hold the other.
+# The monthly sums with figures, and the patrols with figures added up the same way: each must hold
+# the other (a patrol not started yet has none).
 SUMS = """
 SELECT month, station_code, codes, patrols_completed, patrols_aborted, duration_minutes, distance_km,
        officer_participations, volunteer_participations
@@ -547,7 +549,15 @@ SELECT date_trunc('month', day)::date, station_code, codes,
        coalesce(sum(duration_minutes), 0), coalesce(sum(distance_km), 0), sum(officer_participations),
        sum(volunteer_participations)
   FROM rm_patrols GROUP BY 1, 2, 3
+HAVING (count(*) FILTER (WHERE completed_at IS NOT NULL), count(*) FILTER (WHERE aborted_at IS NOT NULL),
+        coalesce(sum(duration_minutes), 0), coalesce(sum(distance_km), 0), sum(officer_participations),
+        sum(volunteer_participations)) <> (0, 0, 0, 0, 0, 0)
 """
+
+
+async def same_rows(pool: asyncpg.Pool, one: str, other: str) -> None:
+    assert await pool.fetch(f"{one} EXCEPT {other}") == []
+    assert await pool.fetch(f"{other} EXCEPT {one}") == []
 
 
 async def test_the_monthly_sums_are_the_patrols_and_every_range_adds_up_the_same(
@@ -557,14 +567,13 @@ async def test_the_monthly_sums_are_the_patrols_and_every_range_adds_up_the_same
     # One event at a time (each its own statements), then P6's others as a batch from Kafka: it is
     # scheduled for November, then starts in December.
     await feed(generations, [*HISTORY, *P6.events[:1]])
-    assert await pool.fetch(f"{SUMS} EXCEPT {PATROLS_ADDED_UP}") == []
+    await same_rows(pool, SUMS, PATROLS_ADDED_UP)
     await kafka_log.feed(generations, P6.events[1:])
     completed = await pool.fetch(
         "SELECT month, sum(patrols_completed) AS n FROM rm_patrols_by_month GROUP BY 1 ORDER BY 1"
     )
     assert [(r["month"], r["n"]) for r in completed] == [(date(2023, 11, 1), 2), (date(2023, 12, 1), 2)]
-    assert await pool.fetch(f"{SUMS} EXCEPT {PATROLS_ADDED_UP}") == []
-    assert await pool.fetch(f"{PATROLS_ADDED_UP} EXCEPT {SUMS}") == []
+    await same_rows(pool, SUMS, PATROLS_ADDED_UP)
 
     ranges = [
         (date(2023, 11, 1), date(2023, 11, 30)),  # a whole month
@@ -573,13 +582,19 @@ async def test_the_monthly_sums_are_the_patrols_and_every_range_adds_up_the_same
         (date(2023, 10, 15), date(2024, 1, 10)),  # two whole months and days around them
         (date(2023, 12, 1), date(2023, 12, 1)),
     ]
-    by_station = patrols.PATROL_FIGURES.format(key=patrols.BY_STATION)
-    for first, last in ranges:
-        args = (first, last, None, None, None, None)
-        summed = await pool.fetch(by_station, *args, *whole_months(first, last))
-        counted = await pool.fetch(by_station, *args, first, first)  # no whole month: every patrol read
-        assert summed, (first, last)
-        assert sorted(map(tuple, summed)) == sorted(map(tuple, counted)), (first, last)
+    await same_rows(
+        pool,
+        "SELECT month, grid_code, visits FROM rm_patrol_checkpoints_by_month WHERE visits > 0",
+        "SELECT date_trunc('month', day)::date, grid_code, count(*) FROM rm_patrol_checkpoints GROUP BY 1, 2",
+    )
+    for query in patrols.SUMMED:
+        by_station = query.format(key=patrols.BY_STATION)
+        for first, last in ranges:
+            args = (first, last, None, None, None, None)
+            summed = await pool.fetch(by_station, *args, *whole_months(first, last))
+            counted = await pool.fetch(by_station, *args, first, first)  # no whole month: the rows read
+            assert summed, (first, last)
+            assert sorted(map(tuple, summed)) == sorted(map(tuple, counted)), (first, last)
 
 
 async def test_a_patrol_whose_scheduling_is_missing_is_parked_until_it_arrives(
