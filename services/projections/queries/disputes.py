@@ -38,8 +38,8 @@ PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_co
 
 # $1 first day, $2 last day: each act of a dispute as a fact on its day, placed on that day; the
 # agreements apart (with the days they took). Two statements sent together (queries/together.py), each
-# about half of a year's acts, wait for the slower half only: one read them all (at 1 M events, 5.8 ms
-# against 2.6).
+# about half of a year's acts, wait for the slower half only: at 1 M events, a city admin's year 1.2 and
+# 1.2 ms side by side, against 5.8 ms for one statement placing every act.
 ACT_FACTS = placed_facts(
     "rm_disputes",
     [
