@@ -22,7 +22,15 @@ import asyncpg
 from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
 from govgrid.china_time import occurred_on
 from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import Fact, Scope, covering, in_scope, placed_facts, placed_if_read
+from services.projections.queries.scope import (
+    Fact,
+    Scope,
+    covering,
+    in_scope,
+    per_key,
+    placed_facts,
+    placed_if_read,
+)
 from services.projections.queries.small_counts import SmallCounts, below_station_level
 from services.projections.queries.together import Statement, by_key, fetch_together
 
@@ -48,14 +56,8 @@ LEAD_FACTS: list[Fact] = [
 def _lead_figures(facts: list[Fact]) -> str:
     """SQL: the count of each of ``facts``, the scope from $3. By {key}: the station, a village, or
     nothing (NULL) for the whole scope."""
-    counts = ",\n".join(f"       count(*) FILTER (WHERE r.figure = '{f}') AS {f}" for f, _, _ in facts)
-    return f"""
-SELECT {{key}} AS key,
-{counts}
-  FROM ({placed_facts("rm_leads", facts)}) r
- WHERE {in_scope(3)}
- GROUP BY 1
-"""
+    counts = ",\n       ".join(f"count(*) FILTER (WHERE r.figure = '{f}') AS {f}" for f, _, _ in facts)
+    return per_key(counts, placed_facts("rm_leads", facts))
 
 
 # Totals that are the sum of a breakdown (every lead received has a channel, every dismissal a reason):
@@ -73,14 +75,10 @@ SELECT o.outcome, {PLACED}
  WHERE o.outcome_on BETWEEN $1 AND $2
 """
 
-OUTCOME_FIGURES = f"""
-SELECT {{key}} AS key,
-       count(*) AS outcomes,
-       count(*) FILTER (WHERE r.outcome = 'fugitive_arrested') AS fugitives_arrested
-  FROM ({OUTCOMES}) r
- WHERE {in_scope(3)}
- GROUP BY 1
-"""
+OUTCOME_FIGURES = per_key(
+    "count(*) AS outcomes, count(*) FILTER (WHERE r.outcome = 'fugitive_arrested') AS fugitives_arrested",
+    OUTCOMES,
+)
 
 # Breakdowns: a column of the leads received, dismissed, or of the outcomes, each placed like its total
 # (at the station covering the village on the day of receipt, of the dismissal, of the outcome: a

@@ -100,3 +100,16 @@ def in_scope(n: int) -> str:
     AND (${n + 2}::text IS NULL OR r.station_code = ${n + 2})
     AND (${n + 3}::text IS NULL OR r.village_code = ${n + 3})
 """
+
+
+def per_key(figures: str, rows: str, scope_from: int = 3) -> str:
+    """SQL: ``figures`` (select-list items on a row ``r``) of the ``rows`` (SQL) in the scope from
+    ``$scope_from`` (``in_scope``), by ``{key}``: formatted in later, a place or NULL for the whole
+    scope."""
+    return f"""
+SELECT {{key}} AS key,
+       {figures}
+  FROM ({rows}) r
+ WHERE {in_scope(scope_from)}
+ GROUP BY 1
+"""
