@@ -94,7 +94,7 @@ async def case(
         source_topics=topics,
         app_id=f"bench-{schema}",
     )
-    generations = await Generations.open(settings, applying=True)
+    generations = await Generations.open(settings)
     target = await ends(settings)
     assert target["coverage"] == events, target
     folder = Path(tempfile.mkdtemp(prefix="partition-bench-"))

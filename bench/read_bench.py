@@ -491,7 +491,7 @@ def settings_for(
 async def rebuild_all(settings: ProjectionsSettings) -> tuple[float, int, int, Generations]:
     """Every read model rebuilt into a new generation, one after the other: seconds, events read,
     events applied. The generations stay for the read API part."""
-    generations = await Generations.open(settings, applying=True)
+    generations = await Generations.open(settings)
     seen = applied = 0
     started = time.perf_counter()
     for model in READ_MODELS:
@@ -587,7 +587,7 @@ async def live_rate(settings: ProjectionsSettings, folder: Path, replicas: int) 
     model's event types is not handed to it, so its positions stop at its last event). Nothing is
     produced meanwhile, so the topics' ends are read once. Each replica works in a directory of its
     own in ``folder`` (services/projections/worker_process.py)."""
-    generations = await Generations.open(settings, applying=True)
+    generations = await Generations.open(settings)
     async with KafkaRecords(settings.kafka_bootstrap_servers) as records:
         ends = await records.ends(list(settings.source_topics.values()))
     homes = [folder / f"{replicas}-{n}" for n in range(replicas)]

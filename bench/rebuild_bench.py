@@ -111,7 +111,7 @@ async def rebuild_rate(bootstrap: str, database_url: str, topic: str) -> tuple[f
         kafka_bootstrap_servers=bootstrap,
         source_topics={"appointments": topic},
     )
-    generations = await Generations.open(settings, applying=True)
+    generations = await Generations.open(settings)
     try:
         job = Rebuild(settings, generations, COVERAGE)
         started = time.perf_counter()

@@ -40,16 +40,6 @@ class Generation:
 # of a millisecond; the worker's statements keep their cached plans.
 PLANNED_FOR_ITS_VALUES = {"plan_cache_mode": "force_custom_plan"}
 
-# The worker's and a rebuild's transactions return before their WAL is on disk (PostgreSQL's
-# asynchronous commit: a crash may lose the last few hundred milliseconds of them, never a part of
-# one). A read model is derived from Kafka, and its changes and positions are lost together: the
-# events are applied again. Each batch is made durable before anything counts on it: the worker then
-# records what it delivered in the control schema (delivery.py), a synchronous commit that flushes
-# the WAL before it, read models' commits included, and only after that may faust commit its
-# offsets; a rebuild's switch commits synchronously (rebuild.py). The read models' commits each
-# waited for their own flush: about four a village registration (a batch of one), 0.6 ms each.
-APPLIED_WITHOUT_WAITING_FOR_DISK = {"synchronous_commit": "off"}
-
 
 class Generations:
     def __init__(
@@ -61,18 +51,11 @@ class Generations:
         self._pools: dict[str, asyncpg.Pool] = {}
 
     @classmethod
-    async def open(
-        cls, settings: ProjectionsSettings, *, reading: bool = False, applying: bool = False
-    ) -> Generations:
-        """The generations, migrated; ``reading``: for the read API (see PLANNED_FOR_ITS_VALUES);
-        ``applying``: for the worker and a rebuild (APPLIED_WITHOUT_WAITING_FOR_DISK). Otherwise (the
-        operator's commands: a retried event is applied when it says so) every commit is durable."""
+    async def open(cls, settings: ProjectionsSettings, *, reading: bool = False) -> Generations:
+        """The generations, migrated; ``reading``: for the read API (see PLANNED_FOR_ITS_VALUES)."""
         control = await create_pool(settings.database_url, schema=settings.database_schema, max_size=4)
         await apply_migrations(control, CONTROL_MIGRATIONS)
-        server_settings = (
-            PLANNED_FOR_ITS_VALUES if reading else APPLIED_WITHOUT_WAITING_FOR_DISK if applying else {}
-        )
-        generations = cls(settings, control, server_settings)
+        generations = cls(settings, control, PLANNED_FOR_ITS_VALUES if reading else {})
         for model in READ_MODELS:
             await generations._ensure_active(model)
         await generations._migrate_existing()

@@ -86,9 +86,6 @@ class Rebuild:
                 lambda events, copies: apply_batch(pool, self._model, events, copies=copies),
             )
             async with pool.acquire() as conn, conn.transaction():
-                # Durable when it returns: once the switch is committed the worker writes here, past
-                # the events this transaction applies (Generations.APPLIED_WITHOUT_WAITING_FOR_DISK).
-                await conn.execute("SET LOCAL synchronous_commit = on")
                 await lock_partitions(conn, sorted((p.topic, p.partition) for p in partitions))
                 await self._generations.activate(generation)
                 # Events produced during the rebuild (and until the switch) still have to be applied.
@@ -142,7 +139,7 @@ async def _behind(consumer: AIOKafkaConsumer, targets: dict[TopicPartition, int]
 
 async def rebuild(settings: ProjectionsSettings, name: str) -> int:
     model = next(m for m in READ_MODELS if m.name == name)
-    generations = await Generations.open(settings, applying=True)
+    generations = await Generations.open(settings)
     try:
         started = time.monotonic()
         job = Rebuild(settings, generations, model)

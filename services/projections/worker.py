@@ -58,7 +58,7 @@ async def generations() -> Generations:
     """The read models' generations, opened (and migrated) by the first event that needs them."""
     async with opening:
         if "generations" not in state:
-            state["generations"] = await Generations.open(settings, applying=True)
+            state["generations"] = await Generations.open(settings)
     return state["generations"]
 
 
