@@ -24,8 +24,11 @@ async def test_many_commits_share_few_notifies_and_the_last_one_is_covered(
         try:
             started = loop.time()
             for _ in range(200):  # 200 commits over about 100 ms
-                wake_relay(pool)
                 await asyncio.sleep(0.0005)
+                wake_relay(pool)
+            # Read before anything else runs: the NOTIFY of the last commit cannot have been sent yet.
+            # (Read after a last sleep, a loaded machine let that NOTIFY arrive before it, and the
+            # test waited for one more that nothing had asked for.)
             last_commit = loop.time()
 
             async def woken_after_the_last_commit() -> bool:
