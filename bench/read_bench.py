@@ -16,7 +16,7 @@ dismissed, closed), enterprise visits and cases, and appointments - on one topic
    partitions (6).
 3. Read API: each summary (coverage, patrols, police activity, disputes, leads, outreach), city scope,
    a one-year period, p99 over R requests through the app in process, with the large data set and
-   with a small one (10 k events): the growth is the ratio.
+   with a small one (10 k events), asked in turn: the growth is the ratio.
 
     .venv/bin/python bench/read_bench.py [--events 200000] [--small 10000] [--requests 200] [--json out.json]
 
@@ -620,7 +620,7 @@ async def live_rate(settings: ProjectionsSettings, folder: Path, replicas: int) 
 async def summaries(
     result: dict[str, Any], big: ProjectionsSettings, small: ProjectionsSettings, requests: int
 ) -> None:
-    """3. the summaries on the large data set, then on the small one, side by side in one run."""
+    """3. the summaries on the large data set and on the small one, asked in turn in one run."""
     big_times, small_times = await summary_times(big, small, requests)
     big_p99 = {name: p99_of(times) for name, times in big_times.items()}
     small_p99 = {name: p99_of(times) for name, times in small_times.items()}
