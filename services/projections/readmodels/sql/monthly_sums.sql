@@ -9,8 +9,9 @@
 -- (OLD TABLE) and after (NEW TABLE) to that function, whatever writes them (the worker, a rebuild, a
 -- retry): a patrol that starts another day than planned moves with its figures. Additions commute,
 -- so a worker need not see what another is applying at the same time; they take turns instead (one
--- lock per sums table and generation, held to the commit), since two transactions adding to the same
--- months in two statements each could each hold what the other waits for.
+-- lock per generation for all its sums, held to the commit), since two transactions adding to the
+-- same months in two statements each, or to two tables' sums in two orders, could each hold what
+-- the other waits for.
 CREATE FUNCTION kept_by_month() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
@@ -19,7 +20,7 @@ DECLARE
     added text := CASE WHEN TG_OP = 'DELETE' THEN 'NULL'
                        ELSE format('ARRAY(SELECT t::%I FROM new_rows t)', TG_TABLE_NAME) END;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext(TG_TABLE_SCHEMA), hashtext(TG_TABLE_NAME || '_by_month'));
+    PERFORM pg_advisory_xact_lock(hashtext(TG_TABLE_SCHEMA), hashtext('monthly sums'));
     EXECUTE format('SELECT %I(%s, %s)', TG_TABLE_NAME || '_by_month_add', removed, added);
     RETURN NULL;
 END
