@@ -20,23 +20,20 @@ CREATE FUNCTION rm_patrols_by_month_add(removed rm_patrols[], added rm_patrols[]
 LANGUAGE sql SET search_path FROM CURRENT AS $$
     INSERT INTO rm_patrols_by_month AS m (month, station_code, codes, patrols_completed, patrols_aborted,
         duration_minutes, distance_km, officer_participations, volunteer_participations)
-    SELECT date_trunc('month', t.day)::date, t.station_code, t.codes,
-           sum(t.sign * (t.completed_at IS NOT NULL)::integer),
-           sum(t.sign * (t.aborted_at IS NOT NULL)::integer),
-           sum(t.sign * coalesce(t.duration_minutes, 0)),
-           sum(t.sign * coalesce(t.distance_km, 0)),
-           sum(t.sign * t.officer_participations),
-           sum(t.sign * t.volunteer_participations)
-      FROM (SELECT -1 AS sign, * FROM unnest(removed)
-            UNION ALL
-            SELECT 1 AS sign, * FROM unnest(added)) t
-     GROUP BY 1, 2, 3
-    HAVING (sum(t.sign * (t.completed_at IS NOT NULL)::integer),
-            sum(t.sign * (t.aborted_at IS NOT NULL)::integer),
-            sum(t.sign * coalesce(t.duration_minutes, 0)),
-            sum(t.sign * coalesce(t.distance_km, 0)),
-            sum(t.sign * t.officer_participations),
-            sum(t.sign * t.volunteer_participations)) <> (0, 0, 0, 0, 0, 0)
+    SELECT *
+      FROM (SELECT date_trunc('month', t.day)::date, t.station_code, t.codes,
+                   sum(t.sign * (t.completed_at IS NOT NULL)::integer) AS completed,
+                   sum(t.sign * (t.aborted_at IS NOT NULL)::integer) AS aborted,
+                   sum(t.sign * coalesce(t.duration_minutes, 0)) AS minutes,
+                   sum(t.sign * coalesce(t.distance_km, 0)) AS km,
+                   sum(t.sign * t.officer_participations) AS officers,
+                   sum(t.sign * t.volunteer_participations) AS volunteers
+              FROM (SELECT -1 AS sign, * FROM unnest(removed)
+                    UNION ALL
+                    SELECT 1 AS sign, * FROM unnest(added)) t
+             GROUP BY 1, 2, 3) d
+     -- A month whose rows before and after add up alike changes nothing.
+     WHERE (d.completed, d.aborted, d.minutes, d.km, d.officers, d.volunteers) <> (0, 0, 0, 0, 0, 0)
      ORDER BY 1, 2, 3
     ON CONFLICT (month, station_code, codes) DO UPDATE SET
         patrols_completed = m.patrols_completed + excluded.patrols_completed,

@@ -17,14 +17,16 @@ CREATE FUNCTION rm_police_activity_by_month_add(removed rm_police_activity[], ad
 RETURNS void LANGUAGE sql SET search_path FROM CURRENT AS $$
     INSERT INTO rm_police_activity_by_month AS m (month, station_code, calls_for_service, criminal_cases,
         public_security_cases)
-    SELECT date_trunc('month', t.day)::date, t.station_code, sum(t.sign * t.calls_for_service),
-           sum(t.sign * t.criminal_cases), sum(t.sign * t.public_security_cases)
-      FROM (SELECT -1 AS sign, * FROM unnest(removed)
-            UNION ALL
-            SELECT 1 AS sign, * FROM unnest(added)) t
-     GROUP BY 1, 2
-    HAVING (sum(t.sign * t.calls_for_service), sum(t.sign * t.criminal_cases),
-            sum(t.sign * t.public_security_cases)) <> (0, 0, 0)
+    SELECT *
+      FROM (SELECT date_trunc('month', t.day)::date, t.station_code,
+                   sum(t.sign * t.calls_for_service) AS calls, sum(t.sign * t.criminal_cases) AS criminal,
+                   sum(t.sign * t.public_security_cases) AS public_security
+              FROM (SELECT -1 AS sign, * FROM unnest(removed)
+                    UNION ALL
+                    SELECT 1 AS sign, * FROM unnest(added)) t
+             GROUP BY 1, 2) d
+     -- A month whose rows before and after add up alike changes nothing.
+     WHERE (d.calls, d.criminal, d.public_security) <> (0, 0, 0)
      ORDER BY 1, 2
     ON CONFLICT (month, station_code) DO UPDATE SET
         calls_for_service = m.calls_for_service + excluded.calls_for_service,
