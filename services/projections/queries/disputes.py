@@ -25,6 +25,7 @@ from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of, placed_codes, unit_names
 from services.projections.queries.scope import (
     Scope,
+    all_placed_if_read,
     covering,
     in_scope,
     per_key,
@@ -128,14 +129,12 @@ async def _figures(
     """Every figure by ``key``; zeros where a query found nothing."""
     args, at_end = _args(scope, first, last), _args(scope, last)
     statements = [
-        (ACT_FIGURES, args),
-        (AGREEMENT_FIGURES, args),
-        (STATE_FIGURES, at_end),
-        (STEP_FIGURES, args),
+        (ACT_FIGURES.format(key=key), args),
+        (AGREEMENT_FIGURES.format(key=key), args),
+        (STATE_FIGURES.format(key=key), at_end),
+        (STEP_FIGURES.format(key=key), args),
     ]
-    figures = by_key(
-        await fetch_together(pool, [(placed_if_read(sql.format(key=key), scope), a) for sql, a in statements])
-    )
+    figures = by_key(await fetch_together(pool, all_placed_if_read(statements, scope)))
     return {k: _complete(v) for k, v in figures.items()}
 
 

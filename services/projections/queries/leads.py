@@ -12,7 +12,6 @@ What counts where:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -25,14 +24,14 @@ from services.projections.queries.places import names_of, placed_codes, unit_nam
 from services.projections.queries.scope import (
     Fact,
     Scope,
+    all_placed_if_read,
     covering,
     in_scope,
     per_key,
     placed_facts,
-    placed_if_read,
 )
 from services.projections.queries.small_counts import SmallCounts, below_station_level
-from services.projections.queries.together import Statement, by_key, fetch_together
+from services.projections.queries.together import by_key, fetch_together
 
 # A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
 # coverage says otherwise).
@@ -171,7 +170,9 @@ async def _figures(
         (lead_figures.format(key=key), (*args, end_of_last_day)),
         (OUTCOME_FIGURES.format(key=key), args),
     ]
-    figures = by_key(await fetch_together(pool, _placed(statements, scope, key)))
+    figures = by_key(
+        await fetch_together(pool, all_placed_if_read(statements, scope, by_station=key == BY_STATION))
+    )
     return {k: {**ZEROS, **v} for k, v in figures.items()}
 
 
@@ -182,14 +183,12 @@ async def _breakdowns(
     found: dict[str | None, dict[str, int]] = {}
     args = _args(scope, first, last)
     statements = [(query.format(cell=cell), args) for query in BREAKDOWN_QUERIES]
-    for rows in await fetch_together(pool, _placed(statements, scope, cell)):
+    for rows in await fetch_together(
+        pool, all_placed_if_read(statements, scope, by_station=cell == BY_STATION)
+    ):
         for row in rows:
             found.setdefault(row["cell"], {})[f"{row['breakdown']}.{row['key']}"] = row["n"]
     return {c: {**BREAKDOWN_ZEROS, **counts} for c, counts in found.items()}
-
-
-def _placed(statements: Iterable[Statement], scope: Scope, key: str) -> list[Statement]:
-    return [(placed_if_read(sql, scope, by_station=key == BY_STATION), args) for sql, args in statements]
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:

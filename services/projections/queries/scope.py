@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from govgrid.auth import Principal
 from govgrid.service.visibility import visible_codes, visible_sql
+from services.projections.queries.together import Statement
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,13 @@ def placed_if_read(sql: str, scope: Scope, by_station: bool = False) -> str:
     admin's year of disputes placed every act of the year for nothing: at 1 M events, the received
     ones 2.6 ms placed, 1.2 ms not (docs/benchmarks.md, "Stop 27")."""
     return sql if scope.reads_stations or by_station else sql.replace(COVERED, NOT_COVERED)
+
+
+def all_placed_if_read(
+    statements: Iterable[Statement], scope: Scope, by_station: bool = False
+) -> list[Statement]:
+    """``placed_if_read`` of each statement (its SQL; its arguments as they are)."""
+    return [(placed_if_read(sql, scope, by_station), args) for sql, args in statements]
 
 
 Fact = tuple[str, str, str]  # a figure, its day, and when a row has it (SQL on the row ``t``)
