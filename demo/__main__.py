@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     year = danzhou.DemoYear(args.year_ending)
     settings = DemoSettings()
     token = mint_token(settings, "demo", Role.CITY_ADMIN, [], ttl_seconds=3600)
-    platform = Platform(settings.base_urls(), token, run_key=year.last.isoformat())
+    platform = Platform(settings.write_services(), token, run_key=year.last.isoformat())
     started = time.monotonic()
 
     async def run() -> bool:
