@@ -92,19 +92,22 @@ class OrganisationUnitRenamed(DomainEvent):
     name_en: str = Field(min_length=1, max_length=200)
 
 
-@catalogue.event(SERVICE, "VillageCoverageAssigned", 1)
-class VillageCoverageAssigned(DomainEvent):
-    """From ``effective_from`` on, the police station covers the village or community."""
+class _VillageCoverage(DomainEvent):
+    """A police station's coverage of a village or community (the station answers for it)."""
 
     station_code: str = OrgCode
     village_code: str = OrgCode
+
+
+@catalogue.event(SERVICE, "VillageCoverageAssigned", 1)
+class VillageCoverageAssigned(_VillageCoverage):
+    """From ``effective_from`` on, the police station covers the village or community."""
+
     effective_from: date
 
 
 @catalogue.event(SERVICE, "VillageCoverageEnded", 1)
-class VillageCoverageEnded(DomainEvent):
+class VillageCoverageEnded(_VillageCoverage):
     """After ``effective_until`` the police station no longer covers the village or community."""
 
-    station_code: str = OrgCode
-    village_code: str = OrgCode
     effective_until: date

@@ -159,9 +159,8 @@ class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
     added_on: date
 
 
-@catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
-class SchoolVisitRecorded(DomainEvent):
-    """One day of the window at one school and what it processed."""
+class _SchoolDayFigures(DomainEvent):
+    """What the window processed on one day of a drive at one school."""
 
     drive_id: str = Id
     school_code: str = SchoolCode
@@ -173,16 +172,14 @@ class SchoolVisitRecorded(DomainEvent):
     )
 
 
-@catalogue.event(SERVICE, "SchoolVisitCorrected", 1)
-class SchoolVisitCorrected(DomainEvent):
-    """The complete, corrected figures of a recorded school day (they replace the recorded ones)."""
+@catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
+class SchoolVisitRecorded(_SchoolDayFigures):
+    """One day of the window at one school and what it processed."""
 
-    drive_id: str = Id
-    school_code: str = SchoolCode
-    visited_on: date
-    students_processed: int = Count
-    id_cards: int = Field(ge=0, le=100_000)
-    household_changes: int = Field(ge=0, le=100_000)
+
+@catalogue.event(SERVICE, "SchoolVisitCorrected", 1)
+class SchoolVisitCorrected(_SchoolDayFigures):
+    """The complete, corrected figures of a recorded school day (they replace the recorded ones)."""
 
 
 @catalogue.event(SERVICE, "RegistrationDriveClosed", 1)
