@@ -3,7 +3,7 @@
 Pure domain (no I/O). A service keeps ``Clocks`` in its record's state, folds its clock events with
 ``Clocks.evolve``, says which of its events start and stop which stage (its ``domain/clock.py``), and
 decides pauses, resumptions, extensions and carry-overs with the functions here. The events are the
-service's own types (``ClockEventTypes``), with the payloads of govgrid.catalogue.clocks.
+service's own types (``ClockEventTypes.of(service)``), with the payloads of govgrid.catalogue.clocks.
 
 How a deadline moves:
 - started with n working days at a moment: due by the end of the n-th working day after its day;
@@ -14,14 +14,16 @@ How a deadline moves:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from govgrid.auth.principal import Role
 from govgrid.bounds import Moment
+from govgrid.catalogue import catalogue
 from govgrid.catalogue.clocks import (
     ClockCarriedOver,
     ClockChanged,
@@ -116,6 +118,25 @@ class ClockEventTypes:
     extended: type[ClockExtended]
     carried_over: type[ClockCarriedOver]
     stopped: type[ClockStopped]
+
+    @classmethod
+    def of(cls, service: str) -> ClockEventTypes:
+        """The clock event types ``service`` registers in the catalogue (govgrid.catalogue.clocks):
+        of each kind (a subclass of ``ClockStarted``...), its one event type, at its latest version."""
+        registered = [
+            e.model
+            for e in catalogue.entries()
+            if e.service == service and e.schema_version == catalogue.latest_version(e.event_type)
+        ]
+        hints = get_type_hints(cls)
+        types: dict[str, Any] = {}  # each a subclass of its field's payload, as checked
+        for kind in fields(cls):
+            (payload,) = get_args(hints[kind.name])  # type[ClockStarted] -> ClockStarted
+            found = [model for model in registered if issubclass(model, payload)]
+            if len(found) != 1:
+                raise LookupError(f"{service} registers {len(found)} {payload.__name__} event types, not 1")
+            types[kind.name] = found[0]
+        return cls(**types)
 
 
 # ---------------------------------------------------------------- rules

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from govgrid import clocks
 from govgrid.auth.principal import Role
 from govgrid.catalogue.clocks import (
@@ -217,3 +219,10 @@ def test_a_pause_of_years_is_resumed_within_the_days_a_moment_may_have() -> None
     assert isinstance(resumed, LeadClockResumed)
     assert resumed.paused_working_days == CALENDAR.between(date(2001, 1, 3), date(2025, 12, 30))
     assert resumed.due_on == CALENDAR.after(date(2001, 1, 5), resumed.paused_working_days)
+
+
+def test_a_service_s_clock_event_types_are_its_catalogue_entries_one_of_each_kind() -> None:
+    assert clocks.ClockEventTypes.of("tips") == EVENTS
+    assert clocks.ClockEventTypes.of("mediation").paused.event_type == "DisputeClockPaused"
+    with pytest.raises(LookupError, match="patrols registers 0 ClockStarted event types, not 1"):
+        clocks.ClockEventTypes.of("patrols")  # a service without clocks

@@ -15,15 +15,7 @@ from enum import StrEnum
 from govgrid import clocks
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.clocks import (
-    ClockChanged,
-    DisputeClockCarriedOver,
-    DisputeClockExtended,
-    DisputeClockPaused,
-    DisputeClockResumed,
-    DisputeClockStarted,
-    DisputeClockStopped,
-)
+from govgrid.catalogue.clocks import ClockChanged
 from govgrid.catalogue.mediation import (
     AgreementReached,
     DisputeClosed,
@@ -37,14 +29,7 @@ from govgrid.china_time import occurred_on
 from govgrid.clocks import Clocks
 from govgrid.working_days import WorkingDays
 
-EVENTS = clocks.ClockEventTypes(
-    started=DisputeClockStarted,
-    paused=DisputeClockPaused,
-    resumed=DisputeClockResumed,
-    extended=DisputeClockExtended,
-    carried_over=DisputeClockCarriedOver,
-    stopped=DisputeClockStopped,
-)
+EVENTS = clocks.ClockEventTypes.of("mediation")  # its DisputeClock* types in govgrid.catalogue.clocks
 
 
 class DisputeStage(StrEnum):

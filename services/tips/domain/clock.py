@@ -14,15 +14,7 @@ from enum import StrEnum
 from govgrid import clocks
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.clocks import (
-    ClockChanged,
-    LeadClockCarriedOver,
-    LeadClockExtended,
-    LeadClockPaused,
-    LeadClockResumed,
-    LeadClockStarted,
-    LeadClockStopped,
-)
+from govgrid.catalogue.clocks import ClockChanged
 from govgrid.catalogue.tips import (
     LeadClosed,
     LeadDismissed,
@@ -34,14 +26,7 @@ from govgrid.catalogue.tips import (
 from govgrid.clocks import Clocks
 from govgrid.working_days import WorkingDays
 
-EVENTS = clocks.ClockEventTypes(
-    started=LeadClockStarted,
-    paused=LeadClockPaused,
-    resumed=LeadClockResumed,
-    extended=LeadClockExtended,
-    carried_over=LeadClockCarriedOver,
-    stopped=LeadClockStopped,
-)
+EVENTS = clocks.ClockEventTypes.of("tips")  # its LeadClock* types in govgrid.catalogue.clocks
 
 
 class LeadStage(StrEnum):
