@@ -7,6 +7,7 @@ Parties are pseudonymous labels ("party-A"); officials are person ids.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -302,30 +303,38 @@ class PartiesMustBeIdentified(BusinessRule):
         return f"dispute {self.dispute.dispute_id} has {len(self.dispute.parties)} parties recorded, needs 2"
 
 
-class PartiesMustBeKnown(BusinessRule):
+class _PartyLabels(BusinessRule):
+    """A rule about the party labels a command names, against the dispute's parties: broken by the
+    labels ``breaking`` finds, which its message lists after ``called``."""
+
+    called: ClassVar[str]
+    dispute: Dispute
+    labels: tuple[str, ...]
+
+    @abstractmethod
+    def breaking(self) -> set[str]: ...
+
+    def is_broken(self) -> bool:
+        return bool(self.breaking())
+
+    def message(self) -> str:
+        return f"{self.called} {self.dispute.dispute_id}: {', '.join(sorted(self.breaking()))}"
+
+
+class PartiesMustBeKnown(_PartyLabels):
     code = "unknown_party"
-    dispute: Dispute
-    labels: tuple[str, ...]
+    called = "not a party to dispute"
 
-    def is_broken(self) -> bool:
-        return not set(self.labels) <= self.dispute.party_labels
-
-    def message(self) -> str:
-        unknown = sorted(set(self.labels) - self.dispute.party_labels)
-        return f"not a party to dispute {self.dispute.dispute_id}: {', '.join(unknown)}"
+    def breaking(self) -> set[str]:
+        return set(self.labels) - self.dispute.party_labels
 
 
-class PartiesMustBeNew(BusinessRule):
+class PartiesMustBeNew(_PartyLabels):
     code = "party_already_recorded"
-    dispute: Dispute
-    labels: tuple[str, ...]
+    called = "already parties to dispute"
 
-    def is_broken(self) -> bool:
-        return not self.dispute.party_labels.isdisjoint(self.labels)
-
-    def message(self) -> str:
-        known = sorted(self.dispute.party_labels.intersection(self.labels))
-        return f"already parties to dispute {self.dispute.dispute_id}: {', '.join(known)}"
+    def breaking(self) -> set[str]:
+        return set(self.labels) & self.dispute.party_labels
 
 
 class _PersonOfRole(BusinessRule):
