@@ -15,12 +15,19 @@ stream_id = StreamNaming("contactgroup")
 
 
 @dataclass(frozen=True)
-class ContactGroup:
+class Registration:
+    """What a contact group's registration says."""
+
     group_id: str
     village_code: str
     kind: ContactGroupKind
     name: str
     registered_on: date
+
+
+@dataclass(frozen=True)
+class ContactGroup(Registration):
+    """A contact group: what its registration said (nothing happens to a group after it)."""
 
 
 def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
@@ -33,15 +40,6 @@ def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
 class GroupIdMustBeFree(KeyMustBeFree):
     code = "contact_group_already_registered"
     record = "contact group"
-
-
-@dataclass(frozen=True)
-class Registration:
-    group_id: str
-    village_code: str
-    kind: ContactGroupKind
-    name: str
-    registered_on: date
 
 
 def register(existing: ContactGroup | None, registration: Registration, *, today: date) -> list[DomainEvent]:
