@@ -7,7 +7,7 @@ village.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -21,6 +21,7 @@ from govgrid.catalogue.appointments import (
     AppointmentNominated,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, updated_by
 from govgrid.rules import BusinessRule, NotBefore, broken_if, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
@@ -72,19 +73,12 @@ def evolve(state: Appointment | None, event: DomainEvent) -> Appointment:
         case AppointmentNominated():
             return Appointment(**dict(event))
         case AppointmentApproved() if state is not None:
-            return replace(state, status=AppointmentStatus.APPROVED, approved_on=event.approved_on)
+            return updated_by(state, event, status=AppointmentStatus.APPROVED)
         case AppointmentCertificateIssued() if state is not None:
-            return replace(
-                state,
-                status=AppointmentStatus.CERTIFIED,
-                certificate_number=event.certificate_number,
-                issued_on=event.issued_on,
-            )
+            return updated_by(state, event, status=AppointmentStatus.CERTIFIED)
         case AppointmentEnded() if state is not None:
-            return replace(
-                state, status=AppointmentStatus.ENDED, ended_on=event.ended_on, end_reason=event.reason
-            )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event, status=AppointmentStatus.ENDED, end_reason=event.reason)
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -19,6 +19,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import Jurisdiction, StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
@@ -78,12 +79,9 @@ class OrgUnit:
 def evolve(state: OrgUnit | None, event: DomainEvent) -> OrgUnit:
     match event:
         case OrganisationUnitRegistered():
-            e = event
-            return OrgUnit(e.code, e.kind, e.name_zh, e.name_en, e.parent_code, location=e.location)
-        case OrganisationUnitRenamed() if state is not None:
-            return replace(state, name_zh=event.name_zh, name_en=event.name_en)
-        case OrganisationUnitLocated() if state is not None:
-            return replace(state, location=event.location)
+            return told_by(OrgUnit, event)
+        case OrganisationUnitRenamed() | OrganisationUnitLocated() if state is not None:
+            return updated_by(state, event)
         case VillageCoverageAssigned() if state is not None:
             return replace(
                 state, coverage=(*state.coverage, CoveragePeriod(event.station_code, event.effective_from))
@@ -98,7 +96,7 @@ def evolve(state: OrgUnit | None, event: DomainEvent) -> OrgUnit:
                     for p in state.coverage
                 ),
             )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -15,6 +15,7 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 
@@ -43,26 +44,14 @@ class Person:
 def evolve(state: Person | None, event: DomainEvent) -> Person:
     match event:
         case PoliceOfficerRegistered():
-            return Person(
-                event.person_id,
-                PersonRole.POLICE_OFFICER,
-                event.display_name,
-                station_code=event.station_code,
-                badge_number=event.badge_number,
-            )
+            return told_by(Person, event, role=PersonRole.POLICE_OFFICER)
         case VillageCadreRegistered():
-            return Person(
-                event.person_id,
-                PersonRole.VILLAGE_CADRE,
-                event.display_name,
-                village_code=event.village_code,
-                post=event.post,
-            )
+            return told_by(Person, event, role=PersonRole.VILLAGE_CADRE)
         case PoliceOfficerTransferred() if state is not None:
             return replace(state, station_code=event.to_station_code)
         case PersonLeftService() if state is not None:
             return replace(state, active=False, left_on=event.effective_on)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 class PersonIdMustBeFree(KeyMustBeFree):

@@ -3,7 +3,7 @@ how long the handling took is derived from the two days. Nothing changes once it
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -14,6 +14,7 @@ from govgrid.catalogue.outreach import (
     EnterpriseCaseOutcome,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
@@ -40,12 +41,10 @@ class EnterpriseCase:
 def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
     match event:
         case EnterpriseCaseOpened() if state is None:
-            return EnterpriseCase(
-                event.case_id, event.enterprise_code, event.category, event.opened_on, event.summary
-            )
+            return told_by(EnterpriseCase, event)
         case EnterpriseCaseHandled() if state is not None:
-            return replace(state, handled_on=event.handled_on, outcome=event.outcome, note=event.note)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event)
+    raise CannotApply(event, state)
 
 
 @broken_if(

@@ -21,6 +21,7 @@ from govgrid.catalogue.outreach import (
     SchoolVisitRecorded,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.schools import School, SchoolMustExist
 
@@ -38,10 +39,6 @@ class SchoolVisit:
     students_processed: int
     id_cards: int
     household_changes: int
-
-    @classmethod
-    def told_by(cls, event: SchoolVisitRecorded | SchoolVisitCorrected) -> SchoolVisit:
-        return cls(**event.model_dump(exclude={"drive_id"}))
 
 
 @dataclass(frozen=True)
@@ -103,9 +100,9 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
         case RegistrationDriveTargetsAdded() if state is not None:
             return replace(state, target_school_codes=(*state.target_school_codes, *event.school_codes))
         case SchoolVisitRecorded() if state is not None:
-            return replace(state, visits=(*state.visits, SchoolVisit.told_by(event)))
+            return replace(state, visits=(*state.visits, told_by(SchoolVisit, event)))
         case SchoolVisitCorrected() if state is not None:
-            corrected = SchoolVisit.told_by(event)
+            corrected = told_by(SchoolVisit, event)
             return replace(
                 state,
                 visits=tuple(
@@ -115,7 +112,7 @@ def evolve(state: Drive | None, event: DomainEvent) -> Drive:
             )
         case RegistrationDriveClosed() if state is not None:
             return replace(state, closed_on=event.closed_on)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -17,6 +17,7 @@ from govgrid.catalogue.outreach import (
 )
 from govgrid.envelope import StreamNaming
 from govgrid.errors import NotFound
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.officers import OfficerMustBeKnown
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.cases import EnterpriseCase
@@ -67,29 +68,17 @@ class EnterpriseVisit:
 def evolve(state: EnterpriseVisit | None, event: DomainEvent) -> EnterpriseVisit:
     match event:
         case EnterpriseVisitRecorded() if state is None:
-            return EnterpriseVisit(
-                event.visit_id,
-                event.enterprise_code,
-                event.officer_person_id,
-                event.kind,
-                event.visited_on,
-                event.findings,
-                event.case_id,
-            )
+            return told_by(EnterpriseVisit, event)
         case FollowUpActionPlanned() if state is not None:
-            action = FollowUpAction(event.action_no, event.action, event.due_on)
-            return replace(state, follow_ups=(*state.follow_ups, action))
+            return replace(state, follow_ups=(*state.follow_ups, told_by(FollowUpAction, event)))
         case FollowUpActionCompleted() if state is not None:
             return replace(
                 state,
                 follow_ups=tuple(
-                    replace(a, completed_on=event.completed_on, note=event.note)
-                    if a.action_no == event.action_no
-                    else a
-                    for a in state.follow_ups
+                    updated_by(a, event) if a.action_no == event.action_no else a for a in state.follow_ups
                 ),
             )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

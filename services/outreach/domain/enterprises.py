@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 stream_id = StreamNaming("enterprise")
@@ -24,8 +25,8 @@ class Enterprise:
 def evolve(state: Enterprise | None, event: DomainEvent) -> Enterprise:
     match event:
         case EnterpriseRegistered() if state is None:
-            return Enterprise(event.enterprise_code, event.name, event.village_code, event.sector)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return told_by(Enterprise, event)
+    raise CannotApply(event, state)
 
 
 class EnterpriseCodeMustBeFree(KeyMustBeFree):

@@ -3,7 +3,7 @@ at a registered enterprise; the outcome (hired, not hired) is recorded once."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
@@ -14,6 +14,7 @@ from govgrid.catalogue.outreach import (
     NotHiredReason,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
@@ -39,17 +40,10 @@ class JobReferral:
 def evolve(state: JobReferral | None, event: DomainEvent) -> JobReferral:
     match event:
         case JobReferralMade() if state is None:
-            return JobReferral(
-                event.referral_id, event.person_ref, event.enterprise_code, event.position, event.referred_on
-            )
+            return told_by(JobReferral, event)
         case JobReferralOutcomeRecorded() if state is not None:
-            return replace(
-                state,
-                outcome=event.outcome,
-                decided_on=event.decided_on,
-                not_hired_reason=event.not_hired_reason,
-            )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event)
+    raise CannotApply(event, state)
 
 
 @broken_if(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 stream_id = StreamNaming("school")
@@ -23,8 +24,8 @@ class School:
 def evolve(state: School | None, event: DomainEvent) -> School:
     match event:
         case SchoolRegistered() if state is None:
-            return School(event.school_code, event.name_zh, event.village_code)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return told_by(School, event)
+    raise CannotApply(event, state)
 
 
 class SchoolCodeMustBeFree(KeyMustBeFree):

@@ -7,7 +7,7 @@ that station on the planned day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -20,6 +20,7 @@ from govgrid.catalogue.patrols import (
     ClearanceOperationPlanned,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import broken_if, check
 from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
 
@@ -68,35 +69,15 @@ class ClearanceOperation:
 def evolve(state: ClearanceOperation | None, event: DomainEvent) -> ClearanceOperation:
     match event:
         case ClearanceOperationPlanned():
-            return ClearanceOperation(
-                event.operation_id, event.station_code, event.focus, event.planned_on, tuple(event.area_codes)
-            )
+            return told_by(ClearanceOperation, event)
         case ClearanceOperationCarriedOut() if state is not None:
-            results = Results(
-                event.places_checked,
-                event.people_checked,
-                event.officers_deployed,
-                event.volunteers_deployed,
-                tuple(event.findings),
-            )
-            return replace(
-                state,
-                status=ClearanceStatus.CARRIED_OUT,
-                carried_out_on=event.carried_out_on,
-                results=results,
-            )
+            results = told_by(Results, event)
+            return updated_by(state, event, status=ClearanceStatus.CARRIED_OUT, results=results)
         case ClearanceOperationClosed() if state is not None:
-            return replace(
-                state, status=ClearanceStatus.CLOSED, closed_on=event.closed_on, summary=event.summary
-            )
+            return updated_by(state, event, status=ClearanceStatus.CLOSED)
         case ClearanceOperationCancelled() if state is not None:
-            return replace(
-                state,
-                status=ClearanceStatus.CANCELLED,
-                cancelled_on=event.cancelled_on,
-                cancel_reason=event.reason,
-            )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event, status=ClearanceStatus.CANCELLED, cancel_reason=event.reason)
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules
@@ -156,11 +137,7 @@ def carry_out(operation: ClearanceOperation, *, carried_out_on: date, results: R
         ClearanceOperationCarriedOut(
             operation_id=operation.operation_id,
             carried_out_on=carried_out_on,
-            places_checked=results.places_checked,
-            people_checked=results.people_checked,
-            officers_deployed=results.officers_deployed,
-            volunteers_deployed=results.volunteers_deployed,
-            findings=list(results.findings),
+            **asdict(results),
         )
     ]
 

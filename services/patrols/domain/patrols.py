@@ -24,6 +24,7 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import broken_if, check
 from services.patrols.domain.rules import (
     Member,
@@ -99,31 +100,16 @@ def evolve(state: Patrol | None, event: DomainEvent) -> Patrol:
         case PatrolScheduled():
             return Patrol(**dict(event))
         case PatrolStarted() if state is not None:
-            return replace(
-                state,
-                status=PatrolStatus.STARTED,
-                started_at=event.started_at,
-                participants=tuple(event.participants),
-            )
+            return updated_by(state, event, status=PatrolStatus.STARTED)
         case CheckpointVisited() if state is not None:
-            checkpoint = Checkpoint(event.grid_code, event.visited_at, event.latitude, event.longitude)
-            return replace(state, checkpoints=(*state.checkpoints, checkpoint))
+            return replace(state, checkpoints=(*state.checkpoints, told_by(Checkpoint, event)))
         case PatrolObservationRecorded() if state is not None:
-            observation = Observation(event.category, event.note, event.observed_at, event.grid_code)
-            return replace(state, observations=(*state.observations, observation))
+            return replace(state, observations=(*state.observations, told_by(Observation, event)))
         case PatrolCompleted() if state is not None:
-            return replace(
-                state,
-                status=PatrolStatus.COMPLETED,
-                completed_at=event.completed_at,
-                duration_minutes=event.duration_minutes,
-                distance_km=event.distance_km,
-            )
+            return updated_by(state, event, status=PatrolStatus.COMPLETED)
         case PatrolAborted() if state is not None:
-            return replace(
-                state, status=PatrolStatus.ABORTED, aborted_at=event.aborted_at, abort_reason=event.reason
-            )
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event, status=PatrolStatus.ABORTED, abort_reason=event.reason)
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -7,11 +7,12 @@ appends nothing; different figures append a PoliceActivityCorrected carrying the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import broken_if, check
 
 
@@ -37,11 +38,11 @@ class PoliceActivity:
 def evolve(state: PoliceActivity | None, event: DomainEvent) -> PoliceActivity:
     match event:
         case PoliceActivityRecorded() | PoliceActivityCorrected():
-            figures = DailyFigures(event.calls_for_service, event.criminal_cases, event.public_security_cases)
+            figures = told_by(DailyFigures, event)
             if state is None:
-                return PoliceActivity(event.station_code, event.day, figures)
+                return told_by(PoliceActivity, event, figures=figures)
             return replace(state, figures=figures, corrections=state.corrections + 1)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 @broken_if("day_in_the_future", "{day} is after today ({today})")
@@ -58,12 +59,4 @@ def record(
     if current is not None and current.figures == figures:
         return []  # the same figures again: a re-import changes nothing
     event_type = PoliceActivityRecorded if current is None else PoliceActivityCorrected
-    return [
-        event_type(
-            station_code=station_code,
-            day=day,
-            calls_for_service=figures.calls_for_service,
-            criminal_cases=figures.criminal_cases,
-            public_security_cases=figures.public_security_cases,
-        )
-    ]
+    return [event_type(station_code=station_code, day=day, **asdict(figures))]

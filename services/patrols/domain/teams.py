@@ -17,6 +17,7 @@ from govgrid.catalogue.patrols import (
     PatrolTeamMemberLeft,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, broken_if, check
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
@@ -74,9 +75,9 @@ class PatrolTeam:
 def evolve(state: PatrolTeam | None, event: DomainEvent) -> PatrolTeam:
     match event:
         case PatrolTeamFormed():
-            return PatrolTeam(event.team_id, event.station_code, event.name, event.formed_on)
+            return told_by(PatrolTeam, event)
         case PatrolTeamMemberJoined() if state is not None:
-            return replace(state, memberships=(*state.memberships, Membership(event.member, event.joined_on)))
+            return replace(state, memberships=(*state.memberships, told_by(Membership, event)))
         case PatrolTeamMemberLeft() if state is not None:
             return replace(
                 state,
@@ -88,8 +89,8 @@ def evolve(state: PatrolTeam | None, event: DomainEvent) -> PatrolTeam:
                 ),
             )
         case PatrolTeamDisbanded() if state is not None:
-            return replace(state, disbanded_on=event.disbanded_on)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return updated_by(state, event)
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -1,0 +1,47 @@
+"""Writing an aggregate's ``evolve``: a state (or a value it holds) as an event tells it, and the one
+error for an event a state cannot take.
+
+A state names its facts as its events name them: the ``approved_on`` of an appointment is the
+``approved_on`` of AppointmentApproved. What an event tells a state is then the fields the two share,
+under those names; what a state names otherwise (an event's ``reason`` kept as ``end_reason``) or
+works out itself (a status, a count) its ``evolve`` writes out. A list in an event is a tuple in a
+frozen state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any, TypeVar
+
+from govgrid.catalogue import DomainEvent
+
+T = TypeVar("T")
+
+
+def _shared(cls: Any, event: DomainEvent, written_out: dict[str, Any]) -> dict[str, Any]:
+    """The event's values of the fields ``cls`` is made with, but for those written out."""
+    said = dict(event)
+    return {
+        f.name: tuple(value) if isinstance(value := said[f.name], list) else value
+        for f in fields(cls)
+        if f.init and f.name in said and f.name not in written_out
+    }
+
+
+def told_by(cls: type[T], event: DomainEvent, **written_out: Any) -> T:
+    """A new ``cls`` (a dataclass) made of the fields ``event`` shares with it, and ``written_out``."""
+    return cls(**_shared(cls, event, written_out), **written_out)
+
+
+def updated_by(state: T, event: DomainEvent, **written_out: Any) -> T:
+    """``state`` (a dataclass) with the fields ``event`` shares with it as the event says them, and
+    ``written_out``; the rest as they were."""
+    return replace(state, **_shared(state, event, written_out), **written_out)  # type: ignore[type-var]
+
+
+class CannotApply(ValueError):
+    """An event a state cannot take (a first event again, a later one with no state before it): a
+    stream of another aggregate or out of order, never a caller's mistake."""
+
+    def __init__(self, event: DomainEvent, state: object) -> None:
+        super().__init__(f"{type(event).__name__} cannot apply to {state!r}")
