@@ -10,10 +10,17 @@ each row is decided by the ordinary handlers in memory, and its events are store
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
 from govgrid.commands import CommandContext, CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.eventstore.batch import batched
 from govgrid.imports import Outcome, import_rows
+from govgrid.service import Aggregate
 from services.outreach.application import commands as c
 from services.outreach.application import handlers
 from services.outreach.application.unit_of_work import OutreachUnitOfWork
@@ -24,46 +31,57 @@ from services.outreach.domain.schools import School, SchoolCodeMustBeFree
 SchoolRow = c.RegisterSchool
 EnterpriseRow = c.RegisterEnterprise
 
-
-async def apply_school_row(uow: OutreachUnitOfWork, ctx: CommandContext, row: SchoolRow) -> Outcome:
-    school = (await handlers.SCHOOL.load(uow, row.school_code)).state
-    if school is None:
-        await handlers.register_school(uow, ctx, row)
-        return "imported"
-    if school == School(**row.model_dump()):
-        return "unchanged"
-    raise RuleBroken(
-        SchoolCodeMustBeFree.code,
-        f"school {row.school_code} is registered as {school.name_zh} in {school.village_code}, "
-        "unlike this row",
-    )
+Row = TypeVar("Row", bound=BaseModel)
+Record = TypeVar("Record")
 
 
-async def import_schools(
-    uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, SchoolRow]]
-) -> CommandResult:
-    ctx.require_role(handlers.WRITERS)
-    async with batched(uow, (handlers.SCHOOL.stream_id(row.school_code) for _, row in rows)):
-        return await import_rows(uow, ctx, rows, lambda r: r.school_code, apply_school_row)
+@dataclass(frozen=True)
+class Registrations(Generic[Row, Record]):
+    """A kind of registered organisation as a file imports it: each row is its registration command,
+    the record is named by ``key``; a registered one that differs from its row is refused with the
+    code of the registration's own rule (the key is taken), saying what is registered."""
+
+    aggregate: Aggregate[Record, OutreachUnitOfWork]
+    record: type[Record]
+    key: Callable[[Row], str]
+    register: Callable[[OutreachUnitOfWork, CommandContext, Row], Awaitable[CommandResult]]
+    key_taken: str
+    registered_as: Callable[[Record], str]
+
+    async def apply_row(self, uow: OutreachUnitOfWork, ctx: CommandContext, row: Row) -> Outcome:
+        found = (await self.aggregate.load(uow, self.key(row))).state
+        if found is None:
+            await self.register(uow, ctx, row)
+            return "imported"
+        if found == self.record(**row.model_dump()):
+            return "unchanged"
+        registered = f"{self.aggregate.kind} {self.key(row)} is registered as {self.registered_as(found)}"
+        raise RuleBroken(self.key_taken, f"{registered}, unlike this row")
+
+    async def import_rows(
+        self, uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, Row]]
+    ) -> CommandResult:
+        ctx.require_role(handlers.WRITERS)
+        async with batched(uow, (self.aggregate.stream_id(self.key(row)) for _, row in rows)):
+            return await import_rows(uow, ctx, rows, self.key, self.apply_row)
 
 
-async def apply_enterprise_row(uow: OutreachUnitOfWork, ctx: CommandContext, row: EnterpriseRow) -> Outcome:
-    enterprise = (await handlers.ENTERPRISE.load(uow, row.enterprise_code)).state
-    if enterprise is None:
-        await handlers.register_enterprise(uow, ctx, row)
-        return "imported"
-    if enterprise == Enterprise(**row.model_dump()):
-        return "unchanged"
-    raise RuleBroken(
-        EnterpriseCodeMustBeFree.code,
-        f"enterprise {row.enterprise_code} is registered as {enterprise.name} ({enterprise.sector.value}) "
-        f"in {enterprise.village_code}, unlike this row",
-    )
+SCHOOLS: Registrations[SchoolRow, School] = Registrations(
+    handlers.SCHOOL,
+    School,
+    key=lambda row: row.school_code,
+    register=handlers.register_school,
+    key_taken=SchoolCodeMustBeFree.code,
+    registered_as=lambda school: f"{school.name_zh} in {school.village_code}",
+)
+ENTERPRISES: Registrations[EnterpriseRow, Enterprise] = Registrations(
+    handlers.ENTERPRISE,
+    Enterprise,
+    key=lambda row: row.enterprise_code,
+    register=handlers.register_enterprise,
+    key_taken=EnterpriseCodeMustBeFree.code,
+    registered_as=lambda e: f"{e.name} ({e.sector.value}) in {e.village_code}",
+)
 
-
-async def import_enterprises(
-    uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, EnterpriseRow]]
-) -> CommandResult:
-    ctx.require_role(handlers.WRITERS)
-    async with batched(uow, (handlers.ENTERPRISE.stream_id(row.enterprise_code) for _, row in rows)):
-        return await import_rows(uow, ctx, rows, lambda r: r.enterprise_code, apply_enterprise_row)
+import_schools = SCHOOLS.import_rows
+import_enterprises = ENTERPRISES.import_rows
