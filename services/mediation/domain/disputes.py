@@ -32,6 +32,7 @@ from govgrid.catalogue.mediation import (
     PartySatisfaction,
 )
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
 
 LEVELS = tuple(MediationLevel)  # lowest first
@@ -174,19 +175,15 @@ class Dispute(Registration):
 def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
     match event:
         case DisputeRegistered():
-            return Dispute(
-                **dict(event), level_started_on=event.registered_on, last_act_on=event.registered_on
-            )
+            day = event.registered_on
+            return told_by(Dispute, event, level_started_on=day, last_act_on=day)
         case DisputePartiesAdded() if state is not None:
             # Its day does not bound later acts: an old event's day is only the day it was recorded.
             return replace(state, parties=state.parties + event.parties)
         case MediatorsAssigned() if state is not None:
-            mediators = Mediators(
-                event.officer_person_id,
-                event.cadre_person_id,
-                event.assigned_on,
-                event.suggested_officer_person_id,
-                event.suggested_cadre_person_id,
+            mediators = told_by(
+                Mediators,
+                event,
                 follows_suggestion=(event.officer_person_id, event.cadre_person_id)
                 == (event.suggested_officer_person_id, event.suggested_cadre_person_id),
             )
@@ -194,28 +191,20 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
                 state, status=DisputeStatus.IN_MEDIATION, mediators=mediators, last_act_on=event.assigned_on
             )
         case MediationSessionHeld() if state is not None:
-            session = Session(
-                event.session_number,
-                event.level,
-                event.held_on,
-                event.parties_present,
-                event.officials_present,
-                event.others_present,
-                event.summary,
-            )
+            session = told_by(Session, event, number=event.session_number)
             return replace(state, sessions=(*state.sessions, session), last_act_on=event.held_on)
         case AgreementReached() if state is not None:
             return replace(
                 state,
                 status=DisputeStatus.AGREEMENT_REACHED,
-                agreement=Agreement(event.level, event.reached_on, event.terms),
+                agreement=told_by(Agreement, event),
                 last_act_on=event.reached_on,
             )
         case MediationFailed() if state is not None:
             return replace(
                 state,
                 status=DisputeStatus.MEDIATION_FAILED,
-                failures=(*state.failures, Failure(event.level, event.failed_on, event.reason)),
+                failures=(*state.failures, told_by(Failure, event)),
                 last_act_on=event.failed_on,
             )
         case DisputeEscalated() if state is not None:
@@ -223,7 +212,7 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
                 status = DisputeStatus.REFERRED_TO_COURT
             else:  # the pair stays on the dispute at the new level unless another is assigned
                 status = DisputeStatus.IN_MEDIATION if state.mediators else DisputeStatus.REGISTERED
-            escalation = Escalation(event.from_level, event.to_level, event.escalated_on, event.note)
+            escalation = told_by(Escalation, event)
             return replace(
                 state,
                 status=status,
@@ -236,13 +225,13 @@ def evolve(state: Dispute | None, event: DomainEvent) -> Dispute:
             return replace(
                 state,
                 status=DisputeStatus.CLOSED,
-                closure=Closure(event.outcome, event.closed_on, event.note),
+                closure=told_by(Closure, event),
                 last_act_on=event.closed_on,
             )
         case FollowUpVisitRecorded() if state is not None:
-            follow_up = FollowUp(event.visited_on, event.agreement_holds, event.satisfaction, event.note)
+            follow_up = told_by(FollowUp, event)
             return replace(state, follow_ups=(*state.follow_ups, follow_up), last_act_on=event.visited_on)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 # ---------------------------------------------------------------- rules

@@ -9,6 +9,7 @@ from datetime import date
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import KeyMustBeFree, NotInTheFuture, check
 
 stream_id = StreamNaming("contactgroup")
@@ -33,8 +34,8 @@ class ContactGroup(Registration):
 def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
     match event:
         case ContactGroupRegistered():
-            return ContactGroup(**dict(event))
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return told_by(ContactGroup, event)
+    raise CannotApply(event, state)
 
 
 class GroupIdMustBeFree(KeyMustBeFree):

@@ -34,6 +34,7 @@ from govgrid.catalogue.tips import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.officers import Officer, OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
 from services.tips.domain.timing import CLOCK_SKEW
@@ -148,62 +149,32 @@ class Lead:
 def evolve(state: Lead | None, event: DomainEvent) -> Lead:
     match event:
         case LeadReceived():
-            return Lead(
-                lead_id=event.lead_id,
-                channel=event.channel,
-                category=event.category,
-                village_code=event.village_code,
-                grid_code=event.grid_code,
-                station_code=event.station_code,
-                description=event.description,
-                anonymous=event.anonymous,
-                informant_ref=event.informant_ref,
-                informant_contact=ContactStatus.NONE if event.anonymous else ContactStatus.SEALED,
-                received_at=event.received_at,
-                triage_due_at=event.triage_due_at,
-            )
+            contact = ContactStatus.NONE if event.anonymous else ContactStatus.SEALED
+            return told_by(Lead, event, informant_contact=contact)
         case LeadTriaged() if state is not None:
             triaged = LeadStatus.TRIAGED if state.status is LeadStatus.RECEIVED else state.status
-            return replace(
-                state,
-                status=triaged,
-                priority=event.priority,
-                due_at=event.due_at,
-                triaged_at=event.triaged_at,
-            )
+            return updated_by(state, event, status=triaged)
         case LeadAssigned() if state is not None:
             assigned = LeadStatus.ASSIGNED if state.status is LeadStatus.TRIAGED else state.status
-            return replace(
-                state, status=assigned, handler=event.officer_person_id, assigned_at=event.assigned_at
-            )
+            return updated_by(state, event, status=assigned, handler=event.officer_person_id)
         case LeadVerified() if state is not None:
-            return replace(state, status=LeadStatus.VERIFIED, verified_on=event.verified_on)
+            return updated_by(state, event, status=LeadStatus.VERIFIED)
         case LeadDismissed() if state is not None:
-            return replace(
-                state,
-                status=LeadStatus.DISMISSED,
-                dismissed_on=event.dismissed_on,
-                dismissal_reason=event.reason,
-            )
+            return updated_by(state, event, status=LeadStatus.DISMISSED, dismissal_reason=event.reason)
         case LeadOutcomeRecorded() if state is not None:
-            outcome = Outcome(event.outcome, event.case_number, event.outcome_on)
+            outcome = told_by(Outcome, event)
             return replace(state, status=LeadStatus.OUTCOME_RECORDED, outcomes=(*state.outcomes, outcome))
         case LeadReferredToMediation() if state is not None:
             return state  # the outcome is on the LeadOutcomeRecorded before it; this one is for the mediators
         case LeadClosed() if state is not None:
-            return replace(
-                state,
-                status=LeadStatus.CLOSED,
-                closed_on=event.closed_on,
-                informant_contact_shred_on=event.informant_contact_shred_on,
-            )
+            return updated_by(state, event, status=LeadStatus.CLOSED)
         case InformantContactRevealed() if state is not None:
             return replace(state, reveals=state.reveals + 1)
         case InformantRevealRefused() if state is not None:
             return replace(state, refused_reveals=state.refused_reveals + 1)
         case InformantContactShredded() if state is not None:
             return replace(state, informant_contact=ContactStatus.SHREDDED)
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+    raise CannotApply(event, state)
 
 
 @dataclass(frozen=True)

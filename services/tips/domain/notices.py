@@ -9,6 +9,7 @@ from datetime import datetime
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
 from govgrid.envelope import StreamNaming
+from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
 from services.tips.domain.timing import CLOCK_SKEW
 
@@ -40,19 +41,10 @@ class SafetyNotice:
 def evolve(state: SafetyNotice | None, event: DomainEvent) -> SafetyNotice:
     match event:
         case SafetyNoticePublished():
-            return SafetyNotice(
-                notice_id=event.notice_id,
-                station_code=event.station_code,
-                village_codes=tuple(event.village_codes),
-                group_ids=tuple(event.group_ids),
-                title=event.title,
-                body=event.body,
-                published_at=event.published_at,
-            )
+            return told_by(SafetyNotice, event)
         case SafetyNoticeDelivered() if state is not None:
-            delivery = Delivery(event.group_id, event.delivered_at)
-            return replace(state, deliveries=(*state.deliveries, delivery))
-    raise ValueError(f"{type(event).__name__} cannot apply to {state!r}")
+            return replace(state, deliveries=(*state.deliveries, told_by(Delivery, event)))
+    raise CannotApply(event, state)
 
 
 class VillagesMustBeCoveredByStation(BusinessRule):
