@@ -148,28 +148,24 @@ class RecordClocks(Generic[U]):
         return [
             Command(
                 f"{base}/pause",
-                PauseClock,
                 pause_clock,
                 "Pause the stage's clock with a reason (waiting for a party, a holiday...)",
                 ClocksAnswer,
             ),
             Command(
                 f"{base}/resume",
-                ResumeClock,
                 resume_clock,
                 "Resume a paused clock: the working days it was paused are added to its deadline",
                 ClocksAnswer,
             ),
             Command(
                 f"{base}/extend",
-                ExtendClock,
                 extend_clock,
                 "Extend the deadline once: only a role above the stage's owner, with a reason",
                 ClocksAnswer,
             ),
             Command(
                 f"{base}/carry-over",
-                CarryOverClock,
                 carry_over_clock,
                 "Carry the clock over (挂账) into the next month, with a reason, in the month it is due",
                 ClocksAnswer,

@@ -55,14 +55,17 @@ READ_ERRORS = (401, 403, 404, 422, 503)
 
 @dataclass(frozen=True)
 class Command:
-    """One command endpoint: ``path`` below the router's prefix, with ``{ids}`` the router declares."""
+    """One command endpoint: ``path`` below the router's prefix, with ``{ids}`` the router declares,
+    runs ``handler(unit_of_work, ctx, *path_ids, body)``. What a route table would only repeat is
+    read from elsewhere: the body's model is the one the handler declares (its last parameter); the
+    answer is the state of the router's record (its ``StateReads``' answer); the status is 201 where
+    the path names no record (the command creates one), else 200."""
 
     path: str
-    body: Any  # a pydantic model, or an Annotated discriminated union of models
     handler: Callable[..., Awaitable[CommandResult]]
     summary: str
-    response: Any  # the answer's model (state_response(...) for a record's state)
-    status_code: int = 200
+    response: Any = None  # the answer's model where it is not the router's record's state
+    status_code: int | None = None  # where it is not 201 for a path without ids, else 200
     method: str = "POST"
     description: str | None = None
     # What identifies the request for Idempotency-Key replays when the body must not be stored as
@@ -72,6 +75,30 @@ class Command:
     @property
     def path_ids(self) -> list[str]:
         return PATH_ID.findall(self.path)
+
+    @property
+    def body(self) -> Any:
+        """The body's model, or an Annotated discriminated union of models: what the handler's last
+        parameter is declared as."""
+        *_, last = inspect.signature(self.handler).parameters
+        return get_type_hints(self.handler, include_extras=True)[last]
+
+    @property
+    def success_status(self) -> int:
+        """``status_code``, else 201 for a path that names no record, 200 for one that does."""
+        if self.status_code is not None:
+            return self.status_code
+        return 200 if self.path_ids else 201
+
+    def answer(self, state: StateReads | None) -> Any:
+        """The answer's model: ``response``, else the state of the router's record."""
+        if self.response is not None:
+            return self.response
+        if state is None:
+            raise TypeError(
+                f"{self.path or '/'}: a router without StateReads declares its commands' response"
+            )
+        return state.answer
 
 
 @dataclass(frozen=True)
@@ -122,7 +149,8 @@ def command_router(
     """A router of ``commands``; ``ids`` declares each path id (a ``fastapi.Path(...)`` with its
     pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like.
     ``state``: the aggregate of the record the first id names and its answer model, for the reads
-    ``GET /{id}`` and ``GET /{id}/history``."""
+    ``GET /{id}`` and ``GET /{id}/history``; the answer of its commands too, unless one declares
+    its own ``response``."""
     router = APIRouter(prefix=prefix, tags=list(tags), route_class=AuthenticatedRoute)
     for command in commands:
         if isinstance(command, Import):
@@ -132,10 +160,10 @@ def command_router(
             command.path,
             _command_endpoint(prefix, command, ids),
             methods=[command.method],
-            status_code=command.status_code,
+            status_code=command.success_status,
             summary=command.summary,
             description=command.description,
-            response_model=command.response,
+            response_model=command.answer(state),
             responses=error_responses(*COMMAND_ERRORS, *((404,) if command.path_ids else ())),
             name=command.handler.__name__,
         )

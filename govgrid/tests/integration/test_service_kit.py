@@ -152,8 +152,16 @@ router = command_router(
     ["villages"],
     {"code": Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")},
     [
-        Command("", RegisterVillage, register_village, "Register a village under its township", Answer, 201),
-        Command("/{code}/rename", RenameVillage, rename_village, "Rename a village", Answer),
+        Command(
+            "",
+            register_village,
+            "Register a village under its township",
+        ),
+        Command(
+            "/{code}/rename",
+            rename_village,
+            "Rename a village",
+        ),
     ],
     state=StateReads(VILLAGE, Answer),
 )

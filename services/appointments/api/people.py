@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from govgrid.service import Command, Import, StateReads, command_router, record_id, state_response
-from services.appointments.application import commands as c
 from services.appointments.application import handlers as h
 from services.appointments.application import imports
 from services.appointments.domain.people import Person
 
 Answer = state_response(Person)
-ID = {"person_id": record_id()}
 
 router = command_router(
     "/people",
     ["people"],
-    ID,
+    {"person_id": record_id()},
     [
         Command(
-            "/officers", c.RegisterPoliceOfficer, h.register_officer, "Register a police officer", Answer, 201
+            "/officers",
+            h.register_officer,
+            "Register a police officer",
         ),
-        Command("/cadres", c.RegisterVillageCadre, h.register_cadre, "Register a village cadre", Answer, 201),
+        Command(
+            "/cadres",
+            h.register_cadre,
+            "Register a village cadre",
+        ),
         Import(
             "/import",
             imports.PersonRow,
@@ -28,17 +32,13 @@ router = command_router(
         ),
         Command(
             "/{person_id}/transfer",
-            c.TransferPoliceOfficer,
             h.transfer_officer,
             "Transfer a police officer to another station",
-            Answer,
         ),
         Command(
             "/{person_id}/leave",
-            c.RecordLeavingService,
             h.record_leaving,
             "Record that a person left service (ends their appointments)",
-            Answer,
         ),
     ],
     state=StateReads(h.PERSON, Answer),

@@ -15,7 +15,6 @@ from govgrid.service import Command, CurrentService, StateReads, command_router,
 from govgrid.service.base import ServiceBase
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import OffsetParameter, day_parameter
-from services.mediation.application import commands as c
 from services.mediation.application import handlers as h
 from services.mediation.application.index import indexed_due, list_disputes
 from services.mediation.domain.disputes import Dispute, DisputeStatus
@@ -36,59 +35,49 @@ router = command_router(
     ID,
     [
         Command(
-            "", c.RegisterDispute, h.register, "Register a dispute (walk-in, patrol, referral)", Answer, 201
+            "",
+            h.register,
+            "Register a dispute (walk-in, patrol, referral)",
         ),
         Command(
             "/{dispute_id}/parties",
-            c.AddParties,
             h.add_parties,
             "Add parties (a referred lead arrives without them)",
-            Answer,
         ),
         Command(
             "/{dispute_id}/mediators",
-            c.AssignMediators,
             h.assign_mediators,
             "Assign the officer/cadre pair (the village's suggested pair is recorded beside it)",
-            Answer,
         ),
         Command(
-            "/{dispute_id}/sessions", c.RecordSession, h.record_session, "Record a mediation session", Answer
+            "/{dispute_id}/sessions",
+            h.record_session,
+            "Record a mediation session",
         ),
         Command(
             "/{dispute_id}/agreement",
-            c.RecordAgreement,
             h.record_agreement,
             "Record the agreement reached (a summary of its terms)",
-            Answer,
         ),
         Command(
             "/{dispute_id}/failure",
-            c.RecordFailure,
             h.record_failure,
             "Record that mediation failed at the current level",
-            Answer,
         ),
         Command(
             "/{dispute_id}/escalate",
-            c.EscalateDispute,
             h.escalate,
             "Escalate a failed mediation (township, court)",
-            Answer,
         ),
         Command(
             "/{dispute_id}/close",
-            c.CloseDispute,
             h.close,
             "Close a dispute (resolved, referred to court, withdrawn)",
-            Answer,
         ),
         Command(
             "/{dispute_id}/follow-ups",
-            c.RecordFollowUp,
             h.record_follow_up,
             "Record a follow-up visit: does the agreement hold, are the parties satisfied",
-            Answer,
         ),
     ],
     state=StateReads(h.DISPUTE, Answer, extra=escalation_due),

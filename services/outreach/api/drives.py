@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
 from services.outreach.api.reads import drive_visible
-from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.drives import Drive
 
@@ -17,39 +16,28 @@ router = command_router(
     [
         Command(
             "",
-            c.LaunchRegistrationDrive,
             h.launch_drive,
             "A station launches a drive: its window moves into target schools",
-            Answer,
-            201,
         ),
         Command(
             "/{drive_id}/targets",
-            c.AddDriveTargets,
             h.add_drive_targets,
             "Add target schools to an open drive",
-            Answer,
         ),
         Command(
             "/{drive_id}/visits",
-            c.RecordSchoolVisit,
             h.record_school_visit,
             "Record a day of the window at a school and what it processed",
-            Answer,
         ),
         Command(
             "/{drive_id}/visits/correct",
-            c.RecordSchoolVisit,
             h.correct_school_visit,
             "Replace a recorded school day's figures with the corrected ones",
-            Answer,
         ),
         Command(
             "/{drive_id}/close",
-            c.CloseRegistrationDrive,
             h.close_drive,
             "Close a drive (nothing changes afterwards)",
-            Answer,
         ),
     ],
     state=StateReads(

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Path
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
-from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.enterprise_visits import EnterpriseVisit
 
@@ -23,25 +22,18 @@ router = command_router(
     [
         Command(
             "",
-            c.RecordEnterpriseVisit,
             h.record_enterprise_visit,
             "Record an officer's visit to an enterprise, its findings and follow-ups",
-            Answer,
-            201,
         ),
         Command(
             "/{visit_id}/follow-ups",
-            c.PlanFollowUp,
             h.plan_follow_up,
             "Plan one more follow-up action, due after the visit",
-            Answer,
         ),
         Command(
             "/{visit_id}/follow-ups/{action_no}/complete",
-            c.CompleteFollowUp,
             h.complete_follow_up,
             "A follow-up action is done",
-            Answer,
         ),
     ],
     state=StateReads(h.VISIT, Answer, summary="A visit with its follow-up actions"),

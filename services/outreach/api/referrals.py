@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
-from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.domain.referrals import JobReferral
 
@@ -16,18 +15,13 @@ router = command_router(
     [
         Command(
             "",
-            c.MakeJobReferral,
             h.make_referral,
             "Refer a person in difficulty to a job at an enterprise",
-            Answer,
-            201,
         ),
         Command(
             "/{referral_id}/outcome",
-            c.RecordReferralOutcome,
             h.record_referral_outcome,
             "Record whether the person was hired (once)",
-            Answer,
         ),
     ],
     state=StateReads(h.REFERRAL, Answer, summary="A referral and its outcome"),

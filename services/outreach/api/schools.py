@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from govgrid.service import Command, Import, StateReads, command_router, registry_code, state_response
 from services.outreach.api.reads import placed_today
-from services.outreach.application import commands as c
 from services.outreach.application import handlers as h
 from services.outreach.application import imports
 from services.outreach.domain.schools import School
@@ -18,11 +17,8 @@ router = command_router(
     [
         Command(
             "",
-            c.RegisterSchool,
             h.register_school,
             "Register a school in its village or community",
-            Answer,
-            201,
         ),
         Import(
             "/import",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
-from services.patrols.application import commands as c
 from services.patrols.application import handlers as h
 from services.patrols.domain.teams import PatrolTeam
 
@@ -18,27 +17,25 @@ router = command_router(
     ["patrol teams"],
     IDS,
     [
-        Command("", c.FormTeam, h.form_team, "Form a patrol team at a police station", Answer, 201),
+        Command(
+            "",
+            h.form_team,
+            "Form a patrol team at a police station",
+        ),
         Command(
             "/{team_id}/members",
-            c.JoinTeam,
             h.join_team,
             "An officer of the station or a volunteer joins the team",
-            Answer,
         ),
         Command(
             "/{team_id}/members/{member_id}/leave",
-            c.LeaveTeam,
             h.leave_team,
             "A member leaves the team",
-            Answer,
         ),
         Command(
             "/{team_id}/disband",
-            c.DisbandTeam,
             h.disband_team,
             "Disband the team (every remaining member leaves that day)",
-            Answer,
         ),
     ],
     state=StateReads(h.TEAM, Answer),

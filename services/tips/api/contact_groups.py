@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
-from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.domain.contact_groups import ContactGroup
 
@@ -16,11 +15,8 @@ router = command_router(
     [
         Command(
             "",
-            c.RegisterContactGroup,
             h.register_contact_group,
             "Register a village's contact group (警民微信联络群, 村居安全防范群)",
-            Answer,
-            201,
         )
     ],
     state=StateReads(h.CONTACT_GROUP, Answer, summary="A contact group"),

@@ -4,7 +4,6 @@ by group."""
 from __future__ import annotations
 
 from govgrid.service import Command, StateReads, command_router, record_id, state_response
-from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.domain.notices import SafetyNotice
 
@@ -17,18 +16,13 @@ router = command_router(
     [
         Command(
             "",
-            c.PublishSafetyNotice,
             h.publish_notice,
             "Publish a safety notice to the contact groups of the station's villages",
-            Answer,
-            201,
         ),
         Command(
             "/{notice_id}/deliveries",
-            c.RecordDelivery,
             h.record_delivery,
             "Record that the notice was posted in one of its groups",
-            Answer,
         ),
     ],
     state=StateReads(h.NOTICE, Answer, summary="A safety notice and its deliveries"),
