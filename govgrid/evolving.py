@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
+from govgrid.aggregate import Evolve
 from govgrid.catalogue import DomainEvent
 
 T = TypeVar("T")
@@ -37,6 +38,18 @@ def updated_by(state: T, event: DomainEvent, **written_out: Any) -> T:
     """``state`` (a dataclass) with the fields ``event`` shares with it as the event says them, and
     ``written_out``; the rest as they were."""
     return replace(state, **_shared(state, event, written_out), **written_out)  # type: ignore[type-var]
+
+
+def registered_once(cls: type[T], registered: type[DomainEvent]) -> Evolve[T]:
+    """The ``evolve`` of a record its registration alone tells (a ``cls`` of the event's fields):
+    a stream holds that one event, nothing changes the record afterwards."""
+
+    def evolve(state: T | None, event: DomainEvent) -> T:
+        if state is None and isinstance(event, registered):
+            return told_by(cls, event)
+        raise CannotApply(event, state)
+
+    return evolve
 
 
 class CannotApply(ValueError):

@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
+from govgrid.aggregate import fold
 from govgrid.catalogue import DomainEvent
-from govgrid.evolving import CannotApply, told_by, updated_by
+from govgrid.evolving import CannotApply, registered_once, told_by, updated_by
 
 
 class Opened(DomainEvent):
@@ -58,6 +59,16 @@ def test_updated_by_replaces_the_shared_fields_and_keeps_the_rest() -> None:
     after = updated_by(case, handled, handled_because=handled.reason)
     assert after == Case("c1", date(2025, 3, 1), ("a",), date(2025, 3, 2), "done")
     assert after.days is None  # not made with: left to the state
+
+
+def test_a_record_registered_once_is_its_registration_and_takes_nothing_after() -> None:
+    evolve = registered_once(Case, Opened)
+    opened = Opened(case_id="c1", opened_on=date(2025, 3, 1), codes=["a"])
+    assert fold(evolve, [opened]) == Case("c1", date(2025, 3, 1), ("a",))
+    with pytest.raises(CannotApply, match="Opened cannot apply to Case"):
+        fold(evolve, [opened, opened])
+    with pytest.raises(CannotApply, match="Handled cannot apply to None"):
+        evolve(None, Handled(case_id="c1", handled_on=date(2025, 3, 2), reason="done", days=1))
 
 
 def test_cannot_apply_is_a_value_error_naming_the_event_and_the_state() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
+from govgrid.evolving import registered_once
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 stream_id = StreamNaming("enterprise")
@@ -22,11 +22,7 @@ class Enterprise:
     sector: EnterpriseSector
 
 
-def evolve(state: Enterprise | None, event: DomainEvent) -> Enterprise:
-    match event:
-        case EnterpriseRegistered() if state is None:
-            return told_by(Enterprise, event)
-    raise CannotApply(event, state)
+evolve = registered_once(Enterprise, EnterpriseRegistered)
 
 
 class EnterpriseCodeMustBeFree(KeyMustBeFree):

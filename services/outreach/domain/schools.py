@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
+from govgrid.evolving import registered_once
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
 
 stream_id = StreamNaming("school")
@@ -21,11 +21,7 @@ class School:
     village_code: str
 
 
-def evolve(state: School | None, event: DomainEvent) -> School:
-    match event:
-        case SchoolRegistered() if state is None:
-            return told_by(School, event)
-    raise CannotApply(event, state)
+evolve = registered_once(School, SchoolRegistered)
 
 
 class SchoolCodeMustBeFree(KeyMustBeFree):
