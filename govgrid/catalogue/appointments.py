@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.fields import Note, OrgCode, PersonId, RecordId
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "appointments"
 
-PersonId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-AppointmentId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-DisplayName = Field(min_length=1, max_length=100)
+DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class AppointmentKind(StrEnum):
@@ -44,64 +43,64 @@ class AppointmentEndReason(StrEnum):
 
 @catalogue.event(SERVICE, "PoliceOfficerRegistered", 1)
 class PoliceOfficerRegistered(DomainEvent):
-    person_id: str = PersonId
+    person_id: PersonId
     badge_number: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
-    station_code: str = OrgCode
-    display_name: str = DisplayName
+    station_code: OrgCode
+    display_name: DisplayName
 
 
 @catalogue.event(SERVICE, "VillageCadreRegistered", 1)
 class VillageCadreRegistered(DomainEvent):
-    person_id: str = PersonId
-    village_code: str = OrgCode
-    display_name: str = DisplayName
+    person_id: PersonId
+    village_code: OrgCode
+    display_name: DisplayName
     post: str = Field(min_length=1, max_length=50, description="e.g. 村党支部书记, 村委会主任, 村委委员")
 
 
 @catalogue.event(SERVICE, "PoliceOfficerTransferred", 1)
 class PoliceOfficerTransferred(DomainEvent):
-    person_id: str = PersonId
-    from_station_code: str = OrgCode
-    to_station_code: str = OrgCode
+    person_id: PersonId
+    from_station_code: OrgCode
+    to_station_code: OrgCode
     effective_on: date
 
 
 @catalogue.event(SERVICE, "PersonLeftService", 1)
 class PersonLeftService(DomainEvent):
-    person_id: str = PersonId
+    person_id: PersonId
     reason: LeavingReason
     effective_on: date
 
 
 @catalogue.event(SERVICE, "AppointmentNominated", 1)
 class AppointmentNominated(DomainEvent):
-    appointment_id: str = AppointmentId
+    appointment_id: RecordId
     kind: AppointmentKind
-    person_id: str = PersonId
+    person_id: PersonId
     # The pair: a deputy secretary serves in village_code and belongs to station_code; a director
     # serves at station_code and comes from village_code.
-    station_code: str = OrgCode
-    village_code: str = OrgCode
+    station_code: OrgCode
+    village_code: OrgCode
     term_start: date
     term_end: date
 
 
 @catalogue.event(SERVICE, "AppointmentApproved", 1)
 class AppointmentApproved(DomainEvent):
-    appointment_id: str = AppointmentId
+    appointment_id: RecordId
     approved_on: date
 
 
 @catalogue.event(SERVICE, "AppointmentCertificateIssued", 1)
 class AppointmentCertificateIssued(DomainEvent):
-    appointment_id: str = AppointmentId
+    appointment_id: RecordId
     certificate_number: str = Field(min_length=1, max_length=40)
     issued_on: date
 
 
 @catalogue.event(SERVICE, "AppointmentEnded", 1)
 class AppointmentEnded(DomainEvent):
-    appointment_id: str = AppointmentId
+    appointment_id: RecordId
     reason: AppointmentEndReason
     ended_on: date
-    note: str = Field(default="", max_length=500)
+    note: Note = ""

@@ -21,12 +21,11 @@ from pydantic import AwareDatetime, Field
 from govgrid.auth.principal import Role
 from govgrid.bounds import EARLIEST_DAY, LATEST_DAY
 from govgrid.catalogue import catalogue
+from govgrid.catalogue.fields import Note, Reason
 from govgrid.catalogue.registry import DomainEvent
 
 StageCode = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$", description="The record's stage.")
 Period = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="A month, YYYY-MM.")
-Note = Field(default="", max_length=500)
-Reason = Field(min_length=1, max_length=500)
 WorkingDayCount = Field(ge=1, le=60)
 
 
@@ -51,7 +50,7 @@ class ClockStarted(ClockChanged):
 
 class ClockPaused(ClockChanged):
     reason: PauseReason
-    note: str = Note
+    note: Note = ""
 
 
 class ClockResumed(ClockChanged):
@@ -65,7 +64,7 @@ class ClockResumed(ClockChanged):
 class ClockExtended(ClockChanged):
     working_days: int = WorkingDayCount
     approved_by_role: Role
-    reason: str = Reason
+    reason: Reason
 
 
 class ClockCarriedOver(ClockChanged):
@@ -73,7 +72,7 @@ class ClockCarriedOver(ClockChanged):
 
     from_period: str = Period
     to_period: str = Period
-    reason: str = Reason
+    reason: Reason
 
 
 class ClockStopped(ClockChanged):

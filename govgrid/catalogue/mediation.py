@@ -17,7 +17,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.fields import GridCode, OrgCode, PersonId
 from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "mediation"
@@ -65,11 +65,11 @@ class Satisfaction(StrEnum):
     DISSATISFIED = "dissatisfied"
 
 
-DisputeId = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_-]+$")
+DisputeId = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9_-]+$")]
 # A party's pseudonym: "party-A", "party-B"...; an official's person id (as the appointments service's).
 PartyLabel = Annotated[str, StringConstraints(pattern=r"^party-[A-Z]{1,2}$")]
-PersonRef = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-Text = Field(min_length=1, max_length=2000)
+PersonRef = PersonId
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Note = Field(default="", max_length=1000)
 
 
@@ -91,24 +91,24 @@ class PartySatisfaction(BaseModel):
 
 @catalogue.event(SERVICE, "DisputeRegistered", 1)
 class DisputeRegistered(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     source: DisputeSource
     source_reference: str | None = Field(
         default=None, min_length=1, max_length=100, description="The lead id of a tips lead, the patrol..."
     )
-    village_code: str = OrgCode
+    village_code: OrgCode
     # As the tips service sends it (LeadReferredToMediation.grid_code).
-    grid_code: str | None = Field(default=None, min_length=1, max_length=32)
+    grid_code: GridCode | None = None
     category: DisputeCategory
     parties: tuple[Party, ...] = Field(max_length=20, description="Empty when a referral named none.")
     running_since: date | None = Field(default=None, description="When the dispute began, as far as known.")
-    description: str = Text
+    description: Text
     registered_on: date
 
 
 @catalogue.event(SERVICE, "DisputePartiesAdded", 1)
 class DisputePartiesAddedV1(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
 
 
@@ -124,7 +124,7 @@ class MediatorsAssigned(DomainEvent):
     """The officer/cadre pair taking the dispute on. The pair the service suggested (the village's
     current dual-appointment holders) is recorded beside it: assigning another pair is allowed."""
 
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     officer_person_id: PersonRef
     cadre_person_id: PersonRef
     assigned_on: date
@@ -134,19 +134,19 @@ class MediatorsAssigned(DomainEvent):
 
 @catalogue.event(SERVICE, "MediationSessionHeld", 1)
 class MediationSessionHeld(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     session_number: int = Field(ge=1, description="1, 2, ... over the dispute's life, all levels together.")
     level: MediationLevel
     held_on: date
     parties_present: tuple[PartyLabel, ...] = Field(min_length=1, max_length=20)
     officials_present: tuple[PersonRef, ...] = Field(min_length=1, max_length=20)
     others_present: int = Field(default=0, ge=0, le=500, description="Relatives, witnesses... (a count).")
-    summary: str = Text
+    summary: Text
 
 
 @catalogue.event(SERVICE, "AgreementReached", 1)
 class AgreementReached(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     level: MediationLevel
     reached_on: date
     terms: str = Field(min_length=1, max_length=2000, description="A summary of the agreed terms.")
@@ -154,7 +154,7 @@ class AgreementReached(DomainEvent):
 
 @catalogue.event(SERVICE, "MediationFailed", 1)
 class MediationFailed(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     level: MediationLevel
     failed_on: date
     reason: str = Field(min_length=1, max_length=1000)
@@ -162,7 +162,7 @@ class MediationFailed(DomainEvent):
 
 @catalogue.event(SERVICE, "DisputeEscalated", 1)
 class DisputeEscalated(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     from_level: MediationLevel
     to_level: MediationLevel
     escalated_on: date
@@ -171,7 +171,7 @@ class DisputeEscalated(DomainEvent):
 
 @catalogue.event(SERVICE, "DisputeClosed", 1)
 class DisputeClosed(DomainEvent):
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     outcome: CloseOutcome
     closed_on: date
     note: str = Note
@@ -181,7 +181,7 @@ class DisputeClosed(DomainEvent):
 class FollowUpVisitRecorded(DomainEvent):
     """A visit after an agreement: does it hold, and how satisfied is each party."""
 
-    dispute_id: str = DisputeId
+    dispute_id: DisputeId
     visited_on: date
     agreement_holds: bool
     satisfaction: tuple[PartySatisfaction, ...] = Field(min_length=1, max_length=20)

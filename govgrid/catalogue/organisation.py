@@ -13,11 +13,10 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govgrid.catalogue import catalogue
+from govgrid.catalogue.fields import OrgCode
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "appointments"
-
-OrgCode = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class OrgUnitKind(StrEnum):
@@ -30,6 +29,7 @@ class OrgUnitKind(StrEnum):
     GRID = "grid"
 
 
+UnitName = Annotated[str, Field(min_length=1, max_length=200)]  # in Chinese or in English
 Latitude = Field(ge=-90, le=90, description="Degrees north (WGS 84); negative south.")
 Longitude = Field(ge=-180, le=180, description="Degrees east (WGS 84); negative west.")
 # [longitude, latitude], the GeoJSON order, so that a boundary is served as it is stored.
@@ -57,10 +57,10 @@ class Location(BaseModel):
 
 @catalogue.event(SERVICE, "OrganisationUnitRegistered", 1)
 class OrganisationUnitRegisteredV1(DomainEvent):
-    code: str = OrgCode
+    code: OrgCode
     kind: OrgUnitKind
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
+    name_zh: UnitName
+    name_en: UnitName
     parent_code: str | None = Field(default=None, description="None only for the city.")
 
 
@@ -81,33 +81,34 @@ def _registered_without_a_location(payload: dict[str, Any]) -> dict[str, Any]:
 class OrganisationUnitLocated(DomainEvent):
     """The unit's location set or corrected (replacing the previous one, boundary included)."""
 
-    code: str = OrgCode
+    code: OrgCode
     location: Location
 
 
 @catalogue.event(SERVICE, "OrganisationUnitRenamed", 1)
 class OrganisationUnitRenamed(DomainEvent):
-    code: str = OrgCode
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
+    code: OrgCode
+    name_zh: UnitName
+    name_en: UnitName
 
 
-class _VillageCoverage(DomainEvent):
-    """A police station's coverage of a village or community (the station answers for it)."""
+class _VillageCoverage(BaseModel):
+    """Whose coverage an event is about: a police station's, of a village or community (the station
+    answers for it). A group of fields, not an event: each coverage event is a ``DomainEvent`` first."""
 
-    station_code: str = OrgCode
-    village_code: str = OrgCode
+    station_code: OrgCode
+    village_code: OrgCode
 
 
 @catalogue.event(SERVICE, "VillageCoverageAssigned", 1)
-class VillageCoverageAssigned(_VillageCoverage):
+class VillageCoverageAssigned(DomainEvent, _VillageCoverage):
     """From ``effective_from`` on, the police station covers the village or community."""
 
     effective_from: date
 
 
 @catalogue.event(SERVICE, "VillageCoverageEnded", 1)
-class VillageCoverageEnded(_VillageCoverage):
+class VillageCoverageEnded(DomainEvent, _VillageCoverage):
     """After ``effective_until`` the police station no longer covers the village or community."""
 
     effective_until: date

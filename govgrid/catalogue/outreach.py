@@ -18,20 +18,18 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.appointments import PersonId
-from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.fields import Count, Note, OrgCode, PersonId, RecordId
 from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "outreach"
 
-Id = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-SchoolCode = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 学校标识码")
-EnterpriseCode = Field(
-    min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 统一社会信用代码"
-)
-Count = Field(ge=0, le=100_000)
+SchoolCode = Annotated[
+    str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 学校标识码")
+]
+EnterpriseCode = Annotated[
+    str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. 统一社会信用代码")
+]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
-Note = Field(default="", max_length=500)
 
 # Eleven digits in a row could be a mobile number, 15 or more an ID-card number: not opaque.
 _DIGIT_RUN = re.compile(r"\d{11,}")
@@ -110,16 +108,16 @@ class NotHiredReason(StrEnum):
 
 @catalogue.event(SERVICE, "SchoolRegistered", 1)
 class SchoolRegistered(DomainEvent):
-    school_code: str = SchoolCode
+    school_code: SchoolCode
     name_zh: str = Field(min_length=1, max_length=200)
-    village_code: str = OrgCode
+    village_code: OrgCode
 
 
 @catalogue.event(SERVICE, "EnterpriseRegistered", 1)
 class EnterpriseRegistered(DomainEvent):
-    enterprise_code: str = EnterpriseCode
+    enterprise_code: EnterpriseCode
     name: str = Field(min_length=1, max_length=200)
-    village_code: str = OrgCode
+    village_code: OrgCode
     sector: EnterpriseSector
 
 
@@ -130,8 +128,8 @@ class EnterpriseRegistered(DomainEvent):
 class RegistrationDriveLaunchedV1(DomainEvent):
     """A police station moves its household-registration window into schools for a period."""
 
-    drive_id: str = Id
-    station_code: str = OrgCode
+    drive_id: RecordId
+    station_code: OrgCode
     title: str = Field(min_length=1, max_length=200)
     period_start: date
     period_end: date = Field(description="Inclusive.")
@@ -148,7 +146,7 @@ class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
 
 @catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 1)
 class RegistrationDriveTargetsAddedV1(DomainEvent):
-    drive_id: str = Id
+    drive_id: RecordId
     school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
@@ -162,14 +160,12 @@ class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
 class _SchoolDayFigures(DomainEvent):
     """What the window processed on one day of a drive at one school."""
 
-    drive_id: str = Id
-    school_code: str = SchoolCode
+    drive_id: RecordId
+    school_code: SchoolCode
     visited_on: date
-    students_processed: int = Count
-    id_cards: int = Field(ge=0, le=100_000, description="ID-card applications processed (居民身份证).")
-    household_changes: int = Field(
-        ge=0, le=100_000, description="Household-registration changes processed (户口登记变更)."
-    )
+    students_processed: Count
+    id_cards: Count = Field(description="ID-card applications processed (居民身份证).")
+    household_changes: Count = Field(description="Household-registration changes processed (户口登记变更).")
 
 
 @catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
@@ -186,10 +182,10 @@ class SchoolVisitCorrected(_SchoolDayFigures):
 class RegistrationDriveClosed(DomainEvent):
     """The drive is over; its completion figure at closure is served / targets."""
 
-    drive_id: str = Id
+    drive_id: RecordId
     closed_on: date
     target_schools: int = Field(ge=1)
-    target_schools_served: int = Count
+    target_schools_served: Count
 
 
 # ---------------------------------------------------------------- enterprise visits ("百警进百企")
@@ -197,9 +193,9 @@ class RegistrationDriveClosed(DomainEvent):
 
 @catalogue.event(SERVICE, "EnterpriseVisitRecorded", 1)
 class EnterpriseVisitRecorded(DomainEvent):
-    visit_id: str = Id
-    enterprise_code: str = EnterpriseCode
-    officer_person_id: str = PersonId
+    visit_id: RecordId
+    enterprise_code: EnterpriseCode
+    officer_person_id: PersonId
     kind: EnterpriseVisitKind
     visited_on: date
     findings: tuple[Text, ...] = Field(default=(), max_length=50)
@@ -210,7 +206,7 @@ class EnterpriseVisitRecorded(DomainEvent):
 
 @catalogue.event(SERVICE, "FollowUpActionPlanned", 1)
 class FollowUpActionPlanned(DomainEvent):
-    visit_id: str = Id
+    visit_id: RecordId
     action_no: int = Field(ge=1, description="Numbered 1, 2, ... within the visit.")
     action: str = Field(min_length=1, max_length=500)
     due_on: date = Field(description="After the visit's day.")
@@ -218,18 +214,18 @@ class FollowUpActionPlanned(DomainEvent):
 
 @catalogue.event(SERVICE, "FollowUpActionCompleted", 1)
 class FollowUpActionCompleted(DomainEvent):
-    visit_id: str = Id
+    visit_id: RecordId
     action_no: int = Field(ge=1)
     completed_on: date
-    note: str = Note
+    note: Note = ""
 
 
 @catalogue.event(SERVICE, "EnterpriseCaseOpened", 1)
 class EnterpriseCaseOpened(DomainEvent):
     """An enterprise-related case (涉企案件), tracked until it is handled."""
 
-    case_id: str = Id
-    enterprise_code: str = EnterpriseCode
+    case_id: RecordId
+    enterprise_code: EnterpriseCode
     category: EnterpriseCaseCategory
     opened_on: date
     summary: str = Field(min_length=1, max_length=500, description="What happened to the enterprise.")
@@ -239,10 +235,10 @@ class EnterpriseCaseOpened(DomainEvent):
 class EnterpriseCaseHandled(DomainEvent):
     """The case is handled; how long it took is ``handled_on`` - the case's ``opened_on``."""
 
-    case_id: str = Id
+    case_id: RecordId
     handled_on: date
     outcome: EnterpriseCaseOutcome
-    note: str = Note
+    note: Note = ""
 
 
 # ---------------------------------------------------------------- job referrals
@@ -252,16 +248,16 @@ class EnterpriseCaseHandled(DomainEvent):
 class JobReferralMade(DomainEvent):
     """A person in difficulty is referred to a job at a local enterprise."""
 
-    referral_id: str = Id
+    referral_id: RecordId
     person_ref: PersonRef
-    enterprise_code: str = EnterpriseCode
+    enterprise_code: EnterpriseCode
     position: str = Field(min_length=1, max_length=100, description="The job offered, e.g. 包装工.")
     referred_on: date
 
 
 @catalogue.event(SERVICE, "JobReferralOutcomeRecorded", 1)
 class JobReferralOutcomeRecorded(DomainEvent):
-    referral_id: str = Id
+    referral_id: RecordId
     outcome: JobReferralOutcome
     decided_on: date
     not_hired_reason: NotHiredReason | None = Field(default=None, description="Only when not hired.")

@@ -16,17 +16,14 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.appointments import PersonId
-from govgrid.catalogue.organisation import OrgCode
+from govgrid.catalogue.fields import Count, Note, OrgCode, PersonId, Reason, RecordId
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "patrols"
 
-Identifier = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-AreaCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+AreaCode = OrgCode  # a village, a community or a grid
 # A run of this many digits looks like a phone (11) or ID-card (18) number, not a pseudonym.
 _PERSONAL_NUMBER = re.compile(r"\d{7}")
-Count = Field(ge=0, le=100_000)
 
 
 class VolunteerAffiliation(StrEnum):
@@ -46,7 +43,7 @@ class OfficerMember(_Value):
     """A police officer of the team's station."""
 
     kind: Literal["officer"] = "officer"
-    person_id: str = PersonId
+    person_id: PersonId
 
     @property
     def member_id(self) -> str:
@@ -57,11 +54,8 @@ class VolunteerMember(_Value):
     """A volunteer, known to the system only by a pseudonym their station chose."""
 
     kind: Literal["volunteer"] = "volunteer"
-    volunteer_id: str = Field(
-        min_length=1,
-        max_length=40,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="A pseudonym such as GC-V012; never a name, a phone or an ID-card number.",
+    volunteer_id: RecordId = Field(
+        description="A pseudonym such as GC-V012; never a name, a phone or an ID-card number."
     )
     affiliation: VolunteerAffiliation
     party_member: bool
@@ -92,15 +86,15 @@ TeamMember = Annotated[OfficerMember | VolunteerMember, Field(discriminator="kin
 
 @catalogue.event(SERVICE, "PatrolTeamFormed", 1)
 class PatrolTeamFormed(DomainEvent):
-    team_id: str = Identifier
-    station_code: str = OrgCode
+    team_id: RecordId
+    station_code: OrgCode
     name: str = Field(min_length=1, max_length=100, description="e.g. 干冲海岸派出所党员巡逻队")
     formed_on: date
 
 
 @catalogue.event(SERVICE, "PatrolTeamMemberJoined", 1)
 class PatrolTeamMemberJoined(DomainEvent):
-    team_id: str = Identifier
+    team_id: RecordId
     member: TeamMember
     joined_on: date
 
@@ -109,8 +103,8 @@ class PatrolTeamMemberJoined(DomainEvent):
 class PatrolTeamMemberLeft(DomainEvent):
     """The member's last day in the team is ``left_on`` (a patrol on that day still counts)."""
 
-    team_id: str = Identifier
-    member_id: str = Identifier
+    team_id: RecordId
+    member_id: RecordId
     left_on: date
 
 
@@ -118,7 +112,7 @@ class PatrolTeamMemberLeft(DomainEvent):
 class PatrolTeamDisbanded(DomainEvent):
     """Preceded, in the same command, by a PatrolTeamMemberLeft for every remaining member."""
 
-    team_id: str = Identifier
+    team_id: RecordId
     disbanded_on: date
 
 
@@ -133,12 +127,12 @@ class ObservationCategory(StrEnum):
 
 @catalogue.event(SERVICE, "PatrolScheduled", 1)
 class PatrolScheduled(DomainEvent):
-    patrol_id: str = Identifier
-    team_id: str = Identifier
-    station_code: str = OrgCode
+    patrol_id: RecordId
+    team_id: RecordId
+    station_code: OrgCode
     planned_start: AwareDatetime
     planned_end: AwareDatetime
-    note: str = Field(default="", max_length=500)
+    note: Note = ""
 
 
 @catalogue.event(SERVICE, "PatrolStarted", 1)
@@ -146,15 +140,15 @@ class PatrolStarted(DomainEvent):
     """``participants``: who took part, as they were on the team that day (carried so that a read
     model counts volunteers by affiliation without reading the team)."""
 
-    patrol_id: str = Identifier
+    patrol_id: RecordId
     started_at: AwareDatetime
     participants: list[TeamMember] = Field(min_length=1, max_length=100)
 
 
 @catalogue.event(SERVICE, "CheckpointVisited", 1)
 class CheckpointVisited(DomainEvent):
-    patrol_id: str = Identifier
-    grid_code: str = OrgCode
+    patrol_id: RecordId
+    grid_code: OrgCode
     visited_at: AwareDatetime
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
@@ -162,7 +156,7 @@ class CheckpointVisited(DomainEvent):
 
 @catalogue.event(SERVICE, "PatrolObservationRecorded", 1)
 class PatrolObservationRecorded(DomainEvent):
-    patrol_id: str = Identifier
+    patrol_id: RecordId
     category: ObservationCategory
     note: str = Field(min_length=1, max_length=1000, description="What was seen; no personal data.")
     observed_at: AwareDatetime
@@ -171,7 +165,7 @@ class PatrolObservationRecorded(DomainEvent):
 
 @catalogue.event(SERVICE, "PatrolCompleted", 1)
 class PatrolCompleted(DomainEvent):
-    patrol_id: str = Identifier
+    patrol_id: RecordId
     completed_at: AwareDatetime
     duration_minutes: int = Field(ge=0, description="From the start to the completion.")
     distance_km: float = Field(ge=0, le=500)
@@ -181,9 +175,9 @@ class PatrolCompleted(DomainEvent):
 class PatrolAborted(DomainEvent):
     """Called off before it started, or broken off on the way."""
 
-    patrol_id: str = Identifier
+    patrol_id: RecordId
     aborted_at: AwareDatetime
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 # ---------------------------------------------------------------- clearance operations (清查行动)
@@ -201,13 +195,13 @@ class FindingCategory(StrEnum):
 class ClearanceFinding(_Value):
     category: FindingCategory
     count: int = Field(ge=1, le=100_000)
-    note: str = Field(default="", max_length=500)
+    note: Note = ""
 
 
 @catalogue.event(SERVICE, "ClearanceOperationPlanned", 1)
 class ClearanceOperationPlanned(DomainEvent):
-    operation_id: str = Identifier
-    station_code: str = OrgCode
+    operation_id: RecordId
+    station_code: OrgCode
     focus: str = Field(min_length=1, max_length=200, description="What is checked, e.g. 出租屋、娱乐场所")
     planned_on: date
     area_codes: list[AreaCode] = Field(
@@ -217,18 +211,18 @@ class ClearanceOperationPlanned(DomainEvent):
 
 @catalogue.event(SERVICE, "ClearanceOperationCarriedOut", 1)
 class ClearanceOperationCarriedOut(DomainEvent):
-    operation_id: str = Identifier
+    operation_id: RecordId
     carried_out_on: date
-    places_checked: int = Count
-    people_checked: int = Count
-    officers_deployed: int = Count
-    volunteers_deployed: int = Count
+    places_checked: Count
+    people_checked: Count
+    officers_deployed: Count
+    volunteers_deployed: Count
     findings: list[ClearanceFinding] = Field(default_factory=list, max_length=100)
 
 
 @catalogue.event(SERVICE, "ClearanceOperationClosed", 1)
 class ClearanceOperationClosed(DomainEvent):
-    operation_id: str = Identifier
+    operation_id: RecordId
     closed_on: date
     summary: str = Field(default="", max_length=1000)
 
@@ -237,20 +231,20 @@ class ClearanceOperationClosed(DomainEvent):
 class ClearanceOperationCancelled(DomainEvent):
     """A planned operation that will not be carried out."""
 
-    operation_id: str = Identifier
+    operation_id: RecordId
     cancelled_on: date
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 # ---------------------------------------------------------------- police activity (接处警, 案件)
 
 
 class _DailyFigures(DomainEvent):
-    station_code: str = OrgCode
+    station_code: OrgCode
     day: date
-    calls_for_service: int = Count  # 接处警数
-    criminal_cases: int = Count  # 刑事案件
-    public_security_cases: int = Count  # 治安案件
+    calls_for_service: Count  # 接处警数
+    criminal_cases: Count  # 刑事案件
+    public_security_cases: Count  # 治安案件
 
 
 @catalogue.event(SERVICE, "PoliceActivityRecorded", 1)

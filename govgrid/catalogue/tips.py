@@ -10,27 +10,27 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.appointments import PersonId
+from govgrid.catalogue.fields import GridCode, OrgCode, PersonId, Reason, RecordId
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.organisation import OrgCode
 from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "tips"
 
-LeadId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-InformantRef = Field(
-    min_length=32,
-    max_length=32,
-    pattern=r"^[0-9a-f]{32}$",
-    description="Opaque, random reference to the sealed informant contact; says nothing about it.",
-)
-Subject = Field(min_length=1, max_length=200, description="The token subject of the caller.")
-NoticeId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-GroupId = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+InformantRef = Annotated[
+    str,
+    Field(
+        min_length=32,
+        max_length=32,
+        pattern=r"^[0-9a-f]{32}$",
+        description="Opaque, random reference to the sealed informant contact; says nothing about it.",
+    ),
+]
+Subject = Annotated[str, Field(min_length=1, max_length=200, description="The token subject of the caller.")]
 CaseNumber = Field(min_length=1, max_length=40, description="The police case number (案件编号).")
 
 
@@ -98,14 +98,14 @@ class ContactGroupKind(StrEnum):
 class LeadReceived(DomainEvent):
     """A resident's lead arrived. Anonymous exactly when no contact was given (``informant_ref`` None)."""
 
-    lead_id: str = LeadId
+    lead_id: RecordId
     channel: LeadChannel
     category: LeadCategory
-    village_code: str = OrgCode
-    grid_code: str | None = Field(default=None, min_length=1, max_length=32)
-    station_code: str = OrgCode  # the police station covering the place on that day: it handles the lead
+    village_code: OrgCode
+    grid_code: GridCode | None = None
+    station_code: OrgCode  # the police station covering the place on that day: it handles the lead
     description: str = Field(min_length=1, max_length=2000)
-    informant_ref: str | None = InformantRef
+    informant_ref: InformantRef | None
     anonymous: bool
     received_at: AwareDatetime
     triage_due_at: AwareDatetime = Field(description="By when the lead must be triaged.")
@@ -121,7 +121,7 @@ class LeadReceived(DomainEvent):
 class LeadTriagedV1(DomainEvent):
     """Given (or given again) a priority; ``due_at``: by when it must be verified or dismissed."""
 
-    lead_id: str = LeadId
+    lead_id: RecordId
     priority: LeadPriority
     due_at: AwareDatetime
 
@@ -138,8 +138,8 @@ class LeadTriaged(LeadTriagedV1):
 class LeadAssignedV1(DomainEvent):
     """The lead's handler is this police officer (a person id of the appointments registry)."""
 
-    lead_id: str = LeadId
-    officer_person_id: str = PersonId
+    lead_id: RecordId
+    officer_person_id: PersonId
 
 
 @catalogue.event(SERVICE, "LeadAssigned", 2, upcast=dated_when_recorded("assigned_at", moment=True))
@@ -152,13 +152,13 @@ class LeadAssigned(LeadAssignedV1):
 
 @catalogue.event(SERVICE, "LeadVerified", 1)
 class LeadVerified(DomainEvent):
-    lead_id: str = LeadId
+    lead_id: RecordId
     verified_on: date
 
 
 @catalogue.event(SERVICE, "LeadDismissed", 1)
 class LeadDismissed(DomainEvent):
-    lead_id: str = LeadId
+    lead_id: RecordId
     reason: DismissalReason
     dismissed_on: date
 
@@ -168,7 +168,7 @@ class LeadOutcomeRecorded(DomainEvent):
     """What came of a verified lead; a lead may have several outcomes (an arrest and a case...).
     A referral to mediation is followed by ``LeadReferredToMediation`` with the dispute's details."""
 
-    lead_id: str = LeadId
+    lead_id: RecordId
     outcome: LeadOutcome
     case_number: str | None = CaseNumber
     outcome_on: date
@@ -185,9 +185,9 @@ class LeadReferredToMediation(DomainEvent):
     """A lead's outcome: it is a dispute for the village's mediators. The mediation service opens one
     dispute per referral (service-to-service flow by events, not calls)."""
 
-    lead_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
-    village_code: str = OrgCode
-    grid_code: str | None = Field(default=None, min_length=1, max_length=32)
+    lead_id: RecordId
+    village_code: OrgCode
+    grid_code: GridCode | None = None
     dispute_category: DisputeCategory
     summary: str = Field(
         min_length=1, max_length=1000, description="What the dispute is about; no informant data."
@@ -200,7 +200,7 @@ class LeadClosed(DomainEvent):
     """Closed. A sealed informant contact is destroyed on ``informant_contact_shred_on`` (or the first
     retention run after it); None when the lead has no contact."""
 
-    lead_id: str = LeadId
+    lead_id: RecordId
     closed_on: date
     informant_contact_shred_on: date | None
 
@@ -212,21 +212,21 @@ class LeadClosed(DomainEvent):
 class InformantContactRevealed(DomainEvent):
     """The sealed contact was shown to ``by`` (the lead's handler or a city admin), for ``reason``."""
 
-    lead_id: str = LeadId
-    informant_ref: str = InformantRef
-    by: str = Subject
+    lead_id: RecordId
+    informant_ref: InformantRef
+    by: Subject
     role: str = Field(min_length=1, max_length=40)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 @catalogue.event(SERVICE, "InformantRevealRefused", 1)
 class InformantRevealRefused(DomainEvent):
     """Someone asked to see the informant's contact and was refused; nothing was shown."""
 
-    lead_id: str = LeadId
-    by: str = Subject
+    lead_id: RecordId
+    by: Subject
     role: str = Field(min_length=1, max_length=40)
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
     refusal: RevealRefusal
 
 
@@ -234,8 +234,8 @@ class InformantRevealRefused(DomainEvent):
 class InformantContactShredded(DomainEvent):
     """The lead's key was destroyed once its retention ended: the contact is gone for good."""
 
-    lead_id: str = LeadId
-    informant_ref: str = InformantRef
+    lead_id: RecordId
+    informant_ref: InformantRef
     shredded_on: date
 
 
@@ -246,8 +246,8 @@ class InformantContactShredded(DomainEvent):
 class ContactGroupRegisteredV1(DomainEvent):
     """A village's WeChat contact group, which safety notices are posted to (no member data)."""
 
-    group_id: str = GroupId
-    village_code: str = OrgCode
+    group_id: RecordId
+    village_code: OrgCode
     kind: ContactGroupKind
     name: str = Field(min_length=1, max_length=100)
 
@@ -264,8 +264,8 @@ class ContactGroupRegistered(ContactGroupRegisteredV1):
 class SafetyNoticePublished(DomainEvent):
     """A station publishes a safety notice (安全提示) to the contact groups of some of its villages."""
 
-    notice_id: str = NoticeId
-    station_code: str = OrgCode
+    notice_id: RecordId
+    station_code: OrgCode
     village_codes: list[str] = Field(min_length=1, max_length=200)
     group_ids: list[str] = Field(min_length=1, max_length=1000)
     title: str = Field(min_length=1, max_length=100)
@@ -277,6 +277,6 @@ class SafetyNoticePublished(DomainEvent):
 class SafetyNoticeDelivered(DomainEvent):
     """The notice was posted in one of its contact groups."""
 
-    notice_id: str = NoticeId
-    group_id: str = GroupId
+    notice_id: RecordId
+    group_id: RecordId
     delivered_at: AwareDatetime
