@@ -6,7 +6,7 @@ revealed only to the handler or a city admin, then destroyed once the retention 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -317,22 +317,10 @@ def receive(submission: Submission, *, now: datetime, deadlines: Deadlines) -> l
         PlaceMustHaveAStation(s.place_code, s.station_code),
         NotInTheFuture("the time of receipt", s.received_at, now + CLOCK_SKEW),
     )
-    assert s.station_code is not None
-    return [
-        LeadReceived(
-            lead_id=s.lead_id,
-            channel=s.channel,
-            category=s.category,
-            village_code=s.village_code,
-            grid_code=s.grid_code,
-            station_code=s.station_code,
-            description=s.description,
-            informant_ref=s.informant_ref,
-            anonymous=s.informant_ref is None,
-            received_at=s.received_at,
-            triage_due_at=deadlines.triage_due(s.received_at),
-        )
-    ]
+    received = asdict(s)
+    del received["place_code"]  # the village it stands for is received
+    anonymous = s.informant_ref is None
+    return [LeadReceived(**received, anonymous=anonymous, triage_due_at=deadlines.triage_due(s.received_at))]
 
 
 def triage(

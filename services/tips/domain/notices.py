@@ -3,7 +3,7 @@ villages, then records its delivery group by group."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
@@ -105,17 +105,7 @@ def publish(
         VillagesMustBeCoveredByStation(p.station_code, uncovered),
         MustReachAContactGroup(p.village_codes, group_ids),
     )
-    return [
-        SafetyNoticePublished(
-            notice_id=p.notice_id,
-            station_code=p.station_code,
-            village_codes=list(p.village_codes),
-            group_ids=list(group_ids),
-            title=p.title,
-            body=p.body,
-            published_at=p.published_at,
-        )
-    ]
+    return [SafetyNoticePublished(**asdict(p), group_ids=list(group_ids))]
 
 
 def deliver(
