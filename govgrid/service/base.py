@@ -179,20 +179,28 @@ def service_app(
 @dataclass(frozen=True)
 class Entrypoint(Generic[Se]):
     """A write service's ``main``: its app (``create_app``, for tests and ``uvicorn --factory``) and its
-    foreground run (``python -m services.<name>``), from its settings class and its start."""
+    foreground run (``python -m services.<name>``), from its settings class and its start. The app is
+    titled ``govgrid <service_name>``; ``description``, what the service does, is its main module's
+    docstring (its line breaks read as spaces)."""
 
     settings: Callable[[], Se]
     start: Callable[[Se], Awaitable[ServiceBase[Any, Se]]]
-    title: str
-    description: str
+    description: str | None  # a module's __doc__: None where it has none, refused
     routers: Sequence[APIRouter]
 
+    def __post_init__(self) -> None:
+        if not self.description:
+            raise ValueError(
+                "a service's entrypoint says what the service does (its main module's docstring)"
+            )
+
     def create_app(self, settings: Se | None = None) -> FastAPI:
+        settings = settings or self.settings()
         return service_app(
-            settings or self.settings(),
+            settings,
             self.start,
-            title=self.title,
-            description=self.description,
+            title=f"govgrid {settings.service_name}",
+            description=" ".join((self.description or "").split()),
             routers=self.routers,
         )
 

@@ -1,5 +1,6 @@
-"""The outreach service's entrypoint: ``python -m services.outreach`` (or ``uvicorn --factory
-services.outreach.main:create_app``)."""
+"""Services to residents and enterprises: school household-registration drives (274 schools, 85,000+
+students), enterprise visits (百警进百企) with follow-up actions, enterprise-related cases until handled, and
+job referrals of people in difficulty."""
 
 from __future__ import annotations
 
@@ -8,16 +9,12 @@ from services.outreach.api import cases, drives, enterprise_visits, enterprises,
 from services.outreach.bootstrap import start_service
 from services.outreach.settings import OutreachSettings
 
+# python -m services.outreach, or uvicorn --factory services.outreach.main:create_app
 SERVICE = Entrypoint(
     OutreachSettings,
     start_service,
-    title="govgrid outreach",
-    description=(
-        "Services to residents and enterprises: school household-registration drives (274 schools, "
-        "85,000+ students), enterprise visits (百警进百企) with follow-up actions, enterprise-related "
-        "cases until handled, and job referrals of people in difficulty."
-    ),
-    routers=[
+    __doc__,
+    [
         schools.router,
         enterprises.router,
         drives.router,

@@ -1,5 +1,6 @@
-"""The patrols service's entrypoint: ``python -m services.patrols`` (or ``uvicorn --factory
-services.patrols.main:create_app``)."""
+"""Patrol teams of officers and party-member volunteers, patrols (scheduled -> started -> checkpoints and
+observations -> completed or aborted), clearance operations (清查行动) and the daily police activity of each
+station (接处警, criminal and public-security cases)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,12 @@ from services.patrols.api import clearance, patrols, police_activity, teams
 from services.patrols.bootstrap import start_service
 from services.patrols.settings import PatrolsSettings
 
+# python -m services.patrols, or uvicorn --factory services.patrols.main:create_app
 SERVICE = Entrypoint(
     PatrolsSettings,
     start_service,
-    title="govgrid patrols",
-    description=(
-        "Patrol teams of officers and party-member volunteers, patrols (scheduled -> started -> "
-        "checkpoints and observations -> completed or aborted), clearance operations (清查行动) and "
-        "the daily police activity of each station (接处警, criminal and public-security cases)."
-    ),
-    routers=[teams.router, patrols.router, clearance.router, police_activity.router],
+    __doc__,
+    [teams.router, patrols.router, clearance.router, police_activity.router],
 )
 create_app = SERVICE.create_app
 run = SERVICE.run
