@@ -83,6 +83,21 @@ class Topic:
     bootstrap_servers: str
     name: str
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AIOKafkaConsumer]:
+        """A consumer of all its partitions, stopped on leaving."""
+        partitions = await topic_partitions(self.bootstrap_servers, [self.name])
+        # From the start, also when a position is reset while the store's snapshot is taken.
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest"
+        )
+        await consumer.start()
+        try:
+            consumer.assign(partitions)
+            yield consumer
+        finally:
+            await consumer.stop()
+
 
 @dataclass(frozen=True)
 class Checkpoint:
@@ -101,7 +116,7 @@ async def verify(
     doc says what is then left unchecked); a time before the first checkpoint checks the whole log."""
     if topic is None:
         return await _verify(conn, None, since)
-    async with _reading(topic) as consumer:
+    async with topic.reading() as consumer:
         await conn.execute(_TOPIC_COPY)
         try:
             return await _verify(conn, consumer, since)
@@ -237,21 +252,6 @@ WHERE e.global_position > $1
   AND NOT EXISTS (SELECT FROM outbox AS o WHERE o.event_id = e.event_id AND o.published_at IS NULL)
 ORDER BY e.global_position LIMIT 1
 """
-
-
-@asynccontextmanager
-async def _reading(topic: Topic) -> AsyncIterator[AIOKafkaConsumer]:
-    partitions = await topic_partitions(topic.bootstrap_servers, [topic.name])
-    # From the start, also when a position is reset while the store's snapshot is taken.
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=topic.bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        yield consumer
-    finally:
-        await consumer.stop()
 
 
 async def _copy_topic(
