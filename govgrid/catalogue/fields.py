@@ -16,6 +16,8 @@ RecordId = Annotated[str, Field(min_length=1, max_length=40, pattern=_CODE_PATTE
 PersonId = RecordId
 # A unit of the organisation registry (the city, a township, a police station, a village, a grid...).
 OrgCode = Annotated[str, Field(min_length=1, max_length=32, pattern=_CODE_PATTERN)]
+# The name of a registered organisation (a unit of the registry, a school, an enterprise).
+OrgName = Annotated[str, Field(min_length=1, max_length=200)]
 # A grid as a resident's lead or a dispute names it, passed on as given.
 GridCode = Annotated[str, Field(min_length=1, max_length=32)]
 # How many of something one occasion counted (students processed, places checked, cases of a day...).

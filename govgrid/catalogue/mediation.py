@@ -70,7 +70,7 @@ DisputeId = Annotated[str, Field(min_length=1, max_length=48, pattern=r"^[A-Za-z
 PartyLabel = Annotated[str, StringConstraints(pattern=r"^party-[A-Z]{1,2}$")]
 PersonRef = PersonId
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Note = Field(default="", max_length=1000)
+Note = Annotated[str, Field(max_length=1000)]  # a field of this type defaults to ""
 
 
 class Party(BaseModel):
@@ -166,7 +166,7 @@ class DisputeEscalated(DomainEvent):
     from_level: MediationLevel
     to_level: MediationLevel
     escalated_on: date
-    note: str = Note
+    note: Note = ""
 
 
 @catalogue.event(SERVICE, "DisputeClosed", 1)
@@ -174,7 +174,7 @@ class DisputeClosed(DomainEvent):
     dispute_id: DisputeId
     outcome: CloseOutcome
     closed_on: date
-    note: str = Note
+    note: Note = ""
 
 
 @catalogue.event(SERVICE, "FollowUpVisitRecorded", 1)
@@ -185,4 +185,4 @@ class FollowUpVisitRecorded(DomainEvent):
     visited_on: date
     agreement_holds: bool
     satisfaction: tuple[PartySatisfaction, ...] = Field(min_length=1, max_length=20)
-    note: str = Note
+    note: Note = ""

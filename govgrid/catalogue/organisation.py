@@ -13,7 +13,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import OrgCode, OrgName
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "appointments"
@@ -29,7 +29,6 @@ class OrgUnitKind(StrEnum):
     GRID = "grid"
 
 
-UnitName = Annotated[str, Field(min_length=1, max_length=200)]  # in Chinese or in English
 Latitude = Field(ge=-90, le=90, description="Degrees north (WGS 84); negative south.")
 Longitude = Field(ge=-180, le=180, description="Degrees east (WGS 84); negative west.")
 # [longitude, latitude], the GeoJSON order, so that a boundary is served as it is stored.
@@ -59,8 +58,8 @@ class Location(BaseModel):
 class OrganisationUnitRegisteredV1(DomainEvent):
     code: OrgCode
     kind: OrgUnitKind
-    name_zh: UnitName
-    name_en: UnitName
+    name_zh: OrgName
+    name_en: OrgName
     parent_code: str | None = Field(default=None, description="None only for the city.")
 
 
@@ -88,8 +87,8 @@ class OrganisationUnitLocated(DomainEvent):
 @catalogue.event(SERVICE, "OrganisationUnitRenamed", 1)
 class OrganisationUnitRenamed(DomainEvent):
     code: OrgCode
-    name_zh: UnitName
-    name_en: UnitName
+    name_zh: OrgName
+    name_en: OrgName
 
 
 class _VillageCoverage(BaseModel):

@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import Count, Note, OrgCode, PersonId, RecordId
+from govgrid.catalogue.fields import Count, Note, OrgCode, OrgName, PersonId, RecordId
 from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
 
 SERVICE = "outreach"
@@ -109,14 +109,14 @@ class NotHiredReason(StrEnum):
 @catalogue.event(SERVICE, "SchoolRegistered", 1)
 class SchoolRegistered(DomainEvent):
     school_code: SchoolCode
-    name_zh: str = Field(min_length=1, max_length=200)
+    name_zh: OrgName
     village_code: OrgCode
 
 
 @catalogue.event(SERVICE, "EnterpriseRegistered", 1)
 class EnterpriseRegistered(DomainEvent):
     enterprise_code: EnterpriseCode
-    name: str = Field(min_length=1, max_length=200)
+    name: OrgName
     village_code: OrgCode
     sector: EnterpriseSector
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from govgrid.catalogue.appointments import AppointmentEnded, PoliceOfficerRegistered
-from govgrid.catalogue.fields import Count, GridCode, Note, OrgCode, Reason, RecordId
+from govgrid.catalogue.fields import Count, GridCode, Note, OrgCode, OrgName, Reason, RecordId
 from govgrid.catalogue.mediation import DisputeRegistered
 from govgrid.catalogue.outreach import SchoolVisitRecorded
 from govgrid.catalogue.patrols import ClearanceOperationCancelled, PatrolAborted, PatrolScheduled
@@ -22,6 +22,7 @@ from govgrid.catalogue.tips import LeadReceived, LeadVerified
     [
         (RecordId, ["L-0001", "a_b", "x" * 40], ["", "x" * 41, "a b", "名"]),
         (OrgCode, ["GC-001", "x" * 32], ["", "x" * 33, "a/b"]),
+        (OrgName, ["海口市第一中学", "x" * 200], ["", "x" * 201]),
         (GridCode, ["G 1/2", "x" * 32], ["", "x" * 33]),
         (Count, [0, 100_000], [-1, 100_001]),
         (Reason, ["r", "x" * 500], ["", "x" * 501]),
