@@ -21,8 +21,8 @@ from govgrid.catalogue.appointments import (
     AppointmentNominated,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, updated_by
 from govgrid.rules import BusinessRule, NotBefore, broken_if, check
+from govgrid.telling import CannotApply, telling, updated_by
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
 
@@ -190,17 +190,7 @@ def nominate(
         StationMustCoverVillage(village, station.code, nomination.term_start),
         NoSecondActiveAppointment(person.person_id, nomination.kind, active_same_kind),
     )
-    return [
-        AppointmentNominated(
-            appointment_id=nomination.appointment_id,
-            kind=nomination.kind,
-            person_id=person.person_id,
-            station_code=station.code,
-            village_code=village.code,
-            term_start=nomination.term_start,
-            term_end=nomination.term_end,
-        )
-    ]
+    return [telling(AppointmentNominated, nomination, station_code=station.code, village_code=village.code)]
 
 
 def approve(appointment: Appointment, *, approved_on: date) -> list[DomainEvent]:

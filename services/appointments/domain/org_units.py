@@ -19,8 +19,8 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import Jurisdiction, StreamNaming
-from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
+from govgrid.telling import CannotApply, told_by, updated_by
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
 TOWNSHIP_KINDS = frozenset({OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE})

@@ -15,8 +15,8 @@ from govgrid.catalogue.appointments import (
     VillageCadreRegistered,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
+from govgrid.telling import CannotApply, told_by
 from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
 
 

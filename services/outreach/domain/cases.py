@@ -14,8 +14,8 @@ from govgrid.catalogue.outreach import (
     EnterpriseCaseOutcome,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
+from govgrid.telling import CannotApply, told_by, updated_by
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
 stream_id = StreamNaming("enterprisecase")

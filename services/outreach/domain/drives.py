@@ -21,8 +21,8 @@ from govgrid.catalogue.outreach import (
     SchoolVisitRecorded,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
+from govgrid.telling import CannotApply, told_by
 from services.outreach.domain.schools import School, SchoolMustExist
 
 stream_id = StreamNaming("drive")

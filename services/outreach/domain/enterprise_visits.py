@@ -17,9 +17,9 @@ from govgrid.catalogue.outreach import (
 )
 from govgrid.envelope import StreamNaming
 from govgrid.errors import NotFound
-from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.officers import OfficerMustBeKnown
 from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
+from govgrid.telling import CannotApply, telling, told_by, updated_by
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
 
@@ -163,17 +163,8 @@ def record(
             NotBefore("the case follow-up", visit.visited_on, case.opened_on, "the case's opening"),
         )
     check(*(FollowUpDueAfterTheVisit(planned.due_on, visit.visited_on) for planned in visit.follow_ups))
-    recorded = EnterpriseVisitRecorded(
-        visit_id=visit.visit_id,
-        enterprise_code=visit.enterprise_code,
-        officer_person_id=visit.officer_person_id,
-        kind=visit.kind,
-        visited_on=visit.visited_on,
-        findings=visit.findings,
-        case_id=visit.case_id,
-    )
     return [
-        recorded,
+        telling(EnterpriseVisitRecorded, visit),
         *(
             FollowUpActionPlanned(visit_id=visit.visit_id, action_no=n, action=p.action, due_on=p.due_on)
             for n, p in enumerate(visit.follow_ups, start=1)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import registered_once
 from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
+from govgrid.telling import registered_once
 
 stream_id = StreamNaming("enterprise")
 

@@ -24,7 +24,7 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by, updated_by
+from govgrid.telling import CannotApply, told_by, updated_by
 from govgrid.rules import broken_if, check
 from services.patrols.domain.rules import (
     Member,

@@ -12,7 +12,7 @@ from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.evolving import CannotApply, told_by
+from govgrid.telling import CannotApply, told_by
 from govgrid.rules import broken_if, check
 
 

@@ -17,7 +17,7 @@ from govgrid.catalogue.patrols import (
     PatrolTeamMemberLeft,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by, updated_by
+from govgrid.telling import CannotApply, told_by, updated_by
 from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, broken_if, check
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards

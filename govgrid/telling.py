@@ -1,11 +1,12 @@
-"""Writing an aggregate's ``evolve``: a state (or a value it holds) as an event tells it, and the one
-error for an event a state cannot take.
+"""What an event tells and what tells it, between events and the dataclasses of a domain: a state
+(or a value it holds) as an event tells it, an event telling a decision's value, and the one error
+for an event a state cannot take.
 
-A state names its facts as its events name them: the ``approved_on`` of an appointment is the
+A domain names its facts as its events name them: the ``approved_on`` of an appointment is the
 ``approved_on`` of AppointmentApproved. What an event tells a state is then the fields the two share,
-under those names; what a state names otherwise (an event's ``reason`` kept as ``end_reason``) or
-works out itself (a status, a count) its ``evolve`` writes out. A list in an event is a tuple in a
-frozen state.
+under those names, and what a value tells an event likewise; what one side names otherwise (an
+event's ``reason`` kept as ``end_reason``) or works out itself (a status, a count) is written out by
+the caller. A list in an event is a tuple in a frozen state.
 """
 
 from __future__ import annotations
@@ -38,6 +39,16 @@ def updated_by(state: T, event: DomainEvent, **written_out: Any) -> T:
     """``state`` (a dataclass) with the fields ``event`` shares with it as the event says them, and
     ``written_out``; the rest as they were."""
     return replace(state, **_shared(state, event, written_out), **written_out)  # type: ignore[type-var]
+
+
+E = TypeVar("E", bound=DomainEvent)
+
+
+def telling(event_type: type[E], value: Any, **written_out: Any) -> E:
+    """An ``event_type`` made of the fields ``value`` (a dataclass, e.g. what a command says) shares
+    with it, and ``written_out``."""
+    said = {f.name for f in fields(value)} & event_type.model_fields.keys()
+    return event_type(**{name: getattr(value, name) for name in said - written_out.keys()}, **written_out)
 
 
 def registered_once(cls: type[T], registered: type[DomainEvent]) -> Evolve[T]:

@@ -1,5 +1,5 @@
-"""govgrid.evolving: a state or a value as an event tells it, and the error for an event a state
-cannot take."""
+"""govgrid.telling: a state or a value as an event tells it, an event telling a value, and the error
+for an event a state cannot take."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from govgrid.aggregate import fold
 from govgrid.catalogue import DomainEvent
-from govgrid.evolving import CannotApply, registered_once, told_by, updated_by
+from govgrid.telling import CannotApply, registered_once, telling, told_by, updated_by
 
 
 class Opened(DomainEvent):
@@ -59,6 +59,21 @@ def test_updated_by_replaces_the_shared_fields_and_keeps_the_rest() -> None:
     after = updated_by(case, handled, handled_because=handled.reason)
     assert after == Case("c1", date(2025, 3, 1), ("a",), date(2025, 3, 2), "done")
     assert after.days is None  # not made with: left to the state
+
+
+@dataclass(frozen=True)
+class Opening:
+    case_id: str
+    opened_on: date
+    codes: tuple[str, ...]
+    summary: str  # not an event's field: left out
+
+
+def test_telling_takes_the_fields_the_event_has_and_what_is_written_out() -> None:
+    opening = Opening("c1", date(2025, 3, 1), ("a",), "a fire exit blocked")
+    assert telling(Opened, opening) == Opened(case_id="c1", opened_on=date(2025, 3, 1), codes=["a"])
+    assert telling(Opened, opening, reason="asked").reason == "asked"
+    assert telling(Opened, opening, case_id="c2").case_id == "c2"
 
 
 def test_a_record_registered_once_is_its_registration_and_takes_nothing_after() -> None:
