@@ -7,6 +7,11 @@ one ``Changes`` in memory, each stream's events in order, then writes it in a fe
 (services/projections/writes.py). Folding twice into one row merges there: a patrol scheduled,
 started and completed in one batch is one INSERT.
 
+A model lists its folds (``by_event``: each one applies to the event its signature names); what a
+fold keeps of an event as it is, it takes with ``fields_of``, so that only what it derives is spelled
+out. Models that name or place things keep the organisation registry too
+(``organisation.keeping_registry``).
+
 A change to a row that is neither in the read model nor created earlier in the batch raises
 ``NotInReadModel``: the event that created it was not applied (parked?), and applying this one would
 lose it, so it parks too (and its stream's later events wait behind it).
@@ -14,8 +19,10 @@ lose it, so it parks too (and its stream's later events wait behind it).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,16 @@ def place(e: EventEnvelope) -> dict[str, str | None]:
     """Township, station and village the event was filed under, as the columns of a row."""
     where = e.jurisdiction
     return {"township_code": where.township, "station_code": where.station, "village_code": where.village}
+
+
+def fields_of(event: object, *names: str) -> dict[str, Any]:
+    """The event's fields ``names`` as the columns of a row that have their names (an enum by its
+    value): what a fold keeps of an event as it is."""
+    return {name: _as_column(getattr(event, name)) for name in names}
+
+
+def _as_column(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 @dataclass(frozen=True)
@@ -186,6 +203,21 @@ class Changes:
 
 # (the batch's changes, the envelope, its payload decoded and upcast to the latest model)
 Fold = Callable[[Changes, EventEnvelope, Any], None]
+
+
+def by_event(*folds: Fold) -> dict[str, Fold]:
+    """Each fold by the event type it folds: that of the payload class its third parameter is
+    annotated with, so that a fold's event is named once, in its signature."""
+    appliers: dict[str, Fold] = {}
+    for fold in folds:
+        event = list(inspect.signature(fold, eval_str=True).parameters.values())[2].annotation
+        event_type = getattr(event, "event_type", None)
+        if not isinstance(event_type, str):
+            raise TypeError(f"{fold.__name__} folds {event!r}, which is no event of the catalogue")
+        if event_type in appliers:
+            raise ValueError(f"{appliers[event_type].__name__} and {fold.__name__} both fold {event_type}")
+        appliers[event_type] = fold
+    return appliers
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from govgrid.catalogue.clocks import (
     ClockStopped,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, ReadModel, Table, place
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, Fold, Table, place
+from services.projections.readmodels.organisation import keeping_registry
 
 CLOCK_CHANGES = Table("rm_clock_changes", ("event_id",), "clock change")
 
@@ -72,8 +72,4 @@ def changed(c: Changes, e: EventEnvelope, event: ClockChanged) -> None:
 CLOCK_EVENT_TYPES = sorted(e.event_type for e in catalogue.entries() if issubclass(e.model, ClockChanged))
 CLOCK_FOLDS: dict[str, Fold] = dict.fromkeys(CLOCK_EVENT_TYPES, changed)
 
-CLOCKS = ReadModel(
-    name="clocks",
-    services=frozenset({"tips", "mediation", "appointments"}),
-    appliers={**ORGANISATION, **CLOCK_FOLDS},
-)
+CLOCKS = keeping_registry("clocks", {"tips", "mediation"}, CLOCK_FOLDS)

@@ -13,8 +13,8 @@ from govgrid.catalogue.appointments import (
 )
 from govgrid.catalogue.organisation import Location, OrganisationUnitLocated, OrganisationUnitRegistered
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table
-from services.projections.readmodels.organisation import ORG_UNITS, ORGANISATION, unit_row
+from services.projections.readmodels.base import Changes, Table, by_event, fields_of
+from services.projections.readmodels.organisation import ORG_UNITS, keeping_registry, unit_row
 
 APPOINTMENTS = Table("rm_appointments", ("appointment_id",), "appointment")
 
@@ -22,14 +22,17 @@ APPOINTMENTS = Table("rm_appointments", ("appointment_id",), "appointment")
 def nominated(c: Changes, e: EventEnvelope, event: AppointmentNominated) -> None:
     c.insert(
         APPOINTMENTS,
-        appointment_id=event.appointment_id,
-        kind=event.kind.value,
-        person_id=event.person_id,
-        station_code=event.station_code,
-        village_code=event.village_code,
+        **fields_of(
+            event,
+            "appointment_id",
+            "kind",
+            "person_id",
+            "station_code",
+            "village_code",
+            "term_start",
+            "term_end",
+        ),
         township_code=e.jurisdiction.township,
-        term_start=event.term_start,
-        term_end=event.term_end,
         nominated_at=e.occurred_at,
     )
 
@@ -63,16 +66,8 @@ def unit_located(c: Changes, e: EventEnvelope, event: OrganisationUnitLocated) -
     c.update_matching(ORG_UNITS, {"code": event.code}, **_where(event.location))
 
 
-COVERAGE = ReadModel(
-    name="coverage",
-    services=frozenset({"appointments"}),
-    appliers={
-        **ORGANISATION,
-        "OrganisationUnitRegistered": unit_registered_where,
-        "OrganisationUnitLocated": unit_located,
-        "AppointmentNominated": nominated,
-        "AppointmentApproved": approved,
-        "AppointmentCertificateIssued": certified,
-        "AppointmentEnded": ended,
-    },
+COVERAGE = keeping_registry(
+    "coverage",
+    {"appointments"},
+    by_event(unit_registered_where, unit_located, nominated, approved, certified, ended),
 )

@@ -18,8 +18,8 @@ from govgrid.catalogue.mediation import (
     MediatorsAssigned,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, First, ReadModel, Table
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, First, Table, by_event, fields_of
+from services.projections.readmodels.organisation import keeping_registry
 
 DISPUTES_TABLE = Table("rm_disputes", ("dispute_id",), "dispute")
 STEPS = Table("rm_dispute_steps", ("event_id",), "dispute step")
@@ -28,15 +28,12 @@ STEPS = Table("rm_dispute_steps", ("event_id",), "dispute step")
 def registered(c: Changes, e: EventEnvelope, event: DisputeRegistered) -> None:
     c.insert(
         DISPUTES_TABLE,
-        dispute_id=event.dispute_id,
-        category=event.category.value,
-        source=event.source.value,
+        **fields_of(
+            event, "dispute_id", "category", "source", "village_code", "registered_on", "running_since"
+        ),
         township_code=e.jurisdiction.township,
         station_code=e.jurisdiction.station,
-        village_code=event.village_code,
         level=MediationLevel.VILLAGE.value,
-        registered_on=event.registered_on,
-        running_since=event.running_since,
     )
 
 
@@ -84,17 +81,16 @@ def _step(c: Changes, e: EventEnvelope, dispute_id: str, step: str, level: Media
     c.insert(STEPS, event_id=e.event_id, dispute_id=dispute_id, step=step, level=level.value, day=day)
 
 
-DISPUTES = ReadModel(
-    name="disputes",
-    services=frozenset({"mediation", "appointments"}),
-    appliers={
-        **ORGANISATION,
-        "DisputeRegistered": registered,
-        "MediatorsAssigned": mediators_assigned,
-        "MediationSessionHeld": session_held,
-        "AgreementReached": agreement_reached,
-        "MediationFailed": failed,
-        "DisputeEscalated": escalated,
-        "DisputeClosed": closed,
-    },
+DISPUTES = keeping_registry(
+    "disputes",
+    {"mediation"},
+    by_event(
+        registered,
+        mediators_assigned,
+        session_held,
+        agreement_reached,
+        failed,
+        escalated,
+        closed,
+    ),
 )

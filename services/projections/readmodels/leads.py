@@ -17,8 +17,8 @@ from govgrid.catalogue.tips import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, Table, by_event, fields_of
+from services.projections.readmodels.organisation import keeping_registry
 
 LEADS_TABLE = Table("rm_leads", ("lead_id",), "lead")
 OUTCOMES = Table("rm_lead_outcomes", ("event_id",), "lead outcome")
@@ -27,15 +27,18 @@ OUTCOMES = Table("rm_lead_outcomes", ("event_id",), "lead outcome")
 def received(c: Changes, e: EventEnvelope, event: LeadReceived) -> None:
     c.insert(
         LEADS_TABLE,
-        lead_id=event.lead_id,
-        channel=event.channel.value,
-        category=event.category.value,
+        **fields_of(
+            event,
+            "lead_id",
+            "channel",
+            "category",
+            "station_code",
+            "village_code",
+            "received_at",
+            "triage_due_at",
+        ),
         township_code=e.jurisdiction.township,
-        station_code=event.station_code,
-        village_code=event.village_code,
-        received_at=event.received_at,
         received_on=china_day(event.received_at),
-        triage_due_at=event.triage_due_at,
     )
 
 
@@ -53,29 +56,22 @@ def dismissed(c: Changes, e: EventEnvelope, event: LeadDismissed) -> None:
 
 def outcome_recorded(c: Changes, e: EventEnvelope, event: LeadOutcomeRecorded) -> None:
     c.update(LEADS_TABLE, event.lead_id)  # only requires the lead
-    c.insert(
-        OUTCOMES,
-        event_id=e.event_id,
-        lead_id=event.lead_id,
-        outcome=event.outcome.value,
-        outcome_on=event.outcome_on,
-    )
+    c.insert(OUTCOMES, event_id=e.event_id, **fields_of(event, "lead_id", "outcome", "outcome_on"))
 
 
 def closed(c: Changes, e: EventEnvelope, event: LeadClosed) -> None:
     c.update(LEADS_TABLE, event.lead_id, closed_on=event.closed_on)
 
 
-LEADS = ReadModel(
-    name="leads",
-    services=frozenset({"tips", "appointments"}),
-    appliers={
-        **ORGANISATION,
-        "LeadReceived": received,
-        "LeadTriaged": triaged,
-        "LeadVerified": verified,
-        "LeadDismissed": dismissed,
-        "LeadOutcomeRecorded": outcome_recorded,
-        "LeadClosed": closed,
-    },
+LEADS = keeping_registry(
+    "leads",
+    {"tips"},
+    by_event(
+        received,
+        triaged,
+        verified,
+        dismissed,
+        outcome_recorded,
+        closed,
+    ),
 )

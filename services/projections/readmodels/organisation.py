@@ -5,6 +5,7 @@ migration includes) filled by the same folds."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from govgrid.catalogue.organisation import (
@@ -14,7 +15,7 @@ from govgrid.catalogue.organisation import (
     VillageCoverageEnded,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, Table
+from services.projections.readmodels.base import Changes, Fold, ReadModel, Table, fields_of
 
 ORG_UNITS = Table("rm_org_units", ("code",), "organisation unit")
 VILLAGE_COVERAGE = Table(
@@ -24,13 +25,7 @@ VILLAGE_COVERAGE = Table(
 
 def unit_row(event: OrganisationUnitRegistered) -> dict[str, Any]:
     """A unit's row as every model keeps it (coverage adds where it is)."""
-    return {
-        "code": event.code,
-        "kind": event.kind.value,
-        "name_zh": event.name_zh,
-        "name_en": event.name_en,
-        "parent_code": event.parent_code,
-    }
+    return fields_of(event, "code", "kind", "name_zh", "name_en", "parent_code")
 
 
 def unit_registered(c: Changes, e: EventEnvelope, event: OrganisationUnitRegistered) -> None:
@@ -45,9 +40,7 @@ def unit_renamed(c: Changes, e: EventEnvelope, event: OrganisationUnitRenamed) -
 def coverage_assigned(c: Changes, e: EventEnvelope, event: VillageCoverageAssigned) -> None:
     c.insert(
         VILLAGE_COVERAGE,
-        village_code=event.village_code,
-        station_code=event.station_code,
-        effective_from=event.effective_from,
+        **fields_of(event, "village_code", "station_code", "effective_from"),
         effective_until=None,
     )
 
@@ -67,3 +60,15 @@ ORGANISATION: dict[str, Fold] = {
     "VillageCoverageAssigned": coverage_assigned,
     "VillageCoverageEnded": coverage_ended,
 }
+
+
+# Whose topic the registry's events are on.
+REGISTRY_SERVICE = "appointments"
+
+
+def keeping_registry(name: str, services: set[str], appliers: Mapping[str, Fold]) -> ReadModel:
+    """A read model of ``services``' events that keeps the organisation registry beside its own
+    tables: the registry's folds (``appliers`` may replace one) and the topic they read."""
+    return ReadModel(
+        name=name, services=frozenset({*services, REGISTRY_SERVICE}), appliers={**ORGANISATION, **appliers}
+    )

@@ -24,8 +24,8 @@ from govgrid.catalogue.outreach import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table, place
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, Table, by_event, fields_of, place
+from services.projections.readmodels.organisation import keeping_registry
 
 SCHOOLS = Table("rm_schools", ("school_code",), "school")
 DRIVES = Table("rm_drives", ("drive_id",), "drive")
@@ -36,24 +36,18 @@ FOLLOW_UPS = Table("rm_follow_up_actions", ("visit_id", "action_no"), "follow-up
 CASES = Table("rm_enterprise_cases", ("case_id",), "enterprise case")
 REFERRALS = Table("rm_job_referrals", ("referral_id",), "job referral")
 
+# A school day's figures, as recorded or as corrected (the complete figures again).
+SCHOOL_DAY_FIGURES = ("students_processed", "id_cards", "household_changes")
+
 
 def school_registered(c: Changes, e: EventEnvelope, event: SchoolRegistered) -> None:
     c.insert(
-        SCHOOLS,
-        school_code=event.school_code,
-        township_code=e.jurisdiction.township,
-        village_code=event.village_code,
+        SCHOOLS, **fields_of(event, "school_code", "village_code"), township_code=e.jurisdiction.township
     )
 
 
 def drive_launched(c: Changes, e: EventEnvelope, event: RegistrationDriveLaunched) -> None:
-    c.insert(
-        DRIVES,
-        drive_id=event.drive_id,
-        station_code=event.station_code,
-        period_start=event.period_start,
-        period_end=event.period_end,
-    )
+    c.insert(DRIVES, **fields_of(event, "drive_id", "station_code", "period_start", "period_end"))
     # The launch's target list is the drive's plan: it counts from the period's start even when the
     # drive was launched after it began (decided late), else from the launch.
     counts_from = min(event.launched_on, event.period_start)
@@ -75,25 +69,15 @@ def school_visit_recorded(c: Changes, e: EventEnvelope, event: SchoolVisitRecord
     c.update(DRIVES, event.drive_id)  # only requires the drive
     c.insert(
         SCHOOL_VISITS,
-        drive_id=event.drive_id,
-        school_code=event.school_code,
-        visited_on=event.visited_on,
-        students_processed=event.students_processed,
-        id_cards=event.id_cards,
-        household_changes=event.household_changes,
+        **fields_of(event, "drive_id", "school_code", "visited_on", *SCHOOL_DAY_FIGURES),
         **place(e),
     )
 
 
 def school_visit_corrected(c: Changes, e: EventEnvelope, event: SchoolVisitCorrected) -> None:
     # The event carries the day's complete figures: they replace the recorded ones.
-    c.update(
-        SCHOOL_VISITS,
-        (event.drive_id, event.school_code, event.visited_on),
-        students_processed=event.students_processed,
-        id_cards=event.id_cards,
-        household_changes=event.household_changes,
-    )
+    key = (event.drive_id, event.school_code, event.visited_on)
+    c.update(SCHOOL_VISITS, key, **fields_of(event, *SCHOOL_DAY_FIGURES))
 
 
 def drive_closed(c: Changes, e: EventEnvelope, event: RegistrationDriveClosed) -> None:
@@ -102,12 +86,7 @@ def drive_closed(c: Changes, e: EventEnvelope, event: RegistrationDriveClosed) -
 
 def enterprise_visit_recorded(c: Changes, e: EventEnvelope, event: EnterpriseVisitRecorded) -> None:
     c.insert(
-        ENTERPRISE_VISITS,
-        visit_id=event.visit_id,
-        enterprise_code=event.enterprise_code,
-        kind=event.kind.value,
-        visited_on=event.visited_on,
-        **place(e),
+        ENTERPRISE_VISITS, **fields_of(event, "visit_id", "enterprise_code", "kind", "visited_on"), **place(e)
     )
 
 
@@ -115,10 +94,8 @@ def follow_up_planned(c: Changes, e: EventEnvelope, event: FollowUpActionPlanned
     c.update(ENTERPRISE_VISITS, event.visit_id)  # only requires the visit
     c.insert(
         FOLLOW_UPS,
-        visit_id=event.visit_id,
-        action_no=event.action_no,
+        **fields_of(event, "visit_id", "action_no", "due_on"),
         planned_on=china_day(e.occurred_at),
-        due_on=event.due_on,
     )
 
 
@@ -127,14 +104,7 @@ def follow_up_completed(c: Changes, e: EventEnvelope, event: FollowUpActionCompl
 
 
 def case_opened(c: Changes, e: EventEnvelope, event: EnterpriseCaseOpened) -> None:
-    c.insert(
-        CASES,
-        case_id=event.case_id,
-        enterprise_code=event.enterprise_code,
-        category=event.category.value,
-        opened_on=event.opened_on,
-        **place(e),
-    )
+    c.insert(CASES, **fields_of(event, "case_id", "enterprise_code", "category", "opened_on"), **place(e))
 
 
 def case_handled(c: Changes, e: EventEnvelope, event: EnterpriseCaseHandled) -> None:
@@ -143,36 +113,29 @@ def case_handled(c: Changes, e: EventEnvelope, event: EnterpriseCaseHandled) -> 
 
 def referral_made(c: Changes, e: EventEnvelope, event: JobReferralMade) -> None:
     # event.person_ref stays out: the read model answers with counts, never about a person.
-    c.insert(
-        REFERRALS,
-        referral_id=event.referral_id,
-        enterprise_code=event.enterprise_code,
-        referred_on=event.referred_on,
-        **place(e),
-    )
+    c.insert(REFERRALS, **fields_of(event, "referral_id", "enterprise_code", "referred_on"), **place(e))
 
 
 def referral_outcome(c: Changes, e: EventEnvelope, event: JobReferralOutcomeRecorded) -> None:
     c.update(REFERRALS, event.referral_id, outcome=event.outcome.value, decided_on=event.decided_on)
 
 
-OUTREACH = ReadModel(
-    name="outreach",
-    services=frozenset({"outreach", "appointments"}),
-    appliers={
-        **ORGANISATION,
-        "SchoolRegistered": school_registered,
-        "RegistrationDriveLaunched": drive_launched,
-        "RegistrationDriveTargetsAdded": targets_added,
-        "SchoolVisitRecorded": school_visit_recorded,
-        "SchoolVisitCorrected": school_visit_corrected,
-        "RegistrationDriveClosed": drive_closed,
-        "EnterpriseVisitRecorded": enterprise_visit_recorded,
-        "FollowUpActionPlanned": follow_up_planned,
-        "FollowUpActionCompleted": follow_up_completed,
-        "EnterpriseCaseOpened": case_opened,
-        "EnterpriseCaseHandled": case_handled,
-        "JobReferralMade": referral_made,
-        "JobReferralOutcomeRecorded": referral_outcome,
-    },
+OUTREACH = keeping_registry(
+    "outreach",
+    {"outreach"},
+    by_event(
+        school_registered,
+        drive_launched,
+        targets_added,
+        school_visit_recorded,
+        school_visit_corrected,
+        drive_closed,
+        enterprise_visit_recorded,
+        follow_up_planned,
+        follow_up_completed,
+        case_opened,
+        case_handled,
+        referral_made,
+        referral_outcome,
+    ),
 )

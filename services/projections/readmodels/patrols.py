@@ -22,8 +22,8 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table, Union
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, Table, Union, by_event, fields_of
+from services.projections.readmodels.organisation import keeping_registry
 
 PATROLS_TABLE = Table("rm_patrols", ("patrol_id",), "patrol")
 PARTICIPANTS = Table("rm_patrol_participants", ("patrol_id", "member_id"), "patrol participant")
@@ -38,10 +38,7 @@ def codes_of(e: EventEnvelope) -> list[str]:
 def scheduled(c: Changes, e: EventEnvelope, event: PatrolScheduled) -> None:
     c.insert(
         PATROLS_TABLE,
-        patrol_id=event.patrol_id,
-        team_id=event.team_id,
-        station_code=event.station_code,
-        planned_start=event.planned_start,
+        **fields_of(event, "patrol_id", "team_id", "station_code", "planned_start"),
         day=china_day(event.planned_start),
         codes=codes_of(e),
     )
@@ -76,12 +73,8 @@ def checkpoint_visited(c: Changes, e: EventEnvelope, event: CheckpointVisited) -
     c.insert(
         CHECKPOINTS,
         event_id=e.event_id,
-        patrol_id=event.patrol_id,
-        grid_code=event.grid_code,
-        visited_at=event.visited_at,
+        **fields_of(event, "patrol_id", "grid_code", "visited_at", "latitude", "longitude"),
         day=china_day(event.visited_at),
-        latitude=event.latitude,
-        longitude=event.longitude,
     )
 
 
@@ -114,12 +107,9 @@ def _update_patrol(c: Changes, e: EventEnvelope, patrol_id: str, **columns: Any)
 def clearance_planned(c: Changes, e: EventEnvelope, event: ClearanceOperationPlanned) -> None:
     c.insert(
         OPERATIONS,
-        operation_id=event.operation_id,
-        station_code=event.station_code,
-        focus=event.focus,
+        **fields_of(event, "operation_id", "station_code", "focus", "planned_on"),
         area_codes=list(event.area_codes),
         status="planned",
-        planned_on=event.planned_on,
         codes=codes_of(e),
     )
 
@@ -129,11 +119,14 @@ def clearance_carried_out(c: Changes, e: EventEnvelope, event: ClearanceOperatio
         OPERATIONS,
         event.operation_id,
         status="carried_out",
-        carried_out_on=event.carried_out_on,
-        places_checked=event.places_checked,
-        people_checked=event.people_checked,
-        officers_deployed=event.officers_deployed,
-        volunteers_deployed=event.volunteers_deployed,
+        **fields_of(
+            event,
+            "carried_out_on",
+            "places_checked",
+            "people_checked",
+            "officers_deployed",
+            "volunteers_deployed",
+        ),
     )
 
 
@@ -145,20 +138,19 @@ def clearance_cancelled(c: Changes, e: EventEnvelope, event: ClearanceOperationC
     c.update(OPERATIONS, event.operation_id, status="cancelled", cancelled_on=event.cancelled_on)
 
 
-PATROLS = ReadModel(
-    name="patrols",
-    services=frozenset({"patrols", "appointments"}),
-    appliers={
-        **ORGANISATION,
-        "PatrolScheduled": scheduled,
-        "PatrolStarted": started,
-        "CheckpointVisited": checkpoint_visited,
-        "PatrolObservationRecorded": observation_recorded,
-        "PatrolCompleted": completed,
-        "PatrolAborted": aborted,
-        "ClearanceOperationPlanned": clearance_planned,
-        "ClearanceOperationCarriedOut": clearance_carried_out,
-        "ClearanceOperationClosed": clearance_closed,
-        "ClearanceOperationCancelled": clearance_cancelled,
-    },
+PATROLS = keeping_registry(
+    "patrols",
+    {"patrols"},
+    by_event(
+        scheduled,
+        started,
+        checkpoint_visited,
+        observation_recorded,
+        completed,
+        aborted,
+        clearance_planned,
+        clearance_carried_out,
+        clearance_closed,
+        clearance_cancelled,
+    ),
 )

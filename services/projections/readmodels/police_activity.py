@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, ReadModel, Table
-from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.base import Changes, Table, by_event, fields_of
+from services.projections.readmodels.organisation import keeping_registry
 
 POLICE_ACTIVITY_DAYS = Table("rm_police_activity", ("station_code", "day"), "police activity of")
 
@@ -25,21 +25,9 @@ def corrected(c: Changes, e: EventEnvelope, event: PoliceActivityCorrected) -> N
 
 
 def _figures(event: PoliceActivityRecorded | PoliceActivityCorrected) -> dict[str, object]:
-    return {
-        "station_code": event.station_code,
-        "day": event.day,
-        "calls_for_service": event.calls_for_service,
-        "criminal_cases": event.criminal_cases,
-        "public_security_cases": event.public_security_cases,
-    }
+    return fields_of(
+        event, "station_code", "day", "calls_for_service", "criminal_cases", "public_security_cases"
+    )
 
 
-POLICE_ACTIVITY = ReadModel(
-    name="police_activity",
-    services=frozenset({"patrols", "appointments"}),
-    appliers={
-        **ORGANISATION,
-        "PoliceActivityRecorded": recorded,
-        "PoliceActivityCorrected": corrected,
-    },
-)
+POLICE_ACTIVITY = keeping_registry("police_activity", {"patrols"}, by_event(recorded, corrected))
