@@ -32,8 +32,8 @@ from govgrid.catalogue.mediation import (
     PartySatisfaction,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
+from govgrid.telling import CannotApply, told_by
 
 LEVELS = tuple(MediationLevel)  # lowest first
 

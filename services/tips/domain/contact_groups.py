@@ -9,8 +9,8 @@ from datetime import date
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import KeyMustBeFree, NotInTheFuture, check
+from govgrid.telling import registered_once
 
 stream_id = StreamNaming("contactgroup")
 
@@ -31,11 +31,7 @@ class ContactGroup(Registration):
     """A contact group: what its registration said (nothing happens to a group after it)."""
 
 
-def evolve(state: ContactGroup | None, event: DomainEvent) -> ContactGroup:
-    match event:
-        case ContactGroupRegistered():
-            return told_by(ContactGroup, event)
-    raise CannotApply(event, state)
+evolve = registered_once(ContactGroup, ContactGroupRegistered)
 
 
 class GroupIdMustBeFree(KeyMustBeFree):

@@ -6,7 +6,7 @@ revealed only to the handler or a city admin, then destroyed once the retention 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -34,9 +34,9 @@ from govgrid.catalogue.tips import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by, updated_by
 from govgrid.officers import Officer, OfficerMustBeKnown
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
+from govgrid.telling import CannotApply, telling, told_by, updated_by
 from services.tips.domain.timing import CLOCK_SKEW
 
 
@@ -317,10 +317,8 @@ def receive(submission: Submission, *, now: datetime, deadlines: Deadlines) -> l
         PlaceMustHaveAStation(s.place_code, s.station_code),
         NotInTheFuture("the time of receipt", s.received_at, now + CLOCK_SKEW),
     )
-    received = asdict(s)
-    del received["place_code"]  # the village it stands for is received
     anonymous = s.informant_ref is None
-    return [LeadReceived(**received, anonymous=anonymous, triage_due_at=deadlines.triage_due(s.received_at))]
+    return [telling(LeadReceived, s, anonymous=anonymous, triage_due_at=deadlines.triage_due(s.received_at))]
 
 
 def triage(
@@ -479,14 +477,21 @@ def refuse_reveal(lead: Lead, caller: Caller, *, reason: str, refusal: RevealRef
     ]
 
 
-def reveal(lead: Lead, caller: Caller, *, reason: str) -> list[DomainEvent]:
-    """For a caller ``reveal_refusal`` let through: the reveal itself is recorded."""
+def _sealed_contact(lead: Lead) -> str:
+    """The reference of the informant's contact a reveal or its destruction acts on: the lead has one,
+    and it is not destroyed yet."""
     check(MustHaveAContact(lead), ContactMustNotBeShredded(lead))
     assert lead.informant_ref is not None
+    return lead.informant_ref
+
+
+def reveal(lead: Lead, caller: Caller, *, reason: str) -> list[DomainEvent]:
+    """For a caller ``reveal_refusal`` let through: the reveal itself is recorded."""
+    informant_ref = _sealed_contact(lead)
     return [
         InformantContactRevealed(
             lead_id=lead.lead_id,
-            informant_ref=lead.informant_ref,
+            informant_ref=informant_ref,
             by=caller.subject,
             role=caller.role.value,
             reason=reason,
@@ -496,13 +501,7 @@ def reveal(lead: Lead, caller: Caller, *, reason: str) -> list[DomainEvent]:
 
 def shred(lead: Lead, *, today: date) -> list[DomainEvent]:
     """The retention after closing has ended: the contact's key is destroyed."""
-    check(
-        MustBeClosed(lead),
-        MustHaveAContact(lead),
-        ContactMustNotBeShredded(lead),
-        RetentionMustHaveEnded(lead, today),
-    )
-    assert lead.informant_ref is not None
-    return [
-        InformantContactShredded(lead_id=lead.lead_id, informant_ref=lead.informant_ref, shredded_on=today)
-    ]
+    check(MustBeClosed(lead))
+    informant_ref = _sealed_contact(lead)
+    check(RetentionMustHaveEnded(lead, today))
+    return [InformantContactShredded(lead_id=lead.lead_id, informant_ref=informant_ref, shredded_on=today)]

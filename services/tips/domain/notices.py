@@ -3,14 +3,14 @@ villages, then records its delivery group by group."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
 from govgrid.envelope import StreamNaming
-from govgrid.evolving import CannotApply, told_by
 from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
+from govgrid.telling import CannotApply, telling, told_by
 from services.tips.domain.timing import CLOCK_SKEW
 
 stream_id = StreamNaming("notice")
@@ -105,7 +105,7 @@ def publish(
         VillagesMustBeCoveredByStation(p.station_code, uncovered),
         MustReachAContactGroup(p.village_codes, group_ids),
     )
-    return [SafetyNoticePublished(**asdict(p), group_ids=list(group_ids))]
+    return [telling(SafetyNoticePublished, p, group_ids=list(group_ids))]
 
 
 def deliver(
