@@ -20,7 +20,7 @@ from govgrid.catalogue.clocks import (
     ClockStopped,
 )
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, Table, place
+from services.projections.readmodels.base import Changes, Fold, Table, fields_of, place
 from services.projections.readmodels.organisation import keeping_registry
 
 CLOCK_CHANGES = Table("rm_clock_changes", ("event_id",), "clock change")
@@ -32,20 +32,17 @@ RECORD_KINDS = {"leadclock": "lead", "disputeclock": "dispute"}
 def _details(event: ClockChanged) -> tuple[str, dict[str, Any]]:
     match event:
         case ClockStarted():
-            return "started", {"owner_role": event.owner_role.value, "working_days": event.working_days}
+            return "started", fields_of(event, "owner_role", "working_days")
         case ClockPaused():
             return "paused", {"pause_reason": event.reason.value}
         case ClockResumed():
             return "resumed", {}
         case ClockExtended():
-            return "extended", {
-                "working_days": event.working_days,
-                "approved_by_role": event.approved_by_role.value,
-            }
+            return "extended", fields_of(event, "working_days", "approved_by_role")
         case ClockCarriedOver():
-            return "carried_over", {"from_period": event.from_period, "to_period": event.to_period}
+            return "carried_over", fields_of(event, "from_period", "to_period")
         case ClockStopped():
-            return "stopped", {"running_seconds": event.running_seconds}
+            return "stopped", fields_of(event, "running_seconds")
     raise TypeError(f"{type(event).__name__} is no clock change")
 
 
