@@ -1,8 +1,10 @@
 """One catalogue of every event of every service. Services import their payload models from here.
 
 Add an event: define a frozen ``DomainEvent`` subclass with a past-tense name in the module of the
-service that emits it, decorate it with ``@catalogue.event(service, "EventName", version)``, then
-regenerate the checked-in schemas: ``python -m govgrid.catalogue.export``.
+service that emits it, decorate it with ``@catalogue.event(service)`` (the class's name is the event
+type; a later version: ``@catalogue.event(service, version=2, upcast=...)``), then regenerate the
+checked-in schemas: ``python -m govgrid.catalogue.export``. A class renamed renames its event: the
+schemas' check fails until the schemas are regenerated, so a rename is never silent.
 """
 
 from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, UnknownEventType, event_types

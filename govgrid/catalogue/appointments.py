@@ -41,7 +41,7 @@ class AppointmentEndReason(StrEnum):
     REVOKED = "revoked"
 
 
-@catalogue.event(SERVICE, "PoliceOfficerRegistered", 1)
+@catalogue.event(SERVICE)
 class PoliceOfficerRegistered(DomainEvent):
     person_id: PersonId
     badge_number: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")
@@ -49,7 +49,7 @@ class PoliceOfficerRegistered(DomainEvent):
     display_name: DisplayName
 
 
-@catalogue.event(SERVICE, "VillageCadreRegistered", 1)
+@catalogue.event(SERVICE)
 class VillageCadreRegistered(DomainEvent):
     person_id: PersonId
     village_code: OrgCode
@@ -57,7 +57,7 @@ class VillageCadreRegistered(DomainEvent):
     post: str = Field(min_length=1, max_length=50, description="e.g. 村党支部书记, 村委会主任, 村委委员")
 
 
-@catalogue.event(SERVICE, "PoliceOfficerTransferred", 1)
+@catalogue.event(SERVICE)
 class PoliceOfficerTransferred(DomainEvent):
     person_id: PersonId
     from_station_code: OrgCode
@@ -65,14 +65,14 @@ class PoliceOfficerTransferred(DomainEvent):
     effective_on: date
 
 
-@catalogue.event(SERVICE, "PersonLeftService", 1)
+@catalogue.event(SERVICE)
 class PersonLeftService(DomainEvent):
     person_id: PersonId
     reason: LeavingReason
     effective_on: date
 
 
-@catalogue.event(SERVICE, "AppointmentNominated", 1)
+@catalogue.event(SERVICE)
 class AppointmentNominated(DomainEvent):
     appointment_id: RecordId
     kind: AppointmentKind
@@ -85,20 +85,20 @@ class AppointmentNominated(DomainEvent):
     term_end: date
 
 
-@catalogue.event(SERVICE, "AppointmentApproved", 1)
+@catalogue.event(SERVICE)
 class AppointmentApproved(DomainEvent):
     appointment_id: RecordId
     approved_on: date
 
 
-@catalogue.event(SERVICE, "AppointmentCertificateIssued", 1)
+@catalogue.event(SERVICE)
 class AppointmentCertificateIssued(DomainEvent):
     appointment_id: RecordId
     certificate_number: str = Field(min_length=1, max_length=40)
     issued_on: date
 
 
-@catalogue.event(SERVICE, "AppointmentEnded", 1)
+@catalogue.event(SERVICE)
 class AppointmentEnded(DomainEvent):
     appointment_id: RecordId
     reason: AppointmentEndReason

@@ -82,32 +82,32 @@ class ClockStopped(ClockChanged):
 # ---------------------------------------------------------------- tips: a lead's clocks
 
 
-@catalogue.event("tips", "LeadClockStarted", 1)
+@catalogue.event("tips")
 class LeadClockStarted(ClockStarted):
     pass
 
 
-@catalogue.event("tips", "LeadClockPaused", 1)
+@catalogue.event("tips")
 class LeadClockPaused(ClockPaused):
     pass
 
 
-@catalogue.event("tips", "LeadClockResumed", 1)
+@catalogue.event("tips")
 class LeadClockResumed(ClockResumed):
     pass
 
 
-@catalogue.event("tips", "LeadClockExtended", 1)
+@catalogue.event("tips")
 class LeadClockExtended(ClockExtended):
     pass
 
 
-@catalogue.event("tips", "LeadClockCarriedOver", 1)
+@catalogue.event("tips")
 class LeadClockCarriedOver(ClockCarriedOver):
     pass
 
 
-@catalogue.event("tips", "LeadClockStopped", 1)
+@catalogue.event("tips")
 class LeadClockStopped(ClockStopped):
     pass
 
@@ -115,31 +115,31 @@ class LeadClockStopped(ClockStopped):
 # ---------------------------------------------------------------- mediation: a dispute's clocks
 
 
-@catalogue.event("mediation", "DisputeClockStarted", 1)
+@catalogue.event("mediation")
 class DisputeClockStarted(ClockStarted):
     pass
 
 
-@catalogue.event("mediation", "DisputeClockPaused", 1)
+@catalogue.event("mediation")
 class DisputeClockPaused(ClockPaused):
     pass
 
 
-@catalogue.event("mediation", "DisputeClockResumed", 1)
+@catalogue.event("mediation")
 class DisputeClockResumed(ClockResumed):
     pass
 
 
-@catalogue.event("mediation", "DisputeClockExtended", 1)
+@catalogue.event("mediation")
 class DisputeClockExtended(ClockExtended):
     pass
 
 
-@catalogue.event("mediation", "DisputeClockCarriedOver", 1)
+@catalogue.event("mediation")
 class DisputeClockCarriedOver(ClockCarriedOver):
     pass
 
 
-@catalogue.event("mediation", "DisputeClockStopped", 1)
+@catalogue.event("mediation")
 class DisputeClockStopped(ClockStopped):
     pass

@@ -9,7 +9,7 @@ from govgrid.catalogue import catalogue
 from govgrid.catalogue.registry import EVERY_SERVICE, DomainEvent
 
 
-@catalogue.event(EVERY_SERVICE, "EventLogCheckpointed", 1)
+@catalogue.event(EVERY_SERVICE)
 class EventLogCheckpointed(DomainEvent):
     """The state of the service's whole event log up to a cut, in one hash: whoever keeps a copy can
     later tell an event or a whole stream that was changed or removed (docs/operations.md, "Verify

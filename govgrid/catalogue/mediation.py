@@ -89,7 +89,7 @@ class PartySatisfaction(BaseModel):
     satisfaction: Satisfaction
 
 
-@catalogue.event(SERVICE, "DisputeRegistered", 1)
+@catalogue.event(SERVICE)
 class DisputeRegistered(DomainEvent):
     dispute_id: DisputeId
     source: DisputeSource
@@ -112,14 +112,14 @@ class DisputePartiesAddedV1(DomainEvent):
     parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
 
 
-@catalogue.event(SERVICE, "DisputePartiesAdded", 2, upcast=dated_when_recorded("added_on"))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("added_on"))
 class DisputePartiesAdded(DisputePartiesAddedV1):
     """Parties joined the dispute (or became known) on ``added_on``."""
 
     added_on: date
 
 
-@catalogue.event(SERVICE, "MediatorsAssigned", 1)
+@catalogue.event(SERVICE)
 class MediatorsAssigned(DomainEvent):
     """The officer/cadre pair taking the dispute on. The pair the service suggested (the village's
     current dual-appointment holders) is recorded beside it: assigning another pair is allowed."""
@@ -132,7 +132,7 @@ class MediatorsAssigned(DomainEvent):
     suggested_cadre_person_id: PersonRef | None = None
 
 
-@catalogue.event(SERVICE, "MediationSessionHeld", 1)
+@catalogue.event(SERVICE)
 class MediationSessionHeld(DomainEvent):
     dispute_id: DisputeId
     session_number: int = Field(ge=1, description="1, 2, ... over the dispute's life, all levels together.")
@@ -144,7 +144,7 @@ class MediationSessionHeld(DomainEvent):
     summary: Text
 
 
-@catalogue.event(SERVICE, "AgreementReached", 1)
+@catalogue.event(SERVICE)
 class AgreementReached(DomainEvent):
     dispute_id: DisputeId
     level: MediationLevel
@@ -152,7 +152,7 @@ class AgreementReached(DomainEvent):
     terms: str = Field(min_length=1, max_length=2000, description="A summary of the agreed terms.")
 
 
-@catalogue.event(SERVICE, "MediationFailed", 1)
+@catalogue.event(SERVICE)
 class MediationFailed(DomainEvent):
     dispute_id: DisputeId
     level: MediationLevel
@@ -160,7 +160,7 @@ class MediationFailed(DomainEvent):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "DisputeEscalated", 1)
+@catalogue.event(SERVICE)
 class DisputeEscalated(DomainEvent):
     dispute_id: DisputeId
     from_level: MediationLevel
@@ -169,7 +169,7 @@ class DisputeEscalated(DomainEvent):
     note: Note = ""
 
 
-@catalogue.event(SERVICE, "DisputeClosed", 1)
+@catalogue.event(SERVICE)
 class DisputeClosed(DomainEvent):
     dispute_id: DisputeId
     outcome: CloseOutcome
@@ -177,7 +177,7 @@ class DisputeClosed(DomainEvent):
     note: Note = ""
 
 
-@catalogue.event(SERVICE, "FollowUpVisitRecorded", 1)
+@catalogue.event(SERVICE)
 class FollowUpVisitRecorded(DomainEvent):
     """A visit after an agreement: does it hold, and how satisfied is each party."""
 

@@ -63,7 +63,7 @@ class OrganisationUnitRegisteredV1(DomainEvent):
     parent_code: str | None = Field(default=None, description="None only for the city.")
 
 
-@catalogue.event(SERVICE, "OrganisationUnitRegistered", 2)
+@catalogue.event(SERVICE, version=2)
 class OrganisationUnitRegistered(OrganisationUnitRegisteredV1):
     """v2: with the unit's location, when the registration gave one."""
 
@@ -76,7 +76,7 @@ def _registered_without_a_location(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "location": None}
 
 
-@catalogue.event(SERVICE, "OrganisationUnitLocated", 1)
+@catalogue.event(SERVICE)
 class OrganisationUnitLocated(DomainEvent):
     """The unit's location set or corrected (replacing the previous one, boundary included)."""
 
@@ -84,7 +84,7 @@ class OrganisationUnitLocated(DomainEvent):
     location: Location
 
 
-@catalogue.event(SERVICE, "OrganisationUnitRenamed", 1)
+@catalogue.event(SERVICE)
 class OrganisationUnitRenamed(DomainEvent):
     code: OrgCode
     name_zh: OrgName
@@ -99,14 +99,14 @@ class _VillageCoverage(BaseModel):
     village_code: OrgCode
 
 
-@catalogue.event(SERVICE, "VillageCoverageAssigned", 1)
+@catalogue.event(SERVICE)
 class VillageCoverageAssigned(DomainEvent, _VillageCoverage):
     """From ``effective_from`` on, the police station covers the village or community."""
 
     effective_from: date
 
 
-@catalogue.event(SERVICE, "VillageCoverageEnded", 1)
+@catalogue.event(SERVICE)
 class VillageCoverageEnded(DomainEvent, _VillageCoverage):
     """After ``effective_until`` the police station no longer covers the village or community."""
 

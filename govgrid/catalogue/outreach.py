@@ -106,14 +106,14 @@ class NotHiredReason(StrEnum):
 # ---------------------------------------------------------------- registered organisations
 
 
-@catalogue.event(SERVICE, "SchoolRegistered", 1)
+@catalogue.event(SERVICE)
 class SchoolRegistered(DomainEvent):
     school_code: SchoolCode
     name_zh: OrgName
     village_code: OrgCode
 
 
-@catalogue.event(SERVICE, "EnterpriseRegistered", 1)
+@catalogue.event(SERVICE)
 class EnterpriseRegistered(DomainEvent):
     enterprise_code: EnterpriseCode
     name: OrgName
@@ -136,7 +136,7 @@ class RegistrationDriveLaunchedV1(DomainEvent):
     target_school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveLaunched", 2, upcast=dated_when_recorded("launched_on"))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("launched_on"))
 class RegistrationDriveLaunched(RegistrationDriveLaunchedV1):
     """A police station moves its household-registration window into schools for a period; it
     decided so on ``launched_on`` (before the period, or after it began when entered late)."""
@@ -150,7 +150,7 @@ class RegistrationDriveTargetsAddedV1(DomainEvent):
     school_codes: tuple[str, ...] = Field(min_length=1, max_length=1000)
 
 
-@catalogue.event(SERVICE, "RegistrationDriveTargetsAdded", 2, upcast=dated_when_recorded("added_on"))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("added_on"))
 class RegistrationDriveTargetsAdded(RegistrationDriveTargetsAddedV1):
     """Schools added to the drive's targets on ``added_on``: they count as targets from that day."""
 
@@ -168,17 +168,17 @@ class _SchoolDayFigures(DomainEvent):
     household_changes: Count = Field(description="Household-registration changes processed (户口登记变更).")
 
 
-@catalogue.event(SERVICE, "SchoolVisitRecorded", 1)
+@catalogue.event(SERVICE)
 class SchoolVisitRecorded(_SchoolDayFigures):
     """One day of the window at one school and what it processed."""
 
 
-@catalogue.event(SERVICE, "SchoolVisitCorrected", 1)
+@catalogue.event(SERVICE)
 class SchoolVisitCorrected(_SchoolDayFigures):
     """The complete, corrected figures of a recorded school day (they replace the recorded ones)."""
 
 
-@catalogue.event(SERVICE, "RegistrationDriveClosed", 1)
+@catalogue.event(SERVICE)
 class RegistrationDriveClosed(DomainEvent):
     """The drive is over; its completion figure at closure is served / targets."""
 
@@ -191,7 +191,7 @@ class RegistrationDriveClosed(DomainEvent):
 # ---------------------------------------------------------------- enterprise visits ("百警进百企")
 
 
-@catalogue.event(SERVICE, "EnterpriseVisitRecorded", 1)
+@catalogue.event(SERVICE)
 class EnterpriseVisitRecorded(DomainEvent):
     visit_id: RecordId
     enterprise_code: EnterpriseCode
@@ -204,7 +204,7 @@ class EnterpriseVisitRecorded(DomainEvent):
     )
 
 
-@catalogue.event(SERVICE, "FollowUpActionPlanned", 1)
+@catalogue.event(SERVICE)
 class FollowUpActionPlanned(DomainEvent):
     visit_id: RecordId
     action_no: int = Field(ge=1, description="Numbered 1, 2, ... within the visit.")
@@ -212,7 +212,7 @@ class FollowUpActionPlanned(DomainEvent):
     due_on: date = Field(description="After the visit's day.")
 
 
-@catalogue.event(SERVICE, "FollowUpActionCompleted", 1)
+@catalogue.event(SERVICE)
 class FollowUpActionCompleted(DomainEvent):
     visit_id: RecordId
     action_no: int = Field(ge=1)
@@ -220,7 +220,7 @@ class FollowUpActionCompleted(DomainEvent):
     note: Note = ""
 
 
-@catalogue.event(SERVICE, "EnterpriseCaseOpened", 1)
+@catalogue.event(SERVICE)
 class EnterpriseCaseOpened(DomainEvent):
     """An enterprise-related case (涉企案件), tracked until it is handled."""
 
@@ -231,7 +231,7 @@ class EnterpriseCaseOpened(DomainEvent):
     summary: str = Field(min_length=1, max_length=500, description="What happened to the enterprise.")
 
 
-@catalogue.event(SERVICE, "EnterpriseCaseHandled", 1)
+@catalogue.event(SERVICE)
 class EnterpriseCaseHandled(DomainEvent):
     """The case is handled; how long it took is ``handled_on`` - the case's ``opened_on``."""
 
@@ -244,7 +244,7 @@ class EnterpriseCaseHandled(DomainEvent):
 # ---------------------------------------------------------------- job referrals
 
 
-@catalogue.event(SERVICE, "JobReferralMade", 1)
+@catalogue.event(SERVICE)
 class JobReferralMade(DomainEvent):
     """A person in difficulty is referred to a job at a local enterprise."""
 
@@ -255,7 +255,7 @@ class JobReferralMade(DomainEvent):
     referred_on: date
 
 
-@catalogue.event(SERVICE, "JobReferralOutcomeRecorded", 1)
+@catalogue.event(SERVICE)
 class JobReferralOutcomeRecorded(DomainEvent):
     referral_id: RecordId
     outcome: JobReferralOutcome

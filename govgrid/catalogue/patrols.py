@@ -84,7 +84,7 @@ TeamMember = Annotated[OfficerMember | VolunteerMember, Field(discriminator="kin
 # ---------------------------------------------------------------- patrol teams
 
 
-@catalogue.event(SERVICE, "PatrolTeamFormed", 1)
+@catalogue.event(SERVICE)
 class PatrolTeamFormed(DomainEvent):
     team_id: RecordId
     station_code: OrgCode
@@ -92,14 +92,14 @@ class PatrolTeamFormed(DomainEvent):
     formed_on: date
 
 
-@catalogue.event(SERVICE, "PatrolTeamMemberJoined", 1)
+@catalogue.event(SERVICE)
 class PatrolTeamMemberJoined(DomainEvent):
     team_id: RecordId
     member: TeamMember
     joined_on: date
 
 
-@catalogue.event(SERVICE, "PatrolTeamMemberLeft", 1)
+@catalogue.event(SERVICE)
 class PatrolTeamMemberLeft(DomainEvent):
     """The member's last day in the team is ``left_on`` (a patrol on that day still counts)."""
 
@@ -108,7 +108,7 @@ class PatrolTeamMemberLeft(DomainEvent):
     left_on: date
 
 
-@catalogue.event(SERVICE, "PatrolTeamDisbanded", 1)
+@catalogue.event(SERVICE)
 class PatrolTeamDisbanded(DomainEvent):
     """Preceded, in the same command, by a PatrolTeamMemberLeft for every remaining member."""
 
@@ -125,7 +125,7 @@ class ObservationCategory(StrEnum):
     DISPUTE_SPOTTED = "dispute_spotted"  # 矛盾纠纷
 
 
-@catalogue.event(SERVICE, "PatrolScheduled", 1)
+@catalogue.event(SERVICE)
 class PatrolScheduled(DomainEvent):
     patrol_id: RecordId
     team_id: RecordId
@@ -135,7 +135,7 @@ class PatrolScheduled(DomainEvent):
     note: Note = ""
 
 
-@catalogue.event(SERVICE, "PatrolStarted", 1)
+@catalogue.event(SERVICE)
 class PatrolStarted(DomainEvent):
     """``participants``: who took part, as they were on the team that day (carried so that a read
     model counts volunteers by affiliation without reading the team)."""
@@ -145,7 +145,7 @@ class PatrolStarted(DomainEvent):
     participants: list[TeamMember] = Field(min_length=1, max_length=100)
 
 
-@catalogue.event(SERVICE, "CheckpointVisited", 1)
+@catalogue.event(SERVICE)
 class CheckpointVisited(DomainEvent):
     patrol_id: RecordId
     grid_code: OrgCode
@@ -154,7 +154,7 @@ class CheckpointVisited(DomainEvent):
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
-@catalogue.event(SERVICE, "PatrolObservationRecorded", 1)
+@catalogue.event(SERVICE)
 class PatrolObservationRecorded(DomainEvent):
     patrol_id: RecordId
     category: ObservationCategory
@@ -163,7 +163,7 @@ class PatrolObservationRecorded(DomainEvent):
     grid_code: AreaCode | None = None
 
 
-@catalogue.event(SERVICE, "PatrolCompleted", 1)
+@catalogue.event(SERVICE)
 class PatrolCompleted(DomainEvent):
     patrol_id: RecordId
     completed_at: AwareDatetime
@@ -171,7 +171,7 @@ class PatrolCompleted(DomainEvent):
     distance_km: float = Field(ge=0, le=500)
 
 
-@catalogue.event(SERVICE, "PatrolAborted", 1)
+@catalogue.event(SERVICE)
 class PatrolAborted(DomainEvent):
     """Called off before it started, or broken off on the way."""
 
@@ -198,7 +198,7 @@ class ClearanceFinding(_Value):
     note: Note = ""
 
 
-@catalogue.event(SERVICE, "ClearanceOperationPlanned", 1)
+@catalogue.event(SERVICE)
 class ClearanceOperationPlanned(DomainEvent):
     operation_id: RecordId
     station_code: OrgCode
@@ -209,7 +209,7 @@ class ClearanceOperationPlanned(DomainEvent):
     )
 
 
-@catalogue.event(SERVICE, "ClearanceOperationCarriedOut", 1)
+@catalogue.event(SERVICE)
 class ClearanceOperationCarriedOut(DomainEvent):
     operation_id: RecordId
     carried_out_on: date
@@ -220,14 +220,14 @@ class ClearanceOperationCarriedOut(DomainEvent):
     findings: list[ClearanceFinding] = Field(default_factory=list, max_length=100)
 
 
-@catalogue.event(SERVICE, "ClearanceOperationClosed", 1)
+@catalogue.event(SERVICE)
 class ClearanceOperationClosed(DomainEvent):
     operation_id: RecordId
     closed_on: date
     summary: str = Field(default="", max_length=1000)
 
 
-@catalogue.event(SERVICE, "ClearanceOperationCancelled", 1)
+@catalogue.event(SERVICE)
 class ClearanceOperationCancelled(DomainEvent):
     """A planned operation that will not be carried out."""
 
@@ -247,12 +247,12 @@ class _DailyFigures(DomainEvent):
     public_security_cases: Count  # 治安案件
 
 
-@catalogue.event(SERVICE, "PoliceActivityRecorded", 1)
+@catalogue.event(SERVICE)
 class PoliceActivityRecorded(_DailyFigures):
     """A station's figures of one day, first imported from its own system."""
 
 
-@catalogue.event(SERVICE, "PoliceActivityCorrected", 1)
+@catalogue.event(SERVICE)
 class PoliceActivityCorrected(_DailyFigures):
     """The day's figures as corrected: the full new figures, not a difference. The latest
     PoliceActivityRecorded or PoliceActivityCorrected of a station-day is what counts."""

@@ -76,26 +76,35 @@ class Catalogue:
         self._latest: dict[str, int] = {}  # by event type: asked for every event a projection decodes
 
     def event(
-        self, service: str, event_type: str, version: int = 1, *, upcast: EnvelopeUpcaster | None = None
+        self,
+        service: str,
+        event_type: str | None = None,
+        version: int = 1,
+        *,
+        upcast: EnvelopeUpcaster | None = None,
     ) -> Callable[[E], E]:
-        """Register ``model`` as ``event_type`` v``version``. ``upcast``: how a payload of the version
-        before is read as this one (else register it with ``upcaster``). A new version is usually the
-        old model plus its new field: ``class LeadAssigned(LeadAssignedV1)`` with ``assigned_at``."""
+        """Register ``model`` as an event of ``service``, version ``version``. Its event type is the
+        model's name; only an old version's model names the event it is a version of
+        (``@catalogue.event(SERVICE, "LeadAssigned", 1)`` on ``class LeadAssignedV1``). ``upcast``: how
+        a payload of the version before is read as this one (else register it with ``upcaster``). A new
+        version is usually the old model plus its new field: ``class LeadAssigned(LeadAssignedV1)``
+        with ``assigned_at``."""
 
         def register(model: E) -> E:
-            key = (event_type, version)
+            name = event_type or model.__name__
+            key = (name, version)
             if key in self._entries:
-                raise ValueError(f"{event_type} v{version} is already in the catalogue")
-            if model.__name__ != event_type and "title" not in model.model_config:
+                raise ValueError(f"{name} v{version} is already in the catalogue")
+            if model.__name__ != name and "title" not in model.model_config:
                 # An old version's model (LeadAssignedV1) publishes its schema under the event's name.
-                model.model_config = {**model.model_config, "title": event_type}
+                model.model_config = {**model.model_config, "title": name}
                 model.model_rebuild(force=True)
-            model.event_type = event_type
+            model.event_type = name
             model.schema_version = version
-            self._entries[key] = CatalogueEntry(service, event_type, version, model)
-            self._latest[event_type] = max(version, self._latest.get(event_type, 0))
+            self._entries[key] = CatalogueEntry(service, name, version, model)
+            self._latest[name] = max(version, self._latest.get(name, 0))
             if upcast is not None:
-                self._upcasters[(event_type, version - 1)] = upcast
+                self._upcasters[(name, version - 1)] = upcast
             return model
 
         return register

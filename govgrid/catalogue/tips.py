@@ -94,7 +94,7 @@ class ContactGroupKind(StrEnum):
 # ---------------------------------------------------------------- leads
 
 
-@catalogue.event(SERVICE, "LeadReceived", 1)
+@catalogue.event(SERVICE)
 class LeadReceived(DomainEvent):
     """A resident's lead arrived. Anonymous exactly when no contact was given (``informant_ref`` None)."""
 
@@ -126,7 +126,7 @@ class LeadTriagedV1(DomainEvent):
     due_at: AwareDatetime
 
 
-@catalogue.event(SERVICE, "LeadTriaged", 2, upcast=dated_when_recorded("triaged_at", moment=True))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("triaged_at", moment=True))
 class LeadTriaged(LeadTriagedV1):
     """Given (or given again) a priority at ``triaged_at``; ``due_at``: by when it must be verified or
     dismissed."""
@@ -142,7 +142,7 @@ class LeadAssignedV1(DomainEvent):
     officer_person_id: PersonId
 
 
-@catalogue.event(SERVICE, "LeadAssigned", 2, upcast=dated_when_recorded("assigned_at", moment=True))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("assigned_at", moment=True))
 class LeadAssigned(LeadAssignedV1):
     """The lead's handler is this police officer (a person id of the appointments registry) from
     ``assigned_at`` on."""
@@ -150,20 +150,20 @@ class LeadAssigned(LeadAssignedV1):
     assigned_at: AwareDatetime
 
 
-@catalogue.event(SERVICE, "LeadVerified", 1)
+@catalogue.event(SERVICE)
 class LeadVerified(DomainEvent):
     lead_id: RecordId
     verified_on: date
 
 
-@catalogue.event(SERVICE, "LeadDismissed", 1)
+@catalogue.event(SERVICE)
 class LeadDismissed(DomainEvent):
     lead_id: RecordId
     reason: DismissalReason
     dismissed_on: date
 
 
-@catalogue.event(SERVICE, "LeadOutcomeRecorded", 1)
+@catalogue.event(SERVICE)
 class LeadOutcomeRecorded(DomainEvent):
     """What came of a verified lead; a lead may have several outcomes (an arrest and a case...).
     A referral to mediation is followed by ``LeadReferredToMediation`` with the dispute's details."""
@@ -180,7 +180,7 @@ class LeadOutcomeRecorded(DomainEvent):
         return self
 
 
-@catalogue.event(SERVICE, "LeadReferredToMediation", 1)
+@catalogue.event(SERVICE)
 class LeadReferredToMediation(DomainEvent):
     """A lead's outcome: it is a dispute for the village's mediators. The mediation service opens one
     dispute per referral (service-to-service flow by events, not calls)."""
@@ -195,7 +195,7 @@ class LeadReferredToMediation(DomainEvent):
     referred_on: date
 
 
-@catalogue.event(SERVICE, "LeadClosed", 1)
+@catalogue.event(SERVICE)
 class LeadClosed(DomainEvent):
     """Closed. A sealed informant contact is destroyed on ``informant_contact_shred_on`` (or the first
     retention run after it); None when the lead has no contact."""
@@ -208,7 +208,7 @@ class LeadClosed(DomainEvent):
 # ---------------------------------------------------------------- informant protection
 
 
-@catalogue.event(SERVICE, "InformantContactRevealed", 1)
+@catalogue.event(SERVICE)
 class InformantContactRevealed(DomainEvent):
     """The sealed contact was shown to ``by`` (the lead's handler or a city admin), for ``reason``."""
 
@@ -219,7 +219,7 @@ class InformantContactRevealed(DomainEvent):
     reason: Reason
 
 
-@catalogue.event(SERVICE, "InformantRevealRefused", 1)
+@catalogue.event(SERVICE)
 class InformantRevealRefused(DomainEvent):
     """Someone asked to see the informant's contact and was refused; nothing was shown."""
 
@@ -230,7 +230,7 @@ class InformantRevealRefused(DomainEvent):
     refusal: RevealRefusal
 
 
-@catalogue.event(SERVICE, "InformantContactShredded", 1)
+@catalogue.event(SERVICE)
 class InformantContactShredded(DomainEvent):
     """The lead's key was destroyed once its retention ended: the contact is gone for good."""
 
@@ -252,7 +252,7 @@ class ContactGroupRegisteredV1(DomainEvent):
     name: str = Field(min_length=1, max_length=100)
 
 
-@catalogue.event(SERVICE, "ContactGroupRegistered", 2, upcast=dated_when_recorded("registered_on"))
+@catalogue.event(SERVICE, version=2, upcast=dated_when_recorded("registered_on"))
 class ContactGroupRegistered(ContactGroupRegisteredV1):
     """A village's WeChat contact group, which safety notices are posted to (no member data), set up
     on ``registered_on``."""
@@ -260,7 +260,7 @@ class ContactGroupRegistered(ContactGroupRegisteredV1):
     registered_on: date
 
 
-@catalogue.event(SERVICE, "SafetyNoticePublished", 1)
+@catalogue.event(SERVICE)
 class SafetyNoticePublished(DomainEvent):
     """A station publishes a safety notice (安全提示) to the contact groups of some of its villages."""
 
@@ -273,7 +273,7 @@ class SafetyNoticePublished(DomainEvent):
     published_at: AwareDatetime
 
 
-@catalogue.event(SERVICE, "SafetyNoticeDelivered", 1)
+@catalogue.event(SERVICE)
 class SafetyNoticeDelivered(DomainEvent):
     """The notice was posted in one of its contact groups."""
 

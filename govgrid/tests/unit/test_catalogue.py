@@ -104,6 +104,34 @@ def test_registering_a_version_twice_is_refused() -> None:
             pass
 
 
+def test_an_event_is_named_by_its_model_and_an_old_version_names_its_event() -> None:
+    cat = Catalogue()
+
+    @cat.event("x", "ThingHappened", 1)
+    class ThingHappenedV1(DomainEvent):
+        pass
+
+    @cat.event("x", version=2, upcast=lambda payload, _envelope: payload)
+    class ThingHappened(ThingHappenedV1):
+        pass
+
+    @cat.event("x")
+    class OtherThingHappened(DomainEvent):
+        pass
+
+    assert [(e.event_type, e.schema_version) for e in cat.entries()] == [
+        ("OtherThingHappened", 1),
+        ("ThingHappened", 1),
+        ("ThingHappened", 2),
+    ]
+    assert (ThingHappenedV1.event_type, ThingHappenedV1.model_json_schema()["title"]) == (
+        "ThingHappened",
+        "ThingHappened",
+    )
+    assert (OtherThingHappened.event_type, OtherThingHappened.schema_version) == ("OtherThingHappened", 1)
+    cat.check_complete()
+
+
 def test_unknown_event_types_and_versions_are_reported() -> None:
     with pytest.raises(UnknownEventType):
         catalogue.decode(envelope("NothingHappened", 1, {}))
