@@ -22,12 +22,20 @@ stream_id = StreamNaming("enterprisecase")
 
 
 @dataclass(frozen=True)
-class EnterpriseCase:
+class Opening:
+    """What a case's opening says."""
+
     case_id: str
     enterprise_code: str
     category: EnterpriseCaseCategory
     opened_on: date
     summary: str
+
+
+@dataclass(frozen=True)
+class EnterpriseCase(Opening):
+    """A case: its opening, and its handling once handled."""
+
     handled_on: date | None = None
     outcome: EnterpriseCaseOutcome | None = None
     note: str = ""
@@ -52,15 +60,6 @@ def evolve(state: EnterpriseCase | None, event: DomainEvent) -> EnterpriseCase:
 )
 def NothingChangesOnceHandled(case: EnterpriseCase) -> bool:
     return case.handled_on is not None
-
-
-@dataclass(frozen=True)
-class Opening:
-    case_id: str
-    enterprise_code: str
-    category: EnterpriseCaseCategory
-    opened_on: date
-    summary: str
 
 
 def open_case(opening: Opening, *, enterprise: Enterprise | None, today: date) -> list[DomainEvent]:

@@ -22,12 +22,20 @@ stream_id = StreamNaming("jobreferral")
 
 
 @dataclass(frozen=True)
-class JobReferral:
+class Referral:
+    """What a referral says: who is referred to which job."""
+
     referral_id: str
     person_ref: str
     enterprise_code: str
     position: str
     referred_on: date
+
+
+@dataclass(frozen=True)
+class JobReferral(Referral):
+    """A referral, and its outcome once recorded."""
+
     outcome: JobReferralOutcome | None = None
     decided_on: date | None = None
     not_hired_reason: NotHiredReason | None = None
@@ -61,15 +69,6 @@ def NoSecondPendingReferral(enterprise_code: str, pending_referral_id: str | Non
 )
 def OneOutcomePerReferral(referral: JobReferral) -> bool:
     return not referral.is_pending
-
-
-@dataclass(frozen=True)
-class Referral:
-    referral_id: str
-    person_ref: str
-    enterprise_code: str
-    position: str
-    referred_on: date
 
 
 def refer(
