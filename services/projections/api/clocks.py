@@ -5,12 +5,12 @@ were overdue on a day, and why."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from govgrid.auth import CurrentPrincipal, Principal, Role
+from govgrid.auth import CurrentPrincipal, Role
 from services.projections.api.answers import READ_ERRORS, Answer, Named
 from services.projections.api.dependencies import CallerScope, ClocksModel, DateRange, Paging, RangeScope
 from services.projections.queries import clocks
@@ -22,8 +22,12 @@ from services.projections.queries import clocks
 LEAD_CLOCK_READERS = frozenset({Role.CITY_ADMIN, Role.TOWNSHIP_OFFICER, Role.STATION_OFFICER})
 
 
-def listed_kinds(principal: Principal) -> list[str]:
+def listed_kinds(principal: CurrentPrincipal) -> list[str]:
+    """The kinds of record whose clocks the caller is listed and counted."""
     return ["dispute", "lead"] if principal.role in LEAD_CLOCK_READERS else ["dispute"]
+
+
+ListedKinds = Annotated[list[str], Depends(listed_kinds)]
 
 
 router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS)
@@ -105,23 +109,19 @@ class OpenPage(Answer):
     "time per stage of the clocks stopped from `from`",
 )
 async def summary(
-    pool: ClocksModel, scope: RangeScope, days: DateRange, principal: CurrentPrincipal
+    pool: ClocksModel, scope: RangeScope, days: DateRange, kinds: ListedKinds
 ) -> dict[str, Any]:
-    return await clocks.summary(pool, scope, days.first, listed_kinds(principal))
+    return await clocks.summary(pool, scope, days.first, kinds)
 
 
 @router.get("/by-station", response_model=list[PlaceClocks], summary="The clock figures per police station")
-async def by_station(
-    pool: ClocksModel, scope: CallerScope, principal: CurrentPrincipal
-) -> list[dict[str, Any]]:
-    return await clocks.by_place(pool, scope, clocks.BY_STATION, listed_kinds(principal))
+async def by_station(pool: ClocksModel, scope: CallerScope, kinds: ListedKinds) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_STATION, kinds)
 
 
 @router.get("/by-village", response_model=list[PlaceClocks], summary="The clock figures per village")
-async def by_village(
-    pool: ClocksModel, scope: CallerScope, principal: CurrentPrincipal
-) -> list[dict[str, Any]]:
-    return await clocks.by_place(pool, scope, clocks.BY_VILLAGE, listed_kinds(principal))
+async def by_village(pool: ClocksModel, scope: CallerScope, kinds: ListedKinds) -> list[dict[str, Any]]:
+    return await clocks.by_place(pool, scope, clocks.BY_VILLAGE, kinds)
 
 
 @router.get(
@@ -129,10 +129,8 @@ async def by_village(
     response_model=OverduePage,
     summary="The clocks overdue at the end of `as_of`, most overdue first, and why",
 )
-async def overdue(
-    pool: ClocksModel, scope: CallerScope, page: Paging, principal: CurrentPrincipal
-) -> dict[str, Any]:
-    return await clocks.overdue(pool, scope, page, listed_kinds(principal))
+async def overdue(pool: ClocksModel, scope: CallerScope, page: Paging, kinds: ListedKinds) -> dict[str, Any]:
+    return await clocks.overdue(pool, scope, page, kinds)
 
 
 @router.get(
@@ -141,6 +139,6 @@ async def overdue(
     summary="The clocks open at the end of `as_of` (running or paused), the soonest due first",
 )
 async def open_clocks(
-    pool: ClocksModel, scope: CallerScope, page: Paging, principal: CurrentPrincipal
+    pool: ClocksModel, scope: CallerScope, page: Paging, kinds: ListedKinds
 ) -> dict[str, Any]:
-    return await clocks.open_clocks(pool, scope, page, listed_kinds(principal))
+    return await clocks.open_clocks(pool, scope, page, kinds)
