@@ -82,18 +82,8 @@ async def register_unit(uow: Uow, ctx: CommandContext, cmd: c.RegisterOrgUnit) -
         return org_units.jurisdiction_of(unit, parent)
 
     t = await ORG_UNIT.create(uow, ctx, cmd.code, REGISTRY_EDITORS, where)
-    return await t.record(
-        org_units.register(
-            t.loaded.state,
-            parent,
-            code=cmd.code,
-            kind=cmd.kind,
-            name_zh=cmd.name_zh,
-            name_en=cmd.name_en,
-            parent_code=cmd.parent_code,
-            location=cmd.location,
-        )
-    )
+    # dict(cmd), not model_dump(): the location stays a Location.
+    return await t.record(org_units.register(t.loaded.state, parent, **dict(cmd)))
 
 
 async def rename_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit) -> CommandResult:

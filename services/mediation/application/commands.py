@@ -7,9 +7,9 @@ parties are named party-A, party-B... and nothing else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from govgrid.bounds import Day
 from govgrid.catalogue.mediation import (
@@ -39,6 +39,19 @@ def distinct(labels: Sequence[str], what: str) -> None:
         seen.add(label)
 
 
+P = TypeVar("P", Party, PartySatisfaction)
+
+
+def _each_party_once(items: tuple[P, ...]) -> tuple[P, ...]:
+    distinct([item.label for item in items], "party")
+    return items
+
+
+# Parties, or what each party said: each party once, by its label (party-A, party-B...).
+Parties = Annotated[tuple[Party, ...], AfterValidator(_each_party_once)]
+Satisfaction = Annotated[tuple[PartySatisfaction, ...], AfterValidator(_each_party_once)]
+
+
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -51,7 +64,7 @@ class RegisterDispute(Command):
     village_code: Code
     grid_code: Code | None = None
     category: DisputeCategory
-    parties: tuple[Party, ...] = Field(min_length=2, max_length=20)
+    parties: Parties = Field(min_length=2, max_length=20)
     running_since: Day | None = Field(default=None, description="When the dispute began, as far as known.")
     description: Text
     registered_on: Day
@@ -63,22 +76,10 @@ class RegisterDispute(Command):
             raise ValueError("leads are referred by the tips service (LeadReferredToMediation), not posted")
         return source
 
-    @field_validator("parties")
-    @classmethod
-    def _distinct_parties(cls, parties: tuple[Party, ...]) -> tuple[Party, ...]:
-        distinct([p.label for p in parties], "party")
-        return parties
-
 
 class AddParties(Command):
-    parties: tuple[Party, ...] = Field(min_length=1, max_length=20)
+    parties: Parties = Field(min_length=1, max_length=20)
     added_on: Day = Field(description="The day the parties joined the dispute (or became known).")
-
-    @field_validator("parties")
-    @classmethod
-    def _distinct_parties(cls, parties: tuple[Party, ...]) -> tuple[Party, ...]:
-        distinct([p.label for p in parties], "party")
-        return parties
 
 
 class AssignMediators(Command):
@@ -130,11 +131,5 @@ class CloseDispute(Command):
 class RecordFollowUp(Command):
     visited_on: Day
     agreement_holds: bool
-    satisfaction: tuple[PartySatisfaction, ...] = Field(min_length=1, max_length=20)
+    satisfaction: Satisfaction = Field(min_length=1, max_length=20)
     note: Note = ""
-
-    @field_validator("satisfaction")
-    @classmethod
-    def _one_answer_per_party(cls, answers: tuple[PartySatisfaction, ...]) -> tuple[PartySatisfaction, ...]:
-        distinct([a.label for a in answers], "party")
-        return answers
