@@ -38,7 +38,23 @@ class Officer:
 
 
 @dataclass(frozen=True)
+class VisitReport:
+    """What an officer reports of a visit to an enterprise: what kind of visit, on which day, what
+    was found, and the enterprise's case it followed up if any."""
+
+    visit_id: str
+    enterprise_code: str
+    officer_person_id: str
+    kind: EnterpriseVisitKind
+    visited_on: date
+    findings: tuple[str, ...] = ()
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
 class FollowUpAction:
+    """A follow-up action of a visit: numbered within it, due after it, completed once."""
+
     action_no: int
     action: str
     due_on: date
@@ -47,14 +63,9 @@ class FollowUpAction:
 
 
 @dataclass(frozen=True)
-class EnterpriseVisit:
-    visit_id: str
-    enterprise_code: str
-    officer_person_id: str
-    kind: EnterpriseVisitKind
-    visited_on: date
-    findings: tuple[str, ...]
-    case_id: str | None
+class EnterpriseVisit(VisitReport):
+    """A visit as recorded: its report and its follow-up actions."""
+
     follow_ups: tuple[FollowUpAction, ...] = ()
 
     def follow_up(self, action_no: int) -> FollowUpAction:
@@ -121,19 +132,16 @@ def FollowUpCompletedOnce(visit_id: str, action: FollowUpAction) -> bool:
 
 @dataclass(frozen=True)
 class PlannedAction:
+    """A follow-up action as planned: what is to be done, by when."""
+
     action: str
     due_on: date
 
 
 @dataclass(frozen=True)
-class Visit:
-    visit_id: str
-    enterprise_code: str
-    officer_person_id: str
-    kind: EnterpriseVisitKind
-    visited_on: date
-    findings: tuple[str, ...] = ()
-    case_id: str | None = None
+class Visit(VisitReport):
+    """What a visit's recording says: the report and the follow-up actions it plans."""
+
     follow_ups: tuple[PlannedAction, ...] = ()
 
 
