@@ -3,7 +3,8 @@
 - ``pipeline``: the one command pipeline (role -> target -> jurisdiction -> decide -> append -> answer);
 - ``routes``: command and read endpoints declared as data, with their full OpenAPI document;
 - ``base``: the service object (pool, command runner, background feeds), its lifespan, app and
-  entrypoint.
+  entrypoint;
+- ``lookups``: a service's own tables beside its events, where a unique key keeps a rule.
 See docs/writing-a-service.md.
 """
 

@@ -23,6 +23,7 @@ from govgrid.catalogue.organisation import OrganisationUnitRegistered, Organisat
 from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner
 from govgrid.config import get_settings
 from govgrid.envelope import Jurisdiction
+from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
 from govgrid.rules import BusinessRule, broken_if, check
@@ -37,6 +38,7 @@ from govgrid.service import (
     service_app,
     state_response,
 )
+from govgrid.service.lookups import insert_unique
 from govgrid.service.settings import ServiceSettings
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
@@ -294,3 +296,15 @@ async def test_the_kit_checkpoints_every_services_event_log(
     (row,) = await pool.fetch("SELECT actor, payload FROM events WHERE stream_id = $1", CHECKPOINT_STREAM)
     assert row["actor"] == "villages"
     assert (json.loads(row["payload"])["events"], json.loads(row["payload"])["streams"]) == (1, 1)
+
+
+async def test_a_key_another_command_inserted_first_breaks_the_rule_it_keeps(pool: asyncpg.Pool) -> None:
+    await pool.execute("CREATE TABLE village_names (name_zh text PRIMARY KEY, code text NOT NULL)")
+    refusal = RuleBroken("name_taken", "another village is already called 新英村")
+    insert = "INSERT INTO village_names VALUES ($1, $2)"
+    async with pool.acquire() as conn:
+        await insert_unique(conn, refusal, insert, "新英村", "V1")
+        with pytest.raises(RuleBroken) as raised:
+            await insert_unique(conn, refusal, insert, "新英村", "V2")
+    assert raised.value is refusal
+    assert await pool.fetchval("SELECT code FROM village_names") == "V1"

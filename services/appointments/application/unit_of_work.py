@@ -7,6 +7,7 @@ import asyncpg
 from govgrid.catalogue.appointments import AppointmentKind
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import EventStore, PostgresEventStore
+from govgrid.service.lookups import insert_unique
 from services.appointments.domain.appointments import NoSecondActiveAppointment
 
 
@@ -38,20 +39,15 @@ class AppointmentsUnitOfWork:
         return tuple(r["appointment_id"] for r in rows)
 
     async def hold(self, appointment_id: str, person_id: str, kind: AppointmentKind) -> None:
-        try:
-            async with self.conn.transaction():
-                await self.conn.execute(
-                    "INSERT INTO active_appointments VALUES ($1, $2, $3)",
-                    appointment_id,
-                    person_id,
-                    kind.value,
-                )
-        except asyncpg.UniqueViolationError:
-            # A concurrent nomination of the same person won the race.
-            raise RuleBroken(
-                NoSecondActiveAppointment.code,
-                f"person {person_id} already holds an active {kind.value} appointment",
-            ) from None
+        taken = f"person {person_id} already holds an active {kind.value} appointment"
+        await insert_unique(
+            self.conn,
+            RuleBroken(NoSecondActiveAppointment.code, taken),
+            "INSERT INTO active_appointments VALUES ($1, $2, $3)",
+            appointment_id,
+            person_id,
+            kind.value,
+        )
 
     async def release(self, appointment_id: str) -> None:
         await self.conn.execute("DELETE FROM active_appointments WHERE appointment_id = $1", appointment_id)

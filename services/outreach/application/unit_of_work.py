@@ -7,6 +7,7 @@ import asyncpg
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import EventStore, PostgresEventStore
 from govgrid.reference import OrgReference, PeopleReference
+from govgrid.service.lookups import insert_unique
 from services.outreach.domain.enterprise_visits import Officer
 from services.outreach.domain.referrals import NoSecondPendingReferral
 
@@ -32,16 +33,15 @@ class OutreachUnitOfWork:
         return referral_id
 
     async def hold_referral(self, referral_id: str, person_ref: str, enterprise_code: str) -> None:
-        try:
-            await self.conn.execute(
-                "INSERT INTO pending_referrals VALUES ($1, $2, $3)", referral_id, person_ref, enterprise_code
-            )
-        except asyncpg.UniqueViolationError:
-            # A concurrent referral of the same person to the same enterprise won the race.
-            raise RuleBroken(
-                NoSecondPendingReferral.code,
-                f"this person's referral to {enterprise_code} is already waiting for its outcome",
-            ) from None
+        waiting = f"this person's referral to {enterprise_code} is already waiting for its outcome"
+        await insert_unique(
+            self.conn,
+            RuleBroken(NoSecondPendingReferral.code, waiting),
+            "INSERT INTO pending_referrals VALUES ($1, $2, $3)",
+            referral_id,
+            person_ref,
+            enterprise_code,
+        )
 
     async def release_referral(self, referral_id: str) -> None:
         await self.conn.execute("DELETE FROM pending_referrals WHERE referral_id = $1", referral_id)
