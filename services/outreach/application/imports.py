@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from govgrid.commands import CommandContext, CommandResult
-from govgrid.errors import RuleBroken
 from govgrid.eventstore.batch import batched
 from govgrid.imports import Outcome, import_rows
+from govgrid.rules import Rule, check
 from govgrid.service import Aggregate
 from services.outreach.application import commands as c
 from services.outreach.application import handlers
 from services.outreach.application.unit_of_work import OutreachUnitOfWork
-from services.outreach.domain.enterprises import Enterprise, EnterpriseCodeMustBeFree
-from services.outreach.domain.schools import School, SchoolCodeMustBeFree
+from services.outreach.domain import enterprises, schools
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.schools import School
 
 # The rows of a file are the registration commands themselves.
 SchoolRow = c.RegisterSchool
@@ -38,25 +39,21 @@ Record = TypeVar("Record")
 @dataclass(frozen=True)
 class Registrations(Generic[Row, Record]):
     """A kind of registered organisation as a file imports it: each row is its registration command,
-    the record is named by ``key``; a registered one that differs from its row is refused with the
-    code of the registration's own rule (the key is taken), saying what is registered."""
+    naming the record by ``key``; the row of a record registered already must say what is registered
+    (``row_must_be_the_record``, the domain's rule)."""
 
     aggregate: Aggregate[Record, OutreachUnitOfWork]
-    record: type[Record]
     key: Callable[[Row], str]
     register: Callable[[OutreachUnitOfWork, CommandContext, Row], Awaitable[CommandResult]]
-    key_taken: str
-    registered_as: Callable[[Record], str]
+    row_must_be_the_record: Callable[[Record, dict[str, Any]], Rule]
 
     async def apply_row(self, uow: OutreachUnitOfWork, ctx: CommandContext, row: Row) -> Outcome:
         found = (await self.aggregate.load(uow, self.key(row))).state
         if found is None:
             await self.register(uow, ctx, row)
             return "imported"
-        if found == self.record(**row.model_dump()):
-            return "unchanged"
-        registered = f"{self.aggregate.kind} {self.key(row)} is registered as {self.registered_as(found)}"
-        raise RuleBroken(self.key_taken, f"{registered}, unlike this row")
+        check(self.row_must_be_the_record(found, row.model_dump()))
+        return "unchanged"
 
     async def import_rows(
         self, uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, Row]]
@@ -68,19 +65,15 @@ class Registrations(Generic[Row, Record]):
 
 SCHOOLS: Registrations[SchoolRow, School] = Registrations(
     handlers.SCHOOL,
-    School,
     key=lambda row: row.school_code,
     register=handlers.register_school,
-    key_taken=SchoolCodeMustBeFree.code,
-    registered_as=lambda school: f"{school.name_zh} in {school.village_code}",
+    row_must_be_the_record=schools.RowMustBeTheRegisteredSchool,
 )
 ENTERPRISES: Registrations[EnterpriseRow, Enterprise] = Registrations(
     handlers.ENTERPRISE,
-    Enterprise,
     key=lambda row: row.enterprise_code,
     register=handlers.register_enterprise,
-    key_taken=EnterpriseCodeMustBeFree.code,
-    registered_as=lambda e: f"{e.name} ({e.sector.value}) in {e.village_code}",
+    row_must_be_the_record=enterprises.RowMustBeTheRegisteredEnterprise,
 )
 
 import_schools = SCHOOLS.import_rows

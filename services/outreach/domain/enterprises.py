@@ -3,12 +3,13 @@ sector, visited by officers ("百警进百企") and offering jobs to people in d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
 from govgrid.envelope import StreamNaming
-from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
+from govgrid.rules import KeyMustBeFree, MustBeRegistered, broken_if, check
 from govgrid.telling import registered_once
 
 stream_id = StreamNaming("enterprise")
@@ -28,6 +29,17 @@ evolve = registered_once(Enterprise, EnterpriseRegistered)
 class EnterpriseCodeMustBeFree(KeyMustBeFree):
     code = "enterprise_already_registered"
     record = "enterprise"
+
+
+@broken_if(
+    EnterpriseCodeMustBeFree.code,
+    "enterprise {enterprise.enterprise_code} is registered as {enterprise.name} ({enterprise.sector.value}) "
+    "in {enterprise.village_code}, unlike this row",
+)
+def RowMustBeTheRegisteredEnterprise(enterprise: Enterprise, row: Mapping[str, object]) -> bool:
+    """A file's row of an enterprise already registered says what is registered: an import registers
+    the new enterprises and leaves the others as they are, it does not edit them."""
+    return asdict(enterprise) != row
 
 
 class EnterpriseMustExist(MustBeRegistered):

@@ -3,12 +3,13 @@ household-registration drives (入校办证)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.rules import KeyMustBeFree, MustBeRegistered, check
+from govgrid.rules import KeyMustBeFree, MustBeRegistered, broken_if, check
 from govgrid.telling import registered_once
 
 stream_id = StreamNaming("school")
@@ -27,6 +28,16 @@ evolve = registered_once(School, SchoolRegistered)
 class SchoolCodeMustBeFree(KeyMustBeFree):
     code = "school_already_registered"
     record = "school"
+
+
+@broken_if(
+    SchoolCodeMustBeFree.code,
+    "school {school.school_code} is registered as {school.name_zh} in {school.village_code}, unlike this row",
+)
+def RowMustBeTheRegisteredSchool(school: School, row: Mapping[str, object]) -> bool:
+    """A file's row of a school already registered says what is registered: an import registers
+    the new schools and leaves the others as they are, it does not edit them."""
+    return asdict(school) != row
 
 
 class SchoolMustExist(MustBeRegistered):

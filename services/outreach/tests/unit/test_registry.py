@@ -9,6 +9,7 @@ import pytest
 from govgrid.aggregate import Evolve
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import EnterpriseSector, SchoolRegistered
+from govgrid.rules import check
 from govgrid.testing.scenario import given, then_events, then_rule_broken
 from services.outreach.domain import enterprises, schools
 from services.outreach.domain.enterprises import Enterprise
@@ -72,3 +73,30 @@ def test_an_enterprise_is_registered_once() -> None:
 def test_a_stream_holds_one_registration(evolve: Evolve[Any], event: DomainEvent) -> None:
     with pytest.raises(ValueError, match="cannot apply"):
         given(evolve, event, event)
+
+
+def test_a_files_row_of_a_registered_school_must_say_what_is_registered() -> None:
+    row = {"school_code": SCHOOL, "name_zh": "东风中学", "village_code": VILLAGE}
+    check(schools.RowMustBeTheRegisteredSchool(school(), row))
+    error = then_rule_broken(
+        "school_already_registered",
+        lambda: check(schools.RowMustBeTheRegisteredSchool(school(), {**row, "name_zh": "东风一中"})),
+    )
+    assert error.message == f"school {SCHOOL} is registered as 东风中学 in {VILLAGE}, unlike this row"
+
+
+def test_a_files_row_of_a_registered_enterprise_must_say_what_is_registered() -> None:
+    row = {
+        "enterprise_code": ENTERPRISE,
+        "name": "东风橡胶加工厂",
+        "village_code": VILLAGE,
+        "sector": EnterpriseSector.MANUFACTURING,
+    }
+    check(enterprises.RowMustBeTheRegisteredEnterprise(enterprise(), row))
+    another_sector = {**row, "sector": EnterpriseSector.OTHER}
+    error = then_rule_broken(
+        "enterprise_already_registered",
+        lambda: check(enterprises.RowMustBeTheRegisteredEnterprise(enterprise(), another_sector)),
+    )
+    registered = f"enterprise {ENTERPRISE} is registered as 东风橡胶加工厂 (manufacturing) in {VILLAGE}"
+    assert error.message == f"{registered}, unlike this row"
