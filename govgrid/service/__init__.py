@@ -2,20 +2,20 @@
 
 - ``pipeline``: the one command pipeline (role -> target -> jurisdiction -> decide -> append -> answer);
 - ``routes``: command and read endpoints declared as data, with their full OpenAPI document;
-- ``base``: the service object (pool, command runner, background feeds), its lifespan, app and
-  entrypoint;
+- ``base``: the service object (pool, command runner, background feeds), its lifespan and app;
+- ``entrypoint``: its ``main`` (app, foreground run) and its command line of imports;
 - ``lookups``: a service's own tables beside its events, where a unique key keeps a rule.
 See docs/writing-a-service.md.
 """
 
 from govgrid.service.base import (
     CurrentService,
-    Entrypoint,
     ServiceBase,
     open_pool,
     running,
     service_app,
 )
+from govgrid.service.entrypoint import Entrypoint
 from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
 from govgrid.service.routes import (
     Command,

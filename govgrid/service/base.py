@@ -22,7 +22,7 @@ from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import Checkpoints
 from govgrid.projection import Applier, TopicFeed
 from govgrid.service.settings import ServiceSettings
-from govgrid.web.app import create_service_app, serve
+from govgrid.web.app import create_service_app
 from govgrid.web.health import postgres_ready_check
 
 log = logging.getLogger(__name__)
@@ -174,35 +174,3 @@ def service_app(
         lifespan=lifespan,
     )
     return app
-
-
-@dataclass(frozen=True)
-class Entrypoint(Generic[Se]):
-    """A write service's ``main``: its app (``create_app``, for tests and ``uvicorn --factory``) and its
-    foreground run (``python -m services.<name>``), from its settings class and its start. The app is
-    titled ``govgrid <service_name>``; ``description``, what the service does, is its main module's
-    docstring (its line breaks read as spaces)."""
-
-    settings: Callable[[], Se]
-    start: Callable[[Se], Awaitable[ServiceBase[Any, Se]]]
-    description: str | None  # a module's __doc__: None where it has none, refused
-    routers: Sequence[APIRouter]
-
-    def __post_init__(self) -> None:
-        if not self.description:
-            raise ValueError(
-                "a service's entrypoint says what the service does (its main module's docstring)"
-            )
-
-    def create_app(self, settings: Se | None = None) -> FastAPI:
-        settings = settings or self.settings()
-        return service_app(
-            settings,
-            self.start,
-            title=f"govgrid {settings.service_name}",
-            description=" ".join((self.description or "").split()),
-            routers=self.routers,
-        )
-
-    def run(self) -> None:
-        serve(self.create_app, self.settings())

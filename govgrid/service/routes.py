@@ -138,6 +138,23 @@ class AuthenticatedRoute(APIRoute):
         return authenticated_first
 
 
+class CommandRouter(APIRouter):
+    """A router of declared commands. It keeps its imports' declarations: each is also a command of
+    the service's command line (govgrid.service.entrypoint), ``import-<prefix>``."""
+
+    def __init__(self, prefix: str, tags: Sequence[str], imports: Sequence[Import]) -> None:
+        super().__init__(prefix=prefix, tags=list(tags), route_class=AuthenticatedRoute)
+        self.imports = tuple(imports)
+
+    @property
+    def file_imports(self) -> dict[str, tuple[type[BaseModel], Callable[..., Awaitable[CommandResult]]]]:
+        """Its imports as commands of the command line: ``import-org-units`` for ``POST
+        /org-units/import``, each with its rows' model and its handler (govgrid.imports)."""
+        if len(self.imports) > 1:
+            raise ValueError(f"{self.prefix}: one import per router, named after it on the command line")
+        return {f"import-{self.prefix.strip('/')}": (i.rows, i.handler) for i in self.imports}
+
+
 def command_router(
     prefix: str,
     tags: Sequence[str],
@@ -145,13 +162,13 @@ def command_router(
     commands: Sequence[Command | Import],
     *,
     state: StateReads | None = None,
-) -> APIRouter:
+) -> CommandRouter:
     """A router of ``commands``; ``ids`` declares each path id (a ``fastapi.Path(...)`` with its
     pattern), so that a malformed id is a 422 and the OpenAPI document says what an id looks like.
     ``state``: the aggregate of the record the first id names and its answer model, for the reads
     ``GET /{id}`` and ``GET /{id}/history``; the answer of its commands too, unless one declares
     its own ``response``."""
-    router = APIRouter(prefix=prefix, tags=list(tags), route_class=AuthenticatedRoute)
+    router = CommandRouter(prefix, tags, [c for c in commands if isinstance(c, Import)])
     for command in commands:
         if isinstance(command, Import):
             _add_import(router, prefix, command)

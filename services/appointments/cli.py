@@ -8,22 +8,11 @@ Prints the import report as JSON; exit code 1 when rows were rejected (nothing i
 
 from __future__ import annotations
 
-from govgrid.imports import import_command_line
-from services.appointments.application import imports
-from services.appointments.bootstrap import start_service
-from services.appointments.settings import AppointmentsSettings
+from services.appointments.main import SERVICE
 
 
 def main(argv: list[str] | None = None) -> int:
-    return import_command_line(
-        "govgrid appointments: bulk imports",
-        lambda: start_service(AppointmentsSettings()),
-        {
-            "import-org-units": (imports.OrgUnitRow, imports.import_org_units),
-            "import-people": (imports.PersonRow, imports.import_people),
-        },
-        argv,
-    )
+    return SERVICE.import_command_line("govgrid appointments: bulk imports", argv)
 
 
 if __name__ == "__main__":

@@ -10,22 +10,11 @@ service keeps in step with the appointments topic.
 
 from __future__ import annotations
 
-from govgrid.imports import import_command_line
-from services.outreach.application import imports
-from services.outreach.bootstrap import start_service
-from services.outreach.settings import OutreachSettings
+from services.outreach.main import SERVICE
 
 
 def main(argv: list[str] | None = None) -> int:
-    return import_command_line(
-        "govgrid outreach: bulk registration of schools and enterprises",
-        lambda: start_service(OutreachSettings()),
-        {
-            "import-schools": (imports.SchoolRow, imports.import_schools),
-            "import-enterprises": (imports.EnterpriseRow, imports.import_enterprises),
-        },
-        argv,
-    )
+    return SERVICE.import_command_line("govgrid outreach: bulk registration of schools and enterprises", argv)
 
 
 if __name__ == "__main__":
