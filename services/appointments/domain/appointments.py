@@ -44,6 +44,9 @@ stream_id = StreamNaming("appointment")
 
 @dataclass(frozen=True)
 class Appointment:
+    """A dual appointment: the person, the pair (station and village) and the term, and how far it has
+    come (approval, certificate, end)."""
+
     appointment_id: str
     kind: AppointmentKind
     person_id: str
@@ -161,6 +164,8 @@ def OneCertificatePerAppointment(appointment: Appointment) -> bool:
 
 @dataclass(frozen=True)
 class Nomination:
+    """What a nomination says; the organisation code names the other side of the person's pair."""
+
     appointment_id: str
     kind: AppointmentKind
     person_id: str

@@ -42,6 +42,8 @@ stream_id = StreamNaming("orgunit")
 
 @dataclass(frozen=True)
 class CoveragePeriod:
+    """A station's coverage of a village, from its first day to its last (None: still covering)."""
+
     station_code: str
     effective_from: date
     effective_until: date | None = None
@@ -52,6 +54,9 @@ class CoveragePeriod:
 
 @dataclass(frozen=True)
 class OrgUnit:
+    """A unit of the grid (city, township, station, village, community or grid) and, for a village
+    or community, the stations that covered it over time."""
+
     code: str
     kind: OrgUnitKind
     name_zh: str

@@ -17,6 +17,8 @@ stream_id = StreamNaming("enterprise")
 
 @dataclass(frozen=True)
 class Enterprise:
+    """A registered enterprise: its name, village or community and sector."""
+
     enterprise_code: str
     name: str
     village_code: str

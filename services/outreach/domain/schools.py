@@ -17,6 +17,8 @@ stream_id = StreamNaming("school")
 
 @dataclass(frozen=True)
 class School:
+    """A registered school: its name and village or community."""
+
     school_code: str
     name_zh: str
     village_code: str

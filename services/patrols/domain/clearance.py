@@ -20,8 +20,8 @@ from govgrid.catalogue.patrols import (
     ClearanceOperationPlanned,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.telling import CannotApply, told_by, updated_by
 from govgrid.rules import broken_if, check
+from govgrid.telling import CannotApply, told_by, updated_by
 from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
 
 
@@ -48,6 +48,9 @@ class Results:
 
 @dataclass(frozen=True)
 class ClearanceOperation:
+    """A station's clearance operation: what it checks where, and how far it has come (carried out
+    with its results, closed, or cancelled)."""
+
     operation_id: str
     station_code: str
     focus: str

@@ -24,8 +24,8 @@ from govgrid.catalogue.patrols import (
 )
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.telling import CannotApply, told_by, updated_by
 from govgrid.rules import broken_if, check
+from govgrid.telling import CannotApply, told_by, updated_by
 from services.patrols.domain.rules import (
     Member,
     MustBeInStationCoverage,
@@ -47,6 +47,8 @@ stream_id = StreamNaming("patrol")
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A grid a patrol visited, when, and where it was if the patrol says so."""
+
     grid_code: str
     visited_at: datetime
     latitude: float | None
@@ -55,6 +57,8 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Observation:
+    """Something a patrol saw, when, and in which grid if it says so."""
+
     category: ObservationCategory
     note: str
     observed_at: datetime
@@ -63,6 +67,9 @@ class Observation:
 
 @dataclass(frozen=True)
 class Patrol:
+    """A team's patrol: planned, then its start with the members taking part, its checkpoints and
+    observations in time order, and its completion or abort."""
+
     patrol_id: str
     team_id: str
     station_code: str

@@ -12,8 +12,8 @@ from datetime import date
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.telling import CannotApply, told_by
 from govgrid.rules import broken_if, check
+from govgrid.telling import CannotApply, told_by
 
 
 def stream_id(station_code: str, day: date) -> str:
@@ -22,6 +22,8 @@ def stream_id(station_code: str, day: date) -> str:
 
 @dataclass(frozen=True)
 class DailyFigures:
+    """A station's police activity of one day, as its own system counts it."""
+
     calls_for_service: int
     criminal_cases: int
     public_security_cases: int
@@ -29,6 +31,8 @@ class DailyFigures:
 
 @dataclass(frozen=True)
 class PoliceActivity:
+    """A station's figures of a day, and how many times they were corrected."""
+
     station_code: str
     day: date
     figures: DailyFigures

@@ -17,9 +17,9 @@ from govgrid.catalogue.patrols import (
     PatrolTeamMemberLeft,
 )
 from govgrid.envelope import StreamNaming
-from govgrid.telling import CannotApply, told_by, updated_by
 from govgrid.officers import Officer
 from govgrid.rules import BusinessRule, broken_if, check
+from govgrid.telling import CannotApply, told_by, updated_by
 from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
 
 stream_id = StreamNaming("patrolteam")
@@ -27,6 +27,8 @@ stream_id = StreamNaming("patrolteam")
 
 @dataclass(frozen=True)
 class Membership:
+    """A member's time on a team, from the day they joined to the last day on it (None: still on it)."""
+
     member: Member
     joined_on: date
     left_on: date | None = None  # the last day on the team, inclusive
@@ -37,6 +39,8 @@ class Membership:
 
 @dataclass(frozen=True)
 class PatrolTeam:
+    """A station's patrol team: its memberships over time, and the day it was disbanded."""
+
     team_id: str
     station_code: str
     name: str
