@@ -12,7 +12,14 @@ from pydantic import Field
 
 from govgrid.auth import CurrentPrincipal, Role
 from services.projections.api.answers import READ_ERRORS, Answer, Named
-from services.projections.api.dependencies import CallerScope, ClocksModel, DateRange, Paging, RangeScope
+from services.projections.api.dependencies import (
+    RECORDED,
+    CallerScope,
+    ClocksModel,
+    DateRange,
+    Paging,
+    RangeScope,
+)
 from services.projections.queries import clocks
 
 # Leads are police business: their clocks are listed and counted to those who act on them (the station,
@@ -30,7 +37,7 @@ def listed_kinds(principal: CurrentPrincipal) -> list[str]:
 ListedKinds = Annotated[list[str], Depends(listed_kinds)]
 
 
-router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS)
+router = APIRouter(prefix="/clocks", tags=["clocks"], responses=READ_ERRORS, dependencies=RECORDED)
 
 
 class ClockFigures(Answer):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from govgrid.errors import InvalidInput
 from services.projections.api.answers import READ_ERRORS, Answer
 from services.projections.api.dependencies import (
+    RECORDED,
     CoverageModel,
     DateRange,
     DisputesModel,
@@ -21,7 +22,7 @@ from services.projections.api.dependencies import (
 )
 from services.projections.queries import maps as geo
 
-router = APIRouter(prefix="/map", tags=["map"], responses=READ_ERRORS)
+router = APIRouter(prefix="/map", tags=["map"], responses=READ_ERRORS, dependencies=RECORDED)
 
 
 # [longitude, latitude], RFC 7946.
