@@ -44,9 +44,6 @@ stream_id = StreamNaming("appointment")
 
 @dataclass(frozen=True)
 class Appointment:
-    """A dual appointment: the person, the pair (station and village) and the term, and how far it has
-    come (approval, certificate, end)."""
-
     appointment_id: str
     kind: AppointmentKind
     person_id: str

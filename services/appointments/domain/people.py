@@ -30,9 +30,6 @@ stream_id = StreamNaming("person")
 
 @dataclass(frozen=True)
 class Person:
-    """A police officer (station and badge) or a village cadre (village and post), in service until
-    they leave."""
-
     person_id: str
     role: PersonRole
     display_name: str
