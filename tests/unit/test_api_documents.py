@@ -31,6 +31,21 @@ def test_the_openapi_document_is_valid(service: str) -> None:
     assert document["paths"]
 
 
+def test_every_operation_keeps_its_path_method_and_operation_id() -> None:
+    """A client generated from a document calls operations by their operationId: one renamed by a
+    refactoring (a route is named after its handler) breaks it. Change api_operations.txt only on
+    purpose (a new route, or a rename announced to the clients)."""
+    operations = [
+        f"{service} {method.upper()} {path} {operation.get('operationId')}"
+        for service in SERVICES
+        for path, methods in sorted(
+            importlib.import_module(f"services.{service}.main").create_app().openapi()["paths"].items()
+        )
+        for method, operation in sorted(methods.items())
+    ]
+    assert operations == (REPO / "tests" / "unit" / "api_operations.txt").read_text().splitlines()
+
+
 def test_the_asyncapi_document_passes_the_official_parser() -> None:
     node = shutil.which("node")
     assert node is not None, "node is needed to run the AsyncAPI parser"

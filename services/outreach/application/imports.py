@@ -76,5 +76,15 @@ ENTERPRISES: Registrations[EnterpriseRow, Enterprise] = Registrations(
     row_must_be_the_record=enterprises.RowMustBeTheRegisteredEnterprise,
 )
 
-import_schools = SCHOOLS.import_rows
-import_enterprises = ENTERPRISES.import_rows
+
+# Functions, not the bound methods: a route is named after its handler (the OpenAPI operationId).
+async def import_schools(
+    uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, SchoolRow]]
+) -> CommandResult:
+    return await SCHOOLS.import_rows(uow, ctx, rows)
+
+
+async def import_enterprises(
+    uow: OutreachUnitOfWork, ctx: CommandContext, rows: list[tuple[int, EnterpriseRow]]
+) -> CommandResult:
+    return await ENTERPRISES.import_rows(uow, ctx, rows)
