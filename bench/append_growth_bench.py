@@ -22,9 +22,12 @@ import time
 
 import asyncpg
 
-from govgrid.db import apply_migrations, create_pool
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.testing.factories import draft, village_registered
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.testing.factories import draft
+from govgrid.testing.factories import village_registered
 from govgrid.testing.servers import postgres_server
 
 SMALL = 10_000

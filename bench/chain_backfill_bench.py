@@ -21,9 +21,11 @@ from pathlib import Path
 
 import asyncpg
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.eventstore import MIGRATIONS
-from govgrid.eventstore.online_chain import STREAMS_PER_BATCH, chain_online
+from govgrid.eventstore.online_chain import STREAMS_PER_BATCH
+from govgrid.eventstore.online_chain import chain_online
 from govgrid.eventstore.verify import verify
 from govgrid.testing.servers import postgres_server
 

@@ -32,21 +32,28 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
 from itertools import repeat
 from pathlib import Path
 
 import asyncpg
 import psycopg
-from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresDatastore
 from psycopg.conninfo import conninfo_to_dict
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.testing.factories import draft, village_registered
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.testing.factories import draft
+from govgrid.testing.factories import village_registered
 from govgrid.testing.servers import postgres_server
 
 CHAIN_MIGRATION = "0003_hash_chain.sql"

@@ -22,24 +22,33 @@ import functools
 import os
 import statistics
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 from pydantic import BaseModel
 
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.commands import CommandResult, run_from_command_line
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.commands import CommandResult
+from govgrid.commands import run_from_command_line
 from govgrid.imports import parse_rows
 from govgrid.reference import apply_org_event
 from govgrid.testing.factories import draft
 from govgrid.testing.servers import postgres_server
-from services.appointments.application.imports import OrgUnitRow, import_org_units
+from services.appointments.application.imports import OrgUnitRow
+from services.appointments.application.imports import import_org_units
 from services.appointments.bootstrap import start_service as start_appointments
 from services.appointments.settings import AppointmentsSettings
-from services.outreach.application.imports import SchoolRow, import_schools
+from services.outreach.application.imports import SchoolRow
+from services.outreach.application.imports import import_schools
 from services.outreach.bootstrap import start_service as start_outreach
 from services.outreach.settings import OutreachSettings
 from services.patrols.application.commands import PoliceActivityRow

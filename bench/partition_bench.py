@@ -32,13 +32,16 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from rebuild_bench import village_events
 
-from govgrid.kafka import ensure_topics, topic_partitions
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import topic_partitions
 from govgrid.testing.kafka import produce_all
-from govgrid.testing.servers import kafka_server, postgres_server
+from govgrid.testing.servers import kafka_server
+from govgrid.testing.servers import postgres_server
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
-from services.projections.worker_process import start_worker, stop_workers
+from services.projections.worker_process import start_worker
+from services.projections.worker_process import stop_workers
 
 # The worker's topics (services.projections.worker.SOURCES; importing it would build its faust app).
 SOURCES = sorted({service for model in READ_MODELS for service in model.services})

@@ -39,9 +39,11 @@ import tempfile
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,8 @@ import httpx
 from govgrid.auth.principal import Role
 from govgrid.auth.tokens import mint_token
 from govgrid.config import GovgridSettings
-from govgrid.testing.servers import PROJECT_ROOT, free_port_pair
+from govgrid.testing.servers import PROJECT_ROOT
+from govgrid.testing.servers import free_port_pair
 
 SUPERVISOR = PROJECT_ROOT / "deploy" / "local" / "supervisor.py"
 WRITE_SERVICES = {  # service: (port variable, `make up`'s port)

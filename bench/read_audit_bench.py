@@ -19,7 +19,8 @@ import uuid
 import asyncpg
 import httpx
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.config import get_settings
 from govgrid.testing.servers import postgres_server
 from services.projections.generations import Generations

@@ -42,8 +42,12 @@ import sys
 import time
 import uuid
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,59 +55,60 @@ import asyncpg
 import httpx
 from rebuild_bench import raw_ceiling
 
-from demo.danzhou import City, build
-from govgrid.auth import Role, mint_token
+from demo.danzhou import City
+from demo.danzhou import build
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import AppointmentApproved, AppointmentKind, AppointmentNominated
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    CloseOutcome,
-    DisputeCategory,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputeRegistered,
-    DisputeSource,
-    MediationLevel,
-    MediationSessionHeld,
-    MediatorsAssigned,
-    Party,
-    PartyRole,
-)
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseCategory,
-    EnterpriseCaseHandled,
-    EnterpriseCaseOpened,
-    EnterpriseCaseOutcome,
-    EnterpriseVisitKind,
-    EnterpriseVisitRecorded,
-)
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    OfficerMember,
-    PatrolCompleted,
-    PatrolScheduled,
-    PatrolStarted,
-    PoliceActivityRecorded,
-)
-from govgrid.catalogue.tips import (
-    DismissalReason,
-    LeadCategory,
-    LeadChannel,
-    LeadClosed,
-    LeadDismissed,
-    LeadPriority,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOpened
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import PatrolCompleted
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.patrols import PatrolStarted
+from govgrid.catalogue.patrols import PoliceActivityRecorded
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.china_time import occurred_on
-from govgrid.config import GovgridSettings, get_settings
-from govgrid.envelope import EventDraft, Jurisdiction
+from govgrid.config import GovgridSettings
+from govgrid.config import get_settings
+from govgrid.envelope import EventDraft
+from govgrid.envelope import Jurisdiction
 from govgrid.kafka import ensure_topics
 from govgrid.runtime import collect_garbage_in_bulk
 from govgrid.testing.kafka import produce_all
-from govgrid.testing.servers import kafka_server, postgres_server
+from govgrid.testing.servers import kafka_server
+from govgrid.testing.servers import postgres_server
 from services.projections.delivery import delivered_positions
 from services.projections.generations import Generations
 from services.projections.lag import measure_with_progress
@@ -112,7 +117,8 @@ from services.projections.positions import KafkaRecords
 from services.projections.readmodels import READ_MODELS
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
-from services.projections.worker_process import start_worker, stop_workers
+from services.projections.worker_process import start_worker
+from services.projections.worker_process import stop_workers
 
 # Each topic with as many partitions as the platform makes by default (govgrid/config.py): what the
 # worker's replicas share among them.

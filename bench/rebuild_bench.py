@@ -25,7 +25,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,15 +35,22 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from govgrid.auth import Role, mint_token
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
+from govgrid.auth import Role
+from govgrid.auth import mint_token
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.config import get_settings
-from govgrid.envelope import EventDraft, Jurisdiction
-from govgrid.kafka import ensure_topics, topic_partitions
+from govgrid.envelope import EventDraft
+from govgrid.envelope import Jurisdiction
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import topic_partitions
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import produce_all
-from govgrid.testing.relay import PARTITIONS, make_relay, running
-from govgrid.testing.servers import kafka_server, postgres_server
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.servers import kafka_server
+from govgrid.testing.servers import postgres_server
 from services.appointments.bootstrap import start_service
 from services.appointments.main import create_app as appointments_app
 from services.appointments.settings import AppointmentsSettings
@@ -51,7 +59,8 @@ from services.projections.main import create_app as read_api_app
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
-from services.projections.worker_process import start_worker, stop_workers
+from services.projections.worker_process import start_worker
+from services.projections.worker_process import stop_workers
 
 
 def village_events(n: int) -> Iterator[tuple[bytes, bytes]]:

@@ -22,17 +22,24 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaProducer
+from aiokafka import TopicPartition
 
-from govgrid.db import apply_migrations, create_pool
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.outbox.relay import OutboxRelay
-from govgrid.testing.factories import draft, village_registered
+from govgrid.testing.factories import draft
+from govgrid.testing.factories import village_registered
 from govgrid.testing.servers import local_instance
 
 PARTITIONS = 6

@@ -22,13 +22,19 @@ from datetime import timedelta
 
 import asyncpg
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.eventstore import MIGRATIONS
 from govgrid.eventstore.checkpoint import Checkpoints
-from govgrid.eventstore.postgres import EVENT_COLUMNS, envelope_from_row
-from govgrid.eventstore.verify import Topic, Verified, verify
-from govgrid.kafka import ensure_topics, idempotent_producer
-from govgrid.testing.servers import kafka_server, postgres_server
+from govgrid.eventstore.postgres import EVENT_COLUMNS
+from govgrid.eventstore.postgres import envelope_from_row
+from govgrid.eventstore.verify import Topic
+from govgrid.eventstore.verify import Verified
+from govgrid.eventstore.verify import verify
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
+from govgrid.testing.servers import kafka_server
+from govgrid.testing.servers import postgres_server
 
 LONG = 3600  # seconds: statements of the build may take long
 

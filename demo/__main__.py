@@ -15,10 +15,17 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from demo import appointments, danzhou, mediation, outreach, patrols, tips
-from demo.client import CommandRefused, Platform
+from demo import appointments
+from demo import danzhou
+from demo import mediation
+from demo import outreach
+from demo import patrols
+from demo import tips
+from demo.client import CommandRefused
+from demo.client import Platform
 from demo.settings import DemoSettings
 from govgrid.auth.principal import Role
 from govgrid.auth.tokens import mint_token

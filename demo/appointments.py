@@ -5,21 +5,22 @@ approved and certified during the first months of the demo's year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from demo.client import Command, Platform, in_parallel
-from demo.danzhou import (
-    CITY_CODE,
-    CITY_EN,
-    CITY_ZH,
-    City,
-    DemoYear,
-    deputy_secretary_posts,
-    director_posts,
-    village_location,
-)
+from demo.client import Command
+from demo.client import Platform
+from demo.client import in_parallel
+from demo.danzhou import CITY_CODE
+from demo.danzhou import CITY_EN
+from demo.danzhou import CITY_ZH
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import deputy_secretary_posts
+from demo.danzhou import director_posts
+from demo.danzhou import village_location
 
 SERVICE = "appointments"
 TERM_YEARS = 3

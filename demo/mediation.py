@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from demo import published
 from demo.appointments import appointment_plans
-from demo.client import Command, Platform, in_parallel
-from demo.danzhou import City, DemoYear, Village
+from demo.client import Command
+from demo.client import Platform
+from demo.client import in_parallel
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import Village
 
 SERVICE = "mediation"
 SEED = 20231128  # the article's day: the same plan every run

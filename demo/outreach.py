@@ -9,14 +9,20 @@ known only by an opaque reference, are referred to jobs there."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Command, Platform, in_parallel
-from demo.danzhou import City, DemoYear, Village
+from demo.client import Command
+from demo.client import Platform
+from demo.client import in_parallel
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import Village
 
 SERVICE = "outreach"
 SEED = 4604  # fixed: the same plan every run for the same year

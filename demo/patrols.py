@@ -11,15 +11,25 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Command, Platform, in_parallel
-from demo.danzhou import City, DemoYear, Station, Village
-from govgrid.china_time import CHINA_STANDARD_TIME, year_earlier
+from demo.client import Command
+from demo.client import Platform
+from demo.client import in_parallel
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import Station
+from demo.danzhou import Village
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import year_earlier
 
 SERVICE = "patrols"
 GANCHONG = "干冲海岸派出所"

@@ -12,24 +12,31 @@ loader owns exactly the 32 agreements published there.
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from demo import published
-from demo.client import Command, Platform, in_parallel
-from demo.danzhou import City, DemoYear, Village
+from demo.client import Command
+from demo.client import Platform
+from demo.client import in_parallel
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import Village
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.tips import (
-    ContactGroupKind,
-    DismissalReason,
-    LeadCategory,
-    LeadChannel,
-    LeadOutcome,
-    LeadPriority,
-)
+from govgrid.catalogue.tips import ContactGroupKind
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.catalogue.tips import LeadPriority
 from govgrid.china_time import CHINA_STANDARD_TIME
 
 SERVICE = "tips"

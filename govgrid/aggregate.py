@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import asdict
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from typing import Any
+from typing import Generic
+from typing import TypeVar
+from typing import overload
 
-from govgrid.catalogue import DomainEvent, catalogue
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue import catalogue
 from govgrid.china_time import occurred_on
 from govgrid.commands import CommandContext
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.errors import NotFound
 from govgrid.eventstore.port import EventStore
 

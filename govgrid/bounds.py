@@ -8,10 +8,14 @@ beyond any real record and inside what every later step can compute with; outsid
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from typing import Annotated
+from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime
+from pydantic import Field
 
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)

@@ -3,7 +3,11 @@ a server runs in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import timezone
 
 # China Standard Time has no daylight saving: a fixed offset needs no time-zone database.
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")

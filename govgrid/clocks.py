@@ -14,29 +14,40 @@ How a deadline moves:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
-from typing import Any, get_args, get_type_hints
+from typing import Any
+from typing import get_args
+from typing import get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
 
 from govgrid.auth.principal import Role
 from govgrid.bounds import Moment
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.clocks import (
-    ClockCarriedOver,
-    ClockChanged,
-    ClockExtended,
-    ClockPaused,
-    ClockResumed,
-    ClockStarted,
-    ClockStopped,
-    PauseReason,
-)
+from govgrid.catalogue.clocks import ClockCarriedOver
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import ClockExtended
+from govgrid.catalogue.clocks import ClockPaused
+from govgrid.catalogue.clocks import ClockResumed
+from govgrid.catalogue.clocks import ClockStarted
+from govgrid.catalogue.clocks import ClockStopped
+from govgrid.catalogue.clocks import PauseReason
 from govgrid.china_time import china_day
 from govgrid.privacy import FreeText
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
+from govgrid.rules import BusinessRule
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import Rule
+from govgrid.rules import broken_if
+from govgrid.rules import check
 from govgrid.working_days import WorkingDays
 
 

@@ -9,19 +9,29 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
-from uuid import UUID, uuid4
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
+from uuid import UUID
+from uuid import uuid4
 
 import asyncpg
 from pydantic_core import to_jsonable_python
 
-from govgrid.auth.principal import Principal, Role
+from govgrid.auth.principal import Principal
+from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.envelope import EventDraft, Jurisdiction
-from govgrid.errors import Forbidden, IdempotencyKeyReused
+from govgrid.envelope import EventDraft
+from govgrid.envelope import Jurisdiction
+from govgrid.errors import Forbidden
+from govgrid.errors import IdempotencyKeyReused
 from govgrid.eventstore.wakeup import wake_relay
 from govgrid.observability import current_correlation_id
 

@@ -9,15 +9,29 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any
+from typing import Literal
+from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError
 
-from govgrid.commands import CommandContext, CommandResult, ServiceWithCommands, run_in_service
-from govgrid.errors import Forbidden, GovgridError, InvalidInput, NotFound, RuleBroken
-from govgrid.spreadsheets import decode_text, is_xlsx, xlsx_records
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.commands import ServiceWithCommands
+from govgrid.commands import run_in_service
+from govgrid.errors import Forbidden
+from govgrid.errors import GovgridError
+from govgrid.errors import InvalidInput
+from govgrid.errors import NotFound
+from govgrid.errors import RuleBroken
+from govgrid.spreadsheets import decode_text
+from govgrid.spreadsheets import is_xlsx
+from govgrid.spreadsheets import xlsx_records
 
 MAX_ROWS = 10_000
 

@@ -7,8 +7,10 @@ import contextlib
 import re
 from collections.abc import Mapping
 
-from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka import AIOKafkaProducer
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")

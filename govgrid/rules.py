@@ -13,11 +13,20 @@ from __future__ import annotations
 import inspect
 import re
 import string
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, fields
+from abc import ABC
+from abc import abstractmethod
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import fields
 from datetime import date
-from typing import Any, ClassVar, Generic, ParamSpec, Protocol, dataclass_transform
+from typing import Any
+from typing import ClassVar
+from typing import Generic
+from typing import ParamSpec
+from typing import Protocol
+from typing import dataclass_transform
 
 from govgrid.errors import RuleBroken
 

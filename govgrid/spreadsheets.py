@@ -5,7 +5,9 @@ records as a UTF-8 CSV file, so an import's row-level report does not depend on 
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 from typing import Any
 
 from openpyxl import load_workbook

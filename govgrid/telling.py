@@ -11,8 +11,10 @@ the caller. A list in an event is a tuple in a frozen state.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-from typing import Any, TypeVar
+from dataclasses import fields
+from dataclasses import replace
+from typing import Any
+from typing import TypeVar
 
 from govgrid.aggregate import Evolve
 from govgrid.catalogue import DomainEvent

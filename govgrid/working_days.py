@@ -14,13 +14,17 @@ the day it arrived does not count, whatever the hour.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-from govgrid.china_time import china_day, occurred_on
+from govgrid.china_time import china_day
+from govgrid.china_time import occurred_on
 
 CALENDARS = Path(__file__).parent / "calendars"
 SATURDAY = 5

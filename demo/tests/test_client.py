@@ -8,7 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from demo.client import CommandRefused, _worth_retrying, in_parallel
+from demo.client import CommandRefused
+from demo.client import _worth_retrying
+from demo.client import in_parallel
 
 pytestmark = pytest.mark.unit
 

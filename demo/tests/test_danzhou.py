@@ -10,8 +10,14 @@ from typing import Any
 import pytest
 
 from demo import published
-from demo.appointments import appointment_plans, org_unit_rows, people_rows
-from demo.danzhou import City, DemoYear, build, deputy_secretary_posts, director_posts
+from demo.appointments import appointment_plans
+from demo.appointments import org_unit_rows
+from demo.appointments import people_rows
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import build
+from demo.danzhou import deputy_secretary_posts
+from demo.danzhou import director_posts
 
 pytestmark = pytest.mark.unit
 

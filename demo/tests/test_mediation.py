@@ -5,20 +5,27 @@ covering station serving at the time, and a modest, deterministic load."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from functools import cache
 
 import pytest
 
 from demo import published
 from demo.appointments import appointment_plans
-from demo.danzhou import City, DemoYear, build
-from demo.mediation import DisputePlan, dispute_plans
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import build
+from demo.mediation import DisputePlan
+from demo.mediation import dispute_plans
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.mediation import DisputeCategory
 from services.mediation.application import commands as c
 from services.mediation.domain import disputes
-from services.mediation.domain.disputes import Dispute, KnownPerson, PersonRole, Registration
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import KnownPerson
+from services.mediation.domain.disputes import PersonRole
+from services.mediation.domain.disputes import Registration
 
 pytestmark = pytest.mark.unit
 

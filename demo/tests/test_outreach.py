@@ -9,8 +9,11 @@ from datetime import date
 
 import pytest
 
-from demo import danzhou, outreach, published
-from demo.outreach import DrivePlan, EnterpriseVisitPlan
+from demo import danzhou
+from demo import outreach
+from demo import published
+from demo.outreach import DrivePlan
+from demo.outreach import EnterpriseVisitPlan
 
 pytestmark = pytest.mark.unit
 

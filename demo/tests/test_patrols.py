@@ -4,34 +4,37 @@ year, and gives 干冲海岸派出所's published figures through the read side'
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from demo import published
-from demo.danzhou import DemoYear, build
-from demo.patrols import (
-    CALLED_OFF,
-    GANCHONG,
-    MEASURES,
-    ClearancePlan,
-    PatrolPlan,
-    TeamPlan,
-    clearance_commands,
-    clearance_plans,
-    patrol_commands,
-    patrol_plans,
-    police_activity_files,
-    police_activity_totals,
-    team_commands,
-    team_plans,
-)
+from demo.danzhou import DemoYear
+from demo.danzhou import build
+from demo.patrols import CALLED_OFF
+from demo.patrols import GANCHONG
+from demo.patrols import MEASURES
+from demo.patrols import ClearancePlan
+from demo.patrols import PatrolPlan
+from demo.patrols import TeamPlan
+from demo.patrols import clearance_commands
+from demo.patrols import clearance_plans
+from demo.patrols import patrol_commands
+from demo.patrols import patrol_plans
+from demo.patrols import police_activity_files
+from demo.patrols import police_activity_totals
+from demo.patrols import team_commands
+from demo.patrols import team_plans
 from govgrid.catalogue.patrols import VolunteerMember
-from govgrid.china_time import china_day, year_earlier
+from govgrid.china_time import china_day
+from govgrid.china_time import year_earlier
 from govgrid.officers import Officer
 from services.patrols.application import commands as c
-from services.patrols.domain import clearance, patrols, teams
+from services.patrols.domain import clearance
+from services.patrols.domain import patrols
+from services.patrols.domain import teams
 from services.patrols.domain.rules import Place
 from services.projections.queries.figures import change_percent
 

@@ -5,24 +5,30 @@ models and rules), before a single command is sent."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 from demo import published
 from demo.appointments import appointment_plans
-from demo.danzhou import City, DemoYear, build
-from demo.tips import (
-    QIANJIN,
-    XIHUA,
-    LeadPlan,
-    contact_group_plans,
-    lead_plans,
-    notice_plans,
-)
-from govgrid.catalogue.tips import ContactGroupKind, LeadChannel, LeadOutcome
-from govgrid.china_time import CHINA_STANDARD_TIME, occurred_on
+from demo.danzhou import City
+from demo.danzhou import DemoYear
+from demo.danzhou import build
+from demo.tips import QIANJIN
+from demo.tips import XIHUA
+from demo.tips import LeadPlan
+from demo.tips import contact_group_plans
+from demo.tips import lead_plans
+from demo.tips import notice_plans
+from govgrid.catalogue.tips import ContactGroupKind
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import occurred_on
 from govgrid.privacy import personal_data_in
 from services.tips.application import commands as c
 from services.tips.domain.informant import mentions_contact

@@ -26,9 +26,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from abc import ABC, abstractmethod
+from abc import ABC
+from abc import abstractmethod
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import infra  # the sibling launcher: this script's folder is on sys.path when run as a script

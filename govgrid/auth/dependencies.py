@@ -5,16 +5,22 @@ They only raise Unauthenticated / Forbidden; govgrid.web.errors maps those to 40
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from collections.abc import Callable
+from collections.abc import Coroutine
+from typing import Annotated
+from typing import Any
 
 from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security import HTTPBearer
 
-from govgrid.auth.principal import Principal, Role
+from govgrid.auth.principal import Principal
+from govgrid.auth.principal import Role
 from govgrid.auth.tokens import read_token
-from govgrid.config import GovgridSettings, get_settings
-from govgrid.errors import Forbidden, Unauthenticated
+from govgrid.config import GovgridSettings
+from govgrid.config import get_settings
+from govgrid.errors import Forbidden
+from govgrid.errors import Unauthenticated
 
 # auto_error=False: we raise our own Unauthenticated, but OpenAPI still shows the bearer scheme.
 bearer_scheme = HTTPBearer(auto_error=False)

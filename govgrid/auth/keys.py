@@ -19,8 +19,10 @@ import httpx
 import jwt
 
 from govgrid.auth.development import JWKS_FILE
-from govgrid.config import DEVELOPMENT_ISSUER, GovgridSettings
-from govgrid.errors import DependencyUnavailable, Unauthenticated
+from govgrid.config import DEVELOPMENT_ISSUER
+from govgrid.config import GovgridSettings
+from govgrid.errors import DependencyUnavailable
+from govgrid.errors import Unauthenticated
 
 log = logging.getLogger(__name__)
 

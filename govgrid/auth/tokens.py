@@ -17,8 +17,10 @@ import jwt
 from govgrid.auth.development import ALGORITHM as DEVELOPMENT_ALGORITHM
 from govgrid.auth.development import signing_key
 from govgrid.auth.keys import key_set_for
-from govgrid.auth.principal import Principal, Role
-from govgrid.config import DEVELOPMENT_ISSUER, GovgridSettings
+from govgrid.auth.principal import Principal
+from govgrid.auth.principal import Role
+from govgrid.config import DEVELOPMENT_ISSUER
+from govgrid.config import GovgridSettings
 from govgrid.errors import Unauthenticated
 
 # Tolerated clock difference between the host that minted a token and the one reading it.

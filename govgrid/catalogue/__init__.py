@@ -7,21 +7,23 @@ checked-in schemas: ``python -m govgrid.catalogue.export``. A class renamed rena
 schemas' check fails until the schemas are regenerated, so a rename is never silent.
 """
 
-from govgrid.catalogue.registry import Catalogue, CatalogueEntry, DomainEvent, UnknownEventType, event_types
+from govgrid.catalogue.registry import Catalogue
+from govgrid.catalogue.registry import CatalogueEntry
+from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import UnknownEventType
+from govgrid.catalogue.registry import event_types
 
 catalogue = Catalogue()
 
 # Importing the modules registers their events in `catalogue`.
-from govgrid.catalogue import (  # noqa: E402
-    appointments,
-    clocks,
-    eventlog,
-    mediation,
-    organisation,
-    outreach,
-    patrols,
-    tips,
-)
+from govgrid.catalogue import appointments  # noqa: E402
+from govgrid.catalogue import clocks  # noqa: E402
+from govgrid.catalogue import eventlog  # noqa: E402
+from govgrid.catalogue import mediation  # noqa: E402
+from govgrid.catalogue import organisation  # noqa: E402
+from govgrid.catalogue import outreach  # noqa: E402
+from govgrid.catalogue import patrols  # noqa: E402
+from govgrid.catalogue import tips  # noqa: E402
 
 catalogue.check_complete()
 

@@ -14,7 +14,10 @@ from typing import Annotated
 from pydantic import Field
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import Note, OrgCode, PersonId, RecordId
+from govgrid.catalogue.fields import Note
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import PersonId
+from govgrid.catalogue.fields import RecordId
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "appointments"

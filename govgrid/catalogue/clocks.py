@@ -16,12 +16,15 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime
+from pydantic import Field
 
 from govgrid.auth.principal import Role
-from govgrid.bounds import EARLIEST_DAY, LATEST_DAY
+from govgrid.bounds import EARLIEST_DAY
+from govgrid.bounds import LATEST_DAY
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import Note, Reason
+from govgrid.catalogue.fields import Note
+from govgrid.catalogue.fields import Reason
 from govgrid.catalogue.registry import DomainEvent
 
 StageCode = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$", description="The record's stage.")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.registry import EVERY_SERVICE, DomainEvent
+from govgrid.catalogue.registry import EVERY_SERVICE
+from govgrid.catalogue.registry import DomainEvent
 
 
 @catalogue.event(EVERY_SERVICE)

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from govgrid.catalogue import Catalogue, catalogue
+from govgrid.catalogue import Catalogue
+from govgrid.catalogue import catalogue
 from govgrid.catalogue.registry import EVERY_SERVICE
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import events_topic

@@ -14,11 +14,17 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import GridCode, OrgCode, PersonId
-from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
+from govgrid.catalogue.fields import GridCode
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import PersonId
+from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import dated_when_recorded
 
 SERVICE = "mediation"
 

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated
+from typing import Any
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import OrgCode, OrgName
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import OrgName
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "appointments"

@@ -15,11 +15,19 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator
+from pydantic import Field
+from pydantic import model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import Count, Note, OrgCode, OrgName, PersonId, RecordId
-from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
+from govgrid.catalogue.fields import Count
+from govgrid.catalogue.fields import Note
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import OrgName
+from govgrid.catalogue.fields import PersonId
+from govgrid.catalogue.fields import RecordId
+from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import dated_when_recorded
 
 SERVICE = "outreach"
 

@@ -11,12 +11,23 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import field_validator
+from pydantic import model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import Count, Note, OrgCode, PersonId, Reason, RecordId
+from govgrid.catalogue.fields import Count
+from govgrid.catalogue.fields import Note
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import PersonId
+from govgrid.catalogue.fields import Reason
+from govgrid.catalogue.fields import RecordId
 from govgrid.catalogue.registry import DomainEvent
 
 SERVICE = "patrols"

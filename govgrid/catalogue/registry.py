@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any
+from typing import ClassVar
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+from pydantic import ConfigDict
 
-from govgrid.china_time import CHINA_STANDARD_TIME, china_day
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
 
 

@@ -12,12 +12,19 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime
+from pydantic import Field
+from pydantic import model_validator
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.fields import GridCode, OrgCode, PersonId, Reason, RecordId
+from govgrid.catalogue.fields import GridCode
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import PersonId
+from govgrid.catalogue.fields import Reason
+from govgrid.catalogue.fields import RecordId
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.registry import DomainEvent, dated_when_recorded
+from govgrid.catalogue.registry import DomainEvent
+from govgrid.catalogue.registry import dated_when_recorded
 
 SERVICE = "tips"
 

@@ -4,17 +4,25 @@ store every event of the file in one statement (instead of a read and an append 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Iterable
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Protocol
 
 import asyncpg
 
-from govgrid.envelope import EventDraft, EventEnvelope
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore.port import EventStore, check_drafts
-from govgrid.eventstore.postgres import EVENT_COLUMNS, PostgresEventStore, envelope_from_row, event_columns
+from govgrid.eventstore.port import EventStore
+from govgrid.eventstore.port import check_drafts
+from govgrid.eventstore.postgres import EVENT_COLUMNS
+from govgrid.eventstore.postgres import PostgresEventStore
+from govgrid.eventstore.postgres import envelope_from_row
+from govgrid.eventstore.postgres import event_columns
 
 # Events and their outbox rows for many streams at once. No version check beyond the constraint: the
 # expected versions were read in this transaction, so only a concurrent writer can be ahead, and its

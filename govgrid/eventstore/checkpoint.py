@@ -12,15 +12,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from uuid import uuid4
 
 import asyncpg
 
 from govgrid.catalogue.eventlog import EventLogCheckpointed
-from govgrid.envelope import EventDraft, Jurisdiction
+from govgrid.envelope import EventDraft
+from govgrid.envelope import Jurisdiction
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore.chain import Head, merkle_root
+from govgrid.eventstore.chain import Head
+from govgrid.eventstore.chain import merkle_root
 from govgrid.eventstore.postgres import PostgresEventStore
 from govgrid.stopping import sleep_unless_stopping
 

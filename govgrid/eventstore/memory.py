@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from govgrid.envelope import EventDraft, EventEnvelope
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore.port import check_drafts
 

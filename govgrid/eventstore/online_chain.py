@@ -28,7 +28,8 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -36,7 +37,11 @@ from typing import TypeVar
 import asyncpg
 
 from govgrid.config import GovgridSettings
-from govgrid.db import MIGRATION_TIMEOUT, MIGRATIONS_LOCK, check_schema_name, migration_name, record_migration
+from govgrid.db import MIGRATION_TIMEOUT
+from govgrid.db import MIGRATIONS_LOCK
+from govgrid.db import check_schema_name
+from govgrid.db import migration_name
+from govgrid.db import record_migration
 from govgrid.eventstore import MIGRATIONS
 
 CHAIN = "0003_hash_chain.sql"

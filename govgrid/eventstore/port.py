@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from govgrid.envelope import EventDraft, EventEnvelope
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 
 
 class EventStore(Protocol):

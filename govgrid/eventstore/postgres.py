@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from govgrid.envelope import EventDraft, EventEnvelope
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore.port import check_drafts
 from govgrid.eventstore.wakeup import wake_relay

@@ -30,14 +30,17 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import ConsumerRecord
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
@@ -45,9 +48,15 @@ from govgrid.catalogue.eventlog import EventLogCheckpointed
 from govgrid.config import GovgridSettings
 from govgrid.db import check_schema_name
 from govgrid.envelope import EventEnvelope
-from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
-from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, heads_at
-from govgrid.kafka import events_topic, topic_partitions
+from govgrid.eventstore.chain import CHAINED_COLUMNS
+from govgrid.eventstore.chain import GENESIS
+from govgrid.eventstore.chain import Head
+from govgrid.eventstore.chain import event_hash
+from govgrid.eventstore.chain import merkle_root
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
+from govgrid.eventstore.checkpoint import heads_at
+from govgrid.kafka import events_topic
+from govgrid.kafka import topic_partitions
 
 FETCH_ROWS = 5_000  # events per round trip of the scan
 TAMPERED = 1  # exit status: something in the log is not as it was stored

@@ -22,21 +22,28 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from datetime import timedelta
 
 import asyncpg
 import uvloop
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from prometheus_client import Counter, Gauge, start_http_server
+from prometheus_client import Counter
+from prometheus_client import Gauge
+from prometheus_client import start_http_server
 
 from govgrid.config import GovgridSettings
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.eventstore import MIGRATIONS
 from govgrid.eventstore.wakeup import outbox_channel
-from govgrid.kafka import ensure_topics, events_topic, idempotent_producer
-from govgrid.observability import DependencyAway, configure_logging
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import events_topic
+from govgrid.kafka import idempotent_producer
+from govgrid.observability import DependencyAway
+from govgrid.observability import configure_logging
 from govgrid.outbox.housekeeping import Housekeeping
 from govgrid.stopping import sleep_unless_stopping
 

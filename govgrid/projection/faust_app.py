@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import TypeVar
 
 import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
 import faust
 
 from govgrid.config import GovgridSettings
-from govgrid.observability import NOISY_LIBRARIES, DependencyAway, quiet_repeats
+from govgrid.observability import NOISY_LIBRARIES
+from govgrid.observability import DependencyAway
+from govgrid.observability import quiet_repeats
 from govgrid.web.errors import DATABASE_UNAVAILABLE
 
 # A dead worker's partitions go to the others once Kafka stops hearing from it: after this many

@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer
+from aiokafka import ConsumerRecord
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
@@ -25,7 +28,8 @@ from govgrid.envelope import EventEnvelope
 from govgrid.eventstore.wakeup import wake_relay
 from govgrid.kafka import topic_partitions
 from govgrid.observability import DependencyAway
-from govgrid.projection.apply_once import Applier, record_applied_many
+from govgrid.projection.apply_once import Applier
+from govgrid.projection.apply_once import record_applied_many
 from govgrid.stopping import sleep_unless_stopping
 
 log = logging.getLogger("govgrid.feed")

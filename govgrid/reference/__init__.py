@@ -7,24 +7,21 @@ See ``govgrid.reference.org`` and ``govgrid.reference.people`` for how a service
 
 from pathlib import Path
 
-from govgrid.reference.feed import ReferenceFeed, ReferenceTable
-from govgrid.reference.org import (
-    ORG_EVENT_TYPES,
-    ORG_TABLES,
-    TOWNSHIP_KINDS,
-    VILLAGE_KINDS,
-    OrgReference,
-    OrgUnitRef,
-    apply_org_event,
-    apply_org_events,
-)
-from govgrid.reference.people import (
-    PEOPLE_EVENT_TYPES,
-    PEOPLE_TABLE,
-    PeopleReference,
-    PersonRef,
-    apply_person_event,
-)
+from govgrid.reference.feed import ReferenceFeed
+from govgrid.reference.feed import ReferenceTable
+from govgrid.reference.org import ORG_EVENT_TYPES
+from govgrid.reference.org import ORG_TABLES
+from govgrid.reference.org import TOWNSHIP_KINDS
+from govgrid.reference.org import VILLAGE_KINDS
+from govgrid.reference.org import OrgReference
+from govgrid.reference.org import OrgUnitRef
+from govgrid.reference.org import apply_org_event
+from govgrid.reference.org import apply_org_events
+from govgrid.reference.people import PEOPLE_EVENT_TYPES
+from govgrid.reference.people import PEOPLE_TABLE
+from govgrid.reference.people import PeopleReference
+from govgrid.reference.people import PersonRef
+from govgrid.reference.people import apply_person_event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -18,7 +18,9 @@ import asyncpg
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import events_topic
 from govgrid.projection.apply_once import Applier
-from govgrid.projection.feed import BatchApplier, TopicFeed, one_by_one
+from govgrid.projection.feed import BatchApplier
+from govgrid.projection.feed import TopicFeed
+from govgrid.projection.feed import one_by_one
 
 
 @dataclass(frozen=True)

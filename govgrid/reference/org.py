@@ -27,15 +27,16 @@ from itertools import groupby
 
 import asyncpg
 
-from govgrid.catalogue import DomainEvent, catalogue, event_types
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrganisationUnitRenamed,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue import catalogue
+from govgrid.catalogue import event_types
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.reference.feed import ReferenceTable
 

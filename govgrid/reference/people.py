@@ -17,13 +17,12 @@ from datetime import date
 
 import asyncpg
 
-from govgrid.catalogue import catalogue, event_types
-from govgrid.catalogue.appointments import (
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    PoliceOfficerTransferred,
-    VillageCadreRegistered,
-)
+from govgrid.catalogue import catalogue
+from govgrid.catalogue import event_types
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import PoliceOfficerTransferred
+from govgrid.catalogue.appointments import VillageCadreRegistered
 from govgrid.envelope import EventEnvelope
 from govgrid.officers import Officer
 from govgrid.reference.feed import ReferenceTable

@@ -8,24 +8,23 @@
 See docs/writing-a-service.md.
 """
 
-from govgrid.service.base import (
-    CurrentService,
-    ServiceBase,
-    open_pool,
-    running,
-    service_app,
-)
+from govgrid.service.base import CurrentService
+from govgrid.service.base import ServiceBase
+from govgrid.service.base import open_pool
+from govgrid.service.base import running
+from govgrid.service.base import service_app
 from govgrid.service.entrypoint import Entrypoint
-from govgrid.service.pipeline import Aggregate, EventsOnly, Recorded, Target
-from govgrid.service.routes import (
-    Command,
-    Import,
-    StateReads,
-    command_router,
-    record_id,
-    registry_code,
-    state_response,
-)
+from govgrid.service.pipeline import Aggregate
+from govgrid.service.pipeline import EventsOnly
+from govgrid.service.pipeline import Recorded
+from govgrid.service.pipeline import Target
+from govgrid.service.routes import Command
+from govgrid.service.routes import Import
+from govgrid.service.routes import StateReads
+from govgrid.service.routes import command_router
+from govgrid.service.routes import record_id
+from govgrid.service.routes import registry_code
+from govgrid.service.routes import state_response
 
 __all__ = [
     "Aggregate",

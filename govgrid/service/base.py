@@ -5,22 +5,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 import asyncpg
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import FastAPI
+from fastapi import Request
 
-from govgrid import projection, reference
+from govgrid import projection
+from govgrid import reference
 from govgrid.commands import PostgresCommandRunner
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import Checkpoints
-from govgrid.projection import Applier, TopicFeed
+from govgrid.projection import Applier
+from govgrid.projection import TopicFeed
 from govgrid.service.settings import ServiceSettings
 from govgrid.web.app import create_service_app
 from govgrid.web.health import postgres_ready_check

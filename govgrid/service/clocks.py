@@ -12,28 +12,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from govgrid import clocks
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.clocks import ClockChanged
 from govgrid.china_time import china_day
-from govgrid.clocks import (
-    NO_CLOCKS,
-    CarryOverClock,
-    ClockEventTypes,
-    Clocks,
-    ExtendClock,
-    PauseClock,
-    ResumeClock,
-)
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.clocks import NO_CLOCKS
+from govgrid.clocks import CarryOverClock
+from govgrid.clocks import ClockEventTypes
+from govgrid.clocks import Clocks
+from govgrid.clocks import ExtendClock
+from govgrid.clocks import PauseClock
+from govgrid.clocks import ResumeClock
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.envelope import StreamNaming
-from govgrid.service.pipeline import Aggregate, Target, UnitOfWork
-from govgrid.service.routes import Command, state_response
-from govgrid.working_days import WorkingDays, china_working_days
+from govgrid.service.pipeline import Aggregate
+from govgrid.service.pipeline import Target
+from govgrid.service.pipeline import UnitOfWork
+from govgrid.service.routes import Command
+from govgrid.service.routes import state_response
+from govgrid.working_days import WorkingDays
+from govgrid.working_days import china_working_days
 
 U = TypeVar("U", bound=UnitOfWork)
 

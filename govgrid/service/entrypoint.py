@@ -3,14 +3,20 @@ routers."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
+from fastapi import FastAPI
 
 from govgrid.imports import import_command_line
-from govgrid.service.base import ServiceBase, service_app
+from govgrid.service.base import ServiceBase
+from govgrid.service.base import service_app
 from govgrid.service.routes import CommandRouter
 from govgrid.service.settings import ServiceSettings
 from govgrid.web.app import serve

@@ -10,18 +10,30 @@ order everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from datetime import date
+from datetime import datetime
+from typing import Any
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
 
 import asyncpg
 
-from govgrid.aggregate import Evolve, Loaded, append_to, fold, load, state_body
+from govgrid.aggregate import Evolve
+from govgrid.aggregate import Loaded
+from govgrid.aggregate import append_to
+from govgrid.aggregate import fold
+from govgrid.aggregate import load
+from govgrid.aggregate import state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.china_time import today_in_china
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.port import EventStore

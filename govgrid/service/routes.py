@@ -10,28 +10,49 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import is_dataclass
 from functools import cache
-from typing import Annotated, Any, get_origin, get_type_hints
+from typing import Annotated
+from typing import Any
+from typing import get_origin
+from typing import get_type_hints
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter
+from fastapi import Path
+from fastapi import Request
+from fastapi import Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel
+from pydantic import create_model
 
-from govgrid.aggregate import Loaded, state_body
-from govgrid.auth import CurrentPrincipal, Principal, Role
+from govgrid.aggregate import Loaded
+from govgrid.aggregate import state_body
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Principal
+from govgrid.auth import Role
 from govgrid.commands import CommandResult
 from govgrid.envelope import EventEnvelope
-from govgrid.errors import Forbidden, Unauthenticated
+from govgrid.errors import Forbidden
+from govgrid.errors import Unauthenticated
 from govgrid.imports import parse_rows
-from govgrid.service.base import CurrentService, ServiceBase
+from govgrid.service.base import CurrentService
+from govgrid.service.base import ServiceBase
 from govgrid.service.pipeline import Aggregate
-from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.commands import IdempotencyKey
+from govgrid.web.commands import execute
 from govgrid.web.errors import error_responses
-from govgrid.web.reads import read_history, read_state
-from govgrid.web.uploads import read_upload, upload_body
+from govgrid.web.reads import read_history
+from govgrid.web.reads import read_state
+from govgrid.web.uploads import read_upload
+from govgrid.web.uploads import upload_body
 
 PATH_ID = re.compile(r"{(\w+)}")
 

@@ -7,7 +7,8 @@ same rule for rows that carry those three codes.
 
 from __future__ import annotations
 
-from govgrid.auth import Principal, Role
+from govgrid.auth import Principal
+from govgrid.auth import Role
 
 
 def visible_codes(principal: Principal) -> list[str] | None:

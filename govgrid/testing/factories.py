@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.envelope import EventDraft, Jurisdiction
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.envelope import EventDraft
+from govgrid.envelope import Jurisdiction
 
 
 def village_registered(n: int = 1) -> OrganisationUnitRegistered:

@@ -9,18 +9,25 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from govgrid.config import get_settings
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.kafka import events_topic
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
-from govgrid.testing.servers import LocalInstance, kafka_server, local_instance, postgres_server
+from govgrid.testing.servers import LocalInstance
+from govgrid.testing.servers import kafka_server
+from govgrid.testing.servers import local_instance
+from govgrid.testing.servers import postgres_server
 
 TEST_KINDS = ("unit", "integration", "e2e")
 

@@ -7,9 +7,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import ConsumerRecord
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.admin.config_resource import ConfigResource
+from aiokafka.admin.config_resource import ConfigResourceType
 
 from govgrid.kafka import idempotent_producer
 

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 import asyncpg
 
 from govgrid.envelope import EventEnvelope
-from govgrid.eventstore.postgres import EVENT_COLUMNS, envelope_from_row
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.eventstore.postgres import EVENT_COLUMNS
+from govgrid.eventstore.postgres import envelope_from_row
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.outbox import OutboxRelay
 from govgrid.outbox.housekeeping import Housekeeping
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TypeVar
 
 import pytest
 
-from govgrid.aggregate import Evolve, fold
+from govgrid.aggregate import Evolve
+from govgrid.aggregate import fold
 from govgrid.catalogue import DomainEvent
 from govgrid.errors import RuleBroken
 

@@ -14,7 +14,8 @@ from govgrid.catalogue import catalogue
 from govgrid.catalogue.organisation import OrganisationUnitRegistered
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import EventStore
-from govgrid.testing.factories import draft, village_registered
+from govgrid.testing.factories import draft
+from govgrid.testing.factories import village_registered
 
 
 class EventStoreContract:

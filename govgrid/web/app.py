@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Any
+from typing import TypeVar
 
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
+from fastapi import FastAPI
 from starlette.types import Lifespan
 
 from govgrid.config import GovgridSettings
 from govgrid.observability import configure_logging
 from govgrid.web.errors import install_error_handlers
-from govgrid.web.health import ReadyCheck, health_router
+from govgrid.web.health import ReadyCheck
+from govgrid.web.health import health_router
 from govgrid.web.middleware import install_observability
 
 

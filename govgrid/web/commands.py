@@ -9,14 +9,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from govgrid.auth import Principal
-from govgrid.commands import (
-    CommandContext,
-    CommandResult,
-    ContextHandler,
-    PostgresCommandRunner,
-    U,
-    request_fingerprint,
-)
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.commands import ContextHandler
+from govgrid.commands import PostgresCommandRunner
+from govgrid.commands import U
+from govgrid.commands import request_fingerprint
 
 IdempotencyKey = Annotated[
     str | None,

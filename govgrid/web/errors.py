@@ -7,27 +7,30 @@ stack trace or the text of an unexpected exception; those go to the log.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel
+from pydantic import Field
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from govgrid.config import GovgridSettings
-from govgrid.errors import (
-    DependencyUnavailable,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RuleBroken,
-    Unauthenticated,
-)
-from govgrid.observability import bind_correlation_id, current_correlation_id
+from govgrid.errors import DependencyUnavailable
+from govgrid.errors import Forbidden
+from govgrid.errors import InvalidInput
+from govgrid.errors import NotFound
+from govgrid.errors import RuleBroken
+from govgrid.errors import Unauthenticated
+from govgrid.observability import bind_correlation_id
+from govgrid.observability import current_correlation_id
 
 logger = logging.getLogger(__name__)
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 
 import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no type hints
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
+from fastapi import Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import generate_latest
 
 from govgrid.observability import DependencyAway
 

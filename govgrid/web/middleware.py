@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
-from uuid import UUID, uuid4
+from uuid import UUID
+from uuid import uuid4
 
 from fastapi import FastAPI
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
 
 from govgrid.config import GovgridSettings
-from govgrid.observability import bind_correlation_id, http_request_seconds, http_requests_total
+from govgrid.observability import bind_correlation_id
+from govgrid.observability import http_request_seconds
+from govgrid.observability import http_requests_total
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -5,11 +5,15 @@ from ``day + 1`` or the database driver."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from fastapi import Path, Query
+from fastapi import Path
+from fastapi import Query
 
-from govgrid.bounds import EARLIEST_DAY, LATEST_DAY, MAX_OFFSET
+from govgrid.bounds import EARLIEST_DAY
+from govgrid.bounds import LATEST_DAY
+from govgrid.bounds import MAX_OFFSET
 
 
 def day_parameter(

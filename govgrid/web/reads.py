@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from govgrid.aggregate import Evolve, fold, state_body
+from govgrid.aggregate import Evolve
+from govgrid.aggregate import fold
+from govgrid.aggregate import state_body
 from govgrid.auth import Principal
 from govgrid.catalogue import catalogue
 from govgrid.envelope import EventEnvelope
-from govgrid.errors import Forbidden, NotFound
+from govgrid.errors import Forbidden
+from govgrid.errors import NotFound
 from govgrid.eventstore import EventStore
 
 

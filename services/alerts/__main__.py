@@ -8,7 +8,8 @@ from pathlib import Path
 
 import uvloop
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.observability import configure_logging
 from govgrid.projection import MIGRATIONS
 from services.alerts.process import Alerts

@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from services.alerts.rules import (
-    DEPUTY_SECRETARY_LOST,
-    DISPUTE_ESCALATED,
-    DISPUTE_OVERDUE,
-    LEAD_OVERDUE,
-    Alert,
-)
+from services.alerts.rules import DEPUTY_SECRETARY_LOST
+from services.alerts.rules import DISPUTE_ESCALATED
+from services.alerts.rules import DISPUTE_OVERDUE
+from services.alerts.rules import LEAD_OVERDUE
+from services.alerts.rules import Alert
 from services.alerts.settings import Format
 
 TITLES = {

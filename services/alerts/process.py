@@ -16,23 +16,34 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.appointments import AppointmentApproved, AppointmentEnded, AppointmentNominated
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrganisationUnitRenamed
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.kafka import events_topic
 from govgrid.observability import DependencyAway
 from govgrid.projection import TopicFeed
 from govgrid.stopping import sleep_unless_stopping
 from services.alerts import formats
-from services.alerts.rules import DEPUTY_SECRETARY, Alert, Deadline, Settled, decide
-from services.alerts.settings import AlertsSettings, Receiver
+from services.alerts.rules import DEPUTY_SECRETARY
+from services.alerts.rules import Alert
+from services.alerts.rules import Deadline
+from services.alerts.rules import Settled
+from services.alerts.rules import decide
+from services.alerts.settings import AlertsSettings
+from services.alerts.settings import Receiver
 
 log = logging.getLogger("govgrid.alerts")
 

@@ -12,13 +12,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import AppointmentEnded, AppointmentKind
-from govgrid.catalogue.mediation import AgreementReached, DisputeClosed, DisputeEscalated, DisputeRegistered
-from govgrid.catalogue.tips import LeadClosed, LeadDismissed, LeadReceived, LeadTriaged, LeadVerified
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.china_time import occurred_on
 from govgrid.envelope import Jurisdiction
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel
+from pydantic import Field
+from pydantic import HttpUrl
 
 from govgrid.config import GovgridSettings
 from govgrid.envelope import Jurisdiction

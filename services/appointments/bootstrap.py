@@ -7,7 +7,8 @@ from functools import partial
 from pathlib import Path
 
 from govgrid.commands import PostgresCommandRunner
-from govgrid.service import ServiceBase, open_pool
+from govgrid.service import ServiceBase
+from govgrid.service import open_pool
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork
 from services.appointments.settings import AppointmentsSettings
 

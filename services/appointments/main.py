@@ -4,7 +4,9 @@ appointments (双向兼职): nominated -> approved -> certificate issued -> ende
 from __future__ import annotations
 
 from govgrid.service import Entrypoint
-from services.appointments.api import appointments, org_units, people
+from services.appointments.api import appointments
+from services.appointments.api import org_units
+from services.appointments.api import people
 from services.appointments.bootstrap import start_service
 from services.appointments.settings import AppointmentsSettings
 

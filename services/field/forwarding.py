@@ -13,9 +13,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter
+from fastapi import FastAPI
+from fastapi import HTTPException
+from fastapi import Request
+from fastapi import Response
 
-from govgrid.errors import DependencyUnavailable, InvalidInput, NotFound
+from govgrid.errors import DependencyUnavailable
+from govgrid.errors import InvalidInput
+from govgrid.errors import NotFound
 from govgrid.web.errors import error_responses
 from services.field.settings import FieldSettings
 

@@ -14,8 +14,10 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from govgrid.web.app import create_service_app, serve
-from services.field.forwarding import forwarding_router, upstream_client
+from govgrid.web.app import create_service_app
+from govgrid.web.app import serve
+from services.field.forwarding import forwarding_router
+from services.field.forwarding import upstream_client
 from services.field.settings import FieldSettings
 
 STATIC = Path(__file__).parent / "static"

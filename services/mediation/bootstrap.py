@@ -11,9 +11,11 @@ from pathlib import Path
 
 from govgrid.commands import PostgresCommandRunner
 from govgrid.reference import ReferenceTable
-from govgrid.service import ServiceBase, open_pool
+from govgrid.service import ServiceBase
+from govgrid.service import open_pool
 from govgrid.service.base import Background
-from services.mediation.application import mediators, referrals
+from services.mediation.application import mediators
+from services.mediation.application import referrals
 from services.mediation.application.index import recompute_due_dates
 from services.mediation.application.unit_of_work import MediationUnitOfWork
 from services.mediation.domain.ladder import EscalationLadder

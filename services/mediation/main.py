@@ -5,7 +5,9 @@ with overdue disputes. Leads referred by the tips service open disputes by thems
 from __future__ import annotations
 
 from govgrid.service import Entrypoint
-from services.mediation.api import clocks, disputes, villages
+from services.mediation.api import clocks
+from services.mediation.api import disputes
+from services.mediation.api import villages
 from services.mediation.bootstrap import start_service
 from services.mediation.settings import MediationSettings
 

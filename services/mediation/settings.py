@@ -6,12 +6,14 @@ The escalation ladder is JSON in ``ESCALATION_LADDER``, e.g.
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
+from pydantic import field_validator
 
 from govgrid.catalogue.mediation import MediationLevel
 from govgrid.kafka import events_topic
 from govgrid.service.settings import ServiceSettings
-from services.mediation.domain.ladder import EscalationLadder, LevelLimit
+from services.mediation.domain.ladder import EscalationLadder
+from services.mediation.domain.ladder import LevelLimit
 
 
 class MediationSettings(ServiceSettings):

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from govgrid.commands import PostgresCommandRunner
-from govgrid.service import ServiceBase, open_pool
+from govgrid.service import ServiceBase
+from govgrid.service import open_pool
 from govgrid.service.base import Background
 from services.outreach.application.unit_of_work import OutreachUnitOfWork
 from services.outreach.settings import OutreachSettings

@@ -5,7 +5,12 @@ job referrals of people in difficulty."""
 from __future__ import annotations
 
 from govgrid.service import Entrypoint
-from services.outreach.api import cases, drives, enterprise_visits, enterprises, referrals, schools
+from services.outreach.api import cases
+from services.outreach.api import drives
+from services.outreach.api import enterprise_visits
+from services.outreach.api import enterprises
+from services.outreach.api import referrals
+from services.outreach.api import schools
 from services.outreach.bootstrap import start_service
 from services.outreach.settings import OutreachSettings
 

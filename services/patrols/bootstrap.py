@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from govgrid.commands import PostgresCommandRunner
-from govgrid.service import ServiceBase, open_pool
+from govgrid.service import ServiceBase
+from govgrid.service import open_pool
 from govgrid.service.base import Background
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork
 from services.patrols.settings import PatrolsSettings

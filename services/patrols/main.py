@@ -5,7 +5,10 @@ station (接处警, criminal and public-security cases)."""
 from __future__ import annotations
 
 from govgrid.service import Entrypoint
-from services.patrols.api import clearance, patrols, police_activity, teams
+from services.patrols.api import clearance
+from services.patrols.api import patrols
+from services.patrols.api import police_activity
+from services.patrols.api import teams
 from services.patrols.bootstrap import start_service
 from services.patrols.settings import PatrolsSettings
 

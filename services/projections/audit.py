@@ -23,15 +23,23 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import astuple, dataclass
-from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode
+from dataclasses import astuple
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
 import asyncpg
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
 
-from govgrid.auth import CurrentPrincipal, Principal
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Principal
 from govgrid.observability import DependencyAway
 from govgrid.web.errors import DATABASE_UNAVAILABLE
 

@@ -21,7 +21,8 @@ import sys
 from uuid import UUID
 
 from govgrid.observability import configure_logging
-from services.projections.dispatch import discard_parked, retry_parked
+from services.projections.dispatch import discard_parked
+from services.projections.dispatch import retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings

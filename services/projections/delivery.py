@@ -19,7 +19,8 @@ Applying an event twice is harmless: the read models' positions skip it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import asyncpg

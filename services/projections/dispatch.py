@@ -19,20 +19,30 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence, Set
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from collections.abc import Set
+from dataclasses import dataclass
+from dataclasses import field
 from uuid import UUID
 
 import asyncpg
 from pydantic import ValidationError
 
-from govgrid.catalogue import DomainEvent, UnknownEventType, catalogue
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue import UnknownEventType
+from govgrid.catalogue import catalogue
 from govgrid.envelope import EventEnvelope
 from services.projections.generations import Generations
-from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
+from services.projections.positions import KafkaPosition
+from services.projections.positions import KafkaRecords
+from services.projections.positions import NotInKafka
 from services.projections.read_positions import Positions
-from services.projections.readmodels.base import Changes, Key, ReadModel, Table
-from services.projections.writes import existing, write
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Key
+from services.projections.readmodels.base import ReadModel
+from services.projections.readmodels.base import Table
+from services.projections.writes import existing
+from services.projections.writes import write
 
 log = logging.getLogger("govgrid.projections")
 

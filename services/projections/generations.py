@@ -17,8 +17,10 @@ from pathlib import Path
 
 import asyncpg
 
-from govgrid.db import apply_migrations, create_pool
-from services.projections.readmodels import READ_MODELS, ReadModel
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from services.projections.readmodels import READ_MODELS
+from services.projections.readmodels import ReadModel
 from services.projections.settings import ProjectionsSettings
 
 CONTROL_MIGRATIONS = Path(__file__).parent / "migrations" / "control"

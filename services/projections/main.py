@@ -8,26 +8,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from govgrid.web.app import create_service_app, serve
-from services.projections.api import (
-    activity,
-    clocks,
-    coverage,
-    disputes,
-    export,
-    leads,
-    live,
-    maps,
-    org_units,
-    outreach,
-    patrols,
-    police_activity,
-)
-from services.projections.api import (
-    audit as audit_api,
-)
+from govgrid.web.app import create_service_app
+from govgrid.web.app import serve
+from services.projections.api import activity
+from services.projections.api import audit as audit_api
+from services.projections.api import clocks
+from services.projections.api import coverage
+from services.projections.api import disputes
+from services.projections.api import export
+from services.projections.api import leads
+from services.projections.api import live
+from services.projections.api import maps
+from services.projections.api import org_units
+from services.projections.api import outreach
+from services.projections.api import patrols
+from services.projections.api import police_activity
 from services.projections.api.dashboard import mount_dashboard
-from services.projections.audit import ReadAudit, ReadAuditMiddleware
+from services.projections.audit import ReadAudit
+from services.projections.audit import ReadAuditMiddleware
 from services.projections.generations import Generations
 from services.projections.lag import LagWatch
 from services.projections.settings import ProjectionsSettings

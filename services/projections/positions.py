@@ -15,10 +15,13 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import ConsumerRecord
+from aiokafka import TopicPartition
 from aiokafka.errors import OffsetOutOfRangeError
 
-from govgrid.envelope import EventEnvelope, event_id_of
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import event_id_of
 from govgrid.kafka import topic_partitions
 
 READ_TIMEOUT_SECONDS = 30.0

@@ -20,7 +20,8 @@ catch-up had still to apply, and they would be skipped for good.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Sequence
+from collections.abc import Set
 from uuid import UUID
 
 import asyncpg

@@ -21,20 +21,30 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence, Set
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Sequence
+from collections.abc import Set
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import TopicPartition
 
-from govgrid.envelope import EventEnvelope, event_type_of
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import event_type_of
 from govgrid.kafka import topic_partitions
 from govgrid.observability import configure_logging
 from govgrid.runtime import collect_garbage_in_bulk
-from services.projections.dispatch import apply_batch, apply_batch_on
-from services.projections.generations import Generation, Generations
+from services.projections.dispatch import apply_batch
+from services.projections.dispatch import apply_batch_on
+from services.projections.generations import Generation
+from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
-from services.projections.read_positions import Located, lock_partitions
-from services.projections.readmodels import READ_MODELS, ReadModel
-from services.projections.relay_copies import RelayCopies, read_back_from
+from services.projections.read_positions import Located
+from services.projections.read_positions import lock_partitions
+from services.projections.readmodels import READ_MODELS
+from services.projections.readmodels import ReadModel
+from services.projections.relay_copies import RelayCopies
+from services.projections.relay_copies import read_back_from
 from services.projections.settings import ProjectionsSettings
 
 Progress = Callable[[int, int], None]

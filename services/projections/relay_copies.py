@@ -15,11 +15,17 @@ the ids there, 32 kB a partition rewritten by every batch of every read model, c
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections import Counter
+from collections import deque
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
 from uuid import UUID
 
-from services.projections.positions import KafkaPosition, KafkaRecords, Positioned
+from services.projections.positions import KafkaPosition
+from services.projections.positions import KafkaRecords
+from services.projections.positions import Positioned
 
 WINDOW = 2_000  # records per partition: > 2 x the relay's batch size (500)
 

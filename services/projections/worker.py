@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from functools import partial
 
 import asyncpg
@@ -19,22 +20,27 @@ from aiokafka.errors import KafkaError
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import ensure_topics
 from govgrid.observability import DependencyAway
-from govgrid.projection.faust_app import DATABASE_AWAY, events_source, projection_app, until_database_answers
+from govgrid.projection.faust_app import DATABASE_AWAY
+from govgrid.projection.faust_app import events_source
+from govgrid.projection.faust_app import projection_app
+from govgrid.projection.faust_app import until_database_answers
 from govgrid.runtime import collect_garbage_in_bulk
-from services.projections.delivery import (
-    Gap,
-    Partition,
-    behind,
-    delivered_positions,
-    missing,
-    record_delivered,
-    stalled,
-)
-from services.projections.dispatch import Payloads, apply_batch
+from services.projections.delivery import Gap
+from services.projections.delivery import Partition
+from services.projections.delivery import behind
+from services.projections.delivery import delivered_positions
+from services.projections.delivery import missing
+from services.projections.delivery import record_delivered
+from services.projections.delivery import stalled
+from services.projections.dispatch import Payloads
+from services.projections.dispatch import apply_batch
 from services.projections.generations import Generations
-from services.projections.positions import KafkaPosition, KafkaRecords, Positioned
+from services.projections.positions import KafkaPosition
+from services.projections.positions import KafkaRecords
+from services.projections.positions import Positioned
 from services.projections.readmodels import READ_MODELS
-from services.projections.relay_copies import RelayCopies, read_back_from
+from services.projections.relay_copies import RelayCopies
+from services.projections.relay_copies import read_back_from
 from services.projections.settings import ProjectionsSettings
 
 log = logging.getLogger("govgrid.projections.worker")

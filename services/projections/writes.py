@@ -16,7 +16,11 @@ from typing import Any
 import asyncpg
 import pydantic_core
 
-from services.projections.readmodels.base import Changes, First, Key, Table, Union
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import First
+from services.projections.readmodels.base import Key
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import Union
 
 # Column types by read model and table: the same in every generation of a model, not across models
 # (only coverage's rm_org_units has the map's location columns).

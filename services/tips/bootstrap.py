@@ -9,7 +9,8 @@ from functools import partial
 from pathlib import Path
 
 from govgrid.commands import PostgresCommandRunner
-from govgrid.service import ServiceBase, open_pool
+from govgrid.service import ServiceBase
+from govgrid.service import open_pool
 from govgrid.service.base import Background
 from services.tips.application.retention import keep_shredding
 from services.tips.application.sealing import Sealer

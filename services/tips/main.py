@@ -6,7 +6,10 @@ retention period. Safety notices (安全提示) to the villages' contact groups.
 from __future__ import annotations
 
 from govgrid.service import Entrypoint
-from services.tips.api import clocks, contact_groups, leads, notices
+from services.tips.api import clocks
+from services.tips.api import contact_groups
+from services.tips.api import leads
+from services.tips.api import notices
 from services.tips.bootstrap import start_service
 from services.tips.settings import TipsSettings
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field, SecretStr
+from pydantic import Field
+from pydantic import SecretStr
 
 from govgrid.catalogue.tips import LeadPriority
 from govgrid.service.settings import ServiceSettings

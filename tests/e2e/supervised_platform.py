@@ -6,13 +6,17 @@ import json
 import subprocess
 import tempfile
 import urllib.request
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import ConsoleMessage, Page, async_playwright
+from playwright.async_api import ConsoleMessage
+from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from playwright.async_api import async_playwright
 
 from govgrid.testing.servers import free_port_pair
 from govgrid.testing.supervised import SupervisorRun

@@ -19,12 +19,15 @@ import uvicorn
 from openpyxl import load_workbook
 from playwright.async_api import Page
 from pypdf import PdfReader
-from supervised_platform import dashboard_page, figure
+from supervised_platform import dashboard_page
+from supervised_platform import figure
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue.organisation import OrganisationUnitRenamed
 from govgrid.config import get_settings
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.testing.fixtures import wait_until
 from services.projections.dispatch import project
 from services.projections.generations import Generations
@@ -33,7 +36,9 @@ from services.projections.readmodels import READ_MODELS
 from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import Stream
 from services.projections.tests.integration.test_clocks_read import scenario as clock_scenario
-from services.projections.tests.integration.test_coverage import DEPUTY, HISTORY, appointment
+from services.projections.tests.integration.test_coverage import DEPUTY
+from services.projections.tests.integration.test_coverage import HISTORY
+from services.projections.tests.integration.test_coverage import appointment
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 

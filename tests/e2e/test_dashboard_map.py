@@ -6,18 +6,23 @@ patrol checkpoints. Saves a screenshot to artifacts/dashboard-map.png."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from supervised_platform import dashboard_page
-from test_dashboard import ARTIFACTS, read_api
+from test_dashboard import ARTIFACTS
+from test_dashboard import read_api
 
-from govgrid.auth import Role, mint_token
-from govgrid.catalogue.organisation import Location, OrganisationUnitLocated
+from govgrid.auth import Role
+from govgrid.auth import mint_token
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrganisationUnitLocated
 from govgrid.catalogue.patrols import CheckpointVisited
 from govgrid.config import get_settings
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
@@ -25,7 +30,8 @@ from services.projections.settings import ProjectionsSettings
 from services.projections.tests.integration.conftest import Stream
 from services.projections.tests.integration.test_coverage import HISTORY
 from services.projections.tests.integration.test_disputes_read import Dispute
-from services.projections.tests.integration.test_patrols_read import Patrol, cst
+from services.projections.tests.integration.test_patrols_read import Patrol
+from services.projections.tests.integration.test_patrols_read import cst
 
 __all__ = ["read_api"]  # the read API fixture of the dashboard's tests, over this module's generations
 

@@ -10,9 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from supervised_platform import Platform, dashboard_page, figure, run_platform
+from supervised_platform import Platform
+from supervised_platform import dashboard_page
+from supervised_platform import figure
+from supervised_platform import run_platform
 
-from demo import danzhou, published
+from demo import danzhou
+from demo import published
 from govgrid.testing.servers import PROJECT_ROOT
 
 CITY = danzhou.build()

@@ -9,16 +9,30 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Geolocation, Page, Route, ViewportSize, async_playwright
-from supervised_platform import CHROMIUM, CHROMIUM_ARGS, Platform, request, run_platform
+from playwright.async_api import BrowserContext
+from playwright.async_api import Geolocation
+from playwright.async_api import Page
+from playwright.async_api import Route
+from playwright.async_api import ViewportSize
+from playwright.async_api import async_playwright
+from supervised_platform import CHROMIUM
+from supervised_platform import CHROMIUM_ARGS
+from supervised_platform import Platform
+from supervised_platform import request
+from supervised_platform import run_platform
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.china_time import today_in_china
 from govgrid.config import get_settings
 

@@ -13,7 +13,9 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from supervised_platform import Platform, request, run_platform
+from supervised_platform import Platform
+from supervised_platform import request
+from supervised_platform import run_platform
 
 from govgrid.envelope import EventEnvelope
 from govgrid.testing.kafka import read_topic

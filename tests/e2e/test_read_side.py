@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +15,22 @@ import httpx
 import pytest
 
 from govgrid.testing.fixtures import wait_until
-from govgrid.testing.relay import make_relay, running
-from services.appointments.bootstrap import AppointmentsService, start_service
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from services.appointments.bootstrap import AppointmentsService
+from services.appointments.bootstrap import start_service
 from services.appointments.main import create_app as appointments_app
 from services.appointments.settings import AppointmentsSettings
-from services.appointments.tests.integration.conftest import ADMIN, COVERAGE, GRID, ok
+from services.appointments.tests.integration.conftest import ADMIN
+from services.appointments.tests.integration.conftest import COVERAGE
+from services.appointments.tests.integration.conftest import GRID
+from services.appointments.tests.integration.conftest import ok
 from services.projections.generations import Generations
 from services.projections.lag import measure
 from services.projections.main import create_app as read_api_app
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.conftest import (
-    projection_worker,
-    source_topics,
-)
+from services.projections.tests.integration.conftest import projection_worker
+from services.projections.tests.integration.conftest import source_topics
 
 
 @pytest.fixture

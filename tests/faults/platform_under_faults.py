@@ -17,13 +17,16 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from govgrid.testing.servers import LAUNCHER, free_port_pair, free_ports
+from govgrid.testing.servers import LAUNCHER
+from govgrid.testing.servers import free_port_pair
+from govgrid.testing.servers import free_ports
 from govgrid.testing.supervised import SupervisorRun
 
 SERVICE = "appointments"

@@ -17,12 +17,18 @@ import re
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from platform_under_faults import SERVICE, Load, Platform, answer_kinds, call, runs
+from platform_under_faults import SERVICE
+from platform_under_faults import Load
+from platform_under_faults import Platform
+from platform_under_faults import answer_kinds
+from platform_under_faults import call
+from platform_under_faults import runs
 
 from govgrid.config import GovgridSettings
 from govgrid.envelope import EventEnvelope

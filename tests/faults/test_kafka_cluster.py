@@ -12,9 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from govgrid.kafka import ensure_topics, idempotent_producer
-from govgrid.testing.kafka import read_topic, topic_replication
-from govgrid.testing.servers import LocalInstance, kafka_cluster
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
+from govgrid.testing.kafka import read_topic
+from govgrid.testing.kafka import topic_replication
+from govgrid.testing.servers import LocalInstance
+from govgrid.testing.servers import kafka_cluster
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from govgrid.testing.servers import LAUNCHER, local_instance
+from govgrid.testing.servers import LAUNCHER
+from govgrid.testing.servers import local_instance
 
 sys.path.insert(0, str(LAUNCHER.parent))
 import infra  # deploy/local is not a package: its scripts import each other by name

@@ -28,19 +28,22 @@ from typing import Any
 import pytest
 import schemathesis
 import uvicorn
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck
+from hypothesis import Phase
+from hypothesis import given
+from hypothesis import settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import content_type_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import status_code_conformance
 
-from govgrid.auth import Role, mint_token
-from govgrid.config import GovgridSettings, get_settings
+from govgrid.auth import Role
+from govgrid.auth import mint_token
+from govgrid.config import GovgridSettings
+from govgrid.config import get_settings
 from govgrid.testing.servers import free_ports
 
 pytestmark = [

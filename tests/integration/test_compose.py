@@ -9,26 +9,25 @@ from typing import Any
 
 import pytest
 import yaml
-from deploy_checks import (
-    COMPOSE_FILE,
-    DOCKERFILE,
-    REPO,
-    TEST_SECRETS,
-    MissingVariable,
-    Process,
-    check_env_names,
-    compose_errors,
-    dockerfile_copy_sources,
-    dockerfile_stages,
-    environment_of,
-    interpolate,
-    probe,
-    settings_class,
-    topics_created_by,
-    write_services,
-)
+from deploy_checks import COMPOSE_FILE
+from deploy_checks import DOCKERFILE
+from deploy_checks import REPO
+from deploy_checks import TEST_SECRETS
+from deploy_checks import MissingVariable
+from deploy_checks import Process
+from deploy_checks import check_env_names
+from deploy_checks import compose_errors
+from deploy_checks import dockerfile_copy_sources
+from deploy_checks import dockerfile_stages
+from deploy_checks import environment_of
+from deploy_checks import interpolate
+from deploy_checks import probe
+from deploy_checks import settings_class
+from deploy_checks import topics_created_by
+from deploy_checks import write_services
 
-from govgrid.kafka import EVENTS_TOPIC_CONFIG, events_topic
+from govgrid.kafka import EVENTS_TOPIC_CONFIG
+from govgrid.kafka import events_topic
 
 INFRA = {"kafka", "postgres"}
 

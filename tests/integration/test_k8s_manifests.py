@@ -8,15 +8,13 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from deploy_checks import (
-    K8S_DIR,
-    TEST_SECRETS,
-    Process,
-    check_env_names,
-    probe,
-    topics_created_by,
-    write_services,
-)
+from deploy_checks import K8S_DIR
+from deploy_checks import TEST_SECRETS
+from deploy_checks import Process
+from deploy_checks import check_env_names
+from deploy_checks import probe
+from deploy_checks import topics_created_by
+from deploy_checks import write_services
 
 from govgrid.kafka import events_topic
 

@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from govgrid.testing.servers import LAUNCHER, free_port_pair, local_instance
+from govgrid.testing.servers import LAUNCHER
+from govgrid.testing.servers import free_port_pair
+from govgrid.testing.servers import local_instance
 
 
 def launch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

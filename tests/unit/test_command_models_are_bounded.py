@@ -10,13 +10,22 @@ import importlib
 import inspect
 import types
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from typing import Union
+from typing import get_args
+from typing import get_origin
 
 import pytest
-from pydantic import AfterValidator, AwareDatetime, BaseModel, SecretStr
+from pydantic import AfterValidator
+from pydantic import AwareDatetime
+from pydantic import BaseModel
+from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from govgrid.privacy import no_personal_data

@@ -15,7 +15,8 @@ from govgrid.db import create_pool
 from govgrid.envelope import EventEnvelope
 from govgrid.kafka import events_topic
 from govgrid.projection import ApplyOnce
-from govgrid.projection.faust_app import events_source, projection_app
+from govgrid.projection.faust_app import events_source
+from govgrid.projection.faust_app import projection_app
 
 settings = GovgridSettings()
 app = projection_app(f"probe-{os.environ['PROBE_SERVICE']}", settings)

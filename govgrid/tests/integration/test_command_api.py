@@ -4,28 +4,44 @@ service answers (201, 401, 403, 404, 409, 422, 503) and Idempotency-Key retries.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from typing import Annotated
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import FastAPI
+from fastapi import Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
-from govgrid.auth import CurrentPrincipal, Role, mint_token
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.commands import PostgresCommandRunner
 from govgrid.config import get_settings
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.envelope import Jurisdiction
-from govgrid.errors import NotFound, RuleBroken
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.testing.servers import LocalInstance, local_instance
+from govgrid.errors import NotFound
+from govgrid.errors import RuleBroken
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.testing.servers import LocalInstance
+from govgrid.testing.servers import local_instance
 from govgrid.web.app import create_service_app
-from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.web.commands import IdempotencyKey
+from govgrid.web.commands import execute
 from govgrid.web.health import postgres_ready_check
 
 

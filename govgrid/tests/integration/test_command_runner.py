@@ -7,7 +7,8 @@ import asyncio
 
 import asyncpg
 
-from govgrid.commands import CommandResult, PostgresCommandRunner
+from govgrid.commands import CommandResult
+from govgrid.commands import PostgresCommandRunner
 from govgrid.eventstore import PostgresEventStore
 from govgrid.testing.factories import draft
 

@@ -11,24 +11,41 @@ import shutil
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import asyncpg
 import pytest
 
 from govgrid.catalogue.eventlog import EventLogCheckpointed
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.batch import StreamBatch
-from govgrid.eventstore.chain import CHAINED_COLUMNS, GENESIS, Head, event_hash, merkle_root
-from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM, Checkpoints, checkpoint_at, take_cut
-from govgrid.eventstore.verify import Tampered, Topic, Verified, verify
-from govgrid.testing.factories import draft, village_registered
+from govgrid.eventstore.chain import CHAINED_COLUMNS
+from govgrid.eventstore.chain import GENESIS
+from govgrid.eventstore.chain import Head
+from govgrid.eventstore.chain import event_hash
+from govgrid.eventstore.chain import merkle_root
+from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
+from govgrid.eventstore.checkpoint import Checkpoints
+from govgrid.eventstore.checkpoint import checkpoint_at
+from govgrid.eventstore.checkpoint import take_cut
+from govgrid.eventstore.verify import Tampered
+from govgrid.eventstore.verify import Topic
+from govgrid.eventstore.verify import Verified
+from govgrid.eventstore.verify import verify
+from govgrid.testing.factories import draft
+from govgrid.testing.factories import village_registered
 from govgrid.testing.fixtures import wait_until
-from govgrid.testing.relay import drained, make_relay
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
 from govgrid.testing.relay import running as relay_running
 from govgrid.testing.servers import free_ports
 

@@ -12,10 +12,13 @@ from pathlib import Path
 import asyncpg
 
 from govgrid.eventstore import PostgresEventStore
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
-from govgrid.testing.relay import drained, make_relay, running
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
 
 WORKER = Path(__file__).with_name("faust_counting_worker.py")
 PARTITIONS = 3

@@ -7,9 +7,12 @@ from uuid import uuid4
 
 import asyncpg
 
-from govgrid.commands import CommandResult, PostgresCommandRunner
+from govgrid.commands import CommandResult
+from govgrid.commands import PostgresCommandRunner
 from govgrid.eventstore import PostgresEventStore
-from govgrid.outbox.housekeeping import Housekeeping, expire_idempotency_keys, prune_published_outbox
+from govgrid.outbox.housekeeping import Housekeeping
+from govgrid.outbox.housekeeping import expire_idempotency_keys
+from govgrid.outbox.housekeeping import prune_published_outbox
 from govgrid.testing.factories import draft
 
 HOUR = timedelta(hours=1)

@@ -8,7 +8,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from govgrid.db import MigrationChanged, apply_migrations, checksum, migration_sql
+from govgrid.db import MigrationChanged
+from govgrid.db import apply_migrations
+from govgrid.db import checksum
+from govgrid.db import migration_sql
 
 
 def migrations_dir(tmp_path: Path) -> Path:

@@ -14,10 +14,14 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.errors import ConcurrencyConflict
-from govgrid.eventstore import MIGRATIONS, PostgresEventStore
-from govgrid.eventstore.online_chain import NotApplicable, chain_online, chain_statements
+from govgrid.eventstore import MIGRATIONS
+from govgrid.eventstore import PostgresEventStore
+from govgrid.eventstore.online_chain import NotApplicable
+from govgrid.eventstore.online_chain import chain_online
+from govgrid.eventstore.online_chain import chain_statements
 from govgrid.eventstore.verify import verify
 from govgrid.testing.factories import draft
 

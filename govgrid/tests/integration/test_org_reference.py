@@ -7,45 +7,51 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import PoliceOfficerRegistered, PoliceOfficerTransferred
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrganisationUnitRenamed,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
-from govgrid.db import apply_migrations, create_pool
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import PoliceOfficerTransferred
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.projection import ApplyOnce
-from govgrid.reference import (
-    MIGRATIONS,
-    ORG_TABLES,
-    PEOPLE_TABLE,
-    OrgReference,
-    PeopleReference,
-    ReferenceFeed,
-    ReferenceTable,
-    apply_org_event,
-    apply_org_events,
-)
+from govgrid.reference import MIGRATIONS
+from govgrid.reference import ORG_TABLES
+from govgrid.reference import PEOPLE_TABLE
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
+from govgrid.reference import ReferenceFeed
+from govgrid.reference import ReferenceTable
+from govgrid.reference import apply_org_event
+from govgrid.reference import apply_org_events
 from govgrid.reference.org import PROJECTION as ORG_PROJECTION
 from govgrid.reference.people import PROJECTION as PEOPLE_PROJECTION
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
 from govgrid.testing.servers import LocalInstance
 
 CITY, TOWNSHIP, STATION, OTHER_STATION = "C", "T01", "S01", "S02"

@@ -16,13 +16,18 @@ from aiokafka import ConsumerRecord
 from govgrid.envelope import EventEnvelope
 from govgrid.errors import ConcurrencyConflict
 from govgrid.eventstore import PostgresEventStore
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.outbox.housekeeping import Housekeeping
 from govgrid.projection import ApplyOnce
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, unpublished
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import unpublished
 from govgrid.testing.servers import LocalInstance
 
 

@@ -6,7 +6,9 @@ import asyncio
 
 import asyncpg
 
-from govgrid.eventstore.wakeup import WAKE_INTERVAL, outbox_channel, wake_relay
+from govgrid.eventstore.wakeup import WAKE_INTERVAL
+from govgrid.eventstore.wakeup import outbox_channel
+from govgrid.eventstore.wakeup import wake_relay
 from govgrid.testing.fixtures import wait_until
 
 

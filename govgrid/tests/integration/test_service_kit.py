@@ -14,30 +14,38 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from fastapi import FastAPI, Path
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import FastAPI
+from fastapi import Path
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrganisationUnitRenamed, OrgUnitKind
-from govgrid.commands import CommandContext, CommandResult, PostgresCommandRunner
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.commands import PostgresCommandRunner
 from govgrid.config import get_settings
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.checkpoint import CHECKPOINT_STREAM
-from govgrid.rules import BusinessRule, broken_if, check
-from govgrid.service import (
-    Aggregate,
-    Command,
-    EventsOnly,
-    ServiceBase,
-    StateReads,
-    command_router,
-    running,
-    service_app,
-    state_response,
-)
+from govgrid.rules import BusinessRule
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.service import Aggregate
+from govgrid.service import Command
+from govgrid.service import EventsOnly
+from govgrid.service import ServiceBase
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import running
+from govgrid.service import service_app
+from govgrid.service import state_response
 from govgrid.service.lookups import insert_unique
 from govgrid.service.settings import ServiceSettings
 from govgrid.testing.factories import draft

@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
 import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends
+from fastapi import FastAPI
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from govgrid.auth import CurrentPrincipal, Principal, Role, mint_token, read_token, require_role
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Principal
+from govgrid.auth import Role
+from govgrid.auth import mint_token
+from govgrid.auth import read_token
+from govgrid.auth import require_role
 from govgrid.auth.dependencies import current_settings
 from govgrid.auth.development import signing_key
 from govgrid.auth.mint import main as mint_main
-from govgrid.config import DEVELOPMENT_ISSUER, GovgridSettings, get_settings
+from govgrid.config import DEVELOPMENT_ISSUER
+from govgrid.config import GovgridSettings
+from govgrid.config import get_settings
 from govgrid.envelope import Jurisdiction
-from govgrid.errors import Forbidden, Unauthenticated
+from govgrid.errors import Forbidden
+from govgrid.errors import Unauthenticated
 
 SETTINGS = GovgridSettings(jwt_ttl_seconds=600)  # the session's development key pair (fixtures)
 

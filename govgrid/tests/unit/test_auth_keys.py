@@ -10,7 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govgrid.auth.keys import KeySet
-from govgrid.errors import DependencyUnavailable, Unauthenticated
+from govgrid.errors import DependencyUnavailable
+from govgrid.errors import Unauthenticated
 
 
 def public_jwk(kid: str, **extra: str) -> dict[str, Any]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError
 
-from govgrid.bounds import Day, Moment, Offset, PageSize
+from govgrid.bounds import Day
+from govgrid.bounds import Moment
+from govgrid.bounds import Offset
+from govgrid.bounds import PageSize
 
 
 class Query(BaseModel):

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from govgrid.catalogue import Catalogue, DomainEvent, UnknownEventType, catalogue
-from govgrid.catalogue.export import drift, render, write
+from govgrid.catalogue import Catalogue
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue import UnknownEventType
+from govgrid.catalogue import catalogue
+from govgrid.catalogue.export import drift
+from govgrid.catalogue.export import render
+from govgrid.catalogue.export import write
 from govgrid.catalogue.organisation import OrganisationUnitRenamed
 from govgrid.catalogue.registry import EVERY_SERVICE
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 
 
 def envelope(event_type: str, version: int, payload: dict[str, Any]) -> EventEnvelope:

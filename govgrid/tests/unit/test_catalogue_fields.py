@@ -7,14 +7,26 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
+from pydantic import TypeAdapter
+from pydantic import ValidationError
 
-from govgrid.catalogue.appointments import AppointmentEnded, PoliceOfficerRegistered
-from govgrid.catalogue.fields import Count, GridCode, Note, OrgCode, OrgName, Reason, RecordId
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.fields import Count
+from govgrid.catalogue.fields import GridCode
+from govgrid.catalogue.fields import Note
+from govgrid.catalogue.fields import OrgCode
+from govgrid.catalogue.fields import OrgName
+from govgrid.catalogue.fields import Reason
+from govgrid.catalogue.fields import RecordId
 from govgrid.catalogue.mediation import DisputeRegistered
 from govgrid.catalogue.outreach import SchoolVisitRecorded
-from govgrid.catalogue.patrols import ClearanceOperationCancelled, PatrolAborted, PatrolScheduled
-from govgrid.catalogue.tips import LeadReceived, LeadVerified
+from govgrid.catalogue.patrols import ClearanceOperationCancelled
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadVerified
 
 
 @pytest.mark.parametrize(

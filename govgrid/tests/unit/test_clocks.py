@@ -4,25 +4,28 @@ events or the rule broken). The lead's event types stand for any service's."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from govgrid import clocks
 from govgrid.auth.principal import Role
-from govgrid.catalogue.clocks import (
-    ClockChanged,
-    LeadClockCarriedOver,
-    LeadClockExtended,
-    LeadClockPaused,
-    LeadClockResumed,
-    LeadClockStarted,
-    LeadClockStopped,
-    PauseReason,
-)
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import LeadClockCarriedOver
+from govgrid.catalogue.clocks import LeadClockExtended
+from govgrid.catalogue.clocks import LeadClockPaused
+from govgrid.catalogue.clocks import LeadClockResumed
+from govgrid.catalogue.clocks import LeadClockStarted
+from govgrid.catalogue.clocks import LeadClockStopped
+from govgrid.catalogue.clocks import PauseReason
 from govgrid.china_time import CHINA_STANDARD_TIME
-from govgrid.clocks import NO_CLOCKS, Clocks, ClockState
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.clocks import NO_CLOCKS
+from govgrid.clocks import Clocks
+from govgrid.clocks import ClockState
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from govgrid.working_days import WorkingDays
 
 CALENDAR = WorkingDays.load()

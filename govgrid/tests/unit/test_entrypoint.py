@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from govgrid.commands import CommandContext, CommandResult
-from govgrid.service import Entrypoint, Import, ServiceBase, command_router
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.service import Entrypoint
+from govgrid.service import Import
+from govgrid.service import ServiceBase
+from govgrid.service import command_router
 from govgrid.service.settings import ServiceSettings
 
 pytestmark = pytest.mark.unit

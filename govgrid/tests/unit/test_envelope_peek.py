@@ -4,12 +4,17 @@ what a worker knows the last records of a partition by)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from govgrid.catalogue.patrols import PatrolScheduled
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction, event_id_of, event_type_of
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from govgrid.envelope import event_id_of
+from govgrid.envelope import event_type_of
 
 pytestmark = pytest.mark.unit
 

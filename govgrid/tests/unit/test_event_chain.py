@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from govgrid.eventstore.chain import GENESIS, Head, canonical, event_hash, merkle_root
+from govgrid.eventstore.chain import GENESIS
+from govgrid.eventstore.chain import Head
+from govgrid.eventstore.chain import canonical
+from govgrid.eventstore.chain import event_hash
+from govgrid.eventstore.chain import merkle_root
 
 
 def sha(data: bytes) -> bytes:

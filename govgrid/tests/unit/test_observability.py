@@ -16,12 +16,10 @@ from prometheus_client import REGISTRY
 
 from govgrid.config import GovgridSettings
 from govgrid.errors import NotFound
-from govgrid.observability import (
-    JsonLogFormatter,
-    bind_correlation_id,
-    configure_logging,
-    current_correlation_id,
-)
+from govgrid.observability import JsonLogFormatter
+from govgrid.observability import bind_correlation_id
+from govgrid.observability import configure_logging
+from govgrid.observability import current_correlation_id
 from govgrid.web.errors import install_error_handlers
 from govgrid.web.middleware import install_observability
 

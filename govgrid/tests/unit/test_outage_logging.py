@@ -7,8 +7,11 @@ import logging
 
 import pytest
 
-from govgrid.observability import DependencyAway, OncePerInterval, quiet_repeats
-from govgrid.web.health import Progress, Stuck
+from govgrid.observability import DependencyAway
+from govgrid.observability import OncePerInterval
+from govgrid.observability import quiet_repeats
+from govgrid.web.health import Progress
+from govgrid.web.health import Stuck
 
 pytestmark = pytest.mark.unit
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel
+from pydantic import Field
+from pydantic import ValidationError
 
-from govgrid.privacy import (
-    BANK_CARD_NUMBER,
-    EMAIL_ADDRESS,
-    PHONE_NUMBER,
-    RESIDENT_ID_NUMBER,
-    FreeText,
-    personal_data_in,
-)
+from govgrid.privacy import BANK_CARD_NUMBER
+from govgrid.privacy import EMAIL_ADDRESS
+from govgrid.privacy import PHONE_NUMBER
+from govgrid.privacy import RESIDENT_ID_NUMBER
+from govgrid.privacy import FreeText
+from govgrid.privacy import personal_data_in
 
 PHONES = [
     "回拨13800138000",

@@ -4,22 +4,23 @@ from its handler, its answer from the router's record, its status from its path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
+from typing import Literal
 
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
-from govgrid.commands import CommandContext, CommandResult
-from govgrid.service import (
-    Aggregate,
-    Command,
-    EventsOnly,
-    StateReads,
-    command_router,
-    record_id,
-    state_response,
-)
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.service import Aggregate
+from govgrid.service import Command
+from govgrid.service import EventsOnly
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import record_id
+from govgrid.service import state_response
 
 pytestmark = pytest.mark.unit
 

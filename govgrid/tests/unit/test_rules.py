@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from govgrid.errors import RuleBroken
-from govgrid.rules import BusinessRule, broken_if, check
+from govgrid.rules import BusinessRule
+from govgrid.rules import broken_if
+from govgrid.rules import check
 
 
 @broken_if("count_odd", "{what} counts {count}, an odd number")

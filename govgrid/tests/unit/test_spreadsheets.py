@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from openpyxl import Workbook
 from pydantic import BaseModel
 
 from govgrid.errors import InvalidInput
-from govgrid.imports import parse_rows, read_rows_file
+from govgrid.imports import parse_rows
+from govgrid.imports import read_rows_file
 
 
 class Row(BaseModel):

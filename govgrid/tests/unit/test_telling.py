@@ -3,14 +3,19 @@ for an event a state cannot take."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 import pytest
 
 from govgrid.aggregate import fold
 from govgrid.catalogue import DomainEvent
-from govgrid.telling import CannotApply, registered_once, telling, told_by, updated_by
+from govgrid.telling import CannotApply
+from govgrid.telling import registered_once
+from govgrid.telling import telling
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
 
 
 class Opened(DomainEvent):

@@ -12,21 +12,22 @@ import asyncpg  # type: ignore[import-untyped,unused-ignore]  # asyncpg ships no
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
 from govgrid.config import GovgridSettings
-from govgrid.errors import (
-    ConcurrencyConflict,
-    DependencyUnavailable,
-    Forbidden,
-    IdempotencyKeyReused,
-    NotFound,
-    RuleBroken,
-    Unauthenticated,
-)
+from govgrid.errors import ConcurrencyConflict
+from govgrid.errors import DependencyUnavailable
+from govgrid.errors import Forbidden
+from govgrid.errors import IdempotencyKeyReused
+from govgrid.errors import NotFound
+from govgrid.errors import RuleBroken
+from govgrid.errors import Unauthenticated
 from govgrid.observability import JsonLogFormatter
 from govgrid.web.errors import install_error_handlers
-from govgrid.web.health import ReadyCheck, health_router, postgres_ready_check
+from govgrid.web.health import ReadyCheck
+from govgrid.web.health import health_router
+from govgrid.web.health import postgres_ready_check
 from govgrid.web.middleware import install_observability
 
 pytestmark = pytest.mark.unit

@@ -4,13 +4,16 @@ Festival and the turn of a year, with the State Council's 2025 and 2026 notices 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from govgrid.china_time import CHINA_STANDARD_TIME
-from govgrid.working_days import HolidayArrangement, WorkingDays, end_of
+from govgrid.working_days import HolidayArrangement
+from govgrid.working_days import WorkingDays
+from govgrid.working_days import end_of
 
 CALENDAR = WorkingDays.load()
 

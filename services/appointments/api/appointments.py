@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from govgrid.service import Command, StateReads, command_router, record_id, state_response
+from govgrid.service import Command
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import record_id
+from govgrid.service import state_response
 from services.appointments.application import handlers as h
 from services.appointments.domain.appointments import Appointment
 

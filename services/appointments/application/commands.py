@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
 
 from govgrid.bounds import Day
-from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind, LeavingReason
-from govgrid.catalogue.organisation import Location, OrgUnitKind
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.privacy import FreeText
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]+$"

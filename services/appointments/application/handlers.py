@@ -12,17 +12,23 @@ import uuid
 from datetime import date
 
 from govgrid.auth import Role
-from govgrid.catalogue.appointments import AppointmentEndReason, AppointmentKind
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.rules import check
-from govgrid.service import Aggregate, Recorded
+from govgrid.service import Aggregate
+from govgrid.service import Recorded
 from services.appointments.application import commands as c
 from services.appointments.application.unit_of_work import AppointmentsUnitOfWork as Uow
-from services.appointments.domain import appointments, org_units, people
-from services.appointments.domain.appointments import Appointment, Nomination
+from services.appointments.domain import appointments
+from services.appointments.domain import org_units
+from services.appointments.domain import people
+from services.appointments.domain.appointments import Appointment
+from services.appointments.domain.appointments import Nomination
 from services.appointments.domain.org_units import OrgUnit
 from services.appointments.domain.people import Person
 

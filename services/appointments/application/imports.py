@@ -9,14 +9,17 @@ Re-importing the same file changes nothing: rows that match what is registered c
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
+from pydantic import model_validator
 
 from govgrid.bounds import Day
 from govgrid.catalogue.organisation import Location
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.eventstore.batch import batched
-from govgrid.imports import Outcome, import_rows
+from govgrid.imports import Outcome
+from govgrid.imports import import_rows
 from govgrid.privacy import FreeText
 from services.appointments.application import commands as c
 from services.appointments.application import handlers

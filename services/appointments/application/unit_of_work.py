@@ -6,7 +6,8 @@ import asyncpg
 
 from govgrid.catalogue.appointments import AppointmentKind
 from govgrid.errors import RuleBroken
-from govgrid.eventstore import EventStore, PostgresEventStore
+from govgrid.eventstore import EventStore
+from govgrid.eventstore import PostgresEventStore
 from govgrid.service.lookups import insert_unique
 from services.appointments.domain.appointments import NoSecondActiveAppointment
 

@@ -12,19 +12,26 @@ from datetime import date
 from enum import StrEnum
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentEndReason,
-    AppointmentKind,
-    AppointmentNominated,
-)
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, broken_if, check
-from govgrid.telling import CannotApply, telling, updated_by
-from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
-from services.appointments.domain.people import Person, PersonMustBeActive, PersonRole
+from govgrid.rules import BusinessRule
+from govgrid.rules import NotBefore
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import telling
+from govgrid.telling import updated_by
+from services.appointments.domain.org_units import MustBeAStation
+from services.appointments.domain.org_units import MustBeAVillage
+from services.appointments.domain.org_units import OrgUnit
+from services.appointments.domain.people import Person
+from services.appointments.domain.people import PersonMustBeActive
+from services.appointments.domain.people import PersonRole
 
 ROLE_FOR_KIND = {
     AppointmentKind.DEPUTY_PARTY_SECRETARY: PersonRole.POLICE_OFFICER,

@@ -5,22 +5,28 @@ Coverage events live on the village's stream, so "one station at a time" is a ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import timedelta
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.organisation import (
-    Location,
-    OrganisationUnitLocated,
-    OrganisationUnitRegistered,
-    OrganisationUnitRenamed,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
-from govgrid.envelope import Jurisdiction, StreamNaming
-from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrganisationUnitLocated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
+from govgrid.envelope import Jurisdiction
+from govgrid.envelope import StreamNaming
+from govgrid.rules import BusinessRule
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
 
 VILLAGE_KINDS = frozenset({OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY})
 TOWNSHIP_KINDS = frozenset({OrgUnitKind.TOWNSHIP, OrgUnitKind.SUBDISTRICT_OFFICE})

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    LeavingReason,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    PoliceOfficerTransferred,
-    VillageCadreRegistered,
-)
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import PoliceOfficerTransferred
+from govgrid.catalogue.appointments import VillageCadreRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, KeyMustBeFree, broken_if, check
-from govgrid.telling import CannotApply, told_by
-from services.appointments.domain.org_units import MustBeAStation, MustBeAVillage, OrgUnit
+from govgrid.rules import BusinessRule
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from services.appointments.domain.org_units import MustBeAStation
+from services.appointments.domain.org_units import MustBeAVillage
+from services.appointments.domain.org_units import OrgUnit
 
 
 class PersonRole(StrEnum):

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
-from fastapi import Path, Query
+from fastapi import Path
+from fastapi import Query
 from pydantic import BaseModel
 
 from govgrid.auth import CurrentPrincipal
-from govgrid.catalogue.mediation import DisputeCategory, DisputeSource, MediationLevel
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
 from govgrid.china_time import today_in_china
-from govgrid.service import Command, CurrentService, StateReads, command_router, state_response
+from govgrid.service import Command
+from govgrid.service import CurrentService
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import state_response
 from govgrid.service.base import ServiceBase
 from govgrid.web.errors import error_responses
-from govgrid.web.parameters import OffsetParameter, day_parameter
+from govgrid.web.parameters import OffsetParameter
+from govgrid.web.parameters import day_parameter
 from services.mediation.application import handlers as h
-from services.mediation.application.index import indexed_due, list_disputes
-from services.mediation.domain.disputes import Dispute, DisputeStatus
+from services.mediation.application.index import indexed_due
+from services.mediation.application.index import list_disputes
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import DisputeStatus
 from services.mediation.domain.ladder import EscalationDue
 
 # A dispute's state with when it is due to go up the escalation ladder (None: not due).

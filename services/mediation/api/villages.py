@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
 from fastapi import APIRouter
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
-from govgrid.service import CurrentService, registry_code
+from govgrid.service import CurrentService
+from govgrid.service import registry_code
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import day_parameter
 from services.mediation.application.mediators import suggestion_for

@@ -7,21 +7,25 @@ parties are named party-A, party-B... and nothing else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated
+from typing import TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
+from pydantic import field_validator
 
 from govgrid.bounds import Day
-from govgrid.catalogue.mediation import (
-    CloseOutcome,
-    DisputeCategory,
-    DisputeSource,
-    MediationLevel,
-    Party,
-    PartyLabel,
-    PartySatisfaction,
-    PersonRef,
-)
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyLabel
+from govgrid.catalogue.mediation import PartySatisfaction
+from govgrid.catalogue.mediation import PersonRef
 from govgrid.privacy import FreeText
 
 Text = Annotated[FreeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -9,7 +9,8 @@ station covering the village that day, the village): responsibility follows the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 
 from govgrid.auth import Role
@@ -17,16 +18,22 @@ from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.mediation import MediationLevel
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
-from govgrid.commands import CommandContext, CommandResult
-from govgrid.envelope import Jurisdiction, StreamNaming
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.envelope import Jurisdiction
+from govgrid.envelope import StreamNaming
 from govgrid.reference.org import VILLAGE_KINDS
-from govgrid.service import Aggregate, Target
+from govgrid.service import Aggregate
+from govgrid.service import Target
 from govgrid.service.clocks import RecordClocks
 from services.mediation.application import commands as c
-from services.mediation.application.index import due_body, write_index
+from services.mediation.application.index import due_body
+from services.mediation.application.index import write_index
 from services.mediation.application.unit_of_work import MediationUnitOfWork as Uow
-from services.mediation.domain import clock, disputes
-from services.mediation.domain.disputes import Dispute, Registration
+from services.mediation.domain import clock
+from services.mediation.domain import disputes
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import Registration
 
 # Station and township officers (and the city) run mediations; village cadres register disputes, add
 # parties and record sessions in their village.

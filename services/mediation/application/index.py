@@ -14,13 +14,18 @@ import asyncpg
 
 from govgrid.aggregate import load
 from govgrid.auth import Principal
-from govgrid.catalogue.mediation import DisputeCategory, MediationLevel
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import MediationLevel
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
-from govgrid.service.visibility import visible_codes, visible_sql
+from govgrid.service.visibility import visible_codes
+from govgrid.service.visibility import visible_sql
 from services.mediation.domain import disputes
-from services.mediation.domain.disputes import OPEN, Dispute, DisputeStatus
-from services.mediation.domain.ladder import EscalationDue, EscalationLadder
+from services.mediation.domain.disputes import OPEN
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import DisputeStatus
+from services.mediation.domain.ladder import EscalationDue
+from services.mediation.domain.ladder import EscalationLadder
 
 # Statuses whose due date depends on the ladder (a failed mediation is due whatever the ladder says).
 LADDER_DEPENDENT = tuple(s.value for s in OPEN)

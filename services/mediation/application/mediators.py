@@ -12,26 +12,30 @@ day. A director from the village itself comes first, else one serving at the vil
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import asyncpg
 
 from govgrid.auth import Principal
-from govgrid.catalogue import catalogue, event_types
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentKind,
-    AppointmentNominated,
-)
+from govgrid.catalogue import catalogue
+from govgrid.catalogue import event_types
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
 from govgrid.envelope import EventEnvelope
 from govgrid.errors import NotFound
-from govgrid.reference import PEOPLE_EVENT_TYPES, OrgReference, PeopleReference, apply_person_event
+from govgrid.reference import PEOPLE_EVENT_TYPES
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
+from govgrid.reference import apply_person_event
 from govgrid.reference.org import VILLAGE_KINDS
-from services.mediation.domain.disputes import KnownPerson, PersonRole
+from services.mediation.domain.disputes import KnownPerson
+from services.mediation.domain.disputes import PersonRole
 
 log = logging.getLogger("services.mediation.mediators")
 

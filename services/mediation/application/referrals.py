@@ -13,20 +13,27 @@ import logging
 
 import asyncpg
 
-from govgrid.aggregate import fold, load
-from govgrid.catalogue import DomainEvent, catalogue, event_types
-from govgrid.catalogue.mediation import DisputeSource, MediationLevel
+from govgrid.aggregate import fold
+from govgrid.aggregate import load
+from govgrid.catalogue import DomainEvent
+from govgrid.catalogue import catalogue
+from govgrid.catalogue import event_types
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
 from govgrid.catalogue.tips import LeadReferredToMediation
 from govgrid.china_time import occurred_on
 from govgrid.clocks import NO_CLOCKS
-from govgrid.envelope import EventDraft, EventEnvelope
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 from govgrid.errors import RuleBroken
-from govgrid.projection import Applier, RetryLater
+from govgrid.projection import Applier
+from govgrid.projection import RetryLater
 from govgrid.working_days import china_working_days
 from services.mediation.application.handlers import DISPUTE_CLOCKS
 from services.mediation.application.index import write_index
 from services.mediation.application.unit_of_work import MediationUnitOfWork
-from services.mediation.domain import clock, disputes
+from services.mediation.domain import clock
+from services.mediation.domain import disputes
 from services.mediation.domain.disputes import Registration
 from services.mediation.domain.ladder import EscalationLadder
 

@@ -16,15 +16,13 @@ from govgrid import clocks
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.clocks import ClockChanged
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputeRegistered,
-    MediationFailed,
-    MediationLevel,
-    MediatorsAssigned,
-)
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediatorsAssigned
 from govgrid.china_time import occurred_on
 from govgrid.clocks import Clocks
 from govgrid.working_days import WorkingDays

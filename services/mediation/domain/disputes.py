@@ -8,32 +8,38 @@ Parties are pseudonymous labels ("party-A"); officials are person ids.
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    CloseOutcome,
-    DisputeCategory,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputePartiesAdded,
-    DisputeRegistered,
-    DisputeSource,
-    FollowUpVisitRecorded,
-    MediationFailed,
-    MediationLevel,
-    MediationSessionHeld,
-    MediatorsAssigned,
-    Party,
-    PartySatisfaction,
-)
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputePartiesAdded
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import FollowUpVisitRecorded
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartySatisfaction
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, Rule, broken_if, check
-from govgrid.telling import CannotApply, told_by
+from govgrid.rules import BusinessRule
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import Rule
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
 
 LEVELS = tuple(MediationLevel)  # lowest first
 

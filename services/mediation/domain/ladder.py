@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from enum import StrEnum
 
 from govgrid.catalogue.mediation import MediationLevel
-from services.mediation.domain.disputes import OPEN, Dispute, DisputeStatus
+from services.mediation.domain.disputes import OPEN
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import DisputeStatus
 
 
 @dataclass(frozen=True)

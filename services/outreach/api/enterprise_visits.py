@@ -6,7 +6,11 @@ from typing import Annotated
 
 from fastapi import Path
 
-from govgrid.service import Command, StateReads, command_router, record_id, state_response
+from govgrid.service import Command
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import record_id
+from govgrid.service import state_response
 from services.outreach.application import handlers as h
 from services.outreach.domain.enterprise_visits import EnterpriseVisit
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govgrid.aggregate import Loaded, load
+from govgrid.aggregate import Loaded
+from govgrid.aggregate import load
 from govgrid.auth import Principal
 from govgrid.china_time import today_in_china
 from govgrid.envelope import Jurisdiction

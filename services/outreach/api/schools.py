@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from govgrid.service import Command, Import, StateReads, command_router, registry_code, state_response
+from govgrid.service import Command
+from govgrid.service import Import
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import registry_code
+from govgrid.service import state_response
 from services.outreach.api.reads import placed_today
 from services.outreach.application import handlers as h
 from services.outreach.application import imports

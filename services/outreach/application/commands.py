@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import model_validator
 
 from govgrid.bounds import Day
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseCategory,
-    EnterpriseCaseOutcome,
-    EnterpriseSector,
-    EnterpriseVisitKind,
-    JobReferralOutcome,
-    NotHiredReason,
-    PersonRef,
-)
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
+from govgrid.catalogue.outreach import EnterpriseSector
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import JobReferralOutcome
+from govgrid.catalogue.outreach import NotHiredReason
+from govgrid.catalogue.outreach import PersonRef
 from govgrid.privacy import FreeText
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")

@@ -17,14 +17,20 @@ from typing import Any
 from govgrid.auth import Role
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.reference.org import VILLAGE_KINDS
 from govgrid.rules import check
 from govgrid.service import Aggregate
 from services.outreach.application import commands as c
 from services.outreach.application.unit_of_work import OutreachUnitOfWork as Uow
-from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
+from services.outreach.domain import cases
+from services.outreach.domain import drives
+from services.outreach.domain import enterprise_visits
+from services.outreach.domain import enterprises
+from services.outreach.domain import referrals
+from services.outreach.domain import schools
 from services.outreach.domain.drives import Drive
 from services.outreach.domain.enterprise_visits import PlannedAction
 from services.outreach.domain.schools import School

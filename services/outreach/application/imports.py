@@ -10,21 +10,28 @@ each row is decided by the ordinary handlers in memory, and its events are store
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from pydantic import BaseModel
 
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.eventstore.batch import batched
-from govgrid.imports import Outcome, import_rows
-from govgrid.rules import Rule, check
+from govgrid.imports import Outcome
+from govgrid.imports import import_rows
+from govgrid.rules import Rule
+from govgrid.rules import check
 from govgrid.service import Aggregate
 from services.outreach.application import commands as c
 from services.outreach.application import handlers
 from services.outreach.application.unit_of_work import OutreachUnitOfWork
-from services.outreach.domain import enterprises, schools
+from services.outreach.domain import enterprises
+from services.outreach.domain import schools
 from services.outreach.domain.enterprises import Enterprise
 from services.outreach.domain.schools import School
 

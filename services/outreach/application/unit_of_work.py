@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncpg
 
 from govgrid.errors import RuleBroken
-from govgrid.eventstore import EventStore, PostgresEventStore
-from govgrid.reference import OrgReference, PeopleReference
+from govgrid.eventstore import EventStore
+from govgrid.eventstore import PostgresEventStore
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
 from govgrid.service.lookups import insert_unique
 from services.outreach.domain.enterprise_visits import Officer
 from services.outreach.domain.referrals import NoSecondPendingReferral

@@ -3,20 +3,26 @@ how long the handling took is derived from the two days. Nothing changes once it
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseCategory,
-    EnterpriseCaseHandled,
-    EnterpriseCaseOpened,
-    EnterpriseCaseOutcome,
-)
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOpened
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
 from govgrid.envelope import StreamNaming
-from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
-from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.enterprises import EnterpriseMustExist
 
 stream_id = StreamNaming("enterprisecase")
 

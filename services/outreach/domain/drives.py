@@ -9,21 +9,27 @@ closure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    RegistrationDriveClosed,
-    RegistrationDriveLaunched,
-    RegistrationDriveTargetsAdded,
-    SchoolVisitCorrected,
-    SchoolVisitRecorded,
-)
+from govgrid.catalogue.outreach import RegistrationDriveClosed
+from govgrid.catalogue.outreach import RegistrationDriveLaunched
+from govgrid.catalogue.outreach import RegistrationDriveTargetsAdded
+from govgrid.catalogue.outreach import SchoolVisitCorrected
+from govgrid.catalogue.outreach import SchoolVisitRecorded
 from govgrid.envelope import StreamNaming
-from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, told_by
-from services.outreach.domain.schools import School, SchoolMustExist
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from services.outreach.domain.schools import School
+from services.outreach.domain.schools import SchoolMustExist
 
 stream_id = StreamNaming("drive")
 

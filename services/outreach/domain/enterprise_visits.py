@@ -5,23 +5,29 @@ findings and plans follow-up actions, each due after the visit, each completed o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    EnterpriseVisitKind,
-    EnterpriseVisitRecorded,
-    FollowUpActionCompleted,
-    FollowUpActionPlanned,
-)
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.outreach import FollowUpActionCompleted
+from govgrid.catalogue.outreach import FollowUpActionPlanned
 from govgrid.envelope import StreamNaming
 from govgrid.errors import NotFound
 from govgrid.officers import OfficerMustBeKnown
-from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, telling, told_by, updated_by
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import telling
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
 from services.outreach.domain.cases import EnterpriseCase
-from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.enterprises import EnterpriseMustExist
 
 stream_id = StreamNaming("enterprisevisit")
 

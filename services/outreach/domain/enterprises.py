@@ -4,12 +4,17 @@ sector, visited by officers ("百警进百企") and offering jobs to people in d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import EnterpriseRegistered, EnterpriseSector
+from govgrid.catalogue.outreach import EnterpriseRegistered
+from govgrid.catalogue.outreach import EnterpriseSector
 from govgrid.envelope import StreamNaming
-from govgrid.rules import KeyMustBeFree, MustBeRegistered, broken_if, check
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import MustBeRegistered
+from govgrid.rules import broken_if
+from govgrid.rules import check
 from govgrid.telling import registered_once
 
 stream_id = StreamNaming("enterprise")

@@ -3,20 +3,25 @@ at a registered enterprise; the outcome (hired, not hired) is recorded once."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    JobReferralMade,
-    JobReferralOutcome,
-    JobReferralOutcomeRecorded,
-    NotHiredReason,
-)
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.outreach import JobReferralOutcome
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import NotHiredReason
 from govgrid.envelope import StreamNaming
-from govgrid.rules import NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
-from services.outreach.domain.enterprises import Enterprise, EnterpriseMustExist
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
+from services.outreach.domain.enterprises import Enterprise
+from services.outreach.domain.enterprises import EnterpriseMustExist
 
 stream_id = StreamNaming("jobreferral")
 

@@ -4,12 +4,16 @@ household-registration drives (入校办证)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.outreach import SchoolRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.rules import KeyMustBeFree, MustBeRegistered, broken_if, check
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import MustBeRegistered
+from govgrid.rules import broken_if
+from govgrid.rules import check
 from govgrid.telling import registered_once
 
 stream_id = StreamNaming("school")

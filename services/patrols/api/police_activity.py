@@ -4,14 +4,20 @@ bulk from the station's own system."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
+from typing import Any
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.envelope import EventEnvelope
-from govgrid.service import CurrentService, Import, command_router, registry_code, state_response
+from govgrid.service import CurrentService
+from govgrid.service import Import
+from govgrid.service import command_router
+from govgrid.service import registry_code
+from govgrid.service import state_response
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import day_parameter
-from govgrid.web.reads import read_history, read_state
+from govgrid.web.reads import read_history
+from govgrid.web.reads import read_state
 from services.patrols.application import imports
 from services.patrols.application.commands import PoliceActivityRow
 from services.patrols.domain import police_activity

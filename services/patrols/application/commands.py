@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import model_validator
 
-from govgrid.bounds import Day, Moment
-from govgrid.catalogue.patrols import AreaCode, ClearanceFinding, ObservationCategory, TeamMember
+from govgrid.bounds import Day
+from govgrid.bounds import Moment
+from govgrid.catalogue.patrols import AreaCode
+from govgrid.catalogue.patrols import ClearanceFinding
+from govgrid.catalogue.patrols import ObservationCategory
+from govgrid.catalogue.patrols import TeamMember
 from govgrid.privacy import FreeText
 
 Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")

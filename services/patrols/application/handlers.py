@@ -15,13 +15,16 @@ from govgrid.auth import Role
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.catalogue.patrols import OfficerMember
 from govgrid.china_time import china_day
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
 from govgrid.errors import RuleBroken
 from govgrid.service import Aggregate
 from services.patrols.application import commands as c
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork as Uow
-from services.patrols.domain import clearance, patrols, teams
+from services.patrols.domain import clearance
+from services.patrols.domain import patrols
+from services.patrols.domain import teams
 from services.patrols.domain.clearance import Results
 from services.patrols.domain.rules import Place
 

@@ -9,17 +9,21 @@ events are stored in one statement at the end; if any row is rejected the whole 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from datetime import date
 
-from govgrid.aggregate import append_to, load
+from govgrid.aggregate import append_to
+from govgrid.aggregate import load
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import EventStore
 from govgrid.eventstore.batch import StreamBatch
-from govgrid.imports import Outcome, import_rows
+from govgrid.imports import Outcome
+from govgrid.imports import import_rows
 from govgrid.reference import OrgUnitRef
 from services.patrols.application import handlers
 from services.patrols.application.commands import PoliceActivityRow

@@ -6,7 +6,8 @@ import asyncpg
 
 from govgrid.eventstore import PostgresEventStore
 from govgrid.officers import Officer
-from govgrid.reference import OrgReference, PeopleReference
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
 
 
 class PatrolsUnitOfWork:

@@ -7,22 +7,26 @@ that station on the planned day.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    ClearanceFinding,
-    ClearanceOperationCancelled,
-    ClearanceOperationCarriedOut,
-    ClearanceOperationClosed,
-    ClearanceOperationPlanned,
-)
+from govgrid.catalogue.patrols import ClearanceFinding
+from govgrid.catalogue.patrols import ClearanceOperationCancelled
+from govgrid.catalogue.patrols import ClearanceOperationCarriedOut
+from govgrid.catalogue.patrols import ClearanceOperationClosed
+from govgrid.catalogue.patrols import ClearanceOperationPlanned
 from govgrid.envelope import StreamNaming
-from govgrid.rules import broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
-from services.patrols.domain.rules import MustBeInStationCoverage, Place, TimeMustNotGoBackwards
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
+from services.patrols.domain.rules import MustBeInStationCoverage
+from services.patrols.domain.rules import Place
+from services.patrols.domain.rules import TimeMustNotGoBackwards
 
 
 class ClearanceStatus(StrEnum):

@@ -8,31 +8,33 @@ Every timed record comes at or after the latest one: time never goes backwards w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    ObservationCategory,
-    PatrolAborted,
-    PatrolCompleted,
-    PatrolObservationRecorded,
-    PatrolScheduled,
-    PatrolStarted,
-)
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import ObservationCategory
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolCompleted
+from govgrid.catalogue.patrols import PatrolObservationRecorded
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.patrols import PatrolStarted
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.rules import broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
-from services.patrols.domain.rules import (
-    Member,
-    MustBeInStationCoverage,
-    Place,
-    TimeMustNotGoBackwards,
-)
-from services.patrols.domain.teams import MustBeAMember, PatrolTeam, TeamMustNotBeDisbanded
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
+from services.patrols.domain.rules import Member
+from services.patrols.domain.rules import MustBeInStationCoverage
+from services.patrols.domain.rules import Place
+from services.patrols.domain.rules import TimeMustNotGoBackwards
+from services.patrols.domain.teams import MustBeAMember
+from services.patrols.domain.teams import PatrolTeam
+from services.patrols.domain.teams import TeamMustNotBeDisbanded
 
 
 class PatrolStatus(StrEnum):

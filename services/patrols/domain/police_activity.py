@@ -7,13 +7,18 @@ appends nothing; different figures append a PoliceActivityCorrected carrying the
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.rules import broken_if, check
-from govgrid.telling import CannotApply, told_by
+from govgrid.catalogue.patrols import PoliceActivityCorrected
+from govgrid.catalogue.patrols import PoliceActivityRecorded
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
 
 
 def stream_id(station_code: str, day: date) -> str:

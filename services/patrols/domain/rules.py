@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from govgrid.catalogue.patrols import OfficerMember, VolunteerMember
-from govgrid.rules import BusinessRule, broken_if
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import VolunteerMember
+from govgrid.rules import BusinessRule
+from govgrid.rules import broken_if
 
 Member = OfficerMember | VolunteerMember
 

@@ -5,22 +5,27 @@ workers, community party members). Membership changes over time and is kept as d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import timedelta
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    OfficerMember,
-    PatrolTeamDisbanded,
-    PatrolTeamFormed,
-    PatrolTeamMemberJoined,
-    PatrolTeamMemberLeft,
-)
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import PatrolTeamDisbanded
+from govgrid.catalogue.patrols import PatrolTeamFormed
+from govgrid.catalogue.patrols import PatrolTeamMemberJoined
+from govgrid.catalogue.patrols import PatrolTeamMemberLeft
 from govgrid.envelope import StreamNaming
 from govgrid.officers import Officer
-from govgrid.rules import BusinessRule, broken_if, check
-from govgrid.telling import CannotApply, told_by, updated_by
-from services.patrols.domain.rules import Member, TimeMustNotGoBackwards
+from govgrid.rules import BusinessRule
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
+from services.patrols.domain.rules import Member
+from services.patrols.domain.rules import TimeMustNotGoBackwards
 
 stream_id = StreamNaming("patrolteam")
 

@@ -6,8 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from services.projections.api.answers import READ_ERRORS, Activity, Paged
-from services.projections.api.dependencies import RECORDED, ActivityModel, CallerScope, Paging
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Activity
+from services.projections.api.answers import Paged
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import ActivityModel
+from services.projections.api.dependencies import CallerScope
+from services.projections.api.dependencies import Paging
 from services.projections.queries import activity
 
 router = APIRouter(prefix="/activity", tags=["activity"], responses=READ_ERRORS, dependencies=RECORDED)

@@ -7,10 +7,14 @@ the documented ones (``extra="allow"``): an answer never loses a field to its mo
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Generic, TypeVar
+from datetime import date
+from datetime import datetime
+from typing import Generic
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
 
 from govgrid.web.errors import error_responses
 

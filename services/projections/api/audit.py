@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import Query
 from pydantic import Field
 
-from govgrid.auth import Principal, Role, require_role
+from govgrid.auth import Principal
+from govgrid.auth import Role
+from govgrid.auth import require_role
 from govgrid.china_time import occurred_on
 from govgrid.web.parameters import day_parameter
-from services.projections.api.answers import READ_ERRORS, Answer, Paged
-from services.projections.api.dependencies import FIRST_DAY, LAST_DAY, RECORDED, Paging, get_generations
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.answers import Paged
+from services.projections.api.dependencies import FIRST_DAY
+from services.projections.api.dependencies import LAST_DAY
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import Paging
+from services.projections.api.dependencies import get_generations
 from services.projections.generations import Generations
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_ERRORS, dependencies=RECORDED)

@@ -4,22 +4,26 @@ were overdue on a day, and why."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from datetime import datetime
+from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
+from fastapi import Depends
 from pydantic import Field
 
-from govgrid.auth import CurrentPrincipal, Role
-from services.projections.api.answers import READ_ERRORS, Answer, Named
-from services.projections.api.dependencies import (
-    RECORDED,
-    CallerScope,
-    ClocksModel,
-    DateRange,
-    Paging,
-    RangeScope,
-)
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Role
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.answers import Named
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import CallerScope
+from services.projections.api.dependencies import ClocksModel
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import Paging
+from services.projections.api.dependencies import RangeScope
 from services.projections.queries import clocks
 
 # Leads are police business: their clocks are listed and counted to those who act on them (the station,

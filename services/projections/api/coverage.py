@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
+from typing import Any
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
+from fastapi import Query
 
-from services.projections.api.answers import (
-    READ_ERRORS,
-    BreakdownRow,
-    CoverageSummary,
-    Named,
-    Paged,
-    VillageLacking,
-)
-from services.projections.api.dependencies import RECORDED, CallerScope, CoverageModel, Paging
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import BreakdownRow
+from services.projections.api.answers import CoverageSummary
+from services.projections.api.answers import Named
+from services.projections.api.answers import Paged
+from services.projections.api.answers import VillageLacking
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import CallerScope
+from services.projections.api.dependencies import CoverageModel
+from services.projections.api.dependencies import Paging
 from services.projections.queries import coverage
 
 router = APIRouter(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Query, Request
+from fastapi import Depends
+from fastapi import Query
+from fastapi import Request
 
 from govgrid.auth import CurrentPrincipal
 from govgrid.china_time import today_in_china
@@ -16,7 +19,8 @@ from govgrid.errors import InvalidInput
 from govgrid.web.parameters import day_parameter
 from services.projections.audit import remember_caller
 from services.projections.generations import Generations
-from services.projections.queries.scope import Page, Scope
+from services.projections.queries.scope import Page
+from services.projections.queries.scope import Scope
 from services.projections.queries.small_counts import SmallCounts
 from services.projections.readmodels import ReadModel
 from services.projections.readmodels.activity import ACTIVITY

@@ -6,8 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from services.projections.api.answers import READ_ERRORS, Backlog, DisputeSummary, VillageDisputes
-from services.projections.api.dependencies import RECORDED, CallerScope, DateRange, DisputesModel, RangeScope
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Backlog
+from services.projections.api.answers import DisputeSummary
+from services.projections.api.answers import VillageDisputes
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import CallerScope
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import DisputesModel
+from services.projections.api.dependencies import RangeScope
 from services.projections.queries import disputes
 
 router = APIRouter(prefix="/disputes", tags=["disputes"], responses=READ_ERRORS, dependencies=RECORDED)

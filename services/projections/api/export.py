@@ -16,18 +16,26 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from urllib.parse import quote
+from urllib.parse import urlencode
 
 import httpx
-from fastapi import APIRouter, FastAPI, Header, Query, Request
+from fastapi import APIRouter
+from fastapi import FastAPI
+from fastapi import Header
+from fastapi import Query
+from fastapi import Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from starlette.routing import compile_path
 
-from govgrid.china_time import CHINA_STANDARD_TIME, today_in_china
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import today_in_china
 from govgrid.errors import NotFound
 from govgrid.web.errors import error_responses
 from services.projections.api.dependencies import RECORDED

@@ -7,8 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from services.projections.api.answers import READ_ERRORS, LeadStation, LeadSummary
-from services.projections.api.dependencies import RECORDED, DateRange, LeadsModel, RangeScope, SmallCountsRule
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import LeadStation
+from services.projections.api.answers import LeadSummary
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import LeadsModel
+from services.projections.api.dependencies import RangeScope
+from services.projections.api.dependencies import SmallCountsRule
 from services.projections.queries import leads
 
 router = APIRouter(prefix="/leads", tags=["leads"], responses=READ_ERRORS, dependencies=RECORDED)

@@ -7,10 +7,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import Query
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from govgrid.auth import Principal, read_token
+from govgrid.auth import Principal
+from govgrid.auth import read_token
 from govgrid.auth.dependencies import current_settings
 from govgrid.config import GovgridSettings
 from govgrid.errors import Unauthenticated

@@ -3,23 +3,24 @@ checkpoints. Served by the platform itself: the dashboard draws it without tiles
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
 from govgrid.errors import InvalidInput
-from services.projections.api.answers import READ_ERRORS, Answer
-from services.projections.api.dependencies import (
-    RECORDED,
-    CoverageModel,
-    DateRange,
-    DisputesModel,
-    LeadsModel,
-    PatrolsModel,
-    RangeScope,
-    SmallCountsRule,
-)
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import CoverageModel
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import DisputesModel
+from services.projections.api.dependencies import LeadsModel
+from services.projections.api.dependencies import PatrolsModel
+from services.projections.api.dependencies import RangeScope
+from services.projections.api.dependencies import SmallCountsRule
 from services.projections.queries import maps as geo
 
 router = APIRouter(prefix="/map", tags=["map"], responses=READ_ERRORS, dependencies=RECORDED)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
+from typing import Any
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
+from fastapi import Query
 
-from services.projections.api.answers import READ_ERRORS, OrgUnit
-from services.projections.api.dependencies import RECORDED, CallerScope, Code, CoverageModel
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import OrgUnit
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import CallerScope
+from services.projections.api.dependencies import Code
+from services.projections.api.dependencies import CoverageModel
 from services.projections.queries import coverage
 
 router = APIRouter(

@@ -7,8 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from services.projections.api.answers import READ_ERRORS, Answer, Figures
-from services.projections.api.dependencies import RECORDED, DateRange, OutreachModel, RangeScope
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.answers import Figures
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import OutreachModel
+from services.projections.api.dependencies import RangeScope
 from services.projections.queries import outreach
 
 router = APIRouter(prefix="/outreach", tags=["outreach"], responses=READ_ERRORS, dependencies=RECORDED)

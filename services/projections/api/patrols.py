@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
+from typing import Any
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
+from fastapi import Query
 
-from services.projections.api.answers import READ_ERRORS, Answer, Figures, Paged
-from services.projections.api.dependencies import RECORDED, DateRange, Paging, PatrolsModel, RangeScope
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.answers import Figures
+from services.projections.api.answers import Paged
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import Paging
+from services.projections.api.dependencies import PatrolsModel
+from services.projections.api.dependencies import RangeScope
 from services.projections.queries import patrols
 
 router = APIRouter(prefix="/patrols", tags=["patrols"], responses=READ_ERRORS, dependencies=RECORDED)

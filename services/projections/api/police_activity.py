@@ -6,15 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from services.projections.api.answers import READ_ERRORS, Answer, Figures
-from services.projections.api.dependencies import (
-    RECORDED,
-    DateRange,
-    PoliceActivityModel,
-    RangeScope,
-    Year,
-    YearScope,
-)
+from services.projections.api.answers import READ_ERRORS
+from services.projections.api.answers import Answer
+from services.projections.api.answers import Figures
+from services.projections.api.dependencies import RECORDED
+from services.projections.api.dependencies import DateRange
+from services.projections.api.dependencies import PoliceActivityModel
+from services.projections.api.dependencies import RangeScope
+from services.projections.api.dependencies import Year
+from services.projections.api.dependencies import YearScope
 from services.projections.queries import police_activity
 
 router = APIRouter(

@@ -8,7 +8,9 @@ from typing import Any
 import asyncpg
 
 from govgrid.china_time import occurred_on
-from services.projections.queries.scope import Page, Scope, in_scope
+from services.projections.queries.scope import Page
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
 from services.projections.readmodels.activity import ACTIVITIES
 
 # $1 the end of the day asked for, the scope from $2.

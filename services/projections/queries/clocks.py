@@ -16,14 +16,17 @@ What counts, at the end of day D (the moment T):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 
 from govgrid.working_days import end_of
 from services.projections.queries.places import per_place
-from services.projections.queries.scope import Page, Scope, in_scope
+from services.projections.queries.scope import Page
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
 
 # $1: the end of day D; then the scope from $2. Every clock as it stood at $1 (row ``r``, with the
 # latest change's due day and place), with what its history says: when it started, who owns it, its

@@ -6,7 +6,9 @@ from typing import Any
 
 import asyncpg
 
-from services.projections.queries.scope import Page, Scope, in_scope
+from services.projections.queries.scope import Page
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
 from services.projections.queries.together import fetch_together
 
 # Villages and communities with their township and the station covering them on as_of, filtered by

@@ -22,17 +22,18 @@ import asyncpg
 
 from govgrid.catalogue.mediation import MediationLevel
 from services.projections.queries.figures import percent
-from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import (
-    Scope,
-    all_placed_if_read,
-    covering,
-    in_scope,
-    per_key,
-    placed_facts,
-    placed_if_read,
-)
-from services.projections.queries.together import by_key, fetch_together
+from services.projections.queries.places import names_of
+from services.projections.queries.places import placed_codes
+from services.projections.queries.places import unit_names
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import all_placed_if_read
+from services.projections.queries.scope import covering
+from services.projections.queries.scope import in_scope
+from services.projections.queries.scope import per_key
+from services.projections.queries.scope import placed_facts
+from services.projections.queries.scope import placed_if_read
+from services.projections.queries.together import by_key
+from services.projections.queries.together import fetch_together
 
 # Open at the end of day {day}: least() ignores the dates that are NULL.
 OPEN_AT = (

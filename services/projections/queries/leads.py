@@ -13,25 +13,31 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 
-from govgrid.catalogue.tips import DismissalReason, LeadCategory, LeadChannel, LeadOutcome
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadOutcome
 from govgrid.china_time import occurred_on
-from services.projections.queries.places import names_of, placed_codes, unit_names
-from services.projections.queries.scope import (
-    Fact,
-    Scope,
-    all_placed_if_read,
-    covering,
-    in_scope,
-    per_key,
-    placed_facts,
-)
-from services.projections.queries.small_counts import SmallCounts, below_station_level
-from services.projections.queries.together import by_key, fetch_together
+from services.projections.queries.places import names_of
+from services.projections.queries.places import placed_codes
+from services.projections.queries.places import unit_names
+from services.projections.queries.scope import Fact
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import all_placed_if_read
+from services.projections.queries.scope import covering
+from services.projections.queries.scope import in_scope
+from services.projections.queries.scope import per_key
+from services.projections.queries.scope import placed_facts
+from services.projections.queries.small_counts import SmallCounts
+from services.projections.queries.small_counts import below_station_level
+from services.projections.queries.together import by_key
+from services.projections.queries.together import fetch_together
 
 # A lead's row with the station of the coverage ``c`` joined for a day (the lead's own station if no
 # coverage says otherwise).

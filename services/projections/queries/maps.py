@@ -16,8 +16,11 @@ from typing import Any
 
 import asyncpg
 
-from services.projections.queries import coverage, leads, patrols
-from services.projections.queries.scope import Scope, in_scope
+from services.projections.queries import coverage
+from services.projections.queries import leads
+from services.projections.queries import patrols
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
 from services.projections.queries.small_counts import SmallCounts
 
 # The coverage panel's villages ($1 as of, $2 the caller's codes, $3-$5 the place asked for), with

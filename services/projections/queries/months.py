@@ -8,7 +8,8 @@ monthly sums of patrols instead of 20 k patrols, and the answer is the same to t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 
 def first_of_month(day: date) -> date:

@@ -28,8 +28,10 @@ import asyncpg
 from govgrid.catalogue.outreach import EnterpriseVisitKind
 from services.projections.queries.figures import percent
 from services.projections.queries.places import per_place
-from services.projections.queries.scope import Scope, in_scope
-from services.projections.queries.together import by_key, fetch_together
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
+from services.projections.queries.together import by_key
+from services.projections.queries.together import fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Rows are placed by their three codes.

@@ -23,10 +23,15 @@ import asyncpg
 
 from govgrid.catalogue.patrols import VolunteerAffiliation
 from services.projections.queries.figures import percent
-from services.projections.queries.months import months_and_days, whole_months
+from services.projections.queries.months import months_and_days
+from services.projections.queries.months import whole_months
 from services.projections.queries.places import per_place
-from services.projections.queries.scope import Page, Scope, in_scope
-from services.projections.queries.together import Statement, by_key, fetch_together
+from services.projections.queries.scope import Page
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import in_scope
+from services.projections.queries.together import Statement
+from services.projections.queries.together import by_key
+from services.projections.queries.together import fetch_together
 
 # Parameters of every query: $1 first day, $2 last day, $3 the caller's codes (None: everything),
 # $4 township, $5 station, $6 village asked for. Patrols and operations are placed by their codes.

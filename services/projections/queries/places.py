@@ -8,7 +8,8 @@ left out of a breakdown, as its charts have no bar for them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from collections.abc import Mapping
 from typing import Any
 
 import asyncpg

@@ -16,7 +16,8 @@ import asyncpg
 
 from govgrid.china_time import year_earlier
 from services.projections.queries.figures import change_percent
-from services.projections.queries.months import months_and_days, whole_months
+from services.projections.queries.months import months_and_days
+from services.projections.queries.months import whole_months
 from services.projections.queries.scope import Scope
 
 MEASURES = ("calls_for_service", "criminal_cases", "public_security_cases")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from govgrid.auth import Principal
-from govgrid.service.visibility import visible_codes, visible_sql
+from govgrid.service.visibility import visible_codes
+from govgrid.service.visibility import visible_sql
 from services.projections.queries.together import Statement
 
 

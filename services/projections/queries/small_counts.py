@@ -21,7 +21,8 @@ station officers report; suppression keeps every shown figure exact. See docs/ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from govgrid.catalogue.organisation import OrgUnitKind

@@ -9,7 +9,8 @@ answers are put together in the order the statements are given.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from govgrid.catalogue import catalogue
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, ReadModel, Table
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Fold
+from services.projections.readmodels.base import ReadModel
+from services.projections.readmodels.base import Table
 
 
 @dataclass(frozen=True)

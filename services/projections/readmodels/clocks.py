@@ -10,17 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.clocks import (
-    ClockCarriedOver,
-    ClockChanged,
-    ClockExtended,
-    ClockPaused,
-    ClockResumed,
-    ClockStarted,
-    ClockStopped,
-)
+from govgrid.catalogue.clocks import ClockCarriedOver
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import ClockExtended
+from govgrid.catalogue.clocks import ClockPaused
+from govgrid.catalogue.clocks import ClockResumed
+from govgrid.catalogue.clocks import ClockStarted
+from govgrid.catalogue.clocks import ClockStopped
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, Table, fields_of, place
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Fold
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import fields_of
+from services.projections.readmodels.base import place
 from services.projections.readmodels.organisation import keeping_registry
 
 CLOCK_CHANGES = Table("rm_clock_changes", ("event_id",), "clock change")

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentNominated,
-)
-from govgrid.catalogue.organisation import Location, OrganisationUnitLocated, OrganisationUnitRegistered
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrganisationUnitLocated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Table, by_event, fields_of
-from services.projections.readmodels.organisation import ORG_UNITS, keeping_registry, unit_row
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
+from services.projections.readmodels.organisation import ORG_UNITS
+from services.projections.readmodels.organisation import keeping_registry
+from services.projections.readmodels.organisation import unit_row
 
 APPOINTMENTS = Table("rm_appointments", ("appointment_id",), "appointment")
 

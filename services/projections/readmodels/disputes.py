@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputeRegistered,
-    MediationFailed,
-    MediationLevel,
-    MediationSessionHeld,
-    MediatorsAssigned,
-)
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import MediatorsAssigned
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, First, Table, by_event, fields_of
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import First
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
 from services.projections.readmodels.organisation import keeping_registry
 
 DISPUTES_TABLE = Table("rm_disputes", ("dispute_id",), "dispute")

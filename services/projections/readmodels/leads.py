@@ -7,17 +7,18 @@ are not its business (no applier)."""
 
 from __future__ import annotations
 
-from govgrid.catalogue.tips import (
-    LeadClosed,
-    LeadDismissed,
-    LeadOutcomeRecorded,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadOutcomeRecorded
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Table, by_event, fields_of
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
 from services.projections.readmodels.organisation import keeping_registry
 
 LEADS_TABLE = Table("rm_leads", ("lead_id",), "lead")

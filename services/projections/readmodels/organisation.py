@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrganisationUnitRenamed,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Fold, ReadModel, Table, fields_of
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Fold
+from services.projections.readmodels.base import ReadModel
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import fields_of
 
 ORG_UNITS = Table("rm_org_units", ("code",), "organisation unit")
 VILLAGE_COVERAGE = Table(

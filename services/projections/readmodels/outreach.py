@@ -7,24 +7,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseHandled,
-    EnterpriseCaseOpened,
-    EnterpriseVisitRecorded,
-    FollowUpActionCompleted,
-    FollowUpActionPlanned,
-    JobReferralMade,
-    JobReferralOutcomeRecorded,
-    RegistrationDriveClosed,
-    RegistrationDriveLaunched,
-    RegistrationDriveTargetsAdded,
-    SchoolRegistered,
-    SchoolVisitCorrected,
-    SchoolVisitRecorded,
-)
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOpened
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.outreach import FollowUpActionCompleted
+from govgrid.catalogue.outreach import FollowUpActionPlanned
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import RegistrationDriveClosed
+from govgrid.catalogue.outreach import RegistrationDriveLaunched
+from govgrid.catalogue.outreach import RegistrationDriveTargetsAdded
+from govgrid.catalogue.outreach import SchoolRegistered
+from govgrid.catalogue.outreach import SchoolVisitCorrected
+from govgrid.catalogue.outreach import SchoolVisitRecorded
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Table, by_event, fields_of, place
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
+from services.projections.readmodels.base import place
 from services.projections.readmodels.organisation import keeping_registry
 
 SCHOOLS = Table("rm_schools", ("school_code",), "school")

@@ -7,22 +7,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    ClearanceOperationCancelled,
-    ClearanceOperationCarriedOut,
-    ClearanceOperationClosed,
-    ClearanceOperationPlanned,
-    PatrolAborted,
-    PatrolCompleted,
-    PatrolObservationRecorded,
-    PatrolScheduled,
-    PatrolStarted,
-    VolunteerMember,
-)
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import ClearanceOperationCancelled
+from govgrid.catalogue.patrols import ClearanceOperationCarriedOut
+from govgrid.catalogue.patrols import ClearanceOperationClosed
+from govgrid.catalogue.patrols import ClearanceOperationPlanned
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolCompleted
+from govgrid.catalogue.patrols import PatrolObservationRecorded
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.patrols import PatrolStarted
+from govgrid.catalogue.patrols import VolunteerMember
 from govgrid.china_time import china_day
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Table, Union, by_event, fields_of
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import Union
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
 from services.projections.readmodels.organisation import keeping_registry
 
 PATROLS_TABLE = Table("rm_patrols", ("patrol_id",), "patrol")

@@ -5,9 +5,13 @@ organisation registry too."""
 
 from __future__ import annotations
 
-from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
+from govgrid.catalogue.patrols import PoliceActivityCorrected
+from govgrid.catalogue.patrols import PoliceActivityRecorded
 from govgrid.envelope import EventEnvelope
-from services.projections.readmodels.base import Changes, Table, by_event, fields_of
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
 from services.projections.readmodels.organisation import keeping_registry
 
 POLICE_ACTIVITY_DAYS = Table("rm_police_activity", ("station_code", "day"), "police activity of")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import Path
 
-from govgrid.service import command_router, record_id
+from govgrid.service import command_router
+from govgrid.service import record_id
 from services.tips.application.handlers import LEAD_CLOCKS
 from services.tips.domain.clock import LeadStage
 

@@ -4,23 +4,36 @@ informant's contact, revealed to the lead's handler or a city admin only."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from datetime import datetime
+from typing import Annotated
+from typing import Any
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field
 
-from govgrid.auth import CurrentPrincipal, Role
-from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadPriority
-from govgrid.service import Command, CurrentService, StateReads, command_router, record_id, state_response
-from govgrid.web.commands import IdempotencyKey, execute
+from govgrid.auth import CurrentPrincipal
+from govgrid.auth import Role
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.service import Command
+from govgrid.service import CurrentService
+from govgrid.service import StateReads
+from govgrid.service import command_router
+from govgrid.service import record_id
+from govgrid.service import state_response
+from govgrid.web.commands import IdempotencyKey
+from govgrid.web.commands import execute
 from govgrid.web.errors import error_responses
 from govgrid.web.parameters import OffsetParameter
 from services.tips.application import commands as c
 from services.tips.application import handlers as h
 from services.tips.application import lead_index
-from services.tips.domain.leads import Lead, LeadStatus
+from services.tips.domain.leads import Lead
+from services.tips.domain.leads import LeadStatus
 
 # Leads are police business: their details are read by the stations and the city, not by village
 # cadres or township officers (who may submit them) nor by viewers (the dashboard has its read models).

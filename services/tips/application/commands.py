@@ -7,13 +7,24 @@ The informant's contact is a ``SecretStr``: it prints as ``**********`` in a rep
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import SecretStr
+from pydantic import ValidationInfo
+from pydantic import field_validator
 
-from govgrid.bounds import Day, Moment
+from govgrid.bounds import Day
+from govgrid.bounds import Moment
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.tips import ContactGroupKind, DismissalReason, LeadCategory, LeadChannel, LeadPriority
+from govgrid.catalogue.tips import ContactGroupKind
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadPriority
 from govgrid.privacy import FreeText
 from services.tips.domain.informant import mentions_contact
 

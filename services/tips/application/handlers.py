@@ -11,24 +11,39 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.catalogue.tips import LeadClosed, LeadOutcome
-from govgrid.china_time import china_day, occurred_on, today_in_china
-from govgrid.commands import CommandContext, CommandResult
-from govgrid.envelope import Jurisdiction, StreamNaming
-from govgrid.errors import InvalidInput, RuleBroken
-from govgrid.service import Aggregate, Target
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.china_time import china_day
+from govgrid.china_time import occurred_on
+from govgrid.china_time import today_in_china
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
+from govgrid.envelope import Jurisdiction
+from govgrid.envelope import StreamNaming
+from govgrid.errors import InvalidInput
+from govgrid.errors import RuleBroken
+from govgrid.service import Aggregate
+from govgrid.service import Target
 from govgrid.service.clocks import RecordClocks
 from services.tips.application import commands as c
 from services.tips.application.unit_of_work import TipsUnitOfWork as Uow
-from services.tips.domain import clock, contact_groups, leads, notices
+from services.tips.domain import clock
+from services.tips.domain import contact_groups
+from services.tips.domain import leads
+from services.tips.domain import notices
 from services.tips.domain.contact_groups import ContactGroup
 from services.tips.domain.informant import mentions_contact
-from services.tips.domain.leads import Caller, Lead, OutcomeRecord, Referral
+from services.tips.domain.leads import Caller
+from services.tips.domain.leads import Lead
+from services.tips.domain.leads import OutcomeRecord
+from services.tips.domain.leads import Referral
 from services.tips.domain.notices import SafetyNotice
 
 log = logging.getLogger("services.tips")

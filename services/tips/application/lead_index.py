@@ -14,8 +14,10 @@ import asyncpg
 
 from govgrid.auth import Principal
 from govgrid.envelope import Jurisdiction
-from govgrid.service.visibility import visible_codes, visible_sql
-from services.tips.domain.leads import Lead, LeadStatus
+from govgrid.service.visibility import visible_codes
+from govgrid.service.visibility import visible_sql
+from services.tips.domain.leads import Lead
+from services.tips.domain.leads import LeadStatus
 
 _COLUMNS = (
     "lead_id, version, status, channel, category, priority, village_code, grid_code, station_code,"

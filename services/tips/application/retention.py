@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from govgrid.auth import Principal, Role
+from govgrid.auth import Principal
+from govgrid.auth import Role
 from govgrid.china_time import today_in_china
-from govgrid.commands import CommandContext, CommandResult
+from govgrid.commands import CommandContext
+from govgrid.commands import CommandResult
 from govgrid.errors import RuleBroken
 from govgrid.stopping import sleep_unless_stopping
 from services.tips.application import handlers

@@ -19,13 +19,15 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
+from pydantic import SecretStr
 from pydantic_core import to_jsonable_python
 
 KEY_BYTES = 32

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import asyncpg
 
 from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import PostgresEventStore
 from govgrid.officers import Officer
-from govgrid.reference import OrgReference, PeopleReference
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
 from services.tips.application import lead_index
-from services.tips.application.sealing import SealedContact, Sealer
+from services.tips.application.sealing import SealedContact
+from services.tips.application.sealing import Sealer
 from services.tips.domain.contact_groups import ContactGroup
-from services.tips.domain.leads import Deadlines, Lead
+from services.tips.domain.leads import Deadlines
+from services.tips.domain.leads import Lead
 
 
 class TipsUnitOfWork:

@@ -15,14 +15,12 @@ from govgrid import clocks
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.clocks import ClockChanged
-from govgrid.catalogue.tips import (
-    LeadClosed,
-    LeadDismissed,
-    LeadPriority,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.clocks import Clocks
 from govgrid.working_days import WorkingDays
 

@@ -3,13 +3,17 @@ posted to. The service knows a group's village, kind and name, never its members
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.tips import ContactGroupKind, ContactGroupRegistered
+from govgrid.catalogue.tips import ContactGroupKind
+from govgrid.catalogue.tips import ContactGroupRegistered
 from govgrid.envelope import StreamNaming
-from govgrid.rules import KeyMustBeFree, NotInTheFuture, check
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import check
 from govgrid.telling import registered_once
 
 stream_id = StreamNaming("contactgroup")

@@ -6,37 +6,46 @@ revealed only to the handler or a city admin, then destroyed once the retention 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from enum import StrEnum
 
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.tips import (
-    DismissalReason,
-    InformantContactRevealed,
-    InformantContactShredded,
-    InformantRevealRefused,
-    LeadAssigned,
-    LeadCategory,
-    LeadChannel,
-    LeadClosed,
-    LeadDismissed,
-    LeadOutcome,
-    LeadOutcomeRecorded,
-    LeadPriority,
-    LeadReceived,
-    LeadReferredToMediation,
-    LeadTriaged,
-    LeadVerified,
-    RevealRefusal,
-)
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import InformantContactRevealed
+from govgrid.catalogue.tips import InformantContactShredded
+from govgrid.catalogue.tips import InformantRevealRefused
+from govgrid.catalogue.tips import LeadAssigned
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.catalogue.tips import LeadOutcomeRecorded
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadReferredToMediation
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
+from govgrid.catalogue.tips import RevealRefusal
 from govgrid.china_time import china_day
 from govgrid.envelope import StreamNaming
-from govgrid.officers import Officer, OfficerMustBeKnown
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, telling, told_by, updated_by
+from govgrid.officers import Officer
+from govgrid.officers import OfficerMustBeKnown
+from govgrid.rules import BusinessRule
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import telling
+from govgrid.telling import told_by
+from govgrid.telling import updated_by
 from services.tips.domain.timing import CLOCK_SKEW
 
 

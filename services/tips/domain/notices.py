@@ -3,14 +3,22 @@ villages, then records its delivery group by group."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.tips import SafetyNoticeDelivered, SafetyNoticePublished
+from govgrid.catalogue.tips import SafetyNoticeDelivered
+from govgrid.catalogue.tips import SafetyNoticePublished
 from govgrid.envelope import StreamNaming
-from govgrid.rules import BusinessRule, NotBefore, NotInTheFuture, broken_if, check
-from govgrid.telling import CannotApply, telling, told_by
+from govgrid.rules import BusinessRule
+from govgrid.rules import NotBefore
+from govgrid.rules import NotInTheFuture
+from govgrid.rules import broken_if
+from govgrid.rules import check
+from govgrid.telling import CannotApply
+from govgrid.telling import telling
+from govgrid.telling import told_by
 from services.tips.domain.timing import CLOCK_SKEW
 
 stream_id = StreamNaming("notice")

@@ -7,7 +7,10 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -18,16 +21,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from govgrid.catalogue.appointments import AppointmentApproved, AppointmentEnded, AppointmentNominated
-from govgrid.catalogue.mediation import DisputeEscalated, DisputeRegistered
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
 from govgrid.catalogue.organisation import OrganisationUnitRegistered
-from govgrid.catalogue.tips import LeadReceived, LeadTriaged, LeadVerified
-from govgrid.db import apply_migrations, create_pool
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.projection import MIGRATIONS
 from govgrid.testing.fixtures import wait_until
 from services.alerts.__main__ import OWN_MIGRATIONS
-from services.alerts.settings import AlertsSettings, Receiver
+from services.alerts.settings import AlertsSettings
+from services.alerts.settings import Receiver
 from services.projections.tests.integration.conftest import Stream
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in China

@@ -5,27 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import asyncpg
 import httpx
 
 from govgrid.envelope import EventEnvelope
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.projection import ApplyOnce
 from govgrid.testing.fixtures import wait_until
-from services.alerts.process import PROJECTION, SOURCES, Alerts
-from services.alerts.tests.integration.conftest import (
-    NOW,
-    T01_V1,
-    T02_V3,
-    Webhooks,
-    deputy_secretary_ended,
-    dispute,
-    lead,
-    places,
-    settings_for,
-)
+from services.alerts.process import PROJECTION
+from services.alerts.process import SOURCES
+from services.alerts.process import Alerts
+from services.alerts.tests.integration.conftest import NOW
+from services.alerts.tests.integration.conftest import T01_V1
+from services.alerts.tests.integration.conftest import T02_V3
+from services.alerts.tests.integration.conftest import Webhooks
+from services.alerts.tests.integration.conftest import deputy_secretary_ended
+from services.alerts.tests.integration.conftest import dispute
+from services.alerts.tests.integration.conftest import lead
+from services.alerts.tests.integration.conftest import places
+from services.alerts.tests.integration.conftest import settings_for
 
 
 def history() -> list[EventEnvelope]:

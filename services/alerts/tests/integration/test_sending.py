@@ -9,10 +9,15 @@ from datetime import timedelta
 import asyncpg
 import httpx
 
-from services.alerts.process import SEND_BATCH, Alerts
-from services.alerts.rules import LEAD_OVERDUE, Alert
-from services.alerts.settings import AlertsSettings, Receiver
-from services.alerts.tests.integration.conftest import NOW, T01_V1, Webhooks
+from services.alerts.process import SEND_BATCH
+from services.alerts.process import Alerts
+from services.alerts.rules import LEAD_OVERDUE
+from services.alerts.rules import Alert
+from services.alerts.settings import AlertsSettings
+from services.alerts.settings import Receiver
+from services.alerts.tests.integration.conftest import NOW
+from services.alerts.tests.integration.conftest import T01_V1
+from services.alerts.tests.integration.conftest import Webhooks
 
 
 def settings(database_url: str, schema: str, hooks: Webhooks, names: list[str]) -> AlertsSettings:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from govgrid.catalogue.appointments import AppointmentEnded
-from govgrid.catalogue.mediation import AgreementReached, DisputeEscalated, DisputeRegistered, MediationFailed
-from govgrid.catalogue.tips import LeadReceived, LeadTriaged, LeadVerified
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.envelope import Jurisdiction
-from services.alerts.rules import Alert, Deadline, Settled, decide
+from services.alerts.rules import Alert
+from services.alerts.rules import Deadline
+from services.alerts.rules import Settled
+from services.alerts.rules import decide
 from services.alerts.settings import Receiver
 
 J = Jurisdiction(township="T01", station="S01", village="V1")

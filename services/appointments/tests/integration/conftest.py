@@ -8,9 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.config import get_settings
-from services.appointments.bootstrap import AppointmentsService, start_service
+from services.appointments.bootstrap import AppointmentsService
+from services.appointments.bootstrap import start_service
 from services.appointments.main import create_app
 from services.appointments.settings import AppointmentsSettings
 

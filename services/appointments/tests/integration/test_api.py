@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -11,7 +12,11 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.china_time import occurred_on
-from services.appointments.tests.integration.conftest import ADMIN, S01, T01, bearer, ok
+from services.appointments.tests.integration.conftest import ADMIN
+from services.appointments.tests.integration.conftest import S01
+from services.appointments.tests.integration.conftest import T01
+from services.appointments.tests.integration.conftest import bearer
+from services.appointments.tests.integration.conftest import ok
 
 DEPUTY = {
     "kind": "deputy_party_secretary",

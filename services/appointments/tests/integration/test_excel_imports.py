@@ -9,8 +9,10 @@ from datetime import date
 import httpx
 from openpyxl import Workbook
 
-from services.appointments.tests.integration.conftest import ADMIN, ok
-from services.appointments.tests.integration.test_imports import CSV, UNITS_CSV
+from services.appointments.tests.integration.conftest import ADMIN
+from services.appointments.tests.integration.conftest import ok
+from services.appointments.tests.integration.test_imports import CSV
+from services.appointments.tests.integration.test_imports import UNITS_CSV
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

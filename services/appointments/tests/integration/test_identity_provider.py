@@ -4,7 +4,8 @@ keys by discovery, role and jurisdiction from the provider's claims; tokens of a
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 
 import httpx
 import jwt
@@ -13,10 +14,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from govgrid.auth.dependencies import current_settings
 from govgrid.config import GovgridSettings
-from govgrid.testing.identity_provider import IdentityProvider, hydra_server
+from govgrid.testing.identity_provider import IdentityProvider
+from govgrid.testing.identity_provider import hydra_server
 from services.appointments.bootstrap import AppointmentsService
 from services.appointments.main import create_app
-from services.appointments.tests.integration.conftest import GRID, ok
+from services.appointments.tests.integration.conftest import GRID
+from services.appointments.tests.integration.conftest import ok
 
 AUDIENCE = "govgrid-danzhou"
 

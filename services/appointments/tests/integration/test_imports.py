@@ -13,7 +13,10 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from services.appointments.tests.integration.conftest import ADMIN, T01, bearer, ok
+from services.appointments.tests.integration.conftest import ADMIN
+from services.appointments.tests.integration.conftest import T01
+from services.appointments.tests.integration.conftest import bearer
+from services.appointments.tests.integration.conftest import ok
 
 # Children before parents on purpose: the import orders rows itself.
 UNITS_CSV = """code,kind,name_zh,name_en,parent_code,station_code,coverage_from

@@ -12,16 +12,24 @@ import asyncpg
 import httpx
 import pytest
 
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import MIGRATIONS as PROJECTION_MIGRATIONS
 from govgrid.reference import MIGRATIONS as REFERENCE_MIGRATIONS
-from govgrid.reference import ORG_TABLES, OrgReference, ReferenceFeed
+from govgrid.reference import ORG_TABLES
+from govgrid.reference import OrgReference
+from govgrid.reference import ReferenceFeed
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running, stored_events
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.appointments.bootstrap import AppointmentsService
-from services.appointments.tests.integration.conftest import S01, T01, ok
+from services.appointments.tests.integration.conftest import S01
+from services.appointments.tests.integration.conftest import T01
+from services.appointments.tests.integration.conftest import ok
 
 DEPUTY = {
     "kind": "deputy_party_secretary",

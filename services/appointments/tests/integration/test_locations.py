@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import httpx
 
-from services.appointments.tests.integration.conftest import ADMIN, ok
-from services.appointments.tests.integration.test_imports import CSV, UNITS_CSV
+from services.appointments.tests.integration.conftest import ADMIN
+from services.appointments.tests.integration.conftest import ok
+from services.appointments.tests.integration.test_imports import CSV
+from services.appointments.tests.integration.test_imports import UNITS_CSV
 
 HEADER = "code,kind,name_zh,name_en,parent_code,station_code,coverage_from"
 LOCATED_CSV = UNITS_CSV.replace(HEADER, HEADER + ",latitude,longitude").replace(

@@ -11,27 +11,25 @@ from __future__ import annotations
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentEndReason,
-    AppointmentKind,
-    AppointmentNominated,
-    LeavingReason,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    PoliceOfficerTransferred,
-    VillageCadreRegistered,
-)
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import PoliceOfficerTransferred
+from govgrid.catalogue.appointments import VillageCadreRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.testing.scenario import given
-from services.appointments.domain import appointments, org_units, people
+from services.appointments.domain import appointments
+from services.appointments.domain import org_units
+from services.appointments.domain import people
 from services.appointments.domain.appointments import Appointment
 from services.appointments.domain.org_units import OrgUnit
 from services.appointments.domain.people import Person

@@ -8,48 +8,47 @@ from datetime import date
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentEndReason,
-    AppointmentKind,
-    AppointmentNominated,
-)
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.appointments.domain import appointments
-from services.appointments.domain.appointments import Appointment, AppointmentStatus, Nomination
+from services.appointments.domain.appointments import Appointment
+from services.appointments.domain.appointments import AppointmentStatus
+from services.appointments.domain.appointments import Nomination
 from services.appointments.domain.org_units import OrgUnit
 from services.appointments.domain.people import Person
-from services.appointments.tests.unit.scenario import (
-    APPOINTMENT,
-    APPROVED_ON,
-    CADRE,
-    CERTIFICATE,
-    ISSUED_ON,
-    OFFICER,
-    OTHER_STATION,
-    STATION,
-    TERM_END,
-    TERM_START,
-    VILLAGE,
-    appointment,
-    approved,
-    cadre,
-    certificate_issued,
-    coverage_assigned,
-    coverage_ended,
-    ended,
-    given_appointment,
-    left_service,
-    nominated,
-    officer,
-    other_station,
-    station,
-    unit_of_kind,
-    village,
-)
+from services.appointments.tests.unit.scenario import APPOINTMENT
+from services.appointments.tests.unit.scenario import APPROVED_ON
+from services.appointments.tests.unit.scenario import CADRE
+from services.appointments.tests.unit.scenario import CERTIFICATE
+from services.appointments.tests.unit.scenario import ISSUED_ON
+from services.appointments.tests.unit.scenario import OFFICER
+from services.appointments.tests.unit.scenario import OTHER_STATION
+from services.appointments.tests.unit.scenario import STATION
+from services.appointments.tests.unit.scenario import TERM_END
+from services.appointments.tests.unit.scenario import TERM_START
+from services.appointments.tests.unit.scenario import VILLAGE
+from services.appointments.tests.unit.scenario import appointment
+from services.appointments.tests.unit.scenario import approved
+from services.appointments.tests.unit.scenario import cadre
+from services.appointments.tests.unit.scenario import certificate_issued
+from services.appointments.tests.unit.scenario import coverage_assigned
+from services.appointments.tests.unit.scenario import coverage_ended
+from services.appointments.tests.unit.scenario import ended
+from services.appointments.tests.unit.scenario import given_appointment
+from services.appointments.tests.unit.scenario import left_service
+from services.appointments.tests.unit.scenario import nominated
+from services.appointments.tests.unit.scenario import officer
+from services.appointments.tests.unit.scenario import other_station
+from services.appointments.tests.unit.scenario import station
+from services.appointments.tests.unit.scenario import unit_of_kind
+from services.appointments.tests.unit.scenario import village
 
 DEPUTY = AppointmentKind.DEPUTY_PARTY_SECRETARY
 DIRECTOR = AppointmentKind.JOINT_DEFENCE_DIRECTOR

@@ -4,24 +4,27 @@ locations, setting and correcting a location, and the import row's columns."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.organisation import (
-    Location,
-    OrganisationUnitLocated,
-    OrganisationUnitRegistered,
-    OrgUnitKind,
-)
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrganisationUnitLocated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.testing.scenario import then_events
 from services.appointments.application.imports import OrgUnitRow
 from services.appointments.domain import org_units
-from services.appointments.tests.unit.scenario import TOWNSHIP, VILLAGE, VILLAGE_REGISTERED, given_unit
+from services.appointments.tests.unit.scenario import TOWNSHIP
+from services.appointments.tests.unit.scenario import VILLAGE
+from services.appointments.tests.unit.scenario import VILLAGE_REGISTERED
+from services.appointments.tests.unit.scenario import given_unit
 
 GANCHONG = Location(latitude=19.52, longitude=109.58)
 GANCHONG_ROW = {"code": VILLAGE, "kind": "village", "name_zh": "干冲村", "name_en": "Ganchong"}

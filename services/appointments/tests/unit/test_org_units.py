@@ -8,39 +8,36 @@ from datetime import date
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrganisationUnitRenamed,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRenamed
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.envelope import Jurisdiction
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.appointments.domain import org_units
 from services.appointments.domain.org_units import CoveragePeriod
-from services.appointments.tests.unit.scenario import (
-    CITY,
-    COMMUNITY,
-    COMMUNITY_REGISTERED,
-    GRID_REGISTERED,
-    OTHER_STATION,
-    REGISTERED_OF_KIND,
-    STATION,
-    SUBDISTRICT,
-    SUBDISTRICT_REGISTERED,
-    TOWNSHIP,
-    TOWNSHIP_REGISTERED,
-    VILLAGE,
-    VILLAGE_REGISTERED,
-    coverage_assigned,
-    coverage_ended,
-    given_unit,
-    other_station,
-    station,
-    unit_of_kind,
-    village,
-)
+from services.appointments.tests.unit.scenario import CITY
+from services.appointments.tests.unit.scenario import COMMUNITY
+from services.appointments.tests.unit.scenario import COMMUNITY_REGISTERED
+from services.appointments.tests.unit.scenario import GRID_REGISTERED
+from services.appointments.tests.unit.scenario import OTHER_STATION
+from services.appointments.tests.unit.scenario import REGISTERED_OF_KIND
+from services.appointments.tests.unit.scenario import STATION
+from services.appointments.tests.unit.scenario import SUBDISTRICT
+from services.appointments.tests.unit.scenario import SUBDISTRICT_REGISTERED
+from services.appointments.tests.unit.scenario import TOWNSHIP
+from services.appointments.tests.unit.scenario import TOWNSHIP_REGISTERED
+from services.appointments.tests.unit.scenario import VILLAGE
+from services.appointments.tests.unit.scenario import VILLAGE_REGISTERED
+from services.appointments.tests.unit.scenario import coverage_assigned
+from services.appointments.tests.unit.scenario import coverage_ended
+from services.appointments.tests.unit.scenario import given_unit
+from services.appointments.tests.unit.scenario import other_station
+from services.appointments.tests.unit.scenario import station
+from services.appointments.tests.unit.scenario import unit_of_kind
+from services.appointments.tests.unit.scenario import village
 
 # ---------------------------------------------------------------- register
 

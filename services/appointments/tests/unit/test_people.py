@@ -6,39 +6,37 @@ from datetime import date
 
 import pytest
 
-from govgrid.catalogue.appointments import (
-    LeavingReason,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    PoliceOfficerTransferred,
-    VillageCadreRegistered,
-)
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import PoliceOfficerTransferred
+from govgrid.catalogue.appointments import VillageCadreRegistered
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.appointments.domain import people
-from services.appointments.domain.people import Person, PersonRole
-from services.appointments.tests.unit.scenario import (
-    CADRE,
-    CADRE_REGISTERED,
-    COMMUNITY,
-    COMMUNITY_REGISTERED,
-    OFFICER,
-    OFFICER_BADGE,
-    OFFICER_REGISTERED,
-    OTHER_STATION,
-    STATION,
-    VILLAGE,
-    cadre,
-    given_person,
-    given_unit,
-    left_service,
-    officer,
-    other_station,
-    station,
-    transferred,
-    unit_of_kind,
-    village,
-)
+from services.appointments.domain.people import Person
+from services.appointments.domain.people import PersonRole
+from services.appointments.tests.unit.scenario import CADRE
+from services.appointments.tests.unit.scenario import CADRE_REGISTERED
+from services.appointments.tests.unit.scenario import COMMUNITY
+from services.appointments.tests.unit.scenario import COMMUNITY_REGISTERED
+from services.appointments.tests.unit.scenario import OFFICER
+from services.appointments.tests.unit.scenario import OFFICER_BADGE
+from services.appointments.tests.unit.scenario import OFFICER_REGISTERED
+from services.appointments.tests.unit.scenario import OTHER_STATION
+from services.appointments.tests.unit.scenario import STATION
+from services.appointments.tests.unit.scenario import VILLAGE
+from services.appointments.tests.unit.scenario import cadre
+from services.appointments.tests.unit.scenario import given_person
+from services.appointments.tests.unit.scenario import given_unit
+from services.appointments.tests.unit.scenario import left_service
+from services.appointments.tests.unit.scenario import officer
+from services.appointments.tests.unit.scenario import other_station
+from services.appointments.tests.unit.scenario import station
+from services.appointments.tests.unit.scenario import transferred
+from services.appointments.tests.unit.scenario import unit_of_kind
+from services.appointments.tests.unit.scenario import village
 
 NOT_STATIONS = [kind for kind in OrgUnitKind if kind is not OrgUnitKind.POLICE_STATION]
 NOT_VILLAGES = [kind for kind in OrgUnitKind if kind not in (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)]

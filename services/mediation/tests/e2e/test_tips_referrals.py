@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,21 +22,33 @@ from aiokafka.admin import AIOKafkaAdminClient
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.mediation import DisputeCategory
 from govgrid.catalogue.tips import LeadReferredToMediation
-from govgrid.db import apply_migrations, create_pool
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
-from govgrid.kafka import ensure_topics, events_topic, idempotent_producer, topic_partitions
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import events_topic
+from govgrid.kafka import idempotent_producer
+from govgrid.kafka import topic_partitions
 from govgrid.service import running as running_service
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, stored_events
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.mediation.application import referrals
-from services.mediation.bootstrap import MediationService, start_service
+from services.mediation.bootstrap import MediationService
+from services.mediation.bootstrap import start_service
 from services.mediation.main import create_app
 from services.mediation.settings import MediationSettings
-from services.mediation.tests.integration.conftest import ADMIN, ok, org_history, people_history
+from services.mediation.tests.integration.conftest import ADMIN
+from services.mediation.tests.integration.conftest import ok
+from services.mediation.tests.integration.conftest import org_history
+from services.mediation.tests.integration.conftest import people_history
 
 
 @dataclass(frozen=True)

@@ -4,33 +4,39 @@ tables the way its feeds apply them from the appointments topic (no Kafka needed
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentKind,
-    AppointmentNominated,
-    LeavingReason,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    VillageCadreRegistered,
-)
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import VillageCadreRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
 from govgrid.config import get_settings
-from govgrid.projection import Applier, ApplyOnce
+from govgrid.projection import Applier
+from govgrid.projection import ApplyOnce
 from govgrid.reference import apply_org_event
 from govgrid.testing.factories import draft
 from services.mediation.application import mediators
-from services.mediation.bootstrap import MediationService, start_service
+from services.mediation.bootstrap import MediationService
+from services.mediation.bootstrap import start_service
 from services.mediation.main import create_app
 from services.mediation.settings import MediationSettings
 

@@ -4,32 +4,33 @@ each status code (401, 403, 404, 409, 422), idempotency and concurrent writers."
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.organisation import VillageCoverageAssigned, VillageCoverageEnded
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.china_time import occurred_on
 from govgrid.reference import apply_org_event
-from services.mediation.bootstrap import MediationService, start_service
+from services.mediation.bootstrap import MediationService
+from services.mediation.bootstrap import start_service
 from services.mediation.settings import MediationSettings
-from services.mediation.tests.integration.conftest import (
-    ADMIN,
-    CADRE_V01,
-    PAIR,
-    S01,
-    S02,
-    T01,
-    WALK_IN,
-    apply_history,
-    bearer,
-    ok,
-    register,
-    session,
-)
+from services.mediation.tests.integration.conftest import ADMIN
+from services.mediation.tests.integration.conftest import CADRE_V01
+from services.mediation.tests.integration.conftest import PAIR
+from services.mediation.tests.integration.conftest import S01
+from services.mediation.tests.integration.conftest import S02
+from services.mediation.tests.integration.conftest import T01
+from services.mediation.tests.integration.conftest import WALK_IN
+from services.mediation.tests.integration.conftest import apply_history
+from services.mediation.tests.integration.conftest import bearer
+from services.mediation.tests.integration.conftest import ok
+from services.mediation.tests.integration.conftest import register
+from services.mediation.tests.integration.conftest import session
 
 T02 = bearer(Role.TOWNSHIP_OFFICER, "T02", subject="t02-officer")
 VIEWER_T01 = bearer(Role.VIEWER, "T01", subject="t01-viewer")

@@ -8,7 +8,14 @@ from typing import Any
 
 import httpx
 
-from services.mediation.tests.integration.conftest import ADMIN, PAIR, S01, S02, T01, ok, register, session
+from services.mediation.tests.integration.conftest import ADMIN
+from services.mediation.tests.integration.conftest import PAIR
+from services.mediation.tests.integration.conftest import S01
+from services.mediation.tests.integration.conftest import S02
+from services.mediation.tests.integration.conftest import T01
+from services.mediation.tests.integration.conftest import ok
+from services.mediation.tests.integration.conftest import register
+from services.mediation.tests.integration.conftest import session
 
 
 def clock(answer: dict[str, Any], stage: str) -> dict[str, Any]:

@@ -5,13 +5,17 @@ leads the tips service refers to mediation."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import httpx
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import AppointmentApproved, AppointmentEnded, AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentEndReason
 from govgrid.catalogue.mediation import DisputeCategory
 from govgrid.catalogue.organisation import OrganisationUnitRenamed
 from govgrid.catalogue.tips import LeadReferredToMediation
@@ -19,11 +23,17 @@ from govgrid.china_time import occurred_on
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import ApplyOnce
 from govgrid.testing.factories import draft
-from services.mediation.application import mediators, referrals
+from services.mediation.application import mediators
+from services.mediation.application import referrals
 from services.mediation.application.mediators import MediatorReference
 from services.mediation.bootstrap import MediationService
-from services.mediation.domain.disputes import KnownPerson, PersonRole
-from services.mediation.tests.integration.conftest import ADMIN, PAIR, S01, ok, session
+from services.mediation.domain.disputes import KnownPerson
+from services.mediation.domain.disputes import PersonRole
+from services.mediation.tests.integration.conftest import ADMIN
+from services.mediation.tests.integration.conftest import PAIR
+from services.mediation.tests.integration.conftest import S01
+from services.mediation.tests.integration.conftest import ok
+from services.mediation.tests.integration.conftest import session
 
 ON = date(2024, 3, 1)
 

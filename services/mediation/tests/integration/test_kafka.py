@@ -8,9 +8,17 @@ import httpx
 from govgrid.envelope import EventEnvelope
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
 from services.mediation.bootstrap import MediationService
-from services.mediation.tests.integration.conftest import CADRE_V01, PAIR, S01, T01, WALK_IN, ok, session
+from services.mediation.tests.integration.conftest import CADRE_V01
+from services.mediation.tests.integration.conftest import PAIR
+from services.mediation.tests.integration.conftest import S01
+from services.mediation.tests.integration.conftest import T01
+from services.mediation.tests.integration.conftest import WALK_IN
+from services.mediation.tests.integration.conftest import ok
+from services.mediation.tests.integration.conftest import session
 
 
 async def test_a_whole_dispute_lifecycle_reaches_the_topic_in_order(

@@ -9,28 +9,28 @@ from __future__ import annotations
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    CloseOutcome,
-    DisputeCategory,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputePartiesAdded,
-    DisputeRegistered,
-    DisputeSource,
-    FollowUpVisitRecorded,
-    MediationFailed,
-    MediationLevel,
-    MediationSessionHeld,
-    MediatorsAssigned,
-    Party,
-    PartyRole,
-    PartySatisfaction,
-    Satisfaction,
-)
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputePartiesAdded
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import FollowUpVisitRecorded
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.mediation import PartySatisfaction
+from govgrid.catalogue.mediation import Satisfaction
 from govgrid.testing.scenario import given
 from services.mediation.domain import disputes
-from services.mediation.domain.disputes import Dispute, KnownPerson, PersonRole
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import KnownPerson
+from services.mediation.domain.disputes import PersonRole
 
 
 def dispute(*history: DomainEvent, registration: DomainEvent | None = None) -> Dispute:

@@ -7,13 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 from govgrid.auth.principal import Role
-from govgrid.catalogue.clocks import ClockChanged, DisputeClockStarted, DisputeClockStopped
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import DisputeClockStarted
+from govgrid.catalogue.clocks import DisputeClockStopped
 from govgrid.catalogue.mediation import MediationLevel
 from govgrid.china_time import occurred_on
-from govgrid.clocks import NO_CLOCKS, Clocks
+from govgrid.clocks import NO_CLOCKS
+from govgrid.clocks import Clocks
 from govgrid.working_days import china_working_days
 from services.mediation.domain.clock import follow
-from services.mediation.tests.unit.scenario import closed, escalated, mediators_assigned, registered
+from services.mediation.tests.unit.scenario import closed
+from services.mediation.tests.unit.scenario import escalated
+from services.mediation.tests.unit.scenario import mediators_assigned
+from services.mediation.tests.unit.scenario import registered
 
 CALENDAR = china_working_days()
 VILLAGE, TOWNSHIP, COURT = MediationLevel.VILLAGE, MediationLevel.TOWNSHIP, MediationLevel.COURT

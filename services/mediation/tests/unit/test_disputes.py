@@ -4,61 +4,57 @@ follow up. Every rule: given events, when a decision, then events or the rule's 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.mediation import (
-    CloseOutcome,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputeRegistered,
-    DisputeSource,
-    MediationLevel,
-    MediatorsAssigned,
-    Party,
-    PartyRole,
-    PartySatisfaction,
-    Satisfaction,
-)
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.mediation import PartySatisfaction
+from govgrid.catalogue.mediation import Satisfaction
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.mediation.domain import disputes
-from services.mediation.domain.disputes import (
-    Dispute,
-    DisputeStatus,
-    KnownPerson,
-    PersonRole,
-    Registration,
-)
-from services.mediation.tests.unit.scenario import (
-    CADRE,
-    CADRE_KNOWN,
-    OFFICER,
-    OFFICER_KNOWN,
-    OTHER_OFFICER,
-    PARTY_A,
-    PARTY_B,
-    PARTY_C,
-    REGISTERED_ON,
-    RUNNING_SINCE,
-    TODAY,
-    VILLAGE,
-    agreed,
-    agreement_reached,
-    closed,
-    dispute,
-    escalated,
-    failed,
-    followed_up,
-    in_mediation,
-    mediators_assigned,
-    parties_added,
-    referred,
-    registered,
-    satisfaction,
-    session_held,
-)
+from services.mediation.domain.disputes import Dispute
+from services.mediation.domain.disputes import DisputeStatus
+from services.mediation.domain.disputes import KnownPerson
+from services.mediation.domain.disputes import PersonRole
+from services.mediation.domain.disputes import Registration
+from services.mediation.tests.unit.scenario import CADRE
+from services.mediation.tests.unit.scenario import CADRE_KNOWN
+from services.mediation.tests.unit.scenario import OFFICER
+from services.mediation.tests.unit.scenario import OFFICER_KNOWN
+from services.mediation.tests.unit.scenario import OTHER_OFFICER
+from services.mediation.tests.unit.scenario import PARTY_A
+from services.mediation.tests.unit.scenario import PARTY_B
+from services.mediation.tests.unit.scenario import PARTY_C
+from services.mediation.tests.unit.scenario import REGISTERED_ON
+from services.mediation.tests.unit.scenario import RUNNING_SINCE
+from services.mediation.tests.unit.scenario import TODAY
+from services.mediation.tests.unit.scenario import VILLAGE
+from services.mediation.tests.unit.scenario import agreed
+from services.mediation.tests.unit.scenario import agreement_reached
+from services.mediation.tests.unit.scenario import closed
+from services.mediation.tests.unit.scenario import dispute
+from services.mediation.tests.unit.scenario import escalated
+from services.mediation.tests.unit.scenario import failed
+from services.mediation.tests.unit.scenario import followed_up
+from services.mediation.tests.unit.scenario import in_mediation
+from services.mediation.tests.unit.scenario import mediators_assigned
+from services.mediation.tests.unit.scenario import parties_added
+from services.mediation.tests.unit.scenario import referred
+from services.mediation.tests.unit.scenario import registered
+from services.mediation.tests.unit.scenario import satisfaction
+from services.mediation.tests.unit.scenario import session_held
 
 TOWNSHIP = MediationLevel.TOWNSHIP
 COURT = MediationLevel.COURT

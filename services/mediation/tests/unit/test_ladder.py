@@ -7,19 +7,21 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from govgrid.catalogue.mediation import CloseOutcome, MediationLevel
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import MediationLevel
 from services.mediation.domain.disputes import Dispute
-from services.mediation.domain.ladder import DueReason, EscalationDue, EscalationLadder, LevelLimit
+from services.mediation.domain.ladder import DueReason
+from services.mediation.domain.ladder import EscalationDue
+from services.mediation.domain.ladder import EscalationLadder
+from services.mediation.domain.ladder import LevelLimit
 from services.mediation.settings import MediationSettings
-from services.mediation.tests.unit.scenario import (
-    agreed,
-    closed,
-    dispute,
-    escalated,
-    failed,
-    in_mediation,
-    session_held,
-)
+from services.mediation.tests.unit.scenario import agreed
+from services.mediation.tests.unit.scenario import closed
+from services.mediation.tests.unit.scenario import dispute
+from services.mediation.tests.unit.scenario import escalated
+from services.mediation.tests.unit.scenario import failed
+from services.mediation.tests.unit.scenario import in_mediation
+from services.mediation.tests.unit.scenario import session_held
 
 VILLAGE, TOWNSHIP, COURT = MediationLevel.VILLAGE, MediationLevel.TOWNSHIP, MediationLevel.COURT
 # Three sessions or thirty days at the village, then thirty days at the township.

@@ -4,24 +4,33 @@ of the registry (applied the way the feeds apply the appointments topic, without
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import LeavingReason, PersonLeftService, PoliceOfficerRegistered
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
 from govgrid.config import get_settings
 from govgrid.envelope import EventEnvelope
 from govgrid.projection import ApplyOnce
-from govgrid.reference import apply_org_event, apply_person_event
+from govgrid.reference import apply_org_event
+from govgrid.reference import apply_person_event
 from govgrid.reference.org import PROJECTION as ORG_REFERENCE
 from govgrid.reference.people import PROJECTION as PEOPLE_REFERENCE
 from govgrid.testing.factories import draft
-from services.outreach.bootstrap import OutreachService, start_service
+from services.outreach.bootstrap import OutreachService
+from services.outreach.bootstrap import start_service
 from services.outreach.main import create_app
 from services.outreach.settings import OutreachSettings
 

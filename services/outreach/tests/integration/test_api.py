@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.organisation import VillageCoverageAssigned, VillageCoverageEnded
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.china_time import occurred_on
 from services.outreach.bootstrap import OutreachService
-from services.outreach.tests.integration.conftest import (
-    ADMIN,
-    S01,
-    S02,
-    T01,
-    T02,
-    apply_registry,
-    bearer,
-    ok,
-    registry_envelopes,
-)
+from services.outreach.tests.integration.conftest import ADMIN
+from services.outreach.tests.integration.conftest import S01
+from services.outreach.tests.integration.conftest import S02
+from services.outreach.tests.integration.conftest import T01
+from services.outreach.tests.integration.conftest import T02
+from services.outreach.tests.integration.conftest import apply_registry
+from services.outreach.tests.integration.conftest import bearer
+from services.outreach.tests.integration.conftest import ok
+from services.outreach.tests.integration.conftest import registry_envelopes
 
 DRIVE = {
     "station_code": "S01",

@@ -14,7 +14,11 @@ import pytest
 
 from govgrid.auth import Role
 from services.outreach.bootstrap import OutreachService
-from services.outreach.tests.integration.conftest import ADMIN, S01, T01, bearer, ok
+from services.outreach.tests.integration.conftest import ADMIN
+from services.outreach.tests.integration.conftest import S01
+from services.outreach.tests.integration.conftest import T01
+from services.outreach.tests.integration.conftest import bearer
+from services.outreach.tests.integration.conftest import ok
 
 CSV = {"Content-Type": "text/csv"}
 VILLAGES = ["V01", "V02", "V03"]

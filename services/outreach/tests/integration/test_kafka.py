@@ -10,23 +10,30 @@ import httpx
 
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.envelope import EventEnvelope
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from govgrid.reference import OrgReference
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import PARTITIONS, drained, make_relay, running, stored_events
+from govgrid.testing.relay import PARTITIONS
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.outreach.bootstrap import OutreachService
 from services.outreach.main import create_app
 from services.outreach.settings import OutreachSettings
-from services.outreach.tests.integration.conftest import (
-    ADMIN,
-    S01,
-    covered,
-    ok,
-    registry_envelopes,
-    unit,
-)
-from services.outreach.tests.integration.test_api import CASE, DRIVE, INSPECTION, REFERRAL, SCHOOL_DAY
+from services.outreach.tests.integration.conftest import ADMIN
+from services.outreach.tests.integration.conftest import S01
+from services.outreach.tests.integration.conftest import covered
+from services.outreach.tests.integration.conftest import ok
+from services.outreach.tests.integration.conftest import registry_envelopes
+from services.outreach.tests.integration.conftest import unit
+from services.outreach.tests.integration.test_api import CASE
+from services.outreach.tests.integration.test_api import DRIVE
+from services.outreach.tests.integration.test_api import INSPECTION
+from services.outreach.tests.integration.test_api import REFERRAL
+from services.outreach.tests.integration.test_api import SCHOOL_DAY
 
 
 async def test_every_lifecycle_reaches_the_topic_in_order(

@@ -9,27 +9,30 @@ from __future__ import annotations
 from datetime import date
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseCategory,
-    EnterpriseCaseHandled,
-    EnterpriseCaseOpened,
-    EnterpriseCaseOutcome,
-    EnterpriseRegistered,
-    EnterpriseSector,
-    EnterpriseVisitKind,
-    EnterpriseVisitRecorded,
-    FollowUpActionCompleted,
-    FollowUpActionPlanned,
-    JobReferralMade,
-    JobReferralOutcome,
-    JobReferralOutcomeRecorded,
-    RegistrationDriveClosed,
-    RegistrationDriveLaunched,
-    SchoolRegistered,
-    SchoolVisitRecorded,
-)
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOpened
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
+from govgrid.catalogue.outreach import EnterpriseRegistered
+from govgrid.catalogue.outreach import EnterpriseSector
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.outreach import FollowUpActionCompleted
+from govgrid.catalogue.outreach import FollowUpActionPlanned
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.outreach import JobReferralOutcome
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import RegistrationDriveClosed
+from govgrid.catalogue.outreach import RegistrationDriveLaunched
+from govgrid.catalogue.outreach import SchoolRegistered
+from govgrid.catalogue.outreach import SchoolVisitRecorded
 from govgrid.testing.scenario import given
-from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
+from services.outreach.domain import cases
+from services.outreach.domain import drives
+from services.outreach.domain import enterprise_visits
+from services.outreach.domain import enterprises
+from services.outreach.domain import referrals
+from services.outreach.domain import schools
 from services.outreach.domain.cases import EnterpriseCase
 from services.outreach.domain.drives import Drive
 from services.outreach.domain.enterprise_visits import EnterpriseVisit

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import EnterpriseCaseCategory, EnterpriseCaseHandled, EnterpriseCaseOutcome
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.outreach.domain import cases
 from services.outreach.domain.cases import Opening
-from services.outreach.tests.unit.scenario import (
-    CASE,
-    CASE_OPENED_ON,
-    ENTERPRISE,
-    TODAY,
-    case,
-    case_handled,
-    case_opened,
-    enterprise,
-)
+from services.outreach.tests.unit.scenario import CASE
+from services.outreach.tests.unit.scenario import CASE_OPENED_ON
+from services.outreach.tests.unit.scenario import ENTERPRISE
+from services.outreach.tests.unit.scenario import TODAY
+from services.outreach.tests.unit.scenario import case
+from services.outreach.tests.unit.scenario import case_handled
+from services.outreach.tests.unit.scenario import case_opened
+from services.outreach.tests.unit.scenario import enterprise
 
 OPENING = Opening(CASE, ENTERPRISE, EnterpriseCaseCategory.THEFT, CASE_OPENED_ON, "厂区橡胶被盗")
 

@@ -8,12 +8,23 @@ from datetime import date
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError
 
-from govgrid.catalogue.outreach import JobReferralMade, JobReferralOutcomeRecorded, SchoolVisitRecorded
-from govgrid.rules import BusinessRule, KeyMustBeFree, MustBeRegistered, RuleOf
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import SchoolVisitRecorded
+from govgrid.rules import BusinessRule
+from govgrid.rules import KeyMustBeFree
+from govgrid.rules import MustBeRegistered
+from govgrid.rules import RuleOf
 from services.outreach.application import commands as c
-from services.outreach.domain import cases, drives, enterprise_visits, enterprises, referrals, schools
+from services.outreach.domain import cases
+from services.outreach.domain import drives
+from services.outreach.domain import enterprise_visits
+from services.outreach.domain import enterprises
+from services.outreach.domain import referrals
+from services.outreach.domain import schools
 
 FIGURES = {"students_processed": 120, "id_cards": 80, "household_changes": 15}
 VISIT_EVENT = {"drive_id": "d1", "school_code": "4646001201", "visited_on": date(2023, 9, 5), **FIGURES}

@@ -3,41 +3,41 @@ per school and day within the period, the completion figure, closure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    RegistrationDriveClosed,
-    RegistrationDriveLaunched,
-    RegistrationDriveTargetsAdded,
-    SchoolVisitCorrected,
-    SchoolVisitRecorded,
-)
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.catalogue.outreach import RegistrationDriveClosed
+from govgrid.catalogue.outreach import RegistrationDriveLaunched
+from govgrid.catalogue.outreach import RegistrationDriveTargetsAdded
+from govgrid.catalogue.outreach import SchoolVisitCorrected
+from govgrid.catalogue.outreach import SchoolVisitRecorded
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.outreach.domain import drives
-from services.outreach.domain.drives import Drive, Launch, SchoolVisit
+from services.outreach.domain.drives import Drive
+from services.outreach.domain.drives import Launch
+from services.outreach.domain.drives import SchoolVisit
 from services.outreach.domain.schools import School
-from services.outreach.tests.unit.scenario import (
-    DRIVE,
-    FAR_SCHOOL,
-    FAR_SCHOOL_REGISTERED,
-    LAUNCHED_ON,
-    OTHER_SCHOOL,
-    OTHER_SCHOOL_REGISTERED,
-    PERIOD_END,
-    PERIOD_START,
-    SCHOOL,
-    STATION,
-    TODAY,
-    VILLAGE,
-    drive,
-    drive_closed,
-    launched,
-    school,
-    visited,
-)
+from services.outreach.tests.unit.scenario import DRIVE
+from services.outreach.tests.unit.scenario import FAR_SCHOOL
+from services.outreach.tests.unit.scenario import FAR_SCHOOL_REGISTERED
+from services.outreach.tests.unit.scenario import LAUNCHED_ON
+from services.outreach.tests.unit.scenario import OTHER_SCHOOL
+from services.outreach.tests.unit.scenario import OTHER_SCHOOL_REGISTERED
+from services.outreach.tests.unit.scenario import PERIOD_END
+from services.outreach.tests.unit.scenario import PERIOD_START
+from services.outreach.tests.unit.scenario import SCHOOL
+from services.outreach.tests.unit.scenario import STATION
+from services.outreach.tests.unit.scenario import TODAY
+from services.outreach.tests.unit.scenario import VILLAGE
+from services.outreach.tests.unit.scenario import drive
+from services.outreach.tests.unit.scenario import drive_closed
+from services.outreach.tests.unit.scenario import launched
+from services.outreach.tests.unit.scenario import school
+from services.outreach.tests.unit.scenario import visited
 
 SCHOOLS: dict[str, School | None] = {
     SCHOOL: school(),

@@ -3,35 +3,39 @@ follow-up of that enterprise's case; follow-up actions due after the visit, each
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import EnterpriseVisitKind, FollowUpActionCompleted
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import FollowUpActionCompleted
 from govgrid.errors import NotFound
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.outreach.domain import enterprise_visits
 from services.outreach.domain.cases import EnterpriseCase
-from services.outreach.domain.enterprise_visits import FollowUpAction, Officer, PlannedAction, Visit
+from services.outreach.domain.enterprise_visits import FollowUpAction
+from services.outreach.domain.enterprise_visits import Officer
+from services.outreach.domain.enterprise_visits import PlannedAction
+from services.outreach.domain.enterprise_visits import Visit
 from services.outreach.domain.enterprises import Enterprise
-from services.outreach.tests.unit.scenario import (
-    CASE,
-    CASE_OPENED_ON,
-    ENTERPRISE,
-    OFFICER,
-    OTHER_ENTERPRISE,
-    TODAY,
-    VISIT,
-    VISITED_ON,
-    case,
-    case_handled,
-    enterprise,
-    follow_up_completed,
-    follow_up_planned,
-    visit,
-    visit_recorded,
-)
+from services.outreach.tests.unit.scenario import CASE
+from services.outreach.tests.unit.scenario import CASE_OPENED_ON
+from services.outreach.tests.unit.scenario import ENTERPRISE
+from services.outreach.tests.unit.scenario import OFFICER
+from services.outreach.tests.unit.scenario import OTHER_ENTERPRISE
+from services.outreach.tests.unit.scenario import TODAY
+from services.outreach.tests.unit.scenario import VISIT
+from services.outreach.tests.unit.scenario import VISITED_ON
+from services.outreach.tests.unit.scenario import case
+from services.outreach.tests.unit.scenario import case_handled
+from services.outreach.tests.unit.scenario import enterprise
+from services.outreach.tests.unit.scenario import follow_up_completed
+from services.outreach.tests.unit.scenario import follow_up_planned
+from services.outreach.tests.unit.scenario import visit
+from services.outreach.tests.unit.scenario import visit_recorded
 
 IN_SERVICE = Officer(OFFICER)
 FOLLOW_UP = EnterpriseVisitKind.CASE_FOLLOW_UP

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import JobReferralOutcome, JobReferralOutcomeRecorded, NotHiredReason
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.catalogue.outreach import JobReferralOutcome
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import NotHiredReason
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.outreach.domain import referrals
 from services.outreach.domain.referrals import Referral
-from services.outreach.tests.unit.scenario import (
-    ENTERPRISE,
-    PERSON_REF,
-    REFERRAL,
-    REFERRED_ON,
-    TODAY,
-    enterprise,
-    outcome_recorded,
-    referral,
-    referral_made,
-)
+from services.outreach.tests.unit.scenario import ENTERPRISE
+from services.outreach.tests.unit.scenario import PERSON_REF
+from services.outreach.tests.unit.scenario import REFERRAL
+from services.outreach.tests.unit.scenario import REFERRED_ON
+from services.outreach.tests.unit.scenario import TODAY
+from services.outreach.tests.unit.scenario import enterprise
+from services.outreach.tests.unit.scenario import outcome_recorded
+from services.outreach.tests.unit.scenario import referral
+from services.outreach.tests.unit.scenario import referral_made
 
 REFERRAL_COMMAND = Referral(REFERRAL, PERSON_REF, ENTERPRISE, "包装工", REFERRED_ON)
 

@@ -8,21 +8,23 @@ import pytest
 
 from govgrid.aggregate import Evolve
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import EnterpriseSector, SchoolRegistered
+from govgrid.catalogue.outreach import EnterpriseSector
+from govgrid.catalogue.outreach import SchoolRegistered
 from govgrid.rules import check
-from govgrid.testing.scenario import given, then_events, then_rule_broken
-from services.outreach.domain import enterprises, schools
+from govgrid.testing.scenario import given
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
+from services.outreach.domain import enterprises
+from services.outreach.domain import schools
 from services.outreach.domain.enterprises import Enterprise
 from services.outreach.domain.schools import School
-from services.outreach.tests.unit.scenario import (
-    ENTERPRISE,
-    ENTERPRISE_REGISTERED,
-    SCHOOL,
-    SCHOOL_REGISTERED,
-    VILLAGE,
-    enterprise,
-    school,
-)
+from services.outreach.tests.unit.scenario import ENTERPRISE
+from services.outreach.tests.unit.scenario import ENTERPRISE_REGISTERED
+from services.outreach.tests.unit.scenario import SCHOOL
+from services.outreach.tests.unit.scenario import SCHOOL_REGISTERED
+from services.outreach.tests.unit.scenario import VILLAGE
+from services.outreach.tests.unit.scenario import enterprise
+from services.outreach.tests.unit.scenario import school
 
 
 def test_register_a_school() -> None:

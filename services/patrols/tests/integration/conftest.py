@@ -4,32 +4,33 @@ officers in its reference tables (applied as the appointments topic would delive
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import (
-    LeavingReason,
-    PersonLeftService,
-    PoliceOfficerRegistered,
-    VillageCadreRegistered,
-)
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.appointments import VillageCadreRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
 from govgrid.config import get_settings
 from govgrid.envelope import EventEnvelope
-from govgrid.reference import apply_org_event, apply_person_event
+from govgrid.reference import apply_org_event
+from govgrid.reference import apply_person_event
 from govgrid.testing.factories import draft
-from services.patrols.bootstrap import PatrolsService, start_service
+from services.patrols.bootstrap import PatrolsService
+from services.patrols.bootstrap import start_service
 from services.patrols.main import create_app
 from services.patrols.settings import PatrolsSettings
 

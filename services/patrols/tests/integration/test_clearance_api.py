@@ -8,7 +8,14 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from services.patrols.tests.integration.conftest import ADMIN, S01, S02, T01, T02, bearer, ok, refused
+from services.patrols.tests.integration.conftest import ADMIN
+from services.patrols.tests.integration.conftest import S01
+from services.patrols.tests.integration.conftest import S02
+from services.patrols.tests.integration.conftest import T01
+from services.patrols.tests.integration.conftest import T02
+from services.patrols.tests.integration.conftest import bearer
+from services.patrols.tests.integration.conftest import ok
+from services.patrols.tests.integration.conftest import refused
 
 PLAN = {
     "station_code": "S01",

@@ -8,24 +8,26 @@ import httpx
 
 from govgrid.envelope import EventEnvelope
 from govgrid.eventstore import PostgresEventStore
-from govgrid.reference import OrgReference, PeopleReference
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
 from govgrid.testing.factories import draft
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running, stored_events
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.patrols.bootstrap import PatrolsService
 from services.patrols.main import create_app
 from services.patrols.settings import PatrolsSettings
-from services.patrols.tests.integration.conftest import (
-    APPOINTMENTS_STREAMS,
-    COVERAGE_CHANGE,
-    OFFICER,
-    S01,
-    form_team,
-    ok,
-    refused,
-    started_patrol,
-)
+from services.patrols.tests.integration.conftest import APPOINTMENTS_STREAMS
+from services.patrols.tests.integration.conftest import COVERAGE_CHANGE
+from services.patrols.tests.integration.conftest import OFFICER
+from services.patrols.tests.integration.conftest import S01
+from services.patrols.tests.integration.conftest import form_team
+from services.patrols.tests.integration.conftest import ok
+from services.patrols.tests.integration.conftest import refused
+from services.patrols.tests.integration.conftest import started_patrol
 
 PATROL_LIFECYCLE = [
     "PatrolScheduled",

@@ -10,21 +10,19 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from services.patrols.tests.integration.conftest import (
-    ADMIN,
-    FISHERMAN,
-    OFFICER,
-    S01,
-    S02,
-    T01,
-    T02,
-    bearer,
-    form_team,
-    ok,
-    refused,
-    schedule_patrol,
-    started_patrol,
-)
+from services.patrols.tests.integration.conftest import ADMIN
+from services.patrols.tests.integration.conftest import FISHERMAN
+from services.patrols.tests.integration.conftest import OFFICER
+from services.patrols.tests.integration.conftest import S01
+from services.patrols.tests.integration.conftest import S02
+from services.patrols.tests.integration.conftest import T01
+from services.patrols.tests.integration.conftest import T02
+from services.patrols.tests.integration.conftest import bearer
+from services.patrols.tests.integration.conftest import form_team
+from services.patrols.tests.integration.conftest import ok
+from services.patrols.tests.integration.conftest import refused
+from services.patrols.tests.integration.conftest import schedule_patrol
+from services.patrols.tests.integration.conftest import started_patrol
 
 VISITED_AT = "2023-11-20T19:30:00+08:00"
 CHECKPOINT = {

@@ -17,7 +17,12 @@ import httpx
 from govgrid.auth import Role
 from govgrid.china_time import today_in_china
 from services.patrols.bootstrap import PatrolsService
-from services.patrols.tests.integration.conftest import ADMIN, S01, T01, bearer, ok, refused
+from services.patrols.tests.integration.conftest import ADMIN
+from services.patrols.tests.integration.conftest import S01
+from services.patrols.tests.integration.conftest import T01
+from services.patrols.tests.integration.conftest import bearer
+from services.patrols.tests.integration.conftest import ok
+from services.patrols.tests.integration.conftest import refused
 
 ACTIVITY_CSV = """station_code,day,calls_for_service,criminal_cases,public_security_cases
 S01,2023-11-20,17,1,3

@@ -5,28 +5,32 @@ Every builder returns an event, so a test reads as its history.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    ClearanceOperationCarriedOut,
-    ClearanceOperationPlanned,
-    OfficerMember,
-    PatrolScheduled,
-    PatrolStarted,
-    PatrolTeamFormed,
-    PatrolTeamMemberJoined,
-    PatrolTeamMemberLeft,
-    VolunteerAffiliation,
-    VolunteerMember,
-)
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import ClearanceOperationCarriedOut
+from govgrid.catalogue.patrols import ClearanceOperationPlanned
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.patrols import PatrolStarted
+from govgrid.catalogue.patrols import PatrolTeamFormed
+from govgrid.catalogue.patrols import PatrolTeamMemberJoined
+from govgrid.catalogue.patrols import PatrolTeamMemberLeft
+from govgrid.catalogue.patrols import VolunteerAffiliation
+from govgrid.catalogue.patrols import VolunteerMember
 from govgrid.officers import Officer
 from govgrid.testing.scenario import given
-from services.patrols.domain import clearance, patrols, teams
+from services.patrols.domain import clearance
+from services.patrols.domain import patrols
+from services.patrols.domain import teams
 from services.patrols.domain.clearance import ClearanceOperation
 from services.patrols.domain.patrols import Patrol
-from services.patrols.domain.rules import Member, Place
+from services.patrols.domain.rules import Member
+from services.patrols.domain.rules import Place
 from services.patrols.domain.teams import PatrolTeam
 
 # ---------------------------------------------------------------- given / then

@@ -8,30 +8,29 @@ from datetime import date
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    ClearanceFinding,
-    ClearanceOperationCancelled,
-    ClearanceOperationCarriedOut,
-    ClearanceOperationClosed,
-    FindingCategory,
-)
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.catalogue.patrols import ClearanceFinding
+from govgrid.catalogue.patrols import ClearanceOperationCancelled
+from govgrid.catalogue.patrols import ClearanceOperationCarriedOut
+from govgrid.catalogue.patrols import ClearanceOperationClosed
+from govgrid.catalogue.patrols import FindingCategory
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.patrols.domain import clearance
-from services.patrols.domain.clearance import ClearanceOperation, ClearanceStatus, Results
+from services.patrols.domain.clearance import ClearanceOperation
+from services.patrols.domain.clearance import ClearanceStatus
+from services.patrols.domain.clearance import Results
 from services.patrols.domain.rules import Place
-from services.patrols.tests.unit.scenario import (
-    GRID,
-    IN_COVERAGE,
-    OPERATION,
-    OPERATION_PLANNED,
-    OTHER_STATIONS_GRID,
-    PLANNED_ON,
-    STATION,
-    UNCOVERED_GRID,
-    VILLAGE,
-    carried_out,
-    operation,
-)
+from services.patrols.tests.unit.scenario import GRID
+from services.patrols.tests.unit.scenario import IN_COVERAGE
+from services.patrols.tests.unit.scenario import OPERATION
+from services.patrols.tests.unit.scenario import OPERATION_PLANNED
+from services.patrols.tests.unit.scenario import OTHER_STATIONS_GRID
+from services.patrols.tests.unit.scenario import PLANNED_ON
+from services.patrols.tests.unit.scenario import STATION
+from services.patrols.tests.unit.scenario import UNCOVERED_GRID
+from services.patrols.tests.unit.scenario import VILLAGE
+from services.patrols.tests.unit.scenario import carried_out
+from services.patrols.tests.unit.scenario import operation
 
 FINDINGS = (
     ClearanceFinding(category=FindingCategory.SAFETY_HAZARD, count=3, note="电线私拉乱接"),

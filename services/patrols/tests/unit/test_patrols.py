@@ -3,45 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    ObservationCategory,
-    PatrolAborted,
-    PatrolCompleted,
-    PatrolObservationRecorded,
-    PatrolStarted,
-)
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import ObservationCategory
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolCompleted
+from govgrid.catalogue.patrols import PatrolObservationRecorded
+from govgrid.catalogue.patrols import PatrolStarted
 from govgrid.china_time import china_day
-from govgrid.testing.scenario import then_events, then_rule_broken
-from services.patrols.domain import patrols, teams
-from services.patrols.domain.patrols import Checkpoint, Observation, Patrol, PatrolStatus
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
+from services.patrols.domain import patrols
+from services.patrols.domain import teams
+from services.patrols.domain.patrols import Checkpoint
+from services.patrols.domain.patrols import Observation
+from services.patrols.domain.patrols import Patrol
+from services.patrols.domain.patrols import PatrolStatus
 from services.patrols.domain.rules import Place
-from services.patrols.tests.unit.scenario import (
-    FISHERMAN,
-    GRID,
-    IN_COVERAGE,
-    OFFICER,
-    OTHER_STATIONS_GRID,
-    PATROL,
-    PATROL_SCHEDULED,
-    SANITATION_WORKER,
-    STARTED_AT,
-    STATION,
-    UNCOVERED_GRID,
-    at,
-    full_team,
-    joined,
-    left,
-    patrol,
-    started,
-    team,
-    visited,
-)
+from services.patrols.tests.unit.scenario import FISHERMAN
+from services.patrols.tests.unit.scenario import GRID
+from services.patrols.tests.unit.scenario import IN_COVERAGE
+from services.patrols.tests.unit.scenario import OFFICER
+from services.patrols.tests.unit.scenario import OTHER_STATIONS_GRID
+from services.patrols.tests.unit.scenario import PATROL
+from services.patrols.tests.unit.scenario import PATROL_SCHEDULED
+from services.patrols.tests.unit.scenario import SANITATION_WORKER
+from services.patrols.tests.unit.scenario import STARTED_AT
+from services.patrols.tests.unit.scenario import STATION
+from services.patrols.tests.unit.scenario import UNCOVERED_GRID
+from services.patrols.tests.unit.scenario import at
+from services.patrols.tests.unit.scenario import full_team
+from services.patrols.tests.unit.scenario import joined
+from services.patrols.tests.unit.scenario import left
+from services.patrols.tests.unit.scenario import patrol
+from services.patrols.tests.unit.scenario import started
+from services.patrols.tests.unit.scenario import team
+from services.patrols.tests.unit.scenario import visited
 
 HAZARD = ObservationCategory.SAFETY_HAZARD
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.testing.scenario import given, then_events, then_rule_broken
+from govgrid.catalogue.patrols import PoliceActivityCorrected
+from govgrid.catalogue.patrols import PoliceActivityRecorded
+from govgrid.testing.scenario import given
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.patrols.domain import police_activity
-from services.patrols.domain.police_activity import DailyFigures, PoliceActivity
-from services.patrols.tests.unit.scenario import (
-    STATION,
-)
+from services.patrols.domain.police_activity import DailyFigures
+from services.patrols.domain.police_activity import PoliceActivity
+from services.patrols.tests.unit.scenario import STATION
 
 DAY = date(2023, 11, 20)
 TODAY = date(2023, 11, 28)

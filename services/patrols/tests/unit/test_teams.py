@@ -9,34 +9,32 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from govgrid.catalogue.patrols import (
-    OfficerMember,
-    PatrolTeamDisbanded,
-    PatrolTeamMemberJoined,
-    PatrolTeamMemberLeft,
-    VolunteerAffiliation,
-    VolunteerMember,
-)
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import PatrolTeamDisbanded
+from govgrid.catalogue.patrols import PatrolTeamMemberJoined
+from govgrid.catalogue.patrols import PatrolTeamMemberLeft
+from govgrid.catalogue.patrols import VolunteerAffiliation
+from govgrid.catalogue.patrols import VolunteerMember
 from govgrid.officers import Officer
-from govgrid.testing.scenario import then_events, then_rule_broken
+from govgrid.testing.scenario import then_events
+from govgrid.testing.scenario import then_rule_broken
 from services.patrols.domain import teams
-from services.patrols.domain.teams import Membership, PatrolTeam
-from services.patrols.tests.unit.scenario import (
-    FISHERMAN,
-    FORMED_ON,
-    JOINED_ON,
-    OFFICER,
-    ON_THE_ROSTER,
-    OTHER_STATION,
-    SANITATION_WORKER,
-    STATION,
-    TEAM,
-    TEAM_FORMED,
-    full_team,
-    joined,
-    left,
-    team,
-)
+from services.patrols.domain.teams import Membership
+from services.patrols.domain.teams import PatrolTeam
+from services.patrols.tests.unit.scenario import FISHERMAN
+from services.patrols.tests.unit.scenario import FORMED_ON
+from services.patrols.tests.unit.scenario import JOINED_ON
+from services.patrols.tests.unit.scenario import OFFICER
+from services.patrols.tests.unit.scenario import ON_THE_ROSTER
+from services.patrols.tests.unit.scenario import OTHER_STATION
+from services.patrols.tests.unit.scenario import SANITATION_WORKER
+from services.patrols.tests.unit.scenario import STATION
+from services.patrols.tests.unit.scenario import TEAM
+from services.patrols.tests.unit.scenario import TEAM_FORMED
+from services.patrols.tests.unit.scenario import full_team
+from services.patrols.tests.unit.scenario import joined
+from services.patrols.tests.unit.scenario import left
+from services.patrols.tests.unit.scenario import team
 
 LEFT_ON = date(2023, 9, 30)
 DISBANDED_ON = date(2023, 12, 31)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
@@ -15,19 +17,25 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
 from govgrid.china_time import occurred_on
 from govgrid.config import get_settings
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
-from govgrid.kafka import ensure_topics, idempotent_producer
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.main import create_app
 from services.projections.positions import KafkaPosition
-from services.projections.readmodels import READ_MODELS, ReadModel
+from services.projections.readmodels import READ_MODELS
+from services.projections.readmodels import ReadModel
 from services.projections.settings import ProjectionsSettings
-from services.projections.worker_process import start_worker, stop_workers
+from services.projections.worker_process import start_worker
+from services.projections.worker_process import stop_workers
 
 WORKER_PARTITIONS = 3
 

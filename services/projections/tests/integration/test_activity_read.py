@@ -11,28 +11,35 @@ import pytest
 from govgrid.auth import Role
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.appointments import PoliceOfficerRegistered
-from govgrid.catalogue.mediation import (
-    DisputeCategory,
-    DisputeRegistered,
-    DisputeSource,
-    MediationLevel,
-    MediationSessionHeld,
-    Party,
-    PartyRole,
-)
-from govgrid.catalogue.outreach import EnterpriseVisitKind, EnterpriseVisitRecorded, JobReferralMade
-from govgrid.catalogue.patrols import (
-    ObservationCategory,
-    PatrolAborted,
-    PatrolObservationRecorded,
-    PatrolScheduled,
-)
-from govgrid.catalogue.tips import InformantContactRevealed, LeadCategory, LeadChannel, LeadReceived
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.patrols import ObservationCategory
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolObservationRecorded
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.tips import InformantContactRevealed
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadReceived
 from govgrid.envelope import Jurisdiction
 from services.projections.generations import Generations
-from services.projections.readmodels.activity import ACTIVITIES, ACTIVITY
-from services.projections.tests.integration.conftest import Stream, bearer, every_row
-from services.projections.tests.integration.test_patrols_read import ADMIN, cst, feed, get
+from services.projections.readmodels.activity import ACTIVITIES
+from services.projections.readmodels.activity import ACTIVITY
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.conftest import every_row
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import cst
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
 
 INFORMANT_REF = "fedcba9876543210fedcba9876543210"
 PERSONAL = "张三 13812345678"

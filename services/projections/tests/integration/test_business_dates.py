@@ -7,22 +7,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from govgrid.china_time import CHINA_STANDARD_TIME, today_in_china
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import today_in_china
 from govgrid.testing.relay import stored_events
 from services.projections.generations import Generations
-from services.projections.tests.integration.test_patrols_read import feed, get
-from services.tips.bootstrap import TipsService, start_service
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
+from services.tips.bootstrap import TipsService
+from services.tips.bootstrap import start_service
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
-from services.tips.tests.integration.conftest import ADMIN, CADRE, GRID_EVENTS, HANDLER, envelopes, ok
+from services.tips.tests.integration.conftest import ADMIN
+from services.tips.tests.integration.conftest import CADRE
+from services.tips.tests.integration.conftest import GRID_EVENTS
+from services.tips.tests.integration.conftest import HANDLER
 from services.tips.tests.integration.conftest import apply_registry_events as learn_registry
+from services.tips.tests.integration.conftest import envelopes
+from services.tips.tests.integration.conftest import ok
 
 # Received a month ago at 21:00 in Danzhou; triaged a week later, late in the evening; assigned the
 # next morning. Nothing was entered before today.

@@ -13,35 +13,36 @@ import httpx
 
 from govgrid import clocks
 from govgrid.auth import Role
-from govgrid.catalogue.clocks import (
-    ClockChanged,
-    DisputeClockCarriedOver,
-    DisputeClockExtended,
-    DisputeClockPaused,
-    DisputeClockResumed,
-    DisputeClockStarted,
-    DisputeClockStopped,
-    LeadClockCarriedOver,
-    LeadClockExtended,
-    LeadClockPaused,
-    LeadClockResumed,
-    LeadClockStarted,
-    LeadClockStopped,
-    PauseReason,
-)
-from govgrid.clocks import NO_CLOCKS, ClockEventTypes, Clocks
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import DisputeClockCarriedOver
+from govgrid.catalogue.clocks import DisputeClockExtended
+from govgrid.catalogue.clocks import DisputeClockPaused
+from govgrid.catalogue.clocks import DisputeClockResumed
+from govgrid.catalogue.clocks import DisputeClockStarted
+from govgrid.catalogue.clocks import DisputeClockStopped
+from govgrid.catalogue.clocks import LeadClockCarriedOver
+from govgrid.catalogue.clocks import LeadClockExtended
+from govgrid.catalogue.clocks import LeadClockPaused
+from govgrid.catalogue.clocks import LeadClockResumed
+from govgrid.catalogue.clocks import LeadClockStarted
+from govgrid.catalogue.clocks import LeadClockStopped
+from govgrid.catalogue.clocks import PauseReason
+from govgrid.clocks import NO_CLOCKS
+from govgrid.clocks import ClockEventTypes
+from govgrid.clocks import Clocks
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.working_days import china_working_days
 from services.projections.generations import Generations
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
-from services.projections.tests.integration.test_patrols_read import (
-    ADMIN,
-    GRIDS,
-    VILLAGES,
-    cst,
-    get,
-    organisation,
-)
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import GRIDS
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import cst
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
 
 LEAD = ClockEventTypes(
     started=LeadClockStarted,

@@ -14,21 +14,27 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.appointments import (
-    AppointmentApproved,
-    AppointmentCertificateIssued,
-    AppointmentEnded,
-    AppointmentEndReason,
-    AppointmentKind,
-    AppointmentNominated,
-)
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
-from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import Retried, apply_batch, project, retry_parked
+from govgrid.catalogue.appointments import AppointmentApproved
+from govgrid.catalogue.appointments import AppointmentCertificateIssued
+from govgrid.catalogue.appointments import AppointmentEnded
+from govgrid.catalogue.appointments import AppointmentEndReason
+from govgrid.catalogue.appointments import AppointmentKind
+from govgrid.catalogue.appointments import AppointmentNominated
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from services.projections.dispatch import Retried
+from services.projections.dispatch import apply_batch
+from services.projections.dispatch import project
+from services.projections.dispatch import retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
 
 ADMIN = bearer(Role.CITY_ADMIN)
 DAY0 = date(2023, 1, 1)

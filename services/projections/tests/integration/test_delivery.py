@@ -5,7 +5,8 @@ Kafka), or with a batch after them (it comes without them: they are read and app
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
@@ -15,7 +16,8 @@ from govgrid.kafka import topic_partitions
 from govgrid.testing.fixtures import wait_until
 from services.projections.generations import Generations
 from services.projections.readmodels.activity import ACTIVITY
-from services.projections.tests.integration.conftest import KafkaLog, projection_worker
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import projection_worker
 from services.projections.tests.integration.test_coverage import grid
 from services.projections.tests.integration.test_exactly_once import appointments
 

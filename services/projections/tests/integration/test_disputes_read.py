@@ -10,36 +10,36 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    CloseOutcome,
-    DisputeCategory,
-    DisputeClosed,
-    DisputeEscalated,
-    DisputeRegistered,
-    DisputeSource,
-    MediationFailed,
-    MediationLevel,
-    MediationSessionHeld,
-    MediatorsAssigned,
-    Party,
-    PartyRole,
-)
-from govgrid.catalogue.organisation import VillageCoverageAssigned, VillageCoverageEnded
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import CloseOutcome
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeClosed
+from govgrid.catalogue.mediation import DisputeEscalated
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationFailed
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediationSessionHeld
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.generations import Generations
 from services.projections.readmodels.disputes import DISPUTES
-from services.projections.tests.integration.conftest import Stream, bearer, every_row
-from services.projections.tests.integration.test_patrols_read import (
-    ADMIN,
-    GRIDS,
-    NOVEMBER,
-    VILLAGES,
-    feed,
-    get,
-    organisation,
-    pick,
-)
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.conftest import every_row
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import GRIDS
+from services.projections.tests.integration.test_patrols_read import NOVEMBER
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
+from services.projections.tests.integration.test_patrols_read import pick
 
 PARTIES = (Party(label="party-A", role=PartyRole.CLAIMANT), Party(label="party-B", role=PartyRole.RESPONDENT))
 VILLAGE, TOWNSHIP, COURT = MediationLevel.VILLAGE, MediationLevel.TOWNSHIP, MediationLevel.COURT

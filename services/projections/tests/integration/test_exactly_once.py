@@ -15,9 +15,13 @@ from services.projections.generations import Generations
 from services.projections.positions import Positioned
 from services.projections.readmodels.activity import ACTIVITY
 from services.projections.readmodels.coverage import COVERAGE
-from services.projections.relay_copies import RelayCopies, read_back_from
-from services.projections.tests.integration.conftest import KafkaLog, projection_worker
-from services.projections.tests.integration.test_coverage import DEPUTY, appointment, grid
+from services.projections.relay_copies import RelayCopies
+from services.projections.relay_copies import read_back_from
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import projection_worker
+from services.projections.tests.integration.test_coverage import DEPUTY
+from services.projections.tests.integration.test_coverage import appointment
+from services.projections.tests.integration.test_coverage import grid
 
 
 def appointments(prefix: str, n: int) -> list[EventEnvelope]:

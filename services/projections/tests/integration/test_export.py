@@ -14,12 +14,16 @@ from pydantic import BaseModel
 
 from govgrid.auth import Role
 from services.projections.api import export
-from services.projections.api.export import exportable_paths, label, tabulate
+from services.projections.api.export import exportable_paths
+from services.projections.api.export import label
+from services.projections.api.export import tabulate
 from services.projections.api.export_labels import LABELS
 from services.projections.generations import Generations
 from services.projections.main import create_app
 from services.projections.tests.integration.conftest import bearer
-from services.projections.tests.integration.test_coverage import ADMIN, HISTORY, feed
+from services.projections.tests.integration.test_coverage import ADMIN
+from services.projections.tests.integration.test_coverage import HISTORY
+from services.projections.tests.integration.test_coverage import feed
 
 T01_OFFICER = bearer(Role.TOWNSHIP_OFFICER, "T01")
 LACKING = "/coverage/villages-lacking-deputy-secretary"

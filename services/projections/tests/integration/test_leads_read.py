@@ -4,46 +4,47 @@ for it, and no trace of an informant's reference or contact anywhere in the read
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.tips import (
-    DismissalReason,
-    InformantContactRevealed,
-    InformantContactShredded,
-    InformantRevealRefused,
-    LeadCategory,
-    LeadChannel,
-    LeadClosed,
-    LeadDismissed,
-    LeadOutcome,
-    LeadOutcomeRecorded,
-    LeadPriority,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-    RevealRefusal,
-)
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import InformantContactRevealed
+from govgrid.catalogue.tips import InformantContactShredded
+from govgrid.catalogue.tips import InformantRevealRefused
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.catalogue.tips import LeadOutcomeRecorded
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
+from govgrid.catalogue.tips import RevealRefusal
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.leads import LEADS
-from services.projections.tests.integration.conftest import Stream, bearer, every_row
-from services.projections.tests.integration.test_patrols_read import (
-    ADMIN,
-    GRIDS,
-    NOVEMBER,
-    VILLAGES,
-    cst,
-    feed,
-    get,
-    organisation,
-    pick,
-)
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.conftest import every_row
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import GRIDS
+from services.projections.tests.integration.test_patrols_read import NOVEMBER
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import cst
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
+from services.projections.tests.integration.test_patrols_read import pick
 
 INFORMANT_REF = "0123456789abcdef0123456789abcdef"
 CONTACT = "王五 13912345678 wx_wangwu"

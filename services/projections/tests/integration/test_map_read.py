@@ -4,42 +4,57 @@ disputes and leads received in the range, scoped to the caller in SQL; a station
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.organisation import (
-    Location,
-    OrganisationUnitLocated,
-    OrganisationUnitRegisteredV1,
-    OrgUnitKind,
-)
+from govgrid.catalogue.organisation import Location
+from govgrid.catalogue.organisation import OrganisationUnitLocated
+from govgrid.catalogue.organisation import OrganisationUnitRegisteredV1
+from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.catalogue.patrols import CheckpointVisited
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections import writes
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.readmodels.disputes import DISPUTES
 from services.projections.readmodels.patrols import PATROLS
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
-from services.projections.tests.integration.test_coverage import DEPUTY, appointment
-from services.projections.tests.integration.test_disputes_read import D1, D2, D3, D4, D5, D6, D7, D8
-from services.projections.tests.integration.test_leads_read import L1, L2, L3, L4, L5, L6, L7
-from services.projections.tests.integration.test_patrols_read import (
-    ADMIN,
-    DAY0,
-    GRIDS,
-    NOVEMBER,
-    VILLAGES,
-    Patrol,
-    cst,
-    get,
-    organisation,
-)
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_coverage import DEPUTY
+from services.projections.tests.integration.test_coverage import appointment
+from services.projections.tests.integration.test_disputes_read import D1
+from services.projections.tests.integration.test_disputes_read import D2
+from services.projections.tests.integration.test_disputes_read import D3
+from services.projections.tests.integration.test_disputes_read import D4
+from services.projections.tests.integration.test_disputes_read import D5
+from services.projections.tests.integration.test_disputes_read import D6
+from services.projections.tests.integration.test_disputes_read import D7
+from services.projections.tests.integration.test_disputes_read import D8
+from services.projections.tests.integration.test_leads_read import L1
+from services.projections.tests.integration.test_leads_read import L2
+from services.projections.tests.integration.test_leads_read import L3
+from services.projections.tests.integration.test_leads_read import L4
+from services.projections.tests.integration.test_leads_read import L5
+from services.projections.tests.integration.test_leads_read import L6
+from services.projections.tests.integration.test_leads_read import L7
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import DAY0
+from services.projections.tests.integration.test_patrols_read import GRIDS
+from services.projections.tests.integration.test_patrols_read import NOVEMBER
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import Patrol
+from services.projections.tests.integration.test_patrols_read import cst
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
 
 RING = [(109.50, 19.60), (109.56, 19.60), (109.56, 19.64), (109.50, 19.60)]
 AT = {

@@ -10,7 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -18,37 +21,39 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.mediation import (
-    AgreementReached,
-    DisputeCategory,
-    DisputeRegistered,
-    DisputeSource,
-    MediationLevel,
-    MediatorsAssigned,
-    Party,
-    PartyRole,
-)
-from govgrid.catalogue.tips import (
-    LeadCategory,
-    LeadChannel,
-    LeadClosed,
-    LeadPriority,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.mediation import AgreementReached
+from govgrid.catalogue.mediation import DisputeCategory
+from govgrid.catalogue.mediation import DisputeRegistered
+from govgrid.catalogue.mediation import DisputeSource
+from govgrid.catalogue.mediation import MediationLevel
+from govgrid.catalogue.mediation import MediatorsAssigned
+from govgrid.catalogue.mediation import Party
+from govgrid.catalogue.mediation import PartyRole
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.china_time import CHINA_STANDARD_TIME
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.testing.relay import stored_events
-from services.appointments.bootstrap import AppointmentsService, start_service
+from services.appointments.bootstrap import AppointmentsService
+from services.appointments.bootstrap import start_service
 from services.appointments.main import create_app
 from services.appointments.settings import AppointmentsSettings
 from services.appointments.tests.integration.conftest import ADMIN as APPOINTMENTS_ADMIN
-from services.appointments.tests.integration.conftest import COVERAGE, GRID, ok
+from services.appointments.tests.integration.conftest import COVERAGE
+from services.appointments.tests.integration.conftest import GRID
+from services.appointments.tests.integration.conftest import ok
 from services.appointments.tests.integration.test_api import DEPUTY
 from services.projections.generations import Generations
-from services.projections.tests.integration.conftest import Stream, bearer
-from services.projections.tests.integration.test_patrols_read import feed, get
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
 
 MOVED_ON = date(2024, 3, 1)  # V01 moves from 西华派出所 (S01) to 东城派出所 (S02)
 BEFORE, AFTER = MOVED_ON - timedelta(days=1), MOVED_ON + timedelta(days=30)

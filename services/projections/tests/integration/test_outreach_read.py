@@ -12,33 +12,37 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.outreach import (
-    EnterpriseCaseCategory,
-    EnterpriseCaseHandled,
-    EnterpriseCaseOpened,
-    EnterpriseCaseOutcome,
-    EnterpriseVisitKind,
-    EnterpriseVisitRecorded,
-    FollowUpActionCompleted,
-    FollowUpActionPlanned,
-    JobReferralMade,
-    JobReferralOutcome,
-    JobReferralOutcomeRecorded,
-    NotHiredReason,
-    RegistrationDriveClosed,
-    RegistrationDriveLaunched,
-    RegistrationDriveTargetsAdded,
-    SchoolRegistered,
-    SchoolVisitCorrected,
-    SchoolVisitRecorded,
-)
-from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import Retried, project, retry_parked
+from govgrid.catalogue.outreach import EnterpriseCaseCategory
+from govgrid.catalogue.outreach import EnterpriseCaseHandled
+from govgrid.catalogue.outreach import EnterpriseCaseOpened
+from govgrid.catalogue.outreach import EnterpriseCaseOutcome
+from govgrid.catalogue.outreach import EnterpriseVisitKind
+from govgrid.catalogue.outreach import EnterpriseVisitRecorded
+from govgrid.catalogue.outreach import FollowUpActionCompleted
+from govgrid.catalogue.outreach import FollowUpActionPlanned
+from govgrid.catalogue.outreach import JobReferralMade
+from govgrid.catalogue.outreach import JobReferralOutcome
+from govgrid.catalogue.outreach import JobReferralOutcomeRecorded
+from govgrid.catalogue.outreach import NotHiredReason
+from govgrid.catalogue.outreach import RegistrationDriveClosed
+from govgrid.catalogue.outreach import RegistrationDriveLaunched
+from govgrid.catalogue.outreach import RegistrationDriveTargetsAdded
+from govgrid.catalogue.outreach import SchoolRegistered
+from govgrid.catalogue.outreach import SchoolVisitCorrected
+from govgrid.catalogue.outreach import SchoolVisitRecorded
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from services.projections.dispatch import Retried
+from services.projections.dispatch import project
+from services.projections.dispatch import retry_parked
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.outreach import OUTREACH
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
-from services.projections.tests.integration.test_patrols_read import VILLAGES, organisation
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import organisation
 
 ADMIN = bearer(Role.CITY_ADMIN)
 NOVEMBER = "from=2023-11-01&to=2023-11-30"

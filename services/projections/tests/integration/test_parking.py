@@ -10,29 +10,44 @@ import json
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 from aiokafka import TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import RecordsToDelete
 from pydantic import ValidationError
 
 from govgrid.catalogue import catalogue
-from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadPriority
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadPriority
 from govgrid.envelope import EventEnvelope
 from govgrid.testing.fixtures import wait_until
-from services.projections.dispatch import Retried, retry_parked
-from services.projections.generations import GENERATION_MIGRATIONS, Generations
-from services.projections.positions import KafkaPosition, KafkaRecords, NotInKafka
+from services.projections.dispatch import Retried
+from services.projections.dispatch import retry_parked
+from services.projections.generations import GENERATION_MIGRATIONS
+from services.projections.generations import Generations
+from services.projections.positions import KafkaPosition
+from services.projections.positions import KafkaRecords
+from services.projections.positions import NotInKafka
 from services.projections.readmodels.base import Changes
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.readmodels.leads import LEADS
-from services.projections.tests.integration.conftest import KafkaLog, every_row, projection_worker
-from services.projections.tests.integration.test_coverage import DEPUTY, appointment, cli, grid
-from services.projections.tests.integration.test_leads_read import CONTACT, INFORMANT_REF, Lead
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import every_row
+from services.projections.tests.integration.conftest import projection_worker
+from services.projections.tests.integration.test_coverage import DEPUTY
+from services.projections.tests.integration.test_coverage import appointment
+from services.projections.tests.integration.test_coverage import cli
+from services.projections.tests.integration.test_coverage import grid
+from services.projections.tests.integration.test_leads_read import CONTACT
+from services.projections.tests.integration.test_leads_read import INFORMANT_REF
+from services.projections.tests.integration.test_leads_read import Lead
 from services.projections.tests.integration.test_patrols_read import cst
 
 PARKED_COLUMNS = {

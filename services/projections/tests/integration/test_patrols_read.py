@@ -3,7 +3,9 @@ grids visited as of the range's last day, scoping to the caller, replay safety a
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -12,37 +14,38 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.organisation import (
-    OrganisationUnitRegistered,
-    OrgUnitKind,
-    VillageCoverageAssigned,
-    VillageCoverageEnded,
-)
-from govgrid.catalogue.patrols import (
-    CheckpointVisited,
-    ClearanceOperationCancelled,
-    ClearanceOperationCarriedOut,
-    ClearanceOperationClosed,
-    ClearanceOperationPlanned,
-    ObservationCategory,
-    OfficerMember,
-    PatrolAborted,
-    PatrolCompleted,
-    PatrolObservationRecorded,
-    PatrolScheduled,
-    PatrolStarted,
-    TeamMember,
-    VolunteerAffiliation,
-    VolunteerMember,
-)
-from govgrid.envelope import EventEnvelope, Jurisdiction
-from services.projections.dispatch import Retried, project, retry_parked
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
+from govgrid.catalogue.organisation import VillageCoverageEnded
+from govgrid.catalogue.patrols import CheckpointVisited
+from govgrid.catalogue.patrols import ClearanceOperationCancelled
+from govgrid.catalogue.patrols import ClearanceOperationCarriedOut
+from govgrid.catalogue.patrols import ClearanceOperationClosed
+from govgrid.catalogue.patrols import ClearanceOperationPlanned
+from govgrid.catalogue.patrols import ObservationCategory
+from govgrid.catalogue.patrols import OfficerMember
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolCompleted
+from govgrid.catalogue.patrols import PatrolObservationRecorded
+from govgrid.catalogue.patrols import PatrolScheduled
+from govgrid.catalogue.patrols import PatrolStarted
+from govgrid.catalogue.patrols import TeamMember
+from govgrid.catalogue.patrols import VolunteerAffiliation
+from govgrid.catalogue.patrols import VolunteerMember
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from services.projections.dispatch import Retried
+from services.projections.dispatch import project
+from services.projections.dispatch import retry_parked
 from services.projections.generations import Generations
 from services.projections.queries import patrols
 from services.projections.queries.months import whole_months
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.patrols import PATROLS
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
 
 ADMIN = bearer(Role.CITY_ADMIN)
 DAY0 = date(2023, 1, 1)

@@ -11,14 +11,22 @@ import httpx
 import pytest
 
 from govgrid.auth import Role
-from govgrid.catalogue.patrols import PoliceActivityCorrected, PoliceActivityRecorded
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.patrols import PoliceActivityCorrected
+from govgrid.catalogue.patrols import PoliceActivityRecorded
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.police_activity import POLICE_ACTIVITY
-from services.projections.tests.integration.conftest import KafkaLog, Stream, bearer
-from services.projections.tests.integration.test_patrols_read import ADMIN, VILLAGES, feed, get, organisation
+from services.projections.tests.integration.conftest import KafkaLog
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import VILLAGES
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
 
 # Like 干冲海岸派出所 up to the report (27 November): S01 answered 200 calls, had 7 criminal and 125
 # public-security cases in 2022, and 170, 4 and 94 in 2023: -15.0%, -42.9%, -24.8%.

@@ -3,14 +3,16 @@ time, status), queried by the city admin only, append-only, and written out on s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.config import get_settings
 from govgrid.testing.fixtures import wait_until
 from services.projections.generations import Generations

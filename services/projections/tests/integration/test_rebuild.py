@@ -10,18 +10,26 @@ import httpx
 import pytest
 
 from govgrid.catalogue.organisation import OrgUnitKind
-from govgrid.envelope import EventEnvelope, Jurisdiction
-from govgrid.kafka import ensure_topics, idempotent_producer
-from services.projections.dispatch import apply_batch, project
-from services.projections.generations import Generation, Generations
-from services.projections.lag import LagWatch, measure, measure_with_progress
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from govgrid.kafka import ensure_topics
+from govgrid.kafka import idempotent_producer
+from services.projections.dispatch import apply_batch
+from services.projections.dispatch import project
+from services.projections.generations import Generation
+from services.projections.generations import Generations
+from services.projections.lag import LagWatch
+from services.projections.lag import measure
+from services.projections.lag import measure_with_progress
 from services.projections.main import create_app
 from services.projections.positions import KafkaPosition
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.rebuild import Rebuild
 from services.projections.settings import ProjectionsSettings
-from services.projections.tests.integration.test_coverage import ADMIN, HISTORY, unit
+from services.projections.tests.integration.test_coverage import ADMIN
+from services.projections.tests.integration.test_coverage import HISTORY
+from services.projections.tests.integration.test_coverage import unit
 
 
 @pytest.fixture

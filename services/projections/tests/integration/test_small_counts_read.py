@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
 import httpx
 
 from govgrid.auth import Role
-from govgrid.catalogue.tips import LeadCategory, LeadChannel, LeadReceived
-from govgrid.envelope import EventEnvelope, Jurisdiction
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.generations import Generations
-from services.projections.tests.integration.conftest import Stream, bearer
-from services.projections.tests.integration.test_patrols_read import ADMIN, feed, get, organisation
+from services.projections.tests.integration.conftest import Stream
+from services.projections.tests.integration.conftest import bearer
+from services.projections.tests.integration.test_patrols_read import ADMIN
+from services.projections.tests.integration.test_patrols_read import feed
+from services.projections.tests.integration.test_patrols_read import get
+from services.projections.tests.integration.test_patrols_read import organisation
 
 # S01 covers three villages of T01; S02 one of T02.
 VILLAGES = {"V1": ("T01", "S01"), "V2": ("T01", "S01"), "V3": ("T01", "S01"), "V4": ("T02", "S02")}

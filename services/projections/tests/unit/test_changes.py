@@ -7,15 +7,13 @@ from datetime import date
 
 import pytest
 
-from services.projections.readmodels.base import (
-    Changes,
-    DuplicateRow,
-    First,
-    Key,
-    NotInReadModel,
-    Table,
-    Union,
-)
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import DuplicateRow
+from services.projections.readmodels.base import First
+from services.projections.readmodels.base import Key
+from services.projections.readmodels.base import NotInReadModel
+from services.projections.readmodels.base import Table
+from services.projections.readmodels.base import Union
 
 PATROLS = Table("rm_patrols", ("patrol_id",), "patrol")
 

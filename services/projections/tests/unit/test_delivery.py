@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from services.projections.delivery import Gap, behind, missing, stalled
+from services.projections.delivery import Gap
+from services.projections.delivery import behind
+from services.projections.delivery import missing
+from services.projections.delivery import stalled
 from services.projections.positions import KafkaPosition
 
 T = "govgrid.appointments.events"

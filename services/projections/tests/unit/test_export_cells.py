@@ -3,7 +3,8 @@ breaks the file, and a query parameter never breaks the download's header."""
 
 from __future__ import annotations
 
-from services.projections.api.export import _cell, _file_name
+from services.projections.api.export import _cell
+from services.projections.api.export import _file_name
 
 
 def test_text_that_excel_would_run_as_a_formula_is_kept_as_text() -> None:

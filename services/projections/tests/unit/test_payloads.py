@@ -4,13 +4,17 @@ not validate is not remembered, so every model that folds it parks it with the e
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 from pydantic import ValidationError
 
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from services.projections.dispatch import Payloads
 
 

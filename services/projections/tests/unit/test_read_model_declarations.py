@@ -4,17 +4,23 @@ registry kept beside a model's own tables."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind
-from govgrid.catalogue.patrols import PatrolAborted, PatrolScheduled
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.patrols import PatrolAborted
+from govgrid.catalogue.patrols import PatrolScheduled
 from govgrid.envelope import EventEnvelope
 from services.projections.readmodels import READ_MODELS
-from services.projections.readmodels.base import Changes, by_event, fields_of
-from services.projections.readmodels.organisation import ORGANISATION, keeping_registry
+from services.projections.readmodels.base import Changes
+from services.projections.readmodels.base import by_event
+from services.projections.readmodels.base import fields_of
+from services.projections.readmodels.organisation import ORGANISATION
+from services.projections.readmodels.organisation import keeping_registry
 
 
 def scheduled(c: Changes, e: EventEnvelope, event: PatrolScheduled) -> None:

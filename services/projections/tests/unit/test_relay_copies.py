@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from services.projections.positions import KafkaPosition, Positioned
-from services.projections.relay_copies import WINDOW, RelayCopies, Span
+from services.projections.positions import KafkaPosition
+from services.projections.positions import Positioned
+from services.projections.relay_copies import WINDOW
+from services.projections.relay_copies import RelayCopies
+from services.projections.relay_copies import Span
 from services.projections.tests.unit.test_payloads import registered
 
 TOPIC = "govgrid.appointments.events"

@@ -6,8 +6,12 @@ from datetime import date
 
 import pytest
 
-from services.projections.queries import disputes, leads
-from services.projections.queries.scope import COVERED, NOT_COVERED, Scope, placed_if_read
+from services.projections.queries import disputes
+from services.projections.queries import leads
+from services.projections.queries.scope import COVERED
+from services.projections.queries.scope import NOT_COVERED
+from services.projections.queries.scope import Scope
+from services.projections.queries.scope import placed_if_read
 
 DAY = date(2026, 11, 30)
 CITY = Scope(DAY, None)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govgrid.db import checksum, migration_sql
+from govgrid.db import checksum
+from govgrid.db import migration_sql
 from services.projections.readmodels import READ_MODELS
 
 SQL = Path(__file__).parents[2] / "readmodels" / "sql"

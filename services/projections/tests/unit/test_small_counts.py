@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from services.projections.queries.scope import Scope
-from services.projections.queries.small_counts import SmallCounts, below_station_level
+from services.projections.queries.small_counts import SmallCounts
+from services.projections.queries.small_counts import below_station_level
 
 pytestmark = pytest.mark.unit
 RULE = SmallCounts(3)

@@ -4,22 +4,34 @@ officers in the reference tables (applied as the feeds would, without Kafka)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from govgrid.auth import Role, mint_token
+from govgrid.auth import Role
+from govgrid.auth import mint_token
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.appointments import LeavingReason, PersonLeftService, PoliceOfficerRegistered
-from govgrid.catalogue.organisation import OrganisationUnitRegistered, OrgUnitKind, VillageCoverageAssigned
+from govgrid.catalogue.appointments import LeavingReason
+from govgrid.catalogue.appointments import PersonLeftService
+from govgrid.catalogue.appointments import PoliceOfficerRegistered
+from govgrid.catalogue.organisation import OrganisationUnitRegistered
+from govgrid.catalogue.organisation import OrgUnitKind
+from govgrid.catalogue.organisation import VillageCoverageAssigned
 from govgrid.china_time import today_in_china
 from govgrid.config import get_settings
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
-from govgrid.reference import apply_org_event, apply_person_event
-from services.tips.bootstrap import TipsService, start_service
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
+from govgrid.reference import apply_org_event
+from govgrid.reference import apply_person_event
+from services.tips.bootstrap import TipsService
+from services.tips.bootstrap import start_service
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
 

@@ -4,7 +4,9 @@ the overdue listing, contact groups and safety notices."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,23 +14,21 @@ import pytest
 
 from govgrid.auth import Role
 from govgrid.china_time import today_in_china
-from services.tips.tests.integration.conftest import (
-    ADMIN,
-    CADRE,
-    COLLEAGUE,
-    CONTACT,
-    HANDLER,
-    LEAD,
-    S02_OFFICER,
-    TOWNSHIP,
-    VIEWER,
-    bearer,
-    ok,
-    refused,
-    submit,
-    today,
-    verified_lead,
-)
+from services.tips.tests.integration.conftest import ADMIN
+from services.tips.tests.integration.conftest import CADRE
+from services.tips.tests.integration.conftest import COLLEAGUE
+from services.tips.tests.integration.conftest import CONTACT
+from services.tips.tests.integration.conftest import HANDLER
+from services.tips.tests.integration.conftest import LEAD
+from services.tips.tests.integration.conftest import S02_OFFICER
+from services.tips.tests.integration.conftest import TOWNSHIP
+from services.tips.tests.integration.conftest import VIEWER
+from services.tips.tests.integration.conftest import bearer
+from services.tips.tests.integration.conftest import ok
+from services.tips.tests.integration.conftest import refused
+from services.tips.tests.integration.conftest import submit
+from services.tips.tests.integration.conftest import today
+from services.tips.tests.integration.conftest import verified_lead
 
 
 async def history_types(api: httpx.AsyncClient, lead_id: str) -> list[str]:

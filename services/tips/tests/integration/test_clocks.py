@@ -3,23 +3,22 @@ resumed, extended once by a role above, carried over; authorisation before every
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from services.tips.bootstrap import TipsService
-from services.tips.tests.integration.conftest import (
-    ADMIN,
-    COLLEAGUE,
-    HANDLER,
-    S02_OFFICER,
-    TOWNSHIP,
-    ok,
-    refused,
-    submit,
-    today,
-)
+from services.tips.tests.integration.conftest import ADMIN
+from services.tips.tests.integration.conftest import COLLEAGUE
+from services.tips.tests.integration.conftest import HANDLER
+from services.tips.tests.integration.conftest import S02_OFFICER
+from services.tips.tests.integration.conftest import TOWNSHIP
+from services.tips.tests.integration.conftest import ok
+from services.tips.tests.integration.conftest import refused
+from services.tips.tests.integration.conftest import submit
+from services.tips.tests.integration.conftest import today
 
 
 def moment() -> str:

@@ -25,28 +25,29 @@ from govgrid.envelope import EventEnvelope
 from govgrid.observability import JsonLogFormatter
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running, stored_events
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.tips.application.retention import shred_expired
 from services.tips.application.sealing import SealedContact
 from services.tips.bootstrap import TipsService
-from services.tips.tests.integration.conftest import (
-    ADMIN,
-    CADRE,
-    COLLEAGUE,
-    CONTACT,
-    HANDLER,
-    LEAD,
-    S02_OFFICER,
-    TOWNSHIP,
-    VIEWER,
-    apply_registry_events,
-    bearer,
-    ok,
-    refused,
-    submit,
-    today,
-    verified_lead,
-)
+from services.tips.tests.integration.conftest import ADMIN
+from services.tips.tests.integration.conftest import CADRE
+from services.tips.tests.integration.conftest import COLLEAGUE
+from services.tips.tests.integration.conftest import CONTACT
+from services.tips.tests.integration.conftest import HANDLER
+from services.tips.tests.integration.conftest import LEAD
+from services.tips.tests.integration.conftest import S02_OFFICER
+from services.tips.tests.integration.conftest import TOWNSHIP
+from services.tips.tests.integration.conftest import VIEWER
+from services.tips.tests.integration.conftest import apply_registry_events
+from services.tips.tests.integration.conftest import bearer
+from services.tips.tests.integration.conftest import ok
+from services.tips.tests.integration.conftest import refused
+from services.tips.tests.integration.conftest import submit
+from services.tips.tests.integration.conftest import today
+from services.tips.tests.integration.conftest import verified_lead
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 SEALED_TABLES = frozenset({"lead_keys", "sealed_contacts"})

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import asyncpg
 import httpx
@@ -14,27 +15,32 @@ import pytest
 
 from govgrid.catalogue import catalogue
 from govgrid.catalogue.tips import LeadReferredToMediation
-from govgrid.db import apply_migrations, create_pool
-from govgrid.envelope import EventDraft, EventEnvelope, Jurisdiction
+from govgrid.db import apply_migrations
+from govgrid.db import create_pool
+from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
+from govgrid.envelope import Jurisdiction
 from govgrid.eventstore import MIGRATIONS as EVENT_STORE_MIGRATIONS
 from govgrid.eventstore import PostgresEventStore
 from govgrid.kafka import events_topic
-from govgrid.reference import OrgReference, PeopleReference
+from govgrid.reference import OrgReference
+from govgrid.reference import PeopleReference
 from govgrid.testing.fixtures import wait_until
 from govgrid.testing.kafka import read_topic
-from govgrid.testing.relay import drained, make_relay, running, stored_events
+from govgrid.testing.relay import drained
+from govgrid.testing.relay import make_relay
+from govgrid.testing.relay import running
+from govgrid.testing.relay import stored_events
 from services.tips.bootstrap import TipsService
 from services.tips.main import create_app
 from services.tips.settings import TipsSettings
-from services.tips.tests.integration.conftest import (
-    ADMIN,
-    COLLEAGUE,
-    GRID_EVENTS,
-    HANDLER,
-    ok,
-    today,
-    verified_lead,
-)
+from services.tips.tests.integration.conftest import ADMIN
+from services.tips.tests.integration.conftest import COLLEAGUE
+from services.tips.tests.integration.conftest import GRID_EVENTS
+from services.tips.tests.integration.conftest import HANDLER
+from services.tips.tests.integration.conftest import ok
+from services.tips.tests.integration.conftest import today
+from services.tips.tests.integration.conftest import verified_lead
 
 
 async def test_a_whole_lead_lifecycle_reaches_the_topic_in_order(

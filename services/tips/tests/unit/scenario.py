@@ -3,32 +3,36 @@ and the leads, officers and notices the scenarios are about (前进派出所's l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from govgrid.aggregate import fold
 from govgrid.auth.principal import Role
 from govgrid.catalogue import DomainEvent
-from govgrid.catalogue.tips import (
-    DismissalReason,
-    LeadAssigned,
-    LeadCategory,
-    LeadChannel,
-    LeadClosed,
-    LeadDismissed,
-    LeadOutcome,
-    LeadOutcomeRecorded,
-    LeadPriority,
-    LeadReceived,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadAssigned
+from govgrid.catalogue.tips import LeadCategory
+from govgrid.catalogue.tips import LeadChannel
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.catalogue.tips import LeadOutcomeRecorded
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.errors import RuleBroken
 from govgrid.officers import Officer
 from services.tips.domain import leads
-from services.tips.domain.leads import Caller, Deadlines, Lead
+from services.tips.domain.leads import Caller
+from services.tips.domain.leads import Deadlines
+from services.tips.domain.leads import Lead
 
 # ---------------------------------------------------------------- given / then
 

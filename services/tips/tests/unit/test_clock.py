@@ -3,23 +3,26 @@ decision's (working days by priority), a verification or dismissal stops what st
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from govgrid.auth.principal import Role
-from govgrid.catalogue.clocks import ClockChanged, LeadClockStarted, LeadClockStopped
+from govgrid.catalogue.clocks import ClockChanged
+from govgrid.catalogue.clocks import LeadClockStarted
+from govgrid.catalogue.clocks import LeadClockStopped
 from govgrid.catalogue.tips import LeadPriority
-from govgrid.china_time import CHINA_STANDARD_TIME, occurred_on
-from govgrid.clocks import NO_CLOCKS, Clocks
+from govgrid.china_time import CHINA_STANDARD_TIME
+from govgrid.china_time import occurred_on
+from govgrid.clocks import NO_CLOCKS
+from govgrid.clocks import Clocks
 from govgrid.working_days import china_working_days
 from services.tips.domain.clock import follow
-from services.tips.tests.unit.scenario import (
-    RECEIVED_AT,
-    dismissed,
-    received,
-    then_events,
-    triaged,
-    verified,
-)
+from services.tips.tests.unit.scenario import RECEIVED_AT
+from services.tips.tests.unit.scenario import dismissed
+from services.tips.tests.unit.scenario import received
+from services.tips.tests.unit.scenario import then_events
+from services.tips.tests.unit.scenario import triaged
+from services.tips.tests.unit.scenario import verified
 
 CALENDAR = china_working_days()
 

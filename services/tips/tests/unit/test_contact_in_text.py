@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.tips.application import commands as c
-from services.tips.domain.informant import identifiers, mentions_contact
+from services.tips.domain.informant import identifiers
+from services.tips.domain.informant import mentions_contact
 
 CONTACT = "+86 138 0013 8000 / 微信 wx_informant_42"
 

@@ -8,39 +8,35 @@ from datetime import timedelta
 import pytest
 
 from govgrid.auth.principal import Role
-from govgrid.catalogue.tips import (
-    InformantContactRevealed,
-    InformantContactShredded,
-    InformantRevealRefused,
-    RevealRefusal,
-)
+from govgrid.catalogue.tips import InformantContactRevealed
+from govgrid.catalogue.tips import InformantContactShredded
+from govgrid.catalogue.tips import InformantRevealRefused
+from govgrid.catalogue.tips import RevealRefusal
 from govgrid.officers import Officer
 from services.tips.domain import leads
 from services.tips.domain.leads import ContactStatus
-from services.tips.tests.unit.scenario import (
-    CLOSED_ON,
-    COLLEAGUE,
-    HANDLER,
-    HANDLER_OFFICER,
-    LEAD,
-    OTHER_OFFICER,
-    OTHER_STATION,
-    REF,
-    RETENTION,
-    STATION,
-    arrested,
-    assigned,
-    assigned_lead,
-    caller,
-    closed,
-    closed_lead,
-    lead,
-    new_lead,
-    then_events,
-    then_rule_broken,
-    triaged,
-    verified,
-)
+from services.tips.tests.unit.scenario import CLOSED_ON
+from services.tips.tests.unit.scenario import COLLEAGUE
+from services.tips.tests.unit.scenario import HANDLER
+from services.tips.tests.unit.scenario import HANDLER_OFFICER
+from services.tips.tests.unit.scenario import LEAD
+from services.tips.tests.unit.scenario import OTHER_OFFICER
+from services.tips.tests.unit.scenario import OTHER_STATION
+from services.tips.tests.unit.scenario import REF
+from services.tips.tests.unit.scenario import RETENTION
+from services.tips.tests.unit.scenario import STATION
+from services.tips.tests.unit.scenario import arrested
+from services.tips.tests.unit.scenario import assigned
+from services.tips.tests.unit.scenario import assigned_lead
+from services.tips.tests.unit.scenario import caller
+from services.tips.tests.unit.scenario import closed
+from services.tips.tests.unit.scenario import closed_lead
+from services.tips.tests.unit.scenario import lead
+from services.tips.tests.unit.scenario import new_lead
+from services.tips.tests.unit.scenario import then_events
+from services.tips.tests.unit.scenario import then_rule_broken
+from services.tips.tests.unit.scenario import triaged
+from services.tips.tests.unit.scenario import verified
 
 REASON = "核实线索需再次联系举报人"
 SHRED_ON = CLOSED_ON + RETENTION

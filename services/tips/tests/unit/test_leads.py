@@ -3,68 +3,69 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from govgrid.catalogue import DomainEvent
 from govgrid.catalogue.mediation import DisputeCategory
-from govgrid.catalogue.tips import (
-    DismissalReason,
-    LeadAssigned,
-    LeadClosed,
-    LeadDismissed,
-    LeadOutcome,
-    LeadOutcomeRecorded,
-    LeadPriority,
-    LeadReceived,
-    LeadReferredToMediation,
-    LeadTriaged,
-    LeadVerified,
-)
+from govgrid.catalogue.tips import DismissalReason
+from govgrid.catalogue.tips import LeadAssigned
+from govgrid.catalogue.tips import LeadClosed
+from govgrid.catalogue.tips import LeadDismissed
+from govgrid.catalogue.tips import LeadOutcome
+from govgrid.catalogue.tips import LeadOutcomeRecorded
+from govgrid.catalogue.tips import LeadPriority
+from govgrid.catalogue.tips import LeadReceived
+from govgrid.catalogue.tips import LeadReferredToMediation
+from govgrid.catalogue.tips import LeadTriaged
+from govgrid.catalogue.tips import LeadVerified
 from govgrid.officers import Officer
 from services.tips.domain import leads
-from services.tips.domain.leads import ContactStatus, LeadStatus, OutcomeRecord, Referral, Submission
-from services.tips.tests.unit.scenario import (
-    ARRESTED_ON,
-    CLOSED_ON,
-    COLLEAGUE,
-    DEADLINES,
-    DESCRIPTION,
-    GRID,
-    HANDLER,
-    HANDLER_OFFICER,
-    LATER,
-    LEAD,
-    NOW,
-    OTHER_OFFICER,
-    OTHER_STATION,
-    RECEIVED_AT,
-    RECEIVED_ON,
-    REF,
-    RETENTION,
-    STATION,
-    TODAY,
-    VERIFIED_ON,
-    VILLAGE,
-    arrested,
-    assigned,
-    assigned_lead,
-    closed_lead,
-    concluded_lead,
-    dismissed,
-    given_lead,
-    lead,
-    new_lead,
-    received,
-    then_events,
-    then_rule_broken,
-    triaged,
-    triaged_lead,
-    verified,
-    verified_lead,
-)
+from services.tips.domain.leads import ContactStatus
+from services.tips.domain.leads import LeadStatus
+from services.tips.domain.leads import OutcomeRecord
+from services.tips.domain.leads import Referral
+from services.tips.domain.leads import Submission
+from services.tips.tests.unit.scenario import ARRESTED_ON
+from services.tips.tests.unit.scenario import CLOSED_ON
+from services.tips.tests.unit.scenario import COLLEAGUE
+from services.tips.tests.unit.scenario import DEADLINES
+from services.tips.tests.unit.scenario import DESCRIPTION
+from services.tips.tests.unit.scenario import GRID
+from services.tips.tests.unit.scenario import HANDLER
+from services.tips.tests.unit.scenario import HANDLER_OFFICER
+from services.tips.tests.unit.scenario import LATER
+from services.tips.tests.unit.scenario import LEAD
+from services.tips.tests.unit.scenario import NOW
+from services.tips.tests.unit.scenario import OTHER_OFFICER
+from services.tips.tests.unit.scenario import OTHER_STATION
+from services.tips.tests.unit.scenario import RECEIVED_AT
+from services.tips.tests.unit.scenario import RECEIVED_ON
+from services.tips.tests.unit.scenario import REF
+from services.tips.tests.unit.scenario import RETENTION
+from services.tips.tests.unit.scenario import STATION
+from services.tips.tests.unit.scenario import TODAY
+from services.tips.tests.unit.scenario import VERIFIED_ON
+from services.tips.tests.unit.scenario import VILLAGE
+from services.tips.tests.unit.scenario import arrested
+from services.tips.tests.unit.scenario import assigned
+from services.tips.tests.unit.scenario import assigned_lead
+from services.tips.tests.unit.scenario import closed_lead
+from services.tips.tests.unit.scenario import concluded_lead
+from services.tips.tests.unit.scenario import dismissed
+from services.tips.tests.unit.scenario import given_lead
+from services.tips.tests.unit.scenario import lead
+from services.tips.tests.unit.scenario import new_lead
+from services.tips.tests.unit.scenario import received
+from services.tips.tests.unit.scenario import then_events
+from services.tips.tests.unit.scenario import then_rule_broken
+from services.tips.tests.unit.scenario import triaged
+from services.tips.tests.unit.scenario import triaged_lead
+from services.tips.tests.unit.scenario import verified
+from services.tips.tests.unit.scenario import verified_lead
 
 
 def submission(**changes: Any) -> Submission:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from govgrid.aggregate import fold
-from govgrid.catalogue.tips import (
-    ContactGroupKind,
-    ContactGroupRegistered,
-    SafetyNoticeDelivered,
-    SafetyNoticePublished,
-)
-from services.tips.domain import contact_groups, notices
-from services.tips.domain.notices import Publication, SafetyNotice
-from services.tips.tests.unit.scenario import STATION, VILLAGE, then_events, then_rule_broken
+from govgrid.catalogue.tips import ContactGroupKind
+from govgrid.catalogue.tips import ContactGroupRegistered
+from govgrid.catalogue.tips import SafetyNoticeDelivered
+from govgrid.catalogue.tips import SafetyNoticePublished
+from services.tips.domain import contact_groups
+from services.tips.domain import notices
+from services.tips.domain.notices import Publication
+from services.tips.domain.notices import SafetyNotice
+from services.tips.tests.unit.scenario import STATION
+from services.tips.tests.unit.scenario import VILLAGE
+from services.tips.tests.unit.scenario import then_events
+from services.tips.tests.unit.scenario import then_rule_broken
 
 NOTICE = "b7e3c1d2a4f5e6d7c8b9a0f1e2d3c4b5"
 PUBLISHED_AT = datetime(2023, 11, 20, 2, 0, tzinfo=UTC)

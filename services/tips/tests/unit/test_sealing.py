@@ -11,7 +11,8 @@ from cryptography.exceptions import InvalidTag
 from pydantic import SecretStr
 
 from services.tips.application import commands as c
-from services.tips.application.sealing import MasterKeyError, Sealer
+from services.tips.application.sealing import MasterKeyError
+from services.tips.application.sealing import Sealer
 
 CONTACT = "+86 138 0013 8000 / 微信 wx_informant_42"
 LEAD, OTHER_LEAD = "a" * 32, "b" * 32
