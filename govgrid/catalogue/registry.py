@@ -164,6 +164,11 @@ class Catalogue:
         version, payload = self.upcast(envelope)
         return self.model(envelope.event_type, version).model_validate(payload)
 
+    def decode_if(self, envelope: EventEnvelope, event_types: frozenset[str]) -> DomainEvent | None:
+        """The envelope's payload if its event type is one of ``event_types``, else None. The type is
+        compared before decoding: a topic also carries events a reader's catalogue may not know."""
+        return self.decode(envelope) if envelope.event_type in event_types else None
+
     def entries(self) -> Iterator[CatalogueEntry]:
         yield from sorted(self._entries.values(), key=lambda e: (e.service, e.event_type, e.schema_version))
 

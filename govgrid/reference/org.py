@@ -67,10 +67,7 @@ async def apply_org_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> 
     Run it under ``ApplyOnce`` (once per event). No foreign keys: a unit may arrive before its
     parent, a coverage before its station, since different streams are not ordered on Kafka.
     """
-    # Filter before decoding: the topic also carries events this kernel's catalogue may not know.
-    if envelope.event_type not in ORG_EVENT_TYPES:
-        return
-    event = catalogue.decode(envelope)
+    event = catalogue.decode_if(envelope, ORG_EVENT_TYPES)
     if isinstance(event, OrganisationUnitRegistered):
         await conn.execute(
             "INSERT INTO ref_org_units (code, kind, name_zh, name_en, parent_code)"

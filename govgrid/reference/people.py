@@ -48,23 +48,11 @@ class PersonRef:
 
 async def apply_person_event(conn: asyncpg.Connection, envelope: EventEnvelope) -> None:
     """Update the table for a person's event; ignore any other event. Run it under ApplyOnce."""
-    if envelope.event_type not in PEOPLE_EVENT_TYPES:
-        return
-    event = catalogue.decode(envelope)
+    event = catalogue.decode_if(envelope, PEOPLE_EVENT_TYPES)
     if isinstance(event, PoliceOfficerRegistered):
-        await conn.execute(
-            "INSERT INTO ref_people (person_id, role, station_code) VALUES ($1, 'police_officer', $2)"
-            " ON CONFLICT (person_id) DO NOTHING",
-            event.person_id,
-            event.station_code,
-        )
+        await _register(conn, event.person_id, "police_officer", station_code=event.station_code)
     elif isinstance(event, VillageCadreRegistered):
-        await conn.execute(
-            "INSERT INTO ref_people (person_id, role, village_code) VALUES ($1, 'village_cadre', $2)"
-            " ON CONFLICT (person_id) DO NOTHING",
-            event.person_id,
-            event.village_code,
-        )
+        await _register(conn, event.person_id, "village_cadre", village_code=event.village_code)
     elif isinstance(event, PoliceOfficerTransferred):
         await conn.execute(
             "UPDATE ref_people SET station_code = $2 WHERE person_id = $1",
@@ -77,6 +65,25 @@ async def apply_person_event(conn: asyncpg.Connection, envelope: EventEnvelope) 
             event.person_id,
             event.effective_on,
         )
+
+
+async def _register(
+    conn: asyncpg.Connection,
+    person_id: str,
+    role: str,
+    *,
+    station_code: str | None = None,
+    village_code: str | None = None,
+) -> None:
+    # A person is registered once (their stream's first event): a registration again changes nothing.
+    await conn.execute(
+        "INSERT INTO ref_people (person_id, role, station_code, village_code) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (person_id) DO NOTHING",
+        person_id,
+        role,
+        station_code,
+        village_code,
+    )
 
 
 class PeopleReference:

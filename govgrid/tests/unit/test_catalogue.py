@@ -88,6 +88,18 @@ def test_the_latest_version_decodes_without_upcasting() -> None:
     assert event.model_dump()["volunteers"] == 4
 
 
+def test_decode_if_decodes_only_the_types_asked_for_and_never_looks_at_another() -> None:
+    cat = versioned_catalogue()
+    formed = envelope("PatrolTeamFormed", 3, {"name_zh": "队", "name_en": "team", "volunteers": 4})
+    assert cat.decode_if(formed, frozenset({"PatrolTeamFormed"})) == cat.decode(formed)
+    assert cat.decode_if(formed, frozenset({"PatrolStarted"})) is None
+    # An event type this catalogue does not know (a newer producer's) is passed over, not refused.
+    unknown = envelope("SomethingNew", 1, {"anything": 1})
+    assert cat.decode_if(unknown, frozenset({"PatrolTeamFormed"})) is None
+    with pytest.raises(UnknownEventType):
+        cat.decode(unknown)
+
+
 def test_a_catalogue_with_a_missing_upcaster_is_refused() -> None:
     cat = Catalogue()
 

@@ -58,9 +58,7 @@ async def apply_mediator_event(conn: asyncpg.Connection, envelope: EventEnvelope
     if envelope.event_type in PEOPLE_EVENT_TYPES:
         await apply_person_event(conn, envelope)
         return
-    if envelope.event_type not in APPOINTMENT_EVENT_TYPES:
-        return
-    event = catalogue.decode(envelope)
+    event = catalogue.decode_if(envelope, APPOINTMENT_EVENT_TYPES)
     match event:
         case AppointmentNominated():
             await conn.execute(
