@@ -15,11 +15,15 @@ Wire it into a service's bootstrap (``stopping`` is the service's shutdown event
     orgs = reference.OrgReference(pool)  # in a command handler:
     village = await orgs.require(code, OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
     jurisdiction = await orgs.jurisdiction_of(village.code, on=day)
+    # or both at once, when a new record is placed there (see govgrid.service.pipeline):
+    t = await RECORD.create(uow, ctx, record_id, roles, orgs.placement(code, *VILLAGE_KINDS, on=day))
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -216,6 +220,26 @@ class OrgReference:
         else:
             station = None
         return Jurisdiction(township=_nearest(lineage, TOWNSHIP_KINDS), station=station, village=village)
+
+    async def jurisdiction_at(self, code: str, *kinds: OrgUnitKind, on: date) -> Jurisdiction:
+        """``jurisdiction_of`` a unit named in a command, which must be of one of ``kinds`` (409 if not)."""
+        unit = await self.require(code, *kinds)
+        return await self.jurisdiction_of(unit.code, on)
+
+    def placement(self, code: str, *kinds: OrgUnitKind, on: date) -> Callable[[], Awaitable[Jurisdiction]]:
+        """Where a new record placed at unit ``code`` belongs (``jurisdiction_at``), as the pipeline's
+        ``Aggregate.create`` asks it: only once the caller's role may create the record at all."""
+        return lambda: self.jurisdiction_at(code, *kinds, on=on)
+
+    def station_placement(self, code: str) -> Callable[[], Awaitable[Jurisdiction]]:
+        """Where a new record of the police station ``code`` alone belongs (a patrol team, a
+        registration drive): the station, which must be one (409 if not)."""
+
+        async def at_station() -> Jurisdiction:
+            station = await self.require(code, OrgUnitKind.POLICE_STATION)
+            return Jurisdiction(station=station.code)
+
+        return at_station
 
     async def _lineage(self, code: str) -> list[OrgUnitRef]:
         """The unit itself, then its ancestors nearest first; empty for an unknown code."""

@@ -18,6 +18,7 @@ from govgrid.service.pipeline import Aggregate
 from govgrid.service.pipeline import EventsOnly
 from govgrid.service.pipeline import Recorded
 from govgrid.service.pipeline import Target
+from govgrid.service.pipeline import refused
 from govgrid.service.routes import Command
 from govgrid.service.routes import Import
 from govgrid.service.routes import StateReads
@@ -40,6 +41,7 @@ __all__ = [
     "command_router",
     "open_pool",
     "record_id",
+    "refused",
     "registry_code",
     "running",
     "service_app",

@@ -22,6 +22,7 @@ from typing import Protocol
 from typing import TypeVar
 
 import asyncpg
+from pydantic import BaseModel
 
 from govgrid.aggregate import Evolve
 from govgrid.aggregate import Loaded
@@ -31,10 +32,13 @@ from govgrid.aggregate import load
 from govgrid.aggregate import state_body
 from govgrid.auth import Role
 from govgrid.catalogue import DomainEvent
+from govgrid.china_time import china_day
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext
 from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
+from govgrid.errors import Forbidden
+from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.port import EventStore
 
@@ -117,6 +121,15 @@ class Target(Generic[S, U]):
         return recorded.answer(self.status_code)
 
 
+def refused(ctx: CommandContext, detail: str) -> CommandResult:
+    """A 403 that is the command's answer, not an exception: for a refusal that is itself recorded
+    (the transaction must commit). Its body is every error's (govgrid.web.errors)."""
+    error = Forbidden(detail)
+    return CommandResult(
+        403, {"error": error.code, "detail": error.message, "correlation_id": str(ctx.correlation_id)}
+    )
+
+
 @dataclass(frozen=True)
 class Aggregate(Generic[S, U]):
     """A kind of record of a service: how its stream is named and folded, and where it belongs."""
@@ -130,6 +143,15 @@ class Aggregate(Generic[S, U]):
 
     async def load(self, uow: U, ident: str) -> Loaded[S]:
         return await load(uow.events, self.stream_id(ident), self.evolve)
+
+    async def named(self, uow: U, ident: str, code: str) -> S:
+        """A record a command's body names besides its target (the team a patrol is scheduled for):
+        unknown, it is the broken rule ``code`` (409: the request is fine, the world is not), not a
+        missing resource (404)."""
+        state = (await self.load(uow, ident)).state
+        if state is None:
+            raise RuleBroken(code, f"no {self.kind} {ident!r}")
+        return state
 
     def after(self, state: S, events: Sequence[DomainEvent]) -> S:
         """The state once ``events`` are applied (where a moved record will belong, before appending)."""
@@ -161,6 +183,25 @@ class Aggregate(Generic[S, U]):
         jurisdiction = await where()
         ctx.principal.ensure_can_change(jurisdiction)
         return Target(self, uow, ctx, await self.load(uow, ident), jurisdiction, 201)
+
+    async def decide(
+        self,
+        uow: U,
+        ctx: CommandContext,
+        ident: str,
+        roles: frozenset[Role],
+        rule: Callable[..., Sequence[DomainEvent]],
+        cmd: BaseModel,
+        *,
+        on: date | datetime | None = None,
+        **context: Any,
+    ) -> CommandResult:
+        """A command that acts on the record ``ident`` names and records what ``rule`` decides, every
+        field of ``cmd`` one of the rule's arguments by the same name: steps 1-3 on the act's day
+        ``on``, then ``rule(state, **fields, **context)`` (``context``: what the command does not say,
+        e.g. today), its events appended dated ``on``, the new state answered."""
+        t = await self.act(uow, ctx, ident, roles, on=china_day(on) if isinstance(on, datetime) else on)
+        return await t.record(rule(t.state, **dict(cmd), **context), on=on)
 
     async def affected(
         self, uow: U, ctx: CommandContext, ident: str, *, on: date | None = None

@@ -197,6 +197,26 @@ async def test_jurisdiction_of_each_kind_of_unit(org_pool: asyncpg.Pool) -> None
     assert unknown.value.code == "unknown_org_unit"
 
 
+async def test_a_new_record_is_placed_at_a_unit_of_the_kinds_asked(org_pool: asyncpg.Pool) -> None:
+    await apply_tree(ApplyOnce(org_pool, "org_reference"))
+    orgs = OrgReference(org_pool)
+    day = date(2024, 5, 1)
+
+    at_village = Jurisdiction(township=TOWNSHIP, station=STATION, village="V1")
+    assert await orgs.jurisdiction_at("V1", OrgUnitKind.VILLAGE, on=day) == at_village
+    assert await orgs.placement("G1", OrgUnitKind.GRID, on=day)() == at_village
+    assert await orgs.station_placement(STATION)() == Jurisdiction(station=STATION)
+    for where, code in [
+        (orgs.placement(STATION, OrgUnitKind.VILLAGE, on=day), "wrong_org_unit_kind"),
+        (orgs.placement("V9", OrgUnitKind.VILLAGE, on=day), "unknown_org_unit"),
+        (orgs.station_placement("V1"), "wrong_org_unit_kind"),
+        (orgs.station_placement("S9"), "unknown_org_unit"),
+    ]:
+        with pytest.raises(RuleBroken) as refused:
+            await where()
+        assert refused.value.code == code
+
+
 async def test_other_events_are_ignored_and_a_replay_changes_nothing(org_pool: asyncpg.Pool) -> None:
     apply_once = ApplyOnce(org_pool, "org_reference")
     tree = await apply_tree(apply_once)

@@ -149,8 +149,7 @@ async def register_village(uow: EventsOnly, ctx: CommandContext, cmd: RegisterVi
 async def rename_village(
     uow: EventsOnly, ctx: CommandContext, code: str, cmd: RenameVillage
 ) -> CommandResult:
-    t = await VILLAGE.act(uow, ctx, code, EDITORS)
-    return await t.record(rename(t.state, **cmd.model_dump()))
+    return await VILLAGE.decide(uow, ctx, code, EDITORS, rename, cmd)
 
 
 # ---------------------------------------------------------------- api, service, app
