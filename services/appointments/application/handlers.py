@@ -93,13 +93,11 @@ async def register_unit(uow: Uow, ctx: CommandContext, cmd: c.RegisterOrgUnit) -
 
 
 async def rename_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.RenameOrgUnit) -> CommandResult:
-    t = await ORG_UNIT.act(uow, ctx, code, REGISTRY_EDITORS)
-    return await t.record(org_units.rename(t.state, **cmd.model_dump()))
+    return await ORG_UNIT.decide(uow, ctx, code, REGISTRY_EDITORS, org_units.rename, cmd)
 
 
 async def locate_unit(uow: Uow, ctx: CommandContext, code: str, cmd: c.LocateOrgUnit) -> CommandResult:
-    t = await ORG_UNIT.act(uow, ctx, code, REGISTRY_EDITORS)
-    return await t.record(org_units.locate(t.state, cmd.location))
+    return await ORG_UNIT.decide(uow, ctx, code, REGISTRY_EDITORS, org_units.locate, cmd)
 
 
 async def assign_coverage(
@@ -116,11 +114,9 @@ async def assign_coverage(
 async def end_coverage(
     uow: Uow, ctx: CommandContext, village_code: str, cmd: c.EndVillageCoverage
 ) -> CommandResult:
-    t = await ORG_UNIT.act(uow, ctx, village_code, REGISTRY_EDITORS)
-    events = org_units.end_coverage(
-        t.state, station_code=cmd.station_code, effective_until=cmd.effective_until
+    return await ORG_UNIT.decide(
+        uow, ctx, village_code, REGISTRY_EDITORS, org_units.end_coverage, cmd, on=cmd.effective_until
     )
-    return await t.record(events, on=cmd.effective_until)
 
 
 # ---------------------------------------------------------------- people
@@ -202,9 +198,7 @@ async def nominate(uow: Uow, ctx: CommandContext, cmd: c.NominateAppointment) ->
     appointment_id = uuid.uuid4().hex
     t = await APPOINTMENT.create(uow, ctx, appointment_id, PEOPLE_EDITORS, where)
     events = appointments.nominate(
-        Nomination(
-            appointment_id, cmd.kind, cmd.person_id, cmd.organisation_code, cmd.term_start, cmd.term_end
-        ),
+        Nomination(appointment_id, **dict(cmd)),
         person=person,
         village=village,
         station=station,
@@ -229,8 +223,9 @@ async def nominated_pair(
 async def approve(
     uow: Uow, ctx: CommandContext, appointment_id: str, cmd: c.ApproveAppointment
 ) -> CommandResult:
-    t = await APPOINTMENT.act(uow, ctx, appointment_id, APPROVERS)
-    return await t.record(appointments.approve(t.state, approved_on=cmd.approved_on), on=cmd.approved_on)
+    return await APPOINTMENT.decide(
+        uow, ctx, appointment_id, APPROVERS, appointments.approve, cmd, on=cmd.approved_on
+    )
 
 
 async def issue_certificate(

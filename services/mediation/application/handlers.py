@@ -83,10 +83,7 @@ async def decide(
 
 
 async def register(uow: Uow, ctx: CommandContext, cmd: c.RegisterDispute) -> CommandResult:
-    async def where() -> Jurisdiction:
-        village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
-        return await uow.orgs.jurisdiction_of(village.code, cmd.registered_on)
-
+    where = uow.orgs.placement(cmd.village_code, *VILLAGE_KINDS, on=cmd.registered_on)
     dispute_id = uuid.uuid4().hex
     t = await DISPUTE.create(uow, ctx, dispute_id, FIELD_RECORDERS, where)
     grid = await uow.orgs.require(cmd.grid_code, OrgUnitKind.GRID) if cmd.grid_code else None
@@ -100,9 +97,7 @@ async def register(uow: Uow, ctx: CommandContext, cmd: c.RegisterDispute) -> Com
 
 
 async def add_parties(uow: Uow, ctx: CommandContext, dispute_id: str, cmd: c.AddParties) -> CommandResult:
-    t = await DISPUTE.act(uow, ctx, dispute_id, FIELD_RECORDERS, on=cmd.added_on)
-    events = disputes.add_parties(t.state, cmd.parties, added_on=cmd.added_on, today=today_in_china())
-    return await record(t, events, on=cmd.added_on)
+    return await decide(uow, ctx, dispute_id, FIELD_RECORDERS, disputes.add_parties, cmd, on=cmd.added_on)
 
 
 async def assign_mediators(
@@ -114,10 +109,8 @@ async def assign_mediators(
         t.state,
         officer=await uow.mediators.person(cmd.officer_person_id),
         cadre=await uow.mediators.person(cmd.cadre_person_id),
-        officer_person_id=cmd.officer_person_id,
-        cadre_person_id=cmd.cadre_person_id,
         suggested=suggested.person_ids,
-        assigned_on=cmd.assigned_on,
+        **dict(cmd),
         today=today_in_china(),
     )
     return await record(t, events, on=cmd.assigned_on)

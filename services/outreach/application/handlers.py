@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from govgrid.auth import Role
-from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.china_time import today_in_china
 from govgrid.commands import CommandContext
 from govgrid.commands import CommandResult
@@ -72,21 +71,18 @@ REFERRAL = Aggregate("job referral", referrals.stream_id, referrals.evolve, of_e
 # ---------------------------------------------------------------- schools and enterprises
 
 
-async def placed_in(uow: Uow, village_code: str) -> Jurisdiction:
-    """Where a new school or enterprise is registered: a village or community."""
-    await uow.orgs.require(village_code, *VILLAGE_KINDS)
-    return await uow.orgs.jurisdiction_of(village_code, today_in_china())
+# A new school or enterprise is registered in a village or community.
 
 
 async def register_school(uow: Uow, ctx: CommandContext, cmd: c.RegisterSchool) -> CommandResult:
-    t = await SCHOOL.create(uow, ctx, cmd.school_code, WRITERS, lambda: placed_in(uow, cmd.village_code))
+    where = uow.orgs.placement(cmd.village_code, *VILLAGE_KINDS, on=today_in_china())
+    t = await SCHOOL.create(uow, ctx, cmd.school_code, WRITERS, where)
     return await t.record(schools.register(t.loaded.state, **cmd.model_dump()))
 
 
 async def register_enterprise(uow: Uow, ctx: CommandContext, cmd: c.RegisterEnterprise) -> CommandResult:
-    t = await ENTERPRISE.create(
-        uow, ctx, cmd.enterprise_code, WRITERS, lambda: placed_in(uow, cmd.village_code)
-    )
+    where = uow.orgs.placement(cmd.village_code, *VILLAGE_KINDS, on=today_in_china())
+    t = await ENTERPRISE.create(uow, ctx, cmd.enterprise_code, WRITERS, where)
     return await t.record(enterprises.register(t.loaded.state, **cmd.model_dump()))
 
 
@@ -102,12 +98,8 @@ async def covered_villages(uow: Uow, station_code: str, on: date) -> frozenset[s
 
 
 async def launch_drive(uow: Uow, ctx: CommandContext, cmd: c.LaunchRegistrationDrive) -> CommandResult:
-    async def where() -> Jurisdiction:
-        station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
-        return Jurisdiction(station=station.code)
-
     drive_id = uuid.uuid4().hex
-    t = await DRIVE.create(uow, ctx, drive_id, WRITERS, where)
+    t = await DRIVE.create(uow, ctx, drive_id, WRITERS, uow.orgs.station_placement(cmd.station_code))
     launch = drives.Launch(
         drive_id,
         cmd.station_code,
@@ -163,17 +155,16 @@ async def correct_school_visit(
 ) -> CommandResult:
     t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
     events = drives.correct_visit(t.state, drives.SchoolVisit(**cmd.model_dump()))
-    return await t.record(
-        events, jurisdiction=await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
-    )
+    at_school = await at_school_of(uow, t.state, cmd.school_code, cmd.visited_on)
+    return await t.record(events, jurisdiction=at_school)
 
 
 async def close_drive(
     uow: Uow, ctx: CommandContext, drive_id: str, cmd: c.CloseRegistrationDrive
 ) -> CommandResult:
-    t = await DRIVE.act(uow, ctx, drive_id, WRITERS)
-    events = drives.close(t.state, closed_on=cmd.closed_on, today=today_in_china())
-    return await t.record(events, on=cmd.closed_on)
+    return await DRIVE.decide(
+        uow, ctx, drive_id, WRITERS, drives.close, cmd, on=cmd.closed_on, today=today_in_china()
+    )
 
 
 # ---------------------------------------------------------------- enterprise cases
@@ -191,9 +182,9 @@ async def open_case(uow: Uow, ctx: CommandContext, cmd: c.OpenEnterpriseCase) ->
 async def handle_case(
     uow: Uow, ctx: CommandContext, case_id: str, cmd: c.HandleEnterpriseCase
 ) -> CommandResult:
-    t = await CASE.act(uow, ctx, case_id, WRITERS, on=cmd.handled_on)
-    events = cases.handle(t.state, **cmd.model_dump(), today=today_in_china())
-    return await t.record(events, on=cmd.handled_on)
+    return await CASE.decide(
+        uow, ctx, case_id, WRITERS, cases.handle, cmd, on=cmd.handled_on, today=today_in_china()
+    )
 
 
 # ---------------------------------------------------------------- enterprise visits

@@ -18,7 +18,6 @@ from govgrid.china_time import china_day
 from govgrid.commands import CommandContext
 from govgrid.commands import CommandResult
 from govgrid.envelope import Jurisdiction
-from govgrid.errors import RuleBroken
 from govgrid.service import Aggregate
 from services.patrols.application import commands as c
 from services.patrols.application.unit_of_work import PatrolsUnitOfWork as Uow
@@ -49,8 +48,7 @@ OPERATION = Aggregate("clearance operation", clearance.stream_id, clearance.evol
 async def place(uow: Uow, code: str, on: date, *kinds: OrgUnitKind) -> tuple[Place, Jurisdiction]:
     """A unit of one of ``kinds`` named in a body (409 if unknown or of another kind), with the
     station covering it on ``on`` and the jurisdiction of what happens there."""
-    await uow.orgs.require(code, *kinds)
-    jurisdiction = await uow.orgs.jurisdiction_of(code, on)
+    jurisdiction = await uow.orgs.jurisdiction_at(code, *kinds, on=on)
     return Place(code, jurisdiction.station), jurisdiction
 
 
@@ -58,25 +56,16 @@ async def place(uow: Uow, code: str, on: date, *kinds: OrgUnitKind) -> tuple[Pla
 
 
 async def form_team(uow: Uow, ctx: CommandContext, cmd: c.FormTeam) -> CommandResult:
-    async def where() -> Jurisdiction:
-        await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
-        return station_jurisdiction(cmd.station_code)
-
     team_id = uuid.uuid4().hex
-    t = await TEAM.create(uow, ctx, team_id, WRITERS, where)
-    events = teams.form(
-        team_id=team_id, station_code=cmd.station_code, name=cmd.name, formed_on=cmd.formed_on
-    )
-    return await t.record(events, on=cmd.formed_on)
+    t = await TEAM.create(uow, ctx, team_id, WRITERS, uow.orgs.station_placement(cmd.station_code))
+    return await t.record(teams.form(team_id=team_id, **dict(cmd)), on=cmd.formed_on)
 
 
 async def join_team(uow: Uow, ctx: CommandContext, team_id: str, cmd: c.JoinTeam) -> CommandResult:
     t = await TEAM.act(uow, ctx, team_id, WRITERS)
     member = cmd.member
     officer = await uow.officer(member.person_id) if isinstance(member, OfficerMember) else None
-    return await t.record(
-        teams.join(t.state, member, joined_on=cmd.joined_on, officer=officer), on=cmd.joined_on
-    )
+    return await t.record(teams.join(t.state, **dict(cmd), officer=officer), on=cmd.joined_on)
 
 
 async def leave_team(
@@ -87,8 +76,7 @@ async def leave_team(
 
 
 async def disband_team(uow: Uow, ctx: CommandContext, team_id: str, cmd: c.DisbandTeam) -> CommandResult:
-    t = await TEAM.act(uow, ctx, team_id, WRITERS)
-    return await t.record(teams.disband(t.state, disbanded_on=cmd.disbanded_on), on=cmd.disbanded_on)
+    return await TEAM.decide(uow, ctx, team_id, WRITERS, teams.disband, cmd, on=cmd.disbanded_on)
 
 
 # ---------------------------------------------------------------- patrols
@@ -96,25 +84,18 @@ async def disband_team(uow: Uow, ctx: CommandContext, team_id: str, cmd: c.Disba
 
 async def schedule_patrol(uow: Uow, ctx: CommandContext, cmd: c.SchedulePatrol) -> CommandResult:
     async def where() -> Jurisdiction:
-        return station_jurisdiction((await scheduled_team(uow, cmd.team_id)).station_code)
+        return station_jurisdiction((await TEAM.named(uow, cmd.team_id, "unknown_team")).station_code)
 
     patrol_id = uuid.uuid4().hex
     t = await PATROL.create(uow, ctx, patrol_id, WRITERS, where)
     events = patrols.schedule(
-        await scheduled_team(uow, cmd.team_id),
+        await TEAM.named(uow, cmd.team_id, "unknown_team"),
         patrol_id=patrol_id,
         planned_start=cmd.planned_start,
         planned_end=cmd.planned_end,
         note=cmd.note,
     )
     return await t.record(events)
-
-
-async def scheduled_team(uow: Uow, team_id: str) -> teams.PatrolTeam:
-    team = (await TEAM.load(uow, team_id)).state
-    if team is None:  # named in the body: the request is fine, the world is not
-        raise RuleBroken("unknown_team", f"no patrol team {team_id!r}")
-    return team
 
 
 async def start_patrol(uow: Uow, ctx: CommandContext, patrol_id: str, cmd: c.StartPatrol) -> CommandResult:
@@ -154,16 +135,11 @@ async def record_observation(
 async def complete_patrol(
     uow: Uow, ctx: CommandContext, patrol_id: str, cmd: c.CompletePatrol
 ) -> CommandResult:
-    t = await PATROL.act(uow, ctx, patrol_id, WRITERS)
-    events = patrols.complete(t.state, completed_at=cmd.completed_at, distance_km=cmd.distance_km)
-    return await t.record(events, on=cmd.completed_at)
+    return await PATROL.decide(uow, ctx, patrol_id, WRITERS, patrols.complete, cmd, on=cmd.completed_at)
 
 
 async def abort_patrol(uow: Uow, ctx: CommandContext, patrol_id: str, cmd: c.AbortPatrol) -> CommandResult:
-    t = await PATROL.act(uow, ctx, patrol_id, WRITERS)
-    return await t.record(
-        patrols.abort(t.state, aborted_at=cmd.aborted_at, reason=cmd.reason), on=cmd.aborted_at
-    )
+    return await PATROL.decide(uow, ctx, patrol_id, WRITERS, patrols.abort, cmd, on=cmd.aborted_at)
 
 
 # ---------------------------------------------------------------- clearance operations

@@ -29,8 +29,10 @@ from govgrid.envelope import Jurisdiction
 from govgrid.envelope import StreamNaming
 from govgrid.errors import InvalidInput
 from govgrid.errors import RuleBroken
+from govgrid.reference.org import VILLAGE_KINDS
 from govgrid.service import Aggregate
 from govgrid.service import Target
+from govgrid.service import refused
 from govgrid.service.clocks import RecordClocks
 from services.tips.application import commands as c
 from services.tips.application.unit_of_work import TipsUnitOfWork as Uow
@@ -53,7 +55,6 @@ log = logging.getLogger("services.tips")
 LEAD_OFFICERS = frozenset({Role.CITY_ADMIN, Role.STATION_OFFICER})
 ANYONE = frozenset(Role)
 PLACE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY, OrgUnitKind.GRID)
-VILLAGE_KINDS = (OrgUnitKind.VILLAGE, OrgUnitKind.COMMUNITY)
 
 LEAD: Aggregate[Lead, Uow] = Aggregate("lead", leads.stream_id, leads.evolve)
 # A lead's deadline clocks (services/tips/domain/clock.py): an extension is the township's or the city's.
@@ -68,6 +69,12 @@ NOTICE: Aggregate[SafetyNotice, Uow] = Aggregate("safety notice", notices.stream
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def stated_or_now(stated: datetime | None) -> tuple[datetime, datetime]:
+    """When an act happened, as the command states it or else now; and now, which it may not follow."""
+    moment = now()
+    return stated or moment, moment
 
 
 # ---------------------------------------------------------------- leads
@@ -127,8 +134,7 @@ async def submit_lead(uow: Uow, ctx: CommandContext, cmd: c.SubmitLead) -> Comma
 
 async def triage_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.TriageLead) -> CommandResult:
     t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
-    moment = now()
-    triaged_at = cmd.triaged_at or moment
+    triaged_at, moment = stated_or_now(cmd.triaged_at)
     events = leads.triage(
         t.state, priority=cmd.priority, triaged_at=triaged_at, now=moment, deadlines=uow.deadlines
     )
@@ -138,8 +144,7 @@ async def triage_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.Triage
 async def assign_lead(uow: Uow, ctx: CommandContext, lead_id: str, cmd: c.AssignLead) -> CommandResult:
     t = await LEAD.act(uow, ctx, lead_id, LEAD_OFFICERS)
     officer = await uow.officer(cmd.officer_person_id)
-    moment = now()
-    assigned_at = cmd.assigned_at or moment
+    assigned_at, moment = stated_or_now(cmd.assigned_at)
     events = leads.assign(
         t.state, person_id=cmd.officer_person_id, officer=officer, assigned_at=assigned_at, now=moment
     )
@@ -215,14 +220,7 @@ async def reveal_contact(
             "refused to reveal the informant contact of lead %s to %s: %s", lead_id, caller.subject, refusal
         )
         # An answer, not an exception: the refusal is recorded, so this transaction must commit.
-        return CommandResult(
-            403,
-            {
-                "error": "forbidden",
-                "detail": f"{principal.subject!r} may not see this informant's contact ({refusal.value})",
-                "correlation_id": str(ctx.correlation_id),
-            },
-        )
+        return refused(ctx, f"{principal.subject!r} may not see this informant's contact ({refusal.value})")
     events = leads.reveal(lead, caller, reason=cmd.reason)
     contact = await uow.open_contact(lead_id)
     if contact is None:  # shredded by a retention run that committed since we loaded the lead
@@ -254,19 +252,9 @@ async def shred_contact(uow: Uow, ctx: CommandContext, lead_id: str, day: date) 
 
 async def register_contact_group(uow: Uow, ctx: CommandContext, cmd: c.RegisterContactGroup) -> CommandResult:
     """The village's cadres, its township or its station register the village's groups."""
-
-    async def where() -> Jurisdiction:
-        village = await uow.orgs.require(cmd.village_code, *VILLAGE_KINDS)
-        return await uow.orgs.jurisdiction_of(village.code, cmd.registered_on)
-
+    where = uow.orgs.placement(cmd.village_code, *VILLAGE_KINDS, on=cmd.registered_on)
     t = await CONTACT_GROUP.create(uow, ctx, cmd.group_id, ANYONE, where)
-    registration = contact_groups.Registration(
-        group_id=cmd.group_id,
-        village_code=cmd.village_code,
-        kind=cmd.kind,
-        name=cmd.name,
-        registered_on=cmd.registered_on,
-    )
+    registration = contact_groups.Registration(**dict(cmd))
     events = contact_groups.register(t.loaded.state, registration, today=today_in_china())
     recorded = await t.append(events, on=cmd.registered_on)
     await uow.index_contact_group(recorded.state)
@@ -274,15 +262,10 @@ async def register_contact_group(uow: Uow, ctx: CommandContext, cmd: c.RegisterC
 
 
 async def publish_notice(uow: Uow, ctx: CommandContext, cmd: c.PublishSafetyNotice) -> CommandResult:
-    moment = now()
-    published_at = cmd.published_at or moment
+    published_at, moment = stated_or_now(cmd.published_at)
     # The station's villages on the day it issued the notice.
     day = china_day(published_at)
-
-    async def where() -> Jurisdiction:
-        station = await uow.orgs.require(cmd.station_code, OrgUnitKind.POLICE_STATION)
-        return await uow.orgs.jurisdiction_of(station.code, day)
-
+    where = uow.orgs.placement(cmd.station_code, OrgUnitKind.POLICE_STATION, on=day)
     notice_id = uuid.uuid4().hex
     t = await NOTICE.create(uow, ctx, notice_id, LEAD_OFFICERS, where)
     covered = await uow.orgs.villages_covered_by(cmd.station_code, day)
@@ -308,7 +291,6 @@ async def record_delivery(
     uow: Uow, ctx: CommandContext, notice_id: str, cmd: c.RecordDelivery
 ) -> CommandResult:
     t = await NOTICE.act(uow, ctx, notice_id, LEAD_OFFICERS)
-    moment = now()
-    delivered_at = cmd.delivered_at or moment
+    delivered_at, moment = stated_or_now(cmd.delivered_at)
     events = notices.deliver(t.state, group_id=cmd.group_id, delivered_at=delivered_at, now=moment)
     return await t.record(events, on=delivered_at)
