@@ -46,6 +46,7 @@ from govgrid.service import command_router
 from govgrid.service import running
 from govgrid.service import service_app
 from govgrid.service import state_response
+from govgrid.service.lookups import Holds
 from govgrid.service.lookups import insert_unique
 from govgrid.service.settings import ServiceSettings
 from govgrid.testing.factories import draft
@@ -315,3 +316,18 @@ async def test_a_key_another_command_inserted_first_breaks_the_rule_it_keeps(poo
             await insert_unique(conn, refusal, insert, "新英村", "V2")
     assert raised.value is refusal
     assert await pool.fetchval("SELECT code FROM village_names") == "V1"
+
+
+async def test_a_key_is_held_by_one_record_at_a_time_until_it_is_released(pool: asyncpg.Pool) -> None:
+    await pool.execute(
+        "CREATE TABLE village_heads (appointment_id text PRIMARY KEY, village_code text NOT NULL UNIQUE)"
+    )
+    heads = Holds("village_heads", "appointment_id", "one_head")
+    async with pool.acquire() as conn:
+        await heads.hold(conn, "V1 has a head", "A1", "V1")
+        with pytest.raises(RuleBroken) as raised:
+            await heads.hold(conn, "V1 has a head", "A2", "V1")
+        await heads.release(conn, "A1")
+        await heads.hold(conn, "V1 has a head", "A2", "V1")
+    assert (raised.value.code, raised.value.message) == ("one_head", "V1 has a head")
+    assert await pool.fetchval("SELECT appointment_id FROM village_heads") == "A2"

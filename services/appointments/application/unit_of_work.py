@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncpg
 
 from govgrid.catalogue.appointments import AppointmentKind
-from govgrid.errors import RuleBroken
 from govgrid.eventstore import EventStore
 from govgrid.eventstore import PostgresEventStore
-from govgrid.service.lookups import insert_unique
+from govgrid.service.lookups import Holds
 from services.appointments.domain.appointments import NoSecondActiveAppointment
+
+# One active appointment of a kind per person.
+ACTIVE_APPOINTMENTS = Holds("active_appointments", "appointment_id", NoSecondActiveAppointment.code)
 
 
 class AppointmentsUnitOfWork:
@@ -41,17 +43,10 @@ class AppointmentsUnitOfWork:
 
     async def hold(self, appointment_id: str, person_id: str, kind: AppointmentKind) -> None:
         taken = f"person {person_id} already holds an active {kind.value} appointment"
-        await insert_unique(
-            self.conn,
-            RuleBroken(NoSecondActiveAppointment.code, taken),
-            "INSERT INTO active_appointments VALUES ($1, $2, $3)",
-            appointment_id,
-            person_id,
-            kind.value,
-        )
+        await ACTIVE_APPOINTMENTS.hold(self.conn, taken, appointment_id, person_id, kind.value)
 
     async def release(self, appointment_id: str) -> None:
-        await self.conn.execute("DELETE FROM active_appointments WHERE appointment_id = $1", appointment_id)
+        await ACTIVE_APPOINTMENTS.release(self.conn, appointment_id)
 
     async def next_certificate_sequence(self, year: int) -> int:
         # The row lock serialises concurrent issuers of one year: no gaps, no duplicates.

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncpg
 
-from govgrid.errors import RuleBroken
 from govgrid.eventstore import EventStore
 from govgrid.eventstore import PostgresEventStore
 from govgrid.reference import OrgReference
 from govgrid.reference import PeopleReference
-from govgrid.service.lookups import insert_unique
+from govgrid.service.lookups import Holds
 from services.outreach.domain.enterprise_visits import Officer
 from services.outreach.domain.referrals import NoSecondPendingReferral
+
+# One referral of a person to an enterprise waiting for its outcome at a time.
+PENDING_REFERRALS = Holds("pending_referrals", "referral_id", NoSecondPendingReferral.code)
 
 
 class OutreachUnitOfWork:
@@ -36,14 +38,7 @@ class OutreachUnitOfWork:
 
     async def hold_referral(self, referral_id: str, person_ref: str, enterprise_code: str) -> None:
         waiting = f"this person's referral to {enterprise_code} is already waiting for its outcome"
-        await insert_unique(
-            self.conn,
-            RuleBroken(NoSecondPendingReferral.code, waiting),
-            "INSERT INTO pending_referrals VALUES ($1, $2, $3)",
-            referral_id,
-            person_ref,
-            enterprise_code,
-        )
+        await PENDING_REFERRALS.hold(self.conn, waiting, referral_id, person_ref, enterprise_code)
 
     async def release_referral(self, referral_id: str) -> None:
-        await self.conn.execute("DELETE FROM pending_referrals WHERE referral_id = $1", referral_id)
+        await PENDING_REFERRALS.release(self.conn, referral_id)
