@@ -13,13 +13,15 @@ ROOT = Path(__file__).resolve().parents[4]
 TABLE = ROOT / "services" / "field" / "static" / "errors.json"
 # How codes are written: a rule's or an error's ``code = "..."``, a rule's ``@broken_if("...", ...)``,
 # ``RuleBroken("...", ...)``, an error built in the kernel's web layer, an error's
-# ``super().__init__("...", ...)``.
+# ``super().__init__("...", ...)``, the rule of a record a command names
+# (``Aggregate.named(uow, id, "...")``).
 PATTERNS = [
     re.compile(r'\bcode(?::\s*ClassVar\[str\])?\s*=\s*"([a-z_]+)"'),
     re.compile(r'@broken_if\(\s*"([a-z_]+)"'),
     re.compile(r'RuleBroken\(\s*"([a-z_]+)"'),
     re.compile(r'_error_response\(\s*\d+,\s*"([a-z_]+)"'),
     re.compile(r'__init__\(\s*"([a-z_]+)",'),
+    re.compile(r'\.named\([^()"]*"([a-z_]+)"\)'),
 ]
 # The kernel names routing errors after their HTTP status (govgrid.web.errors.http_error): those the
 # app can meet.
