@@ -37,6 +37,12 @@ class Scope:
         return self.codes is not None or self.station is not None
 
     @property
+    def reads_places(self) -> bool:
+        """Whether where a row is placed can matter at all: the caller sees only some codes, or asked
+        for a township, station or village. A city admin's answer for the whole city reads no place."""
+        return self.reads_stations or self.township is not None or self.village is not None
+
+    @property
     def params(self) -> tuple[list[str] | None, str | None, str | None, str | None]:
         """What ``in_scope(n)`` reads from ``$n`` to ``$n+3``: the caller's codes, then the township,
         station and village asked for."""

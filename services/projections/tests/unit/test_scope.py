@@ -51,3 +51,25 @@ def test_a_scope_reading_stations_places_every_row(sql: str, scope: Scope) -> No
 def test_figures_grouped_by_station_are_placed_for_anyone() -> None:
     assert not CITY.reads_stations
     assert placed_if_read(leads.RECEIVED_BY, CITY, by_station=True) == leads.RECEIVED_BY
+
+
+@pytest.mark.parametrize(
+    ("scope", "reads"),
+    [
+        (CITY, False),
+        (Scope(DAY, None, township="T01"), True),
+        (Scope(DAY, None, village="V01"), True),
+        (Scope(DAY, None, station="S01"), True),
+        (Scope(DAY, ["S01"]), True),
+    ],
+    ids=["the whole city", "a township", "a village", "a station", "a station's officer"],
+)
+def test_only_the_whole_city_reads_no_place(scope: Scope, reads: bool) -> None:
+    assert scope.reads_places is reads
+
+
+def test_the_whole_citys_dispute_steps_are_counted_without_looking_their_disputes_up() -> None:
+    city = disputes._step_figures(CITY, disputes.WHOLE_SCOPE)
+    assert "rm_disputes" not in city and "rm_dispute_steps" in city
+    for scope, key in [(Scope(DAY, None, township="T01"), disputes.WHOLE_SCOPE), (CITY, disputes.BY_VILLAGE)]:
+        assert disputes._step_figures(scope, key) == disputes.STEP_FIGURES.format(key=key)
