@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from dataclasses import replace
+from functools import cache
 from typing import Any
 from typing import TypeVar
 
@@ -22,14 +23,21 @@ from govgrid.catalogue import DomainEvent
 T = TypeVar("T")
 
 
+@cache
+def _names_shared(cls: type, event_type: type[DomainEvent]) -> tuple[str, ...]:
+    """The fields ``cls`` is made with that ``event_type`` has too. Worked out once per pair: evolve
+    runs for every event of a stream each time a command loads it."""
+    return tuple(f.name for f in fields(cls) if f.init and f.name in event_type.model_fields)
+
+
 def _shared(cls: Any, event: DomainEvent, written_out: dict[str, Any]) -> dict[str, Any]:
     """The event's values of the fields ``cls`` is made with, but for those written out."""
-    said = dict(event)
-    return {
-        f.name: tuple(value) if isinstance(value := said[f.name], list) else value
-        for f in fields(cls)
-        if f.init and f.name in said and f.name not in written_out
-    }
+    shared = {}
+    for name in _names_shared(cls if isinstance(cls, type) else type(cls), type(event)):
+        if name not in written_out:
+            value = getattr(event, name)
+            shared[name] = tuple(value) if isinstance(value, list) else value
+    return shared
 
 
 def told_by(cls: type[T], event: DomainEvent, **written_out: Any) -> T:
