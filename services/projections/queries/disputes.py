@@ -25,13 +25,16 @@ from services.projections.queries.figures import percent
 from services.projections.queries.places import names_of
 from services.projections.queries.places import placed_codes
 from services.projections.queries.places import unit_names
+from services.projections.queries.scope import Fact
 from services.projections.queries.scope import Scope
 from services.projections.queries.scope import all_placed_if_read
+from services.projections.queries.scope import counted_facts
 from services.projections.queries.scope import covering
 from services.projections.queries.scope import in_scope
 from services.projections.queries.scope import per_key
 from services.projections.queries.scope import placed_facts
 from services.projections.queries.scope import placed_if_read
+from services.projections.queries.together import Statement
 from services.projections.queries.together import by_key
 from services.projections.queries.together import fetch_together
 
@@ -49,14 +52,12 @@ PLACED = "d.township_code, d.village_code, coalesce(c.station_code, d.station_co
 # agreements apart (with the days they took). Two statements sent together (queries/together.py), each
 # about half of a year's acts, wait for the slower half only: at 1 M events, a city admin's year 1.2 and
 # 1.2 ms side by side, against 5.8 ms for one statement placing every act.
-ACT_FACTS = placed_facts(
-    "rm_disputes",
-    [
-        ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
-        ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
-        ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
-    ],
-)
+ACTS: list[Fact] = [
+    ("received", "t.registered_on", "t.registered_on BETWEEN $1 AND $2"),
+    ("referred_to_court", "t.court_on", "t.court_on BETWEEN $1 AND $2"),
+    ("withdrawn", "t.closed_on", "t.close_outcome = 'withdrawn' AND t.closed_on BETWEEN $1 AND $2"),
+]
+ACT_FACTS = placed_facts("rm_disputes", ACTS)
 AGREEMENT_FACTS = placed_facts(
     "rm_disputes",
     [("resolved", "t.agreement_on", "t.agreement_on BETWEEN $1 AND $2")],
@@ -79,6 +80,8 @@ ACT_FIGURES = per_key(
        count(*) FILTER (WHERE r.figure = 'withdrawn') AS withdrawn""",
     ACT_FACTS,
 )
+# The whole city's acts (Scope.reads_places): counted where found, not passed along as rows.
+CITY_ACT_FIGURES = counted_facts("rm_disputes", ACTS)
 AGREEMENT_FIGURES = per_key(
     """count(*) AS resolved,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_resolve) AS median_days_to_resolve""",
@@ -139,20 +142,22 @@ async def _figures(
     pool: asyncpg.Pool, scope: Scope, first: date, last: date, key: str
 ) -> dict[str | None, dict[str, Any]]:
     """Every figure by ``key``; zeros where a query found nothing."""
-    args, at_end = _args(scope, first, last), _args(scope, last)
-    statements = [
-        (ACT_FIGURES.format(key=key), args),
-        (AGREEMENT_FIGURES.format(key=key), args),
-        (STATE_FIGURES.format(key=key), at_end),
-        (_step_figures(scope, key), args),
-    ]
-    figures = by_key(await fetch_together(pool, all_placed_if_read(statements, scope)))
+    statements = all_placed_if_read(_statements(scope, first, last, key), scope)
+    figures = by_key(await fetch_together(pool, statements))
     return {k: _complete(v) for k, v in figures.items()}
 
 
-def _step_figures(scope: Scope, key: str) -> str:
-    placed = scope.reads_places or key != WHOLE_SCOPE
-    return (STEP_FIGURES if placed else UNPLACED_STEP_FIGURES).format(key=key)
+def _statements(scope: Scope, first: date, last: date, key: str) -> list[Statement]:
+    """The figures' four statements by ``key``. Where no place is read (the whole city of a city admin),
+    the acts are counted where found and the steps without looking their disputes up."""
+    args, at_end = _args(scope, first, last), _args(scope, last)
+    whole_city = key == WHOLE_SCOPE and not scope.reads_places
+    return [
+        (CITY_ACT_FIGURES, (first, last)) if whole_city else (ACT_FIGURES.format(key=key), args),
+        (AGREEMENT_FIGURES.format(key=key), args),
+        (STATE_FIGURES.format(key=key), at_end),
+        ((UNPLACED_STEP_FIGURES if whole_city else STEP_FIGURES).format(key=key), args),
+    ]
 
 
 def _complete(found: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from services.projections.queries import leads
 from services.projections.queries.scope import COVERED
 from services.projections.queries.scope import NOT_COVERED
 from services.projections.queries.scope import Scope
+from services.projections.queries.scope import counted_facts
 from services.projections.queries.scope import placed_if_read
 
 DAY = date(2026, 11, 30)
@@ -68,8 +69,18 @@ def test_only_the_whole_city_reads_no_place(scope: Scope, reads: bool) -> None:
     assert scope.reads_places is reads
 
 
-def test_the_whole_citys_dispute_steps_are_counted_without_looking_their_disputes_up() -> None:
-    city = disputes._step_figures(CITY, disputes.WHOLE_SCOPE)
-    assert "rm_disputes" not in city and "rm_dispute_steps" in city
+def test_the_whole_citys_dispute_acts_and_steps_are_counted_without_places() -> None:
+    first = date(2026, 1, 1)
+    acts, _, _, steps = disputes._statements(CITY, first, DAY, disputes.WHOLE_SCOPE)
+    assert acts == (disputes.CITY_ACT_FIGURES, (first, DAY))  # the range only: no place to filter
+    assert "rm_disputes" not in steps[0] and "rm_dispute_steps" in steps[0]
     for scope, key in [(Scope(DAY, None, township="T01"), disputes.WHOLE_SCOPE), (CITY, disputes.BY_VILLAGE)]:
-        assert disputes._step_figures(scope, key) == disputes.STEP_FIGURES.format(key=key)
+        acts, _, _, steps = disputes._statements(scope, first, DAY, key)
+        assert acts == (disputes.ACT_FIGURES.format(key=key), (first, DAY, *scope.params))
+        assert steps[0] == disputes.STEP_FIGURES.format(key=key)
+
+
+def test_counted_facts_count_each_fact_where_it_is_found() -> None:
+    sql = counted_facts("rm_disputes", disputes.ACTS)
+    for figure, _day, where in disputes.ACTS:
+        assert f"(SELECT count(*) FROM rm_disputes t WHERE {where}) AS {figure}" in sql
