@@ -41,6 +41,7 @@ from govgrid.errors import Forbidden
 from govgrid.errors import RuleBroken
 from govgrid.eventstore import PostgresEventStore
 from govgrid.eventstore.port import EventStore
+from govgrid.web.errors import error_body
 
 
 class UnitOfWork(Protocol):
@@ -125,9 +126,7 @@ def refused(ctx: CommandContext, detail: str) -> CommandResult:
     """A 403 that is the command's answer, not an exception: for a refusal that is itself recorded
     (the transaction must commit). Its body is every error's (govgrid.web.errors)."""
     error = Forbidden(detail)
-    return CommandResult(
-        403, {"error": error.code, "detail": error.message, "correlation_id": str(ctx.correlation_id)}
-    )
+    return CommandResult(403, error_body(error.code, error.message, str(ctx.correlation_id)))
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,14 @@ def _field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     ]
 
 
+def error_body(error: str, detail: Any, correlation_id: str | None) -> dict[str, Any]:
+    """The one error body (ErrorBody), also for a refusal a command answers rather than raises."""
+    return {"error": error, "detail": detail, "correlation_id": correlation_id}
+
+
 def _error_response(
     status: int, error: str, detail: Any, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    body = {"error": error, "detail": detail, "correlation_id": current_correlation_id()}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(
+        error_body(error, detail, current_correlation_id()), status_code=status, headers=headers
+    )
