@@ -109,7 +109,7 @@ STEP_FIGURES = per_key(
 )
 # Where no place is read (a city admin's whole city), the steps are counted without looking their
 # disputes up: every step's dispute is in the model (a step of a dispute the model lacks parks with
-# it). At 1 M events, a year's steps 2.0 ms placed, 0.3 ms not (docs/benchmarks.md, "Stop 28").
+# it). At 1 M events, a year's steps 2.0 ms placed, 0.4 ms not (docs/benchmarks.md, "Stop 28").
 UNPLACED_STEP_FIGURES = per_key(
     STEP_COUNTS,
     """SELECT s.step, s.level, NULL::text AS township_code, NULL::text AS village_code,
