@@ -36,7 +36,9 @@ from services.projections.generations import Generations
 from services.projections.positions import KafkaPosition
 from services.projections.positions import KafkaRecords
 from services.projections.positions import NotInKafka
+from services.projections.read_positions import KnownPositions
 from services.projections.read_positions import Positions
+from services.projections.read_positions import PositionsMoved
 from services.projections.readmodels.base import Changes
 from services.projections.readmodels.base import Key
 from services.projections.readmodels.base import ReadModel
@@ -99,22 +101,50 @@ async def apply_batch(
     events: Sequence[Located],
     payloads: Payloads | None = None,
     copies: Set[KafkaPosition] = frozenset(),
+    known: KnownPositions | None = None,
 ) -> int:
     """Apply a batch in one transaction, with the Kafka positions it reached; how many of its events
     were applied (not skipped as seen before or as the relay's ``copies``, not parked). ``payloads``:
-    shared with the other read models the batch goes to.
+    shared with the other read models the batch goes to. ``known``: where this process left the
+    generation's positions (the worker's; see KnownPositions), kept up to date.
 
     The batch is written as a whole first, without a savepoint (two round trips fewer for every
-    batch). If PostgreSQL refuses it, that transaction is rolled back and the batch applied again in a
-    new one, in savepoints, halving it down to the event that parks."""
+    batch), on the positions this process left (one fewer again), else locking them. If another
+    writer moved those meanwhile, or PostgreSQL refused it, it is rolled back and applied again
+    locking them; if PostgreSQL refuses that, it is rolled back and applied again in a new
+    transaction, in savepoints, halving it down to the event that parks."""
     payloads = payloads or Payloads()
     async with pool.acquire() as conn:
+        if known is not None and (assumed := known.assume(events)) is not None:
+            try:
+                return await _apply_whole(conn, model, events, payloads, copies, assumed, known)
+            except (PositionsMoved, *DATA_ERRORS):
+                # Moved by another writer, or refused: perhaps for events it had applied already.
+                known.forget(events)
         try:
-            async with conn.transaction():
-                return await _apply(conn, model, events, payloads, copies, in_savepoints=False)
+            return await _apply_whole(conn, model, events, payloads, copies, None, known)
         except DATA_ERRORS:
             pass
         return await apply_batch_on(conn, model, events, payloads, copies)
+
+
+async def _apply_whole(
+    conn: asyncpg.Connection,
+    model: ReadModel,
+    events: Sequence[Located],
+    payloads: Payloads,
+    copies: Set[KafkaPosition],
+    assumed: Positions | None,
+    known: KnownPositions | None,
+) -> int:
+    """The batch in one transaction, on the ``assumed`` positions or locking them; remembered in
+    ``known`` once committed."""
+    async with conn.transaction():
+        positions = assumed or await Positions.lock(conn, events)
+        applied = await _apply(conn, model, events, payloads, copies, positions, in_savepoints=False)
+    if known is not None:
+        known.remember(positions)
+    return applied
 
 
 async def apply_batch_on(
@@ -126,8 +156,10 @@ async def apply_batch_on(
 ) -> int:
     """``apply_batch`` on a connection: its own transaction, or a savepoint in the caller's; what
     PostgreSQL refuses is found in savepoints."""
+    payloads = payloads or Payloads()
     async with conn.transaction():
-        return await _apply(conn, model, events, payloads or Payloads(), copies, in_savepoints=True)
+        positions = await Positions.lock(conn, events)
+        return await _apply(conn, model, events, payloads, copies, positions, in_savepoints=True)
 
 
 async def _apply(
@@ -136,9 +168,9 @@ async def _apply(
     events: Sequence[Located],
     payloads: Payloads,
     copies: Set[KafkaPosition],
+    positions: Positions,
     in_savepoints: bool,
 ) -> int:
-    positions = await Positions.lock(conn, events)
     wanted = [(e, at) for e, at in positions.fresh(events, copies) if e.event_type in model.appliers]
     applied = 0
     if wanted:

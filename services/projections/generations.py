@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 
 from govgrid.db import apply_migrations
 from govgrid.db import create_pool
+from services.projections.read_positions import KnownPositions
 from services.projections.readmodels import READ_MODELS
 from services.projections.readmodels import ReadModel
 from services.projections.settings import ProjectionsSettings
@@ -32,6 +34,14 @@ class Generation:
     read_model: str
     number: int
     schema: str
+
+
+class Writing(NamedTuple):
+    """An active generation as the worker writes to it: its pool, and where this process left its
+    positions."""
+
+    pool: asyncpg.Pool
+    known: KnownPositions
 
 
 # The read API's summaries are prepared statements whose best plan depends on the values: asyncpg
@@ -51,6 +61,7 @@ class Generations:
         self.control = control
         self.server_settings = server_settings
         self._pools: dict[str, asyncpg.Pool] = {}
+        self._known: dict[str, KnownPositions] = {}
 
     @classmethod
     async def open(cls, settings: ProjectionsSettings, *, reading: bool = False) -> Generations:
@@ -166,8 +177,9 @@ class Generations:
     async def active_pool(self, model: ReadModel) -> asyncpg.Pool:
         return await self.pool(await self.active(model))
 
-    async def active_pools(self, models: list[ReadModel]) -> list[asyncpg.Pool]:
-        """``active_pool`` of each model, looked up in one query (the worker asks for every batch)."""
+    async def active_for_writing(self, models: list[ReadModel]) -> list[Writing]:
+        """The active generation of each model, looked up in one query (the worker asks for every
+        batch)."""
         rows = await self.control.fetch(
             "SELECT read_model, generation, schema_name FROM read_model_generations"
             " WHERE read_model = ANY($1::text[]) AND status = 'active'",
@@ -177,7 +189,13 @@ class Generations:
         missing = [model.name for model in models if model.name not in active]
         if missing:
             raise LookupError(f"read models {', '.join(missing)} have no active generation")
-        return [await self.pool(active[model.name]) for model in models]
+        return [
+            Writing(
+                await self.pool(active[model.name]),
+                self._known.setdefault(active[model.name].schema, KnownPositions()),
+            )
+            for model in models
+        ]
 
     async def close(self) -> None:
         for pool in self._pools.values():

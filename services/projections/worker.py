@@ -105,12 +105,12 @@ async def apply_to_read_models(
         return
     types = {e.event_type for e, _at in events}
     models = [m for m in READ_MODELS if not types.isdisjoint(m.appliers)]
-    pools = await opened.active_pools(models)
+    writings = await opened.active_for_writing(models)
     payloads = Payloads()  # each payload decoded once, whichever models fold it
     await asyncio.gather(
         *(
-            apply_batch(pool, model, events, payloads, copies)
-            for pool, model in zip(pools, models, strict=True)
+            apply_batch(pool, model, events, payloads, copies, known)
+            for (pool, known), model in zip(writings, models, strict=True)
         )
     )
 

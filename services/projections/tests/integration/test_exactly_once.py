@@ -13,6 +13,7 @@ from govgrid.testing.fixtures import wait_until
 from services.projections.dispatch import apply_batch
 from services.projections.generations import Generations
 from services.projections.positions import Positioned
+from services.projections.read_positions import KnownPositions
 from services.projections.readmodels.activity import ACTIVITY
 from services.projections.readmodels.coverage import COVERAGE
 from services.projections.relay_copies import RelayCopies
@@ -121,3 +122,45 @@ async def test_a_worker_killed_mid_batch_and_a_rebalance_apply_each_event_once(
     for pool in (activity, coverage):
         parked = await pool.fetch("SELECT event_type, reason FROM parked_events")
         assert [dict(r) for r in parked] == []
+
+
+async def test_a_worker_assuming_where_it_left_the_positions_yields_to_another_writer(
+    generations: Generations, kafka_log: KafkaLog
+) -> None:
+    """The worker applies a batch on the positions it remembers (KnownPositions) without locking them.
+    If another writer moved them meanwhile (a rebalance gave the partition away and back), what it did
+    is rolled back and the batch applied again, locking them: nothing twice, and a stream that came to
+    wait behind a parked event meanwhile still waits."""
+    coverage = await generations.active_pool(COVERAGE)
+    worker = KnownPositions()
+    first = await kafka_log.put([*grid(), *appointments("k", 20)])
+    assert await apply_batch(coverage, COVERAGE, first, known=worker) == len(first)
+    assert {at.partition for _e, at in first} == {0, 1, 2}
+    assert worker.assume(first) is not None  # it knows every partition now
+
+    # Another writer applies the next events; then they reach the worker too.
+    second = await kafka_log.put(appointments("m", 5))
+    assert await apply_batch(coverage, COVERAGE, second) == len(second)
+    assert worker.assume(second) is not None  # what it remembers is out of date
+    assert await apply_batch(coverage, COVERAGE, second, known=worker) == 0
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 25
+
+    # The other writer parks an event (its appointment was never nominated here); the later event of
+    # that stream reaches the worker, which remembered no parked event.
+    _nominated, approved, certified = appointment(
+        "orphan", DEPUTY, "V1", "S01", "T01", approved=date(2023, 3, 1), certified=date(2023, 3, 2)
+    )
+    at_approved, at_certified = await kafka_log.put([approved, certified])
+    assert await apply_batch(coverage, COVERAGE, [at_approved]) == 0
+    assert worker.assume([at_certified]) is not None
+    assert await apply_batch(coverage, COVERAGE, [at_certified], known=worker) == 0
+    parked = await coverage.fetch("SELECT event_id, reason FROM parked_events ORDER BY stream_version")
+    assert [r["event_id"] for r in parked] == [approved.event_id, certified.event_id]
+    assert parked[1]["reason"] == f"waiting behind parked event {approved.event_id} of the same stream"
+
+    # Known again, its next batch applies on the remembered positions, once.
+    third = await kafka_log.put(appointments("n", 3))
+    assert worker.assume(third) is not None
+    assert await apply_batch(coverage, COVERAGE, third, known=worker) == len(third)
+    assert await apply_batch(coverage, COVERAGE, third, known=worker) == 0
+    assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 28
