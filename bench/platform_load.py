@@ -48,6 +48,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from lean_http import Answer
+from lean_http import HttpError
+from lean_http import LeanClient
 
 from govgrid.auth.principal import Role
 from govgrid.auth.tokens import mint_token
@@ -251,16 +254,13 @@ class VillageMix(Mix):
 class Client:
     addresses: Addresses
     token: str
-    clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+    clients: dict[str, LeanClient] = field(default_factory=dict)
 
-    def http(self, service: str) -> httpx.AsyncClient:
+    def http(self, service: str) -> LeanClient:
         if service not in self.clients:
             base = self.addresses.read_api if service == "read" else self.addresses.services[service]
-            self.clients[service] = httpx.AsyncClient(
-                base_url=base,
-                headers={"Authorization": f"Bearer {self.token}"},
-                timeout=ANSWER_TIMEOUT_SECONDS,
-                limits=httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT),
+            self.clients[service] = LeanClient(
+                base, {"Authorization": f"Bearer {self.token}"}, IN_FLIGHT, ANSWER_TIMEOUT_SECONDS
             )
         return self.clients[service]
 
@@ -268,13 +268,14 @@ class Client:
         for client in self.clients.values():
             await client.aclose()
 
-    async def post(self, service: str, path: str, body: object, key: str) -> httpx.Response:
-        return await self.http(service).post(path, json=body, headers={"Idempotency-Key": key})
+    async def post(self, service: str, path: str, body: object, key: str) -> Answer:
+        return await self.http(service).post(path, body, headers={"Idempotency-Key": key})
 
     async def villages_in(self, township: str) -> set[str]:
         """The villages of ``township`` the read model knows."""
         answer = await self.http("read").get("/org-units", params={"kind": "village", "parent": township})
-        answer.raise_for_status()
+        if answer.status_code != 200:
+            raise HttpError(f"the read API answered {answer.status_code}: {answer.text}")
         return {unit["code"] for unit in answer.json()}
 
 
@@ -388,7 +389,7 @@ async def offer(client: Client, mix: Mix, rate: float, commands: int, poll_pause
             at = loop.time()
             for seen in answers:
                 if isinstance(seen, BaseException):  # the read API overloaded: asked again next round
-                    if not isinstance(seen, httpx.HTTPError):
+                    if not isinstance(seen, HttpError):
                         raise seen
                     continue
                 for code in seen & pending.keys():
@@ -401,8 +402,8 @@ async def offer(client: Client, mix: Mix, rate: float, commands: int, poll_pause
             try:
                 answer = await client.post(service, path, body, f"load-{mix.run}-{i}")
                 status: int | str = answer.status_code
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
+            except HttpError as exc:
+                status = type(exc.__cause__ or exc).__name__
         command = Sent(what, due, loop.time(), status)
         sent.append(command)
         if service == "appointments" and status == 201:

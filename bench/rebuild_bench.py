@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from collections.abc import Set
 from datetime import UTC
 from datetime import datetime
 from functools import partial
@@ -37,11 +38,14 @@ from aiokafka import AIOKafkaConsumer
 
 from govgrid.auth import Role
 from govgrid.auth import mint_token
+from govgrid.catalogue import catalogue
 from govgrid.catalogue.organisation import OrganisationUnitRegistered
 from govgrid.catalogue.organisation import OrgUnitKind
 from govgrid.config import get_settings
 from govgrid.envelope import EventDraft
+from govgrid.envelope import EventEnvelope
 from govgrid.envelope import Jurisdiction
+from govgrid.envelope import event_type_of
 from govgrid.kafka import ensure_topics
 from govgrid.kafka import topic_partitions
 from govgrid.testing.fixtures import wait_until
@@ -84,8 +88,12 @@ async def produce(bootstrap: str, topic: str, n: int) -> float:
     return time.perf_counter() - started
 
 
-async def raw_ceiling(bootstrap: str, database_url: str, topics: list[str]) -> tuple[float, int]:
-    """Read every record of ``topics`` and COPY it into a table: what any projection costs at least."""
+async def raw_ceiling(
+    bootstrap: str, database_url: str, topics: list[str], decoding: Set[str] = frozenset()
+) -> tuple[float, int]:
+    """Read every record of ``topics`` and COPY it into a table: what any projection costs at least.
+    With ``decoding`` (event types), the records of those types are also decoded as a read model must
+    before it can fold them (the envelope, then its payload), and nothing more is done with them."""
     schema = f"bench_raw_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(database_url)
     await conn.execute(f'CREATE SCHEMA "{schema}"')
@@ -102,6 +110,11 @@ async def raw_ceiling(bootstrap: str, database_url: str, topics: list[str]) -> t
         while seen < total:
             batch = await consumer.getmany(timeout_ms=500, max_records=10_000)
             rows = [(r.key.decode(), r.value.decode()) for records in batch.values() for r in records]
+            if decoding:
+                for records in batch.values():
+                    for r in records:
+                        if event_type_of(r.value) in decoding:
+                            catalogue.decode(EventEnvelope.from_json_bytes(r.value))
             if rows:
                 await conn.copy_records_to_table("raw", records=rows, schema_name=schema)
                 seen += len(rows)
