@@ -67,9 +67,19 @@ class LeanClient:
                 raise HttpError(f"{method} {path}: {exc!r}") from exc
 
     async def _exchange(self, request: bytes) -> Answer:
-        reader, writer = (
-            self._idle.pop() if self._idle else await asyncio.open_connection(self._host, self._port)
-        )
+        # A kept-alive connection the server has closed meanwhile (uvicorn closes idle ones after a
+        # few seconds) fails before any byte of its answer: the request is sent again on a new one.
+        while self._idle:
+            reader, writer = self._idle.pop()
+            try:
+                return await self._on(reader, writer, request)
+            except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                    raise
+        reader, writer = await asyncio.open_connection(self._host, self._port)
+        return await self._on(reader, writer, request)
+
+    async def _on(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> Answer:
         try:
             writer.write(request)
             status, length, chunked, close = await _head(reader)

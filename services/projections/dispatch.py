@@ -140,7 +140,7 @@ async def _apply_whole(
     """The batch in one transaction, on the ``assumed`` positions or locking them; remembered in
     ``known`` once committed."""
     async with conn.transaction():
-        positions = assumed or await Positions.lock(conn, events)
+        positions = assumed if assumed is not None else await Positions.lock(conn, events)
         applied = await _apply(conn, model, events, payloads, copies, positions, in_savepoints=False)
     if known is not None:
         known.remember(positions)
