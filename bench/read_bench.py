@@ -8,7 +8,9 @@ dismissed, closed), enterprise visits and cases, and appointments - on one topic
 
 1. Rebuild: every read model rebuilt from offset 0 (services.projections.rebuild), events read per
    second over all of them, beside the raw ceiling measured in the same run on the same topics: an
-   aiokafka consumer reading every record plus asyncpg COPY of the raw rows, no logic at all.
+   aiokafka consumer reading every record plus asyncpg COPY of the raw rows, no logic at all; and
+   beside the decoding ceiling: the same for each read model's topics, with the records of its types
+   decoded (envelope and payload) as its rebuild must before folding them, and nothing more.
 2. Live: the real faust worker (python -m services.projections.worker) started on the whole backlog,
    timed until its delivered positions reach the topics' ends (and, reported beside, until its
    consumer group has committed them); one replica, then two sharing the
