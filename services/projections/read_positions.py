@@ -87,10 +87,11 @@ class Positions:
             if at is not None:
                 partition = (at.topic, at.partition)
                 reached[partition] = max(reached[partition], at.offset + 1)
-        moved = sorted(p for p, offset in reached.items() if offset != self._next_offsets[p])
-        if not moved:
-            return
-        # One statement for all of them (one round trip each was the worker's most frequent statement).
+        # Every partition of the batch, moved or not: updated_at is the read model's latest change as
+        # /live sees it, and a batch may change it without moving a position (events applied without
+        # one, a retried parked event). One statement for all of them (one each was the worker's most
+        # frequent statement).
+        partitions = sorted(reached)
         rows = await conn.fetch(
             "UPDATE read_positions AS p SET next_offset = m.next_offset, updated_at = now()"
             " FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[])"
@@ -98,14 +99,16 @@ class Positions:
             " WHERE p.kafka_topic = m.kafka_topic AND p.kafka_partition = m.kafka_partition"
             "   AND p.next_offset = m.was"
             " RETURNING EXISTS (SELECT FROM parked_events) AS any_parked",
-            [topic for topic, _number in moved],
-            [number for _topic, number in moved],
-            [reached[p] for p in moved],
-            [self._next_offsets[p] for p in moved],
+            [topic for topic, _number in partitions],
+            [number for _topic, number in partitions],
+            [reached[p] for p in partitions],
+            [self._next_offsets[p] for p in partitions],
         )
-        if len(rows) != len(moved):
-            raise PositionsMoved(f"{len(moved) - len(rows)} of {len(moved)} partitions moved meanwhile")
-        self.reached.update({p: (reached[p], rows[0]["any_parked"]) for p in moved})
+        if len(rows) != len(partitions):
+            raise PositionsMoved(
+                f"{len(partitions) - len(rows)} of {len(partitions)} partitions moved meanwhile"
+            )
+        self.reached.update({p: (reached[p], rows[0]["any_parked"]) for p in partitions if p != NO_POSITION})
 
 
 class KnownPositions:
