@@ -10,7 +10,9 @@ from pathlib import Path
 
 from govgrid.envelope import EventEnvelope
 from govgrid.testing.fixtures import wait_until
+from services.projections.api.live import latest_change
 from services.projections.dispatch import apply_batch
+from services.projections.dispatch import project
 from services.projections.generations import Generations
 from services.projections.positions import Positioned
 from services.projections.read_positions import KnownPositions
@@ -164,3 +166,20 @@ async def test_a_worker_assuming_where_it_left_the_positions_yields_to_another_w
     assert await apply_batch(coverage, COVERAGE, third, known=worker) == len(third)
     assert await apply_batch(coverage, COVERAGE, third, known=worker) == 0
     assert await coverage.fetchval("SELECT count(*) FROM rm_appointments") == 28
+
+
+async def test_every_batch_moves_the_latest_change_that_live_reports(
+    generations: Generations, kafka_log: KafkaLog
+) -> None:
+    """/live tells the dashboard a read model changed by the latest ``updated_at`` of its positions:
+    a batch moves it whether or not a position moved (events applied without a Kafka position, as
+    seeding does, move none)."""
+    events = appointments("live", 2)
+    first = await kafka_log.put([*grid(), *events[:3]])
+    assert await apply_batch(await generations.active_pool(COVERAGE), COVERAGE, first) == len(first)
+    stamps = [await latest_change(generations)]
+    for envelope in events[3:]:  # each applied on its own, none with a position
+        await project(generations, (COVERAGE,), envelope)
+        stamps.append(await latest_change(generations))
+    moments = [stamp for stamp in stamps if stamp is not None]
+    assert len(moments) == 4 and moments == sorted(set(moments)), stamps
