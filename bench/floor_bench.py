@@ -30,10 +30,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from lean_http import LeanClient
-from platform_load import TICK
-from platform_load import cpu_ticks
+from platform_load import IN_FLIGHT
+from platform_load import cpu_net_of_idle
+from platform_load import percentile
 from pydantic import BaseModel
 
 from govgrid.kafka import ensure_topics
@@ -53,7 +54,6 @@ from govgrid.testing.servers import free_ports
 from govgrid.testing.servers import kafka_server
 from govgrid.testing.servers import postgres_server
 
-IN_FLIGHT = 64  # requests on the wire at once, as bench/platform_load.py
 SCHEMA_SQL = """
 CREATE TABLE events (position bigserial PRIMARY KEY, stream_id text NOT NULL, version integer NOT NULL,
                      envelope text NOT NULL, UNIQUE (stream_id, version));
@@ -197,9 +197,16 @@ def listener_pid(port: int) -> int:
     raise LookupError(f"nothing listens on port {port}")
 
 
-async def drive(port: int, commands: int, rate: float, prefix: str) -> tuple[list[float], float]:
+@dataclass(frozen=True)
+class Driven:
+    latencies: list[float]  # each request's, from when it was due
+    answered_per_s: float
+    client_cpu_ms: float  # this process's CPU per request while sending them
+
+
+async def drive(port: int, commands: int, rate: float, prefix: str) -> Driven:
     """``commands`` POSTs due at ``rate``/s whatever the answers do (at most IN_FLIGHT on the wire, as
-    platform_load.py sends them): each one's latency from when it was due, and the rate answered."""
+    platform_load.py sends them)."""
     latencies: list[float] = []
     client = LeanClient(f"http://127.0.0.1:{port}", connections=IN_FLIGHT, timeout=120)
     try:
@@ -214,8 +221,11 @@ async def drive(port: int, commands: int, rate: float, prefix: str) -> tuple[lis
         await asyncio.gather(*(one(i, start + i / rate) for i in range(commands)))
     finally:
         await client.aclose()
-    print("client cpu ms per request", (time.process_time() - cpu) * 1000 / commands, file=sys.stderr)
-    return latencies, commands / (time.monotonic() - start)
+    return Driven(
+        latencies,
+        commands / (time.monotonic() - start),
+        (time.process_time() - cpu) * 1000 / commands,
+    )
 
 
 async def run(database_url: str, bootstrap: str, commands: int, rate: float) -> dict[str, Any]:
@@ -245,36 +255,27 @@ async def run(database_url: str, bootstrap: str, commands: int, rate: float) -> 
         await drive(port, 20, rate, "w")  # connections, the consumer's group
         await wait_applied(conn, schema, 20)
         await asyncio.sleep(5)
-        before = cpu_ticks(roots)
-        await asyncio.sleep(commands / rate)
-        idle_before = cpu_ticks(roots) - before
-        before, started = cpu_ticks(roots), time.monotonic()
-        latencies, answered_rate = await drive(port, commands, rate, "c")
-        await wait_applied(conn, schema, 20 + commands)
-        loaded, seconds = cpu_ticks(roots) - before, time.monotonic() - started
-        await asyncio.sleep(5)
-        before = cpu_ticks(roots)
-        await asyncio.sleep(seconds)
-        idle_after = cpu_ticks(roots) - before
+
+        async def load() -> Driven:
+            driven = await drive(port, commands, rate, "c")
+            await wait_applied(conn, schema, 20 + commands)
+            return driven
+
+        driven, cpu = await cpu_net_of_idle(roots, commands, rate, load)
     finally:
         for p in parts.values():
             p.kill()
             p.wait()
         await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await conn.close()
-    share = seconds / (commands / rate + seconds)
-    idle: Counter[str] = Counter({n: (idle_before[n] + idle_after[n]) * share for n in roots})
-    per_command = {n: round((loaded[n] - idle[n]) * 1000 / TICK / commands, 2) for n in roots}
-    latencies.sort()
+    per_command = {name: round(ms, 2) for name, ms in cpu.ms_per_command.items()}
     return {
         "commands": commands,
         "rate": rate,
-        "answered_per_s": round(answered_rate, 1),
-        "loaded_seconds": round(seconds, 1),
-        "ack_ms_p50_p99": [
-            round(latencies[len(latencies) // 2] * 1000, 1),
-            round(latencies[-max(1, len(latencies) // 100)] * 1000, 1),
-        ],
+        "answered_per_s": round(driven.answered_per_s, 1),
+        "loaded_seconds": round(cpu.seconds, 1),
+        "ack_ms_p50_p99": [round(percentile(driven.latencies, p) * 1000, 1) for p in (50, 99)],
+        "client_cpu_ms_per_request": round(driven.client_cpu_ms, 2),
         "cpu_ms_per_command": per_command,
         "cpu_ms_per_command_all": round(sum(per_command.values()), 2),
     }

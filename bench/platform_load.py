@@ -39,6 +39,8 @@ import tempfile
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Awaitable
+from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -46,6 +48,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import TypeVar
 
 import httpx
 from lean_http import Answer
@@ -476,6 +479,7 @@ def within_bound(figures: dict[str, Any]) -> bool:
 # --- CPU per command ---------------------------------------------------------------------------------
 
 TICK = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
 
 
 def platform_pids(state_file: Path) -> dict[str, int]:
@@ -517,34 +521,60 @@ async def idle_ticks(roots: dict[str, int], seconds: float) -> Counter[str]:
     return cpu_ticks(roots) - before
 
 
+@dataclass(frozen=True)
+class NetCpu:
+    """CPU ticks of each part over a loaded window, and over as long idle."""
+
+    commands: int
+    seconds: float  # the loaded window
+    loaded: Counter[str]
+    idle: dict[str, float]
+
+    @property
+    def ms_per_command(self) -> dict[str, float]:
+        """Each part's CPU per command net of idle, ms; the busiest part first."""
+        return {
+            name: (self.loaded[name] - self.idle[name]) * 1000 / TICK / self.commands
+            for name in sorted(self.idle, key=lambda n: -self.loaded[n])
+        }
+
+
+async def cpu_net_of_idle(
+    roots: dict[str, int], commands: int, rate: float, load: Callable[[], Awaitable[T]]
+) -> tuple[T, NetCpu]:
+    """``load()`` (``commands`` at ``rate``/s) and the CPU of the parts at ``roots`` while it ran, beside
+    the same parts idle for as long: the mean of an idle window before it and one after it (a JVM's
+    idle CPU wanders)."""
+    idle_before = await idle_ticks(roots, commands / rate)
+    before, started = cpu_ticks(roots), time.monotonic()
+    result = await load()
+    loaded, seconds = cpu_ticks(roots) - before, time.monotonic() - started
+    await asyncio.sleep(5)
+    idle_after = await idle_ticks(roots, seconds)
+    idle_share = seconds / (commands / rate + seconds)  # idle ticks over ``seconds``, from both windows
+    idle = {name: (idle_before[name] + idle_after[name]) * idle_share for name in roots}
+    return result, NetCpu(commands, seconds, loaded, idle)
+
+
 async def cpu_per_command(client: Client, addresses: Addresses, commands: int, rate: float) -> None:
     """CPU of every platform process over ``commands`` village registrations at ``rate``/s, minus the
-    same platform idle for as long (the mean of an idle window before and one after: a JVM's idle CPU
-    wanders): ms per command, per process and in all."""
+    same platform idle for as long: ms per command, per process and in all."""
     roots = platform_pids(addresses.state_file)
     warm_up, measured = VillageMix(f"w{int(time.time())}"), VillageMix(f"c{int(time.time())}")
     await register_townships(client, warm_up, 20)
     await register_townships(client, measured, commands)
     await offer(client, warm_up, rate, 20, poll_pause=1.0)  # connections, caches
     await asyncio.sleep(5)
-    idle_before = await idle_ticks(roots, commands / rate)
-    before, started = cpu_ticks(roots), time.monotonic()
-    run = await offer(client, measured, rate, commands, poll_pause=1.0)
-    loaded, seconds = cpu_ticks(roots) - before, time.monotonic() - started
+    run, cpu = await cpu_net_of_idle(
+        roots, commands, rate, lambda: offer(client, measured, rate, commands, poll_pause=1.0)
+    )
     report(run)
-    await asyncio.sleep(5)
-    idle_after = await idle_ticks(roots, seconds)
-    idle_share = seconds / (commands / rate + seconds)  # idle ticks over ``seconds``, from both windows
-    idle = {name: (idle_before[name] + idle_after[name]) * idle_share for name in roots}
-    per_command = {
-        name: (loaded[name] - idle[name]) * 1000 / TICK / commands
-        for name in sorted(roots, key=lambda n: -loaded[n])
-    }
-    print(f"CPU over {seconds:.1f} s loaded, net of the same platform idle, ms per command:")
+    per_command = cpu.ms_per_command
+    print(f"CPU over {cpu.seconds:.1f} s loaded, net of the same platform idle, ms per command:")
     for name, value in per_command.items():
         print(
             f"  {name:<24} {value:7.2f}"
-            f"   (loaded {loaded[name] / TICK:6.2f} s, idle {idle[name] / TICK:6.2f} s in as long)"
+            f"   (loaded {cpu.loaded[name] / TICK:6.2f} s, idle {cpu.idle[name] / TICK:6.2f} s in as long)"
         )
     print(f"  {'all platform processes':<24} {sum(per_command.values()):7.2f}")
 
